@@ -1,0 +1,80 @@
+/**
+ * Why a call was refused. Every code names one class of mistake, so callers can branch on it
+ * without parsing messages.
+ */
+export type NormErrorCode =
+  /** An argument has the wrong type or an impossible value (NaN, negative, not an integer). */
+  | 'invalid-argument'
+  /** Lengths or dimensions disagree with each other (rows * cols != x.length, gamma.length != cols). */
+  | 'shape-mismatch'
+  /** A GPU buffer (or the bound range of it) is smaller than the shape needs. */
+  | 'buffer-too-small'
+  /** A GPU buffer lacks a usage flag the operation needs (STORAGE, COPY_SRC, ...). */
+  | 'buffer-usage'
+  /** A buffer offset or size is not aligned as WebGPU requires. */
+  | 'misaligned-offset'
+  /** An output operand overlaps another operand in the same buffer. */
+  | 'aliasing'
+  /** The shape exceeds a limit of the device (binding size, buffer size, workgroup grid). */
+  | 'limit-exceeded'
+  /** The normalizer was destroyed before the call. */
+  | 'destroyed'
+  /** No WebGPU implementation or adapter could be found. */
+  | 'no-webgpu'
+  /** The device was lost while (or before) the work ran. */
+  | 'device-lost'
+  /** The GPU reported an error (validation, out-of-memory) for work this library encoded. */
+  | 'gpu-error';
+
+/**
+ * The one error type this library throws. `code` says what kind of mistake it is and `argument`
+ * names the offending argument when there is one; the message says what was expected.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await norm.layerNorm(x, { cols: 0 });
+ * } catch (e) {
+ *   if (e instanceof NormError && e.code === 'invalid-argument') console.log(e.argument); // 'cols'
+ * }
+ * ```
+ */
+export class NormError extends Error {
+  override readonly name = 'NormError';
+  readonly code: NormErrorCode;
+  readonly argument: string | undefined;
+
+  constructor(code: NormErrorCode, message: string, argument?: string, options?: { cause?: unknown }) {
+    super(argument ? `${argument}: ${message}` : message, options);
+    this.code = code;
+    this.argument = argument;
+  }
+}
+
+/** Throws `NormError('invalid-argument')` unless `value` is an integer in [min, max]. */
+export function checkInteger(value: unknown, argument: string, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
+    throw new NormError('invalid-argument', `expected an integer ${range}, got ${describe(value)}`, argument);
+  }
+  return value;
+}
+
+/** Throws `NormError('invalid-argument')` unless `value` is a finite number >= 0. */
+export function checkEpsilon(value: unknown, argument = 'epsilon'): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new NormError('invalid-argument', `expected a finite number >= 0, got ${describe(value)}`, argument);
+  }
+  return value;
+}
+
+/** A short, safe rendering of a value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length ?? value.byteLength})`;
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
+  return typeof value;
+}

@@ -1,0 +1,129 @@
+/**
+ * GPU operands: what callers pass (`GPUBuffer` or `GPUBufferBinding`), resolved to exact byte
+ * ranges and checked against WebGPU's rules before anything is encoded, so a mistake surfaces as a
+ * `NormError` naming the argument instead of an asynchronous validation error on the device.
+ */
+import type { BufferRange } from './bindings.js';
+import { NormError, describe } from './errors.js';
+
+/** A whole buffer, or a range of one (`offset`/`size` in bytes). */
+export type Operand = GPUBuffer | GPUBufferBinding;
+
+/** WebGPU usage bits, as literals so the library runs where no `GPUBufferUsage` global exists. */
+export const Usage = {
+  MAP_READ: 0x0001,
+  COPY_SRC: 0x0004,
+  COPY_DST: 0x0008,
+  UNIFORM: 0x0040,
+  STORAGE: 0x0080,
+} as const;
+
+/** The device limits operand checks depend on. */
+export interface OperandLimits {
+  readonly minStorageBufferOffsetAlignment: number;
+  readonly maxStorageBufferBindingSize: number;
+}
+
+/** A resolved operand plus whether the kernel writes it (for aliasing checks). */
+export interface NamedRange extends BufferRange {
+  readonly argument: string;
+  readonly writes: boolean;
+}
+
+function isBuffer(value: unknown): value is GPUBuffer {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as GPUBuffer).getMappedRange === 'function' &&
+    typeof (value as GPUBuffer).size === 'number'
+  );
+}
+
+/**
+ * Resolves `operand` to the range `[offset, offset + bytes)` the kernel binds, after checking
+ * usage, alignment, size and mapping state.
+ *
+ * @example
+ * ```ts
+ * const r = resolveOperand({ buffer, offset: 256 }, 'x', rows * cols * 4, device.limits, false);
+ * ```
+ */
+export function resolveOperand(
+  operand: unknown,
+  argument: string,
+  bytes: number,
+  limits: OperandLimits,
+  writes: boolean,
+): NamedRange {
+  let buffer: GPUBuffer;
+  let offset = 0;
+  let size: number | undefined;
+  if (isBuffer(operand)) {
+    buffer = operand;
+  } else if (typeof operand === 'object' && operand !== null && isBuffer((operand as GPUBufferBinding).buffer)) {
+    const b = operand as GPUBufferBinding;
+    buffer = b.buffer;
+    offset = b.offset ?? 0;
+    size = b.size;
+  } else {
+    throw new NormError('invalid-argument', `expected a GPUBuffer or { buffer, offset?, size? }, got ${describe(operand)}`, argument);
+  }
+
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw new NormError('invalid-argument', `offset must be a non-negative integer, got ${describe(offset)}`, argument);
+  }
+  if (offset % limits.minStorageBufferOffsetAlignment !== 0) {
+    throw new NormError(
+      'misaligned-offset',
+      `offset ${offset} is not a multiple of minStorageBufferOffsetAlignment (${limits.minStorageBufferOffsetAlignment})`,
+      argument,
+    );
+  }
+  if ((buffer.usage & Usage.STORAGE) === 0) {
+    throw new NormError('buffer-usage', `buffer "${buffer.label}" lacks GPUBufferUsage.STORAGE`, argument);
+  }
+  if (buffer.mapState !== 'unmapped') {
+    throw new NormError('invalid-argument', `buffer "${buffer.label}" is ${buffer.mapState}; unmap it before use`, argument);
+  }
+  const available = size ?? buffer.size - offset;
+  if (size !== undefined && (!Number.isInteger(size) || size < 0 || offset + size > buffer.size)) {
+    throw new NormError('buffer-too-small', `range offset ${offset} + size ${size} exceeds the buffer's ${buffer.size} bytes`, argument);
+  }
+  if (available < bytes) {
+    throw new NormError(
+      'buffer-too-small',
+      `needs ${bytes} bytes at offset ${offset}, but ${size === undefined ? 'the buffer has' : 'the range is'} ${Math.max(0, available)}`,
+      argument,
+    );
+  }
+  if (bytes > limits.maxStorageBufferBindingSize) {
+    throw new NormError(
+      'limit-exceeded',
+      `${bytes} bytes exceed the device's maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize}); split the rows into several calls`,
+      argument,
+    );
+  }
+  return { argument, buffer, offset, size: bytes, writes };
+}
+
+/**
+ * Rejects any written range that overlaps another operand: WebGPU forbids a writable binding
+ * aliasing another binding in one dispatch, and an in-place write would race with the reads.
+ */
+export function checkAliasing(ranges: readonly NamedRange[]): void {
+  for (let i = 0; i < ranges.length; i++) {
+    for (let j = i + 1; j < ranges.length; j++) {
+      const a = ranges[i]!;
+      const b = ranges[j]!;
+      if (!a.writes && !b.writes) continue;
+      if (a.buffer !== b.buffer) continue;
+      if (a.offset < b.offset + b.size && b.offset < a.offset + a.size) {
+        throw new NormError(
+          'aliasing',
+          `overlaps ${b.argument} (bytes [${a.offset}, ${a.offset + a.size}) and [${b.offset}, ${b.offset + b.size}) of one buffer); outputs must not alias other operands`,
+          a.argument,
+        );
+      }
+    }
+  }
+}

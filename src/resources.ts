@@ -1,0 +1,161 @@
+/**
+ * The GPU memory one normalizer owns: immutable uniform buffers keyed by their contents, dummy
+ * buffers standing in for absent optional operands, cached bind groups, and the temporary buffers
+ * of the convenience (typed-array) forms. Everything created here is tracked, so `destroy()` frees
+ * exactly what the library made and tests can check that nothing accumulates.
+ */
+import type { BufferRange } from './bindings.js';
+import { bindGroupEntries, packUniform } from './bindings.js';
+import type { CachedPipeline } from './pipeline-cache.js';
+import { Usage } from './operands.js';
+import type { ShaderInfo } from './shader-info.js';
+
+/** Bounded map with least-recently-used eviction. Evicted GPU objects are dropped, not destroyed:
+ * a command buffer the caller has not submitted yet may still reference them, and the browser
+ * frees them once they are unreachable. */
+class Lru<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly capacity: number, private readonly onEvict?: (v: V) => void) {}
+  get(key: string): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+  set(key: string, v: V): void {
+    this.map.set(key, v);
+    if (this.map.size > this.capacity) {
+      const oldest = this.map.keys().next().value as string;
+      const evicted = this.map.get(oldest)!;
+      this.map.delete(oldest);
+      this.onEvict?.(evicted);
+    }
+  }
+  clear(): void {
+    this.map.clear();
+  }
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+let nextBufferId = 1;
+const bufferIds = new WeakMap<GPUBuffer, number>();
+
+/** A process-wide identity for a buffer, for cache keys. */
+function bufferId(buffer: GPUBuffer): number {
+  let id = bufferIds.get(buffer);
+  if (id === undefined) {
+    id = nextBufferId++;
+    bufferIds.set(buffer, id);
+  }
+  return id;
+}
+
+/** Counts of what a normalizer currently holds on the GPU. */
+export interface ResourceStats {
+  /** Buffers created by this normalizer and not yet destroyed or released. */
+  readonly liveBuffers: number;
+  /** Their total size in bytes. */
+  readonly liveBytes: number;
+  readonly cachedUniforms: number;
+  readonly cachedBindGroups: number;
+}
+
+export class OwnedResources {
+  private readonly live = new Set<GPUBuffer>();
+  private readonly uniforms: Lru<GPUBuffer>;
+  private readonly bindGroups = new Lru<GPUBindGroup>(1024);
+  private readonly dummies = new Map<string, GPUBuffer>();
+
+  constructor(readonly device: GPUDevice) {
+    // Uniform buffers are never rewritten (that would race with work already encoded but not
+    // yet submitted), so a new shape gets a new buffer; evicted ones are untracked and left to GC.
+    this.uniforms = new Lru<GPUBuffer>(512, (b) => this.live.delete(b));
+  }
+
+  /** Creates a buffer this normalizer owns and tracks. */
+  createBuffer(descriptor: GPUBufferDescriptor): GPUBuffer {
+    const b = this.device.createBuffer(descriptor);
+    this.live.add(b);
+    return b;
+  }
+
+  /** Destroys a buffer made by {@link createBuffer}. */
+  release(buffer: GPUBuffer): void {
+    if (this.live.delete(buffer)) buffer.destroy();
+  }
+
+  /** A uniform buffer holding `values` packed as the shader's struct `variable`; same contents, same buffer. */
+  uniform(shader: ShaderInfo, variable: string, values: Readonly<Record<string, number>>): BufferRange {
+    const info = shader.uniforms[variable];
+    if (!info) throw new Error(`${shader.name}.wgsl has no uniform ${variable}`);
+    const bytes = packUniform(info, values);
+    const key = `${shader.name}.${variable}:${hex(bytes)}`;
+    let buffer = this.uniforms.get(key);
+    if (!buffer) {
+      buffer = this.createBuffer({ label: `webgpu-norm ${key}`, size: bytes.byteLength, usage: Usage.UNIFORM, mappedAtCreation: true });
+      new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(bytes));
+      buffer.unmap();
+      this.uniforms.set(key, buffer);
+    }
+    return { buffer, offset: 0, size: bytes.byteLength };
+  }
+
+  /**
+   * A small storage buffer bound where an optional operand is absent (WebGPU needs every binding
+   * an entry point uses, even behind a false override). One per `name`, because two writable
+   * bindings in one dispatch must not alias each other.
+   */
+  dummy(name: string, size = 16): BufferRange {
+    let buffer = this.dummies.get(name);
+    if (!buffer) {
+      buffer = this.createBuffer({ label: `webgpu-norm dummy ${name}`, size, usage: Usage.STORAGE });
+      this.dummies.set(name, buffer);
+    }
+    return { buffer, offset: 0, size };
+  }
+
+  /** A bind group for `pipeline` with `resources` bound by WGSL name, cached by buffer identity and range. */
+  bindGroup(shader: ShaderInfo, entryPoint: string, pipeline: CachedPipeline, resources: Readonly<Record<string, BufferRange>>): GPUBindGroup {
+    let key = pipeline.key;
+    for (const name in resources) {
+      const r = resources[name]!;
+      key += `|${name}:${bufferId(r.buffer)}@${r.offset}+${r.size}`;
+    }
+    let group = this.bindGroups.get(key);
+    if (!group) {
+      group = this.device.createBindGroup({
+        label: pipeline.key,
+        layout: pipeline.layout,
+        entries: bindGroupEntries(shader, entryPoint, resources),
+      });
+      this.bindGroups.set(key, group);
+    }
+    return group;
+  }
+
+  stats(): ResourceStats {
+    let liveBytes = 0;
+    for (const b of this.live) liveBytes += b.size;
+    return { liveBuffers: this.live.size, liveBytes, cachedUniforms: this.uniforms.size, cachedBindGroups: this.bindGroups.size };
+  }
+
+  /** Destroys every buffer this normalizer still owns and forgets all cached objects. */
+  destroy(): void {
+    for (const b of this.live) b.destroy();
+    this.live.clear();
+    this.uniforms.clear();
+    this.bindGroups.clear();
+    this.dummies.clear();
+  }
+}
+
+function hex(bytes: ArrayBuffer): string {
+  const u = new Uint32Array(bytes);
+  let s = '';
+  for (let i = 0; i < u.length; i++) s += u[i]!.toString(16) + ',';
+  return s;
+}

@@ -1,0 +1,47 @@
+/**
+ * One Vite config for the library build (`vite build` → dist/index.js, WGSL and its reflection
+ * inlined), the demo and test pages (`vite` / `vite preview` serve the repository root), and
+ * Vitest (tests/ in Node; the GPU tests drive headless Chromium against the built dist/).
+ */
+import { resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+import { wgslPlugin } from './src/build/wgsl-plugin';
+
+export default defineConfig({
+  plugins: [wgslPlugin()],
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    minify: false,
+    lib: {
+      entry: resolve(import.meta.dirname, 'src/index.ts'),
+      formats: ['es'],
+      fileName: 'index',
+    },
+  },
+  server: { host: '127.0.0.1' },
+  preview: { host: '127.0.0.1' },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'gpu',
+          include: ['test/gpu/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/gpu/global-setup.ts'],
+          // One Chromium, one SwiftShader device: GPU files run one after another.
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});
