@@ -13,7 +13,7 @@ export { createNormalizer, type Normalizer, type NormalizerOptions } from './nor
 export { NormError, type NormErrorCode } from './errors.js';
 export * as cpu from './cpu/index.js';
 export type { LayerNormOptions, LayerNormResult } from './kernels/layer-norm-options.js';
-export { selectLayerNormVariant, type EncodeLayerNormOptions, type LayerNormVariant } from './kernels/layer-norm.js';
+export { selectLayerNormVariant, describeVariant, type EncodeLayerNormOptions, type LayerNormVariant } from './kernels/layer-norm.js';
 export type { EncodeTarget } from './kernels/context.js';
 export type { Operand } from './operands.js';
 export type { ResourceStats } from './resources.js';

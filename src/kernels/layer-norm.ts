@@ -33,15 +33,41 @@ export interface EncodeLayerNormOptions {
 }
 
 /**
- * A LayerNorm kernel variant: one workgroup per row, `workgroupSize` invocations reducing it,
- * vec4 or scalar memory access.
+ * A LayerNorm kernel variant. Each workgroup of `workgroupSize` invocations handles
+ * `workgroupSize / threadsPerRow` rows; the `threadsPerRow` invocations of one row reduce its
+ * statistics together.
  */
 export interface LayerNormVariant {
-  readonly kind: 'workgroup-per-row';
+  /**
+   * How the invocations of one row combine partial sums: `workgroup` is a tree in workgroup memory
+   * (one barrier per level); `subgroup` uses `subgroupAdd` and one barrier per reduction (only on
+   * devices with the `subgroups` feature). Irrelevant when `threadsPerRow` is 1 (no reduction).
+   */
+  readonly reduction: 'workgroup' | 'subgroup';
   /** vec4 loads/stores; needs `cols % 4 === 0`. */
   readonly vec4: boolean;
   /** Invocations per workgroup: a power of two within the device's limits. */
   readonly workgroupSize: number;
+  /** Invocations per row: a power of two <= workgroupSize. 1 = one row per invocation, no barriers. */
+  readonly threadsPerRow: number;
+  /**
+   * Chunks (vec4 or scalars) of x each invocation keeps in registers between the passes over the
+   * row, so x is read from memory once; 0 re-reads x each pass. The row must fit:
+   * `ceil(chunks / threadsPerRow) <= cachedChunks`.
+   */
+  readonly cachedChunks: number;
+}
+
+/**
+ * A short label for a variant, as the benchmark prints it: `rows/wg256/t64/vec4/subgroup/reg4`.
+ *
+ * @example
+ * ```ts
+ * describeVariant(norm.encodeLayerNorm(encoder, options)); // e.g. 'wg64/t64/vec4/workgroup/reg0'
+ * ```
+ */
+export function describeVariant(v: LayerNormVariant): string {
+  return `wg${v.workgroupSize}/t${v.threadsPerRow}/${v.vec4 ? 'vec4' : 'scalar'}/${v.threadsPerRow === 1 ? 'none' : v.reduction}/reg${v.cachedChunks}`;
 }
 
 /**
@@ -50,7 +76,7 @@ export interface LayerNormVariant {
  *
  * @example
  * ```ts
- * selectLayerNormVariant(768, device.limits); // { kind: 'workgroup-per-row', vec4: true, workgroupSize: 64 }
+ * selectLayerNormVariant(768, device.limits); // { reduction: 'workgroup', vec4: true, workgroupSize: 64, threadsPerRow: 64, cachedChunks: 0 }
  * ```
  */
 export function selectLayerNormVariant(cols: number, limits: Pick<GPUSupportedLimits, 'maxComputeInvocationsPerWorkgroup' | 'maxComputeWorkgroupSizeX'>): LayerNormVariant {
@@ -58,7 +84,7 @@ export function selectLayerNormVariant(cols: number, limits: Pick<GPUSupportedLi
   const chunks = vec4 ? cols / 4 : cols;
   const cap = Math.min(256, prevPowerOfTwo(limits.maxComputeInvocationsPerWorkgroup), prevPowerOfTwo(limits.maxComputeWorkgroupSizeX));
   const workgroupSize = Math.max(Math.min(32, cap), Math.min(cap, nextPowerOfTwo(Math.ceil(chunks / 4))));
-  return { kind: 'workgroup-per-row', vec4, workgroupSize };
+  return { reduction: 'workgroup', vec4, workgroupSize, threadsPerRow: workgroupSize, cachedChunks: 0 };
 }
 
 function prevPowerOfTwo(n: number): number {
