@@ -92,7 +92,7 @@ function prevPowerOfTwo(n: number): number {
 }
 
 function checkVariant(v: LayerNormVariant, cols: number, limits: GPUSupportedLimits): LayerNormVariant {
-  if (typeof v !== 'object' || v === null || v.kind !== 'workgroup-per-row') {
+  if (typeof v !== 'object' || v === null || (v.reduction !== 'workgroup' && v.reduction !== 'subgroup')) {
     throw new NormError('invalid-argument', `unknown LayerNorm variant ${describe(v)}`, 'variant');
   }
   const wg = v.workgroupSize;

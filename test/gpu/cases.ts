@@ -61,7 +61,7 @@ export function variantCases(maxWorkgroupSize: number): LayerNormCase[] {
   for (const workgroupSize of sizes) {
     for (const vec4 of [true, false]) {
       for (const cols of vec4 ? [4, 12, 768, 4100] : [1, 3, 13, 1001]) {
-        const variant: LayerNormVariant = { kind: 'workgroup-per-row', vec4, workgroupSize };
+        const variant: LayerNormVariant = { reduction: 'workgroup', vec4, workgroupSize, threadsPerRow: workgroupSize, cachedChunks: 0 };
         cases.push({ rows: 6, cols, pattern: seed % 2 ? 'offset' : 'outlier-columns', seed: seed++, affine: 'both', epsilon: 1e-5, form: 'encode', variant });
       }
     }
