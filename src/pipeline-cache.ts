@@ -20,6 +20,8 @@ class DeviceCache {
   readonly layouts = new Map<string, GPUBindGroupLayout>();
   readonly pipelines = new Map<string, CachedPipeline>();
   readonly pending = new Map<string, Promise<CachedPipeline>>();
+  /** Hot-path index: caller-built compact keys → pipelines, skipping constant checks and sorting. */
+  readonly fast = new Map<string, CachedPipeline>();
   constructor(readonly device: GPUDevice) {}
 
   module(shader: ShaderInfo): GPUShaderModule {
@@ -83,8 +85,17 @@ export function getPipeline(
   shader: ShaderInfo,
   entryPoint: string,
   constants: Readonly<Record<string, number | boolean>>,
+  /** A key the caller guarantees is unique for (shader, entryPoint, constants): skips re-deriving it. */
+  fastKey?: string,
 ): CachedPipeline {
   const cache = cacheFor(device);
+  if (fastKey !== undefined) {
+    const hit = cache.fast.get(fastKey);
+    if (hit) return hit;
+    const p = getPipeline(device, shader, entryPoint, constants);
+    cache.fast.set(fastKey, p);
+    return p;
+  }
   const c = checkConstants(shader, constants);
   const key = pipelineKey(shader, entryPoint, c);
   let p = cache.pipelines.get(key);

@@ -90,17 +90,18 @@ export class OwnedResources {
 
   /** A uniform buffer holding `values` packed as the shader's struct `variable`; same contents, same buffer. */
   uniform(shader: ShaderInfo, variable: string, values: Readonly<Record<string, number>>): BufferRange {
+    // Keyed by the values themselves (not the packed bytes) so a hit costs no packing.
+    let key = `${shader.name}.${variable}`;
+    for (const name in values) key += `|${name}=${values[name]}`;
+    let buffer = this.uniforms.get(key);
+    if (buffer) return { buffer, offset: 0, size: buffer.size };
     const info = shader.uniforms[variable];
     if (!info) throw new Error(`${shader.name}.wgsl has no uniform ${variable}`);
     const bytes = packUniform(info, values);
-    const key = `${shader.name}.${variable}:${hex(bytes)}`;
-    let buffer = this.uniforms.get(key);
-    if (!buffer) {
-      buffer = this.createBuffer({ label: `webgpu-norm ${key}`, size: bytes.byteLength, usage: Usage.UNIFORM, mappedAtCreation: true });
-      new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(bytes));
-      buffer.unmap();
-      this.uniforms.set(key, buffer);
-    }
+    buffer = this.createBuffer({ label: `webgpu-norm ${key}`, size: bytes.byteLength, usage: Usage.UNIFORM, mappedAtCreation: true });
+    new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(bytes));
+    buffer.unmap();
+    this.uniforms.set(key, buffer);
     return { buffer, offset: 0, size: bytes.byteLength };
   }
 
@@ -151,11 +152,4 @@ export class OwnedResources {
     this.bindGroups.clear();
     this.dummies.clear();
   }
-}
-
-function hex(bytes: ArrayBuffer): string {
-  const u = new Uint32Array(bytes);
-  let s = '';
-  for (let i = 0; i < u.length; i++) s += u[i]!.toString(16) + ',';
-  return s;
 }

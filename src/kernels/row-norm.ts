@@ -215,7 +215,8 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
     UNBIASED: unbiased,
   };
   if (kind.add) constants.HAS_BIAS = bias !== undefined;
-  const cached = getPipeline(ctx.device, shader, 'main', constants);
+  const fastKey = `${shader.name}|${variant.workgroupSize}|${variant.threadsPerRow}|${variant.cachedChunks}|${+!!gamma}${+!!beta}${+!!bias}${+kind.rms}${+!!rstd}${epsilonMode === 'add-to-std' ? 1 : 0}${+unbiased}|${gammaOffset}`;
+  const cached = getPipeline(ctx.device, shader, 'main', constants, fastKey);
   const { resources } = ctx;
   const bound: Record<string, NamedRange | ReturnType<typeof resources.dummy>> = {
     params: resources.uniform(shader, 'params', { rows, cols, epsilon }),
