@@ -86,7 +86,10 @@ export function resolveOperand(
     throw new NormError('invalid-argument', `buffer "${buffer.label}" is ${buffer.mapState}; unmap it before use`, argument);
   }
   const available = size ?? buffer.size - offset;
-  if (size !== undefined && (!Number.isInteger(size) || size < 0 || offset + size > buffer.size)) {
+  if (size !== undefined && (!Number.isInteger(size) || size < 0)) {
+    throw new NormError('invalid-argument', `size must be a non-negative integer, got ${describe(size)}`, argument);
+  }
+  if (size !== undefined && offset + size > buffer.size) {
     throw new NormError('buffer-too-small', `range offset ${offset} + size ${size} exceeds the buffer's ${buffer.size} bytes`, argument);
   }
   if (available < bytes) {
@@ -118,10 +121,12 @@ export function checkAliasing(ranges: readonly NamedRange[]): void {
       if (!a.writes && !b.writes) continue;
       if (a.buffer !== b.buffer) continue;
       if (a.offset < b.offset + b.size && b.offset < a.offset + a.size) {
+        // Blame the output: a read-only operand is never the one to move. Of two outputs, the later.
+        const [out, other] = a.writes && !b.writes ? [a, b] : [b, a];
         throw new NormError(
           'aliasing',
-          `overlaps ${b.argument} (bytes [${a.offset}, ${a.offset + a.size}) and [${b.offset}, ${b.offset + b.size}) of one buffer); outputs must not alias other operands`,
-          a.argument,
+          `overlaps ${other.argument} (bytes [${out.offset}, ${out.offset + out.size}) and [${other.offset}, ${other.offset + other.size}) of one buffer); outputs must not alias other operands`,
+          out.argument,
         );
       }
     }
