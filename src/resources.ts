@@ -106,14 +106,15 @@ export class OwnedResources {
 
   /**
    * A small storage buffer bound where an optional operand is absent (WebGPU needs every binding
-   * an entry point uses, even behind a false override). One per `name`, because two writable
-   * bindings in one dispatch must not alias each other.
+   * an entry point uses, even behind a false override). One per `name` (and size), because two
+   * writable bindings in one dispatch must not alias each other, and the range must fit the buffer.
    */
   dummy(name: string, size = 16): BufferRange {
-    let buffer = this.dummies.get(name);
+    const key = `${name}:${size}`;
+    let buffer = this.dummies.get(key);
     if (!buffer) {
       buffer = this.createBuffer({ label: `webgpu-norm dummy ${name}`, size, usage: Usage.STORAGE });
-      this.dummies.set(name, buffer);
+      this.dummies.set(key, buffer);
     }
     return { buffer, offset: 0, size };
   }
