@@ -111,6 +111,16 @@ class GpuNormalizer implements Normalizer {
   async layerNorm(x: Float32Array, options: LayerNormOptions): Promise<LayerNormResult> {
     this.check();
     const { rows, cols, epsilon } = checkLayerNormArrays(x, options);
+    const yBytes = rows * cols * 4;
+    const statBytes = rows * 4;
+    // Every limit is checked before anything is allocated: a buffer over maxBufferSize would be
+    // a device validation error (and a failed read-back), not a NormError.
+    this.checkBufferSize(x.byteLength, 'x');
+    this.checkBufferSize(yBytes + 2 * statBytes, 'x', ' (y, mean and rstd are read back in one buffer)');
+    const maxBinding = this.ctx.limits.maxStorageBufferBindingSize;
+    if (yBytes > maxBinding) {
+      throw new NormError('limit-exceeded', `${yBytes} bytes exceed the device's maxStorageBufferBindingSize (${maxBinding}); split the rows into several calls`, 'x');
+    }
     const { resources } = this.ctx;
     const temps: GPUBuffer[] = [];
     const upload = (data: Float32Array, label: string): GPUBuffer => {
@@ -126,9 +136,6 @@ class GpuNormalizer implements Normalizer {
       return b;
     };
     try {
-      this.checkBufferSize(x.byteLength, 'x');
-      const yBytes = rows * cols * 4;
-      const statBytes = rows * 4;
       const xb = upload(x, 'x');
       const y = output(yBytes, 'y');
       const mean = output(statBytes, 'mean');
@@ -160,10 +167,10 @@ class GpuNormalizer implements Normalizer {
     }
   }
 
-  private checkBufferSize(bytes: number, argument: string): void {
+  private checkBufferSize(bytes: number, argument: string, why = ''): void {
     const max = this.ctx.limits.maxBufferSize;
     if (bytes > max) {
-      throw new NormError('limit-exceeded', `${bytes} bytes exceed the device's maxBufferSize (${max}); split the rows into several calls`, argument);
+      throw new NormError('limit-exceeded', `${bytes} bytes${why} exceed the device's maxBufferSize (${max}); split the rows into several calls`, argument);
     }
   }
 

@@ -33,6 +33,10 @@ class Lru<V> {
       this.onEvict?.(evicted);
     }
   }
+  /** Drops (without onEvict) every entry whose key matches. */
+  deleteWhere(match: (key: string) => boolean): void {
+    for (const key of [...this.map.keys()]) if (match(key)) this.map.delete(key);
+  }
   clear(): void {
     this.map.clear();
   }
@@ -83,9 +87,18 @@ export class OwnedResources {
     return b;
   }
 
-  /** Destroys a buffer made by {@link createBuffer}. */
+  /**
+   * Destroys a buffer made by {@link createBuffer}, and forgets the bind groups over it: they can
+   * never be hit again, and left in the cache they would push out bind groups that can.
+   */
   release(buffer: GPUBuffer): void {
-    if (this.live.delete(buffer)) buffer.destroy();
+    if (!this.live.delete(buffer)) return;
+    buffer.destroy();
+    const id = bufferIds.get(buffer);
+    if (id !== undefined) {
+      const tag = `:${id}@`;
+      this.bindGroups.deleteWhere((key) => key.includes(tag));
+    }
   }
 
   /** A uniform buffer holding `values` packed as the shader's struct `variable`; same contents, same buffer. */

@@ -49,6 +49,8 @@ export interface FakeDevice {
   readonly submits: number[];
   /** Calls of device.destroy(). */
   destroyed: number;
+  /** When set, the next mapAsync rejects (as after a device loss or a failed submit). */
+  failNextMap: boolean;
   /** Resolves device.lost. */
   lose(reason?: GPUDeviceLostReason, message?: string): void;
   /** Buffers created and not destroyed. */
@@ -85,6 +87,10 @@ export function fakeDevice(limits: Partial<FakeLimits> = {}): FakeDevice {
         this.mapState = 'unmapped';
       },
       mapAsync() {
+        if (fake.failNextMap) {
+          fake.failNextMap = false;
+          return Promise.reject(new Error('mapAsync: operation aborted'));
+        }
         if (this.invalid || this.destroyed) return Promise.reject(new Error(`mapAsync: buffer ${this.label} is invalid or destroyed`));
         this.mapState = 'mapped';
         return Promise.resolve();
@@ -148,6 +154,7 @@ export function fakeDevice(limits: Partial<FakeLimits> = {}): FakeDevice {
     validationErrors,
     submits,
     destroyed: 0,
+    failNextMap: false,
     lose(reason = 'unknown', message = 'fake loss') {
       resolveLost({ reason, message } as GPUDeviceLostInfo);
     },

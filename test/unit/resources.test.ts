@@ -225,6 +225,24 @@ describe('ownership: createBuffer, release, destroy, stats', () => {
     expect(theirs.destroyed).toBe(0);
   });
 
+  test('release() also forgets the bind groups over that buffer, and only those', () => {
+    const { fake, res } = setup();
+    const params = res.uniform(SHADER, 'params', { rows: 1, cols: 4, epsilon: 0 });
+    const x = callerBuffer(fake);
+    const y = callerBuffer(fake);
+    const keep = res.bindGroup(SHADER, 'main', pipeline(), { params, x: asRange(x, 0, 16), y: asRange(y, 0, 16) });
+    const temp = res.createBuffer({ size: 64, usage: Usage.STORAGE }) as unknown as FakeBuffer;
+    res.bindGroup(SHADER, 'main', pipeline(), { params, x: asRange(x, 0, 16), y: asRange(temp, 0, 16) });
+    res.bindGroup(SHADER, 'main', pipeline('toy.main(K=1)'), { params, x: asRange(temp, 0, 16), y: asRange(callerBuffer(fake), 0, 16) });
+    expect(res.stats().cachedBindGroups).toBe(3);
+    res.release(temp as unknown as GPUBuffer);
+    expect(res.stats().cachedBindGroups).toBe(1);
+    const n = fake.bindGroups.length;
+    const again = res.bindGroup(SHADER, 'main', pipeline(), { params, x: asRange(x, 0, 16), y: asRange(y, 0, 16) });
+    expect(again).toBe(keep);
+    expect(fake.bindGroups.length).toBe(n);
+  });
+
   test('destroy() destroys every buffer it still owns, each once, and nothing else', () => {
     const { fake, res } = setup();
     const x = callerBuffer(fake);
