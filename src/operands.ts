@@ -110,8 +110,11 @@ export function resolveOperand(
 }
 
 /**
- * Rejects any written range that overlaps another operand: WebGPU forbids a writable binding
- * aliasing another binding in one dispatch, and an in-place write would race with the reads.
+ * Rejects outputs that alias other operands. WebGPU validates usage per buffer, not per range: a
+ * buffer bound writable (`storage`) and also read-only in one dispatch is a validation error even
+ * at disjoint ranges, so an output may not share a buffer with any input. Outputs may share a
+ * buffer with each other (WebGPU allows several writable bindings of one buffer) as long as their
+ * ranges do not overlap, since overlapping writes would race.
  */
 export function checkAliasing(ranges: readonly NamedRange[]): void {
   for (let i = 0; i < ranges.length; i++) {
@@ -120,14 +123,18 @@ export function checkAliasing(ranges: readonly NamedRange[]): void {
       const b = ranges[j]!;
       if (!a.writes && !b.writes) continue;
       if (a.buffer !== b.buffer) continue;
-      if (a.offset < b.offset + b.size && b.offset < a.offset + a.size) {
-        // Blame the output: a read-only operand is never the one to move. Of two outputs, the later.
-        const [out, other] = a.writes && !b.writes ? [a, b] : [b, a];
+      // Blame the output: a read-only operand is never the one to move. Of two outputs, the later.
+      const [out, other] = a.writes && !b.writes ? [a, b] : [b, a];
+      const where = `bytes [${out.offset}, ${out.offset + out.size}) and [${other.offset}, ${other.offset + other.size}) of buffer "${out.buffer.label}"`;
+      if (!other.writes) {
         throw new NormError(
           'aliasing',
-          `overlaps ${other.argument} (bytes [${out.offset}, ${out.offset + out.size}) and [${other.offset}, ${other.offset + other.size}) of one buffer); outputs must not alias other operands`,
+          `shares a buffer with the input ${other.argument} (${where}); WebGPU forbids writing a buffer that the same dispatch reads, even at disjoint ranges: use separate buffers`,
           out.argument,
         );
+      }
+      if (a.offset < b.offset + b.size && b.offset < a.offset + a.size) {
+        throw new NormError('aliasing', `overlaps the output ${other.argument} (${where}); outputs must not overlap each other`, out.argument);
       }
     }
   }
