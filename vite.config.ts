@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
-import { wgslPlugin } from './src/build/wgsl-plugin';
+import { wgslPlugin } from './src/build/wgsl-plugin.ts';
 
 export default defineConfig({
   plugins: [wgslPlugin()],

@@ -5,6 +5,17 @@ declare module '*.wgsl?shader' {
   export default info;
 }
 
+// Kernels linked with a reduction: `x.wgsl?shader&link=common/reduce_subgroup.wgsl`.
+declare module '*.wgsl?shader&link=common/reduce_workgroup.wgsl' {
+  const info: import('./shader-info.js').ShaderInfo;
+  export default info;
+}
+
+declare module '*.wgsl?shader&link=common/reduce_subgroup.wgsl' {
+  const info: import('./shader-info.js').ShaderInfo;
+  export default info;
+}
+
 declare module 'wgsl_reflect/wgsl_reflect.module.js' {
   export * from 'wgsl_reflect';
 }

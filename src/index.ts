@@ -12,10 +12,35 @@
 export { createNormalizer, type Normalizer, type NormalizerOptions } from './normalizer.js';
 export { NormError, type NormErrorCode } from './errors.js';
 export * as cpu from './cpu/index.js';
-export type { LayerNormOptions, LayerNormResult } from './kernels/layer-norm-options.js';
-export { selectLayerNormVariant, describeVariant, type EncodeLayerNormOptions, type LayerNormVariant } from './kernels/layer-norm.js';
+export type {
+  Activations,
+  AddLayerNormOptions,
+  AddNormResult,
+  AddRmsNormOptions,
+  Dtype,
+  EpsilonMode,
+  LayerNormOptions,
+  LayerNormResult,
+  RmsNormOptions,
+  RmsNormResult,
+} from './kernels/layer-norm-options.js';
+export type {
+  EncodeAddLayerNormOptions,
+  EncodeAddRmsNormOptions,
+  EncodeLayerNormOptions,
+  EncodeRmsNormOptions,
+} from './kernels/row-norm.js';
+export {
+  describeVariant,
+  profileDevice,
+  selectVariant,
+  MAX_CACHED_CHUNKS,
+  type AdapterProfile,
+  type LayerNormVariant,
+} from './kernels/variant.js';
 export type { EncodeTarget } from './kernels/context.js';
 export type { Operand } from './operands.js';
 export type { ResourceStats } from './resources.js';
 export { requestNormDevice, type RequestDeviceOptions } from './device.js';
 export { foldWorkgroups } from './dispatch.js';
+export { f16ToF32, f32ToF16, roundF16, toF16Array, fromF16Array } from './f16.js';

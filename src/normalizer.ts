@@ -7,8 +7,27 @@
 import { requestNormDevice } from './device.js';
 import { NormError, describe } from './errors.js';
 import type { EncodeTarget, KernelContext } from './kernels/context.js';
-import { encodeLayerNorm, type EncodeLayerNormOptions, type LayerNormVariant } from './kernels/layer-norm.js';
-import { checkLayerNormArrays, type LayerNormOptions, type LayerNormResult } from './kernels/layer-norm-options.js';
+import {
+  checkRowNormArrays,
+  type Activations,
+  type AddLayerNormOptions,
+  type AddNormResult,
+  type AddRmsNormOptions,
+  type LayerNormOptions,
+  type LayerNormResult,
+  type RmsNormOptions,
+  type RmsNormResult,
+  type RowNormKind,
+} from './kernels/layer-norm-options.js';
+import {
+  activationBytes,
+  encodeRowNorm,
+  type EncodeAddLayerNormOptions,
+  type EncodeAddRmsNormOptions,
+  type EncodeLayerNormOptions,
+  type EncodeRmsNormOptions,
+} from './kernels/row-norm.js';
+import { profileDevice, type AdapterProfile, type LayerNormVariant } from './kernels/variant.js';
 import { Usage } from './operands.js';
 import { OwnedResources, type ResourceStats } from './resources.js';
 
@@ -18,17 +37,25 @@ export interface NormalizerOptions {
   readonly device?: GPUDevice | undefined;
   /** Adapter preference when the normalizer requests its own device. */
   readonly powerPreference?: GPUPowerPreference | undefined;
+  /**
+   * The adapter's info, for variant selection when `device.adapterInfo` is unavailable (older
+   * browsers). Pass `adapter.info` of the adapter your device came from.
+   */
+  readonly adapterInfo?: GPUAdapterInfo | undefined;
 }
 
 /** Normalization kernels bound to one `GPUDevice`. */
 export interface Normalizer {
   /** The device every kernel runs on. */
   readonly device: GPUDevice;
+  /** What kernel selection knows about the adapter. */
+  readonly profile: AdapterProfile;
   /** True after {@link Normalizer.destroy}. */
   readonly destroyed: boolean;
 
   /**
    * LayerNorm over the last dimension of `x` (rows = `x.length / cols`), on the GPU.
+   * f16: pass half bits as a Uint16Array; `y` comes back the same way.
    *
    * @example
    * ```ts
@@ -36,9 +63,49 @@ export interface Normalizer {
    * ```
    */
   layerNorm(x: Float32Array, options: LayerNormOptions): Promise<LayerNormResult>;
+  layerNorm(x: Uint16Array, options: LayerNormOptions): Promise<LayerNormResult<Uint16Array>>;
 
   /**
-   * Records LayerNorm into the caller's command encoder or compute pass. Never submits.
+   * RMSNorm: `y = x / sqrt(mean(x²) + eps) · (gamma + gammaOffset)`.
+   *
+   * @example
+   * ```ts
+   * const { y, rstd } = await norm.rmsNorm(x, { cols: 4096, gamma, epsilon: 1e-6 });
+   * const gemma = await norm.rmsNorm(x, { cols: 2048, gamma, gammaOffset: 1 });
+   * ```
+   */
+  rmsNorm(x: Float32Array, options: RmsNormOptions): Promise<RmsNormResult>;
+  rmsNorm(x: Uint16Array, options: RmsNormOptions): Promise<RmsNormResult<Uint16Array>>;
+
+  /**
+   * Fused residual add + LayerNorm: `sum = x + residual (+ bias)`, `y = LayerNorm(sum)`, in one
+   * pass over memory.
+   *
+   * @example
+   * ```ts
+   * // Post-LN block: y = LN(x + sublayer(x))
+   * const { y } = await norm.addLayerNorm(x, sublayerOut, { cols: 768, gamma, beta });
+   * // Pre-LN block: h = x + sublayer(LN(x)); the next sublayer reads LN(h)
+   * const { y: nextIn, sum: h } = await norm.addLayerNorm(x, sublayerOut, { cols: 768, gamma, beta });
+   * ```
+   */
+  addLayerNorm(x: Float32Array, residual: Float32Array, options: AddLayerNormOptions): Promise<AddNormResult>;
+  addLayerNorm(x: Uint16Array, residual: Uint16Array, options: AddLayerNormOptions): Promise<AddNormResult<Uint16Array>>;
+
+  /**
+   * Fused residual add + RMSNorm (LLaMA-style Pre-LN blocks).
+   *
+   * @example
+   * ```ts
+   * const { y, sum } = await norm.addRmsNorm(h, attnOut, { cols: 4096, gamma });
+   * ```
+   */
+  addRmsNorm(x: Float32Array, residual: Float32Array, options: AddRmsNormOptions): Promise<AddNormResult>;
+  addRmsNorm(x: Uint16Array, residual: Uint16Array, options: AddRmsNormOptions): Promise<AddNormResult<Uint16Array>>;
+
+  /**
+   * Records LayerNorm into the caller's command encoder or compute pass. Never submits. With a
+   * pass, the pass's pipeline and bind group 0 are replaced: set yours again afterwards.
    *
    * @example
    * ```ts
@@ -48,6 +115,36 @@ export interface Normalizer {
    * ```
    */
   encodeLayerNorm(target: EncodeTarget, options: EncodeLayerNormOptions): LayerNormVariant;
+
+  /**
+   * Records RMSNorm. Never submits.
+   *
+   * @example
+   * ```ts
+   * norm.encodeRmsNorm(pass, { x, y, gamma, rstd, rows, cols: 4096, epsilon: 1e-6 });
+   * ```
+   */
+  encodeRmsNorm(target: EncodeTarget, options: EncodeRmsNormOptions): LayerNormVariant;
+
+  /**
+   * Records the fused residual add + LayerNorm. Never submits.
+   *
+   * @example
+   * ```ts
+   * norm.encodeAddLayerNorm(enc, { x: hidden, residual: attnOut, sum: hidden2, y: normed, gamma, beta, rows, cols: 768 });
+   * ```
+   */
+  encodeAddLayerNorm(target: EncodeTarget, options: EncodeAddLayerNormOptions): LayerNormVariant;
+
+  /**
+   * Records the fused residual add + RMSNorm. Never submits.
+   *
+   * @example
+   * ```ts
+   * norm.encodeAddRmsNorm(enc, { x: hidden, residual: mlpOut, sum: hidden2, y: normed, gamma, rows, cols: 4096 });
+   * ```
+   */
+  encodeAddRmsNorm(target: EncodeTarget, options: EncodeAddRmsNormOptions): LayerNormVariant;
 
   /** GPU memory this normalizer currently owns (uniforms, dummies, in-flight temporaries). */
   stats(): ResourceStats;
@@ -76,22 +173,33 @@ export async function createNormalizer(options: NormalizerOptions = {}): Promise
     if (typeof (options.device as GPUDevice)?.createBuffer !== 'function') {
       throw new NormError('invalid-argument', `expected a GPUDevice, got ${describe(options.device)}`, 'device');
     }
-    return new GpuNormalizer(options.device, false);
+    return new GpuNormalizer(options.device, false, options.adapterInfo);
   }
-  const { device } = await requestNormDevice({ powerPreference: options.powerPreference });
-  return new GpuNormalizer(device, true);
+  const { device, adapter } = await requestNormDevice({ powerPreference: options.powerPreference });
+  return new GpuNormalizer(device, true, options.adapterInfo ?? adapter.info);
 }
+
+const LAYER: RowNormKind = { rms: false, add: false };
+const RMS: RowNormKind = { rms: true, add: false };
+const ADD_LAYER: RowNormKind = { rms: false, add: true };
+const ADD_RMS: RowNormKind = { rms: true, add: true };
+
+type AnyRowOptions = LayerNormOptions & RmsNormOptions & { bias?: Float32Array | undefined };
 
 class GpuNormalizer implements Normalizer {
   private readonly ctx: KernelContext;
   private lost: GPUDeviceLostInfo | undefined;
   private isDestroyed = false;
 
-  constructor(readonly device: GPUDevice, private readonly ownsDevice: boolean) {
-    this.ctx = { device, limits: device.limits, resources: new OwnedResources(device) };
+  constructor(readonly device: GPUDevice, private readonly ownsDevice: boolean, adapterInfo?: GPUAdapterInfo) {
+    this.ctx = { device, limits: device.limits, resources: new OwnedResources(device), profile: profileDevice(device, adapterInfo) };
     device.lost.then((info) => {
       this.lost = info;
     });
+  }
+
+  get profile(): AdapterProfile {
+    return this.ctx.profile;
   }
 
   get destroyed(): boolean {
@@ -105,63 +213,124 @@ class GpuNormalizer implements Normalizer {
 
   encodeLayerNorm(target: EncodeTarget, options: EncodeLayerNormOptions): LayerNormVariant {
     this.check();
-    return encodeLayerNorm(this.ctx, target, options);
+    return encodeRowNorm(this.ctx, target, LAYER, options);
   }
 
-  async layerNorm(x: Float32Array, options: LayerNormOptions): Promise<LayerNormResult> {
+  encodeRmsNorm(target: EncodeTarget, options: EncodeRmsNormOptions): LayerNormVariant {
     this.check();
-    const { rows, cols, epsilon } = checkLayerNormArrays(x, options);
-    const yBytes = rows * cols * 4;
-    const statBytes = rows * 4;
-    // Every limit is checked before anything is allocated: a buffer over maxBufferSize would be
-    // a device validation error (and a failed read-back), not a NormError.
-    this.checkBufferSize(x.byteLength, 'x');
-    this.checkBufferSize(yBytes + 2 * statBytes, 'x', ' (y, mean and rstd are read back in one buffer)');
+    return encodeRowNorm(this.ctx, target, RMS, options);
+  }
+
+  encodeAddLayerNorm(target: EncodeTarget, options: EncodeAddLayerNormOptions): LayerNormVariant {
+    this.check();
+    return encodeRowNorm(this.ctx, target, ADD_LAYER, options);
+  }
+
+  encodeAddRmsNorm(target: EncodeTarget, options: EncodeAddRmsNormOptions): LayerNormVariant {
+    this.check();
+    return encodeRowNorm(this.ctx, target, ADD_RMS, options);
+  }
+
+  layerNorm(x: Float32Array, options: LayerNormOptions): Promise<LayerNormResult>;
+  layerNorm(x: Uint16Array, options: LayerNormOptions): Promise<LayerNormResult<Uint16Array>>;
+  async layerNorm(x: Activations, options: LayerNormOptions): Promise<LayerNormResult<Activations>> {
+    const r = await this.runRowNorm(LAYER, x, options);
+    return { y: r.y, mean: r.mean!, rstd: r.rstd! };
+  }
+
+  rmsNorm(x: Float32Array, options: RmsNormOptions): Promise<RmsNormResult>;
+  rmsNorm(x: Uint16Array, options: RmsNormOptions): Promise<RmsNormResult<Uint16Array>>;
+  async rmsNorm(x: Activations, options: RmsNormOptions): Promise<RmsNormResult<Activations>> {
+    const r = await this.runRowNorm(RMS, x, options);
+    return { y: r.y, rstd: r.rstd! };
+  }
+
+  addLayerNorm(x: Float32Array, residual: Float32Array, options: AddLayerNormOptions): Promise<AddNormResult>;
+  addLayerNorm(x: Uint16Array, residual: Uint16Array, options: AddLayerNormOptions): Promise<AddNormResult<Uint16Array>>;
+  async addLayerNorm(x: Activations, residual: Activations, options: AddLayerNormOptions): Promise<AddNormResult<Activations>> {
+    const r = await this.runRowNorm(ADD_LAYER, x, options, residual);
+    return { y: r.y, sum: r.sum! };
+  }
+
+  addRmsNorm(x: Float32Array, residual: Float32Array, options: AddRmsNormOptions): Promise<AddNormResult>;
+  addRmsNorm(x: Uint16Array, residual: Uint16Array, options: AddRmsNormOptions): Promise<AddNormResult<Uint16Array>>;
+  async addRmsNorm(x: Activations, residual: Activations, options: AddRmsNormOptions): Promise<AddNormResult<Activations>> {
+    const r = await this.runRowNorm(ADD_RMS, x, options, residual);
+    return { y: r.y, sum: r.sum! };
+  }
+
+  /** The convenience path of the whole family: upload, encode, read back, free. */
+  private async runRowNorm(kind: RowNormKind, x: Activations, options: AnyRowOptions, residual?: Activations) {
+    this.check();
+    const shape = checkRowNormArrays(kind, x, options, residual);
+    const { rows, cols, dtype } = shape;
+    const bytes = activationBytes(rows * cols, dtype);
+    const outputs: [name: 'y' | 'sum' | 'mean' | 'rstd', size: number][] = [['y', bytes]];
+    if (kind.add) outputs.push(['sum', bytes]);
+    else {
+      if (!kind.rms) outputs.push(['mean', rows * 4]);
+      outputs.push(['rstd', rows * 4]);
+    }
+    const total = outputs.reduce((sum, [, size]) => sum + size, 0);
+    // Every limit is checked before anything is allocated: a buffer over maxBufferSize would be a
+    // device validation error (and a failed read-back reported as device-lost), not a NormError.
+    this.checkBufferSize(bytes, 'x');
+    this.checkBufferSize(total, 'x', ` (the outputs ${outputs.map(([n]) => n).join(', ')} are read back in one buffer)`);
     const maxBinding = this.ctx.limits.maxStorageBufferBindingSize;
-    if (yBytes > maxBinding) {
-      throw new NormError('limit-exceeded', `${yBytes} bytes exceed the device's maxStorageBufferBindingSize (${maxBinding}); split the rows into several calls`, 'x');
+    if (bytes > maxBinding) {
+      throw new NormError('limit-exceeded', `${bytes} bytes exceed the device's maxStorageBufferBindingSize (${maxBinding}); split the rows into several calls`, 'x');
     }
     const { resources } = this.ctx;
     const temps: GPUBuffer[] = [];
-    const upload = (data: Float32Array, label: string): GPUBuffer => {
-      const b = resources.createBuffer({ label: `webgpu-norm ${label}`, size: data.byteLength, usage: Usage.STORAGE, mappedAtCreation: true });
+    const create = (size: number, usage: number, label: string, mapped = false) => {
+      const b = resources.createBuffer({ label: `webgpu-norm ${label}`, size, usage, mappedAtCreation: mapped });
       temps.push(b);
-      new Float32Array(b.getMappedRange()).set(data);
+      return b;
+    };
+    const upload = (data: Float32Array | Uint16Array, label: string): GPUBuffer => {
+      const b = create(Math.ceil(data.byteLength / 4) * 4, Usage.STORAGE, label, true);
+      const view = data instanceof Uint16Array ? new Uint16Array(b.getMappedRange()) : new Float32Array(b.getMappedRange());
+      view.set(data);
       b.unmap();
       return b;
     };
-    const output = (bytes: number, label: string): GPUBuffer => {
-      const b = resources.createBuffer({ label: `webgpu-norm ${label}`, size: bytes, usage: Usage.STORAGE | Usage.COPY_SRC });
-      temps.push(b);
-      return b;
-    };
     try {
-      const xb = upload(x, 'x');
-      const y = output(yBytes, 'y');
-      const mean = output(statBytes, 'mean');
-      const rstd = output(statBytes, 'rstd');
-      const readback = resources.createBuffer({ label: 'webgpu-norm readback', size: yBytes + 2 * statBytes, usage: Usage.MAP_READ | Usage.COPY_DST });
-      temps.push(readback);
-      const encoder = this.device.createCommandEncoder({ label: 'webgpu-norm layerNorm' });
-      encodeLayerNorm(this.ctx, encoder, {
-        x: xb,
-        y,
-        mean,
-        rstd,
+      const out: Record<string, GPUBuffer> = {};
+      for (const [name, size] of outputs) out[name] = create(size, Usage.STORAGE | Usage.COPY_SRC, name);
+      const readback = create(total, Usage.MAP_READ | Usage.COPY_DST, 'readback');
+      const encoder = this.device.createCommandEncoder({ label: 'webgpu-norm convenience' });
+      encodeRowNorm(this.ctx, encoder, kind, {
+        ...shape,
+        x: upload(x, 'x'),
+        residual: residual && upload(residual, 'residual'),
         gamma: options.gamma && upload(options.gamma, 'gamma'),
         beta: options.beta && upload(options.beta, 'beta'),
-        rows,
-        cols,
-        epsilon,
+        bias: options.bias && upload(options.bias, 'bias'),
+        y: out.y!,
+        sum: out.sum,
+        mean: out.mean,
+        rstd: out.rstd,
       });
-      encoder.copyBufferToBuffer(y, 0, readback, 0, yBytes);
-      encoder.copyBufferToBuffer(mean, 0, readback, yBytes, statBytes);
-      encoder.copyBufferToBuffer(rstd, 0, readback, yBytes + statBytes, statBytes);
+      let offset = 0;
+      for (const [name, size] of outputs) {
+        encoder.copyBufferToBuffer(out[name]!, 0, readback, offset, size);
+        offset += size;
+      }
       this.device.queue.submit([encoder.finish()]);
       await this.map(readback);
-      const all = new Float32Array(readback.getMappedRange().slice(0));
+      const data = readback.getMappedRange();
+      const result: Partial<Record<'y' | 'sum' | 'mean' | 'rstd', Activations>> = {};
+      offset = 0;
+      for (const [name, size] of outputs) {
+        const isActivation = name === 'y' || name === 'sum';
+        result[name] =
+          isActivation && dtype === 'f16'
+            ? new Uint16Array(data.slice(offset, offset + rows * cols * 2))
+            : new Float32Array(data.slice(offset, offset + (isActivation ? rows * cols * 4 : size)));
+        offset += size;
+      }
       readback.unmap();
-      return { y: all.subarray(0, rows * cols), mean: all.subarray(rows * cols, rows * cols + rows), rstd: all.subarray(rows * cols + rows) };
+      return result as { y: Activations; sum?: Activations; mean?: Float32Array; rstd?: Float32Array };
     } finally {
       for (const b of temps) resources.release(b);
     }

@@ -1,13 +1,52 @@
 /**
- * Vite plugin: `import info from '../shaders/layer_norm.wgsl?shader'` yields the shader's
+ * Vite plugin: `import info from '../shaders/layer_norm_vec4.wgsl?shader'` yields the shader's
  * {@link ShaderInfo} (source plus reflection) as a plain object, inlined into the library bundle.
+ *
+ * Shared WGSL is linked, not templated:
+ * - a line `// #include "common/f16.wgsl"` (relative to the including file) is replaced by that
+ *   file's text, once per module, so kernels share functions without copies;
+ * - `?shader&link=common/reduce_subgroup.wgsl` (relative to shaders/, comma-separated) appends
+ *   files that implement an interface the kernel calls, e.g. which reduction it uses;
+ * - directives (`enable`, `requires`, `diagnostic`) of any linked file are hoisted to the top,
+ *   where WGSL requires them.
+ * Nothing else in a shader is rewritten.
  */
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { Plugin } from 'vite';
 import { reflectWgsl } from './reflect-wgsl.js';
 
-const SUFFIX = '.wgsl?shader';
+const QUERY = /\.wgsl\?shader(?:&link=([^&]*))?$/;
+const DIRECTIVE = /^\s*(enable|requires|diagnostic)\b[^;]*;\s*$/;
+const INCLUDE = /^\s*\/\/\s*#include\s+"([^"]+)"\s*$/;
+
+/**
+ * Reads `file` and splices in its `#include`s (depth-first, each file once). Returns the linked
+ * source and every file it read, so the dev server can watch them.
+ *
+ * @example
+ * ```ts
+ * const { code } = await linkWgsl('shaders/group_norm.wgsl');
+ * ```
+ */
+export async function linkWgsl(file: string, seen = new Set<string>()): Promise<{ code: string; files: string[] }> {
+  const path = resolve(file);
+  if (seen.has(path)) return { code: '', files: [] };
+  seen.add(path);
+  const files = [path];
+  const out: string[] = [];
+  for (const line of (await readFile(path, 'utf8')).split('\n')) {
+    const m = INCLUDE.exec(line);
+    if (!m) {
+      out.push(line);
+      continue;
+    }
+    const linked = await linkWgsl(resolve(dirname(path), m[1]!), seen);
+    files.push(...linked.files);
+    out.push(`// ---- begin ${m[1]} ----`, linked.code, `// ---- end ${m[1]} ----`);
+  }
+  return { code: out.join('\n'), files };
+}
 
 /**
  * @example
@@ -21,11 +60,34 @@ export function wgslPlugin(): Plugin {
     name: 'webgpu-norm:wgsl',
     enforce: 'pre',
     async load(id) {
-      if (!id.endsWith(SUFFIX)) return null;
-      const file = id.slice(0, -'?shader'.length);
-      this.addWatchFile(file);
-      const info = reflectWgsl(basename(file, '.wgsl'), await readFile(file, 'utf8'));
+      const m = QUERY.exec(id);
+      if (!m) return null;
+      const file = id.slice(0, id.indexOf('?'));
+      const shadersDir = resolve(dirname(file));
+      const links = m[1] ? decodeURIComponent(m[1]).split(',').filter(Boolean) : [];
+      const seen = new Set<string>();
+      const parts = [await linkWgsl(file, seen)];
+      for (const l of links) parts.push(await linkWgsl(resolve(shadersDir, l), seen));
+      for (const f of parts.flatMap((p) => p.files)) this.addWatchFile(f);
+      const code = hoistDirectives(parts.map((p) => p.code).join('\n'));
+      const name = [basename(file, '.wgsl'), ...links.map((l) => basename(l, '.wgsl'))].join('+');
+      const info = reflectWgsl(name, code);
       return { code: `export default ${JSON.stringify(info)};`, map: null };
     },
   };
+}
+
+/** Moves WGSL directives to the top of a linked module, keeping their order and dropping repeats. */
+export function hoistDirectives(code: string): string {
+  const directives: string[] = [];
+  const body: string[] = [];
+  for (const line of code.split('\n')) {
+    if (DIRECTIVE.test(line)) {
+      const d = line.trim();
+      if (!directives.includes(d)) directives.push(d);
+    } else {
+      body.push(line);
+    }
+  }
+  return [...directives, ...body].join('\n');
 }

@@ -1,6 +1,16 @@
 /**
- * CPU implementations: `cpu.layerNorm` / `cpu.layerNormF64` are the float64 reference every GPU
- * result is tested against; `cpu.fast` is the fast JavaScript path the benchmark compares with.
+ * CPU implementations: the float64 reference every GPU result is tested against (`cpu.layerNorm`,
+ * `cpu.rmsNorm`, `cpu.addLayerNorm`, `cpu.addRmsNorm` with outputs in the storage dtype, and the
+ * unrounded `…F64` forms), and `cpu.fast`, the fast JavaScript path the benchmark compares with.
  */
-export { layerNorm, layerNormF64 } from './reference.js';
+export {
+  layerNorm,
+  layerNormF64,
+  rmsNorm,
+  rmsNormF64,
+  addLayerNorm,
+  addLayerNormF64,
+  addRmsNorm,
+  addRmsNormF64,
+} from './reference.js';
 export * as fast from './fast.js';

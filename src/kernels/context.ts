@@ -3,11 +3,14 @@
  * resources the normalizer owns.
  */
 import type { OwnedResources } from '../resources.js';
+import type { AdapterProfile } from './variant.js';
 
 export interface KernelContext {
   readonly device: GPUDevice;
   readonly limits: GPUSupportedLimits;
   readonly resources: OwnedResources;
+  /** What variant selection knows about the adapter. */
+  readonly profile: AdapterProfile;
 }
 
 /** Where work is recorded: the caller's command encoder (we open and close one compute pass in

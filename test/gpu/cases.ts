@@ -1,18 +1,24 @@
 /**
- * The LayerNorm case table: widths × rows × affine × epsilon × patterns × forms × variants,
- * combined the way gpuweb/cts combines parameters, but pruned to what SwiftShader runs in a few
- * minutes: every width meets every pattern once, large shapes appear once each.
+ * The row-norm case tables: widths × rows × affine × epsilon × patterns × dtypes × forms ×
+ * variants, combined the way gpuweb/cts combines parameters, but pruned to what SwiftShader runs
+ * in a few minutes: every width meets every pattern once, large shapes appear once each.
  */
-import type { LayerNormVariant } from '../../src/kernels/layer-norm.js';
+import type { LayerNormVariant } from '../../dist/index.js';
 import { PATTERNS, type Pattern } from '../shared/data.js';
-import type { LayerNormCase } from './harness/harness.js';
+import type { RowNormCase, RowOp } from './harness/row-norm-case.js';
 
 export const WIDTHS = [1, 3, 4, 13, 768, 1001, 4096, 65539] as const;
 const AFFINES = ['none', 'gamma', 'beta', 'both'] as const;
+const OPS: readonly RowOp[] = ['layerNorm', 'rmsNorm', 'addLayerNorm', 'addRmsNorm'];
 
-export function caseName(c: LayerNormCase): string {
-  const v = c.variant ? ` ${c.variant.vec4 ? 'vec4' : 'scalar'}/wg${c.variant.workgroupSize}` : '';
-  return `${c.rows}x${c.cols} ${c.pattern} ${c.affine} eps=${c.epsilon} ${c.form}${v} seed=${c.seed}`;
+export function caseName(c: RowNormCase): string {
+  const v = c.variant
+    ? ` [wg${c.variant.workgroupSize} t${c.variant.threadsPerRow} ${c.variant.vec4 ? 'vec4' : 'scalar'} ${c.variant.reduction} reg${c.variant.cachedChunks}]`
+    : '';
+  const opts = [c.epsilonMode === 'add-to-std' ? 'eps+std' : '', c.unbiased ? 'unbiased' : '', c.gammaOffset ? `gamma+${c.gammaOffset}` : '', c.bias ? 'bias' : '']
+    .filter(Boolean)
+    .join(' ');
+  return `${c.op} ${c.dtype} ${c.rows}x${c.cols} ${c.pattern} ${c.affine} eps=${c.epsilon}${opts ? ' ' + opts : ''} ${c.form}${v} #${c.seed}`;
 }
 
 /** Rows per width: many rows for narrow widths (down to 70000 for the 2D grid fold), few for wide. */
@@ -23,46 +29,99 @@ function rowsFor(cols: number): number[] {
   return [2];
 }
 
-export function layerNormCases(): LayerNormCase[] {
-  const cases: LayerNormCase[] = [];
+const base = { dtype: 'f32', form: 'convenience' } as const;
+
+/** LayerNorm, f32: every width × its row counts, then every adversarial pattern × every width. */
+export function layerNormCases(): RowNormCase[] {
+  const cases: RowNormCase[] = [];
   let seed = 1;
-  // Shapes: every width × its row counts, cycling affine and epsilon, on normal data.
   for (const cols of WIDTHS) {
     for (const rows of rowsFor(cols)) {
       const affine = AFFINES[seed % AFFINES.length]!;
-      cases.push({ rows, cols, pattern: 'normal', seed: seed++, affine, epsilon: seed % 2 ? 1e-5 : 1e-12, form: 'convenience' });
+      cases.push({ ...base, op: 'layerNorm', rows, cols, pattern: 'normal', seed: seed++, affine, epsilon: seed % 2 ? 1e-5 : 1e-12 });
     }
   }
-  // Every adversarial pattern × every width (rows kept small), both epsilons, with and without affine.
   for (const pattern of PATTERNS) {
     for (const cols of WIDTHS) {
       const rows = cols > 4096 ? 3 : 9;
       for (const epsilon of [1e-5, 1e-12]) {
-        const affine: LayerNormCase['affine'] = epsilon === 1e-5 ? 'both' : 'none';
-        cases.push({ rows, cols, pattern, seed: seed++, affine, epsilon, form: 'convenience' });
+        const affine: RowNormCase['affine'] = epsilon === 1e-5 ? 'both' : 'none';
+        cases.push({ ...base, op: 'layerNorm', rows, cols, pattern, seed: seed++, affine, epsilon });
       }
     }
   }
-  // The caller's encoder / compute pass with operands at non-zero offsets.
-  for (const form of ['encode', 'pass'] as const) {
-    for (const cols of [3, 768, 1001]) {
-      cases.push({ rows: 17, cols, pattern: 'offset' as Pattern, seed: seed++, affine: 'both', epsilon: 1e-5, form });
-    }
-  }
-  cases.push({ rows: 70000, cols: 4, pattern: 'mixed-scale', seed: seed++, affine: 'both', epsilon: 1e-5, form: 'encode' });
   return cases;
 }
 
-/** Every variant forced in turn on widths that exercise its edges (narrower than the workgroup, odd tails). */
-export function variantCases(maxWorkgroupSize: number): LayerNormCase[] {
-  const cases: LayerNormCase[] = [];
+/** RMSNorm and the fused add ops, f32 and f16, options, forms, the 2D grid fold. */
+export function familyCases(): RowNormCase[] {
+  const cases: RowNormCase[] = [];
+  let seed = 500;
+  const patterns: Pattern[] = ['normal', 'offset', 'outlier-columns', 'constant', 'nan-row', 'mixed-scale'];
+  for (const op of OPS) {
+    for (const dtype of ['f32', 'f16'] as const) {
+      for (const cols of [1, 3, 768, 1001, 4096]) {
+        for (const pattern of dtype === 'f16' ? [...patterns, 'f16-extreme' as const] : patterns) {
+          if (op === 'layerNorm' && dtype === 'f32') continue; // covered above
+          const rows = cols >= 4096 ? 3 : 7; // odd: f16 rows of odd width start mid-word
+          cases.push({ op, dtype, form: 'convenience', rows, cols, pattern, seed: seed++, affine: seed % 3 ? 'both' : 'none', epsilon: op.includes('Rms') ? 1e-6 : 1e-5, bias: op.startsWith('add') && seed % 2 === 0 });
+        }
+      }
+    }
+  }
+  // Conventions: epsilon added to std, unbiased variance, Gemma's (1 + gamma), bias.
+  for (const dtype of ['f32', 'f16'] as const) {
+    for (const cols of [3, 768]) {
+      cases.push({ op: 'layerNorm', dtype, form: 'convenience', rows: 5, cols, pattern: 'normal', seed: seed++, affine: 'both', epsilon: 1e-3, epsilonMode: 'add-to-std' });
+      cases.push({ op: 'layerNorm', dtype, form: 'convenience', rows: 5, cols, pattern: 'offset', seed: seed++, affine: 'both', epsilon: 1e-5, unbiased: true });
+      cases.push({ op: 'addLayerNorm', dtype, form: 'convenience', rows: 5, cols, pattern: 'normal', seed: seed++, affine: 'gamma', epsilon: 1e-5, epsilonMode: 'add-to-std', unbiased: true, bias: true });
+      cases.push({ op: 'rmsNorm', dtype, form: 'convenience', rows: 5, cols, pattern: 'normal', seed: seed++, affine: 'gamma', epsilon: 1e-6, gammaOffset: 1 });
+      cases.push({ op: 'addRmsNorm', dtype, form: 'convenience', rows: 5, cols, pattern: 'outlier-columns', seed: seed++, affine: 'gamma', epsilon: 1e-6, gammaOffset: 1, bias: true });
+    }
+  }
+  // The caller's encoder / compute pass, operands at non-zero offsets.
+  for (const op of OPS) {
+    for (const form of ['encode', 'pass'] as const) {
+      for (const [cols, dtype] of [[3, 'f32'], [768, 'f32'], [1001, 'f16'], [768, 'f16']] as const) {
+        cases.push({ op, dtype, form, rows: 17, cols, pattern: 'offset', seed: seed++, affine: 'both', epsilon: 1e-5, bias: op.startsWith('add') });
+      }
+    }
+  }
+  // More rows than one dispatch dimension holds, for each op and dtype.
+  for (const op of OPS) {
+    cases.push({ op, dtype: 'f32', form: 'encode', rows: 70000, cols: 4, pattern: 'mixed-scale', seed: seed++, affine: 'both', epsilon: 1e-5 });
+    cases.push({ op, dtype: 'f16', form: 'convenience', rows: 70001, cols: 3, pattern: 'normal', seed: seed++, affine: 'both', epsilon: 1e-5 });
+  }
+  return cases;
+}
+
+/**
+ * Every variant forced in turn: workgroup sizes, invocations per row (1, a few, the whole
+ * workgroup), both reductions (subgroup only where the device has it), register caching none /
+ * partial / full, on widths that exercise the edges (narrower than a team, odd tails, mid-word f16
+ * rows), for each access path.
+ */
+export function variantCases(subgroups: boolean): RowNormCase[] {
+  const cases: RowNormCase[] = [];
   let seed = 1000;
-  const sizes = [1, 2, 4, 32, 64, 128, 256].filter((s) => s <= maxWorkgroupSize);
-  for (const workgroupSize of sizes) {
-    for (const vec4 of [true, false]) {
-      for (const cols of vec4 ? [4, 12, 768, 4100] : [1, 3, 13, 1001]) {
-        const variant: LayerNormVariant = { reduction: 'workgroup', vec4, workgroupSize, threadsPerRow: workgroupSize, cachedChunks: 0 };
-        cases.push({ rows: 6, cols, pattern: seed % 2 ? 'offset' : 'outlier-columns', seed: seed++, affine: 'both', epsilon: 1e-5, form: 'encode', variant });
+  const shapes: [number, number][] = [
+    [1, 8],
+    [4, 4],
+    [64, 64],
+    [256, 256],
+    [64, 1],
+    [256, 4],
+  ];
+  for (const [workgroupSize, threadsPerRow] of shapes) {
+    const reductions = threadsPerRow > 1 && threadsPerRow === workgroupSize && subgroups ? (['workgroup', 'subgroup'] as const) : (['workgroup'] as const);
+    for (const reduction of reductions) {
+      for (const cachedChunks of [0, 1, 32]) {
+        for (const [access, cols] of [['vec4', 12], ['vec4', 4100], ['scalar', 13], ['scalar', 1001], ['f16', 7], ['f16', 1030]] as const) {
+          if (workgroupSize < threadsPerRow) continue;
+          const variant: LayerNormVariant = { reduction, vec4: access === 'vec4', workgroupSize: Math.max(workgroupSize, threadsPerRow), threadsPerRow, cachedChunks };
+          const op = OPS[seed % OPS.length]!;
+          cases.push({ op, dtype: access === 'f16' ? 'f16' : 'f32', form: 'encode', rows: 9, cols, pattern: seed % 2 ? 'offset' : 'outlier-columns', seed: seed++, affine: 'both', epsilon: 1e-5, variant });
+        }
       }
     }
   }

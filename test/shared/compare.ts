@@ -101,3 +101,55 @@ export function formatWorst(worst: readonly Worst[], label: (index: number) => s
 function fmt(v: number): string {
   return Number.isFinite(v) ? v.toPrecision(9) : String(v);
 }
+
+/** Ordered integer image of binary16 bits, so half ULP distance is a subtraction. */
+function orderedF16(bits: number): number {
+  return bits & 0x8000 ? -(bits & 0x7fff) : bits;
+}
+
+/**
+ * Compares f16 results (half bits) with float64 reference values rounded to f16 by `round`
+ * (which must map a number to half bits): the distance in half ULPs must be at most `maxUlp`, or
+ * the absolute error (after `decode`) at most `atol(i)`.
+ * Non-finite reference values need non-finite results. `error` in the worst table is in ULPs.
+ */
+export function compareF16(
+  actual: Uint16Array,
+  expected: ArrayLike<number>,
+  round: (v: number) => number,
+  maxUlp: number,
+  indices?: Iterable<number>,
+  /** Absolute slack that also passes (f32 arithmetic near zero is coarser than f16 subnormals). */
+  atol: (index: number) => number = () => 0,
+  decode: (bits: number) => number = () => NaN,
+): Comparison {
+  let failures = 0;
+  let count = 0;
+  let worstUlp = 0;
+  let maxRatio = 0;
+  const worst: (Worst & { ratio: number })[] = [];
+  const visit = (i: number) => {
+    count++;
+    const e = expected[i]!;
+    const a = actual[i]!;
+    const aFinite = (a & 0x7c00) !== 0x7c00;
+    const rounded = Number.isFinite(e) ? round(e) : 0x7c00;
+    let ulp: number;
+    if ((rounded & 0x7c00) === 0x7c00) ulp = aFinite ? Infinity : (a & 0x8000) === (rounded & 0x8000) || Number.isNaN(e) ? 0 : Infinity;
+    else if (!aFinite) ulp = Infinity;
+    else ulp = Math.abs(orderedF16(a) - orderedF16(rounded));
+    const abs = Math.abs(decode(a) - e);
+    const passedByAtol = ulp > maxUlp && abs <= atol(i);
+    if (ulp > maxUlp && !passedByAtol) failures++;
+    worstUlp = Math.max(worstUlp, ulp);
+    maxRatio = Math.max(maxRatio, passedByAtol ? abs / atol(i) : ulp / Math.max(maxUlp, 1));
+    if (worst.length < 8 || ulp > worst[worst.length - 1]!.ratio) {
+      worst.push({ index: i, expected: e, actual: a, error: ulp, allowed: maxUlp, ratio: ulp });
+      worst.sort((p, q) => q.ratio - p.ratio);
+      if (worst.length > 8) worst.pop();
+    }
+  };
+  if (indices) for (const i of indices) visit(i);
+  else for (let i = 0; i < expected.length; i++) visit(i);
+  return { count, failures, maxAbsError: worstUlp, maxErrorRatio: maxRatio, worstUlp, worst: worst.map(({ ratio: _, ...w }) => w) };
+}

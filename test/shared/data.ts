@@ -33,8 +33,10 @@ export function normal(random: () => number): () => number {
  * - `outlier-columns`: a few feature columns ×100, as in real LLM activations.
  * - `nan-row` / `inf-row`: one row poisoned with one NaN / +Inf: no other row may change.
  * - `mixed-scale`: rows with scales from 1e-3 to 1e3, so per-row statistics must not leak.
+ * - `f16-extreme`: values near ±65504 (the f16 maximum) mixed with small ones: squares overflow
+ *   f16 and sums overflow anything narrower than f32.
  */
-export type Pattern = 'normal' | 'offset' | 'constant' | 'tiny-variance' | 'outlier-columns' | 'nan-row' | 'inf-row' | 'mixed-scale';
+export type Pattern = 'normal' | 'offset' | 'constant' | 'tiny-variance' | 'outlier-columns' | 'nan-row' | 'inf-row' | 'mixed-scale' | 'f16-extreme';
 
 export const PATTERNS: readonly Pattern[] = ['normal', 'offset', 'constant', 'tiny-variance', 'outlier-columns', 'nan-row', 'inf-row', 'mixed-scale'];
 
@@ -67,6 +69,9 @@ export function makeInput(pattern: Pattern, rows: number, cols: number, seed: nu
       for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) x[r * cols + j] = n() * (outliers.has(j) ? 100 : 1);
       break;
     }
+    case 'f16-extreme':
+      for (let i = 0; i < x.length; i++) x[i] = random() < 0.25 ? (random() < 0.5 ? -1 : 1) * (65000 + 500 * random()) : 100 * n();
+      break;
     case 'mixed-scale':
       for (let r = 0; r < rows; r++) {
         const scale = 10 ** (-3 + (6 * (r % 7)) / 6);

@@ -2,19 +2,23 @@
  * Build-time WGSL reflection (src/build/reflect-wgsl.ts) and what the runtime builds from it
  * (src/bindings.ts): layouts, bind group entries by name, packed uniforms, override constants.
  *
- * Facts about shaders/layer_norm.wgsl are limited to the ones any rewrite keeps (the Params
- * uniform, the access-mode mapping, element strides); layout rules are tested on synthetic WGSL.
+ * Facts about the library's own kernels are limited to the ones any rewrite keeps (the Params
+ * uniform, the access-mode mapping, element strides), checked on every compiled-in module as the
+ * Vite plugin links it; layout rules are tested on synthetic WGSL.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import bundled from '../../shaders/layer_norm.wgsl?shader';
 import { reflectWgsl } from '../../src/build/reflect-wgsl.js';
 import { bindGroupEntries, bindGroupLayoutDescriptor, checkConstants, entryPointInfo, packUniform, type BufferRange } from '../../src/bindings.js';
+import { rowNormShader, type Access } from '../../src/kernels/row-norm-shaders.js';
 import type { ShaderInfo } from '../../src/shader-info.js';
 
-const SOURCE = readFileSync(new URL('../../shaders/layer_norm.wgsl', import.meta.url), 'utf8');
-const info = reflectWgsl('layer_norm', SOURCE);
-const computeEntryPoints = [...SOURCE.matchAll(/@compute[\s\S]*?\bfn\s+(\w+)/g)].map((m) => m[1]!);
+/** Every module the library compiles in, as bundled (linked source plus its reflection). */
+const MODULES: ShaderInfo[] = [];
+for (const add of [false, true]) {
+  for (const access of ['vec4', 'scalar', 'f16'] as Access[]) {
+    for (const reduction of ['workgroup', 'subgroup'] as const) MODULES.push(rowNormShader(add, access, reduction));
+  }
+}
 
 /** `var<storage, MODE> NAME` declarations of the source, by name (mode defaults to read). */
 function storageAccess(code: string): Map<string, 'read' | 'read_write'> {
@@ -27,18 +31,16 @@ function storageAccess(code: string): Map<string, 'read' | 'read_write'> {
 function declaredStride(code: string, name: string): number {
   const m = new RegExp(`var\\s*<[^>]*>\\s*${name}\\s*:\\s*array<\\s*([\\w<>]+?)\\s*>\\s*;`).exec(code);
   if (!m) throw new Error(`no runtime-sized array declaration for ${name}`);
-  const strides: Record<string, number> = { f32: 4, u32: 4, i32: 4, 'vec2<f32>': 8, vec2f: 8, 'vec4<f32>': 16, vec4f: 16, 'vec4<u32>': 16 };
+  const strides: Record<string, number> = { f32: 4, u32: 4, i32: 4, 'atomic<u32>': 4, 'vec2<f32>': 8, vec2f: 8, 'vec4<f32>': 16, vec4f: 16, 'vec4<u32>': 16 };
   const s = strides[m[1]!];
   if (s === undefined) throw new Error(`unknown element type ${m[1]}`);
   return s;
 }
 
 // ---------------------------------------------------------------------------------------------
-describe('shaders/layer_norm.wgsl', () => {
-  test('the bundled reflection (the ?shader import through the Vite plugin) is the reflection of the file', () => {
-    expect(bundled).toEqual(JSON.parse(JSON.stringify(info)));
-    expect(bundled.code).toBe(SOURCE);
-    expect(bundled.name).toBe('layer_norm');
+describe.each(MODULES.map((m) => [m.name, m] as const))('compiled-in module %s', (_, info) => {
+  test('the bundled reflection is the reflection of the bundled (linked) source', () => {
+    expect(info).toEqual(JSON.parse(JSON.stringify(reflectWgsl(info.name, info.code))));
   });
 
   test('the uniform struct `params` has rows: u32, cols: u32, epsilon: f32, distinct offsets, size a multiple of 16', () => {
@@ -54,12 +56,12 @@ describe('shaders/layer_norm.wgsl', () => {
       expect(o + 4).toBeLessThanOrEqual(params.size);
     }
     expect(params.size % 16).toBe(0);
-    expect(params.size).toBeGreaterThan(0);
   });
 
   test('reflection finds every @compute entry point of the source', () => {
-    expect(computeEntryPoints.length).toBeGreaterThan(0);
-    expect(Object.keys(info.entryPoints).sort()).toEqual([...computeEntryPoints].sort());
+    const declared = [...info.code.matchAll(/@compute[\s\S]*?\bfn\s+(\w+)/g)].map((m) => m[1]!);
+    expect(declared.length).toBeGreaterThan(0);
+    expect(Object.keys(info.entryPoints).sort()).toEqual(declared.sort());
   });
 
   test('every compute entry point binds `params` as a uniform of the struct size', () => {
@@ -73,14 +75,14 @@ describe('shaders/layer_norm.wgsl', () => {
   });
 
   test('read arrays map to read-only-storage, read_write to storage; minBindingSize is the element stride', () => {
-    const access = storageAccess(SOURCE);
+    const access = storageAccess(info.code);
     for (const [name, ep] of Object.entries(info.entryPoints)) {
       for (const b of ep.bindings) {
         if (b.type === 'uniform') continue;
         const mode = access.get(b.name);
         expect(mode, `${name}: ${b.name} is declared var<storage, ...>`).toBeDefined();
         expect(b.type, `${name}: ${b.name}`).toBe(mode === 'read_write' ? 'storage' : 'read-only-storage');
-        expect(b.elementStride, `${name}: ${b.name}`).toBe(declaredStride(SOURCE, b.name));
+        expect(b.elementStride, `${name}: ${b.name}`).toBe(declaredStride(info.code, b.name));
         expect(b.minBindingSize, `${name}: ${b.name}`).toBe(b.elementStride);
       }
     }
@@ -93,15 +95,17 @@ describe('shaders/layer_norm.wgsl', () => {
       expect(new Set(numbers).size, name).toBe(numbers.length);
       expect(ep.bindings.every((b) => b.group === 0), name).toBe(true);
       const d = bindGroupLayoutDescriptor(info, name);
-      expect(d.label).toBe(`layer_norm.${name}`);
+      expect(d.label).toBe(`${info.name}.${name}`);
       expect([...d.entries].map((e) => e.binding)).toEqual(numbers);
     }
   });
 
-  test('every override of the source is reflected with a scalar type', () => {
-    const declared = [...SOURCE.matchAll(/^\s*override\s+(\w+)/gm)].map((m) => m[1]!);
-    expect(Object.keys(info.overrides).sort()).toEqual(declared.sort());
+  test('every override of the source is reflected with a scalar type, and checkConstants accepts them all', () => {
+    const declared = [...info.code.matchAll(/^\s*override\s+(\w+)/gm)].map((m) => m[1]!);
+    expect(Object.keys(info.overrides).sort()).toEqual([...new Set(declared)].sort());
     for (const t of Object.values(info.overrides)) expect(['bool', 'u32', 'i32', 'f32', 'f16']).toContain(t);
+    const all = Object.fromEntries(Object.entries(info.overrides).map(([k, t]) => [k, t === 'bool' ? true : 1]));
+    expect(Object.values(checkConstants(info, all)).every((v) => v === 1)).toBe(true);
   });
 
   test('packUniform fills params at the reflected offsets', () => {
@@ -359,11 +363,5 @@ describe('checkConstants', () => {
 
   test('an unknown override throws (WebGPU would reject it only at pipeline creation)', () => {
     expect(() => checkConstants(TOY, { WG: 64, WORKGROUP_SIZE: 64 })).toThrow('toy.wgsl has no override WORKGROUP_SIZE');
-  });
-
-  test('the real shader accepts its own overrides', () => {
-    const all = Object.fromEntries(Object.entries(info.overrides).map(([k, t]) => [k, t === 'bool' ? true : 1]));
-    const out = checkConstants(info as ShaderInfo, all);
-    expect(Object.values(out).every((v) => v === 1)).toBe(true);
   });
 });

@@ -33,10 +33,12 @@ describe('checkLayerNormArrays (convenience form and CPU paths)', () => {
   const x8 = new Float32Array(8);
   const ok4 = new Float32Array(4);
 
-  test('derives rows and the default epsilon', () => {
-    expect(checkLayerNormArrays(new Float32Array(6), { cols: 3 })).toEqual({ rows: 2, cols: 3, epsilon: 1e-5 });
-    expect(checkLayerNormArrays(new Float32Array(6), { cols: 6, epsilon: 0 })).toEqual({ rows: 1, cols: 6, epsilon: 0 });
-    expect(checkLayerNormArrays(new Float32Array(6), { cols: 1, gamma: new Float32Array(1), beta: new Float32Array(1) })).toEqual({ rows: 6, cols: 1, epsilon: 1e-5 });
+  test('derives rows, the dtype and the defaults', () => {
+    expect(checkLayerNormArrays(new Float32Array(6), { cols: 3 })).toMatchObject({ rows: 2, cols: 3, dtype: 'f32', epsilon: 1e-5 });
+    expect(checkLayerNormArrays(new Float32Array(6), { cols: 6, epsilon: 0 })).toMatchObject({ rows: 1, cols: 6, epsilon: 0 });
+    expect(checkLayerNormArrays(new Float32Array(6), { cols: 1, gamma: new Float32Array(1), beta: new Float32Array(1) })).toMatchObject({ rows: 6, cols: 1, epsilon: 1e-5 });
+    // f16 activations travel as Uint16Array half bits; gamma and beta stay f32.
+    expect(checkLayerNormArrays(new Uint16Array(8), { cols: 4, gamma: new Float32Array(4) })).toMatchObject({ rows: 2, cols: 4, dtype: 'f16' });
   });
 
   test('accepts views into a larger buffer (subarray)', () => {
@@ -75,6 +77,12 @@ describe('checkLayerNormArrays (convenience form and CPU paths)', () => {
     ['epsilon Infinity', x8, { cols: 4, epsilon: Infinity }, 'invalid-argument', 'epsilon'],
     ['epsilon -1', x8, { cols: 4, epsilon: -1 }, 'invalid-argument', 'epsilon'],
     ["epsilon '1e-5' (a string)", x8, { cols: 4, epsilon: '1e-5' }, 'invalid-argument', 'epsilon'],
+    ["dtype 'f16' with a Float32Array", x8, { cols: 4, dtype: 'f16' }, 'invalid-argument', 'x'],
+    ["dtype 'bf16'", x8, { cols: 4, dtype: 'bf16' }, 'invalid-argument', 'dtype'],
+    ['gamma a Uint16Array (parameters are f32 for every dtype)', x8, { cols: 4, gamma: new Uint16Array(4) }, 'invalid-argument', 'gamma'],
+    ["epsilonMode 'outside'", x8, { cols: 4, epsilonMode: 'outside' }, 'invalid-argument', 'epsilonMode'],
+    ["unbiased 'yes'", x8, { cols: 4, unbiased: 'yes' }, 'invalid-argument', 'unbiased'],
+    ['gammaOffset on LayerNorm', x8, { cols: 4, gammaOffset: 1 }, 'invalid-argument', 'gammaOffset'],
   ];
 
   for (const [name, x, options, code, argument] of bad) {
@@ -114,7 +122,7 @@ describe('checkLayerNormArrays (convenience form and CPU paths)', () => {
       'x: x.length 10 is not a multiple of cols 4 (rows * cols must equal x.length)',
     );
     expect(thrown(() => checkLayerNormArrays(x8, { cols: 4, gamma: new Float32Array(3) }))).toHaveProperty('message', 'gamma: expected length cols = 4, got 3');
-    expect(thrown(() => checkLayerNormArrays(new Float64Array(2), { cols: 2 }))).toHaveProperty('message', 'x: expected a Float32Array, got Float64Array(2)');
+    expect((thrown(() => checkLayerNormArrays(new Float64Array(2), { cols: 2 })) as Error).message).toMatch(/^x: expected a Float32Array.*, got Float64Array\(2\)$/);
   });
 });
 

@@ -1,0 +1,56 @@
+// IEEE binary16 storage for devices without `shader-f16`: halves travel packed two per u32
+// (element 2k in the low 16 bits, 2k+1 in the high bits, i.e. little-endian Uint16Array order)
+// and all arithmetic happens in f32.
+//
+// The conversions are done on the bits rather than with pack2x16float/unpack2x16float because
+// WGSL leaves those indeterminate out of range and lets implementations flush subnormals or pick
+// either neighbour when rounding. Here f32 -> f16 rounds to nearest-even, overflows to +-Inf
+// (|v| >= 65520), keeps NaN and produces subnormals: bit-identical to src/f16.ts.
+
+// binary16 bits (low 16 bits of h) -> f32, exact for every value including subnormals.
+fn f16_to_f32(h: u32) -> f32 {
+  let sign = (h & 0x8000u) << 16u;
+  let e = (h >> 10u) & 0x1fu;
+  let m = h & 0x3ffu;
+  if (e == 0u) {
+    // zero or subnormal: m * 2^-24
+    let mag = f32(m) * 5.9604644775390625e-8;
+    return select(mag, -mag, sign != 0u);
+  }
+  if (e == 31u) {
+    return bitcast<f32>(sign | 0x7f800000u | (m << 13u));
+  }
+  return bitcast<f32>(sign | ((e + 112u) << 23u) | (m << 13u));
+}
+
+// f32 -> binary16 bits (in the low 16 bits), round to nearest, ties to even.
+fn f32_to_f16(v: f32) -> u32 {
+  let b = bitcast<u32>(v);
+  let sign = (b >> 16u) & 0x8000u;
+  let a = b & 0x7fffffffu;
+  if (a > 0x7f800000u) { return sign | 0x7e00u; }          // NaN (quiet)
+  if (a >= 0x477ff000u) { return sign | 0x7c00u; }         // >= 65520 rounds to Inf
+  if (a >= 0x38800000u) {                                   // normal: >= 2^-14
+    let r = a - 0x38000000u;                                // rebias exponent 127 -> 15
+    return sign | ((r + 0xfffu + ((r >> 13u) & 1u)) >> 13u);
+  }
+  if (a < 0x33000000u) { return sign; }                     // < 2^-25 rounds to +-0
+  let e = a >> 23u;                                         // 102..112
+  let mant = (a & 0x7fffffu) | 0x800000u;
+  let shift = 126u - e;                                     // 14..24
+  var q = mant >> shift;
+  let rem = mant & ((1u << shift) - 1u);
+  let half = 1u << (shift - 1u);
+  if (rem > half || (rem == half && (q & 1u) == 1u)) { q += 1u; }
+  return sign | q;
+}
+
+// Element `i` of a packed f16 array, given the word holding it.
+fn f16_select(word: u32, i: u32) -> f32 {
+  return f16_to_f32(select(word & 0xffffu, word >> 16u, (i & 1u) == 1u));
+}
+
+// Two f32 values as one packed word (lo = element 2k).
+fn f16_pack(lo: f32, hi: f32) -> u32 {
+  return f32_to_f16(lo) | (f32_to_f16(hi) << 16u);
+}

@@ -1,0 +1,18 @@
+// LayerNorm / RMSNorm forward, f32 storage read and written as vec4<f32> (needs cols % 4 == 0,
+// so every row starts 16-byte aligned). The algorithm is in common/row_norm.wgsl.
+// #include "common/row_norm.wgsl"
+// #include "common/affine_vec4.wgsl"
+
+@group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read_write> y: array<vec4<f32>>;
+@group(0) @binding(5) var<storage, read_write> mean: array<f32>;
+@group(0) @binding(6) var<storage, read_write> rstd: array<f32>;
+
+fn io_pivot(row: u32) -> f32 { return x[row * (params.cols / 4u)].x; }
+fn io_load(row: u32, c: u32) -> vec4<f32> { return x[row * (params.cols / 4u) + c]; }
+fn io_reload(row: u32, c: u32) -> vec4<f32> { return x[row * (params.cols / 4u) + c]; }
+fn io_store(row: u32, c: u32, v: vec4<f32>) { y[row * (params.cols / 4u) + c] = v; }
+fn io_stats(row: u32, m: f32, r: f32) {
+  mean[row] = m;
+  rstd[row] = r;
+}

@@ -1,0 +1,169 @@
+/**
+ * Kernel variants of the row-normalization family and the rule that picks one per adapter and
+ * shape. The same kernel code runs in every variant; override constants decide how many rows a
+ * workgroup takes, how many invocations share a row, how they reduce, and how much of the row
+ * stays in registers.
+ *
+ * Why a rule per adapter: on GPUs a row wants many invocations (coalesced loads, full occupancy)
+ * and barriers are cheap; on CPU implementations of WebGPU (SwiftShader, lavapipe, WARP) each
+ * `workgroupBarrier()` costs a fibre switch per invocation, so one row per invocation with no
+ * barriers wins by a wide margin. Measured figures are in the README.
+ */
+import { nextPowerOfTwo } from '../dispatch.js';
+import { NormError, describe } from '../errors.js';
+import type { Dtype } from './layer-norm-options.js';
+
+/**
+ * A kernel variant. Each workgroup of `workgroupSize` invocations handles
+ * `workgroupSize / threadsPerRow` rows; the `threadsPerRow` invocations of one row reduce its
+ * statistics together.
+ */
+export interface LayerNormVariant {
+  /**
+   * How the invocations of one row combine partial sums: `workgroup` is a tree in workgroup memory
+   * (one barrier per level); `subgroup` uses `subgroupAdd` and one barrier per reduction (needs
+   * the `subgroups` feature and `threadsPerRow === workgroupSize`). Irrelevant when
+   * `threadsPerRow` is 1 (no reduction at all).
+   */
+  readonly reduction: 'workgroup' | 'subgroup';
+  /** f32 loads/stores as vec4; needs `cols % 4 === 0` and f32 storage. */
+  readonly vec4: boolean;
+  /** Invocations per workgroup: a power of two within the device's limits. */
+  readonly workgroupSize: number;
+  /** Invocations per row: a power of two <= workgroupSize. 1 = one row per invocation, no barriers. */
+  readonly threadsPerRow: number;
+  /**
+   * Chunks (4 elements each) of the row each invocation keeps in registers between the passes,
+   * 0 to {@link MAX_CACHED_CHUNKS}; x is read from memory once when
+   * `ceil(ceil(cols / 4) / threadsPerRow) <= cachedChunks`, chunks beyond are re-read.
+   */
+  readonly cachedChunks: number;
+}
+
+/** The register array's fixed size in the shader (`MAX_CACHED` in common/row_norm.wgsl). */
+export const MAX_CACHED_CHUNKS = 32;
+
+/** What the selection rule knows about an adapter. */
+export interface AdapterProfile {
+  /** e.g. `google/swiftshader`, `nvidia/ampere`. */
+  readonly name: string;
+  /** True for CPU implementations of WebGPU, where barriers are very costly. */
+  readonly cpu: boolean;
+  /** The device has `subgroups` and WGSL's `subgroup_id` builtin. */
+  readonly subgroups: boolean;
+  /** Largest power-of-two workgroup size the limits allow (capped at 256). */
+  readonly maxWorkgroupSize: number;
+}
+
+const CPU_ADAPTERS = /swiftshader|llvmpipe|lavapipe|softpipe|warp|microsoft basic render/i;
+
+/**
+ * Reads an {@link AdapterProfile} off a device (`device.adapterInfo`, features, limits) or off
+ * explicit adapter info.
+ *
+ * @example
+ * ```ts
+ * profileDevice(device); // { name: 'google/swiftshader', cpu: true, subgroups: true, maxWorkgroupSize: 256 }
+ * ```
+ */
+export function profileDevice(device: GPUDevice, info?: Partial<GPUAdapterInfo>): AdapterProfile {
+  const i: Partial<GPUAdapterInfo> = info ?? (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo ?? {};
+  const text = `${i.vendor ?? ''} ${i.architecture ?? ''} ${i.device ?? ''} ${i.description ?? ''}`;
+  const fallback = (i as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  const wgsl = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu?.wgslLanguageFeatures;
+  // subgroup_id is a newer builtin; where the language-feature set is unknown (Node/Dawn) assume it.
+  const subgroupId = wgsl ? wgsl.has('subgroup_id') : true;
+  const max = Math.min(256, device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX);
+  return {
+    name: `${i.vendor || 'unknown'}/${i.architecture || 'unknown'}`,
+    cpu: fallback || CPU_ADAPTERS.test(text),
+    subgroups: device.features.has('subgroups') && subgroupId,
+    maxWorkgroupSize: 2 ** Math.floor(Math.log2(max)),
+  };
+}
+
+/**
+ * The automatic choice (documented in the README):
+ * - vec4 access whenever the width allows (f32, `cols % 4 === 0`).
+ * - CPU adapters: one row per invocation (no barriers), 64 rows per workgroup, the whole row in
+ *   registers when it fits; only when there are too few rows to keep the cores busy (fewer than
+ *   the workgroup holds) do rows get 4–64 invocations each.
+ * - GPUs: rows of up to 128 chunks get one subgroup-sized team (32 invocations, several rows per
+ *   workgroup, so narrow rows do not idle a whole workgroup); wider rows get one workgroup of
+ *   `chunks / 4` invocations (64–256) each, reduced with subgroups when available. Each invocation
+ *   keeps up to 8 chunks in registers, so rows up to 8192 wide are read once.
+ *
+ * @example
+ * ```ts
+ * selectVariant(profileDevice(device), { rows: 128, cols: 768, dtype: 'f32' });
+ * ```
+ */
+export function selectVariant(profile: AdapterProfile, shape: { rows: number; cols: number; dtype: Dtype }): LayerNormVariant {
+  const { rows, cols, dtype } = shape;
+  const vec4 = dtype === 'f32' && cols % 4 === 0;
+  const chunks = Math.ceil(cols / 4);
+  const max = profile.maxWorkgroupSize;
+  if (profile.cpu) {
+    const workgroupSize = Math.min(64, max);
+    if (rows >= workgroupSize || chunks <= 16) {
+      return { reduction: 'workgroup', vec4, workgroupSize, threadsPerRow: 1, cachedChunks: Math.min(chunks, MAX_CACHED_CHUNKS) };
+    }
+    const threadsPerRow = Math.min(max, Math.max(4, nextPowerOfTwo(Math.ceil(chunks / MAX_CACHED_CHUNKS))), 64);
+    const reduction = profile.subgroups ? 'subgroup' : 'workgroup';
+    return { reduction, vec4, workgroupSize: threadsPerRow, threadsPerRow, cachedChunks: Math.min(MAX_CACHED_CHUNKS, Math.ceil(chunks / threadsPerRow)) };
+  }
+  if (chunks <= 128) {
+    const threadsPerRow = Math.min(32, max, nextPowerOfTwo(chunks));
+    const workgroupSize = Math.min(max, Math.max(threadsPerRow, 128));
+    const reduction = profile.subgroups && threadsPerRow === workgroupSize ? 'subgroup' : 'workgroup';
+    return { reduction, vec4, workgroupSize, threadsPerRow, cachedChunks: Math.min(8, Math.ceil(chunks / threadsPerRow)) };
+  }
+  const threadsPerRow = Math.min(max, Math.max(64, nextPowerOfTwo(Math.ceil(chunks / 4))));
+  return {
+    reduction: profile.subgroups ? 'subgroup' : 'workgroup',
+    vec4,
+    workgroupSize: threadsPerRow,
+    threadsPerRow,
+    cachedChunks: Math.min(8, Math.ceil(chunks / threadsPerRow)),
+  };
+}
+
+/**
+ * Checks a caller-forced variant against the shape and device.
+ *
+ * @example
+ * ```ts
+ * checkVariant({ reduction: 'workgroup', vec4: false, workgroupSize: 64, threadsPerRow: 1, cachedChunks: 0 }, 13, 'f32', profile);
+ * ```
+ */
+export function checkVariant(v: unknown, cols: number, dtype: Dtype, profile: AdapterProfile): LayerNormVariant {
+  const bad = (message: string, arg = 'variant') => new NormError('invalid-argument', message, arg);
+  if (typeof v !== 'object' || v === null) throw bad(`expected a variant object, got ${describe(v)}`);
+  const { reduction, vec4, workgroupSize: wg, threadsPerRow: t, cachedChunks } = v as LayerNormVariant;
+  const pow2 = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
+  if (reduction !== 'workgroup' && reduction !== 'subgroup') throw bad(`expected 'workgroup' or 'subgroup', got ${describe(reduction)}`, 'variant.reduction');
+  if (!pow2(wg) || wg > profile.maxWorkgroupSize) throw bad(`expected a power of two <= ${profile.maxWorkgroupSize}, got ${describe(wg)}`, 'variant.workgroupSize');
+  if (!pow2(t) || t > wg) throw bad(`expected a power of two <= workgroupSize (${wg}), got ${describe(t)}`, 'variant.threadsPerRow');
+  if (typeof vec4 !== 'boolean') throw bad(`expected a boolean, got ${describe(vec4)}`, 'variant.vec4');
+  if (vec4 && (dtype !== 'f32' || cols % 4 !== 0)) throw bad(`vec4 access needs f32 storage and cols % 4 === 0 (cols = ${cols}, dtype = ${dtype})`, 'variant.vec4');
+  if (typeof cachedChunks !== 'number' || !Number.isInteger(cachedChunks) || cachedChunks < 0 || cachedChunks > MAX_CACHED_CHUNKS) {
+    throw bad(`expected an integer in [0, ${MAX_CACHED_CHUNKS}], got ${describe(cachedChunks)}`, 'variant.cachedChunks');
+  }
+  if (reduction === 'subgroup' && t > 1) {
+    if (!profile.subgroups) throw bad("the 'subgroup' reduction needs the device feature 'subgroups' (and WGSL subgroup_id)", 'variant.reduction');
+    if (t !== wg) throw bad("the 'subgroup' reduction needs threadsPerRow === workgroupSize (one row per workgroup)", 'variant.reduction');
+  }
+  return { reduction, vec4, workgroupSize: wg, threadsPerRow: t, cachedChunks };
+}
+
+/**
+ * A short label for a variant, as the benchmark prints it: `wg64/t1/vec4/none/reg16`.
+ *
+ * @example
+ * ```ts
+ * describeVariant(norm.encodeLayerNorm(encoder, options)); // e.g. 'wg256/t256/vec4/subgroup/reg1'
+ * ```
+ */
+export function describeVariant(v: LayerNormVariant): string {
+  return `wg${v.workgroupSize}/t${v.threadsPerRow}/${v.vec4 ? 'vec4' : 'scalar'}/${v.threadsPerRow === 1 ? 'none' : v.reduction}/reg${v.cachedChunks}`;
+}

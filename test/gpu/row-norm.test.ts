@@ -1,0 +1,78 @@
+/**
+ * The row-norm family (LayerNorm, RMSNorm, fused residual add + either; f32 and packed f16) on the
+ * GPU in headless Chromium (SwiftShader) against the float64 reference, through the built package.
+ * Tolerances: test/shared/tolerance.ts. Each case runs in a validation error scope that must pop
+ * empty; a failing case prints its worst elements.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { formatWorst, type Comparison } from '../shared/compare.js';
+import { caseName, familyCases, layerNormCases, variantCases } from './cases.js';
+import type { RowNormCase, RowNormCaseResult } from './harness/harness.js';
+import { openHarness, type HarnessPage } from './page.js';
+
+let h: HarnessPage;
+type Output = 'y' | 'sum' | 'mean' | 'rstd';
+/** Worst error per output across all passing cases, reported at the end (the README quotes it). */
+const worst: Record<string, { ulp: number; ratio: number; at: string }> = {};
+
+beforeAll(async () => {
+  h = await openHarness();
+});
+afterAll(async () => {
+  console.log(
+    'Row-norm accuracy over all cases (healthy rows; ratio = error / allowance):\n' +
+      Object.entries(worst)
+        .map(([k, w]) => `  ${k.padEnd(9)} worst ${String(w.ulp).padStart(9)} ULP, ${(100 * w.ratio).toFixed(1).padStart(5)}% of the tolerance (${w.at})`)
+        .join('\n'),
+  );
+  expect(h.errors, 'console errors in the harness page').toEqual([]);
+  await h.close();
+});
+
+function explain(what: string, c: RowNormCase, cmp: Comparison): string {
+  const label = what === 'y' || what === 'sum' ? (i: number) => `[${Math.floor(i / c.cols)},${i % c.cols}]` : (i: number) => `[${i}]`;
+  const unit = c.dtype === 'f16' && (what === 'y' || what === 'sum') ? ' (errors in f16 ULPs)' : '';
+  return (
+    `${what} of ${caseName(c)}: ${cmp.failures}/${cmp.count} outside tolerance${unit}, ` +
+    `max |err| ${cmp.maxAbsError.toExponential(3)}, ${cmp.maxErrorRatio.toFixed(3)}× the allowance, worst ${cmp.worstUlp} ULP\n` +
+    formatWorst(cmp.worst, label)
+  );
+}
+
+function check(c: RowNormCase, r: RowNormCaseResult & { uncapturedErrors: string[] }): void {
+  expect(r.validationError, 'validation error scope').toBeNull();
+  expect(r.uncapturedErrors, 'uncaptured GPU errors').toEqual([]);
+  for (const what of ['y', 'sum', 'mean', 'rstd'] as Output[]) {
+    const cmp = r[what];
+    if (!cmp) continue;
+    expect(cmp.failures, explain(what, c, cmp)).toBe(0);
+    const key = `${what} ${c.dtype}`;
+    const w = (worst[key] ??= { ulp: 0, ratio: 0, at: '' });
+    if (cmp.maxErrorRatio >= w.ratio) Object.assign(w, { ratio: cmp.maxErrorRatio, ulp: cmp.worstUlp, at: caseName(c) });
+  }
+  if (r.poisoned) {
+    // The poisoned row is reported as poisoned: every output of it is NaN or ±Inf.
+    expect(r.poisoned.nonFinite, `row ${r.poisoned.row} holds a NaN/Inf input`).toBe(r.poisoned.cols);
+  }
+  if (c.variant) expect(r.variant).toEqual(c.variant);
+}
+
+const run = (c: RowNormCase) => h.run((harness, arg) => harness.runRowNormCase(arg), c);
+
+describe('LayerNorm matches the float64 reference', () => {
+  for (const c of layerNormCases()) test(caseName(c), async () => check(c, await run(c)));
+});
+
+describe('RMSNorm, fused add + norm, f16 storage, conventions, forms', () => {
+  for (const c of familyCases()) test(caseName(c), async () => check(c, await run(c)));
+});
+
+describe('every kernel variant, forced', () => {
+  // SwiftShader (and every device this suite targets) has subgroups; the table includes the
+  // subgroup reduction only where the device reports it (checked in the first test).
+  test('the device reports the features the variant table assumes', async () => {
+    const info = await h.run((harness) => harness.adapterInfo());
+    expect(info.profile.subgroups, 'subgroups feature + subgroup_id').toBe(true);
+  });
+  for (const c of variantCases(true)) test(caseName(c), async () => check(c, await run(c)));
+});

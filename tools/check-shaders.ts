@@ -1,0 +1,34 @@
+/**
+ * Compiles every kernel module (each linked combination the library ships) with Dawn in Node and
+ * prints WGSL compilation messages with file-relative line numbers. A quick check while editing
+ * shaders: `npx tsx tools/check-shaders.ts` (needs the `webgpu` package; on machines without a GPU
+ * driver, VK_ICD_FILENAMES pointing at SwiftShader is set automatically when Chromium's is present).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { hoistDirectives, linkWgsl } from '../src/build/wgsl-plugin.ts';
+
+const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
+if (!process.env.VK_ICD_FILENAMES && existsSync(icd)) process.env.VK_ICD_FILENAMES = icd;
+const { create, globals } = (await import('webgpu')) as unknown as { create: (f: string[]) => GPU; globals: object };
+Object.assign(globalThis, globals);
+const adapter = await create([]).requestAdapter();
+if (!adapter) throw new Error('no adapter');
+const device = await adapter.requestDevice({ requiredFeatures: adapter.features.has('subgroups') ? ['subgroups'] : [] });
+
+const src = readFileSync(fileURLToPath(new URL('../src/kernels/row-norm-shaders.ts', import.meta.url)), 'utf8');
+const imports = [...src.matchAll(/'\.\.\/\.\.\/shaders\/([^?]+)\?shader(?:&link=([^']*))?'/g)];
+let failed = 0;
+for (const [, file, link] of imports) {
+  const parts = [await linkWgsl(fileURLToPath(new URL(`../shaders/${file}`, import.meta.url)))];
+  if (link) parts.push(await linkWgsl(fileURLToPath(new URL(`../shaders/${link}`, import.meta.url)), new Set(parts[0]!.files)));
+  const code = hoistDirectives(parts.map((p) => p.code).join('\n'));
+  const info = await device.createShaderModule({ code }).getCompilationInfo();
+  const lines = code.split('\n');
+  for (const m of info.messages) {
+    if (m.type === 'error') failed++;
+    console.log(`${file}+${link ?? ''}:${m.lineNum}:${m.linePos} ${m.type}: ${m.message}\n    ${lines[m.lineNum - 1]?.trim()}`);
+  }
+}
+console.log(`${imports.length} modules, ${failed} errors`);
+process.exit(failed ? 1 : 0);
