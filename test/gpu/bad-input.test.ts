@@ -343,6 +343,44 @@ describe('encode form: target, shape, limits', () => {
   });
 });
 
+describe('encode form: the other members of the family', () => {
+  test('fused add with sum written into the buffer x is read from (an in-place residual update) → aliasing (sum)', async () => {
+    const r = await inScope((norm, device, kit) => {
+      const A = device.limits.minStorageBufferOffsetAlignment;
+      const stream = kit.buffer(2 * A);
+      return norm.encodeAddLayerNorm(kit.encoder(), {
+        x: { buffer: stream, offset: 0, size: 32 },
+        residual: kit.buffer(32),
+        sum: { buffer: stream, offset: A, size: 32 },
+        y: kit.buffer(32),
+        rows: 2,
+        cols: 4,
+      });
+    });
+    expectRefused(r, 'aliasing', 'sum');
+  });
+
+  test('fused add without residual → invalid-argument (residual)', async () => {
+    const r = await inScope((norm, _d, kit) =>
+      norm.encodeAddRmsNorm(kit.encoder(), { x: kit.buffer(32), sum: kit.buffer(32), y: kit.buffer(32), rows: 2, cols: 4 } as unknown as Parameters<typeof norm.encodeAddRmsNorm>[1]),
+    );
+    expectRefused(r, 'invalid-argument', 'residual');
+  });
+
+  test('RMSNorm given beta → invalid-argument (beta)', async () => {
+    const r = await inScope((norm, _d, kit) =>
+      norm.encodeRmsNorm(kit.encoder(), { x: kit.buffer(32), y: kit.buffer(32), beta: kit.buffer(16), rows: 2, cols: 4 } as unknown as Parameters<typeof norm.encodeRmsNorm>[1]),
+    );
+    expectRefused(r, 'invalid-argument', 'beta');
+  });
+
+  test('f16 activations: x of 8 bytes for a 2x3 shape → buffer-too-small (x)', async () => {
+    // 6 halves need 12 bytes (3 words); 8 bytes hold only 4.
+    const r = await inScope((norm, _d, kit) => norm.encodeLayerNorm(kit.encoder(), { x: kit.buffer(8), y: kit.buffer(12), rows: 2, cols: 3, dtype: 'f16' }));
+    expectRefused(r, 'buffer-too-small', 'x');
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 describe('convenience form', () => {
   test('x.length not a multiple of cols → shape-mismatch (x)', async () => {

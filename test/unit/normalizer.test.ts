@@ -258,6 +258,14 @@ describe('convenience form: device limits are checked before anything is allocat
     expect(fake.buffers).toHaveLength(0);
   });
 
+  test('fused add: x fits, but y and sum read back together (twice x) do not → limit-exceeded, nothing allocated', async () => {
+    const { fake, norm } = await normalizerOn({ maxBufferSize: 4096, maxStorageBufferBindingSize: 4096 });
+    const x = new Float32Array(768); // 3072 bytes each for x, residual, y and sum; the read-back would be 6144
+    expectCode(await rejection(norm.addLayerNorm(x, new Float32Array(768), { cols: 768 })), 'limit-exceeded', 'x');
+    expect(fake.buffers).toHaveLength(0);
+    expect(fake.validationErrors).toEqual([]);
+  });
+
   test('exactly at the limits it runs', async () => {
     // cols = 1024, rows = 1: y is 4096 bytes = the binding limit; the read-back 4104 bytes = maxBufferSize.
     const { fake, norm } = await normalizerOn({ maxBufferSize: 4104, maxStorageBufferBindingSize: 4096 });
