@@ -9,7 +9,8 @@
  * const ref = cpu.layerNorm(x, { cols: 768, gamma, beta });
  * ```
  */
-export { createNormalizer, type Normalizer, type NormalizerOptions } from './normalizer.js';
+export { createNormalizer, type Normalizer, type NormalizerOptions, type TuneResult } from './normalizer.js';
+export { tuningKey, candidateVariants, type TuningTable, type RowNormOpName } from './kernels/tuning.js';
 export { NormError, type NormErrorCode } from './errors.js';
 export * as cpu from './cpu/index.js';
 export type {

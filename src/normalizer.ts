@@ -5,7 +5,7 @@
  * never submits.
  */
 import { requestNormDevice } from './device.js';
-import { NormError, describe } from './errors.js';
+import { NormError, checkInteger, describe } from './errors.js';
 import type { EncodeTarget, KernelContext } from './kernels/context.js';
 import {
   checkRowNormArrays,
@@ -27,7 +27,8 @@ import {
   type EncodeLayerNormOptions,
   type EncodeRmsNormOptions,
 } from './kernels/row-norm.js';
-import { profileDevice, type AdapterProfile, type LayerNormVariant } from './kernels/variant.js';
+import { candidateVariants, loadTuning, saveTuning, tuningKey, type RowNormOpName, type TuningTable } from './kernels/tuning.js';
+import { describeVariant, profileDevice, type AdapterProfile, type LayerNormVariant } from './kernels/variant.js';
 import { Usage } from './operands.js';
 import { OwnedResources, type ResourceStats } from './resources.js';
 
@@ -42,6 +43,25 @@ export interface NormalizerOptions {
    * browsers). Pass `adapter.info` of the adapter your device came from.
    */
   readonly adapterInfo?: GPUAdapterInfo | undefined;
+  /**
+   * Autotuned variants to start from: a table from {@link Normalizer.exportTuning}, or
+   * `'localStorage'` (the default) to load what earlier `tune()` calls persisted there, or `false`.
+   */
+  readonly tuning?: TuningTable | 'localStorage' | false | undefined;
+  /** Write `tune()` results to `localStorage` where available. Default true. */
+  readonly persistTuning?: boolean | undefined;
+}
+
+/** What {@link Normalizer.tune} measured. */
+export interface TuneResult {
+  /** The fastest variant, now used for every shape in the same bucket. */
+  readonly variant: LayerNormVariant;
+  /** Its median GPU time in milliseconds. */
+  readonly ms: number;
+  /** Every candidate with its median time, fastest first. */
+  readonly candidates: readonly { readonly variant: LayerNormVariant; readonly label: string; readonly ms: number }[];
+  /** How the time was measured: GPU timestamps, or wall time around each submission. */
+  readonly timer: 'timestamp-query' | 'wall';
 }
 
 /** Normalization kernels bound to one `GPUDevice`. */
@@ -146,6 +166,24 @@ export interface Normalizer {
    */
   encodeAddRmsNorm(target: EncodeTarget, options: EncodeAddRmsNormOptions): LayerNormVariant;
 
+  /**
+   * Times every candidate variant for `op` on this adapter at this shape (GPU timestamps where
+   * the device has `timestamp-query`) and uses the winner from now on for all shapes of the same
+   * bucket (rows and cols rounded up to powers of two). Persisted in `localStorage` by default.
+   *
+   * @example
+   * ```ts
+   * const { variant, candidates } = await norm.tune('layerNorm', { rows: 512, cols: 4096 });
+   * ```
+   */
+  tune(op: RowNormOpName, shape: { rows: number; cols: number; dtype?: 'f32' | 'f16' }, options?: { repetitions?: number }): Promise<TuneResult>;
+
+  /** The tuning table (a copy), e.g. to ship with an app. */
+  exportTuning(): TuningTable;
+
+  /** Merges a tuning table (entries for other adapters are kept but never match). */
+  importTuning(table: TuningTable): void;
+
   /** GPU memory this normalizer currently owns (uniforms, dummies, in-flight temporaries). */
   stats(): ResourceStats;
 
@@ -173,10 +211,10 @@ export async function createNormalizer(options: NormalizerOptions = {}): Promise
     if (typeof (options.device as GPUDevice)?.createBuffer !== 'function') {
       throw new NormError('invalid-argument', `expected a GPUDevice, got ${describe(options.device)}`, 'device');
     }
-    return new GpuNormalizer(options.device, false, options.adapterInfo);
+    return new GpuNormalizer(options.device, false, options, options.adapterInfo);
   }
   const { device, adapter } = await requestNormDevice({ powerPreference: options.powerPreference });
-  return new GpuNormalizer(device, true, options.adapterInfo ?? adapter.info);
+  return new GpuNormalizer(device, true, options, options.adapterInfo ?? adapter.info);
 }
 
 const LAYER: RowNormKind = { rms: false, add: false };
@@ -190,9 +228,13 @@ class GpuNormalizer implements Normalizer {
   private readonly ctx: KernelContext;
   private lost: GPUDeviceLostInfo | undefined;
   private isDestroyed = false;
+  private readonly persistTuning: boolean;
 
-  constructor(readonly device: GPUDevice, private readonly ownsDevice: boolean, adapterInfo?: GPUAdapterInfo) {
-    this.ctx = { device, limits: device.limits, resources: new OwnedResources(device), profile: profileDevice(device, adapterInfo) };
+  constructor(readonly device: GPUDevice, private readonly ownsDevice: boolean, options: NormalizerOptions, adapterInfo?: GPUAdapterInfo) {
+    const t = options.tuning ?? 'localStorage';
+    const tuning: TuningTable = t === 'localStorage' ? loadTuning() : t === false ? { version: 1, entries: {} } : { version: 1, entries: { ...t.entries } };
+    this.persistTuning = options.persistTuning ?? true;
+    this.ctx = { device, limits: device.limits, resources: new OwnedResources(device), profile: profileDevice(device, adapterInfo), tuning };
     device.lost.then((info) => {
       this.lost = info;
     });
@@ -349,6 +391,104 @@ class GpuNormalizer implements Normalizer {
     } catch (e) {
       this.check();
       throw new NormError('device-lost', `reading results back failed: ${(e as Error).message}`, undefined, { cause: e });
+    }
+  }
+
+  exportTuning(): TuningTable {
+    return { version: 1, entries: { ...this.ctx.tuning.entries } };
+  }
+
+  importTuning(table: TuningTable): void {
+    if (typeof table !== 'object' || table === null || table.version !== 1 || typeof table.entries !== 'object') {
+      throw new NormError('invalid-argument', `expected a tuning table { version: 1, entries }, got ${describe(table)}`, 'table');
+    }
+    Object.assign(this.ctx.tuning.entries, table.entries);
+  }
+
+  async tune(op: RowNormOpName, shape: { rows: number; cols: number; dtype?: 'f32' | 'f16' }, options: { repetitions?: number } = {}): Promise<TuneResult> {
+    this.check();
+    const kinds: Record<RowNormOpName, RowNormKind> = { layerNorm: LAYER, rmsNorm: RMS, addLayerNorm: ADD_LAYER, addRmsNorm: ADD_RMS };
+    const kind = kinds[op];
+    if (!kind) throw new NormError('invalid-argument', `expected one of ${Object.keys(kinds).join(', ')}, got ${describe(op)}`, 'op');
+    if (typeof shape !== 'object' || shape === null) throw new NormError('invalid-argument', `expected { rows, cols, dtype? }, got ${describe(shape)}`, 'shape');
+    const rows = checkInteger(shape.rows, 'rows');
+    const cols = checkInteger(shape.cols, 'cols');
+    const dtype = shape.dtype ?? 'f32';
+    if (dtype !== 'f32' && dtype !== 'f16') throw new NormError('invalid-argument', `expected 'f32' or 'f16', got ${describe(dtype)}`, 'dtype');
+    const reps = Math.max(3, Math.floor(options.repetitions ?? 7));
+    const { device, ctx } = this;
+    const { resources } = ctx;
+    const bytes = activationBytes(rows * cols, dtype);
+    const temps: GPUBuffer[] = [];
+    const buffer = (size: number) => {
+      const b = resources.createBuffer({ label: 'webgpu-norm tune', size: Math.max(16, Math.ceil(size / 4) * 4), usage: Usage.STORAGE });
+      temps.push(b);
+      return b;
+    };
+    const timestamps = device.features.has('timestamp-query');
+    let querySet: GPUQuerySet | undefined;
+    try {
+      const operands = {
+        rows,
+        cols,
+        dtype,
+        x: buffer(bytes),
+        y: buffer(bytes),
+        gamma: buffer(cols * 4),
+        ...(kind.rms ? {} : { beta: buffer(cols * 4) }),
+        ...(kind.add ? { residual: buffer(bytes), sum: buffer(bytes) } : {}),
+      };
+      // Validates the shape once, with the rule's variant, before any candidate runs.
+      encodeRowNorm(ctx, device.createCommandEncoder(), kind, operands);
+      let resolve: GPUBuffer | undefined;
+      let readback: GPUBuffer | undefined;
+      if (timestamps) {
+        querySet = device.createQuerySet({ type: 'timestamp', count: 2 });
+        resolve = resources.createBuffer({ label: 'webgpu-norm tune', size: 16, usage: 0x0200 /* QUERY_RESOLVE */ | Usage.COPY_SRC });
+        readback = resources.createBuffer({ label: 'webgpu-norm tune', size: 16, usage: Usage.MAP_READ | Usage.COPY_DST });
+        temps.push(resolve, readback);
+      }
+      const timeOnce = async (variant: LayerNormVariant): Promise<number> => {
+        const encoder = device.createCommandEncoder();
+        const pass = encoder.beginComputePass(querySet ? { timestampWrites: { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {});
+        encodeRowNorm(ctx, pass, kind, { ...operands, variant });
+        pass.end();
+        if (querySet) {
+          encoder.resolveQuerySet(querySet, 0, 2, resolve!, 0);
+          encoder.copyBufferToBuffer(resolve!, 0, readback!, 0, 16);
+        }
+        const t0 = performance.now();
+        device.queue.submit([encoder.finish()]);
+        if (!readback) {
+          await device.queue.onSubmittedWorkDone();
+          return performance.now() - t0;
+        }
+        await this.map(readback);
+        const t = new BigInt64Array(readback.getMappedRange().slice(0));
+        readback.unmap();
+        return Number(t[1]! - t[0]!) / 1e6;
+      };
+      const candidates: { variant: LayerNormVariant; label: string; ms: number }[] = [];
+      for (const variant of candidateVariants(ctx.profile, { rows, cols, dtype })) {
+        try {
+          encodeRowNorm(ctx, device.createCommandEncoder(), kind, { ...operands, variant });
+        } catch {
+          continue; // not valid for this shape or device (e.g. vec4 with an odd width)
+        }
+        await timeOnce(variant); // compile and warm up
+        const times: number[] = [];
+        for (let i = 0; i < reps; i++) times.push(await timeOnce(variant));
+        times.sort((a, b) => a - b);
+        candidates.push({ variant, label: describeVariant(variant), ms: times[Math.floor(times.length / 2)]! });
+      }
+      candidates.sort((a, b) => a.ms - b.ms);
+      const best = candidates[0]!;
+      ctx.tuning.entries[tuningKey(ctx.profile, op, dtype, rows, cols)] = { ...best.variant, ms: best.ms };
+      if (this.persistTuning) saveTuning(ctx.tuning);
+      return { variant: best.variant, ms: best.ms, candidates, timer: timestamps ? 'timestamp-query' : 'wall' };
+    } finally {
+      querySet?.destroy();
+      for (const b of temps) resources.release(b);
     }
   }
 

@@ -6,24 +6,21 @@ enable subgroups;
 
 var<private> sg_id: u32;
 var<private> sg_count: u32;
-var<workgroup> part1: array<f32, WORKGROUP_SIZE>;
-var<workgroup> part2: array<vec2<f32>, WORKGROUP_SIZE>;
+// One partial per subgroup; separate arrays for a row's first and second reduction.
+var<workgroup> part_a: array<vec2<f32>, WORKGROUP_SIZE>;
+var<workgroup> part_b: array<vec2<f32>, WORKGROUP_SIZE>;
 
-fn reduce_row1(v: f32, lid: u32, t: u32) -> f32 {
+fn reduce_row2(v: vec2<f32>, lid: u32, t: u32, second: bool) -> vec2<f32> {
+  if (THREADS_PER_ROW == 1u) { return v; }
   let s = subgroupAdd(v);
-  if (subgroupElect()) { part1[sg_id] = s; }
-  workgroupBarrier();
-  var total = 0.0;
-  for (var i = 0u; i < sg_count; i += 1u) { total += part1[i]; }
-  return total;
-}
-
-fn reduce_row2(v: vec2<f32>, lid: u32, t: u32) -> vec2<f32> {
-  let s = subgroupAdd(v);
-  if (subgroupElect()) { part2[sg_id] = s; }
+  if (subgroupElect()) {
+    if (second) { part_b[sg_id] = s; } else { part_a[sg_id] = s; }
+  }
   workgroupBarrier();
   var total = vec2<f32>(0.0);
-  for (var i = 0u; i < sg_count; i += 1u) { total += part2[i]; }
+  for (var i = 0u; i < sg_count; i += 1u) {
+    total += select(part_a[i], part_b[i], second);
+  }
   return total;
 }
 

@@ -2,29 +2,23 @@
 // each row (one barrier per level; none when THREADS_PER_ROW = 1). Portable to every device.
 // Also holds the entry point, so that a subgroup build can declare subgroup builtins instead.
 
-var<workgroup> red1: array<f32, WORKGROUP_SIZE>;
-var<workgroup> red2: array<vec2<f32>, WORKGROUP_SIZE>;
+// Two arrays, one per reduction of a row, so the second reduction's writes cannot race with
+// invocations still reading the first one's result (that would need another barrier).
+var<workgroup> red_a: array<vec2<f32>, WORKGROUP_SIZE>;
+var<workgroup> red_b: array<vec2<f32>, WORKGROUP_SIZE>;
 
-fn reduce_row1(v: f32, lid: u32, t: u32) -> f32 {
+// Sum of v over the THREADS_PER_ROW invocations of this row; `second` picks the array.
+fn reduce_row2(v: vec2<f32>, lid: u32, t: u32, second: bool) -> vec2<f32> {
   if (THREADS_PER_ROW == 1u) { return v; }
-  red1[lid] = v;
+  if (second) { red_b[lid] = v; } else { red_a[lid] = v; }
   for (var half = THREADS_PER_ROW / 2u; half > 0u; half = half / 2u) {
     workgroupBarrier();
-    if (t < half) { red1[lid] += red1[lid + half]; }
+    if (t < half) {
+      if (second) { red_b[lid] += red_b[lid + half]; } else { red_a[lid] += red_a[lid + half]; }
+    }
   }
   workgroupBarrier();
-  return red1[lid - t];
-}
-
-fn reduce_row2(v: vec2<f32>, lid: u32, t: u32) -> vec2<f32> {
-  if (THREADS_PER_ROW == 1u) { return v; }
-  red2[lid] = v;
-  for (var half = THREADS_PER_ROW / 2u; half > 0u; half = half / 2u) {
-    workgroupBarrier();
-    if (t < half) { red2[lid] += red2[lid + half]; }
-  }
-  workgroupBarrier();
-  return red2[lid - t];
+  return select(red_a[lid - t], red_b[lid - t], second);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)

@@ -8,16 +8,17 @@
 // invocation and no barriers at all (best where barriers are costly, e.g. SwiftShader); one row
 // per workgroup (THREADS_PER_ROW = WORKGROUP_SIZE) is the coalesced layout real GPUs want.
 //
-// Numerics: the corrected two-pass algorithm (Chan, Golub & LeVeque), all sums in f32.
-//   pass 1  m = pivot + sum(x - pivot) / n      pivot = the row's first element; for the usual
-//           activation with a large common offset, x - pivot is exact (Sterbenz), so the
-//           offset never enters the rounding.
-//   pass 2  e = x - m,  c = sum(e) / n,  var = sum(e^2) / n - c^2
-//           m is already within rounding of the mean, so c is tiny and c^2 cancels nothing: this
-//           is not E[x^2] - mean^2 (which loses every digit at mean 1e4), c is the correction
-//           that recovers the digits m lost when it was rounded to f32.
+// Numerics: all sums in f32, never E[x^2] - mean^2 on raw data.
+//   pass 1  d = x - pivot, sums of d and d^2. pivot = the row's first element; for the usual
+//           activation with a large common offset x - pivot is exact (Sterbenz), so the offset
+//           never enters the rounding. m = pivot + sum(d) / n.
+//   pass 2  (the corrected two-pass algorithm of Chan, Golub & LeVeque) e = x - m,
+//           c = sum(e) / n, var = sum(e^2) / n - c^2: m is already within rounding of the mean,
+//           so c is tiny and c^2 cancels nothing; c recovers the digits m lost when rounded.
+//           Skipped for one-row-per-invocation variants when pass 1's shifted sums are already
+//           safe (see the guard in row_norm).
 //   pass 3  y = ((x - m) - c) * rstd * (gamma + GAMMA_OFFSET) + beta
-// RMSNorm (RMS = true) skips pass 1 and the centring: rstd = 1 / sqrt(sum(x^2) / n + eps).
+// RMSNorm (RMS = true) needs only pass 1 (sum of x^2) and the output pass.
 // Large f16 activations (|x| near 65504) are safe: squares and sums are f32 (max ~3.4e38).
 //
 // Registers: with CACHED_CHUNKS > 0 each invocation keeps its first CACHED_CHUNKS chunks of the
@@ -32,8 +33,9 @@
 //   fn io_gamma(c: u32) -> vec4<f32>, fn io_beta(c: u32) -> vec4<f32>
 //   fn io_store(row: u32, c: u32, y: vec4<f32>)   writes the valid lanes of chunk c
 //   fn io_stats(row: u32, mean: f32, rstd: f32)   per-row statistics (may do nothing)
-// and the linked reduction (common/reduce_*.wgsl) provides reduce_row1(v: f32, lid, t),
-// reduce_row2(v: vec2<f32>, lid, t) and the entry point `main`, which calls row_norm.
+// and the linked reduction (common/reduce_*.wgsl) provides
+// reduce_row2(v: vec2<f32>, lid, t, second: bool) (a row-wide sum; the first and second
+// reduction of a row use separate memory) and the entry point `main`, which calls row_norm.
 
 struct Params {
   rows: u32,
@@ -64,7 +66,8 @@ override UNBIASED: bool = false;
 
 const MAX_CACHED: u32 = 32u;
 
-// Lanes of chunk c that lie inside the row, as 1.0 / 0.0.
+// Lanes of chunk c that lie inside the row, as 1.0 / 0.0 (only the last chunk of a row whose
+// width is not a multiple of 4 has lanes outside).
 fn chunk_mask(c: u32) -> vec4<f32> {
   let j = vec4<u32>(4u * c) + vec4<u32>(0u, 1u, 2u, 3u);
   return select(vec4<f32>(0.0), vec4<f32>(1.0), j < vec4<u32>(params.cols));
@@ -78,6 +81,35 @@ fn scale_shift_of(c: u32) -> array<vec4<f32>, 2> {
   return array<vec4<f32>, 2>(scale, shift);
 }
 
+// The invocation's chunks of its row, kept between passes (module scope so helpers can read it).
+var<private> cache: array<vec4<f32>, MAX_CACHED>;
+
+fn horizontal(v: vec4<f32>) -> f32 {
+  return (v.x + v.y) + (v.z + v.w);
+}
+
+// Chunk k (the invocation's k-th chunk, c = t + k * THREADS_PER_ROW) for passes after the first.
+fn chunk_again(row: u32, c: u32, k: u32) -> vec4<f32> {
+  if (k < CACHED_CHUNKS) { return cache[k]; }
+  return io_reload(row, c);
+}
+
+// This invocation's (sum(e), sum(e^2)) with e = x - center over its chunks: the second pass of the
+// corrected two-pass algorithm. Four lane-wise partial sums halve the rounding of long rows.
+fn deviation_sums(row: u32, t: u32, n_chunks: u32, center: f32) -> vec2<f32> {
+  var se = vec4<f32>(0.0);
+  var se2 = vec4<f32>(0.0);
+  var k = 0u;
+  for (var c = t; c < n_chunks; c += THREADS_PER_ROW) {
+    var e = chunk_again(row, c, k) - vec4<f32>(center);
+    if (4u * c + 4u > params.cols) { e *= chunk_mask(c); }
+    se += e;
+    se2 = fma(e, e, se2);
+    k += 1u;
+  }
+  return vec2<f32>(horizontal(se), horizontal(se2));
+}
+
 // `group` is the linear workgroup index (grids beyond maxComputeWorkgroupsPerDimension fold
 // into 2D); `lid` the local invocation index.
 fn row_norm(group: u32, lid: u32) {
@@ -88,53 +120,66 @@ fn row_norm(group: u32, lid: u32) {
   let in_range = row < params.rows;
   let n_chunks = (params.cols + 3u) / 4u;
   let n = f32(params.cols);
-  var cache: array<vec4<f32>, MAX_CACHED>;
 
-  // Pass 1: load (and cache) the row; the shifted sum gives an approximate mean m.
-  var m = 0.0;
+  // Pass 1: load (and cache) the row; shifted sums sum(d), sum(d^2) with d = x - pivot.
   var pivot = 0.0;
   if (in_range && !RMS) { pivot = io_pivot(row); }
-  var s1 = 0.0;
+  var sd = vec4<f32>(0.0);
+  var sd2 = vec4<f32>(0.0);
   var k = 0u;
   for (var c = t; c < n_chunks; c += THREADS_PER_ROW) {
     var v = vec4<f32>(0.0);
     if (in_range) { v = io_load(row, c); }
     if (k < CACHED_CHUNKS) { cache[k] = v; }
-    if (!RMS) { s1 += dot(v - vec4<f32>(pivot), chunk_mask(c)); }
+    var d = v - vec4<f32>(pivot);
+    if (4u * c + 4u > params.cols) { d *= chunk_mask(c); }
+    sd += d;
+    sd2 = fma(d, d, sd2);
     k += 1u;
   }
-  if (!RMS) { m = pivot + reduce_row1(s1, lid, t) / n; }
+  let tot1 = reduce_row2(vec2<f32>(horizontal(sd), horizontal(sd2)), lid, t, false);
+  let m1 = tot1.x / n;
+  let q = tot1.y / n;
 
-  // Pass 2: deviations from m (or raw values for RMS).
-  var s2 = vec2<f32>(0.0);
-  k = 0u;
-  for (var c = t; c < n_chunks; c += THREADS_PER_ROW) {
-    var v: vec4<f32>;
-    if (k < CACHED_CHUNKS) { v = cache[k]; } else if (in_range) { v = io_reload(row, c); }
-    let e = (v - vec4<f32>(m)) * chunk_mask(c);
-    s2 += vec2<f32>(e.x + e.y + e.z + e.w, dot(e, e));
-    k += 1u;
+  // Statistics as (center, corr, sum of squared deviations): y = ((x - center) - corr) * r.
+  var center = pivot;
+  var corr = m1;
+  var ss = tot1.y - n * m1 * m1;
+  if (RMS) {
+    corr = 0.0;
+    ss = tot1.y;
+  } else if (THREADS_PER_ROW > 1u) {
+    // Teams: the corrected two-pass algorithm, always (the row is usually in registers here, and
+    // a data-dependent extra reduction would put barriers in non-uniform control flow).
+    center = pivot + m1;
+    let tot2 = reduce_row2(deviation_sums(row, t, n_chunks, center), lid, t, true);
+    corr = tot2.x / n;
+    ss = tot2.y - n * corr * corr;
+  } else if (!(m1 * m1 <= 0.875 * q)) {
+    // One row per invocation: the shifted one-pass sums are kept only when the pivot lies within
+    // about 2.6 standard deviations of the mean (m1^2 <= 7 var), where the subtraction
+    // q - m1^2 amplifies rounding by at most 8x (~1e-6 relative in the variance). Otherwise (an
+    // outlier pivot, or NaN) this row takes the exact second pass. This saves a full pass over
+    // memory on devices where barriers, not bandwidth, make teams slow.
+    center = pivot + m1;
+    let tot2 = deviation_sums(row, t, n_chunks, center);
+    corr = tot2.x / n;
+    ss = tot2.y - n * corr * corr;
   }
-  let tot = reduce_row2(s2, lid, t);
-  let corr = select(tot.x / n, 0.0, RMS);
-  // Clamp rounding below zero without max(): max(NaN, 0) is 0 on some implementations, which
+  // Clamp rounding below zero with select(): max(NaN, 0) is 0 on some implementations, which
   // would turn a poisoned row into finite garbage instead of NaN.
-  var variance = tot.y / n - corr * corr;
-  if (UNBIASED) { variance = (tot.y - n * corr * corr) / (n - 1.0); }
+  var variance = ss / select(n, n - 1.0, UNBIASED);
   variance = select(variance, 0.0, variance < 0.0);
   var r: f32;
   if (EPS_ADD_TO_STD) { r = 1.0 / (sqrt(variance) + params.epsilon); } else { r = inverseSqrt(variance + params.epsilon); }
-  let center = vec4<f32>(m);
-  if (in_range && WRITE_STATS && t == 0u) { io_stats(row, m + corr, r); }
+  if (in_range && WRITE_STATS && t == 0u) { io_stats(row, center + corr, r); }
 
-  // Pass 3: normalize, scale, shift, store.
+  // Last pass: normalize, scale, shift, store.
   k = 0u;
   for (var c = t; c < n_chunks; c += THREADS_PER_ROW) {
     if (in_range) {
-      var v: vec4<f32>;
-      if (k < CACHED_CHUNKS) { v = cache[k]; } else { v = io_reload(row, c); }
-      let ss = scale_shift_of(c);
-      io_store(row, c, fma(((v - center) - vec4<f32>(corr)) * r, ss[0], ss[1]));
+      let affine = scale_shift_of(c);
+      io_store(row, c, fma(((chunk_again(row, c, k) - vec4<f32>(center)) - vec4<f32>(corr)) * r, affine[0], affine[1]));
     }
     k += 1u;
   }

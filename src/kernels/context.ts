@@ -3,6 +3,7 @@
  * resources the normalizer owns.
  */
 import type { OwnedResources } from '../resources.js';
+import type { TuningTable } from './tuning.js';
 import type { AdapterProfile } from './variant.js';
 
 export interface KernelContext {
@@ -11,6 +12,8 @@ export interface KernelContext {
   readonly resources: OwnedResources;
   /** What variant selection knows about the adapter. */
   readonly profile: AdapterProfile;
+  /** Autotuned winners consulted before the selection rule. */
+  readonly tuning: TuningTable;
 }
 
 /** Where work is recorded: the caller's command encoder (we open and close one compute pass in

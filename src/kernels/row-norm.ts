@@ -17,6 +17,7 @@ import {
   type RowNormKind,
 } from './layer-norm-options.js';
 import { rowNormShader, type Access } from './row-norm-shaders.js';
+import { tuningKey, type RowNormOpName } from './tuning.js';
 import { checkVariant, selectVariant, type LayerNormVariant } from './variant.js';
 
 interface EncodeCommon {
@@ -84,6 +85,21 @@ type AnyEncodeOptions = EncodeCommon &
     gammaOffset?: number;
   };
 
+/** The autotuned winner for the shape's bucket if there is a valid one, else the selection rule. */
+function chooseVariant(ctx: KernelContext, op: RowNormOpName, shape: { rows: number; cols: number; dtype: Dtype }): LayerNormVariant {
+  const tuned = ctx.tuning.entries[tuningKey(ctx.profile, op, shape.dtype, shape.rows, shape.cols)];
+  if (tuned) {
+    try {
+      const { ms: _, ...variant } = tuned;
+      return checkVariant(variant, shape.cols, shape.dtype, ctx.profile);
+    } catch {
+      // A bucket shares tuned entries between shapes; one that does not fit this shape (e.g.
+      // vec4 for a width that is not a multiple of 4) falls back to the rule.
+    }
+  }
+  return selectVariant(ctx.profile, shape);
+}
+
 /** Bytes of `count` activations of `dtype`: f16 rounds up to whole 4-byte words. */
 export function activationBytes(count: number, dtype: Dtype): number {
   return dtype === 'f16' ? Math.ceil(count / 2) * 4 : count * 4;
@@ -140,7 +156,7 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
       'rows',
     );
   }
-  const variant = options.variant !== undefined ? checkVariant(options.variant, cols, dtype, profile) : selectVariant(profile, { rows, cols, dtype });
+  const variant = options.variant !== undefined ? checkVariant(options.variant, cols, dtype, profile) : chooseVariant(ctx, op, { rows, cols, dtype });
   const rowsPerGroup = variant.workgroupSize / variant.threadsPerRow;
   const grid = foldWorkgroups(Math.ceil(rows / rowsPerGroup), limits.maxComputeWorkgroupsPerDimension);
 

@@ -85,9 +85,9 @@ export function profileDevice(device: GPUDevice, info?: Partial<GPUAdapterInfo>)
 /**
  * The automatic choice (documented in the README):
  * - vec4 access whenever the width allows (f32, `cols % 4 === 0`).
- * - CPU adapters: one row per invocation (no barriers), 64 rows per workgroup, the whole row in
- *   registers when it fits; only when there are too few rows to keep the cores busy (fewer than
- *   the workgroup holds) do rows get 4–64 invocations each.
+ * - CPU adapters: one row per invocation (no barriers), 16 rows per workgroup, no register
+ *   cache; with fewer than 32 rows (decode) each row gets a team of 16 invocations reduced with
+ *   subgroups when available, its chunks cached.
  * - GPUs: rows of up to 128 chunks get one subgroup-sized team (32 invocations, several rows per
  *   workgroup, so narrow rows do not idle a whole workgroup); wider rows get one workgroup of
  *   `chunks / 4` invocations (64–256) each, reduced with subgroups when available. Each invocation
@@ -104,11 +104,13 @@ export function selectVariant(profile: AdapterProfile, shape: { rows: number; co
   const chunks = Math.ceil(cols / 4);
   const max = profile.maxWorkgroupSize;
   if (profile.cpu) {
-    const workgroupSize = Math.min(64, max);
-    if (rows >= workgroupSize || chunks <= 16) {
-      return { reduction: 'workgroup', vec4, workgroupSize, threadsPerRow: 1, cachedChunks: Math.min(chunks, MAX_CACHED_CHUNKS) };
+    // Measured on SwiftShader (README): one row per invocation in workgroups of 16, re-reading x
+    // rather than caching it (private arrays live in memory there too), beats every team layout
+    // by 2-30x once there are rows for every core; a lone wide row (decode) needs a team.
+    if (rows >= 32 || chunks <= 4) {
+      return { reduction: 'workgroup', vec4, workgroupSize: Math.min(16, max), threadsPerRow: 1, cachedChunks: 0 };
     }
-    const threadsPerRow = Math.min(max, Math.max(4, nextPowerOfTwo(Math.ceil(chunks / MAX_CACHED_CHUNKS))), 64);
+    const threadsPerRow = Math.min(16, max);
     const reduction = profile.subgroups ? 'subgroup' : 'workgroup';
     return { reduction, vec4, workgroupSize: threadsPerRow, threadsPerRow, cachedChunks: Math.min(MAX_CACHED_CHUNKS, Math.ceil(chunks / threadsPerRow)) };
   }

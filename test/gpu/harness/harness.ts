@@ -4,6 +4,7 @@
  * a validation error scope, compares with the float64 reference, and returns a small summary (no
  * large arrays cross the DevTools protocol).
  */
+import * as lib from '../../../dist/index.js';
 import { createNormalizer, NormError, type Normalizer } from '../../../dist/index.js';
 import { rowNormCase, type RowNormCase } from './row-norm-case.js';
 
@@ -46,7 +47,8 @@ async function adapterInfo() {
   return { profile: norm.profile, features: [...d.features], vendor: d.adapterInfo?.vendor, architecture: d.adapterInfo?.architecture, limits: { maxComputeWorkgroupsPerDimension: d.limits.maxComputeWorkgroupsPerDimension, minStorageBufferOffsetAlignment: d.limits.minStorageBufferOffsetAlignment } };
 }
 
-const harness = { runRowNormCase, expectNormError, adapterInfo, normalizer };
+/** `lib` is the built package itself, for tests that script the public API directly. */
+const harness = { runRowNormCase, expectNormError, adapterInfo, normalizer, lib };
 (window as unknown as { harness: typeof harness }).harness = harness;
 export type Harness = typeof harness;
 

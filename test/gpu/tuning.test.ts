@@ -1,0 +1,69 @@
+/**
+ * Autotuning in the browser: candidates are timed with timestamp queries, the winner is used for
+ * the shape's bucket afterwards, the table exports/imports, and tuned kernels stay exact.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { openHarness, type HarnessPage } from './page.js';
+
+let h: HarnessPage;
+beforeAll(async () => {
+  h = await openHarness();
+});
+afterAll(async () => {
+  expect(h.errors).toEqual([]);
+  await h.close();
+});
+
+test('tune() times every candidate, picks the fastest, and encode uses it for the bucket', async () => {
+  const r = await h.run(async (harness) => {
+    const base = await harness.normalizer();
+    const { createNormalizer, cpu, describeVariant } = harness.lib;
+    const norm = await createNormalizer({ device: base.device, tuning: false, persistTuning: false });
+    const tuned = await norm.tune('layerNorm', { rows: 48, cols: 256 }, { repetitions: 3 });
+    const d = norm.device;
+    const x = new Float32Array(40 * 200).map((_, i) => Math.sin(i) + 50);
+    const xb = d.createBuffer({ size: x.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    const yb = d.createBuffer({ size: x.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+    const rb = d.createBuffer({ size: x.byteLength, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    d.queue.writeBuffer(xb, 0, x);
+    const enc = d.createCommandEncoder();
+    // 40x200 falls in the same bucket as 48x256 (64x256, vec4).
+    const used = norm.encodeLayerNorm(enc, { x: xb, y: yb, rows: 40, cols: 200 });
+    enc.copyBufferToBuffer(yb, 0, rb, 0, x.byteLength);
+    d.queue.submit([enc.finish()]);
+    await rb.mapAsync(GPUMapMode.READ);
+    const y = new Float32Array(rb.getMappedRange().slice(0));
+    rb.unmap();
+    const ref = cpu.layerNormF64(x, { cols: 200 });
+    let maxErr = 0;
+    for (let i = 0; i < y.length; i++) maxErr = Math.max(maxErr, Math.abs(y[i] - ref.y[i]));
+    const exported = norm.exportTuning();
+    const other = await createNormalizer({ device: base.device, tuning: false, persistTuning: false });
+    const before = describeVariant(other.encodeLayerNorm(d.createCommandEncoder(), { x: xb, y: yb, rows: 40, cols: 200 }));
+    other.importTuning(exported);
+    const after = describeVariant(other.encodeLayerNorm(d.createCommandEncoder(), { x: xb, y: yb, rows: 40, cols: 200 }));
+    for (const b of [xb, yb, rb]) b.destroy();
+    norm.destroy();
+    other.destroy();
+    return {
+      timer: tuned.timer,
+      times: tuned.candidates.map((c: { ms: number }) => c.ms),
+      labels: tuned.candidates.map((c: { label: string }) => c.label),
+      best: describeVariant(tuned.variant),
+      used: describeVariant(used),
+      keys: Object.keys(exported.entries),
+      maxErr,
+      before,
+      after,
+    };
+  });
+  expect(r.timer).toBe('timestamp-query');
+  expect(r.labels.length).toBeGreaterThanOrEqual(6);
+  expect(new Set(r.labels).size).toBe(r.labels.length);
+  expect([...r.times].sort((a, b) => a - b)).toEqual(r.times);
+  expect(r.times.every((t: number) => t > 0)).toBe(true);
+  expect(r.used).toBe(r.best);
+  expect(r.keys).toEqual([expect.stringMatching(/\|layerNorm\|f32\|64x256v$/)]);
+  expect(r.maxErr).toBeLessThan(1e-4);
+  expect(r.after).toBe(r.best);
+});
