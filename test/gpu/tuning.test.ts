@@ -36,7 +36,7 @@ test('tune() times every candidate, picks the fastest, and encode uses it for th
     rb.unmap();
     const ref = cpu.layerNormF64(x, { cols: 200 });
     let maxErr = 0;
-    for (let i = 0; i < y.length; i++) maxErr = Math.max(maxErr, Math.abs(y[i] - ref.y[i]));
+    for (let i = 0; i < y.length; i++) maxErr = Math.max(maxErr, Math.abs(y[i]! - ref.y[i]!));
     const exported = norm.exportTuning();
     const other = await createNormalizer({ device: base.device, tuning: false, persistTuning: false });
     const before = describeVariant(other.encodeLayerNorm(d.createCommandEncoder(), { x: xb, y: yb, rows: 40, cols: 200 }));
