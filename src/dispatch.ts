@@ -36,5 +36,8 @@ export function foldWorkgroups(count: number, maxPerDimension: number): [number,
 
 /** Smallest power of two >= n (n >= 1). */
 export function nextPowerOfTwo(n: number): number {
-  return n <= 1 ? 1 : 2 ** Math.ceil(Math.log2(n));
+  if (n <= 1) return 1;
+  // Math.log2 rounds: for n = 2^k + 1 with k >= 49 it returns exactly k. Correct by one step.
+  const p = 2 ** Math.ceil(Math.log2(n));
+  return p < n ? 2 * p : p / 2 >= n ? p / 2 : p;
 }

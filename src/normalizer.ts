@@ -307,7 +307,21 @@ class GpuNormalizer implements Normalizer {
     const shape = checkRowNormArrays(kind, x, options, residual);
     const { rows, cols, dtype } = shape;
     const bytes = activationBytes(rows * cols, dtype);
+    const outputs: [name: 'y' | 'sum' | 'mean' | 'rstd', size: number][] = [['y', bytes]];
+    if (kind.add) outputs.push(['sum', bytes]);
+    else {
+      if (!kind.rms) outputs.push(['mean', rows * 4]);
+      outputs.push(['rstd', rows * 4]);
+    }
+    const total = outputs.reduce((sum, [, size]) => sum + size, 0);
+    // Every limit is checked before anything is allocated: a buffer over maxBufferSize would be a
+    // device validation error (and a failed read-back reported as device-lost), not a NormError.
     this.checkBufferSize(bytes, 'x');
+    this.checkBufferSize(total, 'x', ` (the outputs ${outputs.map(([n]) => n).join(', ')} are read back in one buffer)`);
+    const maxBinding = this.ctx.limits.maxStorageBufferBindingSize;
+    if (bytes > maxBinding) {
+      throw new NormError('limit-exceeded', `${bytes} bytes exceed the device's maxStorageBufferBindingSize (${maxBinding}); split the rows into several calls`, 'x');
+    }
     const { resources } = this.ctx;
     const temps: GPUBuffer[] = [];
     const create = (size: number, usage: number, label: string, mapped = false) => {
@@ -323,18 +337,8 @@ class GpuNormalizer implements Normalizer {
       return b;
     };
     try {
-      const outputs: [name: 'y' | 'sum' | 'mean' | 'rstd', size: number][] = [['y', bytes]];
-      if (kind.add) outputs.push(['sum', bytes]);
-      else {
-        if (!kind.rms) outputs.push(['mean', rows * 4]);
-        outputs.push(['rstd', rows * 4]);
-      }
       const out: Record<string, GPUBuffer> = {};
-      let total = 0;
-      for (const [name, size] of outputs) {
-        out[name] = create(size, Usage.STORAGE | Usage.COPY_SRC, name);
-        total += size;
-      }
+      for (const [name, size] of outputs) out[name] = create(size, Usage.STORAGE | Usage.COPY_SRC, name);
       const readback = create(total, Usage.MAP_READ | Usage.COPY_DST, 'readback');
       const encoder = this.device.createCommandEncoder({ label: 'webgpu-norm convenience' });
       encodeRowNorm(this.ctx, encoder, kind, {
@@ -374,10 +378,10 @@ class GpuNormalizer implements Normalizer {
     }
   }
 
-  private checkBufferSize(bytes: number, argument: string): void {
+  private checkBufferSize(bytes: number, argument: string, why = ''): void {
     const max = this.ctx.limits.maxBufferSize;
     if (bytes > max) {
-      throw new NormError('limit-exceeded', `${bytes} bytes exceed the device's maxBufferSize (${max}); split the rows into several calls`, argument);
+      throw new NormError('limit-exceeded', `${bytes} bytes${why} exceed the device's maxBufferSize (${max}); split the rows into several calls`, argument);
     }
   }
 

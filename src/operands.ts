@@ -86,7 +86,10 @@ export function resolveOperand(
     throw new NormError('invalid-argument', `buffer "${buffer.label}" is ${buffer.mapState}; unmap it before use`, argument);
   }
   const available = size ?? buffer.size - offset;
-  if (size !== undefined && (!Number.isInteger(size) || size < 0 || offset + size > buffer.size)) {
+  if (size !== undefined && (!Number.isInteger(size) || size < 0)) {
+    throw new NormError('invalid-argument', `size must be a non-negative integer, got ${describe(size)}`, argument);
+  }
+  if (size !== undefined && offset + size > buffer.size) {
     throw new NormError('buffer-too-small', `range offset ${offset} + size ${size} exceeds the buffer's ${buffer.size} bytes`, argument);
   }
   if (available < bytes) {
@@ -107,8 +110,11 @@ export function resolveOperand(
 }
 
 /**
- * Rejects any written range that overlaps another operand: WebGPU forbids a writable binding
- * aliasing another binding in one dispatch, and an in-place write would race with the reads.
+ * Rejects outputs that alias other operands. WebGPU validates usage per buffer, not per range: a
+ * buffer bound writable (`storage`) and also read-only in one dispatch is a validation error even
+ * at disjoint ranges, so an output may not share a buffer with any input. Outputs may share a
+ * buffer with each other (WebGPU allows several writable bindings of one buffer) as long as their
+ * ranges do not overlap, since overlapping writes would race.
  */
 export function checkAliasing(ranges: readonly NamedRange[]): void {
   for (let i = 0; i < ranges.length; i++) {
@@ -117,12 +123,18 @@ export function checkAliasing(ranges: readonly NamedRange[]): void {
       const b = ranges[j]!;
       if (!a.writes && !b.writes) continue;
       if (a.buffer !== b.buffer) continue;
-      if (a.offset < b.offset + b.size && b.offset < a.offset + a.size) {
+      // Blame the output: a read-only operand is never the one to move. Of two outputs, the later.
+      const [out, other] = a.writes && !b.writes ? [a, b] : [b, a];
+      const where = `bytes [${out.offset}, ${out.offset + out.size}) and [${other.offset}, ${other.offset + other.size}) of buffer "${out.buffer.label}"`;
+      if (!other.writes) {
         throw new NormError(
           'aliasing',
-          `overlaps ${b.argument} (bytes [${a.offset}, ${a.offset + a.size}) and [${b.offset}, ${b.offset + b.size}) of one buffer); outputs must not alias other operands`,
-          a.argument,
+          `shares a buffer with the input ${other.argument} (${where}); WebGPU forbids writing a buffer that the same dispatch reads, even at disjoint ranges: use separate buffers`,
+          out.argument,
         );
+      }
+      if (a.offset < b.offset + b.size && b.offset < a.offset + a.size) {
+        throw new NormError('aliasing', `overlaps the output ${other.argument} (${where}); outputs must not overlap each other`, out.argument);
       }
     }
   }

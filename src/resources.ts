@@ -33,6 +33,10 @@ class Lru<V> {
       this.onEvict?.(evicted);
     }
   }
+  /** Drops (without onEvict) every entry whose key matches. */
+  deleteWhere(match: (key: string) => boolean): void {
+    for (const key of [...this.map.keys()]) if (match(key)) this.map.delete(key);
+  }
   clear(): void {
     this.map.clear();
   }
@@ -83,9 +87,18 @@ export class OwnedResources {
     return b;
   }
 
-  /** Destroys a buffer made by {@link createBuffer}. */
+  /**
+   * Destroys a buffer made by {@link createBuffer}, and forgets the bind groups over it: they can
+   * never be hit again, and left in the cache they would push out bind groups that can.
+   */
   release(buffer: GPUBuffer): void {
-    if (this.live.delete(buffer)) buffer.destroy();
+    if (!this.live.delete(buffer)) return;
+    buffer.destroy();
+    const id = bufferIds.get(buffer);
+    if (id !== undefined) {
+      const tag = `:${id}@`;
+      this.bindGroups.deleteWhere((key) => key.includes(tag));
+    }
   }
 
   /** A uniform buffer holding `values` packed as the shader's struct `variable`; same contents, same buffer. */
@@ -107,14 +120,15 @@ export class OwnedResources {
 
   /**
    * A small storage buffer bound where an optional operand is absent (WebGPU needs every binding
-   * an entry point uses, even behind a false override). One per `name`, because two writable
-   * bindings in one dispatch must not alias each other.
+   * an entry point uses, even behind a false override). One per `name` (and size), because two
+   * writable bindings in one dispatch must not alias each other, and the range must fit the buffer.
    */
   dummy(name: string, size = 16): BufferRange {
-    let buffer = this.dummies.get(name);
+    const key = `${name}:${size}`;
+    let buffer = this.dummies.get(key);
     if (!buffer) {
       buffer = this.createBuffer({ label: `webgpu-norm dummy ${name}`, size, usage: Usage.STORAGE });
-      this.dummies.set(name, buffer);
+      this.dummies.set(key, buffer);
     }
     return { buffer, offset: 0, size };
   }

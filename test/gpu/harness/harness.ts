@@ -51,3 +51,83 @@ async function adapterInfo() {
 const harness = { runRowNormCase, expectNormError, adapterInfo, normalizer, lib };
 (window as unknown as { harness: typeof harness }).harness = harness;
 export type Harness = typeof harness;
+
+// ---------------------------------------------------------------------------------------------
+// Bad-input helpers (test/gpu/bad-input.test.ts): run a function against the shared normalizer
+// inside a validation error scope, with a kit of tracked GPU objects. Kept apart from the case
+// runner above; it only reads `normalizer` and `uncaptured`.
+
+type Library = typeof import('../../../dist/index.js');
+
+/** Tracked objects for a bad-input call; cleaned up (and checked) after it. */
+export interface BadInputKit {
+  /** A buffer (default usage STORAGE | COPY_SRC | COPY_DST), destroyed after the call. */
+  buffer(size: number, usage?: number): GPUBuffer;
+  /** A command encoder that is finished and submitted after the call: a refused call must leave it usable. */
+  encoder(): GPUCommandEncoder;
+  /** An open compute pass on a tracked encoder, ended after the call. */
+  pass(): GPUComputePassEncoder;
+  /** The built library, for second normalizers and the CPU reference. */
+  readonly lib: Library;
+}
+
+export interface InScopeResult<T> {
+  /** What `fn` returned (when it did not throw). */
+  readonly value: T | null;
+  /** The NormError `fn` threw (code, argument, message), anything else it threw, or null. */
+  readonly error: { code: string; argument: string | null; message: string } | { other: string } | null;
+  /** The validation error scope around the call and the follow-up submit of the kit's encoders. */
+  readonly validationError: string | null;
+  readonly uncapturedErrors: readonly string[];
+}
+
+/**
+ * Runs `fn(norm, device, kit)` on the shared normalizer between pushErrorScope('validation') and
+ * popErrorScope, after ending the kit's passes and submitting its encoders (so a call that threw
+ * halfway through recording would show up as a validation error), then destroys the kit's buffers.
+ */
+async function runInScope<T>(fn: (norm: Normalizer, device: GPUDevice, kit: BadInputKit) => T | Promise<T>): Promise<InScopeResult<T>> {
+  const norm = await normalizer();
+  const lib = (await import('../../../dist/index.js')) as Library;
+  const device = norm.device;
+  const buffers: GPUBuffer[] = [];
+  const encoders: GPUCommandEncoder[] = [];
+  const passes: GPUComputePassEncoder[] = [];
+  const kit: BadInputKit = {
+    buffer(size, usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST) {
+      const b = device.createBuffer({ size, usage });
+      buffers.push(b);
+      return b;
+    },
+    encoder() {
+      const e = device.createCommandEncoder();
+      encoders.push(e);
+      return e;
+    },
+    pass() {
+      const p = kit.encoder().beginComputePass();
+      passes.push(p);
+      return p;
+    },
+    lib,
+  };
+  uncaptured.length = 0;
+  device.pushErrorScope('validation');
+  let value: T | null = null;
+  let error: InScopeResult<T>['error'] = null;
+  try {
+    value = await fn(norm, device, kit);
+  } catch (e) {
+    error = e instanceof lib.NormError ? { code: e.code, argument: e.argument ?? null, message: e.message } : { other: String(e) };
+  }
+  for (const p of passes) p.end();
+  if (encoders.length > 0) device.queue.submit(encoders.map((e) => e.finish()));
+  await device.queue.onSubmittedWorkDone();
+  const scope = await device.popErrorScope();
+  for (const b of buffers) b.destroy();
+  return { value, error, validationError: scope ? scope.message : null, uncapturedErrors: [...uncaptured] };
+}
+
+const badInputHarness = { runInScope };
+Object.assign(harness, badInputHarness);
+export type BadInputHarness = Harness & typeof badInputHarness;

@@ -1,0 +1,276 @@
+/**
+ * The normalizer's bookkeeping (src/normalizer.ts, src/device.ts) against a recording fake device:
+ * argument checks, device ownership, destroyed / lost states, limits checked before anything is
+ * allocated, and temporaries of the convenience form always freed. No shader runs here (the fake
+ * returns zeros); numerics are the GPU suite's job.
+ */
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { requestNormDevice, OPTIONAL_FEATURES } from '../../src/device.js';
+import { NormError, type NormErrorCode } from '../../src/errors.js';
+import { createNormalizer, type Normalizer } from '../../src/normalizer.js';
+import { Usage } from '../../src/operands.js';
+import { fakeDevice, type FakeBuffer, type FakeDevice, type FakeLimits } from './fake-device.js';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+async function rejection(p: unknown): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+function expectCode(e: unknown, code: NormErrorCode, argument?: string): void {
+  expect(e).toBeInstanceOf(NormError);
+  expect({ code: (e as NormError).code, argument: (e as NormError).argument }).toEqual({ code, argument });
+}
+
+async function normalizerOn(limits: Partial<FakeLimits> = {}): Promise<{ fake: FakeDevice; norm: Normalizer }> {
+  const fake = fakeDevice(limits);
+  return { fake, norm: await createNormalizer({ device: fake.device }) };
+}
+
+/** A fake `navigator.gpu` whose adapter hands out `fake.device`. */
+function fakeGpu(fake: FakeDevice, features: string[] = []) {
+  const requests: GPUDeviceDescriptor[] = [];
+  const adapterLimits = { maxStorageBufferBindingSize: 1 << 30, maxBufferSize: 1 << 31, maxComputeWorkgroupStorageSize: 32768, maxComputeInvocationsPerWorkgroup: 1024, maxComputeWorkgroupSizeX: 1024 };
+  const gpu = {
+    requestAdapter: async () => ({
+      features: new Set(features),
+      limits: adapterLimits,
+      requestDevice: async (d: GPUDeviceDescriptor) => {
+        requests.push(d);
+        return fake.device;
+      },
+    }),
+  };
+  return { gpu: gpu as unknown as GPU, requests, adapterLimits };
+}
+
+const labels = (bs: FakeBuffer[]) => bs.map((b) => b.label);
+const TEMP_LABELS = ['webgpu-norm x', 'webgpu-norm y', 'webgpu-norm mean', 'webgpu-norm rstd', 'webgpu-norm gamma', 'webgpu-norm beta', 'webgpu-norm readback'];
+
+// ---------------------------------------------------------------------------------------------
+describe('createNormalizer', () => {
+  test.each<[string, unknown, string]>([
+    ['null options', null, 'options'],
+    ['a number', 42, 'options'],
+    ['a device that is not one', { device: {} }, 'device'],
+    ['a null device', { device: null }, 'device'],
+  ])('rejects %s', async (_, options, argument) => {
+    expectCode(await rejection(createNormalizer(options as never)), 'invalid-argument', argument);
+  });
+
+  test('uses the given device', async () => {
+    const { fake, norm } = await normalizerOn();
+    expect(norm.device).toBe(fake.device);
+    expect(norm.destroyed).toBe(false);
+  });
+
+  test('without a device it requests one through navigator.gpu, with the adapter’s buffer limits and offered features', async () => {
+    const fake = fakeDevice();
+    const { gpu, requests, adapterLimits } = fakeGpu(fake, ['subgroups', 'texture-compression-bc']);
+    vi.stubGlobal('navigator', { gpu });
+    const norm = await createNormalizer();
+    expect(norm.device).toBe(fake.device);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.requiredFeatures).toEqual(['subgroups']);
+    expect(requests[0]!.requiredLimits).toMatchObject({
+      maxStorageBufferBindingSize: adapterLimits.maxStorageBufferBindingSize,
+      maxBufferSize: adapterLimits.maxBufferSize,
+    });
+  });
+});
+
+describe('requestNormDevice', () => {
+  test('asks only for optional features the adapter has', async () => {
+    const fake = fakeDevice();
+    const { gpu, requests } = fakeGpu(fake, [...OPTIONAL_FEATURES, 'float32-filterable']);
+    const { device } = await requestNormDevice({ gpu });
+    expect(device).toBe(fake.device);
+    expect([...requests[0]!.requiredFeatures!].sort()).toEqual([...OPTIONAL_FEATURES].sort());
+  });
+
+  test('no adapter → no-webgpu', async () => {
+    const gpu = { requestAdapter: async () => null } as unknown as GPU;
+    expectCode(await rejection(requestNormDevice({ gpu })), 'no-webgpu');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe('destroy()', () => {
+  test('on a caller’s device: frees the normalizer’s buffers, leaves the device and the caller’s buffers alone', async () => {
+    const { fake, norm } = await normalizerOn();
+    const mine = fake.device.createBuffer({ size: 64, usage: Usage.STORAGE }) as unknown as FakeBuffer;
+    await norm.layerNorm(new Float32Array(8), { cols: 4 });
+    expect(norm.stats().liveBuffers).toBeGreaterThan(0);
+    norm.destroy();
+    expect(fake.destroyed).toBe(0);
+    expect(mine.destroyed).toBe(0);
+    expect(fake.live()).toEqual([mine]);
+    expect(norm.stats().liveBuffers).toBe(0);
+    expect(norm.destroyed).toBe(true);
+  });
+
+  test('on its own device: destroys the device too, once', async () => {
+    const fake = fakeDevice();
+    vi.stubGlobal('navigator', { gpu: fakeGpu(fake).gpu });
+    const norm = await createNormalizer();
+    norm.destroy();
+    norm.destroy();
+    expect(fake.destroyed).toBe(1);
+  });
+
+  test('is idempotent and makes every later call fail with code destroyed', async () => {
+    const { fake, norm } = await normalizerOn();
+    norm.destroy();
+    norm.destroy();
+    const x = fake.device.createBuffer({ size: 64, usage: Usage.STORAGE });
+    const y = fake.device.createBuffer({ size: 64, usage: Usage.STORAGE });
+    let sync: unknown;
+    try {
+      norm.encodeLayerNorm(fake.device.createCommandEncoder(), { x, y, rows: 4, cols: 4 });
+    } catch (e) {
+      sync = e;
+    }
+    expectCode(sync, 'destroyed');
+    // The convenience form reports it as a rejection, not a synchronous throw.
+    const p = norm.layerNorm(new Float32Array(4), { cols: 4 });
+    expect(p).toBeInstanceOf(Promise);
+    expectCode(await rejection(p), 'destroyed');
+  });
+
+  test('a second normalizer on the same device is independent', async () => {
+    const fake = fakeDevice();
+    const a = await createNormalizer({ device: fake.device });
+    const b = await createNormalizer({ device: fake.device });
+    await a.layerNorm(new Float32Array(8), { cols: 4 });
+    await b.layerNorm(new Float32Array(8), { cols: 4 });
+    const aOwned = a.stats().liveBuffers;
+    b.destroy();
+    expect(a.stats().liveBuffers).toBe(aOwned);
+    expect(fake.live()).toHaveLength(aOwned);
+    await expect(a.layerNorm(new Float32Array(8), { cols: 4 })).resolves.toBeDefined();
+  });
+});
+
+describe('device loss', () => {
+  test('every call after the loss fails with device-lost, naming the reason', async () => {
+    const { fake, norm } = await normalizerOn();
+    fake.lose('unknown', 'GPU hung');
+    await Promise.resolve();
+    const e = await rejection(norm.layerNorm(new Float32Array(4), { cols: 4 }));
+    expectCode(e, 'device-lost');
+    expect((e as NormError).message).toContain('GPU hung');
+  });
+
+  test('a failed read-back is device-lost, and the temporaries are still freed', async () => {
+    const { fake, norm } = await normalizerOn();
+    await norm.layerNorm(new Float32Array(8), { cols: 4 }); // warm: uniforms and dummies exist
+    const before = norm.stats().liveBuffers;
+    fake.failNextMap = true;
+    const e = await rejection(norm.layerNorm(new Float32Array(8), { cols: 4, gamma: new Float32Array(4) }));
+    expectCode(e, 'device-lost');
+    expect((e as NormError).cause).toBeInstanceOf(Error);
+    expect(norm.stats().liveBuffers).toBe(before);
+    expect(labels(fake.live()).filter((l) => TEMP_LABELS.includes(l))).toEqual([]);
+  });
+
+  test('destroy() while a convenience call is in flight: that call fails with destroyed', async () => {
+    const { fake, norm } = await normalizerOn();
+    fake.failNextMap = true; // the destroyed read-back buffer cannot map
+    const p = norm.layerNorm(new Float32Array(8), { cols: 4 });
+    norm.destroy();
+    expectCode(await rejection(p), 'destroyed');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe('convenience form (typed arrays)', () => {
+  test('returns y, mean, rstd of the right lengths and submits once', async () => {
+    const { fake, norm } = await normalizerOn();
+    const r = await norm.layerNorm(new Float32Array(12), { cols: 4 });
+    expect([r.y.length, r.mean.length, r.rstd.length]).toEqual([12, 3, 3]);
+    expect(r.y).toBeInstanceOf(Float32Array);
+    expect(fake.submits).toEqual([1]);
+    expect(fake.validationErrors).toEqual([]);
+  });
+
+  test('frees every temporary (x, y, mean, rstd, gamma, beta, read-back) after each call', async () => {
+    const { fake, norm } = await normalizerOn();
+    await norm.layerNorm(new Float32Array(8), { cols: 4, gamma: new Float32Array(4), beta: new Float32Array(4) });
+    const temps = fake.buffers.filter((b) => TEMP_LABELS.includes(b.label));
+    expect(labels(temps).sort()).toEqual([...TEMP_LABELS].sort());
+    expect(temps.every((b) => b.destroyed === 1)).toBe(true);
+    expect(labels(fake.live()).filter((l) => TEMP_LABELS.includes(l))).toEqual([]);
+  });
+
+  test('repeated calls of one shape do not accumulate buffers or bind groups', async () => {
+    const { norm } = await normalizerOn();
+    const x = new Float32Array(64);
+    await norm.layerNorm(x, { cols: 16 });
+    const first = norm.stats();
+    for (let i = 0; i < 20; i++) await norm.layerNorm(x, { cols: 16 });
+    const after = norm.stats();
+    expect(after.liveBuffers).toBe(first.liveBuffers);
+    expect(after.liveBytes).toBe(first.liveBytes);
+    expect(after.cachedUniforms).toBe(first.cachedUniforms);
+    // Bind groups over freed temporaries can never be hit again; they must not pile up in the cache.
+    expect(after.cachedBindGroups).toBeLessThanOrEqual(first.cachedBindGroups);
+  });
+
+  test('bad arguments are refused before any buffer is created', async () => {
+    const { fake, norm } = await normalizerOn();
+    const cases: [Promise<unknown>, NormErrorCode, string][] = [
+      [norm.layerNorm(new Float32Array(5), { cols: 2 }), 'shape-mismatch', 'x'],
+      [norm.layerNorm(new Float32Array(4), { cols: 4, gamma: new Float32Array(3) }), 'shape-mismatch', 'gamma'],
+      [norm.layerNorm(new Float32Array(4), { cols: 4, epsilon: NaN }), 'invalid-argument', 'epsilon'],
+      [norm.layerNorm([1, 2, 3, 4] as unknown as Float32Array, { cols: 4 }), 'invalid-argument', 'x'],
+    ];
+    for (const [p, code, argument] of cases) expectCode(await rejection(p), code, argument);
+    expect(fake.buffers).toHaveLength(0);
+  });
+});
+
+describe('convenience form: device limits are checked before anything is allocated', () => {
+  test('x larger than maxBufferSize → limit-exceeded (x)', async () => {
+    const { fake, norm } = await normalizerOn({ maxBufferSize: 4096, maxStorageBufferBindingSize: 4096 });
+    expectCode(await rejection(norm.layerNorm(new Float32Array(1025), { cols: 1025 })), 'limit-exceeded', 'x');
+    expect(fake.buffers).toHaveLength(0);
+  });
+
+  test('x larger than maxStorageBufferBindingSize → limit-exceeded, nothing allocated', async () => {
+    const { fake, norm } = await normalizerOn({ maxBufferSize: 1 << 20, maxStorageBufferBindingSize: 2048 });
+    expectCode(await rejection(norm.layerNorm(new Float32Array(600), { cols: 600 })), 'limit-exceeded', 'x');
+    expect(fake.buffers).toHaveLength(0);
+    expect(fake.validationErrors).toEqual([]);
+  });
+
+  test('x fits maxBufferSize but y + mean + rstd read back together do not → limit-exceeded, no GPU error', async () => {
+    // rows = 1024, cols = 1: y is 4096 bytes, the read-back 4096 + 2 * 4096.
+    const { fake, norm } = await normalizerOn({ maxBufferSize: 4096, maxStorageBufferBindingSize: 4096 });
+    expectCode(await rejection(norm.layerNorm(new Float32Array(1024), { cols: 1 })), 'limit-exceeded', 'x');
+    expect(fake.validationErrors).toEqual([]);
+    expect(fake.buffers).toHaveLength(0);
+  });
+
+  test('fused add: x fits, but y and sum read back together (twice x) do not → limit-exceeded, nothing allocated', async () => {
+    const { fake, norm } = await normalizerOn({ maxBufferSize: 4096, maxStorageBufferBindingSize: 4096 });
+    const x = new Float32Array(768); // 3072 bytes each for x, residual, y and sum; the read-back would be 6144
+    expectCode(await rejection(norm.addLayerNorm(x, new Float32Array(768), { cols: 768 })), 'limit-exceeded', 'x');
+    expect(fake.buffers).toHaveLength(0);
+    expect(fake.validationErrors).toEqual([]);
+  });
+
+  test('exactly at the limits it runs', async () => {
+    // cols = 1024, rows = 1: y is 4096 bytes = the binding limit; the read-back 4104 bytes = maxBufferSize.
+    const { fake, norm } = await normalizerOn({ maxBufferSize: 4104, maxStorageBufferBindingSize: 4096 });
+    const r = await norm.layerNorm(new Float32Array(1024), { cols: 1024 });
+    expect(r.y.length).toBe(1024);
+    expect(fake.validationErrors).toEqual([]);
+  });
+});

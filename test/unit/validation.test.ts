@@ -1,0 +1,328 @@
+/**
+ * Input validation: the typed-array checks shared by the GPU convenience form and the CPU paths,
+ * and the GPU operand checks (against fake GPUBuffer objects) that turn WebGPU's asynchronous
+ * validation errors into synchronous NormErrors naming the argument.
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import * as cpu from '../../src/cpu/index.js';
+import { NormError, type NormErrorCode } from '../../src/errors.js';
+import { checkLayerNormArrays, type LayerNormOptions } from '../../src/kernels/layer-norm-options.js';
+import { Usage, checkAliasing, resolveOperand, type NamedRange, type OperandLimits } from '../../src/operands.js';
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+function expectNormError(fn: () => unknown, code: NormErrorCode, argument: string | undefined): NormError {
+  const e = thrown(fn);
+  expect(e, 'expected a NormError').toBeInstanceOf(NormError);
+  const n = e as NormError;
+  expect({ code: n.code, argument: n.argument }).toEqual({ code, argument });
+  if (argument) expect(n.message.startsWith(`${argument}: `)).toBe(true);
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+describe('checkLayerNormArrays (convenience form and CPU paths)', () => {
+  const x8 = new Float32Array(8);
+  const ok4 = new Float32Array(4);
+
+  test('derives rows, the dtype and the defaults', () => {
+    expect(checkLayerNormArrays(new Float32Array(6), { cols: 3 })).toMatchObject({ rows: 2, cols: 3, dtype: 'f32', epsilon: 1e-5 });
+    expect(checkLayerNormArrays(new Float32Array(6), { cols: 6, epsilon: 0 })).toMatchObject({ rows: 1, cols: 6, epsilon: 0 });
+    expect(checkLayerNormArrays(new Float32Array(6), { cols: 1, gamma: new Float32Array(1), beta: new Float32Array(1) })).toMatchObject({ rows: 6, cols: 1, epsilon: 1e-5 });
+    // f16 activations travel as Uint16Array half bits; gamma and beta stay f32.
+    expect(checkLayerNormArrays(new Uint16Array(8), { cols: 4, gamma: new Float32Array(4) })).toMatchObject({ rows: 2, cols: 4, dtype: 'f16' });
+  });
+
+  test('accepts views into a larger buffer (subarray)', () => {
+    const big = new Float32Array(100);
+    expect(checkLayerNormArrays(big.subarray(10, 22), { cols: 4, gamma: big.subarray(0, 4) }).rows).toBe(3);
+  });
+
+  type Bad = [name: string, x: unknown, options: unknown, code: NormErrorCode, argument: string];
+  const bad: Bad[] = [
+    ['x is a Float64Array', new Float64Array(8), { cols: 4 }, 'invalid-argument', 'x'],
+    ['x is a plain array', [1, 2, 3, 4], { cols: 4 }, 'invalid-argument', 'x'],
+    ['x is an ArrayBuffer', new ArrayBuffer(16), { cols: 4 }, 'invalid-argument', 'x'],
+    ['x is null', null, { cols: 4 }, 'invalid-argument', 'x'],
+    ['x is missing', undefined, { cols: 4 }, 'invalid-argument', 'x'],
+    ['options missing', x8, undefined, 'invalid-argument', 'options'],
+    ['options null', x8, null, 'invalid-argument', 'options'],
+    ['options a number', x8, 4, 'invalid-argument', 'options'],
+    ['cols missing', x8, {}, 'invalid-argument', 'cols'],
+    ['cols 0', x8, { cols: 0 }, 'invalid-argument', 'cols'],
+    ['cols -1', x8, { cols: -1 }, 'invalid-argument', 'cols'],
+    ['cols 1.5', x8, { cols: 1.5 }, 'invalid-argument', 'cols'],
+    ['cols NaN', x8, { cols: NaN }, 'invalid-argument', 'cols'],
+    ['cols Infinity', x8, { cols: Infinity }, 'invalid-argument', 'cols'],
+    ["cols '4' (a string)", x8, { cols: '4' }, 'invalid-argument', 'cols'],
+    ['x empty', new Float32Array(0), { cols: 4 }, 'shape-mismatch', 'x'],
+    ['x.length not a multiple of cols', new Float32Array(10), { cols: 4 }, 'shape-mismatch', 'x'],
+    ['cols wider than x', new Float32Array(3), { cols: 4 }, 'shape-mismatch', 'x'],
+    ['gamma too short', x8, { cols: 4, gamma: new Float32Array(3) }, 'shape-mismatch', 'gamma'],
+    ['gamma too long', x8, { cols: 4, gamma: new Float32Array(8) }, 'shape-mismatch', 'gamma'],
+    ['gamma a Float64Array', x8, { cols: 4, gamma: new Float64Array(4) }, 'invalid-argument', 'gamma'],
+    ['gamma a plain array', x8, { cols: 4, gamma: [1, 1, 1, 1] }, 'invalid-argument', 'gamma'],
+    ['gamma null', x8, { cols: 4, gamma: null }, 'invalid-argument', 'gamma'],
+    ['beta too short', x8, { cols: 4, gamma: ok4, beta: new Float32Array(2) }, 'shape-mismatch', 'beta'],
+    ['beta a Float64Array', x8, { cols: 4, beta: new Float64Array(4) }, 'invalid-argument', 'beta'],
+    ['epsilon NaN', x8, { cols: 4, epsilon: NaN }, 'invalid-argument', 'epsilon'],
+    ['epsilon Infinity', x8, { cols: 4, epsilon: Infinity }, 'invalid-argument', 'epsilon'],
+    ['epsilon -1', x8, { cols: 4, epsilon: -1 }, 'invalid-argument', 'epsilon'],
+    ["epsilon '1e-5' (a string)", x8, { cols: 4, epsilon: '1e-5' }, 'invalid-argument', 'epsilon'],
+    ["dtype 'f16' with a Float32Array", x8, { cols: 4, dtype: 'f16' }, 'invalid-argument', 'x'],
+    ["dtype 'bf16'", x8, { cols: 4, dtype: 'bf16' }, 'invalid-argument', 'dtype'],
+    ['gamma a Uint16Array (parameters are f32 for every dtype)', x8, { cols: 4, gamma: new Uint16Array(4) }, 'invalid-argument', 'gamma'],
+    ["epsilonMode 'outside'", x8, { cols: 4, epsilonMode: 'outside' }, 'invalid-argument', 'epsilonMode'],
+    ["unbiased 'yes'", x8, { cols: 4, unbiased: 'yes' }, 'invalid-argument', 'unbiased'],
+    ['gammaOffset on LayerNorm', x8, { cols: 4, gammaOffset: 1 }, 'invalid-argument', 'gammaOffset'],
+  ];
+
+  for (const [name, x, options, code, argument] of bad) {
+    test(`${name} → ${code} (${argument})`, () => {
+      expectNormError(() => checkLayerNormArrays(x, options as LayerNormOptions), code, argument);
+    });
+  }
+
+  // Every typed-array entry point shares the checks, so each rejects exactly the same inputs.
+  const entryPoints: [string, (x: Float32Array, o: LayerNormOptions) => unknown][] = [
+    ['cpu.layerNorm', cpu.layerNorm],
+    ['cpu.layerNormF64', cpu.layerNormF64],
+    ['cpu.fast.layerNorm', cpu.fast.layerNorm],
+  ];
+  for (const [name, fn] of entryPoints) {
+    test(`${name} rejects the whole table the same way`, () => {
+      for (const [what, x, options, code, argument] of bad) {
+        const e = thrown(() => fn(x as Float32Array, options as LayerNormOptions));
+        expect(e, what).toBeInstanceOf(NormError);
+        expect({ what, code: (e as NormError).code, argument: (e as NormError).argument }).toEqual({ what, code, argument });
+      }
+    });
+  }
+
+  test('the first problem in argument order is the one reported', () => {
+    // Both x and cols are wrong: x is checked first.
+    expectNormError(() => checkLayerNormArrays(new Float64Array(3), { cols: 0 }), 'invalid-argument', 'x');
+    // cols and epsilon are wrong: cols first.
+    expectNormError(() => checkLayerNormArrays(x8, { cols: 0, epsilon: NaN }), 'invalid-argument', 'cols');
+    // gamma and beta both wrong: gamma first.
+    expectNormError(() => checkLayerNormArrays(x8, { cols: 4, gamma: new Float32Array(1), beta: new Float32Array(1) }), 'shape-mismatch', 'gamma');
+  });
+
+  test('messages state what was expected and what was given', () => {
+    expect(thrown(() => checkLayerNormArrays(new Float32Array(10), { cols: 4 }))).toHaveProperty(
+      'message',
+      'x: x.length 10 is not a multiple of cols 4 (rows * cols must equal x.length)',
+    );
+    expect(thrown(() => checkLayerNormArrays(x8, { cols: 4, gamma: new Float32Array(3) }))).toHaveProperty('message', 'gamma: expected length cols = 4, got 3');
+    expect((thrown(() => checkLayerNormArrays(new Float64Array(2), { cols: 2 })) as Error).message).toMatch(/^x: expected a Float32Array.*, got Float64Array\(2\)$/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// GPU operands, against fake buffers: only the fields the checks read.
+
+interface FakeBufferInit {
+  size: number;
+  usage?: number;
+  mapState?: GPUBufferMapState;
+  label?: string;
+}
+
+function fakeBuffer({ size, usage = Usage.STORAGE | Usage.COPY_DST | Usage.COPY_SRC, mapState = 'unmapped', label = 'fake' }: FakeBufferInit): GPUBuffer {
+  return {
+    size,
+    usage,
+    mapState,
+    label,
+    getMappedRange() {
+      throw new Error('not mapped');
+    },
+  } as unknown as GPUBuffer;
+}
+
+const LIMITS: OperandLimits = { minStorageBufferOffsetAlignment: 256, maxStorageBufferBindingSize: 1 << 20 };
+
+describe('resolveOperand', () => {
+  const buf = fakeBuffer({ size: 4096, label: 'acts' });
+
+  test('a whole buffer binds [0, bytes)', () => {
+    expect(resolveOperand(buf, 'x', 1024, LIMITS, false)).toEqual({ argument: 'x', buffer: buf, offset: 0, size: 1024, writes: false });
+  });
+
+  test('a binding binds [offset, offset + bytes), trimmed to what the kernel uses', () => {
+    expect(resolveOperand({ buffer: buf, offset: 512 }, 'y', 1024, LIMITS, true)).toEqual({ argument: 'y', buffer: buf, offset: 512, size: 1024, writes: true });
+    expect(resolveOperand({ buffer: buf, offset: 256, size: 2048 }, 'y', 1024, LIMITS, true)).toMatchObject({ offset: 256, size: 1024 });
+    expect(resolveOperand({ buffer: buf }, 'x', 4096, LIMITS, false)).toMatchObject({ offset: 0, size: 4096 });
+    expect(resolveOperand({ buffer: buf, offset: undefined, size: undefined }, 'x', 16, LIMITS, false)).toMatchObject({ offset: 0, size: 16 });
+  });
+
+  test('exact fits are accepted: to the last byte of the buffer, and at the binding-size limit', () => {
+    expect(resolveOperand({ buffer: buf, offset: 3072 }, 'x', 1024, LIMITS, false)).toMatchObject({ offset: 3072, size: 1024 });
+    expect(resolveOperand({ buffer: buf, offset: 3072, size: 1024 }, 'x', 1024, LIMITS, false)).toMatchObject({ offset: 3072, size: 1024 });
+    const big = fakeBuffer({ size: LIMITS.maxStorageBufferBindingSize });
+    expect(resolveOperand(big, 'x', LIMITS.maxStorageBufferBindingSize, LIMITS, false).size).toBe(LIMITS.maxStorageBufferBindingSize);
+  });
+
+  test('a smaller device alignment allows smaller offsets', () => {
+    const limits = { ...LIMITS, minStorageBufferOffsetAlignment: 32 };
+    expect(resolveOperand({ buffer: buf, offset: 32 }, 'x', 16, limits, false).offset).toBe(32);
+    expectNormError(() => resolveOperand({ buffer: buf, offset: 16 }, 'x', 16, limits, false), 'misaligned-offset', 'x');
+  });
+
+  type Bad = [name: string, operand: unknown, bytes: number, code: NormErrorCode];
+  const bad: Bad[] = [
+    ['null', null, 16, 'invalid-argument'],
+    ['a number', 7, 16, 'invalid-argument'],
+    ['a typed array', new Float32Array(4), 16, 'invalid-argument'],
+    ['an object without buffer', { offset: 0 }, 16, 'invalid-argument'],
+    ['a binding whose buffer is not a buffer', { buffer: {} }, 16, 'invalid-argument'],
+    ['an object with size but no getMappedRange', { size: 4096, usage: Usage.STORAGE }, 16, 'invalid-argument'],
+    ['offset -256', { buffer: buf, offset: -256 }, 16, 'invalid-argument'],
+    ['offset 1.5', { buffer: buf, offset: 1.5 }, 16, 'invalid-argument'],
+    ['offset NaN', { buffer: buf, offset: NaN }, 16, 'invalid-argument'],
+    ["offset '256' (a string)", { buffer: buf, offset: '256' }, 16, 'invalid-argument'],
+    ['offset 4 (not a multiple of 256)', { buffer: buf, offset: 4 }, 16, 'misaligned-offset'],
+    ['offset 128 (aligned for vec4, not for binding)', { buffer: buf, offset: 128 }, 16, 'misaligned-offset'],
+    ['offset 257', { buffer: buf, offset: 257 }, 16, 'misaligned-offset'],
+    ['no STORAGE usage', fakeBuffer({ size: 4096, usage: Usage.COPY_DST | Usage.COPY_SRC }), 16, 'buffer-usage'],
+    ['UNIFORM but not STORAGE', fakeBuffer({ size: 4096, usage: Usage.UNIFORM | Usage.COPY_DST }), 16, 'buffer-usage'],
+    ['MAP_READ only', fakeBuffer({ size: 4096, usage: Usage.MAP_READ | Usage.COPY_DST }), 16, 'buffer-usage'],
+    ['mapped', fakeBuffer({ size: 4096, mapState: 'mapped' }), 16, 'invalid-argument'],
+    ['mapping pending', fakeBuffer({ size: 4096, mapState: 'pending' }), 16, 'invalid-argument'],
+    ['whole buffer too small', fakeBuffer({ size: 1020 }), 1024, 'buffer-too-small'],
+    ['offset leaves too little', { buffer: buf, offset: 3328 }, 1024, 'buffer-too-small'],
+    ['offset at the end', { buffer: buf, offset: 4096 }, 4, 'buffer-too-small'],
+    ['offset past the end', { buffer: buf, offset: 8192 }, 4, 'buffer-too-small'],
+    ['size smaller than needed', { buffer: buf, offset: 0, size: 1020 }, 1024, 'buffer-too-small'],
+    ['size 0', { buffer: buf, offset: 0, size: 0 }, 4, 'buffer-too-small'],
+    ['range past the end', { buffer: buf, offset: 3840, size: 512 }, 256, 'buffer-too-small'],
+    ['size -4', { buffer: buf, offset: 0, size: -4 }, 4, 'invalid-argument'],
+    ['size 1.5', { buffer: buf, offset: 0, size: 1.5 }, 1, 'invalid-argument'],
+    ['size NaN', { buffer: buf, offset: 0, size: NaN }, 4, 'invalid-argument'],
+    ['over maxStorageBufferBindingSize', fakeBuffer({ size: 4 << 20 }), (1 << 20) + 4, 'limit-exceeded'],
+  ];
+
+  for (const [name, operand, bytes, code] of bad) {
+    test(`${name} → ${code}`, () => {
+      expectNormError(() => resolveOperand(operand, 'gamma', bytes, LIMITS, false), code, 'gamma');
+    });
+  }
+
+  test('messages name the buffer by its label and give the numbers', () => {
+    const noStorage = fakeBuffer({ size: 64, usage: Usage.COPY_DST, label: 'my weights' });
+    expect(thrown(() => resolveOperand(noStorage, 'gamma', 16, LIMITS, false))).toHaveProperty('message', 'gamma: buffer "my weights" lacks GPUBufferUsage.STORAGE');
+    expect(thrown(() => resolveOperand({ buffer: buf, offset: 3328 }, 'x', 1024, LIMITS, false))).toHaveProperty(
+      'message',
+      'x: needs 1024 bytes at offset 3328, but the buffer has 768',
+    );
+    expect(thrown(() => resolveOperand({ buffer: buf, size: 16 }, 'x', 1024, LIMITS, false))).toHaveProperty('message', 'x: needs 1024 bytes at offset 0, but the range is 16');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe('checkAliasing', () => {
+  const a = fakeBuffer({ size: 1 << 16, label: 'a' });
+  const b = fakeBuffer({ size: 1 << 16, label: 'b' });
+  const r = (argument: string, buffer: GPUBuffer, offset: number, size: number, writes: boolean): NamedRange => ({ argument, buffer, offset, size, writes });
+
+  test('y overlapping x in the same buffer is refused, blaming the output y', () => {
+    const e = expectNormError(() => checkAliasing([r('x', a, 0, 1024, false), r('y', a, 512, 1024, true)]), 'aliasing', 'y');
+    expect(e.message).toMatch(/^y: shares a buffer with the input x \(bytes \[512, 1536\) and \[0, 1024\) of buffer "a"\)/);
+  });
+
+  test('in-place (y exactly x) is refused', () => {
+    expectNormError(() => checkAliasing([r('x', a, 256, 1024, false), r('y', a, 256, 1024, true)]), 'aliasing', 'y');
+  });
+
+  test('an output and an input may not share a buffer even at disjoint ranges (WebGPU validates usage per buffer)', () => {
+    expectNormError(() => checkAliasing([r('x', a, 0, 1024, false), r('y', a, 1024, 1024, true)]), 'aliasing', 'y');
+    expectNormError(() => checkAliasing([r('y', a, 8192, 1024, true), r('x', a, 0, 1024, false)]), 'aliasing', 'y');
+    expectNormError(() => checkAliasing([r('x', b, 0, 64, false), r('y', b, 256, 64, true)]), 'aliasing', 'y');
+    expectNormError(() => checkAliasing([r('x', b, 0, 64, false), r('y', a, 0, 64, true), r('gamma', a, 4096, 16, false)]), 'aliasing', 'y');
+    expectNormError(() => checkAliasing([r('x', b, 0, 64, false), r('y', a, 0, 64, true), r('beta', b, 4096, 16, false), r('mean', b, 8192, 4, true)]), 'aliasing', 'mean');
+  });
+
+  test('outputs may share a buffer at disjoint ranges; overlapping outputs are refused, blaming the later one', () => {
+    expect(() => checkAliasing([r('x', b, 0, 64, false), r('y', a, 0, 64, true), r('mean', a, 256, 32, true), r('rstd', a, 512, 32, true)])).not.toThrow();
+    expect(() => checkAliasing([r('mean', a, 256, 32, true), r('rstd', a, 288, 32, true)])).not.toThrow(); // touching
+    const e = expectNormError(() => checkAliasing([r('x', b, 0, 64, false), r('y', a, 0, 64, true), r('mean', a, 256, 64, true), r('rstd', a, 288, 64, true)]), 'aliasing', 'rstd');
+    expect(e.message).toMatch(/^rstd: overlaps the output mean/);
+    expectNormError(() => checkAliasing([r('y', a, 0, 64, true), r('mean', a, 63, 4, true)]), 'aliasing', 'mean');
+  });
+
+  test('the same ranges in different buffers do not alias', () => {
+    expect(() => checkAliasing([r('x', a, 0, 1024, false), r('y', b, 0, 1024, true), r('mean', fakeBuffer({ size: 1024 }), 0, 1024, true)])).not.toThrow();
+  });
+
+  test('read-only operands may overlap each other (gamma and beta in one range, even x)', () => {
+    expect(() =>
+      checkAliasing([r('x', a, 0, 4096, false), r('y', b, 0, 4096, true), r('gamma', a, 0, 64, false), r('beta', a, 0, 64, false)]),
+    ).not.toThrow();
+  });
+
+  test('inputs sharing one buffer and outputs sharing another, at resolved aligned offsets, pass', () => {
+    const ins = fakeBuffer({ size: 8192 });
+    const outs = fakeBuffer({ size: 8192 });
+    const ranges = [
+      resolveOperand({ buffer: ins, offset: 0 }, 'x', 1024, LIMITS, false),
+      resolveOperand({ buffer: outs, offset: 0 }, 'y', 1024, LIMITS, true),
+      resolveOperand({ buffer: ins, offset: 1024, size: 16 }, 'gamma', 16, LIMITS, false),
+      resolveOperand({ buffer: ins, offset: 1280, size: 16 }, 'beta', 16, LIMITS, false),
+      resolveOperand({ buffer: outs, offset: 1024 }, 'mean', 16, LIMITS, true),
+      resolveOperand({ buffer: outs, offset: 1280 }, 'rstd', 16, LIMITS, true),
+    ];
+    expect(() => checkAliasing(ranges)).not.toThrow();
+    // A binding size larger than the kernel uses does not count: only the bound bytes can overlap.
+    const generous = [
+      resolveOperand({ buffer: outs, offset: 0, size: 8192 }, 'y', 1024, LIMITS, true),
+      resolveOperand({ buffer: outs, offset: 1024 }, 'mean', 16, LIMITS, true),
+    ];
+    expect(() => checkAliasing(generous)).not.toThrow();
+  });
+
+  test('property: refused exactly when an output shares a buffer with an input, or overlaps another output', () => {
+    const names = ['x', 'y', 'gamma', 'beta', 'mean', 'rstd'];
+    const range = fc.record({
+      buffer: fc.constantFrom(a, b),
+      offset: fc.integer({ min: 0, max: 64 }),
+      size: fc.integer({ min: 1, max: 32 }),
+      writes: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(range, { minLength: 1, maxLength: 6 }), (rs) => {
+        const ranges = rs.map((x, i) => r(names[i]!, x.buffer, x.offset, x.size, x.writes));
+        let culprit: string | undefined;
+        outer: for (let i = 0; i < ranges.length; i++) {
+          for (let j = i + 1; j < ranges.length; j++) {
+            const p = ranges[i]!;
+            const q = ranges[j]!;
+            if (p.buffer !== q.buffer || (!p.writes && !q.writes)) continue;
+            const overlap = Math.max(p.offset, q.offset) < Math.min(p.offset + p.size, q.offset + q.size);
+            if (p.writes !== q.writes || overlap) {
+              culprit = p.writes && !q.writes ? p.argument : q.argument;
+              break outer;
+            }
+          }
+        }
+        const e = thrown(() => checkAliasing(ranges));
+        if (culprit === undefined) {
+          expect(e).toBeUndefined();
+        } else {
+          expect(e).toBeInstanceOf(NormError);
+          expect((e as NormError).code).toBe('aliasing');
+          expect((e as NormError).argument).toBe(culprit);
+          // The blamed operand is always one the kernel writes.
+          expect(ranges.find((x) => x.argument === culprit)!.writes).toBe(true);
+        }
+      }),
+    );
+  });
+});
