@@ -12,12 +12,21 @@ export interface BenchArgs {
   readonly reps: number;
   readonly warmup: number;
   readonly runtime: 'chromium' | 'node';
-  /** Output paths; null when disabled with `--no-json` / `--no-chart`. */
-  readonly json: string | null;
-  readonly chart: string | null;
+  /** Output files; null when disabled with `--no-json` / `--no-chart`. */
+  readonly json: OutputFile | null;
+  readonly chart: OutputFile | null;
   readonly help: boolean;
   /** Accepted but questionable choices, printed before the run. */
   readonly warnings: readonly string[];
+}
+
+/**
+ * An output path. `explicit` paths are the user's (relative to where they ran npm); default ones
+ * are relative to the repository root (`bench-results/`, gitignored).
+ */
+export interface OutputFile {
+  readonly path: string;
+  readonly explicit: boolean;
 }
 
 /** A bad command line; the CLI prints the message and the usage, and exits with status 2. */
@@ -139,11 +148,11 @@ export function parseBenchArgs(argv: readonly string[], knownOps: readonly strin
   if (reps < MIN_RECOMMENDED_REPS) warnings.push(`--reps ${reps} is below ${MIN_RECOMMENDED_REPS}: medians will be noisy (fine for a smoke test)`);
   const warmup = values.warmup === undefined ? DEFAULT_WARMUP : parseCount(values.warmup, 'warmup', 0);
 
-  const output = (given: string | undefined, disabled: boolean | undefined, option: string, ext: string): string | null => {
+  const output = (given: string | undefined, disabled: boolean | undefined, option: string, ext: string): OutputFile | null => {
     if (disabled && given !== undefined) throw new UsageError(`--${option} and --no-${option} contradict each other`);
     if (disabled) return null;
     if (given !== undefined && given.trim() === '') throw new UsageError(`--${option} expects a file name`);
-    return given ?? `${RESULTS_DIR}/${runtime}.${ext}`;
+    return given === undefined ? { path: `${RESULTS_DIR}/${runtime}.${ext}`, explicit: false } : { path: given, explicit: true };
   };
 
   return {

@@ -5,9 +5,9 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseBenchArgs, UsageError, USAGE, type BenchArgs } from './args.js';
+import { parseBenchArgs, UsageError, USAGE, type BenchArgs, type OutputFile } from './args.js';
 import { planCases } from './cases.js';
 import { BENCH_OPS } from './core/ops/index.js';
 import { combineGranularities } from './core/timestamp-resolution.js';
@@ -33,11 +33,14 @@ function parse(): BenchArgs {
   }
 }
 
-function write(path: string, content: string): string {
-  const full = resolve(root, path);
+/** Writes an output file; returns the path to print (relative when under the current directory). */
+function write(file: OutputFile, content: string): string {
+  // npm runs scripts in the package root; INIT_CWD is where the user typed the command.
+  const full = resolve(file.explicit ? (process.env.INIT_CWD ?? process.cwd()) : root, file.path);
   mkdirSync(dirname(full), { recursive: true });
   writeFileSync(full, content);
-  return relative(process.cwd(), full) || full;
+  const rel = relative(process.cwd(), full);
+  return rel.startsWith('..') || isAbsolute(rel) ? full : rel;
 }
 
 async function main(): Promise<number> {

@@ -3,17 +3,18 @@
  * package, bench/runtimes/node-worker.ts): the runtime only supplies the library module, a `GPU`
  * and the copy shader's source.
  *
- * Per op × shape, in this order:
+ * Per op × shape:
  * 1. verify: run the encode path once and compare with the float64 reference (also compiles the
  *    pipeline, so no timed run pays for it);
- * 2. GPU time: op pass and copy-roofline pass interleaved, each with timestamp writes;
- * 3. encode cost: many `encode…` calls into one encoder that is never submitted;
- * 4. wall time of the convenience form (upload, run, readback);
- * 5. the CPU path.
+ * 2. tune the copy roofline for this size;
+ * 3. encode cost: many `encode…` calls into encoders that are never submitted;
+ * 4. warm-up, then `reps` rounds, each sampling once: the op pass and the copy pass (timestamp
+ *    writes, one submission), the convenience form (upload, run, readback; wall time) and the
+ *    CPU path. Medians over the rounds are reported.
  */
 import type { Normalizer } from '../../src/index.js';
 import { BENCH_OPS } from './ops/index.js';
-import { CopyRoofline } from './copy-roofline.js';
+import { CopyRoofline, type PreparedCopy } from './copy-roofline.js';
 import { GpuTimer } from './gpu-timer.js';
 import { median, summarize } from './stats.js';
 import { combineGranularities, isQuantized } from './timestamp-resolution.js';
@@ -41,9 +42,12 @@ export interface BenchSession {
  * library picks the variants it would pick for a user. */
 const FEATURES: readonly GPUFeatureName[] = ['timestamp-query', 'subgroups', 'shader-f16'];
 
-/** `encode…` calls per batch, and batches, for the encode-cost measurement. */
-const ENCODE_CALLS = 100;
+/** `encode…` calls per command encoder, and samples, for the encode-cost measurement. */
+const ENCODE_CALLS = 50;
 const ENCODE_BATCHES = 9;
+/** Shortest JS-timed sample (see {@link calibrate}), and the most calls batched into one. */
+const MIN_SAMPLE_MS = 10;
+const MAX_BATCH = 100_000;
 
 /**
  * Requests an adapter and device, builds a normalizer on it, compiles the copy roofline and
@@ -85,8 +89,8 @@ export async function openBenchSession(options: SessionOptions): Promise<BenchSe
     const granularities: (number | null)[] = [];
     for (const elements of [1 << 12, 1 << 16, 1 << 18]) {
       const c = await copy.prepare(elements, timer);
-      const [s] = await timer.time([c.record], 8, 1);
-      granularities.push(s!.granularityNs);
+      for (let r = 0; r < 4; r++) await timer.sample([c.record]);
+      granularities.push(timer.takeReport().granularityNs);
       c.destroy();
     }
     probeGranularity = combineGranularities(granularities);
@@ -108,12 +112,14 @@ export async function openBenchSession(options: SessionOptions): Promise<BenchSe
     gpuTiming: timer.mode,
     timestampGranularityNs: probeGranularity,
     timestampsQuantized: isQuantized(probeGranularity),
+    jsTimerResolutionUs: timerResolutionUs(),
   };
 
   return {
     environment,
     runCase: (spec, progress = () => {}) => runCase(spec, progress, { lib, norm, device, timer, copy, uncaptured }),
     close() {
+      timer.destroy();
       norm.destroy();
       device.destroy();
     },
@@ -135,36 +141,55 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
   const { rows, cols } = spec.shape;
   const { reps, warmup } = spec;
   s.uncaptured.length = 0;
+  s.timer.takeReport(); // forget earlier cases' timestamps
   const instance = op.create({ lib: s.lib, norm: s.norm, device: s.device }, spec.shape);
-  let prepared: Awaited<ReturnType<CopyRoofline['prepare']>> | undefined;
+  let prepared: PreparedCopy | undefined;
   try {
     progress('verify');
     const verification = await instance.verify();
 
     progress('copy tuning');
     prepared = await s.copy.prepare(instance.copyElements, s.timer);
-    progress('gpu timing');
-    const [gpu, copy] = await s.timer.time([instance.record, prepared.record], reps, warmup);
 
     progress('encode cost');
-    const encodeUs = measureEncode(s.device, instance.encode);
-    // The variant is the one the timed passes used: same shape, same options, same choice.
+    const encode = await measureEncode(s.device, instance.encode);
+    // The variant the timed passes use: same shape, same options, same choice.
     const variant = instance.encode(s.device.createCommandEncoder());
 
-    progress('convenience wall');
-    const wall = await timeAsync(() => instance.convenience(), reps, warmup);
-    progress('cpu');
-    const cpu = await timeAsync(() => instance.cpu(), reps, warmup);
+    progress('warm-up');
+    const kernels = [instance.record, prepared.record];
+    await s.timer.untimed(kernels, Math.max(1, warmup));
+    const convenience = () => instance.convenience();
+    const cpu = () => instance.cpu();
+    for (let i = 0; i < warmup; i++) {
+      await convenience();
+      cpu();
+    }
+    const wallBatch = await calibrate(convenience);
+    const cpuBatch = await calibrate(cpu);
+
+    // Round-robin: each round samples every measurement once, so load from other processes
+    // (this machine may be shared) lands on all of them alike instead of on one block.
+    const gpuMs: number[] = [];
+    const copyMs: number[] = [];
+    const wallMs: number[] = [];
+    const cpuMs: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      progress(`round ${r + 1}/${reps}`);
+      const [g, c] = await s.timer.sample(kernels);
+      gpuMs.push(g!);
+      copyMs.push(c!);
+      wallMs.push((await timeTotal(convenience, wallBatch)) / wallBatch);
+      cpuMs.push((await timeTotal(cpu, cpuBatch)) / cpuBatch);
+    }
 
     await s.device.queue.onSubmittedWorkDone();
     if (s.uncaptured.length > 0) throw new Error(`uncaptured WebGPU error: ${s.uncaptured.join('; ')}`);
 
-    const gpuSummary = summarize(gpu!.ms);
-    const copySummary = summarize(copy!.ms);
-    const granularity = combineGranularities([gpu!.granularityNs, copy!.granularityNs]);
-    const gpuMs = gpuSummary.median;
-    const copyMs = copySummary.median;
-    const cpuMs = median(cpu);
+    const stamps = s.timer.takeReport();
+    const gpu = summarize(gpuMs);
+    const copy = summarize(copyMs);
+    const cpuMedian = median(cpuMs);
     return {
       op: spec.op,
       rows,
@@ -173,24 +198,25 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
       variant,
       reps,
       bytes: instance.bytes,
-      gpuMs,
-      gpu: gpuSummary,
-      copyMs,
-      copy: copySummary,
+      gpuMs: gpu.median,
+      gpu,
+      copyMs: copy.median,
+      copy,
       copyVariant: prepared.label,
       copyBytes: prepared.bytes,
-      wallMs: median(wall),
-      cpuMs,
-      encodeUs,
-      gbps: instance.bytes / (gpuMs * 1e6),
-      copyGbps: prepared.bytes / (copyMs * 1e6),
-      rooflineRatio: gpuMs / copyMs,
-      cpuSpeedup: cpuMs / gpuMs,
+      wallMs: median(wallMs),
+      cpuMs: cpuMedian,
+      encodeUs: encode.us,
+      batches: { wall: wallBatch, cpu: cpuBatch, encode: encode.calls },
+      gbps: instance.bytes / (gpu.median * 1e6),
+      copyGbps: prepared.bytes / (copy.median * 1e6),
+      rooflineRatio: gpu.median / copy.median,
+      cpuSpeedup: cpuMedian / gpu.median,
       maxAbsError: verification.maxAbsError,
       withinTolerance: verification.withinTolerance,
-      timestampGranularityNs: granularity,
-      timestampsQuantized: isQuantized(granularity),
-      zeroSamples: gpu!.zeroSamples + copy!.zeroSamples,
+      timestampGranularityNs: stamps.granularityNs,
+      timestampsQuantized: isQuantized(stamps.granularityNs),
+      zeroSamples: stamps.zeroSamples,
     };
   } finally {
     prepared?.destroy();
@@ -199,29 +225,58 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
 }
 
 /**
+ * Calls per sample for JS-timed measurements: enough that one sample lasts {@link MIN_SAMPLE_MS}.
+ * Browsers coarsen `performance.now()` (100 µs steps in a page that is not cross-origin
+ * isolated), so a 5 µs CPU call timed alone would read as 0 or 100 µs; a batch of them does not.
+ */
+async function calibrate(fn: () => unknown): Promise<number> {
+  let n = 1;
+  for (;;) {
+    const total = await timeTotal(fn, n);
+    if (total >= MIN_SAMPLE_MS || n >= MAX_BATCH) return n;
+    n = Math.min(MAX_BATCH, total > 0 ? Math.max(2 * n, Math.ceil((1.2 * n * MIN_SAMPLE_MS) / total)) : 10 * n);
+  }
+}
+
+/** Wall milliseconds of `n` consecutive calls of `fn` (each awaited if it returns a promise). */
+async function timeTotal(fn: () => unknown, n: number): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const r = fn();
+    if (r instanceof Promise) await r;
+  }
+  return performance.now() - t0;
+}
+
+/**
  * µs of JS per encode call with warm caches: batches of calls into one command encoder that is
  * dropped unsubmitted (finishing or submitting would time the GPU, not the JS).
  */
-function measureEncode(device: GPUDevice, encode: (target: GPUCommandEncoder) => string): number {
-  encode(device.createCommandEncoder()); // warm: pipeline, uniform and bind group are cached now
-  const perCall: number[] = [];
-  for (let b = 0; b < ENCODE_BATCHES; b++) {
+async function measureEncode(device: GPUDevice, encode: (target: GPUCommandEncoder) => string): Promise<{ us: number; calls: number }> {
+  const batch = (n: number) => {
     const encoder = device.createCommandEncoder({ label: 'bench encode cost (never submitted)' });
-    const t0 = performance.now();
-    for (let i = 0; i < ENCODE_CALLS; i++) encode(encoder);
-    perCall.push(((performance.now() - t0) * 1000) / ENCODE_CALLS);
-  }
-  return median(perCall);
+    for (let i = 0; i < n; i++) encode(encoder);
+  };
+  batch(1); // warm: pipeline, uniform and bind group are cached from here on
+  const calls = await calibrate(() => batch(ENCODE_CALLS));
+  const perCall: number[] = [];
+  for (let b = 0; b < ENCODE_BATCHES; b++) perCall.push(((await timeTotal(() => batch(ENCODE_CALLS), calls)) * 1000) / (calls * ENCODE_CALLS));
+  return { us: median(perCall), calls: calls * ENCODE_CALLS };
 }
 
-/** Wall milliseconds of each of `reps` calls of `fn`, after `warmup` untimed ones. */
-async function timeAsync(fn: () => unknown, reps: number, warmup: number): Promise<number[]> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const ms: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await fn();
-    ms.push(performance.now() - t0);
+/** The smallest step of `performance.now()` seen in a short busy loop, in µs. */
+function timerResolutionUs(): number {
+  let step = Infinity;
+  let last = performance.now();
+  const end = last + 20;
+  for (let seen = 0; seen < 200; ) {
+    const t = performance.now();
+    if (t > last) {
+      step = Math.min(step, t - last);
+      last = t;
+      seen++;
+    }
+    if (t > end) break;
   }
-  return ms;
+  return step * 1000;
 }

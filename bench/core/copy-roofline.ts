@@ -91,10 +91,13 @@ export class CopyRoofline {
         pass.dispatchWorkgroups(x, y);
       };
     };
-    const series = await timer.time(COPY_CONFIGS.map(recorder), TUNING_REPS, 1);
+    const recorders = COPY_CONFIGS.map(recorder);
+    await timer.untimed(recorders, 1);
+    const samples: number[][] = COPY_CONFIGS.map(() => []);
+    for (let r = 0; r < TUNING_REPS; r++) (await timer.sample(recorders)).forEach((ms, i) => samples[i]!.push(ms));
     let best = 0;
-    series.forEach((s, i) => {
-      if (median(s.ms) < median(series[best]!.ms)) best = i;
+    samples.forEach((s, i) => {
+      if (median(s) < median(samples[best]!)) best = i;
     });
     const config = COPY_CONFIGS[best]!;
     return {

@@ -43,6 +43,8 @@ export interface EnvironmentInfo {
   /** Timestamp step inferred by a probe at start-up (ns), null if it could not be inferred. */
   readonly timestampGranularityNs: number | null;
   readonly timestampsQuantized: boolean;
+  /** Smallest step of `performance.now()` (µs): coarse in pages that are not cross-origin isolated. */
+  readonly jsTimerResolutionUs: number;
 }
 
 /** One measured op × shape: what the table, the JSON and the chart are made of. Times in ms. */
@@ -59,7 +61,7 @@ export interface CaseRecord {
   /** GPU time of one op pass (median). */
   readonly gpuMs: number;
   readonly gpu: SampleSummary;
-  /** GPU time of the vec4 copy moving `copyBytes` (median), interleaved with the op's passes. */
+  /** GPU time of the vec4 copy moving `copyBytes` (median), run right after each op pass. */
   readonly copyMs: number;
   readonly copy: SampleSummary;
   /** Copy configuration that was fastest for this size, e.g. `wg256x4`. */
@@ -72,6 +74,8 @@ export interface CaseRecord {
   readonly cpuMs: number;
   /** JS cost of one encode call with warm caches, in µs (median of batches). */
   readonly encodeUs: number;
+  /** Calls per JS-timed sample (each sample lasts ≥ 10 ms, so coarse timers do not matter). */
+  readonly batches: { readonly wall: number; readonly cpu: number; readonly encode: number };
   /** bytes / gpu time, in GB/s (1e9 bytes). */
   readonly gbps: number;
   readonly copyGbps: number;

@@ -16,7 +16,7 @@ interface Series {
 export const CHART_SERIES: readonly Series[] = [
   { label: 'GPU kernel (timestamp queries)', color: '#2563eb', value: (r) => r.gpuMs },
   { label: 'copy roofline (same bytes)', color: '#94a3b8', value: (r) => r.copyMs },
-  { label: 'convenience form (wall, with upload + readback)', color: '#f59e0b', value: (r) => r.wallMs },
+  { label: 'convenience form (wall, incl. upload/readback)', color: '#f59e0b', value: (r) => r.wallMs },
   { label: 'CPU (cpu.fast, same JS engine)', color: '#dc2626', value: (r) => r.cpuMs },
 ];
 
@@ -29,7 +29,7 @@ export interface ChartText {
 const BAR = 16;
 const BAR_GAP = 2;
 const GROUP_GAP = 28;
-const MARGIN = { left: 72, right: 24, top: 96, bottom: 64 };
+const MARGIN = { left: 84, right: 24, top: 112, bottom: 64 };
 const PLOT_HEIGHT = 300;
 const MIN_WIDTH = 680;
 
@@ -65,8 +65,10 @@ export function logDomain(values: readonly number[]): [number, number] {
  * ```
  */
 export function renderChart(records: readonly CaseRecord[], text: ChartText): string {
-  const groupWidth = CHART_SERIES.length * BAR + (CHART_SERIES.length - 1) * BAR_GAP + GROUP_GAP;
-  const plotWidth = Math.max(MIN_WIDTH - MARGIN.left - MARGIN.right, records.length * groupWidth);
+  const barsWidth = CHART_SERIES.length * BAR + (CHART_SERIES.length - 1) * BAR_GAP;
+  const plotWidth = Math.max(MIN_WIDTH - MARGIN.left - MARGIN.right, records.length * (barsWidth + GROUP_GAP));
+  // Few cases: spread the groups over the plot rather than crowd them at the left.
+  const groupWidth = plotWidth / Math.max(1, records.length);
   const width = MARGIN.left + plotWidth + MARGIN.right;
   const height = MARGIN.top + PLOT_HEIGHT + MARGIN.bottom;
   const [lo, hi] = logDomain(records.flatMap((r) => CHART_SERIES.map((s) => s.value(r))));
@@ -85,19 +87,20 @@ export function renderChart(records: readonly CaseRecord[], text: ChartText): st
   push(`<text x="${MARGIN.left}" y="24" font-size="16" font-weight="600" fill="#111827">${escapeXml(text.title)}</text>`);
   push(`<text x="${MARGIN.left}" y="44" fill="#4b5563">${escapeXml(text.subtitle)}</text>`);
 
-  // Legend, one row.
-  let lx = MARGIN.left;
-  for (const s of CHART_SERIES) {
-    push(`<rect x="${lx}" y="58" width="12" height="12" fill="${s.color}"/>`);
-    push(`<text x="${lx + 16}" y="68" fill="#374151">${escapeXml(s.label)}</text>`);
-    lx += 24 + s.label.length * 6.2;
-  }
+  // Legend: two columns, so long labels fit the narrowest chart.
+  CHART_SERIES.forEach((s, i) => {
+    const lx = MARGIN.left + (i % 2) * 320;
+    const ly = 58 + Math.floor(i / 2) * 18;
+    push(`<rect x="${lx}" y="${ly}" width="12" height="12" fill="${s.color}"/>`);
+    push(`<text x="${lx + 16}" y="${ly + 10}" fill="#374151">${escapeXml(s.label)}</text>`);
+  });
 
   // Grid: decades labelled, 2× and 5× faint.
   for (let d = lo; d <= hi * 1.0001; d = Number((d * 10).toPrecision(1))) {
     const gy = px(y(d));
     push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + plotWidth}" y1="${gy}" y2="${gy}" stroke="#d1d5db"/>`);
-    push(`<text x="${MARGIN.left - 6}" y="${gy}" dy="4" text-anchor="end" fill="#374151">${formatNumber(d)} ms</text>`);
+    // String(1e-2) is '0.01': decades need no significant-digit padding.
+    push(`<text x="${MARGIN.left - 6}" y="${gy}" dy="4" text-anchor="end" fill="#374151">${String(d)} ms</text>`);
     if (d < hi) {
       for (const m of [2, 5]) {
         const my = px(y(d * m));
@@ -105,10 +108,10 @@ export function renderChart(records: readonly CaseRecord[], text: ChartText): st
       }
     }
   }
-  push(`<text transform="translate(16 ${MARGIN.top + PLOT_HEIGHT / 2}) rotate(-90)" text-anchor="middle" fill="#374151">median time per call (log scale)</text>`);
+  push(`<text transform="translate(14 ${MARGIN.top + PLOT_HEIGHT / 2}) rotate(-90)" text-anchor="middle" fill="#374151">median time per call (log scale)</text>`);
 
   records.forEach((r, g) => {
-    const gx = MARGIN.left + g * groupWidth + GROUP_GAP / 2;
+    const gx = MARGIN.left + g * groupWidth + (groupWidth - barsWidth) / 2;
     CHART_SERIES.forEach((s, i) => {
       const v = s.value(r);
       const x = gx + i * (BAR + BAR_GAP);
@@ -117,7 +120,7 @@ export function renderChart(records: readonly CaseRecord[], text: ChartText): st
       push(`<rect class="bar" x="${px(x)}" y="${px(top)}" width="${BAR}" height="${px(bottom - top)}" fill="${s.color}"><title>${escapeXml(tip)}</title></rect>`);
       push(`<text transform="translate(${px(x + BAR / 2 + 3)} ${px(top - 4)}) rotate(-90)" font-size="9" fill="#374151">${formatNumber(v)}</text>`);
     });
-    const cx = px(gx + (groupWidth - GROUP_GAP) / 2);
+    const cx = px(gx + barsWidth / 2);
     push(`<text x="${cx}" y="${bottom + 18}" text-anchor="middle" fill="#111827">${formatShape(r.rows, r.cols)}</text>`);
     push(`<text x="${cx}" y="${bottom + 32}" text-anchor="middle" font-size="10" fill="#4b5563">${formatNumber(r.rooflineRatio)}× copy</text>`);
     if (multipleOps) push(`<text x="${cx}" y="${bottom + 46}" text-anchor="middle" font-size="10" fill="#4b5563">${escapeXml(r.op)}</text>`);

@@ -37,6 +37,7 @@ export function formatHeader(env: EnvironmentInfo, notes: readonly string[]): st
     `features   ${env.adapterFeatures.join(' ')}`,
     `device     requested ${optional.join(', ') || 'no optional features'}; maxStorageBufferBindingSize ${env.limits.maxStorageBufferBindingSize}`,
     `timestamps ${describeTimestamps(env.gpuTiming, env.timestampGranularityNs)}`,
+    `js timer   performance.now() steps of ${formatNumber(env.jsTimerResolutionUs)} µs; CPU, wall and encode samples batch calls to last ≥ 10 ms each`,
     ...notes.map((n) => `note       ${n}`),
   ];
 }
@@ -99,7 +100,7 @@ export function formatTable(records: readonly CaseRecord[]): string[] {
 /** What the columns mean, printed under the table. */
 export const TABLE_LEGEND: readonly string[] = [
   'gpu ms: median GPU time of one kernel pass (timestamp queries); GB/s: least bytes read+written / gpu ms',
-  'copy ms: median of a vec4 copy of the same tensor (read once, write once), interleaved with the kernel; gpu/copy 1× = copy roofline',
+  'copy ms: median of a vec4 copy of the same tensor (read once, write once), run after each kernel pass in the same submission; gpu/copy 1× = copy roofline',
   'cpu ms: cpu.fast in the same JS engine; wall ms: convenience form incl. upload and readback; encode µs: JS per encode call, warm caches',
   'max|err|: GPU output of the timed path vs the float64 reference; ✓ = within the library tolerance (1e-5 rel + 1e-5·max(1,|γ|) abs)',
 ];

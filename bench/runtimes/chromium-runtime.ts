@@ -2,7 +2,9 @@
  * Runs the benchmark page in headless Chromium (SwiftShader unless WEBGPU_ADAPTER=default, as in
  * tools/chromium.ts) served by the repository's Vite dev server, one `page.evaluate` per case.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import puppeteer from 'puppeteer-core';
+import type { ViteDevServer } from 'vite';
 import { chromiumArgs, chromiumPath } from '../../tools/chromium.js';
 import { serveRepo } from '../../tools/serve.js';
 import type { BenchRuntime } from './runtime.js';
@@ -17,9 +19,27 @@ export const BENCH_CHROMIUM_FLAGS: readonly string[] = ['--enable-webgpu-develop
 
 type BenchWindow = Window & { bench: BenchPageApi };
 
+/**
+ * Makes the served pages cross-origin isolated (COOP + COEP), which gives the page a 5 µs
+ * `performance.now()` instead of 100 µs. A middleware placed first in Vite's connect stack only
+ * sets the headers and passes on; every resource is same-origin, so nothing is blocked.
+ */
+function isolate(server: ViteDevServer): void {
+  const stack = (server.middlewares as unknown as { stack: { route: string; handle: unknown }[] }).stack;
+  stack.unshift({
+    route: '',
+    handle: (_req: IncomingMessage, res: ServerResponse, next: () => void) => {
+      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+      next();
+    },
+  });
+}
+
 /** Starts the server and browser, opens the page and its WebGPU session. */
 export async function openChromiumRuntime(): Promise<BenchRuntime> {
   const served = await serveRepo();
+  isolate(served.server);
   const browser = await puppeteer
     .launch({ executablePath: chromiumPath(), headless: true, args: [...chromiumArgs(), ...BENCH_CHROMIUM_FLAGS], protocolTimeout: 600_000 })
     .catch(async (e: unknown) => {
