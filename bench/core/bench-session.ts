@@ -117,7 +117,7 @@ export async function openBenchSession(options: SessionOptions): Promise<BenchSe
 
   return {
     environment,
-    runCase: (spec, progress = () => {}) => runCase(spec, progress, { lib, norm, device, timer, copy, uncaptured }),
+    runCase: (spec, progress = () => {}) => runCase(spec, progress, { gpu, adapter, lib, norm, device, timer, copy, uncaptured }),
     close() {
       timer.destroy();
       norm.destroy();
@@ -127,6 +127,12 @@ export async function openBenchSession(options: SessionOptions): Promise<BenchSe
 }
 
 interface SessionState {
+  /**
+   * Held only to keep them alive: with the `webgpu` package, a collected `GPU` object destroys
+   * Dawn's instance under the live device, and the next event poll aborts the process.
+   */
+  readonly gpu: GPU;
+  readonly adapter: GPUAdapter;
   readonly lib: NormLibrary;
   readonly norm: Normalizer;
   readonly device: GPUDevice;
