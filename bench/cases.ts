@@ -1,0 +1,38 @@
+/**
+ * Which op × shape cases a run measures. Pure, unit-tested.
+ */
+import type { BenchArgs } from './args.js';
+import type { BenchOp } from './core/bench-op.js';
+import type { CaseSpec, Shape } from './core/types.js';
+
+/**
+ * Default tokens × width shapes: a single token and a batch at BERT/GPT-2 width (768), a long
+ * sequence at 768, one token and a batch at LLM width (4096), and a large 1024-wide batch. Sized so
+ * the default run stays within a few minutes on SwiftShader on two cores.
+ */
+export const DEFAULT_SHAPES: readonly Shape[] = [
+  { rows: 1, cols: 768 },
+  { rows: 128, cols: 768 },
+  { rows: 2048, cols: 768 },
+  { rows: 1, cols: 4096 },
+  { rows: 512, cols: 4096 },
+  { rows: 4096, cols: 1024 },
+];
+
+/**
+ * The cases in run order: op by op, each over `--shapes` or else its own default shapes (the
+ * hook for ops like GroupNorm) or else {@link DEFAULT_SHAPES}.
+ *
+ * @example
+ * ```ts
+ * planCases({ ...args, ops: ['layerNorm'], shapes: [{ rows: 1, cols: 768 }] }, BENCH_OPS);
+ * ```
+ */
+export function planCases(args: Pick<BenchArgs, 'ops' | 'shapes' | 'reps' | 'warmup'>, ops: ReadonlyMap<string, Pick<BenchOp, 'defaultShapes'>>): CaseSpec[] {
+  return args.ops.flatMap((name) => {
+    const op = ops.get(name);
+    if (!op) throw new Error(`unknown op ${name}`);
+    const shapes = args.shapes ?? op.defaultShapes ?? DEFAULT_SHAPES;
+    return shapes.map((shape) => ({ op: name, shape, reps: args.reps, warmup: args.warmup }));
+  });
+}

@@ -1,0 +1,31 @@
+// The copy roofline: reads every vec4 of `src` once and writes it to `dst` once, the least memory
+// traffic any kernel that reads a tensor and writes one of the same size can do. The benchmark
+// times it on the same adapter as the kernels and reports kernel time / copy time.
+//
+// Each workgroup copies one tile of WORKGROUP_SIZE * ITEMS vec4; invocation i copies tile elements
+// i, i + WORKGROUP_SIZE, ... so neighbouring invocations touch neighbouring addresses. The grid may
+// be folded into 2D (see foldWorkgroups); surplus workgroups and the tail are skipped by the bounds
+// check against arrayLength, so no uniform is needed and the layout is just the two buffers.
+
+override WORKGROUP_SIZE: u32 = 256;
+override ITEMS: u32 = 1;
+
+@group(0) @binding(0) var<storage, read> src: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read_write> dst: array<vec4<f32>>;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn copy_vec4(
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) groups: vec3<u32>,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let tile = wid.y * groups.x + wid.x;
+  let n = arrayLength(&dst);
+  var i = tile * WORKGROUP_SIZE * ITEMS + lid;
+  for (var k = 0u; k < ITEMS; k++) {
+    if (i < n) {
+      dst[i] = src[i];
+    }
+    i += WORKGROUP_SIZE;
+  }
+}

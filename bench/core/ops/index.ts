@@ -1,0 +1,20 @@
+/**
+ * The op registry: `--ops` names resolve here. Adding an op is one entry: for a row
+ * normalization (RMSNorm) a {@link rowNormOp} call like `layerNorm` below; for an op with other
+ * shapes (GroupNorm), its own {@link BenchOp} with `defaultShapes` (e.g. a UNet activation).
+ */
+import type { BenchOp } from '../bench-op.js';
+import { rowNormOp } from './row-norm-op.js';
+
+const layerNorm = rowNormOp({
+  name: 'layerNorm',
+  params: ['gamma', 'beta'],
+  stats: ['mean', 'rstd'],
+  encode: (lib, norm, target, options) => lib.describeVariant(norm.encodeLayerNorm(target, options)),
+  convenience: (norm, x, options) => norm.layerNorm(x, options),
+  cpu: (lib, x, options) => lib.cpu.fast.layerNorm(x, options),
+  reference: (lib, x, options) => lib.cpu.layerNormF64(x, options),
+});
+
+/** Every op the benchmark knows, by `--ops` name. */
+export const BENCH_OPS: ReadonlyMap<string, BenchOp> = new Map([layerNorm].map((op) => [op.name, op]));

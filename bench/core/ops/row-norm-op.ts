@@ -1,0 +1,154 @@
+/**
+ * A {@link BenchOp} for ops that normalize each row of a `rows × cols` tensor with optional
+ * per-feature parameters and optional per-row statistics (LayerNorm, RMSNorm): the op supplies
+ * only its library calls and which operands it has; buffers, data, timing hooks and the
+ * reference check are shared here.
+ */
+import type { Normalizer } from '../../../src/index.js';
+import type { BenchOp, OpInstance, Verification } from '../bench-op.js';
+import { normalArray } from '../random.js';
+import type { NormLibrary, Shape } from '../types.js';
+
+/** Per-feature parameters (`cols` f32 each). */
+export type FeatureParam = 'gamma' | 'beta';
+/** Per-row statistics the op can write (`rows` f32 each). */
+export type RowStat = 'mean' | 'rstd';
+
+/** Typed-array options, as the convenience and CPU forms take them. */
+export interface RowNormArrays {
+  readonly cols: number;
+  readonly epsilon: number;
+  readonly gamma?: Float32Array;
+  readonly beta?: Float32Array;
+}
+
+/** GPU operands, as the encode form takes them. */
+export interface RowNormBuffers {
+  readonly x: GPUBuffer;
+  readonly y: GPUBuffer;
+  readonly gamma?: GPUBuffer;
+  readonly beta?: GPUBuffer;
+  readonly mean?: GPUBuffer;
+  readonly rstd?: GPUBuffer;
+  readonly rows: number;
+  readonly cols: number;
+  readonly epsilon: number;
+}
+
+/** The op-specific part of a row normalization benchmark. */
+export interface RowNormSpec {
+  readonly name: string;
+  readonly params: readonly FeatureParam[];
+  readonly stats: readonly RowStat[];
+  /** Records the op and returns the variant label (`describeVariant`). */
+  encode(lib: NormLibrary, norm: Normalizer, target: GPUCommandEncoder | GPUComputePassEncoder, options: RowNormBuffers): string;
+  convenience(norm: Normalizer, x: Float32Array, options: RowNormArrays): Promise<unknown>;
+  cpu(lib: NormLibrary, x: Float32Array, options: RowNormArrays): unknown;
+  /** The float64 reference's main output. */
+  reference(lib: NormLibrary, x: Float32Array, options: RowNormArrays): { readonly y: ArrayLike<number> };
+  readonly defaultShapes?: readonly Shape[];
+}
+
+/** PyTorch's default, the value real models use. */
+const EPSILON = 1e-5;
+/** The library's stated tolerance for y: |gpu − ref| ≤ RTOL·|ref| + ATOL·max(1, |gamma_j|). */
+const RTOL = 1e-5;
+const ATOL = 1e-5;
+
+/**
+ * Builds the {@link BenchOp} for a row normalization.
+ *
+ * @example
+ * ```ts
+ * const rmsNorm = rowNormOp({ name: 'rmsNorm', params: ['gamma'], stats: ['rstd'], encode: …, convenience: …, cpu: …, reference: … });
+ * ```
+ */
+export function rowNormOp(spec: RowNormSpec): BenchOp {
+  return {
+    name: spec.name,
+    ...(spec.defaultShapes ? { defaultShapes: spec.defaultShapes } : {}),
+    create({ lib, norm, device }, { rows, cols }): OpInstance {
+      // Seeded by shape so Chromium and Node time (and verify) the same numbers.
+      const seed = rows * 7919 + cols;
+      const x = normalArray(rows * cols, seed);
+      const arrays: RowNormArrays = {
+        cols,
+        epsilon: EPSILON,
+        ...(spec.params.includes('gamma') ? { gamma: normalArray(cols, seed + 1, 1, 0.1) } : {}),
+        ...(spec.params.includes('beta') ? { beta: normalArray(cols, seed + 2, 0, 0.1) } : {}),
+      };
+      const owned: GPUBuffer[] = [];
+      const input = (data: Float32Array, label: string): GPUBuffer => {
+        const b = device.createBuffer({ label: `bench ${label}`, size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+        device.queue.writeBuffer(b, 0, data);
+        owned.push(b);
+        return b;
+      };
+      const output = (bytes: number, label: string): GPUBuffer => {
+        const b = device.createBuffer({ label: `bench ${label}`, size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+        owned.push(b);
+        return b;
+      };
+      const buffers: RowNormBuffers = {
+        x: input(x, 'x'),
+        y: output(x.byteLength, 'y'),
+        ...(arrays.gamma ? { gamma: input(arrays.gamma, 'gamma') } : {}),
+        ...(arrays.beta ? { beta: input(arrays.beta, 'beta') } : {}),
+        ...(spec.stats.includes('mean') ? { mean: output(rows * 4, 'mean') } : {}),
+        ...(spec.stats.includes('rstd') ? { rstd: output(rows * 4, 'rstd') } : {}),
+        rows,
+        cols,
+        epsilon: EPSILON,
+      };
+      const encode = (target: GPUCommandEncoder | GPUComputePassEncoder) => spec.encode(lib, norm, target, buffers);
+      return {
+        bytes: 4 * (2 * rows * cols + spec.params.length * cols + spec.stats.length * rows),
+        copyElements: rows * cols,
+        encode,
+        record: (pass) => void encode(pass),
+        convenience: () => spec.convenience(norm, x, arrays).then(() => undefined),
+        cpu: () => void spec.cpu(lib, x, arrays),
+        verify: () => verify(device, buffers.y, x.byteLength, encode, spec.reference(lib, x, arrays).y, arrays.gamma, cols),
+        destroy: () => owned.forEach((b) => b.destroy()),
+      };
+    },
+  };
+}
+
+async function verify(
+  device: GPUDevice,
+  y: GPUBuffer,
+  bytes: number,
+  encode: (target: GPUComputePassEncoder) => string,
+  ref: ArrayLike<number>,
+  gamma: Float32Array | undefined,
+  cols: number,
+): Promise<Verification> {
+  const readback = device.createBuffer({ label: 'bench verify readback', size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  try {
+    device.pushErrorScope('validation');
+    const encoder = device.createCommandEncoder({ label: 'bench verify' });
+    // Through a pass, exactly as the timed runs record it.
+    const pass = encoder.beginComputePass();
+    encode(pass);
+    pass.end();
+    encoder.copyBufferToBuffer(y, 0, readback, 0, bytes);
+    device.queue.submit([encoder.finish()]);
+    const error = await device.popErrorScope();
+    if (error) throw new Error(`WebGPU validation error while verifying: ${error.message}`);
+    await readback.mapAsync(GPUMapMode.READ);
+    const got = new Float32Array(readback.getMappedRange().slice(0));
+    readback.unmap();
+    let maxAbsError = 0;
+    let withinTolerance = true;
+    for (let i = 0; i < got.length; i++) {
+      const err = Math.abs(got[i]! - ref[i]!);
+      // `!(err <= …)` so a NaN counts as a failure and as an infinite error.
+      if (!(err <= maxAbsError)) maxAbsError = Number.isNaN(err) ? Infinity : err;
+      if (!(err <= RTOL * Math.abs(ref[i]!) + ATOL * Math.max(1, gamma ? Math.abs(gamma[i % cols]!) : 1))) withinTolerance = false;
+    }
+    return { maxAbsError, withinTolerance };
+  } finally {
+    readback.destroy();
+  }
+}

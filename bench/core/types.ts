@@ -1,0 +1,98 @@
+/**
+ * The data that crosses runtime boundaries (page ↔ Node over DevTools, worker ↔ parent over IPC):
+ * plain JSON-serializable objects only.
+ */
+import type { SampleSummary } from './stats.js';
+
+/** The library as the benchmark uses it: the module namespace of the built `dist/index.js`. */
+export type NormLibrary = typeof import('../../src/index.js');
+
+/** A tensor shape: `rows` tokens (or rows) of `cols` features, the last dimension normalized. */
+export interface Shape {
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** One op × shape to measure. */
+export interface CaseSpec {
+  readonly op: string;
+  readonly shape: Shape;
+  /** Timed repetitions per measurement (the reported values are their medians). */
+  readonly reps: number;
+  /** Untimed repetitions before each measurement (pipeline creation, caches, clocks). */
+  readonly warmup: number;
+}
+
+/** What the device and runtime are; printed at the top of a run and stored in the JSON. */
+export interface EnvironmentInfo {
+  readonly runtime: 'chromium' | 'node';
+  /** `navigator.userAgent` in Chromium, `node vX (webgpu package)` in Node. */
+  readonly userAgent: string;
+  readonly adapter: {
+    readonly vendor: string;
+    readonly architecture: string;
+    readonly device: string;
+    readonly description: string;
+  };
+  /** Adapter features; the device was created with the optional ones the library can use. */
+  readonly adapterFeatures: readonly string[];
+  readonly deviceFeatures: readonly string[];
+  readonly limits: Readonly<Record<string, number>>;
+  /** How GPU time is measured: timestamp queries around each pass, or submit → done wall time. */
+  readonly gpuTiming: 'timestamp-query' | 'submit-wall';
+  /** Timestamp step inferred by a probe at start-up (ns), null if it could not be inferred. */
+  readonly timestampGranularityNs: number | null;
+  readonly timestampsQuantized: boolean;
+  /** Smallest step of `performance.now()` (µs): coarse in pages that are not cross-origin isolated. */
+  readonly jsTimerResolutionUs: number;
+}
+
+/** One measured op × shape: what the table, the JSON and the chart are made of. Times in ms. */
+export interface CaseRecord {
+  readonly op: string;
+  readonly rows: number;
+  readonly cols: number;
+  readonly dtype: 'f32';
+  /** The kernel variant the library chose (`describeVariant`). */
+  readonly variant: string;
+  readonly reps: number;
+  /** Least bytes the op reads and writes (inputs once, outputs once). */
+  readonly bytes: number;
+  /** GPU time of one op pass (median). */
+  readonly gpuMs: number;
+  readonly gpu: SampleSummary;
+  /** GPU time of the vec4 copy moving `copyBytes` (median), run right after each op pass. */
+  readonly copyMs: number;
+  readonly copy: SampleSummary;
+  /** Copy configuration that was fastest for this size, e.g. `wg256x4`. */
+  readonly copyVariant: string;
+  /** Bytes the copy reads and writes: the op's main tensor in and out. */
+  readonly copyBytes: number;
+  /** Convenience form (typed arrays in, upload, run, readback) wall time (median). */
+  readonly wallMs: number;
+  /** `cpu.fast` in the same JS engine (median). */
+  readonly cpuMs: number;
+  /** JS cost of one encode call with warm caches, in µs (median of batches). */
+  readonly encodeUs: number;
+  /** Calls per JS-timed sample (each sample lasts ≥ 10 ms, so coarse timers do not matter). */
+  readonly batches: { readonly wall: number; readonly cpu: number; readonly encode: number };
+  /** bytes / gpu time, in GB/s (1e9 bytes). */
+  readonly gbps: number;
+  readonly copyGbps: number;
+  /** gpuMs / copyMs: 1 is the copy roofline, larger is slower. */
+  readonly rooflineRatio: number;
+  /** cpuMs / gpuMs. */
+  readonly cpuSpeedup: number;
+  /** Max |GPU − float64 reference| over the main output, from the timed (encode) path. */
+  readonly maxAbsError: number;
+  /** Whether every element was within the library's stated tolerance. */
+  readonly withinTolerance: boolean;
+  /** Timestamp step inferred from this case's samples (ns), null if not inferable. */
+  readonly timestampGranularityNs: number | null;
+  readonly timestampsQuantized: boolean;
+  /** Timed passes that read as 0 ns (shorter than the timestamp step). */
+  readonly zeroSamples: number;
+}
+
+/** Called as a case moves through its phases, for the terminal's progress line. */
+export type ProgressFn = (phase: string) => void;

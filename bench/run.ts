@@ -1,0 +1,154 @@
+/**
+ * `npm run bench`: plans the op × shape cases, runs them one by one in headless Chromium (default)
+ * or Node, shows progress, then prints the table and writes the JSON and SVG.
+ * See `npm run bench -- --help`.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseBenchArgs, UsageError, USAGE, type BenchArgs, type OutputFile } from './args.js';
+import { planCases } from './cases.js';
+import { BENCH_OPS } from './core/ops/index.js';
+import { combineGranularities } from './core/timestamp-resolution.js';
+import type { CaseRecord } from './core/types.js';
+import { buildJsonReport } from './report/json-report.js';
+import { formatShape } from './report/format.js';
+import { ProgressLine } from './report/progress.js';
+import { renderChart } from './report/svg-chart.js';
+import { describeAdapter, describeTimestamps, formatCaseLine, formatHeader, formatTable, TABLE_LEGEND } from './report/text-report.js';
+import { openChromiumRuntime } from './runtimes/chromium-runtime.js';
+import { openNodeRuntime } from './runtimes/node-runtime.js';
+import type { BenchRuntime } from './runtimes/runtime.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function parse(): BenchArgs {
+  try {
+    return parseBenchArgs(process.argv.slice(2), [...BENCH_OPS.keys()]);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`bench: ${e.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+/** Writes an output file; returns the path to print (relative when under the current directory). */
+function write(file: OutputFile, content: string): string {
+  // npm runs scripts in the package root; INIT_CWD is where the user typed the command.
+  const full = resolve(file.explicit ? (process.env.INIT_CWD ?? process.cwd()) : root, file.path);
+  mkdirSync(dirname(full), { recursive: true });
+  writeFileSync(full, content);
+  const rel = relative(process.cwd(), full);
+  return rel.startsWith('..') || isAbsolute(rel) ? full : rel;
+}
+
+async function main(): Promise<number> {
+  const args = parse();
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!existsSync(resolve(root, 'dist/index.js'))) {
+    console.error('bench: dist/index.js is missing; the benchmark runs the built package: use `npm run bench` (it builds first) or run `npm run build`');
+    return 1;
+  }
+  const cases = planCases(args, BENCH_OPS);
+  const started = Date.now();
+  const loadStart = loadavg()[0]!;
+  for (const w of args.warnings) console.warn(`bench: warning: ${w}`);
+
+  const progress = new ProgressLine();
+  progress.status(`starting ${args.runtime === 'chromium' ? 'headless Chromium' : 'the Node worker'} and WebGPU…`);
+  let runtime: BenchRuntime;
+  try {
+    runtime = args.runtime === 'chromium' ? await openChromiumRuntime() : await openNodeRuntime();
+  } catch (e) {
+    progress.clear();
+    console.error(`bench: could not start the ${args.runtime} runtime: ${(e as Error).message}`);
+    return 1;
+  }
+  const env = runtime.environment;
+  progress.line(`webgpu-norm benchmark: ${cases.length} case(s), ${args.reps} timed reps after ${args.warmup} warm-up, medians`);
+  for (const l of formatHeader(env, runtime.notes)) progress.line(l);
+  progress.line(`load       1-min load average ${loadStart.toFixed(2)} on ${cpus().length} CPUs (other processes share this machine: expect noise)`);
+  progress.line('');
+
+  const records: CaseRecord[] = [];
+  let failure: unknown;
+  try {
+    for (const [i, spec] of cases.entries()) {
+      const t0 = Date.now();
+      const name = `[${i + 1}/${cases.length}] ${spec.op} ${formatShape(spec.shape.rows, spec.shape.cols)}`;
+      let phase = 'starting';
+      const show = () => progress.status(`${name} · ${phase} · ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      const ticker = setInterval(show, 250);
+      show();
+      try {
+        const record = await runtime.runCase(spec, (p) => {
+          phase = p;
+          show();
+        });
+        records.push(record);
+        progress.line(formatCaseLine(i + 1, cases.length, record, (Date.now() - t0) / 1000));
+      } finally {
+        clearInterval(ticker);
+      }
+    }
+  } catch (e) {
+    failure = e;
+  } finally {
+    progress.clear();
+    await runtime.close();
+  }
+
+  const elapsedSeconds = (Date.now() - started) / 1000;
+  const loadEnd = loadavg()[0]!;
+  if (records.length > 0) {
+    console.log('');
+    for (const l of formatTable(records)) console.log(l);
+    console.log('');
+    for (const l of TABLE_LEGEND) console.log(l);
+    const granularity = combineGranularities([env.timestampGranularityNs, ...records.map((r) => r.timestampGranularityNs)]);
+    console.log(`timestamps: ${describeTimestamps(env.gpuTiming, granularity)}`);
+    const zeros = records.reduce((n, r) => n + r.zeroSamples, 0);
+    if (zeros > 0) console.log(`timestamps: ${zeros} timed pass(es) read as 0 ns (shorter than the timestamp step)`);
+    console.log(`elapsed ${elapsedSeconds.toFixed(0)} s; 1-min load average ${loadStart.toFixed(2)} → ${loadEnd.toFixed(2)}`);
+
+    const meta = {
+      date: new Date(started).toISOString(),
+      argv: process.argv.slice(2),
+      loadAverage: { start: loadStart, end: loadEnd },
+      cpus: cpus().length,
+      elapsedSeconds,
+      notes: runtime.notes,
+    };
+    if (args.json) console.log(`wrote ${write(args.json, JSON.stringify(buildJsonReport(env, records, meta), null, 2) + '\n')}`);
+    if (args.chart) {
+      const svg = renderChart(records, {
+        title: `webgpu-norm benchmark · f32 · medians of ${args.reps} reps`,
+        // Without the device id, which is long and says little, so the line fits the chart.
+        subtitle: `${env.runtime} · ${describeAdapter({ ...env, adapter: { ...env.adapter, device: '' } })} · ${meta.date.slice(0, 16).replace('T', ' ')} UTC`,
+      });
+      console.log(`wrote ${write(args.chart, svg)}`);
+    }
+  }
+  if (failure !== undefined) {
+    console.error(`bench: failed after ${records.length} of ${cases.length} case(s): ${failure instanceof Error ? failure.message : String(failure)}`);
+    return 1;
+  }
+  const wrong = records.filter((r) => !r.withinTolerance);
+  if (wrong.length > 0) {
+    console.error(`bench: ${wrong.length} case(s) produced results outside the tolerance: ${wrong.map((r) => `${r.op} ${formatShape(r.rows, r.cols)}`).join(', ')}`);
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,123 @@
+import { describe, expect, test } from 'vitest';
+import { parseBenchArgs, parseShape, UsageError } from '../../bench/args.js';
+import { DEFAULT_SHAPES, planCases } from '../../bench/cases.js';
+
+const OPS = ['layerNorm', 'rmsNorm'];
+const parse = (...argv: string[]) => parseBenchArgs(argv, OPS);
+
+describe('parseShape', () => {
+  test.each([
+    ['128x768', 128, 768],
+    ['1×4096', 1, 4096],
+    ['4096*1024', 4096, 1024],
+    [' 2 X 3 ', 2, 3],
+  ])('%s', (text, rows, cols) => expect(parseShape(text)).toEqual({ rows, cols }));
+
+  test.each(['128', 'x768', '128x', '0x768', '128x0', '-1x4', '1.5x4', '128x768x2', ''])('rejects %j', (text) => {
+    expect(() => parseShape(text)).toThrow(UsageError);
+  });
+});
+
+describe('parseBenchArgs', () => {
+  test('defaults', () => {
+    expect(parse()).toEqual({
+      shapes: null,
+      ops: ['layerNorm'],
+      reps: 30,
+      warmup: 3,
+      runtime: 'chromium',
+      json: { path: 'bench-results/chromium.json', explicit: false },
+      chart: { path: 'bench-results/chromium.svg', explicit: false },
+      help: false,
+      warnings: [],
+    });
+  });
+
+  test('the README command', () => {
+    const a = parse('--shapes', '128x768,1x4096', '--ops', 'layerNorm', '--reps', '30', '--json', 'out.json', '--chart', 'out.svg', '--runtime', 'node');
+    expect(a.shapes).toEqual([
+      { rows: 128, cols: 768 },
+      { rows: 1, cols: 4096 },
+    ]);
+    expect(a.ops).toEqual(['layerNorm']);
+    expect(a.reps).toBe(30);
+    expect(a.runtime).toBe('node');
+    expect(a.json).toEqual({ path: 'out.json', explicit: true });
+    expect(a.chart).toEqual({ path: 'out.svg', explicit: true });
+  });
+
+  test('--opt=value form, default outputs follow the runtime', () => {
+    const a = parse('--reps=25', '--runtime=node');
+    expect(a.reps).toBe(25);
+    expect(a.json).toEqual({ path: 'bench-results/node.json', explicit: false });
+  });
+
+  test('ops: case-insensitive, registry spelling kept, duplicates dropped', () => {
+    expect(parse('--ops', 'layernorm, RMSNORM,layerNorm').ops).toEqual(['layerNorm', 'rmsNorm']);
+  });
+
+  test('duplicate shapes are dropped, order kept', () => {
+    expect(parse('--shapes', '1x768,2x4,1×768').shapes).toEqual([
+      { rows: 1, cols: 768 },
+      { rows: 2, cols: 4 },
+    ]);
+  });
+
+  test('--no-json and --no-chart', () => {
+    const a = parse('--no-json', '--no-chart');
+    expect(a.json).toBeNull();
+    expect(a.chart).toBeNull();
+  });
+
+  test('few reps are allowed with a warning', () => {
+    const a = parse('--reps', '5');
+    expect(a.reps).toBe(5);
+    expect(a.warnings.join()).toMatch(/below 20/);
+  });
+
+  test('-h', () => expect(parse('-h').help).toBe(true));
+
+  test.each([
+    [['--ops', 'groupNorm'], /unknown op "groupNorm"; known ops: layerNorm, rmsNorm/],
+    [['--ops', ','], /--ops is empty/],
+    [['--shapes', ''], /--shapes is empty/],
+    [['--shapes', '12'], /bad shape "12"/],
+    [['--reps', '0'], /--reps expects an integer >= 1/],
+    [['--reps', '2.5'], /--reps expects an integer/],
+    [['--reps', 'many'], /--reps expects an integer/],
+    [['--warmup=-1'], /--warmup expects an integer >= 0/],
+    [['--runtime', 'deno'], /--runtime expects chromium or node/],
+    [['--json', 'a.json', '--no-json'], /contradict/],
+    [['--json', ''], /--json expects a file name/],
+    [['--frobnicate'], /Unknown option/],
+    [['stray'], /positional/],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parse(...argv)).toThrow(UsageError);
+    expect(() => parse(...argv)).toThrow(message);
+  });
+});
+
+describe('planCases', () => {
+  const ops = new Map([
+    ['layerNorm', {}],
+    ['groupNorm', { defaultShapes: [{ rows: 32, cols: 4096 }] }],
+  ]);
+
+  test('default shapes, op by op; an op may bring its own', () => {
+    const cases = planCases({ ops: ['layerNorm', 'groupNorm'], shapes: null, reps: 20, warmup: 1 }, ops);
+    expect(cases.map((c) => `${c.op} ${c.shape.rows}x${c.shape.cols}`)).toEqual([
+      ...DEFAULT_SHAPES.map((s) => `layerNorm ${s.rows}x${s.cols}`),
+      'groupNorm 32x4096',
+    ]);
+    expect(cases.every((c) => c.reps === 20 && c.warmup === 1)).toBe(true);
+  });
+
+  test('--shapes applies to every op', () => {
+    const cases = planCases({ ops: ['layerNorm', 'groupNorm'], shapes: [{ rows: 1, cols: 8 }], reps: 20, warmup: 0 }, ops);
+    expect(cases.map((c) => c.op)).toEqual(['layerNorm', 'groupNorm']);
+  });
+
+  test('the default shapes are the ones the issue lists', () => {
+    expect(DEFAULT_SHAPES.map((s) => `${s.rows}x${s.cols}`)).toEqual(['1x768', '128x768', '2048x768', '1x4096', '512x4096', '4096x1024']);
+  });
+});

@@ -1,0 +1,120 @@
+import { describe, expect, test } from 'vitest';
+import { alignColumns, formatError, formatNumber } from '../../bench/report/format.js';
+import { buildJsonReport } from '../../bench/report/json-report.js';
+import { describeTimestamps, formatCaseLine, formatHeader, formatTable } from '../../bench/report/text-report.js';
+import { environment, record } from './bench-fixtures.js';
+
+describe('formatNumber', () => {
+  test.each([
+    [0, '0'],
+    [0.012345, '0.0123'],
+    [0.1, '0.100'],
+    [1.2345, '1.23'],
+    [12.345, '12.3'],
+    [123.45, '123'],
+    [9.996, '10.0'],
+    [999.6, '1000'],
+    [12345.6, '12346'],
+    [0.00000123, '0.00000123'],
+    [-0.5, '-0.500'],
+    [Infinity, 'Infinity'],
+    [NaN, 'NaN'],
+  ])('%d → %s', (v, s) => expect(formatNumber(v)).toBe(s));
+});
+
+describe('formatError', () => {
+  test.each([
+    [0, '0'],
+    [4.768e-7, '4.8e-7'],
+    [0.25, '2.5e-1'],
+    [12, '1.2e1'],
+    [Infinity, 'Infinity'],
+  ])('%d → %s', (v, s) => expect(formatError(v)).toBe(s));
+});
+
+describe('alignColumns', () => {
+  test('left text, right numbers, two-space gaps, no trailing spaces', () => {
+    expect(
+      alignColumns(
+        [
+          ['op', 'ms', 'ok'],
+          ['layerNorm', '1.5', ''],
+          ['x', '12.25', '✓'],
+        ],
+        ['left', 'right', 'left'],
+      ),
+    ).toEqual(['op            ms  ok', 'layerNorm    1.5', 'x          12.25  ✓']);
+  });
+
+  test('counts code points, so × and µ take one column', () => {
+    const [a, b] = alignColumns([['1×768'], ['12345']], ['right']);
+    expect([...a!].length).toBe([...b!].length);
+  });
+});
+
+describe('formatTable', () => {
+  const records = [record(), record({ rows: 4096, cols: 1024, gpuMs: 250, copyMs: 15, cpuMs: 22, rooflineRatio: 16.7, cpuSpeedup: 0.088, withinTolerance: false, maxAbsError: 0.5 })];
+  const lines = formatTable(records);
+
+  test('header, rule, one row per record, all the same width', () => {
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^op\s+shape\s+variant\s+gpu ms\s+GB\/s\s+copy ms\s+gpu\/copy\s+cpu ms\s+cpu\/gpu\s+wall ms\s+encode µs\s+max\|err\|\s+ok$/);
+    expect(lines[1]).toMatch(/^─+$/);
+    // Numeric columns are right-aligned: 'gpu ms' ends where its values end.
+    const end = lines[0]!.indexOf('gpu ms') + 'gpu ms'.length;
+    expect(lines[2]!.slice(0, end)).toMatch(/ 0\.500$/);
+    expect(lines[3]!.slice(0, end)).toMatch(/ 250$/);
+  });
+
+  test('cells', () => {
+    expect(lines[2]).toContain('128×768');
+    expect(lines[2]).toContain('wg64/t64/vec4/workgroup/reg0');
+    expect(lines[2]).toContain('2.00×');
+    expect(lines[2]).toContain('4.8e-7');
+    expect(lines[2]!.endsWith('✓')).toBe(true);
+    expect(lines[3]).toContain('4096×1024');
+    expect(lines[3]!.endsWith('✗ WRONG')).toBe(true);
+  });
+});
+
+describe('header and case line', () => {
+  test('header names the adapter and the timestamp verdict', () => {
+    const text = formatHeader(environment, ['Chromium flags: --x']).join('\n');
+    expect(text).toContain('google / swiftshader (0xc0de, SwiftShader Device (Subzero))');
+    expect(text).toContain('timestamps 1 ns steps, not quantized');
+    expect(text).toContain('steps of 5.00 µs');
+    expect(text).toContain('note       Chromium flags: --x');
+  });
+
+  test('timestamp verdicts', () => {
+    expect(describeTimestamps('timestamp-query', 65536)).toMatch(/^QUANTIZED to 65\.5 µs/);
+    expect(describeTimestamps('timestamp-query', null)).toMatch(/unknown/);
+    expect(describeTimestamps('submit-wall', null)).toMatch(/no timestamp-query/);
+  });
+
+  test('case line', () => {
+    expect(formatCaseLine(2, 6, record(), 4.25)).toBe(
+      '[2/6] layerNorm 128×768  gpu 0.500 ms (2.00× copy, 1.58 GB/s) · cpu 2.00 ms · wall 3.50 ms · encode 7.25 µs · max|err| 4.8e-7 ✓  (4.3 s)',
+    );
+  });
+});
+
+describe('buildJsonReport', () => {
+  const meta = { date: '2026-01-01T00:00:00.000Z', argv: [], loadAverage: { start: 1, end: 2 }, cpus: 2, elapsedSeconds: 60, notes: [] };
+
+  test('every record carries the fields the issue asks for, plus runtime and adapter', () => {
+    const report = buildJsonReport(environment, [record()], meta);
+    const r = report.records[0]!;
+    for (const key of ['op', 'rows', 'cols', 'dtype', 'variant', 'gpuMs', 'copyMs', 'rooflineRatio', 'cpuMs', 'encodeUs', 'wallMs', 'gbps', 'timestampsQuantized']) {
+      expect(r, key).toHaveProperty(key);
+    }
+    expect(r.runtime).toBe('chromium');
+    expect(r.adapter).toContain('swiftshader');
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+  });
+
+  test('quantized if the probe or any case saw it', () => {
+    expect(buildJsonReport(environment, [record()], meta).meta.timestampsQuantized).toBe(false);
+    expect(buildJsonReport(environment, [record({ timestampsQuantized: true })], meta).meta.timestampsQuantized).toBe(true);
+  });
+});
