@@ -15,6 +15,12 @@ export interface RequestDeviceOptions {
 /** Features requested when the adapter offers them: each only enables faster or extra paths. */
 export const OPTIONAL_FEATURES: readonly GPUFeatureName[] = ['subgroups', 'timestamp-query', 'shader-f16'];
 
+/**
+ * The Dawn `GPU` object, kept for the life of the process: if it were garbage-collected, Dawn
+ * would destroy its instance under devices still in use and abort Node.
+ */
+let dawnGpu: GPU | undefined;
+
 /** Returns `navigator.gpu`, or the Dawn-backed `GPU` of the `webgpu` package in Node, or throws `no-webgpu`. */
 export async function findGpu(): Promise<GPU> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
@@ -24,9 +30,11 @@ export async function findGpu(): Promise<GPU> {
     // A variable specifier keeps browser bundlers from trying to resolve this Node-only package.
     const name = 'webgpu';
     try {
+      if (dawnGpu) return dawnGpu;
       const dawn = (await import(/* @vite-ignore */ name)) as { create: (flags: string[]) => GPU; globals: object };
       Object.assign(globalThis, dawn.globals);
-      return dawn.create([]);
+      dawnGpu = dawn.create([]);
+      return dawnGpu;
     } catch (e) {
       throw new NormError('no-webgpu', 'no navigator.gpu, and the "webgpu" package (Dawn for Node) could not be loaded: npm install webgpu', undefined, { cause: e });
     }

@@ -103,13 +103,17 @@ export class OwnedResources {
 
   /** A uniform buffer holding `values` packed as the shader's struct `variable`; same contents, same buffer. */
   uniform(shader: ShaderInfo, variable: string, values: Readonly<Record<string, number>>): BufferRange {
-    // Keyed by the values themselves (not the packed bytes) so a hit costs no packing.
-    let key = `${shader.name}.${variable}`;
-    for (const name in values) key += `|${name}=${values[name]}`;
-    let buffer = this.uniforms.get(key);
-    if (buffer) return { buffer, offset: 0, size: buffer.size };
     const info = shader.uniforms[variable];
     if (!info) throw new Error(`${shader.name}.wgsl has no uniform ${variable}`);
+    // Keyed by what the bytes will be (member order, f32 members rounded), built without packing
+    // so a cache hit costs a few string appends.
+    let key = `${shader.name}.${variable}`;
+    for (const name in info.members) {
+      const v = values[name]!;
+      key += `|${info.members[name]!.type === 'f32' ? Math.fround(v) : v}`;
+    }
+    let buffer = this.uniforms.get(key);
+    if (buffer) return { buffer, offset: 0, size: buffer.size };
     const bytes = packUniform(info, values);
     buffer = this.createBuffer({ label: `webgpu-norm ${key}`, size: bytes.byteLength, usage: Usage.UNIFORM, mappedAtCreation: true });
     new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(bytes));

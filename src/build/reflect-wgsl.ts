@@ -21,7 +21,7 @@ export function reflectWgsl(name: string, code: string): ShaderInfo {
 
   const overrides: Record<string, OverrideType> = {};
   for (const o of reflect.overrides) {
-    const type = o.type?.name;
+    const type = o.type?.name ?? inferOverrideType(code, o.name);
     if (type !== 'bool' && type !== 'u32' && type !== 'i32' && type !== 'f32' && type !== 'f16') {
       throw new Error(`${name}.wgsl: override ${o.name} has unsupported type ${type}`);
     }
@@ -50,7 +50,7 @@ export function reflectWgsl(name: string, code: string): ShaderInfo {
         group: v.group,
         binding: v.binding,
         type: v.access === 'read' ? 'read-only-storage' : 'storage',
-        minBindingSize: stride || v.size,
+        minBindingSize: storageMinBindingSize(v),
         elementStride: stride,
       };
     });
@@ -64,6 +64,31 @@ export function reflectWgsl(name: string, code: string): ShaderInfo {
     entryPoints[fn.name] = { bindings };
   }
   return { name, code, overrides, entryPoints, uniforms };
+}
+
+/**
+ * The smallest range WebGPU accepts for a storage binding: a runtime-sized array needs one element,
+ * a fixed-size array or struct its whole size, a struct ending in a runtime array its fixed part
+ * plus one element.
+ */
+function storageMinBindingSize(v: { isArray: boolean; stride: number; count: number; size: number; isStruct: boolean; members: readonly { offset: number; isArray: boolean; count: number; stride: number }[] | null }): number {
+  if (v.isArray) return v.count > 0 ? v.size : v.stride;
+  const last = v.isStruct ? v.members?.[v.members.length - 1] : undefined;
+  if (last && last.isArray && last.count === 0) return last.offset + last.stride;
+  return v.size;
+}
+
+/** The type of `override NAME = value;` without a type annotation, from the initializer's literal. */
+function inferOverrideType(code: string, name: string): string | undefined {
+  const m = new RegExp(`override\\s+${name}\\s*=\\s*([^;]+);`).exec(code);
+  const init = m?.[1]?.trim();
+  if (init === undefined) return undefined;
+  if (init === 'true' || init === 'false') return 'bool';
+  if (/^-?(0x[0-9a-f]+|\d+)u$/i.test(init)) return 'u32';
+  if (/^-?(0x[0-9a-f]+|\d+)i?$/i.test(init)) return 'i32';
+  if (/h$/i.test(init)) return 'f16';
+  if (/^-?[\d.]+(e[-+]?\d+)?f?$/i.test(init)) return 'f32';
+  return undefined;
 }
 
 function roundUp(n: number, k: number): number {

@@ -178,7 +178,7 @@ export function checkRowNormArrays(
   } else {
     checkVector(options.beta, 'beta', cols);
   }
-  const epsilon = checkEpsilon(options.epsilon ?? (kind.rms ? DEFAULT_RMS_NORM_EPSILON : DEFAULT_LAYER_NORM_EPSILON));
+  const epsilon = checkEpsilon(options.epsilon === undefined ? (kind.rms ? DEFAULT_RMS_NORM_EPSILON : DEFAULT_LAYER_NORM_EPSILON) : options.epsilon);
   const epsilonMode = options.epsilonMode ?? 'inside-sqrt';
   if (epsilonMode !== 'inside-sqrt' && epsilonMode !== 'add-to-std') {
     throw new NormError('invalid-argument', `expected 'inside-sqrt' or 'add-to-std', got ${describe(epsilonMode)}`, 'epsilonMode');

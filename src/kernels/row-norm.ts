@@ -134,7 +134,7 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
   const rows = checkInteger(options.rows, 'rows');
   const cols = checkInteger(options.cols, 'cols');
   const dtype = checkDtype(options.dtype);
-  const epsilon = checkEpsilon(options.epsilon ?? (kind.rms ? DEFAULT_RMS_NORM_EPSILON : DEFAULT_LAYER_NORM_EPSILON));
+  const epsilon = checkEpsilon(options.epsilon === undefined ? (kind.rms ? DEFAULT_RMS_NORM_EPSILON : DEFAULT_LAYER_NORM_EPSILON) : options.epsilon);
   const epsilonMode = options.epsilonMode ?? 'inside-sqrt';
   if (epsilonMode !== 'inside-sqrt' && (epsilonMode !== 'add-to-std' || kind.rms)) {
     throw new NormError('invalid-argument', `expected 'inside-sqrt'${kind.rms ? '' : " or 'add-to-std'"}, got ${describe(epsilonMode)}`, 'epsilonMode');

@@ -232,18 +232,18 @@ describe('reflectWgsl on synthetic shaders', () => {
   });
 
   // Known gaps (documented as failing expectations: these flip to passing when reflect-wgsl.ts is fixed).
-  test.fails('KNOWN BUG: an override whose type is inferred from its initializer (override N = 4u) is rejected', () => {
+  test('an override whose type is inferred from its initializer (override N = 4u) gets that type', () => {
     const s = reflectWgsl('t', `override N = 4u; ${KERNEL_TAIL} @compute @workgroup_size(1) fn main() { sink[0] = f32(N); }`);
     expect(s.overrides).toEqual({ N: 'u32' });
   });
 
-  test.fails('KNOWN BUG: minBindingSize of a fixed-size storage array is one element, not the whole array', () => {
+  test('minBindingSize of a fixed-size storage array is the whole array', () => {
     const s = reflectWgsl('t', `@group(0) @binding(0) var<storage, read_write> o: array<f32, 8>;
       @compute @workgroup_size(1) fn main() { o[0] = 1.0; }`);
     expect(s.entryPoints.main!.bindings[0]!.minBindingSize).toBe(32);
   });
 
-  test.fails('KNOWN BUG: minBindingSize of a struct ending in a runtime array omits the one element WebGPU requires', () => {
+  test('minBindingSize of a struct ending in a runtime array is its fixed part plus one element', () => {
     const s = reflectWgsl('t', `struct S { n: u32, data: array<f32> }
       @group(0) @binding(0) var<storage, read_write> s: S;
       @compute @workgroup_size(1) fn main() { s.data[0] = f32(s.n); }`);
