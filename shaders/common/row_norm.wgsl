@@ -65,6 +65,10 @@ override EPS_ADD_TO_STD: bool = false;
 override UNBIASED: bool = false;
 
 const MAX_CACHED: u32 = 32u;
+// Per-invocation sums run in blocks of 32 chunks that are then added to the total (two-level
+// summation): an invocation that owns a long row (65539 wide with 4 invocations is 4096 chunks
+// each) would otherwise accumulate rounding ~n times; this keeps it ~(32 + n / 32).
+const BLOCK_MASK: u32 = 31u;
 
 // Lanes of chunk c that lie inside the row, as 1.0 / 0.0 (only the last chunk of a row whose
 // width is not a multiple of 4 has lanes outside).
@@ -99,15 +103,23 @@ fn chunk_again(row: u32, c: u32, k: u32) -> vec4<f32> {
 fn deviation_sums(row: u32, t: u32, n_chunks: u32, center: f32) -> vec2<f32> {
   var se = vec4<f32>(0.0);
   var se2 = vec4<f32>(0.0);
+  var be = vec4<f32>(0.0);
+  var be2 = vec4<f32>(0.0);
   var k = 0u;
   for (var c = t; c < n_chunks; c += THREADS_PER_ROW) {
     var e = chunk_again(row, c, k) - vec4<f32>(center);
     if (4u * c + 4u > params.cols) { e *= chunk_mask(c); }
-    se += e;
-    se2 = fma(e, e, se2);
+    be += e;
+    be2 = fma(e, e, be2);
     k += 1u;
+    if ((k & BLOCK_MASK) == 0u) {
+      se += be;
+      se2 += be2;
+      be = vec4<f32>(0.0);
+      be2 = vec4<f32>(0.0);
+    }
   }
-  return vec2<f32>(horizontal(se), horizontal(se2));
+  return vec2<f32>(horizontal(se + be), horizontal(se2 + be2));
 }
 
 // `group` is the linear workgroup index (grids beyond maxComputeWorkgroupsPerDimension fold
@@ -126,6 +138,8 @@ fn row_norm(group: u32, lid: u32) {
   if (in_range && !RMS) { pivot = io_pivot(row); }
   var sd = vec4<f32>(0.0);
   var sd2 = vec4<f32>(0.0);
+  var bd = vec4<f32>(0.0);
+  var bd2 = vec4<f32>(0.0);
   var k = 0u;
   for (var c = t; c < n_chunks; c += THREADS_PER_ROW) {
     var v = vec4<f32>(0.0);
@@ -133,11 +147,17 @@ fn row_norm(group: u32, lid: u32) {
     if (k < CACHED_CHUNKS) { cache[k] = v; }
     var d = v - vec4<f32>(pivot);
     if (4u * c + 4u > params.cols) { d *= chunk_mask(c); }
-    sd += d;
-    sd2 = fma(d, d, sd2);
+    bd += d;
+    bd2 = fma(d, d, bd2);
     k += 1u;
+    if ((k & BLOCK_MASK) == 0u) {
+      sd += bd;
+      sd2 += bd2;
+      bd = vec4<f32>(0.0);
+      bd2 = vec4<f32>(0.0);
+    }
   }
-  let tot1 = reduce_row2(vec2<f32>(horizontal(sd), horizontal(sd2)), lid, t, false);
+  let tot1 = reduce_row2(vec2<f32>(horizontal(sd + bd), horizontal(sd2 + bd2)), lid, t, false);
   let m1 = tot1.x / n;
   let q = tot1.y / n;
 

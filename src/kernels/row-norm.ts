@@ -215,6 +215,7 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
     UNBIASED: unbiased,
   };
   if (kind.add) constants.HAS_BIAS = bias !== undefined;
+  if (reduction === 'subgroup') constants.SUBGROUP_MIN_SIZE = profile.subgroupMinSize;
   const fastKey = `${shader.name}|${variant.workgroupSize}|${variant.threadsPerRow}|${variant.cachedChunks}|${+!!gamma}${+!!beta}${+!!bias}${+kind.rms}${+!!rstd}${epsilonMode === 'add-to-std' ? 1 : 0}${+unbiased}|${gammaOffset}`;
   const cached = getPipeline(ctx.device, shader, 'main', constants, fastKey);
   const { resources } = ctx;

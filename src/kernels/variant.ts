@@ -53,6 +53,8 @@ export interface AdapterProfile {
   readonly subgroups: boolean;
   /** Largest power-of-two workgroup size the limits allow (capped at 256). */
   readonly maxWorkgroupSize: number;
+  /** Smallest subgroup size (adapter info; 4 when unknown, WebGPU's minimum). */
+  readonly subgroupMinSize: number;
 }
 
 const CPU_ADAPTERS = /swiftshader|llvmpipe|lavapipe|softpipe|warp|microsoft basic render/i;
@@ -63,7 +65,7 @@ const CPU_ADAPTERS = /swiftshader|llvmpipe|lavapipe|softpipe|warp|microsoft basi
  *
  * @example
  * ```ts
- * profileDevice(device); // { name: 'google/swiftshader', cpu: true, subgroups: true, maxWorkgroupSize: 256 }
+ * profileDevice(device); // { name: 'google/swiftshader', cpu: true, subgroups: true, maxWorkgroupSize: 256, subgroupMinSize: 4 }
  * ```
  */
 export function profileDevice(device: GPUDevice, info?: Partial<GPUAdapterInfo>): AdapterProfile {
@@ -79,6 +81,7 @@ export function profileDevice(device: GPUDevice, info?: Partial<GPUAdapterInfo>)
     cpu: fallback || CPU_ADAPTERS.test(text),
     subgroups: device.features.has('subgroups') && subgroupId,
     maxWorkgroupSize: 2 ** Math.floor(Math.log2(max)),
+    subgroupMinSize: Math.max(4, (i as { subgroupMinSize?: number }).subgroupMinSize ?? 4),
   };
 }
 
@@ -86,12 +89,13 @@ export function profileDevice(device: GPUDevice, info?: Partial<GPUAdapterInfo>)
  * The automatic choice (documented in the README):
  * - vec4 access whenever the width allows (f32, `cols % 4 === 0`).
  * - CPU adapters: one row per invocation (no barriers), 16 rows per workgroup, no register
- *   cache; with fewer than 32 rows (decode) each row gets a team of 16 invocations reduced with
- *   subgroups when available, its chunks cached.
- * - GPUs: rows of up to 128 chunks get one subgroup-sized team (32 invocations, several rows per
- *   workgroup, so narrow rows do not idle a whole workgroup); wider rows get one workgroup of
- *   `chunks / 4` invocations (64–256) each, reduced with subgroups when available. Each invocation
- *   keeps up to 8 chunks in registers, so rows up to 8192 wide are read once.
+ *   cache; with fewer than 32 rows (decode) each row gets one subgroup-sized workgroup reduced by
+ *   subgroupAdd alone (or a team of 16 with a workgroup tree without subgroups).
+ * - GPUs: rows of up to 128 chunks (512 elements) get one subgroup each (a workgroup of the
+ *   smallest subgroup size, reduced by subgroupAdd alone) or, without subgroups, 32-invocation
+ *   teams several to a workgroup; wider rows get one workgroup of `chunks / 4` invocations
+ *   (64–256) each, reduced with subgroups when available. Each invocation keeps up to 8 chunks in
+ *   registers, so rows up to 8192 wide are read once.
  *
  * @example
  * ```ts
@@ -110,9 +114,18 @@ export function selectVariant(profile: AdapterProfile, shape: { rows: number; co
     if (rows >= 32 || chunks <= 4) {
       return { reduction: 'workgroup', vec4, workgroupSize: Math.min(16, max), threadsPerRow: 1, cachedChunks: 0 };
     }
+    if (profile.subgroups) {
+      // One subgroup per row: subgroupAdd alone reduces it, no barrier at all.
+      const t = Math.min(profile.subgroupMinSize, max);
+      return { reduction: 'subgroup', vec4, workgroupSize: t, threadsPerRow: t, cachedChunks: 0 };
+    }
     const threadsPerRow = Math.min(16, max);
-    const reduction = profile.subgroups ? 'subgroup' : 'workgroup';
-    return { reduction, vec4, workgroupSize: threadsPerRow, threadsPerRow, cachedChunks: Math.min(MAX_CACHED_CHUNKS, Math.ceil(chunks / threadsPerRow)) };
+    return { reduction: 'workgroup', vec4, workgroupSize: threadsPerRow, threadsPerRow, cachedChunks: Math.min(MAX_CACHED_CHUNKS, Math.ceil(chunks / threadsPerRow)) };
+  }
+  if (chunks <= 128 && profile.subgroups) {
+    // A row per subgroup ("warp per row"): subgroupAdd alone, no barrier, no workgroup memory.
+    const t = Math.min(profile.subgroupMinSize, max, nextPowerOfTwo(chunks));
+    return { reduction: 'subgroup', vec4, workgroupSize: t, threadsPerRow: t, cachedChunks: Math.min(8, Math.ceil(chunks / t)) };
   }
   if (chunks <= 128) {
     const threadsPerRow = Math.min(32, max, nextPowerOfTwo(chunks));

@@ -125,5 +125,12 @@ export function variantCases(subgroups: boolean): RowNormCase[] {
       }
     }
   }
+  // Long rows owned by few invocations: per-invocation sums over thousands of chunks.
+  for (const [workgroupSize, threadsPerRow, reduction] of [[16, 1, 'workgroup'], [4, 4, subgroups ? 'subgroup' : 'workgroup']] as const) {
+    for (const [pattern, epsilon] of [['tiny-variance', 1e-12], ['offset', 1e-5]] as const) {
+      const variant: LayerNormVariant = { reduction, vec4: false, workgroupSize, threadsPerRow, cachedChunks: 0 };
+      cases.push({ op: 'layerNorm', dtype: 'f32', form: 'encode', rows: 3, cols: 65539, pattern, seed: seed++, affine: 'none', epsilon, variant });
+    }
+  }
   return cases;
 }

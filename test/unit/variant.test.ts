@@ -1,0 +1,145 @@
+/**
+ * Variant selection, validation and labels, and the autotuning table: pure functions of an
+ * adapter profile and a shape, so they are tested in Node without a GPU.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import { NormError } from '../../src/errors.js';
+import { candidateVariants, loadTuning, saveTuning, STORAGE_KEY, tuningKey } from '../../src/kernels/tuning.js';
+import { checkVariant, describeVariant, MAX_CACHED_CHUNKS, profileDevice, selectVariant, type AdapterProfile, type LayerNormVariant } from '../../src/kernels/variant.js';
+
+const swiftshader: AdapterProfile = { name: 'google/swiftshader', cpu: true, subgroups: true, maxWorkgroupSize: 256, subgroupMinSize: 4 };
+const nvidia: AdapterProfile = { name: 'nvidia/ampere', cpu: false, subgroups: true, maxWorkgroupSize: 256, subgroupMinSize: 32 };
+const oldGpu: AdapterProfile = { name: 'intel/gen-9', cpu: false, subgroups: false, maxWorkgroupSize: 256, subgroupMinSize: 4 };
+
+function fakeDevice(features: string[], maxInvocations = 256): GPUDevice {
+  return { features: new Set(features), limits: { maxComputeInvocationsPerWorkgroup: maxInvocations, maxComputeWorkgroupSizeX: 256 } } as unknown as GPUDevice;
+}
+
+describe('profileDevice', () => {
+  test('recognizes CPU implementations of WebGPU from the adapter info', () => {
+    for (const info of [{ vendor: 'google', architecture: 'swiftshader' }, { description: 'llvmpipe (LLVM 15.0.6, 256 bits)' }, { description: 'Microsoft Basic Render Driver' }]) {
+      expect(profileDevice(fakeDevice([]), info as unknown as GPUAdapterInfo).cpu).toBe(true);
+    }
+    expect(profileDevice(fakeDevice([]), { vendor: 'nvidia', architecture: 'ampere' } as GPUAdapterInfo).cpu).toBe(false);
+    expect(profileDevice(fakeDevice([]), { vendor: 'x', isFallbackAdapter: true } as unknown as GPUAdapterInfo).cpu).toBe(true);
+  });
+
+  test('subgroups need the device feature; sizes and limits are read', () => {
+    const p = profileDevice(fakeDevice(['subgroups'], 192), { vendor: 'amd', architecture: 'rdna-3', subgroupMinSize: 32 } as unknown as GPUAdapterInfo);
+    expect(p).toEqual({ name: 'amd/rdna-3', cpu: false, subgroups: true, maxWorkgroupSize: 128, subgroupMinSize: 32 });
+    expect(profileDevice(fakeDevice([]), {} as GPUAdapterInfo)).toMatchObject({ name: 'unknown/unknown', subgroups: false, subgroupMinSize: 4 });
+  });
+});
+
+describe('selectVariant', () => {
+  const pick = (p: AdapterProfile, rows: number, cols: number, dtype: 'f32' | 'f16' = 'f32') => selectVariant(p, { rows, cols, dtype });
+
+  test('CPU adapters: one row per invocation without registers once there are rows for every core', () => {
+    expect(pick(swiftshader, 4096, 1024)).toEqual({ reduction: 'workgroup', vec4: true, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0 });
+    expect(pick(swiftshader, 128, 1001)).toMatchObject({ vec4: false, threadsPerRow: 1 });
+  });
+
+  test('CPU adapters, decode: one subgroup per row (no barrier), or a tree team without subgroups', () => {
+    expect(pick(swiftshader, 1, 4096)).toEqual({ reduction: 'subgroup', vec4: true, workgroupSize: 4, threadsPerRow: 4, cachedChunks: 0 });
+    expect(pick({ ...swiftshader, subgroups: false }, 1, 4096)).toMatchObject({ reduction: 'workgroup', workgroupSize: 16, threadsPerRow: 16 });
+  });
+
+  test('GPUs: narrow rows get a subgroup each, wide rows a workgroup; registers hold up to 8 chunks', () => {
+    expect(pick(nvidia, 128, 512)).toEqual({ reduction: 'subgroup', vec4: true, workgroupSize: 32, threadsPerRow: 32, cachedChunks: 4 });
+    expect(pick(nvidia, 128, 8)).toMatchObject({ workgroupSize: 2, threadsPerRow: 2 });
+    expect(pick(nvidia, 512, 4096)).toEqual({ reduction: 'subgroup', vec4: true, workgroupSize: 256, threadsPerRow: 256, cachedChunks: 4 });
+    expect(pick(oldGpu, 128, 768)).toEqual({ reduction: 'workgroup', vec4: true, workgroupSize: 64, threadsPerRow: 64, cachedChunks: 3 });
+    expect(pick(oldGpu, 128, 256)).toEqual({ reduction: 'workgroup', vec4: true, workgroupSize: 128, threadsPerRow: 32, cachedChunks: 2 });
+  });
+
+  test('f16 and widths that are not multiples of 4 never use vec4 access', () => {
+    expect(pick(nvidia, 64, 768, 'f16').vec4).toBe(false);
+    expect(pick(nvidia, 64, 770).vec4).toBe(false);
+  });
+
+  test('every selected variant passes checkVariant, for many shapes and profiles', () => {
+    for (const p of [swiftshader, nvidia, oldGpu, { ...nvidia, maxWorkgroupSize: 64 }]) {
+      for (const rows of [1, 7, 31, 32, 1000, 70000]) {
+        for (const cols of [1, 3, 4, 13, 768, 1001, 4096, 65539]) {
+          for (const dtype of ['f32', 'f16'] as const) {
+            const v = selectVariant(p, { rows, cols, dtype });
+            expect(checkVariant(v, cols, dtype, p)).toEqual(v);
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('checkVariant', () => {
+  const ok: LayerNormVariant = { reduction: 'workgroup', vec4: true, workgroupSize: 64, threadsPerRow: 64, cachedChunks: 2 };
+  const bad: [string, Partial<LayerNormVariant> | null, string][] = [
+    ['not an object', null, 'variant'],
+    ['unknown reduction', { reduction: 'warp' as 'subgroup' }, 'variant.reduction'],
+    ['workgroup size not a power of two', { workgroupSize: 48, threadsPerRow: 16 }, 'variant.workgroupSize'],
+    ['workgroup size over the device limit', { workgroupSize: 512, threadsPerRow: 512 }, 'variant.workgroupSize'],
+    ['threadsPerRow above workgroupSize', { threadsPerRow: 128 }, 'variant.threadsPerRow'],
+    ['threadsPerRow zero', { threadsPerRow: 0 }, 'variant.threadsPerRow'],
+    ['vec4 not a boolean', { vec4: 1 as unknown as boolean }, 'variant.vec4'],
+    ['cachedChunks above the register array', { cachedChunks: MAX_CACHED_CHUNKS + 1 }, 'variant.cachedChunks'],
+    ['cachedChunks fractional', { cachedChunks: 1.5 }, 'variant.cachedChunks'],
+    ['subgroup reduction with several rows per workgroup', { reduction: 'subgroup', threadsPerRow: 16 }, 'variant.reduction'],
+  ];
+  for (const [what, patch, argument] of bad) {
+    test(`rejects: ${what}`, () => {
+      const v = patch === null ? null : { ...ok, ...patch };
+      expect(() => checkVariant(v, 768, 'f32', nvidia)).toThrow(NormError);
+      try {
+        checkVariant(v, 768, 'f32', nvidia);
+      } catch (e) {
+        expect((e as NormError).code).toBe('invalid-argument');
+        expect((e as NormError).argument).toBe(argument);
+      }
+    });
+  }
+  test('vec4 needs f32 and cols % 4 === 0; subgroup needs the feature', () => {
+    expect(() => checkVariant(ok, 770, 'f32', nvidia)).toThrow(/cols % 4/);
+    expect(() => checkVariant(ok, 768, 'f16', nvidia)).toThrow(/f32 storage/);
+    expect(() => checkVariant({ ...ok, reduction: 'subgroup' }, 768, 'f32', oldGpu)).toThrow(/subgroups/);
+    expect(checkVariant({ ...ok, reduction: 'subgroup', threadsPerRow: 1 }, 768, 'f32', oldGpu).threadsPerRow).toBe(1);
+  });
+});
+
+test('describeVariant labels every field', () => {
+  expect(describeVariant({ reduction: 'subgroup', vec4: true, workgroupSize: 256, threadsPerRow: 256, cachedChunks: 4 })).toBe('wg256/t256/vec4/subgroup/reg4');
+  expect(describeVariant({ reduction: 'subgroup', vec4: false, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0 })).toBe('wg16/t1/scalar/none/reg0');
+});
+
+describe('tuning table', () => {
+  afterEach(() => {
+    delete (globalThis as { localStorage?: unknown }).localStorage;
+  });
+
+  test('keys bucket rows and cols to powers of two and record vec4 eligibility', () => {
+    expect(tuningKey(swiftshader, 'layerNorm', 'f32', 100, 768)).toBe('google/swiftshader|layerNorm|f32|128x1024v');
+    expect(tuningKey(swiftshader, 'layerNorm', 'f32', 128, 1001)).toBe('google/swiftshader|layerNorm|f32|128x1024s');
+    expect(tuningKey(nvidia, 'addRmsNorm', 'f16', 1, 4096)).toBe('nvidia/ampere|addRmsNorm|f16|1x4096s');
+  });
+
+  test('candidates are distinct, valid for the shape, and include both reductions with subgroups', () => {
+    const c = candidateVariants(nvidia, { rows: 64, cols: 768, dtype: 'f32' });
+    expect(new Set(c.map(describeVariant)).size).toBe(c.length);
+    for (const v of c) expect(checkVariant(v, 768, 'f32', nvidia)).toEqual(v);
+    expect(c.some((v) => v.reduction === 'subgroup')).toBe(true);
+    expect(candidateVariants(oldGpu, { rows: 64, cols: 768, dtype: 'f32' }).some((v) => v.reduction === 'subgroup')).toBe(false);
+  });
+
+  test('persists to localStorage and reads back; a broken or missing store gives an empty table', () => {
+    const store = new Map<string, string>();
+    (globalThis as { localStorage?: unknown }).localStorage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
+    const table = { version: 1 as const, entries: { k: { reduction: 'workgroup' as const, vec4: true, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0, ms: 1.5 } } };
+    expect(saveTuning(table)).toBe(true);
+    expect(JSON.parse(store.get(STORAGE_KEY)!)).toEqual(table);
+    expect(loadTuning()).toEqual(table);
+    store.set(STORAGE_KEY, '{not json');
+    expect(loadTuning()).toEqual({ version: 1, entries: {} });
+    delete (globalThis as { localStorage?: unknown }).localStorage;
+    expect(loadTuning()).toEqual({ version: 1, entries: {} });
+    expect(saveTuning(table)).toBe(false);
+  });
+});
