@@ -65,10 +65,10 @@ override EPS_ADD_TO_STD: bool = false;
 override UNBIASED: bool = false;
 
 const MAX_CACHED: u32 = 32u;
-// Per-invocation sums run in blocks of 32 chunks that are then added to the total (two-level
+// Per-invocation sums run in blocks of BLOCK chunks that are then added to the total (two-level
 // summation): an invocation that owns a long row (65539 wide with 4 invocations is 4096 chunks
-// each) would otherwise accumulate rounding ~n times; this keeps it ~(32 + n / 32).
-const BLOCK_MASK: u32 = 31u;
+// each) would otherwise accumulate rounding ~n times; this keeps it ~(BLOCK + n / BLOCK).
+const BLOCK: u32 = 32u;
 
 // Lanes of chunk c that lie inside the row, as 1.0 / 0.0 (only the last chunk of a row whose
 // width is not a multiple of 4 has lanes outside).
@@ -99,27 +99,33 @@ fn chunk_again(row: u32, c: u32, k: u32) -> vec4<f32> {
 }
 
 // This invocation's (sum(e), sum(e^2)) with e = x - center over its chunks: the second pass of the
-// corrected two-pass algorithm. Four lane-wise partial sums halve the rounding of long rows.
-fn deviation_sums(row: u32, t: u32, n_chunks: u32, center: f32) -> vec2<f32> {
+// corrected two-pass algorithm. `full` = chunks with four valid lanes (0 for rows out of range);
+// the one partial chunk (index `full`, when cols % 4 != 0) is masked after the loop, so the hot
+// loop has no per-chunk test. Sums are blocked (see BLOCK).
+fn deviation_sums(row: u32, t: u32, full: u32, tail: bool, center: f32) -> vec2<f32> {
   var se = vec4<f32>(0.0);
   var se2 = vec4<f32>(0.0);
-  var be = vec4<f32>(0.0);
-  var be2 = vec4<f32>(0.0);
   var k = 0u;
-  for (var c = t; c < n_chunks; c += THREADS_PER_ROW) {
-    var e = chunk_again(row, c, k) - vec4<f32>(center);
-    if (4u * c + 4u > params.cols) { e *= chunk_mask(c); }
-    be += e;
-    be2 = fma(e, e, be2);
-    k += 1u;
-    if ((k & BLOCK_MASK) == 0u) {
-      se += be;
-      se2 += be2;
-      be = vec4<f32>(0.0);
-      be2 = vec4<f32>(0.0);
+  var c = t;
+  while (c < full) {
+    let end = min(c + BLOCK * THREADS_PER_ROW, full);
+    var be = vec4<f32>(0.0);
+    var be2 = vec4<f32>(0.0);
+    for (; c < end; c += THREADS_PER_ROW) {
+      let e = chunk_again(row, c, k) - vec4<f32>(center);
+      be += e;
+      be2 = fma(e, e, be2);
+      k += 1u;
     }
+    se += be;
+    se2 += be2;
   }
-  return vec2<f32>(horizontal(se + be), horizontal(se2 + be2));
+  if (tail && c == full) {
+    let e = (chunk_again(row, c, k) - vec4<f32>(center)) * chunk_mask(c);
+    se += e;
+    se2 = fma(e, e, se2);
+  }
+  return vec2<f32>(horizontal(se), horizontal(se2));
 }
 
 // `group` is the linear workgroup index (grids beyond maxComputeWorkgroupsPerDimension fold
@@ -130,7 +136,10 @@ fn row_norm(group: u32, lid: u32) {
   // No early return: reductions below need every invocation (barriers and subgroup operations
   // must stay in uniform control flow). Out-of-range rows just skip memory accesses.
   let in_range = row < params.rows;
-  let n_chunks = (params.cols + 3u) / 4u;
+  // Rows out of range own no chunks (the loops below contain no barriers, so skipping them keeps
+  // the reductions after them in uniform control flow).
+  let full = select(0u, params.cols / 4u, in_range);
+  let tail = in_range && (params.cols % 4u) != 0u;
   let n = f32(params.cols);
 
   // Pass 1: load (and cache) the row; shifted sums sum(d), sum(d^2) with d = x - pivot.
@@ -138,26 +147,31 @@ fn row_norm(group: u32, lid: u32) {
   if (in_range && !RMS) { pivot = io_pivot(row); }
   var sd = vec4<f32>(0.0);
   var sd2 = vec4<f32>(0.0);
-  var bd = vec4<f32>(0.0);
-  var bd2 = vec4<f32>(0.0);
   var k = 0u;
-  for (var c = t; c < n_chunks; c += THREADS_PER_ROW) {
-    var v = vec4<f32>(0.0);
-    if (in_range) { v = io_load(row, c); }
-    if (k < CACHED_CHUNKS) { cache[k] = v; }
-    var d = v - vec4<f32>(pivot);
-    if (4u * c + 4u > params.cols) { d *= chunk_mask(c); }
-    bd += d;
-    bd2 = fma(d, d, bd2);
-    k += 1u;
-    if ((k & BLOCK_MASK) == 0u) {
-      sd += bd;
-      sd2 += bd2;
-      bd = vec4<f32>(0.0);
-      bd2 = vec4<f32>(0.0);
+  var c = t;
+  while (c < full) {
+    let end = min(c + BLOCK * THREADS_PER_ROW, full);
+    var bd = vec4<f32>(0.0);
+    var bd2 = vec4<f32>(0.0);
+    for (; c < end; c += THREADS_PER_ROW) {
+      let v = io_load(row, c);
+      if (k < CACHED_CHUNKS) { cache[k] = v; }
+      let d = v - vec4<f32>(pivot);
+      bd += d;
+      bd2 = fma(d, d, bd2);
+      k += 1u;
     }
+    sd += bd;
+    sd2 += bd2;
   }
-  let tot1 = reduce_row2(vec2<f32>(horizontal(sd + bd), horizontal(sd2 + bd2)), lid, t, false);
+  if (tail && c == full) {
+    let v = io_load(row, c);
+    if (k < CACHED_CHUNKS) { cache[k] = v; }
+    let d = (v - vec4<f32>(pivot)) * chunk_mask(c);
+    sd += d;
+    sd2 = fma(d, d, sd2);
+  }
+  let tot1 = reduce_row2(vec2<f32>(horizontal(sd), horizontal(sd2)), lid, t, false);
   let m1 = tot1.x / n;
   let q = tot1.y / n;
 
@@ -172,7 +186,7 @@ fn row_norm(group: u32, lid: u32) {
     // Teams: the corrected two-pass algorithm, always (the row is usually in registers here, and
     // a data-dependent extra reduction would put barriers in non-uniform control flow).
     center = pivot + m1;
-    let tot2 = reduce_row2(deviation_sums(row, t, n_chunks, center), lid, t, true);
+    let tot2 = reduce_row2(deviation_sums(row, t, full, tail, center), lid, t, true);
     corr = tot2.x / n;
     ss = tot2.y - n * corr * corr;
   } else if (!(m1 * m1 <= 0.875 * q)) {
@@ -182,7 +196,7 @@ fn row_norm(group: u32, lid: u32) {
     // outlier pivot, or NaN) this row takes the exact second pass. This saves a full pass over
     // memory on devices where barriers, not bandwidth, make teams slow.
     center = pivot + m1;
-    let tot2 = deviation_sums(row, t, n_chunks, center);
+    let tot2 = deviation_sums(row, t, full, tail, center);
     corr = tot2.x / n;
     ss = tot2.y - n * corr * corr;
   }
@@ -194,13 +208,12 @@ fn row_norm(group: u32, lid: u32) {
   if (EPS_ADD_TO_STD) { r = 1.0 / (sqrt(variance) + params.epsilon); } else { r = inverseSqrt(variance + params.epsilon); }
   if (in_range && WRITE_STATS && t == 0u) { io_stats(row, center + corr, r); }
 
-  // Last pass: normalize, scale, shift, store.
+  // Last pass: normalize, scale, shift, store (the partial chunk's store writes its valid lanes).
+  let n_mine = select(full, full + 1u, tail);
   k = 0u;
-  for (var c = t; c < n_chunks; c += THREADS_PER_ROW) {
-    if (in_range) {
-      let affine = scale_shift_of(c);
-      io_store(row, c, fma(((chunk_again(row, c, k) - vec4<f32>(center)) - vec4<f32>(corr)) * r, affine[0], affine[1]));
-    }
+  for (var c = t; c < n_mine; c += THREADS_PER_ROW) {
+    let affine = scale_shift_of(c);
+    io_store(row, c, fma(((chunk_again(row, c, k) - vec4<f32>(center)) - vec4<f32>(corr)) * r, affine[0], affine[1]));
     k += 1u;
   }
 }
