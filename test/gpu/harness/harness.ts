@@ -165,3 +165,8 @@ async function adapterInfo() {
 const harness = { layerNormCase, expectNormError, adapterInfo, normalizer };
 (window as unknown as { harness: typeof harness }).harness = harness;
 export type Harness = typeof harness;
+
+// ---- GroupNorm / InstanceNorm / BatchNorm: functions in ./channel-norm.ts, added to the same
+// window.harness object (tests type it as Harness & ChannelNormHarness). ----
+import { channelNormHarness } from './channel-norm.js';
+Object.assign(harness, channelNormHarness);
