@@ -155,25 +155,50 @@ var<workgroup> wg_n: array<f32, WORKGROUP_SIZE>;
 var<workgroup> wg_mean: array<f32, WORKGROUP_SIZE>;
 var<workgroup> wg_m2: array<f32, WORKGROUP_SIZE>;
 
-// Tree merge over the invocations of one lane: invocations lid and lid + half share a lane because
-// half stays a multiple of CHANNEL_LANES. Every invocation gets its lane's total.
+// Merge over the invocations of one lane (invocations lid, lid + CHANNEL_LANES, lid + 2 * ...,
+// the "rows" of the lane), in two serial fan-in stages instead of a log2(rows)-level tree:
+// four barriers instead of up to nine. Barriers are cheap on GPUs but costly on CPU
+// implementations (SwiftShader), and 2 x 15 serial merges cost about what 8 tree levels do.
+// Every invocation gets its lane's total.
+const FAN_IN: u32 = 16u;
+
+fn read_slot(i: u32) -> Stats {
+  return Stats(wg_n[i], wg_mean[i], wg_m2[i]);
+}
+
+fn write_slot(i: u32, s: Stats) {
+  wg_n[i] = s.n;
+  wg_mean[i] = s.mean;
+  wg_m2[i] = s.m2;
+}
+
 fn reduce_lanes(s: Stats, lid: u32) -> Stats {
-  wg_n[lid] = s.n;
-  wg_mean[lid] = s.mean;
-  wg_m2[lid] = s.m2;
-  for (var half = WORKGROUP_SIZE / 2u; half >= CHANNEL_LANES; half = half / 2u) {
-    workgroupBarrier();
-    if (lid < half) {
-      let m = merge_stats(Stats(wg_n[lid], wg_mean[lid], wg_m2[lid]),
-                          Stats(wg_n[lid + half], wg_mean[lid + half], wg_m2[lid + half]));
-      wg_n[lid] = m.n;
-      wg_mean[lid] = m.mean;
-      wg_m2[lid] = m.m2;
+  let rows = WORKGROUP_SIZE / CHANNEL_LANES;
+  let row = lid / CHANNEL_LANES;
+  let lane = lid % CHANNEL_LANES;
+  let heads = min(rows, FAN_IN);
+  write_slot(lid, s);
+  workgroupBarrier();
+  // Stage 1: row r < heads folds in rows r + heads, r + 2 * heads, ... (reads only rows >= heads,
+  // writes only its own row, so no invocation reads a slot another one is writing).
+  if (row < heads && rows > heads) {
+    var t = s;
+    for (var r = row + heads; r < rows; r += heads) {
+      t = merge_stats(t, read_slot(r * CHANNEL_LANES + lane));
     }
+    write_slot(lid, t);
   }
   workgroupBarrier();
-  let lane = lid % CHANNEL_LANES;
-  return Stats(wg_n[lane], wg_mean[lane], wg_m2[lane]);
+  // Stage 2: row 0 folds in rows 1 .. heads - 1.
+  if (row == 0u) {
+    var t = read_slot(lid);
+    for (var r = 1u; r < heads; r++) {
+      t = merge_stats(t, read_slot(r * CHANNEL_LANES + lane));
+    }
+    write_slot(lid, t);
+  }
+  workgroupBarrier();
+  return read_slot(lane);
 }
 
 fn linear_workgroup(wid: vec3<u32>, nwg: vec3<u32>) -> u32 {

@@ -16,7 +16,7 @@ import type { StorageDtype, TensorLayout } from './tensor-options.js';
 
 /** Elements each pass-1 invocation reduces, about: enough to amortize the reduction's barriers,
  * few enough that a 64×64 map of one channel still spreads over many workgroups. */
-const ELEMENTS_PER_INVOCATION = 16;
+const ELEMENTS_PER_INVOCATION = 32;
 
 /**
  * What to reduce: per (image, group) over the group's channels and positions (GroupNorm;
