@@ -81,13 +81,27 @@ export interface BatchNormStatsResult<S extends Float32Array | Float64Array = Fl
   readonly var: S;
 }
 
-/** A validated BatchNorm inference call. */
+/**
+ * A validated BatchNorm inference call.
+ *
+ * @example
+ * ```ts
+ * const s: BatchNormInferenceShape = checkBatchNormInferenceArrays(x, options); // s.epsilonMode === 'inside-sqrt'
+ * ```
+ */
 export interface BatchNormInferenceShape extends TensorShape {
   readonly epsilon: number;
   readonly epsilonMode: EpsilonMode;
 }
 
-/** A validated BatchNorm statistics call. */
+/**
+ * A validated BatchNorm statistics call.
+ *
+ * @example
+ * ```ts
+ * const s: BatchNormStatsShape = checkBatchNormStatsArrays(x, { batch: 8, channels: 64, spatial: 49, layout: 'NHWC' }); // s.unbiased === false
+ * ```
+ */
 export interface BatchNormStatsShape extends TensorShape {
   readonly unbiased: boolean;
 }

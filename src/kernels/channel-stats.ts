@@ -65,7 +65,14 @@ export interface StatsPlan {
   readonly mergeParams: Readonly<Record<string, number>>;
 }
 
-/** The largest power-of-two workgroup size the device allows, capped at 256. */
+/**
+ * The largest power-of-two workgroup size the device allows, capped at 256.
+ *
+ * @example
+ * ```ts
+ * workgroupCap({ maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupSizeX: 128 }); // 128
+ * ```
+ */
 export function workgroupCap(limits: Pick<GPUSupportedLimits, 'maxComputeInvocationsPerWorkgroup' | 'maxComputeWorkgroupSizeX'>): number {
   const prev = (n: number) => 2 ** Math.floor(Math.log2(n));
   return Math.min(256, prev(limits.maxComputeInvocationsPerWorkgroup), prev(limits.maxComputeWorkgroupSizeX));

@@ -68,7 +68,15 @@ export interface GroupNormResult<Y extends TensorData | Float64Array = Float32Ar
   readonly rstd: S;
 }
 
-/** A validated GroupNorm call. */
+/**
+ * A validated GroupNorm call.
+ *
+ * @example
+ * ```ts
+ * const s: GroupNormShape = checkGroupNormArrays(x, { batch: 1, channels: 320, spatial: 4096, groups: 32, layout: 'NCHW' });
+ * s.groupSize; // 40960
+ * ```
+ */
 export interface GroupNormShape extends TensorShape {
   readonly groups: number;
   /** channels / groups. */

@@ -84,7 +84,10 @@ export interface NormPlanInfo {
 }
 
 /**
- * Records GroupNorm into `target`; never submits.
+ * Records GroupNorm into `target`; never submits. Three dispatches: partial statistics into the
+ * normalizer's scratch buffer, a merge per (image, group), the elementwise normalization. With a
+ * compute pass target they are recorded into that pass (replacing its pipeline and bind group 0);
+ * with an encoder, into one new pass.
  *
  * @example
  * ```ts

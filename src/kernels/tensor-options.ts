@@ -41,7 +41,14 @@ export type StorageDtype = 'f32' | 'f16';
  */
 export type EpsilonMode = 'inside-sqrt' | 'add-to-std';
 
-/** Typed-array element storage: f32 values, or binary16 bit patterns. */
+/**
+ * Typed-array element storage: f32 values, or binary16 bit patterns.
+ *
+ * @example
+ * ```ts
+ * const half: TensorData = toF16Array([1, 2, 3]); // Uint16Array [0x3c00, 0x4000, 0x4200]
+ * ```
+ */
 export type TensorData = Float32Array | Uint16Array;
 
 /**
@@ -65,7 +72,14 @@ export interface TensorShapeOptions {
   readonly dtype?: StorageDtype | undefined;
 }
 
-/** A validated shape. */
+/**
+ * A validated shape.
+ *
+ * @example
+ * ```ts
+ * const s: TensorShape = checkTensorShape({ batch: 2, channels: 3, spatial: 4, layout: 'NCHW' }, 'f32'); // s.elements === 24
+ * ```
+ */
 export interface TensorShape {
   readonly batch: number;
   readonly channels: number;
@@ -76,6 +90,14 @@ export interface TensorShape {
   readonly elements: number;
 }
 
+/**
+ * Epsilon when none is given: PyTorch's default for GroupNorm, InstanceNorm and BatchNorm.
+ *
+ * @example
+ * ```ts
+ * checkEpsilon(options.epsilon ?? DEFAULT_EPSILON);
+ * ```
+ */
 export const DEFAULT_EPSILON = 1e-5;
 
 /**
