@@ -77,6 +77,8 @@ export function groupNormCases(): ChannelNormCase[] {
     add({ op: 'groupNorm', batch: 1, channels: 320, spatial: 64 * 64, groups: 32, layout, form: 'encode', dtype: 'f16', pattern: 'offset' });
   }
   add({ op: 'groupNorm', batch: 1, channels: 4, spatial: 512 * 512, groups: 1, layout: 'NCHW', form: 'encode', pattern: 'offset' });
+  // More statistics (and pass-1 workgroups) than maxComputeWorkgroupsPerDimension: 2D grids.
+  add({ op: 'instanceNorm', batch: 1, channels: 70001, spatial: 3, layout: 'NCHW', form: 'encode', dtype: 'f16', pattern: 'mixed-scale' });
   add({ op: 'groupNorm', batch: 1, channels: 4, spatial: 512 * 512, groups: 1, layout: 'NHWC', form: 'encode', dtype: 'f16', pattern: 'f16-extreme' });
   return cases;
 }
@@ -100,6 +102,8 @@ export function batchNormCases(): ChannelNormCase[] {
   // A channel over 2^20 elements (4 images of 512x512 positions).
   add({ op: 'batchNormStats', batch: 4, channels: 2, spatial: 262144, layout: 'NCHW', form: 'encode', pattern: 'offset' });
   add({ op: 'batchNormStats', batch: 4, channels: 2, spatial: 262144, layout: 'NHWC', form: 'encode', pattern: 'offset', dtype: 'f16' });
+  // More channels than maxComputeWorkgroupsPerDimension: 2D grids in both passes.
+  add({ op: 'batchNormStats', batch: 2, channels: 70001, spatial: 1, layout: 'NCHW', form: 'encode', pattern: 'zero-variance' });
 
   // Inference: scalar and vec4 paths of both layouts (NCHW vec4 needs spatial % 4 == 0, NHWC vec4
   // channels % 4 == 0), f16 with odd element counts.

@@ -40,8 +40,8 @@ describe('GroupNorm / InstanceNorm match the float64 reference', () => {
 });
 
 describe('scratch buffers', () => {
-  test('two GroupNorms in one encoder (the second grows the scratch), and no leaks across calls', async () => {
-    const r = await h.run((harness) => (harness as H).scratchReuse());
+  test.each(['encoder', 'pass'] as const)('two GroupNorms in one %s (the second grows the scratch), and no leaks across calls', async (target) => {
+    const r = await h.run((harness, t) => (harness as H).scratchReuse(t), target);
     expect(r.validationError).toBeNull();
     expect(r.uncapturedErrors).toEqual([]);
     expect(r.first, 'first GroupNorm, error / tolerance').toBeLessThanOrEqual(1);

@@ -342,11 +342,11 @@ async function channelNormCase(c: ChannelNormCase): Promise<ChannelNormCaseResul
 }
 
 /**
- * Two GroupNorms recorded into one encoder before a single submit, the second one larger (its
+ * Two GroupNorms recorded into one encoder (or one compute pass) before a single submit, the second one larger (its
  * scratch buffers must grow while the first's bind groups still reference the old ones), plus the
  * normalizer's resource counts before and after a round of convenience calls.
  */
-async function scratchReuse(): Promise<{ first: number; second: number; validationError: string | null; uncapturedErrors: string[]; liveBefore: number; liveAfter: number }> {
+async function scratchReuse(target: 'encoder' | 'pass'): Promise<{ first: number; second: number; validationError: string | null; uncapturedErrors: string[]; liveBefore: number; liveAfter: number }> {
   const norm = await normalizer();
   const { device } = norm;
   uncaptured.length = 0;
@@ -358,15 +358,17 @@ async function scratchReuse(): Promise<{ first: number; second: number; validati
     ];
     const S = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
     const encoder = device.createCommandEncoder();
+    const pass = target === 'pass' ? encoder.beginComputePass() : undefined;
     const jobs = shapes.map((s, k) => {
       const x = makeChannelInput('offset', s, { per: 'group', groups: s.groups }, 77 + k);
       const xb = device.createBuffer({ size: x.byteLength, usage: S });
       const yb = device.createBuffer({ size: x.byteLength, usage: S });
       const rb = device.createBuffer({ size: x.byteLength, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
       device.queue.writeBuffer(xb, 0, x);
-      norm.encodeGroupNorm(encoder, { ...s, x: xb, y: yb });
+      norm.encodeGroupNorm(pass ?? encoder, { ...s, x: xb, y: yb });
       return { s, x, xb, yb, rb };
     });
+    pass?.end();
     for (const j of jobs) encoder.copyBufferToBuffer(j.yb, 0, j.rb, 0, j.x.byteLength);
     device.queue.submit([encoder.finish()]);
     const worst: number[] = [];
