@@ -125,6 +125,14 @@ describe('statistics plan', () => {
   ];
   for (const [name, p] of shapes) test(name, () => check(p));
 
+  test('a UNet GroupNorm spreads over 160 pass-1 workgroups in either layout', () => {
+    for (const layout of ['NCHW', 'NHWC'] as const) {
+      const plan = planStats({ layout, dtype: 'f32', batch: 1, channels: 320, spatial: 64 * 64, per: 'group', groups: 32 }, LIMITS);
+      expect(plan.partialWorkgroups, layout).toBe(160);
+    }
+    expect(planStats({ layout: 'NCHW', dtype: 'f32', batch: 1, channels: 320, spatial: 128 * 128, per: 'group', groups: 32 }, LIMITS).chunks).toBe(20);
+  });
+
   test('big groups are split across workgroups', () => {
     const nchw = planStats({ layout: 'NCHW', dtype: 'f32', batch: 1, channels: 4, spatial: 512 * 512, per: 'group', groups: 1 }, LIMITS);
     expect(nchw.chunks).toBeGreaterThanOrEqual(64);
