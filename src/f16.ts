@@ -70,14 +70,28 @@ export function roundF16(v: number): number {
   return f16ToF32(f32ToF16(v));
 }
 
-/** Converts a Float32Array to f16 bits. */
+/**
+ * Converts numbers to f16 bits (round to nearest even), e.g. to feed the f16 forms.
+ *
+ * @example
+ * ```ts
+ * toF16Array([1, 65504, 1e6]); // Uint16Array [0x3c00, 0x7bff, 0x7c00]
+ * ```
+ */
 export function toF16Array(values: ArrayLike<number>): Uint16Array {
   const out = new Uint16Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = f32ToF16(values[i]!);
   return out;
 }
 
-/** Converts f16 bits to a Float32Array (exact). */
+/**
+ * Converts f16 bits to a Float32Array (exact).
+ *
+ * @example
+ * ```ts
+ * fromF16Array(new Uint16Array([0x3c00, 0xc000])); // Float32Array [1, -2]
+ * ```
+ */
 export function fromF16Array(bits: Uint16Array): Float32Array {
   const out = new Float32Array(bits.length);
   for (let i = 0; i < bits.length; i++) out[i] = f16ToF32(bits[i]!);

@@ -31,6 +31,12 @@ import { candidateVariants, loadTuning, saveTuning, tuningKey, type RowNormOpNam
 import { describeVariant, profileDevice, type AdapterProfile, type LayerNormVariant } from './kernels/variant.js';
 import { Usage } from './operands.js';
 import { OwnedResources, type ResourceStats } from './resources.js';
+import type { BatchNormInferenceOptions, BatchNormInferenceResult, BatchNormStatsOptions, BatchNormStatsResult } from './kernels/batch-norm-options.js';
+import { encodeBatchNormInference, encodeBatchNormStats, type EncodeBatchNormInferenceOptions, type EncodeBatchNormStatsOptions } from './kernels/batch-norm.js';
+import type { GroupNormOptions, GroupNormResult, InstanceNormOptions } from './kernels/group-norm-options.js';
+import { encodeGroupNorm, encodeInstanceNorm, type EncodeGroupNormOptions, type EncodeInstanceNormOptions, type NormPlanInfo } from './kernels/group-norm.js';
+import { runBatchNormInference, runBatchNormStats, runGroupNorm, type ArrayRunContext, type SameData } from './kernels/run-arrays.js';
+import type { TensorData } from './kernels/tensor-options.js';
 
 /** Options for {@link createNormalizer}. */
 export interface NormalizerOptions {
@@ -183,6 +189,91 @@ export interface Normalizer {
 
   /** Merges a tuning table (entries for other adapters are kept but never match). */
   importTuning(table: TuningTable): void;
+
+  // ---- GroupNorm / InstanceNorm / BatchNorm (src/kernels/group-norm.ts, batch-norm.ts, run-arrays.ts) ----
+
+  /**
+   * GroupNorm of a (batch, channels, spatial) tensor: f32 (`Float32Array`) or f16 bits
+   * (`Uint16Array`, `y` comes back as f16 bits too); mean/rstd per (image, group) are f32.
+   *
+   * @example
+   * ```ts
+   * const { y, mean, rstd } = await norm.groupNorm(x, { batch: 1, channels: 320, spatial: 64 * 64, groups: 32, layout: 'NCHW', gamma, beta });
+   * ```
+   */
+  groupNorm<X extends TensorData>(x: X, options: GroupNormOptions): Promise<GroupNormResult<SameData<X>>>;
+
+  /**
+   * Records GroupNorm (partial statistics → merge → normalize) into the caller's encoder or pass. Never submits.
+   *
+   * @example
+   * ```ts
+   * norm.encodeGroupNorm(encoder, { x, y, batch: 2, channels: 320, spatial: 4096, groups: 32, layout: 'NHWC', dtype: 'f16' });
+   * ```
+   */
+  encodeGroupNorm(target: EncodeTarget, options: EncodeGroupNormOptions): NormPlanInfo;
+
+  /**
+   * InstanceNorm: GroupNorm with one channel per group.
+   *
+   * @example
+   * ```ts
+   * const { y } = await norm.instanceNorm(x, { batch: 4, channels: 64, spatial: 1024, layout: 'NHWC' });
+   * ```
+   */
+  instanceNorm<X extends TensorData>(x: X, options: InstanceNormOptions): Promise<GroupNormResult<SameData<X>>>;
+
+  /**
+   * Records InstanceNorm into the caller's encoder or pass. Never submits.
+   *
+   * @example
+   * ```ts
+   * norm.encodeInstanceNorm(pass, { x, y, batch: 4, channels: 64, spatial: 1024, layout: 'NCHW' });
+   * ```
+   */
+  encodeInstanceNorm(target: EncodeTarget, options: EncodeInstanceNormOptions): NormPlanInfo;
+
+  /**
+   * BatchNorm inference: `y = (x − runningMean[c]) / sqrt(runningVar[c] + ε) · γ[c] + β[c]`.
+   *
+   * @example
+   * ```ts
+   * const { y } = await norm.batchNormInference(x, { batch: 8, channels: 64, spatial: 3136, layout: 'NCHW', runningMean, runningVar });
+   * ```
+   */
+  batchNormInference<X extends TensorData>(x: X, options: BatchNormInferenceOptions): Promise<BatchNormInferenceResult<SameData<X>>>;
+
+  /**
+   * Records BatchNorm inference (one elementwise dispatch) into the caller's encoder or pass. Never submits.
+   *
+   * @example
+   * ```ts
+   * norm.encodeBatchNormInference(encoder, { x, y, runningMean, runningVar, batch: 8, channels: 64, spatial: 3136, layout: 'NHWC' });
+   * ```
+   */
+  encodeBatchNormInference(target: EncodeTarget, options: EncodeBatchNormInferenceOptions): NormPlanInfo;
+
+  /**
+   * Per-channel mean and (biased, unless `unbiased`) variance over batch × spatial.
+   *
+   * @example
+   * ```ts
+   * const { mean, var: variance } = await norm.batchNormStats(x, { batch: 8, channels: 64, spatial: 3136, layout: 'NCHW' });
+   * ```
+   */
+  batchNormStats(x: TensorData, options: BatchNormStatsOptions): Promise<BatchNormStatsResult>;
+
+  /**
+   * Records the per-channel batch statistics (partial statistics → merge) into the caller's encoder or pass. Never submits.
+   *
+   * @example
+   * ```ts
+   * norm.encodeBatchNormStats(encoder, { x, mean, var: variance, batch: 8, channels: 64, spatial: 3136, layout: 'NHWC' });
+   * ```
+   */
+  encodeBatchNormStats(target: EncodeTarget, options: EncodeBatchNormStatsOptions): NormPlanInfo;
+
+  // ---- end GroupNorm / InstanceNorm / BatchNorm ----
 
   /** GPU memory this normalizer currently owns (uniforms, dummies, in-flight temporaries). */
   stats(): ResourceStats;
@@ -377,6 +468,54 @@ class GpuNormalizer implements Normalizer {
       for (const b of temps) resources.release(b);
     }
   }
+
+  // ---- GroupNorm / InstanceNorm / BatchNorm ----
+
+  private get arrayRun(): ArrayRunContext {
+    return { ...this.ctx, map: (b) => this.map(b) };
+  }
+
+  encodeGroupNorm(target: EncodeTarget, options: EncodeGroupNormOptions): NormPlanInfo {
+    this.check();
+    return encodeGroupNorm(this.ctx, target, options);
+  }
+
+  async groupNorm<X extends TensorData>(x: X, options: GroupNormOptions): Promise<GroupNormResult<SameData<X>>> {
+    this.check();
+    return runGroupNorm(this.arrayRun, x, options);
+  }
+
+  encodeInstanceNorm(target: EncodeTarget, options: EncodeInstanceNormOptions): NormPlanInfo {
+    this.check();
+    return encodeInstanceNorm(this.ctx, target, options);
+  }
+
+  async instanceNorm<X extends TensorData>(x: X, options: InstanceNormOptions): Promise<GroupNormResult<SameData<X>>> {
+    this.check();
+    return runGroupNorm(this.arrayRun, x, options, true);
+  }
+
+  encodeBatchNormInference(target: EncodeTarget, options: EncodeBatchNormInferenceOptions): NormPlanInfo {
+    this.check();
+    return encodeBatchNormInference(this.ctx, target, options);
+  }
+
+  async batchNormInference<X extends TensorData>(x: X, options: BatchNormInferenceOptions): Promise<BatchNormInferenceResult<SameData<X>>> {
+    this.check();
+    return runBatchNormInference(this.arrayRun, x, options);
+  }
+
+  encodeBatchNormStats(target: EncodeTarget, options: EncodeBatchNormStatsOptions): NormPlanInfo {
+    this.check();
+    return encodeBatchNormStats(this.ctx, target, options);
+  }
+
+  async batchNormStats(x: TensorData, options: BatchNormStatsOptions): Promise<BatchNormStatsResult> {
+    this.check();
+    return runBatchNormStats(this.arrayRun, x, options);
+  }
+
+  // ---- end GroupNorm / InstanceNorm / BatchNorm ----
 
   private checkBufferSize(bytes: number, argument: string, why = ''): void {
     const max = this.ctx.limits.maxBufferSize;

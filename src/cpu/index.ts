@@ -14,3 +14,5 @@ export {
   addRmsNormF64,
 } from './reference.js';
 export * as fast from './fast.js';
+export { groupNorm, groupNormF64, instanceNorm, instanceNormF64 } from './group-norm.js';
+export { batchNormInference, batchNormInferenceF64, batchNormStats, batchNormStatsF64 } from './batch-norm.js';

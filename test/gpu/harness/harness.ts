@@ -131,3 +131,8 @@ async function runInScope<T>(fn: (norm: Normalizer, device: GPUDevice, kit: BadI
 const badInputHarness = { runInScope };
 Object.assign(harness, badInputHarness);
 export type BadInputHarness = Harness & typeof badInputHarness;
+
+// ---- GroupNorm / InstanceNorm / BatchNorm: functions in ./channel-norm.ts, added to the same
+// window.harness object (tests type it as Harness & ChannelNormHarness). ----
+import { channelNormHarness } from './channel-norm.js';
+Object.assign(harness, channelNormHarness);

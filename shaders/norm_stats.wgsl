@@ -1,0 +1,339 @@
+// Mean and variance over large, possibly strided subsets of a (batch, channels, spatial) tensor,
+// split across many workgroups: the statistics of GroupNorm / InstanceNorm (one per image and
+// group) and of BatchNorm (one per channel, over batch and positions).
+//
+// A diffusion UNet's GroupNorm reduces 10 channels x 128 x 128 = 163840 elements per group, and a
+// BatchNorm channel can span millions: one workgroup per statistic would leave the GPU idle. So:
+//   pass 1 (`partials_contiguous` for NCHW, `partials_channels` for NHWC): each workgroup reduces
+//          one chunk to a partial (count, mean, M2) in the `partials` scratch buffer;
+//   pass 2 (`merge`): one workgroup per statistic merges its partials (Chan et al.), derives the
+//          mean, variance and rstd, writes the requested outputs and, for GroupNorm, the
+//          per-(image, channel) coefficients that pass 3 (norm_apply.wgsl) applies.
+// Dispatches in one pass or encoder run in order and WebGPU makes pass 1's storage writes visible
+// to pass 2, so no extra synchronization is needed.
+//
+// Numerics:
+// - Every element is shifted by its statistic's pivot (the statistic's first element, in memory
+//   order) before anything is accumulated. With a large common offset (mean 1e4, std 1) x - pivot
+//   is exact, and every partial of one statistic shares the pivot, so the partial means are small
+//   numbers relative to one origin; the mean never carries ulp(1e4)/2 = 5e-4 of rounding into the
+//   outputs. For f16 data near +-65504 the shift keeps squares around (x - pivot)^2 <= 1.7e10,
+//   far inside f32's range, and M2 sums stay in f32 even for millions of elements.
+// - Variance is never E[x^2] - mean^2: each invocation folds four values at a time into
+//   (count, mean, M2) (exact two-pass over four registers) and merges states with Chan's formula,
+//   within the workgroup (two fan-in stages in workgroup memory) and across workgroups (pass 2).
+// - Counts are f32: exact up to 2^24 elements per statistic; beyond that the merge weights carry
+//   relative errors of ~6e-8, far below what they could change in the results.
+//
+// Storage: `x` is read as raw 32-bit words. F16 = false: one f32 per word (bitcast). F16 = true:
+// binary16 pairs, element 2k in the low half (common/f16.wgsl), which works without the
+// `shader-f16` feature. Element indices are global, so groups and rows that start mid-word need
+// no special case.
+//
+// Grids larger than maxComputeWorkgroupsPerDimension fold into 2D; the linear workgroup index is
+// workgroup_id.y * num_workgroups.x + workgroup_id.x and the surplus leaves at once (the exit is
+// workgroup-uniform, so the barriers below stay in uniform control flow).
+
+// #include "common/f16.wgsl"
+
+// Pass 1's view of the tensor and which statistic (and pivot) each element belongs to.
+struct PartialParams {
+  // NCHW: number of contiguous segments (GroupNorm: image x group; BatchNorm: image x channel).
+  // NHWC: batch.
+  segments: u32,
+  // NCHW: elements per segment. NHWC: spatial positions per image.
+  segment_len: u32,
+  // NHWC: channels (the row width); NCHW: unused.
+  channels: u32,
+  // NCHW: elements per chunk; NHWC: spatial positions per chunk.
+  chunk: u32,
+  // Chunks per segment (NCHW) or per image (NHWC).
+  chunks: u32,
+  // NHWC: ceil(channels / CHANNEL_LANES); NCHW: 1.
+  channel_blocks: u32,
+  // Total pass-1 workgroups (the folded grid may hold a few more).
+  workgroups: u32,
+  // A statistic id q maps to its pivot element (q / stat_groups) * pivot_outer +
+  // (q % stat_groups) * pivot_inner; see stat_pivot().
+  stat_groups: u32,
+  pivot_outer: u32,
+  pivot_inner: u32,
+  // NHWC: channels sharing one statistic (GroupNorm: channels per group; BatchNorm: 1).
+  channels_per_stat: u32,
+}
+
+// Pass 2: which partials each statistic merges and what to write.
+struct MergeParams {
+  // Number of statistics.
+  outputs: u32,
+  stat_groups: u32,
+  pivot_outer: u32,
+  pivot_inner: u32,
+  // Statistic o merges partials[(o / stat_groups) * base_outer + (o % stat_groups) * base_inner
+  //                             + i * stride_a + j * stride_b] for i < count_a, j < count_b.
+  base_outer: u32,
+  base_inner: u32,
+  count_a: u32,
+  stride_a: u32,
+  count_b: u32,
+  stride_b: u32,
+  // GroupNorm coefficients: statistic o = n * groups + g covers channels g * cpg .. g * cpg + cpg - 1.
+  groups: u32,
+  channels_per_group: u32,
+  // N, or N - 1 for the unbiased variance.
+  divisor: f32,
+  epsilon: f32,
+}
+
+// Invocations per workgroup; a power of two (tree reduction).
+override WORKGROUP_SIZE: u32 = 256u;
+// partials_channels: invocations side by side along the channels (a power of two <= WORKGROUP_SIZE);
+// the other WORKGROUP_SIZE / CHANNEL_LANES walk down the positions. 1 for the other entry points.
+override CHANNEL_LANES: u32 = 1u;
+// Storage of x: packed binary16 pairs instead of f32.
+override F16: bool = false;
+// merge: which outputs to write (absent ones are bound to dummies and never touched).
+override WRITE_MEAN: bool = false;
+override WRITE_RSTD: bool = false;
+override WRITE_VARIANCE: bool = false;
+override WRITE_COEFFICIENTS: bool = false;
+override HAS_GAMMA: bool = false;
+override HAS_BETA: bool = false;
+// rstd = 1 / (sqrt(var) + eps) instead of 1 / sqrt(var + eps).
+override ADD_TO_STD: bool = false;
+
+@group(0) @binding(0) var<uniform> pass1: PartialParams;
+@group(0) @binding(0) var<uniform> pass2: MergeParams;
+@group(0) @binding(1) var<storage, read> x: array<u32>;
+// One (count, mean - pivot, M2, unused) per chunk (and per channel in NHWC).
+@group(0) @binding(2) var<storage, read_write> partials: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read_write> mean: array<f32>;
+@group(0) @binding(4) var<storage, read_write> rstd: array<f32>;
+@group(0) @binding(5) var<storage, read_write> variance: array<f32>;
+// GroupNorm, per (image, channel): (pivot, mean - pivot, rstd * gamma, beta); see norm_apply.wgsl.
+@group(0) @binding(6) var<storage, read_write> coefficients: array<vec4<f32>>;
+@group(0) @binding(7) var<storage, read> gamma: array<f32>;
+@group(0) @binding(8) var<storage, read> beta: array<f32>;
+
+fn load_x(e: u32) -> f32 {
+  if (F16) { return f16_select(x[e >> 1u], e); }
+  return bitcast<f32>(x[e]);
+}
+
+// Running statistics of a set of values: how many, their mean, and the sum of squared deviations.
+struct Stats {
+  n: f32,
+  mean: f32,
+  m2: f32,
+}
+
+// Chan et al.'s pairwise merge. Empty states pass the other side through unchanged, so
+// invocations that own no element do not inject 0/0.
+fn merge_stats(a: Stats, b: Stats) -> Stats {
+  if (b.n == 0.0) { return a; }
+  if (a.n == 0.0) { return b; }
+  let n = a.n + b.n;
+  let delta = b.mean - a.mean;
+  let fb = b.n / n;
+  return Stats(n, fma(delta, fb, a.mean), a.m2 + b.m2 + delta * delta * a.n * fb);
+}
+
+// Exact statistics of four values: mean, then squared deviations from it.
+fn stats4(v: vec4<f32>) -> Stats {
+  let m = (v.x + v.y + v.z + v.w) * 0.25;
+  let d = v - vec4<f32>(m);
+  return Stats(4.0, m, dot(d, d));
+}
+
+// Welford's single-value update, for tails.
+fn push1(s: Stats, v: f32) -> Stats {
+  let n = s.n + 1.0;
+  let delta = v - s.mean;
+  let m = s.mean + delta / n;
+  return Stats(n, m, fma(delta, v - m, s.m2));
+}
+
+var<workgroup> wg_n: array<f32, WORKGROUP_SIZE>;
+var<workgroup> wg_mean: array<f32, WORKGROUP_SIZE>;
+var<workgroup> wg_m2: array<f32, WORKGROUP_SIZE>;
+
+// Merge over the invocations of one lane (invocations lid, lid + CHANNEL_LANES, lid + 2 * ...,
+// the "rows" of the lane), in two serial fan-in stages instead of a log2(rows)-level tree:
+// four barriers instead of up to nine. Barriers are cheap on GPUs but costly on CPU
+// implementations (SwiftShader), and 2 x 15 serial merges cost about what 8 tree levels do.
+// Every invocation gets its lane's total.
+const FAN_IN: u32 = 16u;
+
+fn read_slot(i: u32) -> Stats {
+  return Stats(wg_n[i], wg_mean[i], wg_m2[i]);
+}
+
+fn write_slot(i: u32, s: Stats) {
+  wg_n[i] = s.n;
+  wg_mean[i] = s.mean;
+  wg_m2[i] = s.m2;
+}
+
+fn reduce_lanes(s: Stats, lid: u32) -> Stats {
+  let rows = WORKGROUP_SIZE / CHANNEL_LANES;
+  let row = lid / CHANNEL_LANES;
+  let lane = lid % CHANNEL_LANES;
+  let heads = min(rows, FAN_IN);
+  write_slot(lid, s);
+  workgroupBarrier();
+  // Stage 1: row r < heads folds in rows r + heads, r + 2 * heads, ... (reads only rows >= heads,
+  // writes only its own row, so no invocation reads a slot another one is writing).
+  if (row < heads && rows > heads) {
+    var t = s;
+    for (var r = row + heads; r < rows; r += heads) {
+      t = merge_stats(t, read_slot(r * CHANNEL_LANES + lane));
+    }
+    write_slot(lid, t);
+  }
+  workgroupBarrier();
+  // Stage 2: row 0 folds in rows 1 .. heads - 1.
+  if (row == 0u) {
+    var t = read_slot(lid);
+    for (var r = 1u; r < heads; r++) {
+      t = merge_stats(t, read_slot(r * CHANNEL_LANES + lane));
+    }
+    write_slot(lid, t);
+  }
+  workgroupBarrier();
+  return read_slot(lane);
+}
+
+fn linear_workgroup(wid: vec3<u32>, nwg: vec3<u32>) -> u32 {
+  return wid.y * nwg.x + wid.x;
+}
+
+// The pivot of statistic q (see PartialParams).
+fn stat_pivot(q: u32, stat_groups: u32, outer: u32, inner: u32) -> f32 {
+  return load_x((q / stat_groups) * outer + (q % stat_groups) * inner);
+}
+
+// Pass 1, NCHW: segments are contiguous (a GroupNorm group is channels_per_group whole channel
+// maps; a BatchNorm segment is one channel map of one image). Workgroup w reduces chunk
+// w % chunks of segment w / chunks; its partial is partials[w].
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn partials_contiguous(@builtin(workgroup_id) wid: vec3<u32>,
+                       @builtin(num_workgroups) nwg: vec3<u32>,
+                       @builtin(local_invocation_index) lid: u32) {
+  let w = linear_workgroup(wid, nwg);
+  if (w >= pass1.workgroups) { return; }
+  let k = w / pass1.chunks;
+  let p = w - k * pass1.chunks;
+  let segment = k * pass1.segment_len;
+  let begin = segment + p * pass1.chunk;
+  let end = segment + min((p + 1u) * pass1.chunk, pass1.segment_len);
+  let pivot = stat_pivot(k, pass1.stat_groups, pass1.pivot_outer, pass1.pivot_inner);
+
+  // Four strided elements per step: loads stay coalesced across the workgroup and each step
+  // costs one division in the merge; the remainder goes one by one.
+  var s = Stats(0.0, 0.0, 0.0);
+  let stride = WORKGROUP_SIZE;
+  var e = begin + lid;
+  for (; e + 3u * stride < end; e += 4u * stride) {
+    let v = vec4<f32>(load_x(e), load_x(e + stride), load_x(e + 2u * stride), load_x(e + 3u * stride));
+    s = merge_stats(s, stats4(v - vec4<f32>(pivot)));
+  }
+  for (; e < end; e += stride) {
+    s = push1(s, load_x(e) - pivot);
+  }
+  let total = reduce_lanes(s, lid);
+  if (lid == 0u) {
+    partials[w] = vec4<f32>(total.n, total.mean, total.m2, 0.0);
+  }
+}
+
+// Pass 1, NHWC: a statistic is a set of channel columns, so the workgroup is laid out as
+// CHANNEL_LANES invocations across consecutive channels (each load instruction of the workgroup
+// reads contiguous memory) times WORKGROUP_SIZE / CHANNEL_LANES invocations down the positions.
+// Workgroup w = (n * chunks + p) * channel_blocks + b reduces positions of chunk p of image n for
+// channel block b, and writes one partial per channel: partials[(n * chunks + p) * channels + c].
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn partials_channels(@builtin(workgroup_id) wid: vec3<u32>,
+                     @builtin(num_workgroups) nwg: vec3<u32>,
+                     @builtin(local_invocation_index) lid: u32) {
+  let w = linear_workgroup(wid, nwg);
+  if (w >= pass1.workgroups) { return; }
+  let b = w % pass1.channel_blocks;
+  let np = w / pass1.channel_blocks;
+  let p = np % pass1.chunks;
+  let n = np / pass1.chunks;
+  let lane = lid % CHANNEL_LANES;
+  let rows = WORKGROUP_SIZE / CHANNEL_LANES;
+  let c = b * CHANNEL_LANES + lane;
+  let C = pass1.channels;
+
+  var s = Stats(0.0, 0.0, 0.0);
+  if (c < C) {
+    let pivot = stat_pivot(n * pass1.stat_groups + c / pass1.channels_per_stat,
+                           pass1.stat_groups, pass1.pivot_outer, pass1.pivot_inner);
+    let first = p * pass1.chunk;
+    let last = min(first + pass1.chunk, pass1.segment_len);
+    let image = n * pass1.segment_len;
+    var r = first + lid / CHANNEL_LANES;
+    for (; r + 3u * rows < last; r += 4u * rows) {
+      let e = (image + r) * C + c;
+      let step = rows * C;
+      let v = vec4<f32>(load_x(e), load_x(e + step), load_x(e + 2u * step), load_x(e + 3u * step));
+      s = merge_stats(s, stats4(v - vec4<f32>(pivot)));
+    }
+    for (; r < last; r += rows) {
+      s = push1(s, load_x((image + r) * C + c) - pivot);
+    }
+  }
+  let total = reduce_lanes(s, lid);
+  if (lid < CHANNEL_LANES && c < C) {
+    partials[np * C + c] = vec4<f32>(total.n, total.mean, total.m2, 0.0);
+  }
+}
+
+// Pass 2: one workgroup per statistic merges its partials, then writes mean / rstd / variance
+// and, for GroupNorm, the coefficients of the statistic's channels.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn merge(@builtin(workgroup_id) wid: vec3<u32>,
+         @builtin(num_workgroups) nwg: vec3<u32>,
+         @builtin(local_invocation_index) lid: u32) {
+  let o = linear_workgroup(wid, nwg);
+  if (o >= pass2.outputs) { return; }
+  let base = (o / pass2.stat_groups) * pass2.base_outer + (o % pass2.stat_groups) * pass2.base_inner;
+  let parts = pass2.count_a * pass2.count_b;
+  var s = Stats(0.0, 0.0, 0.0);
+  for (var t = lid; t < parts; t += WORKGROUP_SIZE) {
+    let i = t / pass2.count_b;
+    let j = t - i * pass2.count_b;
+    let v = partials[base + i * pass2.stride_a + j * pass2.stride_b];
+    s = merge_stats(s, Stats(v.x, v.y, v.z));
+  }
+  let total = reduce_lanes(s, lid);
+
+  let pivot = stat_pivot(o, pass2.stat_groups, pass2.pivot_outer, pass2.pivot_inner);
+  let var_o = total.m2 / pass2.divisor;
+  var r: f32;
+  if (ADD_TO_STD) {
+    r = 1.0 / (sqrt(var_o) + pass2.epsilon);
+  } else {
+    r = inverseSqrt(var_o + pass2.epsilon);
+  }
+  if (lid == 0u) {
+    if (WRITE_MEAN) { mean[o] = pivot + total.mean; }
+    if (WRITE_RSTD) { rstd[o] = r; }
+    if (WRITE_VARIANCE) { variance[o] = var_o; }
+  }
+  if (WRITE_COEFFICIENTS) {
+    // The mean stays split as (pivot, mean - pivot): pass 3 computes (x - pivot) - (mean - pivot),
+    // where the cancelling subtraction is exact for offset data.
+    let cpg = pass2.channels_per_group;
+    let g = o % pass2.groups;
+    for (var j = lid; j < cpg; j += WORKGROUP_SIZE) {
+      let c = g * cpg + j;
+      var a = r;
+      if (HAS_GAMMA) { a *= gamma[c]; }
+      var b = 0.0;
+      if (HAS_BETA) { b = beta[c]; }
+      coefficients[o * cpg + j] = vec4<f32>(pivot, total.mean, a, b);
+    }
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * Statistics over subsets of a (batch, channels, spatial) tensor, split across workgroups: the
+ * planning and the first two dispatches (partials, merge) of GroupNorm, InstanceNorm and
+ * BatchNorm statistics. `shaders/norm_stats.wgsl` explains the passes and the numerics; this file
+ * decides the chunking and translates each (layout, statistic kind) into the shader's index
+ * arithmetic.
+ */
+import shader from '../../shaders/norm_stats.wgsl?shader';
+import type { BufferRange } from '../bindings.js';
+import { foldWorkgroups, nextPowerOfTwo } from '../dispatch.js';
+import { getPipeline } from '../pipeline-cache.js';
+import type { KernelContext } from './context.js';
+import type { RecordedDispatch } from './record.js';
+import { scratchRange } from './scratch.js';
+import type { StorageDtype, TensorLayout } from './tensor-options.js';
+
+/**
+ * Elements each pass-1 invocation reduces, about: enough to amortize the workgroup merge (cheap on
+ * GPUs, costly on CPU implementations such as SwiftShader, where 16 took twice as long), few
+ * enough that a UNet-sized GroupNorm (1×320×64×64) still spreads over 160 workgroups.
+ */
+const ELEMENTS_PER_INVOCATION = 32;
+
+/**
+ * What to reduce: per (image, group) over the group's channels and positions (GroupNorm;
+ * InstanceNorm is groups = channels), or per channel over images and positions (BatchNorm).
+ *
+ * @example
+ * ```ts
+ * const problem: StatsProblem = { layout: 'NHWC', dtype: 'f32', batch: 1, channels: 320, spatial: 4096, per: 'group', groups: 32 };
+ * ```
+ */
+export interface StatsProblem {
+  readonly layout: TensorLayout;
+  readonly dtype: StorageDtype;
+  readonly batch: number;
+  readonly channels: number;
+  readonly spatial: number;
+  readonly per: 'group' | 'channel';
+  /** Groups, when `per` is 'group'. */
+  readonly groups: number;
+}
+
+/**
+ * How the statistics are computed: how many chunks (pass-1 workgroups) each statistic's elements
+ * are split into, how many partial states that leaves, and the workgroup counts of both passes.
+ *
+ * @example
+ * ```ts
+ * const plan = planStats(problem, device.limits);
+ * plan.chunks; // e.g. 32: each channel column is reduced by 32 workgroups along its positions
+ * ```
+ */
+export interface StatsPlan {
+  readonly entryPoint: 'partials_contiguous' | 'partials_channels';
+  /** Chunks along each contiguous segment (NCHW) or along the positions of each image (NHWC). */
+  readonly chunks: number;
+  /** Partial states written by pass 1 (one per chunk, and per channel in NHWC). */
+  readonly partials: number;
+  /** Number of statistics (pass-2 workgroups). */
+  readonly outputs: number;
+  readonly partialWorkgroups: number;
+  readonly partialWorkgroupSize: number;
+  /** NHWC: invocations across channels in a pass-1 workgroup; 1 for NCHW. */
+  readonly channelLanes: number;
+  readonly mergeWorkgroupSize: number;
+  readonly partialParams: Readonly<Record<string, number>>;
+  readonly mergeParams: Readonly<Record<string, number>>;
+}
+
+/**
+ * The largest power-of-two workgroup size the device allows, capped at 256.
+ *
+ * @example
+ * ```ts
+ * workgroupCap({ maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupSizeX: 128 }); // 128
+ * ```
+ */
+export function workgroupCap(limits: Pick<GPUSupportedLimits, 'maxComputeInvocationsPerWorkgroup' | 'maxComputeWorkgroupSizeX'>): number {
+  const prev = (n: number) => 2 ** Math.floor(Math.log2(n));
+  return Math.min(256, prev(limits.maxComputeInvocationsPerWorkgroup), prev(limits.maxComputeWorkgroupSizeX));
+}
+
+/** Splits `length` into chunks of at most about `target` (balanced, none empty). */
+function chunking(length: number, target: number): { chunk: number; chunks: number } {
+  const chunk = Math.ceil(length / Math.ceil(length / target));
+  return { chunk, chunks: Math.ceil(length / chunk) };
+}
+
+const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
+
+/**
+ * Plans both passes for `problem`.
+ *
+ * @example
+ * ```ts
+ * planStats({ layout: 'NCHW', dtype: 'f32', batch: 1, channels: 320, spatial: 16384, per: 'group', groups: 32 }, device.limits).chunks; // 20
+ * ```
+ */
+export function planStats(
+  p: StatsProblem,
+  limits: Pick<GPUSupportedLimits, 'maxComputeInvocationsPerWorkgroup' | 'maxComputeWorkgroupSizeX'>,
+): StatsPlan {
+  const cap = workgroupCap(limits);
+  const minSize = Math.min(32, cap);
+  const { batch: N, channels: C, spatial: S } = p;
+  const G = p.per === 'group' ? p.groups : C;
+  const cpg = C / G;
+  const group = p.per === 'group';
+
+  // The merge: which partials belong to statistic o. See MergeParams in norm_stats.wgsl.
+  let merge: { base_outer: number; base_inner: number; count_a: number; stride_a: number; count_b: number; stride_b: number };
+  let partial: Record<string, number>;
+  let partials: number;
+  let partialWorkgroups: number;
+  let partialWorkgroupSize: number;
+  let channelLanes = 1;
+  let chunks: number;
+  // Statistic q's pivot is element (q / stat_groups) * pivot_outer + (q % stat_groups) * pivot_inner:
+  // the first element of its group (image n, channel g * cpg, position 0), or of its channel
+  // (image 0, channel c, position 0).
+  let stats: { stat_groups: number; pivot_outer: number; pivot_inner: number };
+
+  if (p.layout === 'NCHW') {
+    // Contiguous segments: a group's cpg channel maps, or one channel map of one image.
+    const segments = group ? N * G : N * C;
+    const length = group ? cpg * S : S;
+    partialWorkgroupSize = clamp(nextPowerOfTwo(Math.ceil(length / ELEMENTS_PER_INVOCATION)), minSize, cap);
+    const c = chunking(length, partialWorkgroupSize * ELEMENTS_PER_INVOCATION);
+    chunks = c.chunks;
+    partials = segments * chunks;
+    partialWorkgroups = partials;
+    // Group statistics are the segments themselves; channel statistics are segment k % C.
+    stats = group ? { stat_groups: segments, pivot_outer: 0, pivot_inner: length } : { stat_groups: C, pivot_outer: 0, pivot_inner: S };
+    partial = { segments, segment_len: length, channels: C, chunk: c.chunk, chunks, channel_blocks: 1, workgroups: partialWorkgroups, ...stats, channels_per_stat: 1 };
+    // Partials are ordered (segment, chunk).
+    merge = group
+      ? { base_outer: 0, base_inner: chunks, count_a: 1, stride_a: 0, count_b: chunks, stride_b: 1 }
+      : { base_outer: 0, base_inner: chunks, count_a: N, stride_a: C * chunks, count_b: chunks, stride_b: 1 };
+  } else {
+    // Rows of C channels: lanes across channels (a 256-byte run per load when C >= 64), the rest of
+    // the workgroup down the positions.
+    channelLanes = Math.min(64, nextPowerOfTwo(C), cap);
+    const rows = clamp(nextPowerOfTwo(Math.ceil(S / ELEMENTS_PER_INVOCATION)), Math.max(1, minSize / channelLanes), cap / channelLanes);
+    partialWorkgroupSize = channelLanes * rows;
+    const c = chunking(S, rows * ELEMENTS_PER_INVOCATION);
+    chunks = c.chunks;
+    const blocks = Math.ceil(C / channelLanes);
+    partials = N * chunks * C;
+    partialWorkgroups = N * chunks * blocks;
+    stats = group ? { stat_groups: G, pivot_outer: S * C, pivot_inner: cpg } : { stat_groups: C, pivot_outer: 0, pivot_inner: 1 };
+    partial = {
+      segments: N,
+      segment_len: S,
+      channels: C,
+      chunk: c.chunk,
+      chunks,
+      channel_blocks: blocks,
+      workgroups: partialWorkgroups,
+      ...stats,
+      channels_per_stat: group ? cpg : 1,
+    };
+    // Partials are ordered (image, chunk, channel).
+    merge = group
+      ? { base_outer: chunks * C, base_inner: cpg, count_a: chunks, stride_a: C, count_b: cpg, stride_b: 1 }
+      : { base_outer: 0, base_inner: 1, count_a: N * chunks, stride_a: C, count_b: 1, stride_b: 0 };
+  }
+  const outputs = group ? N * G : C;
+  const mergeWork = Math.max(merge.count_a * merge.count_b, group ? cpg : 1);
+  return {
+    entryPoint: p.layout === 'NCHW' ? 'partials_contiguous' : 'partials_channels',
+    chunks,
+    partials,
+    outputs,
+    partialWorkgroups,
+    partialWorkgroupSize,
+    channelLanes,
+    mergeWorkgroupSize: clamp(nextPowerOfTwo(mergeWork), minSize, cap),
+    partialParams: partial,
+    mergeParams: { outputs, ...stats, ...merge, groups: G, channels_per_group: group ? cpg : 1 },
+  };
+}
+
+/**
+ * What pass 2 writes (absent outputs are bound to dummies) and how it turns M2 into the outputs.
+ *
+ * @example
+ * ```ts
+ * const outputs: StatsOutputs = { mean, rstd, coefficients, divisor: count, epsilon: 1e-5, addToStd: false };
+ * ```
+ */
+export interface StatsOutputs {
+  readonly mean?: BufferRange | undefined;
+  readonly rstd?: BufferRange | undefined;
+  readonly variance?: BufferRange | undefined;
+  /** GroupNorm: per-(image, channel) coefficients for norm_apply.wgsl, batch · channels vec4<f32>. */
+  readonly coefficients?: BufferRange | undefined;
+  readonly gamma?: BufferRange | undefined;
+  readonly beta?: BufferRange | undefined;
+  /** N or N − 1. */
+  readonly divisor: number;
+  readonly epsilon: number;
+  readonly addToStd: boolean;
+}
+
+/**
+ * Builds passes 1 and 2 (partials into the normalizer's scratch buffer, then the merge).
+ *
+ * @example
+ * ```ts
+ * const [partials, merge] = statsDispatches(ctx, plan, x, 'f32', { mean, rstd, divisor: 4096, epsilon: 1e-5, addToStd: false });
+ * ```
+ */
+export function statsDispatches(ctx: KernelContext, plan: StatsPlan, x: BufferRange, dtype: StorageDtype, out: StatsOutputs): RecordedDispatch[] {
+  const { device, resources, limits } = ctx;
+  const f16 = dtype === 'f16';
+  const partials = scratchRange(resources, 'partials', plan.partials * 16);
+
+  const p1 = getPipeline(device, shader, plan.entryPoint, { WORKGROUP_SIZE: plan.partialWorkgroupSize, CHANNEL_LANES: plan.channelLanes, F16: f16 });
+  const p1Group = resources.bindGroup(shader, plan.entryPoint, p1, {
+    pass1: resources.uniform(shader, 'pass1', plan.partialParams),
+    x,
+    partials,
+  });
+
+  const p2 = getPipeline(device, shader, 'merge', {
+    WORKGROUP_SIZE: plan.mergeWorkgroupSize,
+    CHANNEL_LANES: 1,
+    F16: f16,
+    WRITE_MEAN: out.mean !== undefined,
+    WRITE_RSTD: out.rstd !== undefined,
+    WRITE_VARIANCE: out.variance !== undefined,
+    WRITE_COEFFICIENTS: out.coefficients !== undefined,
+    HAS_GAMMA: out.gamma !== undefined,
+    HAS_BETA: out.beta !== undefined,
+    ADD_TO_STD: out.addToStd,
+  });
+  const p2Group = resources.bindGroup(shader, 'merge', p2, {
+    pass2: resources.uniform(shader, 'pass2', { ...plan.mergeParams, divisor: out.divisor, epsilon: out.epsilon }),
+    x,
+    partials,
+    mean: out.mean ?? resources.dummy('mean'),
+    rstd: out.rstd ?? resources.dummy('rstd'),
+    variance: out.variance ?? resources.dummy('variance'),
+    coefficients: out.coefficients ?? resources.dummy('coefficients'),
+    gamma: out.gamma ?? resources.dummy('gamma'),
+    beta: out.beta ?? resources.dummy('beta'),
+  });
+  const max = limits.maxComputeWorkgroupsPerDimension;
+  return [
+    { label: 'partial statistics', pipeline: p1.pipeline, bindGroup: p1Group, grid: foldWorkgroups(plan.partialWorkgroups, max) },
+    { label: 'merge statistics', pipeline: p2.pipeline, bindGroup: p2Group, grid: foldWorkgroups(plan.outputs, max) },
+  ];
+}

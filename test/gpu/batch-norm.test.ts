@@ -1,0 +1,38 @@
+/**
+ * BatchNorm on the GPU (inference with running statistics; per-channel batch statistics) against
+ * the float64 reference, through the built package. Same tolerances and error-scope discipline as
+ * group-norm.test.ts.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { batchNormCases, caseName } from './channel-norm-cases.js';
+import { checkChannelNormCase, worstSummary, type Worst } from './channel-norm-check.js';
+import type { ChannelNormCase, ChannelNormHarness } from './harness/channel-norm.js';
+import type { Harness } from './harness/harness.js';
+import { openHarness, type HarnessPage } from './page.js';
+
+type H = Harness & ChannelNormHarness;
+let h: HarnessPage;
+const worst: Worst = {};
+
+beforeAll(async () => {
+  h = await openHarness();
+});
+afterAll(async () => {
+  console.log('BatchNorm accuracy over all cases:\n' + worstSummary(worst));
+  expect(h.errors, 'console errors in the harness page').toEqual([]);
+  await h.close();
+});
+
+const run = (c: ChannelNormCase) => h.run((harness, arg) => (harness as H).channelNormCase(arg), c);
+
+describe('BatchNorm matches the float64 reference', () => {
+  for (const c of batchNormCases()) {
+    test(caseName(c), async () => {
+      const r = await run(c);
+      checkChannelNormCase(c, r, worst);
+      if (c.op === 'batchNormStats' && c.batch * c.spatial >= 1 << 20) {
+        expect(r.info!.chunks, 'pass-1 chunks per segment').toBeGreaterThanOrEqual(8);
+      }
+    });
+  }
+});

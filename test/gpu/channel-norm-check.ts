@@ -1,0 +1,41 @@
+/**
+ * The assertions every GroupNorm / InstanceNorm / BatchNorm GPU case must pass, and the running
+ * record of the worst error seen per output (printed at the end of each file).
+ */
+import { expect } from 'vitest';
+import { caseName } from './channel-norm-cases.js';
+import type { ChannelNormCase, ChannelNormCaseResult } from './harness/channel-norm.js';
+
+/** Worst error per output name: f32 outputs as a fraction of the tolerance, f16 outputs in ULPs. */
+export type Worst = Record<string, { ulp: number; ratio: number; at: string; floorUsed?: number; count?: number }>;
+
+export function checkChannelNormCase(c: ChannelNormCase, r: ChannelNormCaseResult, worst: Worst): void {
+  expect(r.validationError, 'validation error scope').toBeNull();
+  expect(r.uncapturedErrors, 'uncaptured GPU errors').toEqual([]);
+  if (r.outsideUntouched !== null) expect(r.outsideUntouched, 'bytes outside the output ranges were written').toBe(true);
+  const expected = c.op === 'batchNormStats' ? ['mean', 'var'] : c.op === 'batchNormInference' ? ['y'] : ['y', 'mean', 'rstd'];
+  expect(Object.keys(r.outputs).sort()).toEqual(expected.sort());
+  for (const [name, out] of Object.entries(r.outputs)) {
+    expect(out.failures, `${name} of ${caseName(c)}: ${out.failures}/${out.count} outside tolerance, worst ${out.worstUlp} ULP\n${out.report}`).toBe(0);
+    const key = name === 'y' ? `y ${c.dtype}` : name;
+    const w = (worst[key] ??= { ulp: 0, ratio: 0, at: '' });
+    if (out.worstUlp > w.ulp) Object.assign(w, { ulp: out.worstUlp, at: caseName(c) });
+    w.ratio = Math.max(w.ratio, out.maxErrorRatio);
+    w.floorUsed = (w.floorUsed ?? 0) + out.floorUsed;
+    w.count = (w.count ?? 0) + out.count;
+  }
+  if (r.poisoned) {
+    // The poisoned statistic is reported as poisoned everywhere, and nowhere else.
+    expect(r.poisoned.nonFinite, `unit ${r.poisoned.unit} holds a NaN`).toBe(r.poisoned.total);
+    expect(r.poisoned.nonFiniteElsewhere, 'non-finite outputs outside the poisoned unit').toBe(0);
+  }
+}
+
+export function worstSummary(worst: Worst): string {
+  return Object.entries(worst)
+    .map(([k, w]) => {
+      const floor = w.floorUsed ? `; ${w.floorUsed} of ${w.count} beyond 1 ULP, within the cancellation floor` : '';
+      return `  ${k.padEnd(7)} worst ${String(w.ulp).padStart(8)} ULP, ${(100 * w.ratio).toFixed(1)}% of the tolerance${floor} (${w.at})`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,182 @@
+/**
+ * The statistics plan, checked without a GPU: the index arithmetic of norm_stats.wgsl's three
+ * entry points is replayed in JavaScript (mirroring the shader line by line) for many shapes, and
+ * every element must be reduced exactly once, into a partial of its own statistic only, every
+ * partial merged into exactly its statistic, and every pivot be that statistic's first element.
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { planStats, type StatsProblem } from '../../src/kernels/channel-stats.js';
+import { applyKind } from '../../src/kernels/norm-apply.js';
+
+const LIMITS = { maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupSizeX: 256 };
+
+/** The statistic element (n, c) belongs to. */
+function statOf(p: StatsProblem, n: number, c: number): number {
+  return p.per === 'group' ? n * p.groups + Math.floor(c / (p.channels / p.groups)) : c;
+}
+
+function coords(p: StatsProblem, e: number): { n: number; c: number; s: number } {
+  const { channels: C, spatial: S } = p;
+  if (p.layout === 'NCHW') return { n: Math.floor(e / (C * S)), c: Math.floor(e / S) % C, s: e % S };
+  return { n: Math.floor(e / (S * C)), c: e % C, s: Math.floor(e / C) % S };
+}
+
+/** First element of a statistic in (n, c, s) order. */
+function firstElement(p: StatsProblem, o: number): number {
+  const { channels: C, spatial: S } = p;
+  const at = (n: number, c: number) => (p.layout === 'NCHW' ? (n * C + c) * S : n * S * C + c);
+  if (p.per === 'channel') return at(0, o);
+  const cpg = C / p.groups;
+  return at(Math.floor(o / p.groups), (o % p.groups) * cpg);
+}
+
+function simulate(p: StatsProblem) {
+  const plan = planStats(p, LIMITS);
+  const u = plan.partialParams as Record<string, number>;
+  const m = plan.mergeParams as Record<string, number>;
+  const elements = p.batch * p.channels * p.spatial;
+  const pivotOf = (q: number, sg: number, outer: number, inner: number) => Math.floor(q / sg) * outer + (q % sg) * inner;
+  const visits = new Uint8Array(elements);
+  // partial index -> { stat ids seen, pivot used, element count }
+  const partials = new Map<number, { stats: Set<number>; pivot: number; count: number }>();
+  const record = (index: number, e: number, pivot: number) => {
+    let part = partials.get(index);
+    if (!part) {
+      part = { stats: new Set(), pivot, count: 0 };
+      partials.set(index, part);
+    }
+    const { n, c } = coords(p, e);
+    part.stats.add(statOf(p, n, c));
+    part.count++;
+    // Plain checks: this runs per element, and expect() is too slow for a million of them.
+    if (part.pivot !== pivot) throw new Error(`partial ${index} uses pivots ${part.pivot} and ${pivot}`);
+    if (e < 0 || e >= elements) throw new Error(`element ${e} out of range`);
+    visits[e]!++;
+  };
+  expect(u.workgroups).toBe(plan.partialWorkgroups);
+  for (let w = 0; w < u.workgroups!; w++) {
+    if (plan.entryPoint === 'partials_contiguous') {
+      const k = Math.floor(w / u.chunks!);
+      const q = w - k * u.chunks!;
+      const segment = k * u.segment_len!;
+      const begin = segment + q * u.chunk!;
+      const end = segment + Math.min((q + 1) * u.chunk!, u.segment_len!);
+      const pivot = pivotOf(k, u.stat_groups!, u.pivot_outer!, u.pivot_inner!);
+      for (let e = begin; e < end; e++) record(w, e, pivot);
+    } else {
+      const lanes = plan.channelLanes;
+      const b = w % u.channel_blocks!;
+      const np = Math.floor(w / u.channel_blocks!);
+      const q = np % u.chunks!;
+      const n = Math.floor(np / u.chunks!);
+      for (let lane = 0; lane < lanes; lane++) {
+        const c = b * lanes + lane;
+        if (c >= u.channels!) continue;
+        const pivot = pivotOf(n * u.stat_groups! + Math.floor(c / u.channels_per_stat!), u.stat_groups!, u.pivot_outer!, u.pivot_inner!);
+        const first = q * u.chunk!;
+        const last = Math.min(first + u.chunk!, u.segment_len!);
+        for (let r = first; r < last; r++) record(np * u.channels! + c, (n * u.segment_len! + r) * u.channels! + c, pivot);
+      }
+    }
+  }
+  return { plan, m, visits, partials, elements, pivotOf };
+}
+
+function check(p: StatsProblem): void {
+  const { plan, m, visits, partials, elements, pivotOf } = simulate(p);
+  expect(visits.every((v) => v === 1), 'every element reduced exactly once').toBe(true);
+  for (const [index, part] of partials) {
+    expect(index).toBeLessThan(plan.partials);
+    expect(part.stats.size, `partial ${index} mixes statistics`).toBe(1);
+  }
+  const outputs = p.per === 'group' ? p.batch * p.groups : p.channels;
+  expect(m.outputs).toBe(outputs);
+  const merged = new Set<number>();
+  for (let o = 0; o < outputs; o++) {
+    const base = Math.floor(o / m.stat_groups!) * m.base_outer! + (o % m.stat_groups!) * m.base_inner!;
+    let count = 0;
+    const pivot = pivotOf(o, m.stat_groups!, m.pivot_outer!, m.pivot_inner!);
+    expect(pivot, `pivot of statistic ${o}`).toBe(firstElement(p, o));
+    for (let i = 0; i < m.count_a!; i++) {
+      for (let j = 0; j < m.count_b!; j++) {
+        const idx = base + i * m.stride_a! + j * m.stride_b!;
+        const part = partials.get(idx);
+        if (!part) throw new Error(`statistic ${o} merges partial ${idx}, which pass 1 never wrote`);
+        if (part.stats.size !== 1 || !part.stats.has(o)) throw new Error(`statistic ${o} merges partial ${idx} of statistics ${[...part.stats]}`);
+        if (part.pivot !== pivot) throw new Error(`partial ${idx} was shifted by ${part.pivot}, its statistic by ${pivot}`);
+        if (merged.has(idx)) throw new Error(`partial ${idx} merged twice`);
+        merged.add(idx);
+        count += part.count;
+      }
+    }
+    expect(count, `elements of statistic ${o}`).toBe(elements / outputs);
+  }
+  expect(merged.size, 'every written partial is merged').toBe(partials.size);
+}
+
+describe('statistics plan', () => {
+  const shapes: [string, StatsProblem][] = [
+    ['UNet NCHW', { layout: 'NCHW', dtype: 'f32', batch: 1, channels: 320, spatial: 64 * 64, per: 'group', groups: 32 }],
+    ['UNet NHWC', { layout: 'NHWC', dtype: 'f16', batch: 1, channels: 320, spatial: 64 * 64, per: 'group', groups: 32 }],
+    ['odd, NHWC, BatchNorm', { layout: 'NHWC', dtype: 'f32', batch: 3, channels: 7, spatial: 49, per: 'channel', groups: 7 }],
+    ['odd, NCHW, BatchNorm', { layout: 'NCHW', dtype: 'f32', batch: 3, channels: 7, spatial: 4099, per: 'channel', groups: 7 }],
+    ['one element', { layout: 'NHWC', dtype: 'f32', batch: 1, channels: 1, spatial: 1, per: 'group', groups: 1 }],
+  ];
+  for (const [name, p] of shapes) test(name, () => check(p));
+
+  test('a UNet GroupNorm spreads over 160 pass-1 workgroups in either layout', () => {
+    for (const layout of ['NCHW', 'NHWC'] as const) {
+      const plan = planStats({ layout, dtype: 'f32', batch: 1, channels: 320, spatial: 64 * 64, per: 'group', groups: 32 }, LIMITS);
+      expect(plan.partialWorkgroups, layout).toBe(160);
+    }
+    expect(planStats({ layout: 'NCHW', dtype: 'f32', batch: 1, channels: 320, spatial: 128 * 128, per: 'group', groups: 32 }, LIMITS).chunks).toBe(20);
+  });
+
+  test('big groups are split across workgroups', () => {
+    const nchw = planStats({ layout: 'NCHW', dtype: 'f32', batch: 1, channels: 4, spatial: 512 * 512, per: 'group', groups: 1 }, LIMITS);
+    expect(nchw.chunks).toBeGreaterThanOrEqual(64);
+    const nhwc = planStats({ layout: 'NHWC', dtype: 'f32', batch: 1, channels: 4, spatial: 512 * 512, per: 'group', groups: 1 }, LIMITS);
+    expect(nhwc.chunks).toBeGreaterThanOrEqual(64);
+  });
+
+  test('random shapes (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          layout: fc.constantFrom('NCHW' as const, 'NHWC' as const),
+          per: fc.constantFrom('group' as const, 'channel' as const),
+          batch: fc.integer({ min: 1, max: 3 }),
+          groupsLog: fc.integer({ min: 0, max: 3 }),
+          cpg: fc.integer({ min: 1, max: 12 }),
+          // Small maps, and maps past one chunk (several chunks per statistic).
+          spatial: fc.oneof(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 2000, max: 9000 })),
+        }),
+        (r) => {
+          const groups = 2 ** r.groupsLog;
+          check({ layout: r.layout, dtype: 'f32', batch: r.batch, channels: groups * r.cpg, spatial: r.spatial, per: r.per, groups });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  }, 60_000);
+
+  test('workgroup sizes stay within device limits', () => {
+    const small = { maxComputeInvocationsPerWorkgroup: 64, maxComputeWorkgroupSizeX: 64 };
+    for (const layout of ['NCHW', 'NHWC'] as const) {
+      const plan = planStats({ layout, dtype: 'f32', batch: 1, channels: 320, spatial: 4096, per: 'group', groups: 32 }, small);
+      expect(plan.partialWorkgroupSize).toBeLessThanOrEqual(64);
+      expect(plan.mergeWorkgroupSize).toBeLessThanOrEqual(64);
+    }
+  });
+});
+
+describe('elementwise pass', () => {
+  test('vec4 only when four lanes share a coefficient row or are consecutive channels', () => {
+    expect(applyKind({ dtype: 'f32', layout: 'NCHW', spatial: 49, channels: 4 })).toBe('scalar');
+    expect(applyKind({ dtype: 'f32', layout: 'NCHW', spatial: 64, channels: 3 })).toBe('vec4');
+    expect(applyKind({ dtype: 'f32', layout: 'NHWC', spatial: 49, channels: 320 })).toBe('vec4');
+    expect(applyKind({ dtype: 'f32', layout: 'NHWC', spatial: 64, channels: 6 })).toBe('scalar');
+    expect(applyKind({ dtype: 'f16', layout: 'NHWC', spatial: 64, channels: 8 })).toBe('f16');
+  });
+});
