@@ -75,7 +75,7 @@ describe('bad input is refused with a NormError before anything reaches the GPU'
       return norm.encodeInstanceNorm(d.createCommandEncoder(), { x, y: { buffer: y, offset: 0, size: 12 }, batch: 1, channels: 7, spatial: 1, layout: 'NCHW', dtype: 'f16' });
     }],
     // checkAliasing (src/operands.ts) names the first operand of the overlapping pair.
-    ['y aliasing x', 'aliasing', 'x', (norm, d) => {
+    ['y aliasing x', 'aliasing', 'y', (norm, d) => {
       const b = d.createBuffer({ size: 1024, usage: GPUBufferUsage.STORAGE });
       return norm.encodeGroupNorm(d.createCommandEncoder(), { x: b, y: b, batch: 1, channels: 6, spatial: 4, groups: 3, layout: 'NCHW' });
     }],
