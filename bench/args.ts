@@ -36,6 +36,8 @@ export class UsageError extends Error {
 
 /** Fewer timed repetitions than this make the medians noisy; allowed (quick checks) but warned. */
 export const MIN_RECOMMENDED_REPS = 20;
+/** What `npm run bench` runs without --ops: the row norms and the GroupNorm UNet shape. */
+export const DEFAULT_OPS: readonly string[] = ['layerNorm', 'rmsNorm', 'groupNorm'];
 const DEFAULT_REPS = 30;
 const DEFAULT_WARMUP = 3;
 /** Where results go unless `--json` / `--chart` say otherwise (gitignored). */
@@ -49,7 +51,7 @@ reference, and prints a table. Runs the built dist/ (npm run bench builds it fir
 
 Options:
   --shapes RxC,...    tokens x width, e.g. 128x768,1x4096 (default: each op's default shapes)
-  --ops NAME,...      ops to run (default: layerNorm)
+  --ops NAME,...      ops to run (default: layerNorm,rmsNorm,groupNorm; the ones known)
   --reps N            timed repetitions per measurement, medians reported (default ${DEFAULT_REPS})
   --warmup N          untimed repetitions before each measurement (default ${DEFAULT_WARMUP})
   --runtime NAME      chromium (headless, default) or node (the webgpu package)
@@ -137,7 +139,7 @@ export function parseBenchArgs(argv: readonly string[], knownOps: readonly strin
   }
 
   const ops: string[] = [];
-  for (const name of list(values.ops ?? 'layerNorm')) {
+  for (const name of list(values.ops ?? DEFAULT_OPS.filter((o) => knownOps.includes(o)).join(','))) {
     const known = knownOps.find((k) => k.toLowerCase() === name.toLowerCase());
     if (!known) throw new UsageError(`unknown op "${name}"; known ops: ${knownOps.join(', ')}`);
     if (!ops.includes(known)) ops.push(known);

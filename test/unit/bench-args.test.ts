@@ -22,7 +22,8 @@ describe('parseBenchArgs', () => {
   test('defaults', () => {
     expect(parse()).toEqual({
       shapes: null,
-      ops: ['layerNorm'],
+      // The default ops that the registry knows (this test's registry has no groupNorm).
+      ops: ['layerNorm', 'rmsNorm'],
       reps: 30,
       warmup: 3,
       runtime: 'chromium',

@@ -4,6 +4,7 @@
  * shapes (GroupNorm), its own {@link BenchOp} with `defaultShapes` (e.g. a UNet activation).
  */
 import type { BenchOp } from '../bench-op.js';
+import { groupNormOp } from './group-norm-op.js';
 import { rowNormOp } from './row-norm-op.js';
 
 const layerNorm = rowNormOp({
@@ -16,5 +17,15 @@ const layerNorm = rowNormOp({
   reference: (lib, x, options) => lib.cpu.layerNormF64(x, options),
 });
 
+const rmsNorm = rowNormOp({
+  name: 'rmsNorm',
+  params: ['gamma'],
+  stats: ['rstd'],
+  encode: (lib, norm, target, options) => lib.describeVariant(norm.encodeRmsNorm(target, options)),
+  convenience: (norm, x, options) => norm.rmsNorm(x, options),
+  cpu: (lib, x, options) => lib.cpu.fast.rmsNorm(x, options),
+  reference: (lib, x, options) => lib.cpu.rmsNormF64(x, options),
+});
+
 /** Every op the benchmark knows, by `--ops` name. */
-export const BENCH_OPS: ReadonlyMap<string, BenchOp> = new Map([layerNorm].map((op) => [op.name, op]));
+export const BENCH_OPS: ReadonlyMap<string, BenchOp> = new Map([layerNorm, rmsNorm, groupNormOp].map((op) => [op.name, op]));
