@@ -13,12 +13,15 @@ override HAS_BIAS: bool = false;
 @group(0) @binding(6) var<storage, read> bias: array<f32>;
 @group(0) @binding(7) var<storage, read_write> h: array<atomic<u32>>;
 
+// First index of a row in this kernel's view of x (vec4s or elements), computed once per row.
+fn io_base(row: u32) -> u32 { return row * params.cols; }
+
 fn sum_at(g: u32, j: u32) -> f32 {
   var v = f16_select(x[g >> 1u], g) + f16_select(residual[g >> 1u], g);
   if (HAS_BIAS) { v += bias[j]; }
   return f16_to_f32(f32_to_f16(v));
 }
-fn io_pivot(row: u32) -> f32 { return sum_at(row * params.cols, 0u); }
+fn io_pivot(base: u32) -> f32 { return sum_at(base, 0u); }
 
 fn store_chunk(to_h: bool, g0: u32, n: u32, v: vec4<f32>) {
   let writes = f16_chunk_writes(g0, n, v);
@@ -32,9 +35,9 @@ fn store_chunk(to_h: bool, g0: u32, n: u32, v: vec4<f32>) {
   }
 }
 
-fn io_load(row: u32, c: u32) -> vec4<f32> {
+fn io_load(base: u32, c: u32) -> vec4<f32> {
   var v = vec4<f32>(0.0);
-  let g = row * params.cols + 4u * c;
+  let g = base + 4u * c;
   let n = min(4u, params.cols - 4u * c);
   for (var k = 0u; k < n; k += 1u) { v[k] = sum_at(g + k, 4u * c + k); }
   store_chunk(true, g, n, v);
@@ -42,14 +45,14 @@ fn io_load(row: u32, c: u32) -> vec4<f32> {
 }
 // Recomputed rather than read back from h: h's shared half-words may still be in flight from the
 // neighbouring invocation, and recomputing from x and residual gives the identical rounded value.
-fn io_reload(row: u32, c: u32) -> vec4<f32> {
+fn io_reload(base: u32, c: u32) -> vec4<f32> {
   var v = vec4<f32>(0.0);
-  let g = row * params.cols + 4u * c;
+  let g = base + 4u * c;
   let n = min(4u, params.cols - 4u * c);
   for (var k = 0u; k < n; k += 1u) { v[k] = sum_at(g + k, 4u * c + k); }
   return v;
 }
-fn io_store(row: u32, c: u32, v: vec4<f32>) {
-  store_chunk(false, row * params.cols + 4u * c, min(4u, params.cols - 4u * c), v);
+fn io_store(base: u32, c: u32, v: vec4<f32>) {
+  store_chunk(false, base + 4u * c, min(4u, params.cols - 4u * c), v);
 }
 fn io_stats(row: u32, m: f32, r: f32) {}

@@ -13,19 +13,22 @@ override HAS_BIAS: bool = false;
 @group(0) @binding(6) var<storage, read> bias: array<vec4<f32>>;
 @group(0) @binding(7) var<storage, read_write> h: array<vec4<f32>>;
 
+// First index of a row in this kernel's view of x (vec4s or elements), computed once per row.
+fn io_base(row: u32) -> u32 { return row * (params.cols / 4u); }
+
 fn sum_at(i: u32, c: u32) -> vec4<f32> {
   var v = x[i] + residual[i];
   if (HAS_BIAS) { v += bias[c]; }
   return v;
 }
-fn io_pivot(row: u32) -> f32 { return sum_at(row * (params.cols / 4u), 0u).x; }
-fn io_load(row: u32, c: u32) -> vec4<f32> {
-  let i = row * (params.cols / 4u) + c;
+fn io_pivot(base: u32) -> f32 { return sum_at(base, 0u).x; }
+fn io_load(base: u32, c: u32) -> vec4<f32> {
+  let i = base + c;
   let v = sum_at(i, c);
   h[i] = v;
   return v;
 }
 // Each invocation reads back only the chunks it wrote itself, so no barrier is needed.
-fn io_reload(row: u32, c: u32) -> vec4<f32> { return h[row * (params.cols / 4u) + c]; }
-fn io_store(row: u32, c: u32, v: vec4<f32>) { y[row * (params.cols / 4u) + c] = v; }
+fn io_reload(base: u32, c: u32) -> vec4<f32> { return h[base + c]; }
+fn io_store(base: u32, c: u32, v: vec4<f32>) { y[base + c] = v; }
 fn io_stats(row: u32, m: f32, r: f32) {}

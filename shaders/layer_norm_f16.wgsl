@@ -10,21 +10,24 @@
 @group(0) @binding(5) var<storage, read_write> mean: array<f32>;
 @group(0) @binding(6) var<storage, read_write> rstd: array<f32>;
 
-fn io_pivot(row: u32) -> f32 {
-  let g = row * params.cols;
+// First index of a row in this kernel's view of x (vec4s or elements), computed once per row.
+fn io_base(row: u32) -> u32 { return row * params.cols; }
+
+fn io_pivot(base: u32) -> f32 {
+  let g = base;
   return f16_select(x[g >> 1u], g);
 }
-fn io_load(row: u32, c: u32) -> vec4<f32> {
+fn io_load(base: u32, c: u32) -> vec4<f32> {
   var v = vec4<f32>(0.0);
-  let g = row * params.cols + 4u * c;
+  let g = base + 4u * c;
   for (var k = 0u; k < 4u; k += 1u) {
     if (4u * c + k < params.cols) { v[k] = f16_select(x[(g + k) >> 1u], g + k); }
   }
   return v;
 }
-fn io_reload(row: u32, c: u32) -> vec4<f32> { return io_load(row, c); }
-fn io_store(row: u32, c: u32, v: vec4<f32>) {
-  let writes = f16_chunk_writes(row * params.cols + 4u * c, min(4u, params.cols - 4u * c), v);
+fn io_reload(base: u32, c: u32) -> vec4<f32> { return io_load(base, c); }
+fn io_store(base: u32, c: u32, v: vec4<f32>) {
+  let writes = f16_chunk_writes(base + 4u * c, min(4u, params.cols - 4u * c), v);
   for (var i = 0u; i < writes.count; i += 1u) {
     let w = writes.w[i];
     if (w.mask == 0xffffffffu) {

@@ -8,20 +8,23 @@
 @group(0) @binding(5) var<storage, read_write> mean: array<f32>;
 @group(0) @binding(6) var<storage, read_write> rstd: array<f32>;
 
-fn io_pivot(row: u32) -> f32 { return x[row * params.cols]; }
-fn io_load(row: u32, c: u32) -> vec4<f32> {
+// First index of a row in this kernel's view of x (vec4s or elements), computed once per row.
+fn io_base(row: u32) -> u32 { return row * params.cols; }
+
+fn io_pivot(base: u32) -> f32 { return x[base]; }
+fn io_load(base: u32, c: u32) -> vec4<f32> {
   var v = vec4<f32>(0.0);
-  let base = row * params.cols + 4u * c;
+  let g = base + 4u * c;
   for (var k = 0u; k < 4u; k += 1u) {
-    if (4u * c + k < params.cols) { v[k] = x[base + k]; }
+    if (4u * c + k < params.cols) { v[k] = x[g + k]; }
   }
   return v;
 }
-fn io_reload(row: u32, c: u32) -> vec4<f32> { return io_load(row, c); }
-fn io_store(row: u32, c: u32, v: vec4<f32>) {
-  let base = row * params.cols + 4u * c;
+fn io_reload(base: u32, c: u32) -> vec4<f32> { return io_load(base, c); }
+fn io_store(base: u32, c: u32, v: vec4<f32>) {
+  let g = base + 4u * c;
   for (var k = 0u; k < 4u; k += 1u) {
-    if (4u * c + k < params.cols) { y[base + k] = v[k]; }
+    if (4u * c + k < params.cols) { y[g + k] = v[k]; }
   }
 }
 fn io_stats(row: u32, m: f32, r: f32) {

@@ -8,10 +8,13 @@
 @group(0) @binding(5) var<storage, read_write> mean: array<f32>;
 @group(0) @binding(6) var<storage, read_write> rstd: array<f32>;
 
-fn io_pivot(row: u32) -> f32 { return x[row * (params.cols / 4u)].x; }
-fn io_load(row: u32, c: u32) -> vec4<f32> { return x[row * (params.cols / 4u) + c]; }
-fn io_reload(row: u32, c: u32) -> vec4<f32> { return x[row * (params.cols / 4u) + c]; }
-fn io_store(row: u32, c: u32, v: vec4<f32>) { y[row * (params.cols / 4u) + c] = v; }
+// First index of a row in this kernel's view of x (vec4s or elements), computed once per row.
+fn io_base(row: u32) -> u32 { return row * (params.cols / 4u); }
+
+fn io_pivot(base: u32) -> f32 { return x[base].x; }
+fn io_load(base: u32, c: u32) -> vec4<f32> { return x[base + c]; }
+fn io_reload(base: u32, c: u32) -> vec4<f32> { return x[base + c]; }
+fn io_store(base: u32, c: u32, v: vec4<f32>) { y[base + c] = v; }
 fn io_stats(row: u32, m: f32, r: f32) {
   mean[row] = m;
   rstd[row] = r;

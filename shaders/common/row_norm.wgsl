@@ -26,12 +26,15 @@
 // (ceil(chunks / THREADS_PER_ROW) <= CACHED_CHUNKS); chunks beyond are re-read.
 //
 // Interface the including file provides:
-//   fn io_pivot(row: u32) -> f32                  the row's first (input) element
-//   fn io_load(row: u32, c: u32) -> vec4<f32>     chunk c of the row's input, zeros past the end;
+//   fn io_base(row: u32) -> u32                   the row's first index in the kernel's view;
+//                                                 the functions below take it as `base`, so the
+//                                                 row offset is computed once, not per chunk
+//   fn io_pivot(base: u32) -> f32                 the row's first (input) element
+//   fn io_load(base: u32, c: u32) -> vec4<f32>    chunk c of the row's input, zeros past the end;
 //                                                 fused residual kernels also write h here
-//   fn io_reload(row: u32, c: u32) -> vec4<f32>   chunk c again, in later passes without cache
+//   fn io_reload(base: u32, c: u32) -> vec4<f32>  chunk c again, in later passes without cache
 //   fn io_gamma(c: u32) -> vec4<f32>, fn io_beta(c: u32) -> vec4<f32>
-//   fn io_store(row: u32, c: u32, y: vec4<f32>)   writes the valid lanes of chunk c
+//   fn io_store(base: u32, c: u32, y: vec4<f32>)  writes the valid lanes of chunk c
 //   fn io_stats(row: u32, mean: f32, rstd: f32)   per-row statistics (may do nothing)
 // and the linked reduction (common/reduce_*.wgsl) provides
 // reduce_row2(v: vec2<f32>, lid, t, second: bool) (a row-wide sum; the first and second
@@ -93,16 +96,16 @@ fn horizontal(v: vec4<f32>) -> f32 {
 }
 
 // Chunk k (the invocation's k-th chunk, c = t + k * THREADS_PER_ROW) for passes after the first.
-fn chunk_again(row: u32, c: u32, k: u32) -> vec4<f32> {
+fn chunk_again(base: u32, c: u32, k: u32) -> vec4<f32> {
   if (k < CACHED_CHUNKS) { return cache[k]; }
-  return io_reload(row, c);
+  return io_reload(base, c);
 }
 
 // This invocation's (sum(e), sum(e^2)) with e = x - center over its chunks: the second pass of the
 // corrected two-pass algorithm. `full` = chunks with four valid lanes (0 for rows out of range);
 // the one partial chunk (index `full`, when cols % 4 != 0) is masked after the loop, so the hot
 // loop has no per-chunk test. Sums are blocked (see BLOCK).
-fn deviation_sums(row: u32, t: u32, full: u32, tail: bool, center: f32) -> vec2<f32> {
+fn deviation_sums(base: u32, t: u32, full: u32, tail: bool, center: f32) -> vec2<f32> {
   var se = vec4<f32>(0.0);
   var se2 = vec4<f32>(0.0);
   var k = 0u;
@@ -112,7 +115,7 @@ fn deviation_sums(row: u32, t: u32, full: u32, tail: bool, center: f32) -> vec2<
     var be = vec4<f32>(0.0);
     var be2 = vec4<f32>(0.0);
     for (; c < end; c += THREADS_PER_ROW) {
-      let e = chunk_again(row, c, k) - vec4<f32>(center);
+      let e = chunk_again(base, c, k) - vec4<f32>(center);
       be += e;
       be2 = fma(e, e, be2);
       k += 1u;
@@ -121,7 +124,7 @@ fn deviation_sums(row: u32, t: u32, full: u32, tail: bool, center: f32) -> vec2<
     se2 += be2;
   }
   if (tail && c == full) {
-    let e = (chunk_again(row, c, k) - vec4<f32>(center)) * chunk_mask(c);
+    let e = (chunk_again(base, c, k) - vec4<f32>(center)) * chunk_mask(c);
     se += e;
     se2 = fma(e, e, se2);
   }
@@ -144,7 +147,8 @@ fn row_norm(group: u32, lid: u32) {
 
   // Pass 1: load (and cache) the row; shifted sums sum(d), sum(d^2) with d = x - pivot.
   var pivot = 0.0;
-  if (in_range && !RMS) { pivot = io_pivot(row); }
+  let base = io_base(row);
+  if (in_range && !RMS) { pivot = io_pivot(base); }
   var sd = vec4<f32>(0.0);
   var sd2 = vec4<f32>(0.0);
   var k = 0u;
@@ -154,7 +158,7 @@ fn row_norm(group: u32, lid: u32) {
     var bd = vec4<f32>(0.0);
     var bd2 = vec4<f32>(0.0);
     for (; c < end; c += THREADS_PER_ROW) {
-      let v = io_load(row, c);
+      let v = io_load(base, c);
       if (k < CACHED_CHUNKS) { cache[k] = v; }
       let d = v - vec4<f32>(pivot);
       bd += d;
@@ -165,7 +169,7 @@ fn row_norm(group: u32, lid: u32) {
     sd2 += bd2;
   }
   if (tail && c == full) {
-    let v = io_load(row, c);
+    let v = io_load(base, c);
     if (k < CACHED_CHUNKS) { cache[k] = v; }
     let d = (v - vec4<f32>(pivot)) * chunk_mask(c);
     sd += d;
@@ -186,7 +190,7 @@ fn row_norm(group: u32, lid: u32) {
     // Teams: the corrected two-pass algorithm, always (the row is usually in registers here, and
     // a data-dependent extra reduction would put barriers in non-uniform control flow).
     center = pivot + m1;
-    let tot2 = reduce_row2(deviation_sums(row, t, full, tail, center), lid, t, true);
+    let tot2 = reduce_row2(deviation_sums(base, t, full, tail, center), lid, t, true);
     corr = tot2.x / n;
     ss = tot2.y - n * corr * corr;
   } else if (!(m1 * m1 <= 0.875 * q)) {
@@ -196,7 +200,7 @@ fn row_norm(group: u32, lid: u32) {
     // outlier pivot, or NaN) this row takes the exact second pass. This saves a full pass over
     // memory on devices where barriers, not bandwidth, make teams slow.
     center = pivot + m1;
-    let tot2 = deviation_sums(row, t, full, tail, center);
+    let tot2 = deviation_sums(base, t, full, tail, center);
     corr = tot2.x / n;
     ss = tot2.y - n * corr * corr;
   }
@@ -213,7 +217,7 @@ fn row_norm(group: u32, lid: u32) {
   k = 0u;
   for (var c = t; c < n_mine; c += THREADS_PER_ROW) {
     let affine = scale_shift_of(c);
-    io_store(row, c, fma(((chunk_again(row, c, k) - vec4<f32>(center)) - vec4<f32>(corr)) * r, affine[0], affine[1]));
+    io_store(base, c, fma(((chunk_again(base, c, k) - vec4<f32>(center)) - vec4<f32>(corr)) * r, affine[0], affine[1]));
     k += 1u;
   }
 }
