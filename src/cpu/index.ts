@@ -14,3 +14,4 @@ export {
   addRmsNormF64,
 } from './reference.js';
 export * as fast from './fast.js';
+export { layerNormBackward, layerNormBackwardF64, rmsNormBackward, rmsNormBackwardF64 } from './backward.js';
