@@ -45,3 +45,10 @@ export type { ResourceStats } from './resources.js';
 export { requestNormDevice, type RequestDeviceOptions } from './device.js';
 export { foldWorkgroups } from './dispatch.js';
 export { f16ToF32, f32ToF16, roundF16, toF16Array, fromF16Array } from './f16.js';
+export type {
+  LayerNormBackwardOptions,
+  LayerNormBackwardResult,
+  RmsNormBackwardOptions,
+  RmsNormBackwardResult,
+} from './kernels/norm-backward-options.js';
+export { paramGradBlocks, type EncodeLayerNormBackwardOptions, type EncodeRmsNormBackwardOptions } from './kernels/norm-backward.js';

@@ -44,13 +44,13 @@ interface Gradients {
   dtype: 'f32' | 'f16';
 }
 
-function backwardF64(rms: boolean, dyIn: Activations, xIn: Activations, options: LayerNormBackwardOptions & RmsNormBackwardOptions): Gradients {
+function backwardF64(rms: boolean, dyIn: Activations, xIn: Activations, options: LayerNormBackwardOptions | RmsNormBackwardOptions): Gradients {
   const { rows, cols, dtype, gammaOffset } = checkBackwardArrays(rms, dyIn, xIn, options);
   const dy = decode(dyIn);
   const x = decode(xIn);
   const dsum = options.dsum && decode(options.dsum);
   const { gamma, rstd } = options;
-  const mean = rms ? undefined : options.mean;
+  const mean = rms ? undefined : (options as LayerNormBackwardOptions).mean;
   const dx = new Float64Array(rows * cols);
   const dg = Array.from({ length: cols }, () => new Sum());
   const db = Array.from({ length: cols }, () => new Sum());

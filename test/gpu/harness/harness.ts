@@ -131,3 +131,12 @@ async function runInScope<T>(fn: (norm: Normalizer, device: GPUDevice, kit: BadI
 const badInputHarness = { runInScope };
 Object.assign(harness, badInputHarness);
 export type BadInputHarness = Harness & typeof badInputHarness;
+
+// Backward passes (test/gpu/norm-backward.test.ts).
+import { backwardCase, backwardDeterminism, type BackwardCase } from './backward-case.js';
+const backwardHarness = {
+  runBackwardCase: async (c: BackwardCase) => backwardCase(await normalizer(), c),
+  backwardDeterminism: async (c: BackwardCase) => backwardDeterminism(await normalizer(), c),
+};
+Object.assign(harness, backwardHarness);
+export type BackwardHarness = Harness & typeof backwardHarness;
