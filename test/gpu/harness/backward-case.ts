@@ -62,7 +62,7 @@ async function runGpu(norm: Normalizer, c: BackwardCase, inp: ReturnType<typeof 
     const fwd = rms
       ? await norm.rmsNorm(x as Float32Array, { cols: c.cols, gamma, ...(gammaOffset !== undefined ? { gammaOffset } : {}) })
       : await norm.layerNorm(x as Float32Array, { cols: c.cols, gamma });
-    const mean = rms ? undefined : (fwd as { mean: Float32Array }).mean;
+    const mean = rms ? undefined : (fwd as unknown as { mean: Float32Array }).mean;
     const common = { cols: c.cols, gamma, rstd: fwd.rstd, dsum };
     const r = rms
       ? await norm.rmsNormBackward(dy as Float32Array, x as Float32Array, { ...common, ...(gammaOffset !== undefined ? { gammaOffset } : {}) })
@@ -174,8 +174,8 @@ export async function backwardCase(norm: Normalizer, c: BackwardCase): Promise<B
       const g = dy[i]! * (inp.gamma ? inp.gamma[j]! + off : 1 + off);
       ag += Math.abs(g);
       agx += Math.abs(g * xh);
-      sumAbsDgamma[j] += Math.abs(dy[i]! * xh);
-      sumAbsDbeta[j] += Math.abs(dy[i]!);
+      sumAbsDgamma[j] = sumAbsDgamma[j]! + Math.abs(dy[i]! * xh);
+      sumAbsDbeta[j] = sumAbsDbeta[j]! + Math.abs(dy[i]!);
     }
     for (let j = 0; j < cols; j++) {
       const i = r * cols + j;
@@ -190,7 +190,7 @@ export async function backwardCase(norm: Normalizer, c: BackwardCase): Promise<B
       ? compareF16(out.dx as Uint16Array, ref.dx, f32ToF16, 1, undefined, dxTol, f16ToF32)
       : compare(out.dx, ref.dx, { rtol: 1e-4, atol: dxTol });
   const dgamma = compare(out.dgamma, ref.dgamma, { rtol: 0, atol: (j) => 1e-5 * sumAbsDgamma[j]! + 1e-30 });
-  const dbeta = rms ? null : compare(out.dbeta!, (ref as { dbeta: Float64Array }).dbeta, { rtol: 0, atol: (j) => 1e-5 * sumAbsDbeta[j]! + 1e-30 });
+  const dbeta = rms ? null : compare(out.dbeta!, (ref as unknown as { dbeta: Float64Array }).dbeta, { rtol: 0, atol: (j) => 1e-5 * sumAbsDbeta[j]! + 1e-30 });
   return { dx, dgamma, dbeta, validationError: scope ? scope.message : null, variant: out.variant, ms };
 }
 
