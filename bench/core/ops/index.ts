@@ -4,6 +4,7 @@
  * shapes (GroupNorm), its own {@link BenchOp} with `defaultShapes` (e.g. a UNet activation).
  */
 import type { BenchOp } from '../bench-op.js';
+import { normBackwardOp } from './norm-backward-op.js';
 import { rowNormOp } from './row-norm-op.js';
 
 const layerNorm = rowNormOp({
@@ -17,4 +18,4 @@ const layerNorm = rowNormOp({
 });
 
 /** Every op the benchmark knows, by `--ops` name. */
-export const BENCH_OPS: ReadonlyMap<string, BenchOp> = new Map([layerNorm].map((op) => [op.name, op]));
+export const BENCH_OPS: ReadonlyMap<string, BenchOp> = new Map([layerNorm, normBackwardOp(false), normBackwardOp(true)].map((op) => [op.name, op]));
