@@ -140,3 +140,6 @@ const backwardHarness = {
 };
 Object.assign(harness, backwardHarness);
 export type BackwardHarness = Harness & typeof backwardHarness;
+import { trainMlp } from './mlp-train.js';
+Object.assign(harness, { trainMlp: async (steps: number) => trainMlp(await normalizer(), steps) });
+export type TrainHarness = BackwardHarness & { trainMlp(steps: number): Promise<{ gpu: number[]; cpu: number[] }> };
