@@ -140,3 +140,15 @@ describe('backward reference details', () => {
     expect(bad(() => cpu.layerNormBackward(x, x, { cols: 0, mean: s, rstd: s }))).toEqual(['invalid-argument', 'cols']);
   });
 });
+
+describe('dgamma/dbeta row blocking', async () => {
+  const { paramGradBlocks } = await import('../../src/kernels/norm-backward.js');
+  test('at most 1024 blocks of at least 32 rows; scratch within the binding limit', () => {
+    expect(paramGradBlocks(1, 768, 128 << 20)).toEqual({ rowsPerBlock: 32, blocks: 1 });
+    expect(paramGradBlocks(100_000, 3, 128 << 20)).toEqual({ rowsPerBlock: 98, blocks: 1021 });
+    expect(paramGradBlocks(70_000, 3, 128 << 20)).toEqual({ rowsPerBlock: 69, blocks: 1015 });
+    const wide = paramGradBlocks(100_000, 65536, 128 << 20);
+    expect(wide.blocks * 8 * 65536).toBeLessThanOrEqual(128 << 20);
+    expect(() => paramGradBlocks(10, 1 << 25, 128 << 20)).toThrow(NormError);
+  });
+});
