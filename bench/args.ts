@@ -36,8 +36,8 @@ export class UsageError extends Error {
 
 /** Fewer timed repetitions than this make the medians noisy; allowed (quick checks) but warned. */
 export const MIN_RECOMMENDED_REPS = 20;
-/** What `npm run bench` runs without --ops: the row norms and the GroupNorm UNet shape. */
-export const DEFAULT_OPS: readonly string[] = ['layerNorm', 'rmsNorm', 'groupNorm'];
+/** What `npm run bench` runs without --ops: the row norms, the GroupNorm UNet shape, the backward passes. */
+export const DEFAULT_OPS: readonly string[] = ['layerNorm', 'rmsNorm', 'groupNorm', 'layerNormBackward', 'rmsNormBackward'];
 const DEFAULT_REPS = 30;
 const DEFAULT_WARMUP = 3;
 /** Where results go unless `--json` / `--chart` say otherwise (gitignored). */
@@ -51,7 +51,7 @@ reference, and prints a table. Runs the built dist/ (npm run bench builds it fir
 
 Options:
   --shapes RxC,...    tokens x width, e.g. 128x768,1x4096 (default: each op's default shapes)
-  --ops NAME,...      ops to run (default: layerNorm,rmsNorm,groupNorm; the ones known)
+  --ops NAME,...      ops to run (default: layerNorm,rmsNorm,groupNorm,layerNormBackward,rmsNormBackward)
   --reps N            timed repetitions per measurement, medians reported (default ${DEFAULT_REPS})
   --warmup N          untimed repetitions before each measurement (default ${DEFAULT_WARMUP})
   --runtime NAME      chromium (headless, default) or node (the webgpu package)

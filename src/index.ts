@@ -51,3 +51,10 @@ export type { EncodeBatchNormInferenceOptions, EncodeBatchNormStatsOptions } fro
 export type { TensorLayout, StorageDtype, TensorData, TensorShapeOptions } from './kernels/tensor-options.js';
 export type { SameData } from './kernels/run-arrays.js';
 export { f16ToF32, f32ToF16, roundF16, toF16Array, fromF16Array } from './f16.js';
+export type {
+  LayerNormBackwardOptions,
+  LayerNormBackwardResult,
+  RmsNormBackwardOptions,
+  RmsNormBackwardResult,
+} from './kernels/norm-backward-options.js';
+export { paramGradBlocks, type EncodeLayerNormBackwardOptions, type EncodeRmsNormBackwardOptions } from './kernels/norm-backward.js';

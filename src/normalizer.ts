@@ -30,6 +30,14 @@ import {
 import { candidateVariants, loadTuning, saveTuning, tuningKey, type RowNormOpName, type TuningTable } from './kernels/tuning.js';
 import { describeVariant, profileDevice, type AdapterProfile, type LayerNormVariant } from './kernels/variant.js';
 import { Usage } from './operands.js';
+import {
+  checkBackwardArrays,
+  type LayerNormBackwardOptions,
+  type LayerNormBackwardResult,
+  type RmsNormBackwardOptions,
+  type RmsNormBackwardResult,
+} from './kernels/norm-backward-options.js';
+import { encodeNormBackward, type EncodeLayerNormBackwardOptions, type EncodeRmsNormBackwardOptions } from './kernels/norm-backward.js';
 import { OwnedResources, type ResourceStats } from './resources.js';
 import type { BatchNormInferenceOptions, BatchNormInferenceResult, BatchNormStatsOptions, BatchNormStatsResult } from './kernels/batch-norm-options.js';
 import { encodeBatchNormInference, encodeBatchNormStats, type EncodeBatchNormInferenceOptions, type EncodeBatchNormStatsOptions } from './kernels/batch-norm.js';
@@ -183,6 +191,60 @@ export interface Normalizer {
    * ```
    */
   tune(op: RowNormOpName, shape: { rows: number; cols: number; dtype?: 'f32' | 'f16' }, options?: { repetitions?: number }): Promise<TuneResult>;
+
+  // ---- Backward passes (training) -------------------------------------------------------------
+
+  /**
+   * LayerNorm's gradients from the upstream gradient `dy`, the forward input `x` and the `mean`
+   * and `rstd` the forward pass returned: `dx` (x's dtype), `dgamma = Σ dy·x̂`, `dbeta = Σ dy`
+   * (f32, bit-identical run to run). For the fused add ops pass `x` = their `sum` and the
+   * residual stream's gradient as `dsum`: `dx` is then the gradient of both x and residual.
+   *
+   * @example
+   * ```ts
+   * const { y, mean, rstd } = await norm.layerNorm(x, { cols: 768, gamma, beta });
+   * const { dx, dgamma, dbeta } = await norm.layerNormBackward(dy, x, { cols: 768, gamma, mean, rstd });
+   * ```
+   */
+  layerNormBackward(dy: Float32Array, x: Float32Array, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult>;
+  layerNormBackward(dy: Uint16Array, x: Uint16Array, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<Uint16Array>>;
+
+  /**
+   * RMSNorm's gradients: `dx` and `dgamma = Σ dy·x·rstd`.
+   *
+   * @example
+   * ```ts
+   * const { rstd } = await norm.rmsNorm(x, { cols: 4096, gamma });
+   * const { dx, dgamma } = await norm.rmsNormBackward(dy, x, { cols: 4096, gamma, rstd });
+   * ```
+   */
+  rmsNormBackward(dy: Float32Array, x: Float32Array, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult>;
+  rmsNormBackward(dy: Uint16Array, x: Uint16Array, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<Uint16Array>>;
+
+  /**
+   * Records the LayerNorm backward pass (dx, and dgamma/dbeta when given) into the caller's
+   * encoder or pass, reusing the forward pass's mean/rstd buffers. Never submits.
+   *
+   * @example
+   * ```ts
+   * norm.encodeLayerNorm(enc, { x, y, gamma, beta, mean, rstd, rows, cols: 768 });
+   * // ... the rest of the forward and backward pass writes dy ...
+   * norm.encodeLayerNormBackward(enc, { dy, x, dx, gamma, mean, rstd, dgamma, dbeta, rows, cols: 768 });
+   * ```
+   */
+  encodeLayerNormBackward(target: EncodeTarget, options: EncodeLayerNormBackwardOptions): LayerNormVariant;
+
+  /**
+   * Records the RMSNorm backward pass (dx, and dgamma when given). Never submits.
+   *
+   * @example
+   * ```ts
+   * norm.encodeRmsNormBackward(pass, { dy, x, dx, gamma, rstd, dgamma, rows, cols: 4096 });
+   * ```
+   */
+  encodeRmsNormBackward(target: EncodeTarget, options: EncodeRmsNormBackwardOptions): LayerNormVariant;
+
+  // ---- end of backward passes ------------------------------------------------------------------
 
   /** The tuning table (a copy), e.g. to ship with an app. */
   exportTuning(): TuningTable;
@@ -532,6 +594,98 @@ class GpuNormalizer implements Normalizer {
       throw new NormError('device-lost', `reading results back failed: ${(e as Error).message}`, undefined, { cause: e });
     }
   }
+
+  // ---- Backward passes (training) -------------------------------------------------------------
+
+  encodeLayerNormBackward(target: EncodeTarget, options: EncodeLayerNormBackwardOptions): LayerNormVariant {
+    this.check();
+    return encodeNormBackward(this.ctx, target, false, options);
+  }
+
+  encodeRmsNormBackward(target: EncodeTarget, options: EncodeRmsNormBackwardOptions): LayerNormVariant {
+    this.check();
+    return encodeNormBackward(this.ctx, target, true, options);
+  }
+
+  layerNormBackward(dy: Float32Array, x: Float32Array, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult>;
+  layerNormBackward(dy: Uint16Array, x: Uint16Array, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<Uint16Array>>;
+  async layerNormBackward(dy: Activations, x: Activations, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<Activations>> {
+    const r = await this.runBackward(false, dy, x, options);
+    return { dx: r.dx, dgamma: r.dgamma, dbeta: r.dbeta! };
+  }
+
+  rmsNormBackward(dy: Float32Array, x: Float32Array, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult>;
+  rmsNormBackward(dy: Uint16Array, x: Uint16Array, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<Uint16Array>>;
+  async rmsNormBackward(dy: Activations, x: Activations, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<Activations>> {
+    const r = await this.runBackward(true, dy, x, options);
+    return { dx: r.dx, dgamma: r.dgamma };
+  }
+
+  /** The convenience path of the backward passes: upload, encode, read back dx/dgamma/dbeta, free. */
+  private async runBackward(rms: boolean, dy: Activations, x: Activations, options: LayerNormBackwardOptions | RmsNormBackwardOptions) {
+    this.check();
+    const { rows, cols, dtype, gammaOffset } = checkBackwardArrays(rms, dy, x, options);
+    const bytes = activationBytes(rows * cols, dtype);
+    const outputs: [name: 'dx' | 'dgamma' | 'dbeta', size: number][] = [['dx', bytes], ['dgamma', cols * 4]];
+    if (!rms) outputs.push(['dbeta', cols * 4]);
+    const total = outputs.reduce((sum, [, size]) => sum + size, 0);
+    this.checkBufferSize(bytes, 'x');
+    this.checkBufferSize(total, 'x', ' (dx, dgamma and dbeta are read back in one buffer)');
+    if (bytes > this.ctx.limits.maxStorageBufferBindingSize) {
+      throw new NormError('limit-exceeded', `${bytes} bytes exceed the device's maxStorageBufferBindingSize (${this.ctx.limits.maxStorageBufferBindingSize}); split the rows into several calls`, 'x');
+    }
+    const { resources } = this.ctx;
+    const temps: GPUBuffer[] = [];
+    const create = (size: number, usage: number, label: string, mapped = false) => {
+      const b = resources.createBuffer({ label: `webgpu-norm ${label}`, size, usage, mappedAtCreation: mapped });
+      temps.push(b);
+      return b;
+    };
+    const upload = (data: Float32Array | Uint16Array, label: string): GPUBuffer => {
+      const b = create(Math.max(4, Math.ceil(data.byteLength / 4) * 4), Usage.STORAGE, label, true);
+      const view = data instanceof Uint16Array ? new Uint16Array(b.getMappedRange()) : new Float32Array(b.getMappedRange());
+      view.set(data);
+      b.unmap();
+      return b;
+    };
+    try {
+      const out: Record<string, GPUBuffer> = {};
+      for (const [name, size] of outputs) out[name] = create(size, Usage.STORAGE | Usage.COPY_SRC, name);
+      const readback = create(total, Usage.MAP_READ | Usage.COPY_DST, 'readback');
+      const encoder = this.device.createCommandEncoder({ label: 'webgpu-norm backward convenience' });
+      const mean = rms ? undefined : (options as LayerNormBackwardOptions).mean;
+      encodeNormBackward(this.ctx, encoder, rms, {
+        rows,
+        cols,
+        dtype,
+        dy: upload(dy, 'dy'),
+        x: upload(x, 'x'),
+        dx: out.dx!,
+        gamma: options.gamma && upload(options.gamma, 'gamma'),
+        rstd: upload(options.rstd, 'rstd'),
+        dsum: options.dsum && upload(options.dsum, 'dsum'),
+        dgamma: out.dgamma,
+        ...(rms ? { gammaOffset } : { mean: upload(mean!, 'mean'), dbeta: out.dbeta }),
+      });
+      let offset = 0;
+      for (const [name, size] of outputs) {
+        encoder.copyBufferToBuffer(out[name]!, 0, readback, offset, size);
+        offset += size;
+      }
+      this.device.queue.submit([encoder.finish()]);
+      await this.map(readback);
+      const data = readback.getMappedRange();
+      const dxOut = dtype === 'f16' ? new Uint16Array(data.slice(0, rows * cols * 2)) : new Float32Array(data.slice(0, rows * cols * 4));
+      const dgamma = new Float32Array(data.slice(bytes, bytes + cols * 4));
+      const dbeta = rms ? undefined : new Float32Array(data.slice(bytes + cols * 4, bytes + cols * 8));
+      readback.unmap();
+      return { dx: dxOut, dgamma, dbeta };
+    } finally {
+      for (const b of temps) resources.release(b);
+    }
+  }
+
+  // ---- end of backward passes ------------------------------------------------------------------
 
   exportTuning(): TuningTable {
     return { version: 1, entries: { ...this.ctx.tuning.entries } };

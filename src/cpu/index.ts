@@ -16,3 +16,4 @@ export {
 export * as fast from './fast.js';
 export { groupNorm, groupNormF64, instanceNorm, instanceNormF64 } from './group-norm.js';
 export { batchNormInference, batchNormInferenceF64, batchNormStats, batchNormStatsF64 } from './batch-norm.js';
+export { layerNormBackward, layerNormBackwardF64, rmsNormBackward, rmsNormBackwardF64 } from './backward.js';

@@ -5,6 +5,7 @@
  */
 import type { BenchOp } from '../bench-op.js';
 import { groupNormOp } from './group-norm-op.js';
+import { normBackwardOp } from './norm-backward-op.js';
 import { rowNormOp } from './row-norm-op.js';
 
 const layerNorm = rowNormOp({
@@ -28,4 +29,4 @@ const rmsNorm = rowNormOp({
 });
 
 /** Every op the benchmark knows, by `--ops` name. */
-export const BENCH_OPS: ReadonlyMap<string, BenchOp> = new Map([layerNorm, rmsNorm, groupNormOp].map((op) => [op.name, op]));
+export const BENCH_OPS: ReadonlyMap<string, BenchOp> = new Map([layerNorm, rmsNorm, groupNormOp, normBackwardOp(false), normBackwardOp(true)].map((op) => [op.name, op]));

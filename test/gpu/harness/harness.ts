@@ -136,3 +136,15 @@ export type BadInputHarness = Harness & typeof badInputHarness;
 // window.harness object (tests type it as Harness & ChannelNormHarness). ----
 import { channelNormHarness } from './channel-norm.js';
 Object.assign(harness, channelNormHarness);
+
+// Backward passes (test/gpu/norm-backward.test.ts).
+import { backwardCase, backwardDeterminism, type BackwardCase } from './backward-case.js';
+const backwardHarness = {
+  runBackwardCase: async (c: BackwardCase) => backwardCase(await normalizer(), c),
+  backwardDeterminism: async (c: BackwardCase) => backwardDeterminism(await normalizer(), c),
+};
+Object.assign(harness, backwardHarness);
+export type BackwardHarness = Harness & typeof backwardHarness;
+import { trainMlp } from './mlp-train.js';
+Object.assign(harness, { trainMlp: async (steps: number) => trainMlp(await normalizer(), steps) });
+export type TrainHarness = BackwardHarness & { trainMlp(steps: number): Promise<{ gpu: number[]; cpu: number[] }> };
