@@ -1,0 +1,55 @@
+/**
+ * The package as users install it: the exports map, the built bundle and its types. Runs after
+ * `npm run build` (npm test builds first).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
+
+describe('package.json', () => {
+  test('ESM with an exports map whose types come first, and no side effects', () => {
+    expect(pkg.name).toBe('webgpu-norm');
+    expect(pkg.type).toBe('module');
+    expect(pkg.sideEffects).toBe(false);
+    expect(Object.keys(pkg.exports['.'])).toEqual(['types', 'import']);
+    expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
+  });
+
+  test('no runtime dependencies: the WGSL parser is a build-time tool only', () => {
+    expect(pkg.dependencies ?? {}).toEqual({});
+    expect(Object.keys(pkg.devDependencies)).toContain('wgsl_reflect');
+  });
+});
+
+describe('dist/', () => {
+  const js = readFileSync(`${root}dist/index.js`, 'utf8');
+
+  test('the bundle and its declarations exist', () => {
+    expect(existsSync(`${root}dist/index.d.ts`)).toBe(true);
+    expect(readFileSync(`${root}dist/index.d.ts`, 'utf8')).toMatch(/createNormalizer/);
+  });
+
+  test('WGSL is inlined with its reflection; no ?shader imports, no parser, no bare imports left', () => {
+    expect(js).not.toMatch(/(from|import\()\s*['"][^'"]*\?shader/);
+    expect(js).not.toMatch(/(from|import\()\s*['"]wgsl_reflect/);
+    expect(js).toMatch(/fn row_norm\(/);
+    expect(js).toMatch(/"minBindingSize"/);
+    const bare = [...js.matchAll(/^\s*import\s[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+    expect(bare).toEqual([]);
+  });
+
+  test("import { createNormalizer, NormError, cpu } from 'webgpu-norm' resolves through the exports map", async () => {
+    const lib = await import('webgpu-norm' as string);
+    expect(typeof lib.createNormalizer).toBe('function');
+    expect(typeof lib.NormError).toBe('function');
+    expect(Array.from(lib.cpu.layerNorm(new Float32Array([2, 4, 6, 8]), { cols: 4, epsilon: 0 }).y as Float32Array).map((v) => v.toFixed(4))).toEqual([
+      '-1.3416',
+      '-0.4472',
+      '0.4472',
+      '1.3416',
+    ]);
+  });
+});
