@@ -45,3 +45,6 @@ export type { ResourceStats } from './resources.js';
 export { requestNormDevice, type RequestDeviceOptions } from './device.js';
 export { foldWorkgroups } from './dispatch.js';
 export { f16ToF32, f32ToF16, roundF16, toF16Array, fromF16Array } from './f16.js';
+/** @internal Test hooks (e.g. compile a broken shader to test debug mode); not part of the API. */
+export { testHooks as __testHooks } from './pipeline-cache.js';
+export { mapWgslLocation, compilationError, type WgslLocation } from './wgsl-source-map.js';
