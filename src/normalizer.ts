@@ -503,32 +503,34 @@ class GpuNormalizer implements Normalizer {
       for (const [name, size] of outputs) out[name] = create(size, Usage.STORAGE | Usage.COPY_SRC, name);
       const readback = create(total, Usage.MAP_READ | Usage.COPY_DST, 'readback');
       const encoder = this.device.createCommandEncoder({ label: 'webgpu-norm convenience' });
-      const encodeIt = () => encodeRowNorm(this.ctx, encoder, kind, {
-        ...shape,
-        x: upload(x, 'x'),
-        residual: residual && upload(residual, 'residual'),
-        gamma: options.gamma && upload(options.gamma, 'gamma'),
-        beta: options.beta && upload(options.beta, 'beta'),
-        bias: options.bias && upload(options.bias, 'bias'),
-        y: out.y!,
-        sum: out.sum,
-        mean: out.mean,
-        rstd: out.rstd,
-      });
-      // Debug mode: this call's own GPU errors reject this call (the buffers are all ours).
-      const debugError = this.debug ? this.guarded(undefined, encodeIt).error : (encodeIt(), undefined);
-      let offset = 0;
-      for (const [name, size] of outputs) {
-        encoder.copyBufferToBuffer(out[name]!, 0, readback, offset, size);
-        offset += size;
-      }
-      this.device.queue.submit([encoder.finish()]);
+      const record = () => {
+        encodeRowNorm(this.ctx, encoder, kind, {
+          ...shape,
+          x: upload(x, 'x'),
+          residual: residual && upload(residual, 'residual'),
+          gamma: options.gamma && upload(options.gamma, 'gamma'),
+          beta: options.beta && upload(options.beta, 'beta'),
+          bias: options.bias && upload(options.bias, 'bias'),
+          y: out.y!,
+          sum: out.sum,
+          mean: out.mean,
+          rstd: out.rstd,
+        });
+        let at = 0;
+        for (const [name, size] of outputs) {
+          encoder.copyBufferToBuffer(out[name]!, 0, readback, at, size);
+          at += size;
+        }
+        this.device.queue.submit([encoder.finish()]);
+      };
+      // Debug mode: this call's own GPU errors (through the submit) reject this call.
+      const debugError = this.debug ? this.guarded(undefined, record).error : (record(), undefined);
       await this.map(readback);
       const gpuError = await debugError;
       if (gpuError) throw gpuError;
       const data = readback.getMappedRange();
       const result: Partial<Record<'y' | 'sum' | 'mean' | 'rstd', Activations>> = {};
-      offset = 0;
+      let offset = 0;
       for (const [name, size] of outputs) {
         const isActivation = name === 'y' || name === 'sum';
         result[name] =
