@@ -383,19 +383,21 @@ class GpuNormalizer implements Normalizer {
     for (const [argument, value] of Object.entries(options)) {
       const buffer = asBuffer(value);
       if (!buffer || this.verifiedBuffers.has(buffer)) continue;
-      this.verifiedBuffers.add(buffer);
       device.pushErrorScope('validation');
       device.createBindGroup({ layout: this.probeLayout, entries: [{ binding: 0, resource: { buffer, offset: 0, size: 4 } }] });
       found.push(
-        safePop(device).then(
-          (e) =>
+        safePop(device).then((e) => {
+          // Only a buffer that passed is skipped from now on: a foreign one is reported every time.
+          if (!e) this.verifiedBuffers.add(buffer);
+          return (
             e &&
             new NormError(
               'wrong-device',
               `buffer "${buffer.label}" belongs to another GPUDevice than this normalizer's (norm.device); create it on norm.device (${e.message})`,
               argument,
-            ),
-        ),
+            )
+          );
+        }),
       );
     }
     return found;
