@@ -73,6 +73,8 @@ export const badInputs: readonly BadInput[] = [
   { id: "layerNorm unbiased 'yes'", op: 'layerNorm', form: 'convenience', code: 'invalid-argument', argument: 'unbiased', says: /boolean/, run: (n) => conv(n, 'layerNorm', f32(8), { cols: 4, unbiased: 'yes' }) },
   { id: 'layerNorm gammaOffset (an RMSNorm option)', op: 'layerNorm', form: 'convenience', code: 'invalid-argument', argument: 'gammaOffset', says: /RMSNorm option/, run: (n) => conv(n, 'layerNorm', f32(8), { cols: 4, gammaOffset: 1 }) },
   { id: 'rmsNorm gammaOffset NaN', op: 'rmsNorm', form: 'convenience', code: 'invalid-argument', argument: 'gammaOffset', says: /finite number/, run: (n) => conv(n, 'rmsNorm', f32(8), { cols: 4, gammaOffset: NaN }) },
+  { id: 'rmsNorm gammaOffset without gamma', op: 'rmsNorm', form: 'convenience', code: 'invalid-argument', argument: 'gammaOffset', says: /needs gamma/, run: (n) => conv(n, 'rmsNorm', f32(8), { cols: 4, gammaOffset: 1 }) },
+  { id: 'encodeAddRmsNorm gammaOffset without gamma', op: 'addRmsNorm', form: 'encode', code: 'invalid-argument', argument: 'gammaOffset', says: /ambiguous/, run: (n, _d, k) => enc(n, 'encodeAddRmsNorm', k.encoder(), { ...plain(k, true), gammaOffset: 1 }) },
   { id: 'addLayerNorm epsilon -0.5', op: 'addLayerNorm', form: 'convenience', code: 'invalid-argument', argument: 'epsilon', says: /finite number >= 0/, run: (n) => convAdd(n, 'addLayerNorm', f32(8), f32(8), { cols: 4, epsilon: -0.5 }) },
   { id: 'rmsNorm epsilon -Infinity', op: 'rmsNorm', form: 'convenience', code: 'invalid-argument', argument: 'epsilon', says: /finite/, run: (n) => conv(n, 'rmsNorm', f32(8), { cols: 4, epsilon: -Infinity }) },
   // ---- encode forms: usage, alignment, sizes
