@@ -356,7 +356,8 @@ class GpuNormalizer implements Normalizer {
     const modules = compiledModules(device, this.checkedModules);
     this.checkedModules += modules.length;
     for (const { shader, module } of modules) {
-      checks.push(module.getCompilationInfo().then((info) => compilationError(shader, info), () => null));
+      // Through a promise, so an implementation without getCompilationInfo only skips this check.
+      checks.push(Promise.resolve().then(() => module.getCompilationInfo()).then((info) => compilationError(shader, info), () => null));
     }
     checks.push(...this.probeDevices(options));
     checks.push(
