@@ -55,7 +55,9 @@ export interface NormalizerOptions {
   /**
    * Debug mode: every call runs inside `validation` and `out-of-memory` error scopes, every new
    * shader module's compilation messages are checked (and cited as `common/row_norm.wgsl:87:5`),
-   * and each caller buffer is checked once for belonging to this device (`wrong-device`). The
+   * and each caller buffer is probed for belonging to this device (`wrong-device`; a GPUBuffer
+   * cannot be asked for its device, so a one-entry bind group is created on it inside a scope,
+   * until it passes once). The
    * typed-array forms reject with what they caused; the synchronous `encode…` forms cannot wait,
    * so their errors surface on the next call, from {@link Normalizer.flushErrors}, or from
    * `await` {@link Normalizer.checkErrors}. Costs a few error scopes per call: for development.
@@ -200,8 +202,9 @@ export interface Normalizer {
 
   /**
    * Debug mode: waits for every pending GPU-side check of earlier calls (error scopes, shader
-   * compilation, buffer device) and throws the first `NormError` found (clearing the rest; use
-   * {@link flushErrors} to see all). Resolves at once outside debug mode.
+   * compilation, buffer device) and throws the first `NormError` found; the others are dropped
+   * (call {@link flushErrors} after waiting yourself to see every one). Resolves at once outside
+   * debug mode.
    *
    * @example
    * ```ts
