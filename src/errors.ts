@@ -23,8 +23,14 @@ export type NormErrorCode =
   | 'no-webgpu'
   /** The device was lost while (or before) the work ran. */
   | 'device-lost'
-  /** The GPU reported an error (validation, out-of-memory) for work this library encoded. */
-  | 'gpu-error';
+  /** The GPU reported an error (validation, out-of-memory, shader compilation) for work this library encoded (debug mode). */
+  | 'gpu-error'
+  /**
+   * A buffer belongs to another `GPUDevice` than the normalizer's. WebGPU cannot tell this
+   * synchronously (a `GPUBuffer` does not expose its device), so it is reported in debug mode,
+   * on the next call or by `checkErrors()`.
+   */
+  | 'wrong-device';
 
 /**
  * The one error type this library throws. `code` says what kind of mistake it is and `argument`

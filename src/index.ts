@@ -58,3 +58,6 @@ export type {
   RmsNormBackwardResult,
 } from './kernels/norm-backward-options.js';
 export { paramGradBlocks, type EncodeLayerNormBackwardOptions, type EncodeRmsNormBackwardOptions } from './kernels/norm-backward.js';
+/** @internal Test hooks (e.g. compile a broken shader to test debug mode); not part of the API. */
+export { testHooks as __testHooks } from './pipeline-cache.js';
+export { mapWgslLocation, compilationError, type WgslLocation } from './wgsl-source-map.js';

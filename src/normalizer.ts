@@ -45,6 +45,8 @@ import type { GroupNormOptions, GroupNormResult, InstanceNormOptions } from './k
 import { encodeGroupNorm, encodeInstanceNorm, type EncodeGroupNormOptions, type EncodeInstanceNormOptions, type NormPlanInfo } from './kernels/group-norm.js';
 import { runBatchNormInference, runBatchNormStats, runGroupNorm, type ArrayRunContext, type SameData } from './kernels/run-arrays.js';
 import type { TensorData } from './kernels/tensor-options.js';
+import { compiledModules } from './pipeline-cache.js';
+import { compilationError } from './wgsl-source-map.js';
 
 /** Options for {@link createNormalizer}. */
 export interface NormalizerOptions {
@@ -64,6 +66,17 @@ export interface NormalizerOptions {
   readonly tuning?: TuningTable | 'localStorage' | false | undefined;
   /** Write `tune()` results to `localStorage` where available. Default true. */
   readonly persistTuning?: boolean | undefined;
+  /**
+   * Debug mode: every call runs inside `validation` and `out-of-memory` error scopes, every new
+   * shader module's compilation messages are checked (and cited as `common/row_norm.wgsl:87:5`),
+   * and each caller buffer is probed for belonging to this device (`wrong-device`; a GPUBuffer
+   * cannot be asked for its device, so a one-entry bind group is created on it inside a scope,
+   * until it passes once). The
+   * typed-array forms reject with what they caused; the synchronous `encode…` forms cannot wait,
+   * so their errors surface on the next call, from {@link Normalizer.flushErrors}, or from
+   * `await` {@link Normalizer.checkErrors}. Costs a few error scopes per call: for development.
+   */
+  readonly debug?: boolean | undefined;
 }
 
 /** What {@link Normalizer.tune} measured. */
@@ -340,6 +353,32 @@ export interface Normalizer {
   /** GPU memory this normalizer currently owns (uniforms, dummies, in-flight temporaries). */
   stats(): ResourceStats;
 
+  /**
+   * Debug mode: waits for every pending GPU-side check of earlier calls (error scopes, shader
+   * compilation, buffer device) and throws the first `NormError` found; the others are dropped
+   * (call {@link flushErrors} after waiting yourself to see every one). Resolves at once outside
+   * debug mode.
+   *
+   * @example
+   * ```ts
+   * const norm = await createNormalizer({ device, debug: true });
+   * norm.encodeLayerNorm(enc, { x, y, rows, cols });
+   * await norm.checkErrors(); // throws NormError('gpu-error' | 'wrong-device') if the GPU objected
+   * ```
+   */
+  checkErrors(): Promise<void>;
+
+  /**
+   * Debug mode: the errors already reported by the GPU for earlier calls, oldest first, and
+   * forgets them (checks still running are not waited for; see {@link checkErrors}).
+   *
+   * @example
+   * ```ts
+   * for (const e of norm.flushErrors()) console.warn(e.code, e.message);
+   * ```
+   */
+  flushErrors(): NormError[];
+
   /** Frees what this normalizer created (and the device, if it requested it). Idempotent. */
   destroy(): void;
 }
@@ -370,6 +409,23 @@ export async function createNormalizer(options: NormalizerOptions = {}): Promise
   return new GpuNormalizer(device, true, options, options.adapterInfo ?? adapter.info);
 }
 
+function lostError(info: GPUDeviceLostInfo): NormError {
+  return new NormError('device-lost', `the device was lost (${info.reason}: ${info.message}); create a normalizer on a new device`);
+}
+
+/** popErrorScope, or null if it cannot answer (a lost device may reject). */
+function safePop(device: GPUDevice): Promise<GPUError | null> {
+  return device.popErrorScope().catch(() => null);
+}
+
+/** The GPUBuffer of an operand (a buffer or a binding), else undefined. */
+function asBuffer(value: unknown): GPUBuffer | undefined {
+  const isBuffer = (v: unknown): v is GPUBuffer => typeof v === 'object' && v !== null && typeof (v as GPUBuffer).getMappedRange === 'function';
+  if (isBuffer(value)) return value;
+  const inner = (value as { buffer?: unknown } | null)?.buffer;
+  return typeof value === 'object' && value !== null && isBuffer(inner) ? inner : undefined;
+}
+
 const LAYER: RowNormKind = { rms: false, add: false };
 const RMS: RowNormKind = { rms: true, add: false };
 const ADD_LAYER: RowNormKind = { rms: false, add: true };
@@ -382,14 +438,27 @@ class GpuNormalizer implements Normalizer {
   private lost: GPUDeviceLostInfo | undefined;
   private isDestroyed = false;
   private readonly persistTuning: boolean;
+  /** Read-backs waiting on the GPU: rejected at once when the device is lost, so no call hangs. */
+  private readonly waiting = new Set<(e: NormError) => void>();
+  private readonly debug: boolean;
+  /** Debug mode: GPU-side checks still running, and the errors they found (oldest first). */
+  private readonly pendingChecks = new Set<Promise<void>>();
+  private readonly debugErrors: NormError[] = [];
+  private checkedModules = 0;
+  private readonly verifiedBuffers = new WeakSet<GPUBuffer>();
+  private probeLayout: GPUBindGroupLayout | undefined;
 
   constructor(readonly device: GPUDevice, private readonly ownsDevice: boolean, options: NormalizerOptions, adapterInfo?: GPUAdapterInfo) {
     const t = options.tuning ?? 'localStorage';
     const tuning: TuningTable = t === 'localStorage' ? loadTuning() : t === false ? { version: 1, entries: {} } : { version: 1, entries: { ...t.entries } };
     this.persistTuning = options.persistTuning ?? true;
     this.ctx = { device, limits: device.limits, resources: new OwnedResources(device), profile: profileDevice(device, adapterInfo), tuning };
+    this.debug = options.debug === true;
     device.lost.then((info) => {
       this.lost = info;
+      const error = lostError(info);
+      for (const reject of [...this.waiting]) reject(error);
+      this.waiting.clear();
     });
   }
 
@@ -403,27 +472,126 @@ class GpuNormalizer implements Normalizer {
 
   private check(): void {
     if (this.isDestroyed) throw new NormError('destroyed', 'this normalizer was destroyed; create a new one');
-    if (this.lost) throw new NormError('device-lost', `the device was lost (${this.lost.reason}: ${this.lost.message}); create a normalizer on a new device`);
+    if (this.lost) throw lostError(this.lost);
+    if (this.debugErrors.length > 0) throw this.flushErrors()[0]!;
+  }
+
+  /**
+   * An `encode…` call: checks, then `fn`; in debug mode inside error scopes whose findings are
+   * queued for the next call / checkErrors(). New ops' encode methods should go through here.
+   */
+  private encode<T>(options: unknown, fn: () => T): T {
+    this.check();
+    if (!this.debug) return fn();
+    const { value, error } = this.guarded(options, fn);
+    this.track(error);
+    return value;
+  }
+
+  /**
+   * Debug mode: runs `fn` (which creates pipelines, bind groups and records work) inside
+   * validation and out-of-memory scopes, then checks newly compiled modules and each caller
+   * buffer's device. `error` settles to the most specific finding of this call, or null.
+   */
+  private guarded<T>(options: unknown, fn: () => T): { value: T; error: Promise<NormError | null> } {
+    const { device } = this;
+    device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
+    let value: T;
+    let validation: Promise<GPUError | null>;
+    let oom: Promise<GPUError | null>;
+    try {
+      value = fn();
+    } finally {
+      // Popped even when fn threw, so the caller's scope stack stays balanced.
+      validation = safePop(device);
+      oom = safePop(device);
+    }
+    const checks: Promise<NormError | null>[] = [];
+    // Most specific first: a broken module explains every pipeline and bind group error after it.
+    const modules = compiledModules(device, this.checkedModules);
+    this.checkedModules += modules.length;
+    for (const { shader, module } of modules) {
+      // Through a promise, so an implementation without getCompilationInfo only skips this check.
+      checks.push(Promise.resolve().then(() => module.getCompilationInfo()).then((info) => compilationError(shader, info), () => null));
+    }
+    checks.push(...this.probeDevices(options));
+    checks.push(
+      validation.then((e) => e && new NormError('gpu-error', `WebGPU validation error in work encoded by webgpu-norm: ${e.message}`)),
+      oom.then((e) => e && new NormError('gpu-error', `out of GPU memory: ${e.message}`)),
+    );
+    return { value, error: Promise.all(checks).then((found) => found.find((e) => e !== null) ?? null) };
+  }
+
+  /**
+   * A `GPUBuffer` cannot be asked for its device, but binding it on the wrong one is a validation
+   * error: each caller buffer (any option holding a buffer or binding) is bound once, alone, in a
+   * tiny probe bind group inside its own scope. Runs after the call's own checks passed, so the
+   * buffer is known to have STORAGE usage and at least 4 bytes.
+   */
+  private probeDevices(options: unknown): Promise<NormError | null>[] {
+    if (typeof options !== 'object' || options === null) return [];
+    const { device } = this;
+    this.probeLayout ??= device.createBindGroupLayout({
+      label: 'webgpu-norm device probe',
+      entries: [{ binding: 0, visibility: 4 /* GPUShaderStage.COMPUTE */, buffer: { type: 'read-only-storage' } }],
+    });
+    const found: Promise<NormError | null>[] = [];
+    for (const [argument, value] of Object.entries(options)) {
+      const buffer = asBuffer(value);
+      if (!buffer || this.verifiedBuffers.has(buffer)) continue;
+      device.pushErrorScope('validation');
+      device.createBindGroup({ layout: this.probeLayout, entries: [{ binding: 0, resource: { buffer, offset: 0, size: 4 } }] });
+      found.push(
+        safePop(device).then((e) => {
+          // Only a buffer that passed is skipped from now on: a foreign one is reported every time.
+          if (!e) this.verifiedBuffers.add(buffer);
+          return (
+            e &&
+            new NormError(
+              'wrong-device',
+              `buffer "${buffer.label}" belongs to another GPUDevice than this normalizer's (norm.device); create it on norm.device (${e.message})`,
+              argument,
+            )
+          );
+        }),
+      );
+    }
+    return found;
+  }
+
+  private track(error: Promise<NormError | null>): void {
+    const done: Promise<void> = error.then((e) => {
+      if (e) this.debugErrors.push(e);
+      this.pendingChecks.delete(done);
+    });
+    this.pendingChecks.add(done);
+  }
+
+  flushErrors(): NormError[] {
+    return this.debugErrors.splice(0);
+  }
+
+  async checkErrors(): Promise<void> {
+    while (this.pendingChecks.size > 0) await Promise.all([...this.pendingChecks]);
+    const errors = this.flushErrors();
+    if (errors.length > 0) throw errors[0];
   }
 
   encodeLayerNorm(target: EncodeTarget, options: EncodeLayerNormOptions): LayerNormVariant {
-    this.check();
-    return encodeRowNorm(this.ctx, target, LAYER, options);
+    return this.encode(options, () => encodeRowNorm(this.ctx, target, LAYER, options));
   }
 
   encodeRmsNorm(target: EncodeTarget, options: EncodeRmsNormOptions): LayerNormVariant {
-    this.check();
-    return encodeRowNorm(this.ctx, target, RMS, options);
+    return this.encode(options, () => encodeRowNorm(this.ctx, target, RMS, options));
   }
 
   encodeAddLayerNorm(target: EncodeTarget, options: EncodeAddLayerNormOptions): LayerNormVariant {
-    this.check();
-    return encodeRowNorm(this.ctx, target, ADD_LAYER, options);
+    return this.encode(options, () => encodeRowNorm(this.ctx, target, ADD_LAYER, options));
   }
 
   encodeAddRmsNorm(target: EncodeTarget, options: EncodeAddRmsNormOptions): LayerNormVariant {
-    this.check();
-    return encodeRowNorm(this.ctx, target, ADD_RMS, options);
+    return this.encode(options, () => encodeRowNorm(this.ctx, target, ADD_RMS, options));
   }
 
   layerNorm(x: Float32Array, options: LayerNormOptions): Promise<LayerNormResult>;
@@ -494,28 +662,34 @@ class GpuNormalizer implements Normalizer {
       for (const [name, size] of outputs) out[name] = create(size, Usage.STORAGE | Usage.COPY_SRC, name);
       const readback = create(total, Usage.MAP_READ | Usage.COPY_DST, 'readback');
       const encoder = this.device.createCommandEncoder({ label: 'webgpu-norm convenience' });
-      encodeRowNorm(this.ctx, encoder, kind, {
-        ...shape,
-        x: upload(x, 'x'),
-        residual: residual && upload(residual, 'residual'),
-        gamma: options.gamma && upload(options.gamma, 'gamma'),
-        beta: options.beta && upload(options.beta, 'beta'),
-        bias: options.bias && upload(options.bias, 'bias'),
-        y: out.y!,
-        sum: out.sum,
-        mean: out.mean,
-        rstd: out.rstd,
-      });
-      let offset = 0;
-      for (const [name, size] of outputs) {
-        encoder.copyBufferToBuffer(out[name]!, 0, readback, offset, size);
-        offset += size;
-      }
-      this.device.queue.submit([encoder.finish()]);
+      const record = () => {
+        encodeRowNorm(this.ctx, encoder, kind, {
+          ...shape,
+          x: upload(x, 'x'),
+          residual: residual && upload(residual, 'residual'),
+          gamma: options.gamma && upload(options.gamma, 'gamma'),
+          beta: options.beta && upload(options.beta, 'beta'),
+          bias: options.bias && upload(options.bias, 'bias'),
+          y: out.y!,
+          sum: out.sum,
+          mean: out.mean,
+          rstd: out.rstd,
+        });
+        let at = 0;
+        for (const [name, size] of outputs) {
+          encoder.copyBufferToBuffer(out[name]!, 0, readback, at, size);
+          at += size;
+        }
+        this.device.queue.submit([encoder.finish()]);
+      };
+      // Debug mode: this call's own GPU errors (through the submit) reject this call.
+      const debugError = this.debug ? this.guarded(undefined, record).error : (record(), undefined);
       await this.map(readback);
+      const gpuError = await debugError;
+      if (gpuError) throw gpuError;
       const data = readback.getMappedRange();
       const result: Partial<Record<'y' | 'sum' | 'mean' | 'rstd', Activations>> = {};
-      offset = 0;
+      let offset = 0;
       for (const [name, size] of outputs) {
         const isActivation = name === 'y' || name === 'sum';
         result[name] =
@@ -538,8 +712,7 @@ class GpuNormalizer implements Normalizer {
   }
 
   encodeGroupNorm(target: EncodeTarget, options: EncodeGroupNormOptions): NormPlanInfo {
-    this.check();
-    return encodeGroupNorm(this.ctx, target, options);
+    return this.encode(options, () => encodeGroupNorm(this.ctx, target, options));
   }
 
   async groupNorm<X extends TensorData>(x: X, options: GroupNormOptions): Promise<GroupNormResult<SameData<X>>> {
@@ -548,8 +721,7 @@ class GpuNormalizer implements Normalizer {
   }
 
   encodeInstanceNorm(target: EncodeTarget, options: EncodeInstanceNormOptions): NormPlanInfo {
-    this.check();
-    return encodeInstanceNorm(this.ctx, target, options);
+    return this.encode(options, () => encodeInstanceNorm(this.ctx, target, options));
   }
 
   async instanceNorm<X extends TensorData>(x: X, options: InstanceNormOptions): Promise<GroupNormResult<SameData<X>>> {
@@ -558,8 +730,7 @@ class GpuNormalizer implements Normalizer {
   }
 
   encodeBatchNormInference(target: EncodeTarget, options: EncodeBatchNormInferenceOptions): NormPlanInfo {
-    this.check();
-    return encodeBatchNormInference(this.ctx, target, options);
+    return this.encode(options, () => encodeBatchNormInference(this.ctx, target, options));
   }
 
   async batchNormInference<X extends TensorData>(x: X, options: BatchNormInferenceOptions): Promise<BatchNormInferenceResult<SameData<X>>> {
@@ -568,8 +739,7 @@ class GpuNormalizer implements Normalizer {
   }
 
   encodeBatchNormStats(target: EncodeTarget, options: EncodeBatchNormStatsOptions): NormPlanInfo {
-    this.check();
-    return encodeBatchNormStats(this.ctx, target, options);
+    return this.encode(options, () => encodeBatchNormStats(this.ctx, target, options));
   }
 
   async batchNormStats(x: TensorData, options: BatchNormStatsOptions): Promise<BatchNormStatsResult> {
@@ -586,25 +756,36 @@ class GpuNormalizer implements Normalizer {
     }
   }
 
+  /**
+   * Maps a read-back buffer, or rejects with `device-lost` as soon as the device is lost: an
+   * implementation may leave `mapAsync` pending on a lost device, and a caller must never hang.
+   */
   private async map(buffer: GPUBuffer): Promise<void> {
+    if (this.lost) throw lostError(this.lost);
+    let reject!: (e: NormError) => void;
+    const lost = new Promise<never>((_, r) => (reject = r));
+    this.waiting.add(reject);
+    const mapped = buffer.mapAsync(1 /* GPUMapMode.READ */);
     try {
-      await buffer.mapAsync(1 /* GPUMapMode.READ */);
+      await Promise.race([mapped, lost]);
     } catch (e) {
+      mapped.catch(() => {}); // settles later on a lost device; nobody is listening any more
+      if (e instanceof NormError) throw e;
       this.check();
       throw new NormError('device-lost', `reading results back failed: ${(e as Error).message}`, undefined, { cause: e });
+    } finally {
+      this.waiting.delete(reject);
     }
   }
 
   // ---- Backward passes (training) -------------------------------------------------------------
 
   encodeLayerNormBackward(target: EncodeTarget, options: EncodeLayerNormBackwardOptions): LayerNormVariant {
-    this.check();
-    return encodeNormBackward(this.ctx, target, false, options);
+    return this.encode(options, () => encodeNormBackward(this.ctx, target, false, options));
   }
 
   encodeRmsNormBackward(target: EncodeTarget, options: EncodeRmsNormBackwardOptions): LayerNormVariant {
-    this.check();
-    return encodeNormBackward(this.ctx, target, true, options);
+    return this.encode(options, () => encodeNormBackward(this.ctx, target, true, options));
   }
 
   layerNormBackward(dy: Float32Array, x: Float32Array, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult>;

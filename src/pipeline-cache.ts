@@ -15,8 +15,23 @@ export interface CachedPipeline {
   readonly key: string;
 }
 
+/**
+ * Test-only hooks (exported from the package as `__testHooks`; not API). `transformCode` rewrites a
+ * module's WGSL before it is compiled, so tests can compile a deliberately broken shader and check
+ * what debug mode reports. Applies to modules created after it is set (caches are per device).
+ */
+export const testHooks: { transformCode?: ((name: string, code: string) => string) | undefined } = {};
+
+/** A compiled module and the exact WGSL it was compiled from (for mapping compiler messages). */
+export interface CompiledModule {
+  readonly shader: { readonly name: string; readonly code: string };
+  readonly module: GPUShaderModule;
+}
+
 class DeviceCache {
   readonly modules = new Map<string, GPUShaderModule>();
+  /** Every module created so far, in creation order (debug mode checks each one's compilation info). */
+  readonly compiled: CompiledModule[] = [];
   readonly layouts = new Map<string, GPUBindGroupLayout>();
   readonly pipelines = new Map<string, CachedPipeline>();
   readonly pending = new Map<string, Promise<CachedPipeline>>();
@@ -27,8 +42,10 @@ class DeviceCache {
   module(shader: ShaderInfo): GPUShaderModule {
     let m = this.modules.get(shader.name);
     if (!m) {
-      m = this.device.createShaderModule({ label: `${shader.name}.wgsl`, code: shader.code });
+      const code = testHooks.transformCode ? testHooks.transformCode(shader.name, shader.code) : shader.code;
+      m = this.device.createShaderModule({ label: `${shader.name}.wgsl`, code });
       this.modules.set(shader.name, m);
+      this.compiled.push({ shader: { name: shader.name, code }, module: m });
     }
     return m;
   }
@@ -69,6 +86,19 @@ function pipelineKey(shader: ShaderInfo, entryPoint: string, constants: Record<s
     .sort()
     .map((k) => `${k}=${constants[k]}`);
   return `${shader.name}.${entryPoint}(${parts.join(',')})`;
+}
+
+/**
+ * The modules compiled on `device` so far, oldest first; `from` skips ones the caller has seen.
+ *
+ * @example
+ * ```ts
+ * for (const { shader, module } of compiledModules(device, checked)) check(await module.getCompilationInfo());
+ * ```
+ */
+export function compiledModules(device: GPUDevice, from = 0): readonly CompiledModule[] {
+  const all = caches.get(device)?.compiled ?? [];
+  return from >= all.length ? [] : all.slice(from);
 }
 
 /**

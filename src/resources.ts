@@ -10,9 +10,7 @@ import type { CachedPipeline } from './pipeline-cache.js';
 import { Usage } from './operands.js';
 import type { ShaderInfo } from './shader-info.js';
 
-/** Bounded map with least-recently-used eviction. Evicted GPU objects are dropped, not destroyed:
- * a command buffer the caller has not submitted yet may still reference them, and the browser
- * frees them once they are unreachable. */
+/** Bounded map with least-recently-used eviction; `onEvict` decides what happens to the dropped value. */
 class Lru<V> {
   private readonly map = new Map<string, V>();
   constructor(private readonly capacity: number, private readonly onEvict?: (v: V) => void) {}
@@ -45,6 +43,9 @@ class Lru<V> {
   }
 }
 
+/** Distinct uniform contents (shape, epsilon) kept per normalizer before the least recent is retired. */
+export const UNIFORM_CACHE_SIZE = 512;
+
 let nextBufferId = 1;
 const bufferIds = new WeakMap<GPUBuffer, number>();
 
@@ -74,10 +75,46 @@ export class OwnedResources {
   private readonly bindGroups = new Lru<GPUBindGroup>(1024);
   private readonly dummies = new Map<string, GPUBuffer>();
 
+  /** Evicted uniform buffers waiting for the queue to finish the work submitted before they were evicted. */
+  private retired: GPUBuffer[] = [];
+  private retiring = false;
+
   constructor(readonly device: GPUDevice) {
     // Uniform buffers are never rewritten (that would race with work already encoded but not
-    // yet submitted), so a new shape gets a new buffer; evicted ones are untracked and left to GC.
-    this.uniforms = new Lru<GPUBuffer>(512, (b) => this.live.delete(b));
+    // yet submitted), so a new shape gets a new buffer. Evicted ones stay tracked (stats count
+    // them) until destroyed after the queue drains; see retire().
+    this.uniforms = new Lru<GPUBuffer>(UNIFORM_CACHE_SIZE, (b) => this.retire(b));
+  }
+
+  /**
+   * Destroys an evicted uniform buffer once `queue.onSubmittedWorkDone()` says all work submitted
+   * so far has finished: leaving it to GC kept GPU memory alive for an unknown time and invisible
+   * to `stats()`. One pending wait per batch, so a burst of evictions costs one promise.
+   * The one case this cannot see: a command buffer the caller encoded with this uniform and still
+   * has not submitted after {@link UNIFORM_CACHE_SIZE} other distinct shapes were encoded. Submit
+   * encoders before encoding hundreds of other shapes (or keep using the shape, which keeps it cached).
+   */
+  private retire(buffer: GPUBuffer): void {
+    this.retired.push(buffer);
+    if (this.retiring) return;
+    this.retiring = true;
+    const flush = () => {
+      const batch = this.retired;
+      this.retired = [];
+      const done = () => {
+        this.releaseAll(batch);
+        if (this.retired.length > 0) flush();
+        else this.retiring = false;
+      };
+      // Destroying on rejection too: after device loss nothing can use these buffers any more.
+      this.device.queue.onSubmittedWorkDone().then(done, done);
+    };
+    flush();
+  }
+
+  /** Evicted uniforms not yet destroyed (they are included in `liveBuffers`). */
+  get retiredCount(): number {
+    return this.retired.length;
   }
 
   /** Creates a buffer this normalizer owns and tracks. */
@@ -92,13 +129,20 @@ export class OwnedResources {
    * never be hit again, and left in the cache they would push out bind groups that can.
    */
   release(buffer: GPUBuffer): void {
-    if (!this.live.delete(buffer)) return;
-    buffer.destroy();
-    const id = bufferIds.get(buffer);
-    if (id !== undefined) {
-      const tag = `:${id}@`;
-      this.bindGroups.deleteWhere((key) => key.includes(tag));
+    this.releaseAll([buffer]);
+  }
+
+  /** {@link release} for many buffers with one pass over the bind group cache. */
+  private releaseAll(buffers: readonly GPUBuffer[]): void {
+    const tags: string[] = [];
+    for (const buffer of buffers) {
+      if (!this.live.delete(buffer)) continue;
+      buffer.destroy();
+      const id = bufferIds.get(buffer);
+      if (id !== undefined) tags.push(`:${id}@`);
     }
+    if (tags.length === 1) this.bindGroups.deleteWhere((key) => key.includes(tags[0]!));
+    else if (tags.length > 1) this.bindGroups.deleteWhere((key) => tags.some((t) => key.includes(t)));
   }
 
   /** A uniform buffer holding `values` packed as the shader's struct `variable`; same contents, same buffer. */
@@ -166,6 +210,7 @@ export class OwnedResources {
   destroy(): void {
     for (const b of this.live) b.destroy();
     this.live.clear();
+    this.retired = [];
     this.uniforms.clear();
     this.bindGroups.clear();
     this.dummies.clear();

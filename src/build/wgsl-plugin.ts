@@ -67,7 +67,12 @@ export function wgslPlugin(): Plugin {
       const links = m[1] ? decodeURIComponent(m[1]).split(',').filter(Boolean) : [];
       const seen = new Set<string>();
       const parts = [await linkWgsl(file, seen)];
-      for (const l of links) parts.push(await linkWgsl(resolve(shadersDir, l), seen));
+      for (const l of links) {
+        // Same markers as an #include, so a compiler message can be mapped back to this file's line
+        // (src/wgsl-source-map.ts).
+        const linked = await linkWgsl(resolve(shadersDir, l), seen);
+        parts.push({ code: `// ---- begin ${l} ----\n${linked.code}\n// ---- end ${l} ----`, files: linked.files });
+      }
       for (const f of parts.flatMap((p) => p.files)) this.addWatchFile(f);
       const code = hoistDirectives(parts.map((p) => p.code).join('\n'));
       const name = [basename(file, '.wgsl'), ...links.map((l) => basename(l, '.wgsl'))].join('+');
@@ -77,7 +82,11 @@ export function wgslPlugin(): Plugin {
   };
 }
 
-/** Moves WGSL directives to the top of a linked module, keeping their order and dropping repeats. */
+/**
+ * Moves WGSL directives to the top of a linked module, keeping their order and dropping repeats.
+ * Each moved directive leaves a `// (hoisted) …` comment in its place, so every line after the
+ * directives keeps its position relative to its file's markers (compiler messages map back).
+ */
 export function hoistDirectives(code: string): string {
   const directives: string[] = [];
   const body: string[] = [];
@@ -85,6 +94,7 @@ export function hoistDirectives(code: string): string {
     if (DIRECTIVE.test(line)) {
       const d = line.trim();
       if (!directives.includes(d)) directives.push(d);
+      body.push(`// (hoisted) ${d}`);
     } else {
       body.push(line);
     }

@@ -129,6 +129,19 @@ export function checkActivations(x: unknown, dtype: unknown, argument = 'x'): Dt
   return actual;
 }
 
+/**
+ * `gammaOffset` without `gamma` is refused: it scales by (gamma + gammaOffset), and an absent gamma
+ * could mean ones (scale 1 + offset, what the CPU reference did) or Gemma's zero-initialized
+ * weight (scale 1, what the kernel did). Fuzzing found the two disagreeing; asking is safer.
+ */
+export function gammaOffsetWithoutGamma(): NormError {
+  return new NormError(
+    'invalid-argument',
+    'gammaOffset scales by (gamma + gammaOffset) and needs gamma; without gamma the scale is ambiguous (ones → 1 + gammaOffset, a zero Gemma weight → 1): pass gamma',
+    'gammaOffset',
+  );
+}
+
 function checkVector(v: unknown, name: string, cols: number): void {
   if (v === undefined) return;
   if (!(v instanceof Float32Array)) {
@@ -196,6 +209,7 @@ export function checkRowNormArrays(
   if (!kind.rms && options.gammaOffset !== undefined) {
     throw new NormError('invalid-argument', 'gammaOffset is an RMSNorm option', 'gammaOffset');
   }
+  if (gammaOffset !== 0 && options.gamma === undefined) throw gammaOffsetWithoutGamma();
   return { rows: data.length / cols, cols, dtype, epsilon, epsilonMode, unbiased, gammaOffset };
 }
 

@@ -12,6 +12,7 @@ import { isCommandEncoder, isComputePass, recordDispatch, type EncodeTarget, typ
 import {
   DEFAULT_LAYER_NORM_EPSILON,
   DEFAULT_RMS_NORM_EPSILON,
+  gammaOffsetWithoutGamma,
   type Dtype,
   type EpsilonMode,
   type RowNormKind,
@@ -177,6 +178,7 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
   const x = operand('x', bytes, false, true)!;
   const y = operand('y', bytes, true, true)!;
   const gamma = operand('gamma', cols * 4, false, false);
+  if (gammaOffset !== 0 && gamma === undefined) throw gammaOffsetWithoutGamma();
   let beta: NamedRange | undefined;
   if (kind.rms) unexpected('beta', `${op} has no beta`);
   else beta = operand('beta', cols * 4, false, false);

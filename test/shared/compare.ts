@@ -133,7 +133,8 @@ export function compareF16(
     const e = expected[i]!;
     const a = actual[i]!;
     const aFinite = (a & 0x7c00) !== 0x7c00;
-    const rounded = Number.isFinite(e) ? round(e) : 0x7c00;
+    // -Infinity keeps its sign (it used to be compared as +Inf bits, failing a correct -Inf).
+    const rounded = Number.isFinite(e) ? round(e) : e === -Infinity ? 0xfc00 : 0x7c00;
     let ulp: number;
     if ((rounded & 0x7c00) === 0x7c00) ulp = aFinite ? Infinity : (a & 0x8000) === (rounded & 0x8000) || Number.isNaN(e) ? 0 : Infinity;
     else if (!aFinite) ulp = Infinity;

@@ -86,7 +86,7 @@ describe('uniform buffers', () => {
     expect(fake.buffers).toHaveLength(0);
   });
 
-  test('LRU: at most 512 are kept; the least recently used is evicted, not the oldest touched one', () => {
+  test('LRU: at most 512 are kept; the least recently used is evicted, not the oldest touched one', async () => {
     const { fake, res } = setup();
     const u = (rows: number) => res.uniform(SHADER, 'params', { rows, cols: 1, epsilon: 0 }).buffer;
     const first = u(0);
@@ -95,27 +95,44 @@ describe('uniform buffers', () => {
     expect(u(0)).toBe(first); // touch 0: now 1 is the least recently used
     u(512); // evicts rows = 1
     expect(res.stats().cachedUniforms).toBe(512);
+    // The evicted one is still tracked (and counted) until the queue has drained.
+    expect(res.stats().liveBuffers).toBe(513);
+    await settle();
     expect(res.stats().liveBuffers).toBe(512);
     expect(u(0)).toBe(first);
     const created = fake.buffers.length;
     u(1); // was evicted: a new buffer
     expect(fake.buffers.length).toBe(created + 1);
     for (let i = 1000; i < 3000; i++) u(i);
+    await settle();
     expect(res.stats().cachedUniforms).toBe(512);
     expect(res.stats().liveBuffers).toBe(512);
     expect(res.stats().liveBytes).toBe(512 * 16);
   });
 
-  test('evicted uniform buffers are dropped, not destroyed (unsubmitted work may still use them)', () => {
+  test('evicted uniform buffers are destroyed only after queue.onSubmittedWorkDone (submitted work may still use them)', async () => {
     const { fake, res } = setup();
+    let drain!: () => void;
+    (fake.device.queue as { onSubmittedWorkDone: () => Promise<undefined> }).onSubmittedWorkDone = () => new Promise<undefined>((r) => (drain = () => r(undefined)));
     for (let i = 0; i < 600; i++) res.uniform(SHADER, 'params', { rows: i, cols: 1, epsilon: 0 });
+    await settle();
     expect(fake.buffers.filter((b) => b.destroyed > 0)).toHaveLength(0);
+    expect(res.stats().liveBuffers).toBe(600);
+    drain(); // the first eviction's wait: destroys it, then waits once for the 87 evicted meanwhile
+    await settle();
+    expect(fake.buffers.filter((b) => b.destroyed > 0)).toHaveLength(1);
+    drain();
+    await settle();
+    expect(fake.buffers.slice(0, 88).every((b) => b.destroyed === 1)).toBe(true);
+    expect(fake.buffers.slice(88).every((b) => b.destroyed === 0)).toBe(true);
+    expect(res.stats().liveBuffers).toBe(512);
     res.destroy();
-    // destroy() frees what it still tracks; the 88 evicted ones are left to garbage collection.
-    expect(fake.buffers.filter((b) => b.destroyed === 1)).toHaveLength(512);
-    expect(fake.buffers.slice(0, 88).every((b) => b.destroyed === 0)).toBe(true);
+    expect(fake.buffers.every((b) => b.destroyed === 1)).toBe(true);
   });
 });
+
+/** Lets pending promise reactions (the fake queue's onSubmittedWorkDone) run. */
+const settle = () => new Promise<void>((r) => setTimeout(r, 0));
 
 describe('dummy buffers', () => {
   test('one STORAGE buffer per name, reused', () => {

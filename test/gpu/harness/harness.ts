@@ -7,13 +7,15 @@
 import * as lib from '../../../dist/index.js';
 import { createNormalizer, NormError, type Normalizer } from '../../../dist/index.js';
 import { rowNormCase, type RowNormCase } from './row-norm-case.js';
+import { reliability } from './reliability.js';
+import { fuzz } from './fuzz.js';
 
 export type { RowNormCase, RowNormCaseResult } from './row-norm-case.js';
 
 let normPromise: Promise<Normalizer> | undefined;
 const uncaptured: string[] = [];
 
-function normalizer(): Promise<Normalizer> {
+export function normalizer(): Promise<Normalizer> {
   normPromise ??= createNormalizer().then((n) => {
     n.device.addEventListener('uncapturederror', (e) => uncaptured.push((e as GPUUncapturedErrorEvent).error.message));
     return n;
@@ -86,7 +88,7 @@ export interface InScopeResult<T> {
  * popErrorScope, after ending the kit's passes and submitting its encoders (so a call that threw
  * halfway through recording would show up as a validation error), then destroys the kit's buffers.
  */
-async function runInScope<T>(fn: (norm: Normalizer, device: GPUDevice, kit: BadInputKit) => T | Promise<T>): Promise<InScopeResult<T>> {
+export async function runInScope<T>(fn: (norm: Normalizer, device: GPUDevice, kit: BadInputKit) => T | Promise<T>): Promise<InScopeResult<T>> {
   const norm = await normalizer();
   const lib = (await import('../../../dist/index.js')) as Library;
   const device = norm.device;
@@ -148,3 +150,8 @@ export type BackwardHarness = Harness & typeof backwardHarness;
 import { trainMlp } from './mlp-train.js';
 Object.assign(harness, { trainMlp: async (steps: number) => trainMlp(await normalizer(), steps) });
 export type TrainHarness = BackwardHarness & { trainMlp(steps: number): Promise<{ gpu: number[]; cpu: number[] }> };
+
+// Reliability suites (bad-input table, debug mode, device loss, concurrency, soak, fuzz): see
+// reliability.ts and fuzz.ts. Registered here so every GPU test file shares one page.
+Object.assign(harness, reliability, fuzz);
+export type ReliabilityHarness = BadInputHarness & typeof reliability & typeof fuzz;
