@@ -139,3 +139,31 @@ export function checkAliasing(ranges: readonly NamedRange[]): void {
     }
   }
 }
+
+/**
+ * Resolves the named operands of one call: `take(name, bytes, writes, required)` checks
+ * `options[name]` with {@link resolveOperand} (a missing required one is an `invalid-argument`
+ * naming it) and remembers the range, so `ranges` can go to {@link checkAliasing} at the end.
+ *
+ * @example
+ * ```ts
+ * const ops = operandResolver(options, device.limits, 'layerNorm');
+ * const x = ops.take('x', bytes, false, true)!;
+ * const gamma = ops.take('gamma', cols * 4, false, false);
+ * checkAliasing(ops.ranges);
+ * ```
+ */
+export function operandResolver<O extends object>(options: O, limits: OperandLimits, op: string) {
+  const ranges: NamedRange[] = [];
+  const take = (name: keyof O & string, bytes: number, writes: boolean, required: boolean): NamedRange | undefined => {
+    const value = options[name];
+    if (value === undefined) {
+      if (required) throw new NormError('invalid-argument', `${op} needs this operand`, name);
+      return undefined;
+    }
+    const r = resolveOperand(value, name, bytes, limits, writes);
+    ranges.push(r);
+    return r;
+  };
+  return { ranges, take };
+}

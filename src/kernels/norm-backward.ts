@@ -14,7 +14,7 @@
  */
 import { foldWorkgroups, nextPowerOfTwo } from '../dispatch.js';
 import { NormError, checkInteger, describe } from '../errors.js';
-import { checkAliasing, resolveOperand, Usage, type NamedRange, type Operand } from '../operands.js';
+import { checkAliasing, operandResolver, Usage, type NamedRange, type Operand } from '../operands.js';
 import { getPipeline, type CachedPipeline } from '../pipeline-cache.js';
 import type { BufferRange } from '../bindings.js';
 import type { OwnedResources } from '../resources.js';
@@ -145,17 +145,7 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
   const rowsPerGroup = variant.workgroupSize / variant.threadsPerRow;
   const dxGrid = foldWorkgroups(Math.ceil(rows / rowsPerGroup), limits.maxComputeWorkgroupsPerDimension);
 
-  const ranges: NamedRange[] = [];
-  const operand = (name: keyof AnyBackwardOptions, size: number, writes: boolean, required: boolean): NamedRange | undefined => {
-    const value = options[name];
-    if (value === undefined) {
-      if (required) throw new NormError('invalid-argument', `${op} needs this operand`, name);
-      return undefined;
-    }
-    const r = resolveOperand(value, name, size, limits, writes);
-    ranges.push(r);
-    return r;
-  };
+  const { ranges, take: operand } = operandResolver(options, limits, op);
   const dy = operand('dy', bytes, false, true)!;
   const x = operand('x', bytes, false, true)!;
   const dx = operand('dx', bytes, true, true)!;

@@ -6,7 +6,7 @@
  */
 import { foldWorkgroups } from '../dispatch.js';
 import { NormError, checkEpsilon, checkInteger, describe } from '../errors.js';
-import { checkAliasing, resolveOperand, type NamedRange, type Operand } from '../operands.js';
+import { checkAliasing, operandResolver, type NamedRange, type Operand } from '../operands.js';
 import { getPipeline } from '../pipeline-cache.js';
 import { isCommandEncoder, isComputePass, recordDispatch, type EncodeTarget, type KernelContext } from './context.js';
 import {
@@ -161,17 +161,7 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
   const rowsPerGroup = variant.workgroupSize / variant.threadsPerRow;
   const grid = foldWorkgroups(Math.ceil(rows / rowsPerGroup), limits.maxComputeWorkgroupsPerDimension);
 
-  const ranges: NamedRange[] = [];
-  const operand = (name: keyof AnyEncodeOptions, size: number, writes: boolean, required: boolean): NamedRange | undefined => {
-    const value = options[name];
-    if (value === undefined) {
-      if (required) throw new NormError('invalid-argument', `${op} needs this operand`, name);
-      return undefined;
-    }
-    const r = resolveOperand(value, name, size, limits, writes);
-    ranges.push(r);
-    return r;
-  };
+  const { ranges, take: operand } = operandResolver(options, limits, op);
   const unexpected = (name: keyof AnyEncodeOptions, why: string) => {
     if (options[name] !== undefined) throw new NormError('invalid-argument', why, name);
   };
