@@ -43,7 +43,7 @@ export function mountAdapterPanel(host: HTMLElement, norm: Normalizer): void {
         ),
       ),
       row('kind', norm.profile.cpu ? 'CPU adapter (software Vulkan/D3D): one row per invocation, few barriers' : 'GPU: teams of invocations per row'),
-      row('kernel for 128×768 f32', variant),
+      row('kernel for 128×768 f32', el('span', {}, el('code', {}, variant), el('span', { class: 'muted' }, ' — workgroup size / invocations per row / vector width / reduction / chunks cached in registers (chosen by selectVariant; norm.tune() measures instead)'))),
     ),
   );
 }

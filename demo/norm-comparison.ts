@@ -152,7 +152,7 @@ export async function mountNormComparison(host: HTMLElement, norm: Normalizer | 
     timeCpu(() => batchNormCpu(x, ROWS, COLS)),
   ];
   let gpuMs: (number | null)[] = [null, null, null];
-  let timing = 'no WebGPU';
+  let timing = 'GPU: not available here (no WebGPU)';
   let bnNote = '';
   if (norm) {
     const d = norm.device;

@@ -190,11 +190,11 @@ export async function mountPrePostLn(host: HTMLElement, norm: Normalizer | null)
   const gain = el('input', { type: 'range', min: '0.2', max: '3', step: '0.1', value: '1', id: 'pp-gain', 'aria-label': 'sublayer weight gain' });
   const gainText = el('output', {}, '1.0');
   const chart = el('div', { class: 'chart', id: 'prepost-chart' });
-  const table = el('table', { class: 'stats' });
+  const table = el('table', { class: 'stats', title: 'each cell: standard deviation / largest |value|' });
   const verdict = el('p', { class: 'verdict', id: 'prepost-verdict' });
   host.append(
     el('div', { class: 'controls' }, el('label', {}, 'blocks ', layers), el('label', {}, 'sublayer weight scale (× 1/√d) ', gain, ' ', gainText)),
-    el('div', { class: 'split' }, chart, table),
+    el('div', { class: 'split' }, chart, el('div', {}, el('p', { class: 'muted' }, 'each cell: std / max |value| over all 16 × 64 activations'), table)),
     verdict,
   );
 
@@ -224,7 +224,7 @@ export async function mountPrePostLn(host: HTMLElement, norm: Normalizer | null)
       return `${fmt(s.std, 3)} / ${fmt(s.maxAbs, 3)}`;
     };
     table.replaceChildren(
-      el('tr', {}, el('th', {}, 'block'), el('th', {}, 'Pre-LN hₗ std / max|·|'), el('th', {}, 'Pre-LN LN(hₗ)'), el('th', {}, 'Post-LN sum'), el('th', {}, 'Post-LN xₗ')),
+      el('tr', {}, el('th', {}, 'block'), el('th', {}, 'Pre-LN hₗ'), el('th', {}, 'Pre-LN LN(hₗ)'), el('th', {}, 'Post-LN sum'), el('th', {}, 'Post-LN xₗ')),
       ...xs.map((x, l) => el('tr', {}, el('td', {}, x), el('td', {}, sp(use.pre.stream[l]!)), el('td', {}, sp(use.pre.normed[l]!)), el('td', {}, sp(use.post.stream[l]!)), el('td', {}, sp(use.post.normed[l]!)))),
     );
     let maxErr = 0;

@@ -6,6 +6,7 @@
  * page (`?nogpu` hides navigator.gpu).
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { inject } from 'vitest';
@@ -171,6 +172,9 @@ describe('demo page with WebGPU (SwiftShader)', () => {
 
   test('screenshot looks like a page, no console errors', async () => {
     await screenshot(page, 'demo.png');
+    // One image per section too, at full resolution, for a person to review.
+    const sections = await page.$$('section');
+    for (let i = 0; i < sections.length; i++) await sections[i]!.screenshot({ path: fileURLToPath(new URL(`section-${i}.png`, OUT)) as `${string}.png` });
     expect(errors).toEqual([]);
   });
 });
