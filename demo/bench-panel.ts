@@ -73,6 +73,7 @@ export function mountBenchPanel(host: HTMLElement, gpu: GPU | null, unavailable:
           notes: ['measured in the demo page (bench/core in the browser tab); load average unavailable in a page'],
         });
         results.bench = records;
+        results.benchReport = report;
         progress.textContent = `Done: ${records.length} case(s) in ${fmt((performance.now() - started) / 1000, 3)} s. Bars: GPU kernel (timestamp queries), copy roofline moving the same bytes, convenience form (upload + run + readback), CPU path.`;
         download.disabled = false;
       } catch (e) {

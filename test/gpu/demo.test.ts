@@ -155,19 +155,26 @@ describe('demo page with WebGPU (SwiftShader)', () => {
     expect(lines).toEqual([13, 13, 13]);
   });
 
-  test('live benchmark: run one small case, chart and JSON', async () => {
+  test('live benchmark: LayerNorm and RMSNorm on one small shape, chart, table, JSON', async () => {
     await page.$eval('#bench-shapes', (e) => ((e as HTMLInputElement).value = '8x256'));
     await page.$eval('#bench-reps', (e) => ((e as HTMLInputElement).value = '3'));
+    await page.click('input[data-op="rmsNorm"]'); // layerNorm is checked by default
     await page.click('#bench-run');
     await page.waitForFunction(() => Array.isArray((window as unknown as { demoResults: { bench?: unknown[] } }).demoResults.bench), { timeout: 170_000, polling: 500 });
     const recs = await results<{ op: string; rows: number; cols: number; gpuMs: number; copyMs: number; cpuMs: number; withinTolerance: boolean }[]>(page, 'bench');
-    expect(recs).toHaveLength(1);
+    expect(recs).toHaveLength(2);
     expect(recs[0]).toMatchObject({ op: 'layerNorm', rows: 8, cols: 256, withinTolerance: true });
-    expect(recs[0]!.gpuMs).toBeGreaterThan(0);
+    expect(recs[1]).toMatchObject({ op: 'rmsNorm', rows: 8, cols: 256, withinTolerance: true });
+    for (const r of recs) for (const k of ['gpuMs', 'copyMs', 'cpuMs'] as const) expect(r[k], k).toBeGreaterThan(0);
     const bars = await page.$$eval('#bench-chart svg rect.bar', (es) => es.length);
-    expect(bars).toBe(4);
+    expect(bars).toBe(8);
     expect(await page.$eval('#bench-download', (e) => (e as HTMLButtonElement).disabled)).toBe(false);
-    expect(await page.$$eval('#bench-table tr', (es) => es.length)).toBe(2);
+    // What the download button saves: the CLI's --json document.
+    const report = await results<{ meta: { environment: { runtime: string; adapter: { vendor: string } } }; records: { runtime: string; adapter: string }[] }>(page, 'benchReport');
+    expect(report.meta.environment.runtime).toBe('chromium');
+    expect(report.records).toHaveLength(2);
+    expect(report.records[0]!.adapter).toContain('swiftshader');
+    expect(await page.$$eval('#bench-table tr', (es) => es.length)).toBe(3);
   });
 
   test('screenshot looks like a page, no console errors', async () => {

@@ -16,5 +16,15 @@ const layerNorm = rowNormOp({
   reference: (lib, x, options) => lib.cpu.layerNormF64(x, options),
 });
 
-/** Every op the benchmark knows, by `--ops` name. */
-export const BENCH_OPS: ReadonlyMap<string, BenchOp> = new Map([layerNorm].map((op) => [op.name, op]));
+const rmsNorm = rowNormOp({
+  name: 'rmsNorm',
+  params: ['gamma'],
+  stats: ['rstd'],
+  encode: (lib, norm, target, options) => lib.describeVariant(norm.encodeRmsNorm(target, options)),
+  convenience: (norm, x, options) => norm.rmsNorm(x, options),
+  cpu: (lib, x, options) => lib.cpu.fast.rmsNorm(x, options),
+  reference: (lib, x, options) => lib.cpu.rmsNormF64(x, options),
+});
+
+/** Every op the benchmark knows, by `--ops` name (`--ops` defaults to layerNorm alone). */
+export const BENCH_OPS: ReadonlyMap<string, BenchOp> = new Map([layerNorm, rmsNorm].map((op) => [op.name, op]));
