@@ -30,6 +30,20 @@ export default defineConfig({
         test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
       },
       {
+        // The public API in Node through the `webgpu` package (Dawn); imports the built dist/.
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['test/node/**/*.test.ts'],
+          environment: 'node',
+          setupFiles: ['test/node/setup.ts'],
+          // One Dawn instance per worker is plenty on two cores; files run one after another.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
         extends: true,
         test: {
           name: 'gpu',

@@ -1,0 +1,49 @@
+/**
+ * The adapter this page runs on: vendor, architecture, the features the kernels care about
+ * (subgroups → barrier-light reductions; shader-f16; timestamp-query → GPU timings and tune()),
+ * whether the library sees it as a CPU adapter, and the variant it picks for a typical shape.
+ */
+import type { Normalizer } from '../dist/index.js';
+import { describeVariant, selectVariant } from '../dist/index.js';
+import { el, results } from './dom.js';
+
+const FEATURES: readonly [GPUFeatureName, string][] = [
+  ['subgroups', 'subgroup reductions (one barrier per reduction)'],
+  ['shader-f16', 'native f16 in shaders (storage f16 works without it)'],
+  ['timestamp-query', 'GPU timings for the charts, the benchmark and tune()'],
+];
+
+/**
+ * Fills `host` with the adapter facts (or nothing when `norm` is null: the banner explains).
+ *
+ * @example
+ * ```ts
+ * mountAdapterPanel(document.getElementById('adapter')!, norm);
+ * ```
+ */
+export function mountAdapterPanel(host: HTMLElement, norm: Normalizer): void {
+  const info = norm.device.adapterInfo;
+  const features = new Set([...norm.device.features]);
+  const variant = describeVariant(selectVariant(norm.profile, { rows: 128, cols: 768, dtype: 'f32' }));
+  results.adapter = { vendor: info.vendor, architecture: info.architecture, features: [...features].sort(), variant };
+  const row = (k: string, v: Node | string) => el('tr', {}, el('th', {}, k), el('td', {}, v));
+  host.append(
+    el(
+      'table',
+      { class: 'facts' },
+      row('vendor', info.vendor || '(not reported)'),
+      row('architecture', info.architecture || '(not reported)'),
+      row('device / description', [info.device, info.description].filter(Boolean).join(' — ') || '(not reported)'),
+      row(
+        'features',
+        el(
+          'ul',
+          { class: 'features' },
+          ...FEATURES.map(([f, why]) => el('li', { class: features.has(f) ? 'yes' : 'no', 'data-feature': f }, `${features.has(f) ? '✓' : '✗'} ${f}`, el('span', { class: 'muted' }, ` — ${why}`))),
+        ),
+      ),
+      row('kind', norm.profile.cpu ? 'CPU adapter (software Vulkan/D3D): one row per invocation, few barriers' : 'GPU: teams of invocations per row'),
+      row('kernel for 128×768 f32', el('span', {}, el('code', {}, variant), el('span', { class: 'muted' }, ' — workgroup size / invocations per row / vector width / reduction / chunks cached in registers (chosen by selectVariant; norm.tune() measures instead)'))),
+    ),
+  );
+}
