@@ -25,7 +25,7 @@ import { el, fmt, results } from './dom.js';
  */
 export function mountBenchPanel(host: HTMLElement, gpu: GPU | null, unavailable: string | null): void {
   const ops = [...BENCH_OPS.keys()].map((name, i) => el('label', {}, el('input', { type: 'checkbox', value: name, ...(i === 0 ? { checked: '' } : {}), 'data-op': name }), ` ${name}`));
-  const shapes = el('input', { type: 'text', value: '1x768,128x768', id: 'bench-shapes', size: '28', 'aria-label': 'shapes' });
+  const shapes = el('input', { type: 'text', value: '1x768,128x768', id: 'bench-shapes', size: '18', 'aria-label': 'shapes' });
   const reps = el('input', { type: 'number', min: '3', max: '200', value: '10', id: 'bench-reps', 'aria-label': 'repetitions' });
   const run = el('button', { id: 'bench-run', type: 'button' }, 'Run benchmark');
   const download = el('button', { id: 'bench-download', type: 'button', disabled: '' }, 'Download JSON');

@@ -90,29 +90,61 @@ function timeCpu(fn: () => unknown): number {
 }
 
 /**
- * Times the BatchNorm GPU op when this build has it. Its API is new and owned elsewhere, so the
- * convenience form is timed by wall clock (upload and readback included, labelled as such), and a
- * call shape this panel does not know is reported in the note, not thrown.
+ * Times BatchNorm on the GPU when this build has it (feature-detected: the ops are being added
+ * separately). Training-mode BatchNorm is two passes — per-channel batch statistics, then the
+ * per-channel affine — so both are timed together, as kernels with the encode forms when they
+ * exist, else as wall time of the convenience forms (labelled). A call shape this panel does not
+ * know is reported in the note, not thrown.
  */
-async function timeBatchNorm(norm: MaybeBatchNorm, x: Float32Array, gpuMs: (number | null)[]): Promise<string> {
-  const mean = new Float32Array(COLS);
-  const variance = new Float32Array(COLS).fill(1);
-  const options = { rows: ROWS, channels: COLS, cols: COLS, mean, variance, runningMean: mean, runningVar: variance };
+async function timeBatchNorm(norm: MaybeBatchNorm, x: Float32Array, bx: GPUBuffer, by: GPUBuffer, timer: GpuTimer, gpuMs: (number | null)[]): Promise<string> {
+  // A [batch, channels] activation is NHWC with one spatial position.
+  const shape = { batch: ROWS, channels: COLS, spatial: 1, layout: 'NHWC' as const };
+  const d = norm.device;
   try {
+    if (typeof norm.encodeBatchNormStats === 'function' && typeof norm.encodeBatchNormInference === 'function') {
+      const stat = () => d.createBuffer({ size: COLS * 4, usage: GPUBufferUsage.STORAGE });
+      const mean = stat();
+      const variance = stat();
+      try {
+        const bn = (p: GPUComputePassEncoder) => {
+          norm.encodeBatchNormStats!(p, { x: bx, mean, var: variance, ...shape });
+          norm.encodeBatchNormInference!(p, { x: bx, y: by, runningMean: mean, runningVar: variance, ...shape });
+        };
+        d.pushErrorScope('validation');
+        await timer.untimed([bn], 2);
+        const samples: number[] = [];
+        for (let k = 0; k < REPS; k++) samples.push((await timer.sample([bn]))[0]!);
+        const error = await d.popErrorScope();
+        if (error) throw new Error(error.message);
+        gpuMs[2] = median(samples);
+        return 'BatchNorm runs on the GPU: batch statistics + normalize (encodeBatchNormStats + encodeBatchNormInference), kernel time.';
+      } finally {
+        mean.destroy();
+        variance.destroy();
+      }
+    }
     const wall: number[] = [];
     for (let k = 0; k < REPS; k++) {
       const t0 = performance.now();
-      await norm.batchNormInference!(x, options);
+      const s = (await norm.batchNormStats!(x, shape)) as { mean: Float32Array; var: Float32Array };
+      await norm.batchNormInference!(x, { ...shape, runningMean: s.mean, runningVar: s.var });
       wall.push(performance.now() - t0);
     }
     gpuMs[2] = median(wall);
-    return 'BatchNorm runs on the GPU through norm.batchNormInference (wall time, copies included).';
+    return 'BatchNorm runs on the GPU through norm.batchNormStats + norm.batchNormInference (wall time, uploads and readbacks included).';
   } catch (e) {
-    return `norm.batchNormInference exists but this panel could not call it (${e instanceof Error ? e.message : String(e)}); CPU path only.`;
+    gpuMs[2] = null;
+    return `norm.batchNormInference exists but this panel could not run it (${e instanceof Error ? e.message : String(e)}); CPU path only.`;
   }
 }
 
-type MaybeBatchNorm = Normalizer & { batchNormInference?: (...args: unknown[]) => Promise<unknown> };
+/** The BatchNorm members this panel uses, when the build has them (see the group-norm work). */
+type MaybeBatchNorm = Normalizer & {
+  batchNormInference?: (x: Float32Array, options: object) => Promise<unknown>;
+  batchNormStats?: (x: Float32Array, options: object) => Promise<unknown>;
+  encodeBatchNormStats?: (target: GPUComputePassEncoder, options: object) => unknown;
+  encodeBatchNormInference?: (target: GPUComputePassEncoder, options: object) => unknown;
+};
 
 /**
  * Builds the panel into `host` and runs the timings.
@@ -174,7 +206,7 @@ export async function mountNormComparison(host: HTMLElement, norm: Normalizer | 
       for (let k = 0; k < REPS; k++) (await timer.sample([ln, rms])).forEach((v, i) => samples[i]!.push(v));
       gpuMs = [median(samples[0]!), median(samples[1]!), null];
       timing = timer.mode === 'timestamp-query' ? 'GPU kernel time from timestamp queries' : 'GPU time as submit→done wall time (no timestamp-query: an upper bound)';
-      if (hasBatchNorm) bnNote = await timeBatchNorm(norm as MaybeBatchNorm, x, gpuMs);
+      if (hasBatchNorm) bnNote = await timeBatchNorm(norm as MaybeBatchNorm, x, bx, by, timer, gpuMs);
     } finally {
       timer.destroy();
       [bx, by, bg, bb].forEach((b) => b.destroy());
@@ -184,7 +216,7 @@ export async function mountNormComparison(host: HTMLElement, norm: Normalizer | 
   chartHost.innerHTML = barChart(
     OPS.map((o) => o.name),
     [
-      { label: hasBatchNorm ? 'GPU (LN/RMS: kernel; BN: wall incl. copies)' : 'GPU kernel', color: '#2563eb', values: gpuMs },
+      { label: 'GPU', color: '#2563eb', values: gpuMs },
       { label: 'CPU (JavaScript, this tab)', color: '#dc2626', values: cpuMs },
     ],
     { title: `Median time for ${ROWS}×${COLS} f32 activations (log scale)`, yLabel: 'ms per call', log: true, width: 620, format: (v) => fmt(v, 3) },

@@ -144,6 +144,7 @@ describe('demo page with WebGPU (SwiftShader)', () => {
     bars.forEach((h) => expect(h).toBeGreaterThan(0));
     const note = await page.$eval('#compare', (e) => e.textContent ?? '');
     if (!c.hasBatchNorm) expect(note).toContain('no GPU BatchNorm yet');
+    else expect(c.gpuMs[2], note).toBeGreaterThan(0);
   });
 
   test('Pre-LN vs Post-LN: GPU stack matches the CPU, Pre-LN stream grows, chart drawn', async () => {
