@@ -101,6 +101,9 @@ export function planStats(
   p: StatsProblem,
   limits: Pick<GPUSupportedLimits, 'maxComputeInvocationsPerWorkgroup' | 'maxComputeWorkgroupSizeX'>,
 ): StatsPlan {
+  // With one position per image (BatchNorm on (N, C) activations), NCHW and NHWC are the same
+  // memory; the NCHW plan would give every (image, channel) element a workgroup of its own.
+  if (p.layout === 'NCHW' && p.spatial === 1) p = { ...p, layout: 'NHWC' };
   const cap = workgroupCap(limits);
   const minSize = Math.min(32, cap);
   const { batch: N, channels: C, spatial: S } = p;

@@ -104,6 +104,9 @@ export function batchNormCases(): ChannelNormCase[] {
   add({ op: 'batchNormStats', batch: 4, channels: 2, spatial: 262144, layout: 'NHWC', form: 'encode', pattern: 'offset', dtype: 'f16' });
   // More channels than maxComputeWorkgroupsPerDimension: 2D grids in both passes.
   add({ op: 'batchNormStats', batch: 2, channels: 70001, spatial: 1, layout: 'NCHW', form: 'encode', pattern: 'zero-variance' });
+  // BatchNorm over (N, C) activations (one position per image), the shape an MLP's BatchNorm sees.
+  add({ op: 'batchNormStats', batch: 256, channels: 768, spatial: 1, layout: 'NCHW' });
+  add({ op: 'batchNormStats', batch: 255, channels: 77, spatial: 1, layout: 'NCHW', dtype: 'f16', unbiased: true });
 
   // Inference: scalar and vec4 paths of both layouts (NCHW vec4 needs spatial % 4 == 0, NHWC vec4
   // channels % 4 == 0), f16 with odd element counts.
