@@ -74,7 +74,7 @@ export function wgslPlugin(): Plugin {
         parts.push({ code: `// ---- begin ${l} ----\n${linked.code}\n// ---- end ${l} ----`, files: linked.files });
       }
       for (const f of parts.flatMap((p) => p.files)) this.addWatchFile(f);
-      const code = hoistDirectives(parts.map((p) => p.code).join('\n'));
+      const code = stripComments(hoistDirectives(parts.map((p) => p.code).join('\n')));
       const name = [basename(file, '.wgsl'), ...links.map((l) => basename(l, '.wgsl'))].join('+');
       const info = reflectWgsl(name, code);
       return { code: `export default ${JSON.stringify(info)};`, map: null };
@@ -100,4 +100,22 @@ export function hoistDirectives(code: string): string {
     }
   }
   return [...directives, ...body].join('\n');
+}
+
+/**
+ * Drops `//` comments and trailing blanks from shipped WGSL — most of the shaders' text is
+ * explanation, and every linked module carries the shared parts again — but keeps every line
+ * (empty) and the `// ---- begin/end` markers, so compiler messages still map back to the source
+ * files' lines (src/wgsl-source-map.ts). WGSL has no string literals for `//` to hide in.
+ *
+ * @example
+ * ```ts
+ * stripComments('let a = 1; // why\n// ---- begin x.wgsl ----'); // 'let a = 1;\n// ---- begin x.wgsl ----'
+ * ```
+ */
+export function stripComments(code: string): string {
+  return code
+    .split('\n')
+    .map((line) => (line.startsWith('// ---- ') ? line : line.replace(/\/\/.*$/, '').trimEnd()))
+    .join('\n');
 }
