@@ -1,5 +1,5 @@
 /**
- * From reflection to WebGPU objects: explicit bind group layouts (never `layout: 'auto'`), bind
+ * From reflection to WebGPU objects: explicit bind group layouts (never the automatic kind), bind
  * groups whose entries are matched by WGSL variable name, and uniform structs packed at the
  * offsets the shader declares.
  */
