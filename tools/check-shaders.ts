@@ -4,7 +4,7 @@
  * shaders: `npx tsx tools/check-shaders.ts` (needs the `webgpu` package; on machines without a GPU
  * driver, VK_ICD_FILENAMES pointing at SwiftShader is set automatically when Chromium's is present).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { hoistDirectives, linkWgsl } from '../src/build/wgsl-plugin.ts';
 
@@ -12,12 +12,19 @@ const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (!process.env.VK_ICD_FILENAMES && existsSync(icd)) process.env.VK_ICD_FILENAMES = icd;
 const { create, globals } = (await import('webgpu')) as unknown as { create: (f: string[]) => GPU; globals: object };
 Object.assign(globalThis, globals);
-const adapter = await create([]).requestAdapter();
+// Keep the GPU object referenced: if it were collected, Dawn would destroy its instance under the device.
+const gpu = create([]);
+const adapter = await gpu.requestAdapter();
 if (!adapter) throw new Error('no adapter');
 const device = await adapter.requestDevice({ requiredFeatures: adapter.features.has('subgroups') ? ['subgroups'] : [] });
 
-const src = readFileSync(fileURLToPath(new URL('../src/kernels/row-norm-shaders.ts', import.meta.url)), 'utf8');
-const imports = [...src.matchAll(/'\.\.\/\.\.\/shaders\/([^?]+)\?shader(?:&link=([^']*))?'/g)];
+// Every `?shader` import of the library, i.e. every module combination it ships.
+const kernels = fileURLToPath(new URL('../src/kernels/', import.meta.url));
+const src = readdirSync(kernels)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => readFileSync(kernels + f, 'utf8'))
+  .join('\n');
+const imports = [...new Map([...src.matchAll(/'\.\.\/\.\.\/shaders\/([^?]+)\?shader(?:&link=([^']*))?'/g)].map((m) => [m[0], m])).values()];
 let failed = 0;
 for (const [, file, link] of imports) {
   const parts = [await linkWgsl(fileURLToPath(new URL(`../shaders/${file}`, import.meta.url)))];
