@@ -489,6 +489,20 @@ class GpuNormalizer implements Normalizer {
   }
 
   /**
+   * A typed-array call whose recording and submit happen synchronously before its first await
+   * (all of them do): in debug mode the error scopes of {@link guarded} enclose exactly that part,
+   * and this call's own GPU errors reject it.
+   */
+  private async runGuarded<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.debug) return fn();
+    const { value, error } = this.guarded(undefined, fn);
+    const result = await value;
+    const gpuError = await error;
+    if (gpuError) throw gpuError;
+    return result;
+  }
+
+  /**
    * Debug mode: runs `fn` (which creates pipelines, bind groups and records work) inside
    * validation and out-of-memory scopes, then checks newly compiled modules and each caller
    * buffer's device. `error` settles to the most specific finding of this call, or null.
@@ -717,7 +731,7 @@ class GpuNormalizer implements Normalizer {
 
   async groupNorm<X extends TensorData>(x: X, options: GroupNormOptions): Promise<GroupNormResult<SameData<X>>> {
     this.check();
-    return runGroupNorm(this.arrayRun, x, options);
+    return this.runGuarded(() => runGroupNorm(this.arrayRun, x, options));
   }
 
   encodeInstanceNorm(target: EncodeTarget, options: EncodeInstanceNormOptions): NormPlanInfo {
@@ -726,7 +740,7 @@ class GpuNormalizer implements Normalizer {
 
   async instanceNorm<X extends TensorData>(x: X, options: InstanceNormOptions): Promise<GroupNormResult<SameData<X>>> {
     this.check();
-    return runGroupNorm(this.arrayRun, x, options, true);
+    return this.runGuarded(() => runGroupNorm(this.arrayRun, x, options, true));
   }
 
   encodeBatchNormInference(target: EncodeTarget, options: EncodeBatchNormInferenceOptions): NormPlanInfo {
@@ -735,7 +749,7 @@ class GpuNormalizer implements Normalizer {
 
   async batchNormInference<X extends TensorData>(x: X, options: BatchNormInferenceOptions): Promise<BatchNormInferenceResult<SameData<X>>> {
     this.check();
-    return runBatchNormInference(this.arrayRun, x, options);
+    return this.runGuarded(() => runBatchNormInference(this.arrayRun, x, options));
   }
 
   encodeBatchNormStats(target: EncodeTarget, options: EncodeBatchNormStatsOptions): NormPlanInfo {
@@ -744,7 +758,7 @@ class GpuNormalizer implements Normalizer {
 
   async batchNormStats(x: TensorData, options: BatchNormStatsOptions): Promise<BatchNormStatsResult> {
     this.check();
-    return runBatchNormStats(this.arrayRun, x, options);
+    return this.runGuarded(() => runBatchNormStats(this.arrayRun, x, options));
   }
 
   // ---- end GroupNorm / InstanceNorm / BatchNorm ----
@@ -791,14 +805,14 @@ class GpuNormalizer implements Normalizer {
   layerNormBackward(dy: Float32Array, x: Float32Array, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult>;
   layerNormBackward(dy: Uint16Array, x: Uint16Array, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<Uint16Array>>;
   async layerNormBackward(dy: Activations, x: Activations, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<Activations>> {
-    const r = await this.runBackward(false, dy, x, options);
+    const r = await this.runGuarded(() => this.runBackward(false, dy, x, options));
     return { dx: r.dx, dgamma: r.dgamma, dbeta: r.dbeta! };
   }
 
   rmsNormBackward(dy: Float32Array, x: Float32Array, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult>;
   rmsNormBackward(dy: Uint16Array, x: Uint16Array, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<Uint16Array>>;
   async rmsNormBackward(dy: Activations, x: Activations, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<Activations>> {
-    const r = await this.runBackward(true, dy, x, options);
+    const r = await this.runGuarded(() => this.runBackward(true, dy, x, options));
     return { dx: r.dx, dgamma: r.dgamma };
   }
 

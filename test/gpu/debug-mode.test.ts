@@ -42,3 +42,32 @@ test('a buffer from another device: wrong-device naming the argument, via checkE
   expect(r.cleanCheck).toBeNull();
   expect(r.cleanScope).toBeNull();
 });
+
+test('debug mode also guards the typed-array forms of GroupNorm, BatchNorm and the backward passes, without changing results', async () => {
+  const r = await h.run(async (harness) => {
+    const { createNormalizer, cpu } = harness.lib;
+    const base = await harness.normalizer();
+    const norm = await createNormalizer({ device: base.device, debug: true, tuning: false, persistTuning: false });
+    const x = new Float32Array(2 * 6 * 5).map((_, i) => Math.sin(i * 1.7) * 3 + 1);
+    const shape = { batch: 2, channels: 6, spatial: 5, groups: 3, layout: 'NCHW' as const };
+    const g = await norm.groupNorm(x, shape);
+    const gRef = cpu.groupNormF64(x, shape);
+    const s = await norm.batchNormStats(x, { batch: 2, channels: 6, spatial: 5, layout: 'NCHW' });
+    const sRef = cpu.batchNormStatsF64(x, { batch: 2, channels: 6, spatial: 5, layout: 'NCHW' });
+    const fwd = cpu.layerNorm(x, { cols: 10 });
+    const dy = x.map((v) => Math.cos(v));
+    const b = await norm.layerNormBackward(dy, x, { cols: 10, mean: fwd.mean, rstd: fwd.rstd });
+    const bRef = cpu.layerNormBackwardF64(dy, x, { cols: 10, mean: fwd.mean, rstd: fwd.rstd });
+    const maxErr = (a: ArrayLike<number>, e: ArrayLike<number>) => {
+      let m = 0;
+      for (let i = 0; i < e.length; i++) m = Math.max(m, Math.abs(a[i]! - e[i]!));
+      return m;
+    };
+    await norm.checkErrors();
+    norm.destroy();
+    return { g: maxErr(g.y, gRef.y), s: maxErr(s.var, sRef.var), b: maxErr(b.dx, bRef.dx) };
+  });
+  expect(r.g).toBeLessThan(1e-5);
+  expect(r.s).toBeLessThan(1e-5);
+  expect(r.b).toBeLessThan(1e-4);
+});
