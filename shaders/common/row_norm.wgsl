@@ -80,12 +80,21 @@ fn chunk_mask(c: u32) -> vec4<f32> {
   return select(vec4<f32>(0.0), vec4<f32>(1.0), j < vec4<u32>(params.cols));
 }
 
-fn scale_shift_of(c: u32) -> array<vec4<f32>, 2> {
-  var scale = vec4<f32>(1.0);
-  if (HAS_GAMMA) { scale = io_gamma(c) + vec4<f32>(GAMMA_OFFSET); }
-  var shift = vec4<f32>(0.0);
-  if (HAS_BETA) { shift = io_beta(c); }
-  return array<vec4<f32>, 2>(scale, shift);
+// One output chunk: normalize, then scale and shift. Each step only when its override asks for
+// it (the compiler cannot drop `+ 0.0` or `* 1.0` itself under IEEE rules), which matters where
+// every instruction costs, as on CPU adapters.
+fn finish_chunk(c: u32, v: vec4<f32>, center: f32, corr: f32, r: f32) -> vec4<f32> {
+  var y: vec4<f32>;
+  if (RMS) { y = v * r; } else { y = ((v - vec4<f32>(center)) - vec4<f32>(corr)) * r; }
+  if (HAS_GAMMA) {
+    var g = io_gamma(c);
+    if (GAMMA_OFFSET != 0.0) { g += vec4<f32>(GAMMA_OFFSET); }
+    if (HAS_BETA) { return fma(y, g, io_beta(c)); }
+    return y * g;
+  }
+  if (GAMMA_OFFSET != 0.0) { y *= 1.0 + GAMMA_OFFSET; }
+  if (HAS_BETA) { y += io_beta(c); }
+  return y;
 }
 
 // The invocation's chunks of its row, kept between passes (module scope so helpers can read it).
@@ -233,14 +242,11 @@ fn row_norm(group: u32, lid: u32) {
     let c1 = co + THREADS_PER_ROW;
     let v0 = chunk_again(base, co, k);
     let v1 = chunk_again(base, c1, k + 1u);
-    let a0 = scale_shift_of(co);
-    let a1 = scale_shift_of(c1);
-    io_store(base, co, fma(((v0 - vec4<f32>(center)) - vec4<f32>(corr)) * r, a0[0], a0[1]));
-    io_store(base, c1, fma(((v1 - vec4<f32>(center)) - vec4<f32>(corr)) * r, a1[0], a1[1]));
+    io_store(base, co, finish_chunk(co, v0, center, corr, r));
+    io_store(base, c1, finish_chunk(c1, v1, center, corr, r));
     k += 2u;
   }
   if (co < n_mine) {
-    let affine = scale_shift_of(co);
-    io_store(base, co, fma(((chunk_again(base, co, k) - vec4<f32>(center)) - vec4<f32>(corr)) * r, affine[0], affine[1]));
+    io_store(base, co, finish_chunk(co, chunk_again(base, co, k), center, corr, r));
   }
 }
