@@ -43,7 +43,7 @@ import type { BatchNormInferenceOptions, BatchNormInferenceResult, BatchNormStat
 import { encodeBatchNormInference, encodeBatchNormStats, type EncodeBatchNormInferenceOptions, type EncodeBatchNormStatsOptions } from './kernels/batch-norm.js';
 import type { GroupNormOptions, GroupNormResult, InstanceNormOptions } from './kernels/group-norm-options.js';
 import { encodeGroupNorm, encodeInstanceNorm, type EncodeGroupNormOptions, type EncodeInstanceNormOptions, type NormPlanInfo } from './kernels/group-norm.js';
-import { runBatchNormInference, runBatchNormStats, runGroupNorm, type ArrayRunContext, type SameData } from './kernels/run-arrays.js';
+import { runBatchNormInference, runBatchNormStats, runGroupNorm, Transfers, type ArrayRunContext, type SameData } from './kernels/run-arrays.js';
 import type { TensorData } from './kernels/tensor-options.js';
 import { compiledModules } from './pipeline-cache.js';
 import { compilationError } from './wgsl-source-map.js';
@@ -657,65 +657,38 @@ class GpuNormalizer implements Normalizer {
     if (bytes > maxBinding) {
       throw new NormError('limit-exceeded', `${bytes} bytes exceed the device's maxStorageBufferBindingSize (${maxBinding}); split the rows into several calls`, 'x');
     }
-    const { resources } = this.ctx;
-    const temps: GPUBuffer[] = [];
-    const create = (size: number, usage: number, label: string, mapped = false) => {
-      const b = resources.createBuffer({ label: `webgpu-norm ${label}`, size, usage, mappedAtCreation: mapped });
-      temps.push(b);
-      return b;
-    };
-    const upload = (data: Float32Array | Uint16Array, label: string): GPUBuffer => {
-      const b = create(Math.ceil(data.byteLength / 4) * 4, Usage.STORAGE, label, true);
-      const view = data instanceof Uint16Array ? new Uint16Array(b.getMappedRange()) : new Float32Array(b.getMappedRange());
-      view.set(data);
-      b.unmap();
-      return b;
-    };
+    const io = new Transfers(this.arrayRun);
     try {
       const out: Record<string, GPUBuffer> = {};
-      for (const [name, size] of outputs) out[name] = create(size, Usage.STORAGE | Usage.COPY_SRC, name);
-      const readback = create(total, Usage.MAP_READ | Usage.COPY_DST, 'readback');
+      for (const [name, size] of outputs) out[name] = io.output(size, name);
       const encoder = this.device.createCommandEncoder({ label: 'webgpu-norm convenience' });
-      const record = () => {
+      // Recording and submit run before the first await, inside debug mode's error scopes.
+      const parts = await this.runGuarded(() => {
         encodeRowNorm(this.ctx, encoder, kind, {
           ...shape,
-          x: upload(x, 'x'),
-          residual: residual && upload(residual, 'residual'),
-          gamma: options.gamma && upload(options.gamma, 'gamma'),
-          beta: options.beta && upload(options.beta, 'beta'),
-          bias: options.bias && upload(options.bias, 'bias'),
+          x: io.upload(x, 'x'),
+          residual: residual && io.upload(residual, 'residual'),
+          gamma: options.gamma && io.upload(options.gamma, 'gamma'),
+          beta: options.beta && io.upload(options.beta, 'beta'),
+          bias: options.bias && io.upload(options.bias, 'bias'),
           y: out.y!,
           sum: out.sum,
           mean: out.mean,
           rstd: out.rstd,
         });
-        let at = 0;
-        for (const [name, size] of outputs) {
-          encoder.copyBufferToBuffer(out[name]!, 0, readback, at, size);
-          at += size;
-        }
-        this.device.queue.submit([encoder.finish()]);
-      };
-      // Debug mode: this call's own GPU errors (through the submit) reject this call.
-      const debugError = this.debug ? this.guarded(undefined, record).error : (record(), undefined);
-      await this.map(readback);
-      const gpuError = await debugError;
-      if (gpuError) throw gpuError;
-      const data = readback.getMappedRange();
+        return io.readBack(encoder, outputs.map(([name]) => out[name]!));
+      });
       const result: Partial<Record<'y' | 'sum' | 'mean' | 'rstd', Activations>> = {};
-      let offset = 0;
-      for (const [name, size] of outputs) {
+      outputs.forEach(([name], i) => {
         const isActivation = name === 'y' || name === 'sum';
         result[name] =
           isActivation && dtype === 'f16'
-            ? new Uint16Array(data.slice(offset, offset + rows * cols * 2))
-            : new Float32Array(data.slice(offset, offset + (isActivation ? rows * cols * 4 : size)));
-        offset += size;
-      }
-      readback.unmap();
+            ? new Uint16Array(parts[i]!.slice(0, rows * cols * 2))
+            : new Float32Array(isActivation ? parts[i]!.slice(0, rows * cols * 4) : parts[i]!);
+      });
       return result as { y: Activations; sum?: Activations; mean?: Float32Array; rstd?: Float32Array };
     } finally {
-      for (const b of temps) resources.release(b);
+      io.release();
     }
   }
 
@@ -829,54 +802,30 @@ class GpuNormalizer implements Normalizer {
     if (bytes > this.ctx.limits.maxStorageBufferBindingSize) {
       throw new NormError('limit-exceeded', `${bytes} bytes exceed the device's maxStorageBufferBindingSize (${this.ctx.limits.maxStorageBufferBindingSize}); split the rows into several calls`, 'x');
     }
-    const { resources } = this.ctx;
-    const temps: GPUBuffer[] = [];
-    const create = (size: number, usage: number, label: string, mapped = false) => {
-      const b = resources.createBuffer({ label: `webgpu-norm ${label}`, size, usage, mappedAtCreation: mapped });
-      temps.push(b);
-      return b;
-    };
-    const upload = (data: Float32Array | Uint16Array, label: string): GPUBuffer => {
-      const b = create(Math.max(4, Math.ceil(data.byteLength / 4) * 4), Usage.STORAGE, label, true);
-      const view = data instanceof Uint16Array ? new Uint16Array(b.getMappedRange()) : new Float32Array(b.getMappedRange());
-      view.set(data);
-      b.unmap();
-      return b;
-    };
+    const io = new Transfers(this.arrayRun);
     try {
       const out: Record<string, GPUBuffer> = {};
-      for (const [name, size] of outputs) out[name] = create(size, Usage.STORAGE | Usage.COPY_SRC, name);
-      const readback = create(total, Usage.MAP_READ | Usage.COPY_DST, 'readback');
+      for (const [name, size] of outputs) out[name] = io.output(size, name);
       const encoder = this.device.createCommandEncoder({ label: 'webgpu-norm backward convenience' });
       const mean = rms ? undefined : (options as LayerNormBackwardOptions).mean;
       encodeNormBackward(this.ctx, encoder, rms, {
         rows,
         cols,
         dtype,
-        dy: upload(dy, 'dy'),
-        x: upload(x, 'x'),
+        dy: io.upload(dy, 'dy'),
+        x: io.upload(x, 'x'),
         dx: out.dx!,
-        gamma: options.gamma && upload(options.gamma, 'gamma'),
-        rstd: upload(options.rstd, 'rstd'),
-        dsum: options.dsum && upload(options.dsum, 'dsum'),
+        gamma: options.gamma && io.upload(options.gamma, 'gamma'),
+        rstd: io.upload(options.rstd, 'rstd'),
+        dsum: options.dsum && io.upload(options.dsum, 'dsum'),
         dgamma: out.dgamma,
-        ...(rms ? { gammaOffset } : { mean: upload(mean!, 'mean'), dbeta: out.dbeta }),
+        ...(rms ? { gammaOffset } : { mean: io.upload(mean!, 'mean'), dbeta: out.dbeta }),
       });
-      let offset = 0;
-      for (const [name, size] of outputs) {
-        encoder.copyBufferToBuffer(out[name]!, 0, readback, offset, size);
-        offset += size;
-      }
-      this.device.queue.submit([encoder.finish()]);
-      await this.map(readback);
-      const data = readback.getMappedRange();
-      const dxOut = dtype === 'f16' ? new Uint16Array(data.slice(0, rows * cols * 2)) : new Float32Array(data.slice(0, rows * cols * 4));
-      const dgamma = new Float32Array(data.slice(bytes, bytes + cols * 4));
-      const dbeta = rms ? undefined : new Float32Array(data.slice(bytes + cols * 4, bytes + cols * 8));
-      readback.unmap();
-      return { dx: dxOut, dgamma, dbeta };
+      const [dxBytes, dgammaBytes, dbetaBytes] = await io.readBack(encoder, outputs.map(([name]) => out[name]!));
+      const dxOut = dtype === 'f16' ? new Uint16Array(dxBytes!.slice(0, rows * cols * 2)) : new Float32Array(dxBytes!.slice(0, rows * cols * 4));
+      return { dx: dxOut, dgamma: new Float32Array(dgammaBytes!), dbeta: dbetaBytes && new Float32Array(dbetaBytes) };
     } finally {
-      for (const b of temps) resources.release(b);
+      io.release();
     }
   }
 

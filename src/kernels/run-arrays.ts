@@ -42,8 +42,22 @@ export interface ArrayRunContext extends KernelContext {
  */
 export type SameData<X extends TensorData> = X extends Uint16Array ? Uint16Array : Float32Array;
 
-/** Temporary buffers of one call, all released in `release()`. */
-class Transfers {
+/**
+ * Temporary buffers of one typed-array call (uploads, outputs, one read-back), all released in
+ * `release()`. Every convenience form uses it.
+ *
+ * @example
+ * ```ts
+ * const io = new Transfers(run);
+ * try {
+ *   encodeSomething(encoder, { x: io.upload(x, 'x'), y: io.output(bytes, 'y') });
+ *   const [y] = await io.readBack(encoder, [yBuffer]);
+ * } finally {
+ *   io.release();
+ * }
+ * ```
+ */
+export class Transfers {
   private readonly temps: GPUBuffer[] = [];
   constructor(private readonly ctx: ArrayRunContext) {}
 
