@@ -6,6 +6,7 @@
  * (The dgamma/dbeta stage reads dy and x a second time: 5 streams as implemented.)
  */
 import type { BenchOp, OpInstance, Verification } from '../bench-op.js';
+import { opBuffers } from '../op-buffers.js';
 import { normalArray } from '../random.js';
 
 /** The library's stated dx tolerance, simplified for a one-number verdict: rtol 1e-4 plus 1e-5·rstd·(|g|+mean|g|+|x̂|·mean|g·x̂|), bounded here by 1e-5·rstd·3·max|g|·max(1,|x̂|). */
@@ -30,18 +31,8 @@ export function normBackwardOp(rms: boolean): BenchOp {
       const gamma = normalArray(cols, seed + 1, 1, 0.1);
       const stats = rms ? lib.cpu.rmsNorm(x, { cols, gamma }) : lib.cpu.layerNorm(x, { cols, gamma });
       const mean = rms ? undefined : (stats as unknown as { mean: Float32Array }).mean;
-      const owned: GPUBuffer[] = [];
-      const input = (data: Float32Array, label: string): GPUBuffer => {
-        const b = device.createBuffer({ label: `bench ${label}`, size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-        device.queue.writeBuffer(b, 0, data);
-        owned.push(b);
-        return b;
-      };
-      const output = (bytes: number, label: string): GPUBuffer => {
-        const b = device.createBuffer({ label: `bench ${label}`, size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-        owned.push(b);
-        return b;
-      };
+      const owned = opBuffers(device);
+      const { input, output } = owned;
       const buffers = {
         rows,
         cols,
@@ -97,7 +88,7 @@ export function normBackwardOp(rms: boolean): BenchOp {
             readback.destroy();
           }
         },
-        destroy: () => owned.forEach((b) => b.destroy()),
+        destroy: () => owned.destroy(),
       };
     },
   };

@@ -6,6 +6,7 @@
  */
 import type { Normalizer } from '../../../src/index.js';
 import type { BenchOp, OpInstance, Verification } from '../bench-op.js';
+import { opBuffers } from '../op-buffers.js';
 import { normalArray } from '../random.js';
 import type { NormLibrary, Shape } from '../types.js';
 
@@ -77,18 +78,8 @@ export function rowNormOp(spec: RowNormSpec): BenchOp {
         ...(spec.params.includes('gamma') ? { gamma: normalArray(cols, seed + 1, 1, 0.1) } : {}),
         ...(spec.params.includes('beta') ? { beta: normalArray(cols, seed + 2, 0, 0.1) } : {}),
       };
-      const owned: GPUBuffer[] = [];
-      const input = (data: Float32Array, label: string): GPUBuffer => {
-        const b = device.createBuffer({ label: `bench ${label}`, size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-        device.queue.writeBuffer(b, 0, data);
-        owned.push(b);
-        return b;
-      };
-      const output = (bytes: number, label: string): GPUBuffer => {
-        const b = device.createBuffer({ label: `bench ${label}`, size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-        owned.push(b);
-        return b;
-      };
+      const owned = opBuffers(device);
+      const { input, output } = owned;
       const buffers: RowNormBuffers = {
         x: input(x, 'x'),
         y: output(x.byteLength, 'y'),
@@ -109,7 +100,7 @@ export function rowNormOp(spec: RowNormSpec): BenchOp {
         convenience: () => spec.convenience(norm, x, arrays).then(() => undefined),
         cpu: () => void spec.cpu(lib, x, arrays),
         verify: () => verify(device, buffers.y, x.byteLength, encode, spec.reference(lib, x, arrays).y, arrays.gamma, cols),
-        destroy: () => owned.forEach((b) => b.destroy()),
+        destroy: () => owned.destroy(),
       };
     },
   };

@@ -1,0 +1,41 @@
+/**
+ * The GPU buffers one benchmark op instance creates: inputs written once, outputs to read back,
+ * all destroyed together.
+ */
+
+export interface OpBuffers {
+  /** A STORAGE | COPY_DST buffer holding `data`. */
+  input(data: Float32Array, label: string): GPUBuffer;
+  /** A STORAGE | COPY_SRC buffer of `bytes`. */
+  output(bytes: number, label: string): GPUBuffer;
+  /** Destroys every buffer made here. */
+  destroy(): void;
+}
+
+/**
+ * @example
+ * ```ts
+ * const buffers = opBuffers(device);
+ * const x = buffers.input(data, 'x');
+ * const y = buffers.output(data.byteLength, 'y');
+ * // ...
+ * buffers.destroy();
+ * ```
+ */
+export function opBuffers(device: GPUDevice): OpBuffers {
+  const owned: GPUBuffer[] = [];
+  const make = (size: number, usage: number, label: string) => {
+    const b = device.createBuffer({ label: `bench ${label}`, size, usage });
+    owned.push(b);
+    return b;
+  };
+  return {
+    input(data, label) {
+      const b = make(data.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, label);
+      device.queue.writeBuffer(b, 0, data);
+      return b;
+    },
+    output: (bytes, label) => make(bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, label),
+    destroy: () => owned.splice(0).forEach((b) => b.destroy()),
+  };
+}
