@@ -38,7 +38,9 @@
 //   fn io_stats(row: u32, mean: f32, rstd: f32)   per-row statistics (may do nothing)
 // and the linked reduction (common/reduce_*.wgsl) provides
 // reduce_row2(v: vec2<f32>, lid, t, second: bool) (a row-wide sum; the first and second
-// reduction of a row use separate memory) and the entry point `main`, which calls row_norm.
+// reduction of a row use separate memory) and the entry point `main`, which calls row_norm (or,
+// in the workgroup build, row_norm_multi from common/row_norm_multi.wgsl for several rows per
+// invocation).
 
 struct Params {
   rows: u32,
@@ -140,9 +142,31 @@ fn deviation_sums(base: u32, t: u32, full: u32, tail: bool, center: f32) -> vec2
   return vec2<f32>(horizontal(se), horizontal(se2));
 }
 
+// 1 / sqrt(var + eps) (or 1 / (std + eps)) from a row's sum of squared deviations. A row whose
+// sums are not finite (a NaN or ±Inf in it) gets NaN: WGSL leaves inverseSqrt(Inf) indeterminate,
+// and RMSNorm's 1 / sqrt(Inf) = 0 would turn the row into silent zeros; NaN makes the whole row
+// visibly poisoned, the library's contract. Rounding below zero is clamped with select():
+// max(NaN, 0) is 0 on some implementations.
+fn rstd_of(ss: f32) -> f32 {
+  let n = f32(params.cols);
+  var variance = ss / select(n, n - 1.0, UNBIASED);
+  variance = select(variance, 0.0, variance < 0.0);
+  var r: f32;
+  if (EPS_ADD_TO_STD) { r = 1.0 / (sqrt(variance) + params.epsilon); } else { r = inverseSqrt(variance + params.epsilon); }
+  // A NaN built at run time (a constant NaN is a shader-creation error in WGSL).
+  let nan = bitcast<f32>(0x7fc00000u | (params.cols & 0u));
+  return select(nan, r, variance <= 0x1.fffffep+127f);
+}
+
 // `group` is the linear workgroup index (grids beyond maxComputeWorkgroupsPerDimension fold
-// into 2D); `lid` the local invocation index.
+// into 2D); `lid` the local invocation index. The override-constant branch is uniform, so the
+// team path's barriers stay in uniform control flow.
 fn row_norm(group: u32, lid: u32) {
+  if (ROWS_PER_INVOCATION > 1u) { row_norm_multi(group, lid); } else { row_norm_team(group, lid); }
+}
+
+// THREADS_PER_ROW invocations per row (1 = one row per invocation).
+fn row_norm_team(group: u32, lid: u32) {
   let t = lid % THREADS_PER_ROW;
   let row = group * ROWS_PER_WORKGROUP + lid / THREADS_PER_ROW;
   // No early return: reductions below need every invocation (barriers and subgroup operations
@@ -226,12 +250,7 @@ fn row_norm(group: u32, lid: u32) {
     corr = tot2.x / n;
     ss = tot2.y - n * corr * corr;
   }
-  // Clamp rounding below zero with select(): max(NaN, 0) is 0 on some implementations, which
-  // would turn a poisoned row into finite garbage instead of NaN.
-  var variance = ss / select(n, n - 1.0, UNBIASED);
-  variance = select(variance, 0.0, variance < 0.0);
-  var r: f32;
-  if (EPS_ADD_TO_STD) { r = 1.0 / (sqrt(variance) + params.epsilon); } else { r = inverseSqrt(variance + params.epsilon); }
+  let r = rstd_of(ss);
   if (in_range && WRITE_STATS && t == 0u) { io_stats(row, center + corr, r); }
 
   // Last pass: normalize, scale, shift, store (the partial chunk's store writes its valid lanes).
@@ -250,3 +269,5 @@ fn row_norm(group: u32, lid: u32) {
     io_store(base, co, finish_chunk(co, chunk_again(base, co, k), center, corr, r));
   }
 }
+
+// #include "row_norm_multi.wgsl"

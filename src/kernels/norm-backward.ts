@@ -47,7 +47,7 @@ interface EncodeBackwardCommon {
   readonly cols: number;
   /** `f32` (default) or `f16` (packed halves) for dy, x, dsum and dx. Statistics and parameters are f32. */
   readonly dtype?: Dtype | undefined;
-  /** Force a dx kernel variant (tests, tuning); `cachedChunks` is ignored (reported as 0). */
+  /** Force a dx kernel variant (tests, tuning); `cachedChunks` and `rowsPerInvocation` are ignored (reported as 0 and absent). */
   readonly variant?: LayerNormVariant | undefined;
 }
 
@@ -141,7 +141,9 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
     );
   }
   const forced = options.variant !== undefined ? checkVariant(options.variant, cols, dtype, profile) : undefined;
-  const variant: LayerNormVariant = { ...(forced ?? selectVariant(profile, { rows, cols, dtype })), cachedChunks: 0 };
+  // The dx kernel takes one row per invocation at most: rowsPerInvocation is the forward kernel's.
+  const { rowsPerInvocation: _forwardOnly, ...chosen } = forced ?? selectVariant(profile, { rows, cols, dtype });
+  const variant: LayerNormVariant = { ...chosen, cachedChunks: 0 };
   const rowsPerGroup = variant.workgroupSize / variant.threadsPerRow;
   const dxGrid = foldWorkgroups(Math.ceil(rows / rowsPerGroup), limits.maxComputeWorkgroupsPerDimension);
 

@@ -19,7 +19,7 @@ import {
 } from './layer-norm-options.js';
 import { rowNormShader, type Access } from './row-norm-shaders.js';
 import { tuningKey, type RowNormOpName } from './tuning.js';
-import { checkVariant, selectVariant, type LayerNormVariant } from './variant.js';
+import { checkVariant, rowsPerWorkgroup, selectVariant, type LayerNormVariant } from './variant.js';
 
 interface EncodeCommon {
   /** Input activations, `rows * cols` elements of `dtype`. */
@@ -158,8 +158,7 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
     );
   }
   const variant = options.variant !== undefined ? checkVariant(options.variant, cols, dtype, profile) : chooseVariant(ctx, op, { rows, cols, dtype });
-  const rowsPerGroup = variant.workgroupSize / variant.threadsPerRow;
-  const grid = foldWorkgroups(Math.ceil(rows / rowsPerGroup), limits.maxComputeWorkgroupsPerDimension);
+  const grid = foldWorkgroups(Math.ceil(rows / rowsPerWorkgroup(variant)), limits.maxComputeWorkgroupsPerDimension);
 
   const { ranges, take: operand } = operandResolver(options, limits, op);
   const unexpected = (name: keyof AnyEncodeOptions, why: string) => {
@@ -198,6 +197,7 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
     WORKGROUP_SIZE: variant.workgroupSize,
     THREADS_PER_ROW: variant.threadsPerRow,
     CACHED_CHUNKS: variant.cachedChunks,
+    ROWS_PER_INVOCATION: variant.rowsPerInvocation ?? 1,
     HAS_GAMMA: gamma !== undefined,
     HAS_BETA: beta !== undefined,
     GAMMA_OFFSET: gammaOffset,
@@ -208,7 +208,7 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
   };
   if (kind.add) constants.HAS_BIAS = bias !== undefined;
   if (reduction === 'subgroup') constants.SUBGROUP_MIN_SIZE = profile.subgroupMinSize;
-  const fastKey = `${shader.name}|${variant.workgroupSize}|${variant.threadsPerRow}|${variant.cachedChunks}|${+!!gamma}${+!!beta}${+!!bias}${+kind.rms}${+!!rstd}${epsilonMode === 'add-to-std' ? 1 : 0}${+unbiased}|${gammaOffset}`;
+  const fastKey = `${shader.name}|${variant.workgroupSize}|${variant.threadsPerRow}|${variant.cachedChunks}|${variant.rowsPerInvocation ?? 1}|${+!!gamma}${+!!beta}${+!!bias}${+kind.rms}${+!!rstd}${epsilonMode === 'add-to-std' ? 1 : 0}${+unbiased}|${gammaOffset}`;
   const cached = getPipeline(ctx.device, shader, 'main', constants, fastKey);
   const { resources } = ctx;
   const bound: Record<string, NamedRange | ReturnType<typeof resources.dummy>> = {

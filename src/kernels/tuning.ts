@@ -32,8 +32,9 @@ export function tuningKey(profile: AdapterProfile, op: RowNormOpName, dtype: Dty
 }
 
 /**
- * The variants worth timing for a shape: one row per invocation (two workgroup sizes, with and
- * without register caching) and teams of 4 to the device maximum with each reduction.
+ * The variants worth timing for a shape: whole rows per invocation (one row at three workgroup
+ * sizes, with and without register caching; two and four rows at two sizes) and teams of 4 to
+ * the device maximum with each reduction.
  *
  * @example
  * ```ts
@@ -48,6 +49,11 @@ export function candidateVariants(profile: AdapterProfile, shape: { rows: number
     if (workgroupSize > profile.maxWorkgroupSize) continue;
     for (const cachedChunks of [0, Math.min(chunks, MAX_CACHED_CHUNKS)]) {
       out.push({ reduction: 'workgroup', vec4, workgroupSize, threadsPerRow: 1, cachedChunks });
+    }
+  }
+  for (const workgroupSize of [4, 16]) {
+    for (const rowsPerInvocation of [2, 4] as const) {
+      if (workgroupSize <= profile.maxWorkgroupSize) out.push({ reduction: 'workgroup', vec4, workgroupSize, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation });
     }
   }
   for (let t = 4; t <= profile.maxWorkgroupSize; t *= 4) {

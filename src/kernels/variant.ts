@@ -38,6 +38,17 @@ export interface LayerNormVariant {
    * `ceil(ceil(cols / 4) / threadsPerRow) <= cachedChunks`, chunks beyond are re-read.
    */
   readonly cachedChunks: number;
+  /**
+   * Rows each invocation normalizes (1, 2 or 4; default 1). More than 1 needs `threadsPerRow === 1`
+   * and `cachedChunks === 0`: the rows share one loop and each chunk of γ/β is loaded once for all
+   * of them, which is what costs on CPU adapters (see common/row_norm_multi.wgsl).
+   */
+  readonly rowsPerInvocation?: 1 | 2 | 4 | undefined;
+}
+
+/** Rows one workgroup of `v` covers. */
+export function rowsPerWorkgroup(v: LayerNormVariant): number {
+  return (v.workgroupSize / v.threadsPerRow) * (v.rowsPerInvocation ?? 1);
 }
 
 /** The register array's fixed size in the shader (`MAX_CACHED` in common/row_norm.wgsl). */
@@ -88,9 +99,11 @@ export function profileDevice(device: GPUDevice, info?: Partial<GPUAdapterInfo>)
 /**
  * The automatic choice (documented in the README):
  * - vec4 access whenever the width allows (f32, `cols % 4 === 0`).
- * - CPU adapters: one row per invocation (no barriers), 16 rows per workgroup, no register
- *   cache; with fewer than 32 rows (decode) each row gets one subgroup-sized workgroup reduced by
- *   subgroupAdd alone (or a team of 16 with a workgroup tree without subgroups).
+ * - CPU adapters: whole rows per invocation (no barriers), no register cache: four rows per
+ *   invocation (γ/β loaded once for all four) in workgroups of 4–16 invocations, sized so the grid
+ *   has at least 8 workgroups, when there are 128 rows or more; else one row per invocation, 16
+ *   per workgroup. With fewer than 32 rows (decode) each row gets one subgroup-sized workgroup
+ *   reduced by subgroupAdd alone (or a team of 16 with a workgroup tree without subgroups).
  * - GPUs: rows of up to 128 chunks (512 elements) get one subgroup each (a workgroup of the
  *   smallest subgroup size, reduced by subgroupAdd alone) or, without subgroups, 32-invocation
  *   teams several to a workgroup; wider rows get one workgroup of `chunks / 4` invocations
@@ -111,6 +124,12 @@ export function selectVariant(profile: AdapterProfile, shape: { rows: number; co
     // Measured on SwiftShader (README): one row per invocation in workgroups of 16, re-reading x
     // rather than caching it (private arrays live in memory there too), beats every team layout
     // by 2-30x once there are rows for every core; a lone wide row (decode) needs a team.
+    if (rows >= 128) {
+      // Four rows per invocation; workgroups shrink (to 4) before the grid drops below 8
+      // workgroups, so every core of a many-core CPU still gets work.
+      const workgroupSize = Math.max(4, Math.min(16, max, 2 ** Math.floor(Math.log2(rows / 32))));
+      return { reduction: 'workgroup', vec4, workgroupSize, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 4 };
+    }
     if (rows >= 32 || chunks <= 4) {
       return { reduction: 'workgroup', vec4, workgroupSize: Math.min(16, max), threadsPerRow: 1, cachedChunks: 0 };
     }
@@ -168,11 +187,19 @@ export function checkVariant(v: unknown, cols: number, dtype: Dtype, profile: Ad
     if (!profile.subgroups) throw bad("the 'subgroup' reduction needs the device feature 'subgroups' (and WGSL subgroup_id)", 'variant.reduction');
     if (t !== wg) throw bad("the 'subgroup' reduction needs threadsPerRow === workgroupSize (one row per workgroup)", 'variant.reduction');
   }
-  return { reduction, vec4, workgroupSize: wg, threadsPerRow: t, cachedChunks };
+  const rowsPerInvocation = (v as LayerNormVariant).rowsPerInvocation ?? 1;
+  if (rowsPerInvocation !== 1 && rowsPerInvocation !== 2 && rowsPerInvocation !== 4) {
+    throw bad(`expected 1, 2 or 4, got ${describe(rowsPerInvocation)}`, 'variant.rowsPerInvocation');
+  }
+  if (rowsPerInvocation > 1 && (t !== 1 || cachedChunks !== 0)) {
+    throw bad(`rowsPerInvocation > 1 needs threadsPerRow === 1 and cachedChunks === 0 (got ${t} and ${cachedChunks})`, 'variant.rowsPerInvocation');
+  }
+  return rowsPerInvocation === 1 ? { reduction, vec4, workgroupSize: wg, threadsPerRow: t, cachedChunks } : { reduction, vec4, workgroupSize: wg, threadsPerRow: t, cachedChunks, rowsPerInvocation };
 }
 
 /**
- * A short label for a variant, as the benchmark prints it: `wg64/t1/vec4/none/reg16`.
+ * A short label for a variant, as the benchmark prints it: `wg64/t1/vec4/none/reg16`, with `/x4`
+ * appended for four rows per invocation.
  *
  * @example
  * ```ts
@@ -180,5 +207,5 @@ export function checkVariant(v: unknown, cols: number, dtype: Dtype, profile: Ad
  * ```
  */
 export function describeVariant(v: LayerNormVariant): string {
-  return `wg${v.workgroupSize}/t${v.threadsPerRow}/${v.vec4 ? 'vec4' : 'scalar'}/${v.threadsPerRow === 1 ? 'none' : v.reduction}/reg${v.cachedChunks}`;
+  return `wg${v.workgroupSize}/t${v.threadsPerRow}/${v.vec4 ? 'vec4' : 'scalar'}/${v.threadsPerRow === 1 ? 'none' : v.reduction}/reg${v.cachedChunks}${(v.rowsPerInvocation ?? 1) > 1 ? `/x${v.rowsPerInvocation}` : ''}`;
 }

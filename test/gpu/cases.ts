@@ -13,7 +13,7 @@ const OPS: readonly RowOp[] = ['layerNorm', 'rmsNorm', 'addLayerNorm', 'addRmsNo
 
 export function caseName(c: RowNormCase): string {
   const v = c.variant
-    ? ` [wg${c.variant.workgroupSize} t${c.variant.threadsPerRow} ${c.variant.vec4 ? 'vec4' : 'scalar'} ${c.variant.reduction} reg${c.variant.cachedChunks}]`
+    ? ` [wg${c.variant.workgroupSize} t${c.variant.threadsPerRow} ${c.variant.vec4 ? 'vec4' : 'scalar'} ${c.variant.reduction} reg${c.variant.cachedChunks}${(c.variant.rowsPerInvocation ?? 1) > 1 ? ` x${c.variant.rowsPerInvocation}` : ''}]`
     : '';
   const opts = [c.epsilonMode === 'add-to-std' ? 'eps+std' : '', c.unbiased ? 'unbiased' : '', c.gammaOffset ? `gamma+${c.gammaOffset}` : '', c.bias ? 'bias' : '']
     .filter(Boolean)
@@ -57,7 +57,7 @@ export function layerNormCases(): RowNormCase[] {
 export function familyCases(): RowNormCase[] {
   const cases: RowNormCase[] = [];
   let seed = 500;
-  const patterns: Pattern[] = ['normal', 'offset', 'outlier-columns', 'constant', 'nan-row', 'mixed-scale'];
+  const patterns: Pattern[] = ['normal', 'offset', 'outlier-columns', 'constant', 'nan-row', 'inf-row', 'mixed-scale'];
   for (const op of OPS) {
     for (const dtype of ['f32', 'f16'] as const) {
       for (const cols of [1, 3, 768, 1001, 4096]) {
@@ -125,10 +125,36 @@ export function variantCases(subgroups: boolean): RowNormCase[] {
       }
     }
   }
+  // Several rows per invocation: row counts that fill every slot and ragged ones (the last
+  // invocation's spare slots repeat its first row), every access path and op, patterns that send
+  // some rows to the exact second pass (outlier pivot), poison one row, or make rows constant.
+  const multiPatterns: Pattern[] = ['offset', 'outlier-columns', 'nan-row', 'constant', 'mixed-scale', 'inf-row', 'normal'];
+  for (const rowsPerInvocation of [2, 4] as const) {
+    for (const [workgroupSize, rows] of [[4, 9], [16, 8], [4, 70], [1, 3]] as const) {
+      for (const [access, cols] of [['vec4', 12], ['vec4', 1028], ['scalar', 13], ['scalar', 1001], ['f16', 7], ['f16', 1030]] as const) {
+        const variant: LayerNormVariant = { reduction: 'workgroup', vec4: access === 'vec4', workgroupSize, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation };
+        const op = OPS[seed % OPS.length]!;
+        const pattern = multiPatterns[seed % multiPatterns.length]!;
+        const affine = (['both', 'gamma', 'beta', 'none'] as const)[(seed >> 2) % 4]!;
+        cases.push({ op, dtype: access === 'f16' ? 'f16' : 'f32', form: 'encode', rows, cols, pattern, seed: seed++, affine, epsilon: 1e-5, bias: op.startsWith('add') && seed % 2 === 0, variant });
+      }
+    }
+  }
+  // Conventions through the multi-row path.
+  const x4: LayerNormVariant = { reduction: 'workgroup', vec4: false, workgroupSize: 4, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 4 };
+  cases.push({ op: 'layerNorm', dtype: 'f32', form: 'encode', rows: 11, cols: 33, pattern: 'normal', seed: seed++, affine: 'both', epsilon: 1e-3, epsilonMode: 'add-to-std', variant: x4 });
+  cases.push({ op: 'layerNorm', dtype: 'f32', form: 'encode', rows: 11, cols: 33, pattern: 'offset', seed: seed++, affine: 'both', epsilon: 1e-5, unbiased: true, variant: x4 });
+  cases.push({ op: 'rmsNorm', dtype: 'f32', form: 'encode', rows: 11, cols: 33, pattern: 'normal', seed: seed++, affine: 'gamma', epsilon: 1e-6, gammaOffset: 1, variant: x4 });
+  cases.push({ op: 'rmsNorm', dtype: 'f16', form: 'encode', rows: 11, cols: 33, pattern: 'normal', seed: seed++, affine: 'gamma', epsilon: 1e-6, gammaOffset: 1, variant: x4 });
+  // More workgroups than one dispatch dimension holds (the 2D grid fold), forced, since the CPU
+  // rule's layouts need millions of rows before they fold.
+  cases.push({ op: 'layerNorm', dtype: 'f32', form: 'encode', rows: 70000, cols: 4, pattern: 'offset', seed: seed++, affine: 'both', epsilon: 1e-5, variant: { reduction: subgroups ? 'subgroup' : 'workgroup', vec4: true, workgroupSize: 4, threadsPerRow: 4, cachedChunks: 1 } });
+  cases.push({ op: 'addRmsNorm', dtype: 'f16', form: 'encode', rows: 70001, cols: 3, pattern: 'normal', seed: seed++, affine: 'gamma', epsilon: 1e-6, variant: { reduction: 'workgroup', vec4: false, workgroupSize: 1, threadsPerRow: 1, cachedChunks: 0 } });
+  cases.push({ op: 'layerNorm', dtype: 'f32', form: 'encode', rows: 65535 * 2 * 2 + 7, cols: 3, pattern: 'mixed-scale', seed: seed++, affine: 'both', epsilon: 1e-5, variant: { reduction: 'workgroup', vec4: false, workgroupSize: 2, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 2 } });
   // Long rows owned by few invocations: per-invocation sums over thousands of chunks.
-  for (const [workgroupSize, threadsPerRow, reduction] of [[16, 1, 'workgroup'], [4, 4, subgroups ? 'subgroup' : 'workgroup']] as const) {
+  for (const [workgroupSize, threadsPerRow, reduction, rowsPerInvocation] of [[16, 1, 'workgroup', 1], [4, 4, subgroups ? 'subgroup' : 'workgroup', 1], [4, 1, 'workgroup', 4]] as const) {
     for (const [pattern, epsilon] of [['tiny-variance', 1e-12], ['offset', 1e-5]] as const) {
-      const variant: LayerNormVariant = { reduction, vec4: false, workgroupSize, threadsPerRow, cachedChunks: 0 };
+      const variant: LayerNormVariant = { reduction, vec4: false, workgroupSize, threadsPerRow, cachedChunks: 0, ...(rowsPerInvocation > 1 ? { rowsPerInvocation } : {}) };
       cases.push({ op: 'layerNorm', dtype: 'f32', form: 'encode', rows: 3, cols: 65539, pattern, seed: seed++, affine: 'none', epsilon, variant });
     }
   }

@@ -34,9 +34,17 @@ describe('profileDevice', () => {
 describe('selectVariant', () => {
   const pick = (p: AdapterProfile, rows: number, cols: number, dtype: 'f32' | 'f16' = 'f32') => selectVariant(p, { rows, cols, dtype });
 
-  test('CPU adapters: one row per invocation without registers once there are rows for every core', () => {
-    expect(pick(swiftshader, 4096, 1024)).toEqual({ reduction: 'workgroup', vec4: true, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0 });
-    expect(pick(swiftshader, 128, 1001)).toMatchObject({ vec4: false, threadsPerRow: 1 });
+  test('CPU adapters: four rows per invocation from 128 rows, workgroups shrinking to keep >= 8 of them', () => {
+    expect(pick(swiftshader, 4096, 1024)).toEqual({ reduction: 'workgroup', vec4: true, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 4 });
+    expect(pick(swiftshader, 512, 768)).toMatchObject({ workgroupSize: 16, rowsPerInvocation: 4 });
+    expect(pick(swiftshader, 256, 768)).toMatchObject({ workgroupSize: 8, rowsPerInvocation: 4 });
+    expect(pick(swiftshader, 128, 1001)).toMatchObject({ vec4: false, threadsPerRow: 1, workgroupSize: 4, rowsPerInvocation: 4 });
+    expect(pick({ ...swiftshader, maxWorkgroupSize: 8 }, 4096, 1024)).toMatchObject({ workgroupSize: 8, rowsPerInvocation: 4 });
+  });
+
+  test('CPU adapters: one row per invocation, 16 per workgroup, for 32-127 rows and for very narrow rows', () => {
+    expect(pick(swiftshader, 100, 768)).toEqual({ reduction: 'workgroup', vec4: true, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0 });
+    expect(pick(swiftshader, 5, 13)).toEqual({ reduction: 'workgroup', vec4: false, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0 });
   });
 
   test('CPU adapters, decode: one subgroup per row (no barrier), or a tree team without subgroups', () => {
@@ -84,6 +92,9 @@ describe('checkVariant', () => {
     ['cachedChunks above the register array', { cachedChunks: MAX_CACHED_CHUNKS + 1 }, 'variant.cachedChunks'],
     ['cachedChunks fractional', { cachedChunks: 1.5 }, 'variant.cachedChunks'],
     ['subgroup reduction with several rows per workgroup', { reduction: 'subgroup', threadsPerRow: 16 }, 'variant.reduction'],
+    ['rowsPerInvocation not 1, 2 or 4', { threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 3 as 2 }, 'variant.rowsPerInvocation'],
+    ['several rows per invocation with a team', { rowsPerInvocation: 4, cachedChunks: 0 }, 'variant.rowsPerInvocation'],
+    ['several rows per invocation with register caching', { threadsPerRow: 1, rowsPerInvocation: 2 }, 'variant.rowsPerInvocation'],
   ];
   for (const [what, patch, argument] of bad) {
     test(`rejects: ${what}`, () => {
@@ -103,11 +114,16 @@ describe('checkVariant', () => {
     expect(() => checkVariant({ ...ok, reduction: 'subgroup' }, 768, 'f32', oldGpu)).toThrow(/subgroups/);
     expect(checkVariant({ ...ok, reduction: 'subgroup', threadsPerRow: 1 }, 768, 'f32', oldGpu).threadsPerRow).toBe(1);
   });
+  test('rowsPerInvocation: 1 is the default and is not echoed; 2 and 4 are kept', () => {
+    expect(checkVariant({ ...ok, rowsPerInvocation: 1 }, 768, 'f32', nvidia)).toEqual(ok);
+    expect(checkVariant({ ...ok, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 4 }, 768, 'f32', nvidia).rowsPerInvocation).toBe(4);
+  });
 });
 
 test('describeVariant labels every field', () => {
   expect(describeVariant({ reduction: 'subgroup', vec4: true, workgroupSize: 256, threadsPerRow: 256, cachedChunks: 4 })).toBe('wg256/t256/vec4/subgroup/reg4');
   expect(describeVariant({ reduction: 'subgroup', vec4: false, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0 })).toBe('wg16/t1/scalar/none/reg0');
+  expect(describeVariant({ reduction: 'workgroup', vec4: true, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 4 })).toBe('wg16/t1/vec4/none/reg0/x4');
 });
 
 describe('tuning table', () => {

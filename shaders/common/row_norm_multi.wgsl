@@ -1,0 +1,177 @@
+// Several rows per invocation (ROWS_PER_INVOCATION = 2 or 4, THREADS_PER_ROW = 1): the layout for
+// CPU implementations of WebGPU (SwiftShader), included by common/row_norm.wgsl and entered from
+// common/reduce_workgroup.wgsl's `main`.
+//
+// Why: where an invocation is a SIMD lane of a CPU core, what costs is the number of memory
+// instructions and loop iterations, not bandwidth. gamma and beta cost as much to load as x, so
+// one row per invocation spends 4 of its 6 vector memory operations per chunk on x and y and 2 on
+// gamma/beta; with four rows per invocation each gamma/beta chunk is loaded once and used four
+// times, and one loop iteration carries four rows (measured on SwiftShader at 4096 x 1024:
+// ~1.45x faster than one row per invocation). The four rows' code is written out slot by slot:
+// a loop over an array of per-row state would put that state in memory there.
+//
+// Numerics are those of row_norm for one row per invocation: per-row pivot, blocked shifted sums,
+// the guarded one-pass statistics with the exact second pass for rows that need it.
+//
+// The last invocation may get fewer than ROWS_PER_INVOCATION rows: its spare slots repeat its first
+// row. They then load, compute and store exactly what slot 0 does, from the same invocation, so
+// loops stay free of per-slot tests and nothing is written that slot 0 does not write too.
+
+override ROWS_PER_INVOCATION: u32 = 1u;
+
+// gamma (+ GAMMA_OFFSET) and beta of chunk c, loaded once for every row of the invocation.
+struct Affine {
+  g: vec4<f32>,
+  b: vec4<f32>,
+}
+
+fn affine_at(c: u32) -> Affine {
+  var a = Affine(vec4<f32>(1.0 + GAMMA_OFFSET), vec4<f32>(0.0));
+  if (HAS_GAMMA) { a.g = io_gamma(c) + vec4<f32>(GAMMA_OFFSET); }
+  if (HAS_BETA) { a.b = io_beta(c); }
+  return a;
+}
+
+// finish_chunk with the chunk's gamma/beta already loaded; st = (center, corr, rstd).
+fn finish_with(v: vec4<f32>, st: vec3<f32>, a: Affine) -> vec4<f32> {
+  var y: vec4<f32>;
+  if (RMS) { y = v * st.z; } else { y = ((v - vec4<f32>(st.x)) - vec4<f32>(st.y)) * st.z; }
+  if (HAS_GAMMA) {
+    if (HAS_BETA) { return fma(y, a.g, a.b); }
+    return y * a.g;
+  }
+  if (GAMMA_OFFSET != 0.0) { y *= a.g; }
+  if (HAS_BETA) { y += a.b; }
+  return y;
+}
+
+// One row's (center, corr, rstd) from its pass-1 sums, as row_norm computes them with
+// THREADS_PER_ROW = 1 (including the exact second pass when the pivot was an outlier).
+fn single_row_stats(base: u32, full: u32, tail: bool, pivot: f32, sums: vec2<f32>) -> vec3<f32> {
+  let n = f32(params.cols);
+  let m1 = sums.x / n;
+  let q = sums.y / n;
+  var center = pivot;
+  var corr = m1;
+  var ss = sums.y - n * m1 * m1;
+  if (RMS) {
+    corr = 0.0;
+    ss = sums.y;
+  } else if (!(m1 * m1 <= 0.875 * q)) {
+    center = pivot + m1;
+    let tot2 = deviation_sums(base, 0u, full, tail, center);
+    corr = tot2.x / n;
+    ss = tot2.y - n * corr * corr;
+  }
+  return vec3<f32>(center, corr, rstd_of(ss));
+}
+
+fn sums_of(d: vec4<f32>, d2: vec4<f32>) -> vec2<f32> {
+  return vec2<f32>(horizontal(d), horizontal(d2));
+}
+
+fn row_norm_multi(group: u32, lid: u32) {
+  let first = (group * WORKGROUP_SIZE + lid) * ROWS_PER_INVOCATION;
+  // No barrier or subgroup operation below, so out-of-range invocations may leave at once.
+  if (first >= params.rows) { return; }
+  let row1 = select(first, first + 1u, first + 1u < params.rows);
+  let row2 = select(first, first + 2u, first + 2u < params.rows && ROWS_PER_INVOCATION > 2u);
+  let row3 = select(first, first + 3u, first + 3u < params.rows && ROWS_PER_INVOCATION > 2u);
+  let b0 = io_base(first);
+  let b1 = io_base(row1);
+  let b2 = io_base(row2);
+  let b3 = io_base(row3);
+  let full = params.cols / 4u;
+  let tail = (params.cols % 4u) != 0u;
+  let chunks = select(full, full + 1u, tail);
+  let four = ROWS_PER_INVOCATION > 2u;
+
+  var p = vec4<f32>(0.0);
+  if (!RMS) {
+    p.x = io_pivot(b0);
+    p.y = io_pivot(b1);
+    if (four) {
+      p.z = io_pivot(b2);
+      p.w = io_pivot(b3);
+    }
+  }
+  // Per-row sums of d and d^2 over the full chunks (blocks of BLOCK chunks, see row_norm.wgsl);
+  // the partial last chunk, if any, is added after the loop so the hot loop has no test.
+  var s0 = vec2<f32>(0.0);
+  var s1 = vec2<f32>(0.0);
+  var s2 = vec2<f32>(0.0);
+  var s3 = vec2<f32>(0.0);
+  var c = 0u;
+  while (c < full) {
+    let end = min(c + BLOCK, full);
+    var a0 = vec4<f32>(0.0);
+    var q0 = vec4<f32>(0.0);
+    var a1 = vec4<f32>(0.0);
+    var q1 = vec4<f32>(0.0);
+    var a2 = vec4<f32>(0.0);
+    var q2 = vec4<f32>(0.0);
+    var a3 = vec4<f32>(0.0);
+    var q3 = vec4<f32>(0.0);
+    for (; c < end; c += 1u) {
+      let d0 = io_load(b0, c) - vec4<f32>(p.x);
+      a0 += d0;
+      q0 = fma(d0, d0, q0);
+      let d1 = io_load(b1, c) - vec4<f32>(p.y);
+      a1 += d1;
+      q1 = fma(d1, d1, q1);
+      if (four) {
+        let d2 = io_load(b2, c) - vec4<f32>(p.z);
+        a2 += d2;
+        q2 = fma(d2, d2, q2);
+        let d3 = io_load(b3, c) - vec4<f32>(p.w);
+        a3 += d3;
+        q3 = fma(d3, d3, q3);
+      }
+    }
+    s0 += sums_of(a0, q0);
+    s1 += sums_of(a1, q1);
+    s2 += sums_of(a2, q2);
+    s3 += sums_of(a3, q3);
+  }
+  if (tail) {
+    let mask = chunk_mask(full);
+    let d0 = (io_load(b0, full) - vec4<f32>(p.x)) * mask;
+    s0 += sums_of(d0, d0 * d0);
+    let d1 = (io_load(b1, full) - vec4<f32>(p.y)) * mask;
+    s1 += sums_of(d1, d1 * d1);
+    if (four) {
+      let d2 = (io_load(b2, full) - vec4<f32>(p.z)) * mask;
+      s2 += sums_of(d2, d2 * d2);
+      let d3 = (io_load(b3, full) - vec4<f32>(p.w)) * mask;
+      s3 += sums_of(d3, d3 * d3);
+    }
+  }
+
+  let st0 = single_row_stats(b0, full, tail, p.x, s0);
+  let st1 = single_row_stats(b1, full, tail, p.y, s1);
+  var st2 = vec3<f32>(0.0);
+  var st3 = vec3<f32>(0.0);
+  if (four) {
+    st2 = single_row_stats(b2, full, tail, p.z, s2);
+    st3 = single_row_stats(b3, full, tail, p.w, s3);
+  }
+  if (WRITE_STATS) {
+    io_stats(first, st0.x + st0.y, st0.z);
+    io_stats(row1, st1.x + st1.y, st1.z);
+    if (four) {
+      io_stats(row2, st2.x + st2.y, st2.z);
+      io_stats(row3, st3.x + st3.y, st3.z);
+    }
+  }
+
+  // Output: gamma/beta once per chunk for all rows.
+  for (var co = 0u; co < chunks; co += 1u) {
+    let a = affine_at(co);
+    io_store(b0, co, finish_with(io_reload(b0, co), st0, a));
+    io_store(b1, co, finish_with(io_reload(b1, co), st1, a));
+    if (four) {
+      io_store(b2, co, finish_with(io_reload(b2, co), st2, a));
+      io_store(b3, co, finish_with(io_reload(b3, co), st3, a));
+    }
+  }
+}
