@@ -9,10 +9,14 @@
 import type { GpuTimer, PassRecorder } from './gpu-timer.js';
 import { median } from './stats.js';
 
-/** One launch shape of the copy: invocations per workgroup × vec4 per invocation. */
+/**
+ * One launch shape of the copy: invocations per workgroup × vec4 per invocation, either strided
+ * across the workgroup's tile (`tile`, the GPU shape) or consecutive (`span`, the CPU shape).
+ */
 export interface CopyConfig {
   readonly workgroupSize: number;
   readonly items: number;
+  readonly shape?: 'tile' | 'span';
 }
 
 /** The configurations tried per size; small enough that tuning stays a fraction of a case. */
@@ -21,11 +25,13 @@ export const COPY_CONFIGS: readonly CopyConfig[] = [
   { workgroupSize: 256, items: 1 },
   { workgroupSize: 64, items: 4 },
   { workgroupSize: 256, items: 4 },
+  { workgroupSize: 16, items: 64, shape: 'span' },
+  { workgroupSize: 16, items: 256, shape: 'span' },
 ];
 
-/** Label of a configuration, as stored in `copyVariant`: `wg256x4`. */
+/** Label of a configuration, as stored in `copyVariant`: `wg256x4`, `wg16x256span`. */
 export function describeCopyConfig(c: CopyConfig): string {
-  return `wg${c.workgroupSize}x${c.items}`;
+  return `wg${c.workgroupSize}x${c.items}${c.shape === 'span' ? 'span' : ''}`;
 }
 
 /** Repetitions used only to choose the fastest configuration. */
@@ -58,7 +64,7 @@ export class CopyRoofline {
         device.createComputePipeline({
           label: `bench copy ${describeCopyConfig(c)}`,
           layout: pipelineLayout,
-          compute: { module, entryPoint: 'copy_vec4', constants: { WORKGROUP_SIZE: c.workgroupSize, ITEMS: c.items } },
+          compute: { module, entryPoint: c.shape === 'span' ? 'copy_span' : 'copy_vec4', constants: { WORKGROUP_SIZE: c.workgroupSize, ITEMS: c.items } },
         }),
       );
     }
