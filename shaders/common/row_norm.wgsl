@@ -15,8 +15,7 @@
 //   pass 2  (the corrected two-pass algorithm of Chan, Golub & LeVeque) e = x - m,
 //           c = sum(e) / n, var = sum(e^2) / n - c^2: m is already within rounding of the mean,
 //           so c is tiny and c^2 cancels nothing; c recovers the digits m lost when rounded.
-//           Skipped for one-row-per-invocation variants when pass 1's shifted sums are already
-//           safe (see the guard in row_norm).
+//           Skipped when pass 1's shifted sums are already safe (see the guard in row_norm_team).
 //   pass 3  y = ((x - m) - c) * rstd * (gamma + GAMMA_OFFSET) + beta
 // RMSNorm (RMS = true) needs only pass 1 (sum of x^2) and the output pass.
 // Large f16 activations (|x| near 65504) are safe: squares and sums are f32 (max ~3.4e38).
@@ -232,23 +231,31 @@ fn row_norm_team(group: u32, lid: u32) {
   if (RMS) {
     corr = 0.0;
     ss = tot1.y;
-  } else if (THREADS_PER_ROW > 1u) {
-    // Teams: the corrected two-pass algorithm, always (the row is usually in registers here, and
-    // a data-dependent extra reduction would put barriers in non-uniform control flow).
-    center = pivot + m1;
-    let tot2 = reduce_row2(deviation_sums(base, t, full, tail, center), lid, t, true);
-    corr = tot2.x / n;
-    ss = tot2.y - n * corr * corr;
-  } else if (!(m1 * m1 <= 0.875 * q)) {
-    // One row per invocation: the shifted one-pass sums are kept only when the pivot lies within
-    // about 2.6 standard deviations of the mean (m1^2 <= 7 var), where the subtraction
-    // q - m1^2 amplifies rounding by at most 8x (~1e-6 relative in the variance). Otherwise (an
-    // outlier pivot, or NaN) this row takes the exact second pass. This saves a full pass over
-    // memory on devices where barriers, not bandwidth, make teams slow.
-    center = pivot + m1;
-    let tot2 = deviation_sums(base, t, full, tail, center);
-    corr = tot2.x / n;
-    ss = tot2.y - n * corr * corr;
+  } else {
+    // The shifted one-pass sums are kept only when the pivot lies within about 2.6 standard
+    // deviations of the mean (m1^2 <= 7 var), where the subtraction q - m1^2 amplifies rounding by
+    // at most 8x (~1e-6 relative in the variance). Otherwise (an outlier pivot, or NaN) the row
+    // takes the exact second pass of the corrected two-pass algorithm. This saves a full pass over
+    // memory wherever the row is not held in registers.
+    let exact = !(m1 * m1 <= 0.875 * q);
+    if (THREADS_PER_ROW > 1u) {
+      // Teams: every invocation of the row derives the same `exact` from the same reduced sums,
+      // but WGSL cannot know that, and the reduction must stay in uniform control flow: so the
+      // second pass runs over no chunks when it is not needed, and the reduction always runs.
+      let center2 = pivot + m1;
+      let mine = deviation_sums(base, t, select(0u, full, exact), tail && exact, center2);
+      let tot2 = reduce_row2(mine, lid, t, true);
+      if (exact) {
+        center = center2;
+        corr = tot2.x / n;
+        ss = tot2.y - n * corr * corr;
+      }
+    } else if (exact) {
+      center = pivot + m1;
+      let tot2 = deviation_sums(base, t, full, tail, center);
+      corr = tot2.x / n;
+      ss = tot2.y - n * corr * corr;
+    }
   }
   let r = rstd_of(ss);
   if (in_range && WRITE_STATS && t == 0u) { io_stats(row, center + corr, r); }
