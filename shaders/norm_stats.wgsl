@@ -392,6 +392,9 @@ fn stat_pivot_v(q: u32) -> f32 {
   return stat_pivot(q, pass1.stat_groups, pass1.pivot_outer, pass1.pivot_inner);
 }
 
+// Loop steps (vectors or positions) per separately summed block in the invocation layout.
+const SUM_BLOCK: u32 = 32u;
+
 fn horizontal(v: vec4<f32>) -> f32 {
   return (v.x + v.y) + (v.z + v.w);
 }
@@ -415,19 +418,33 @@ fn span_sums(begin: u32, end: u32, center: f32) -> vec2<f32> {
   let wend = end / per;
   var w = e / per;
   if (F16) {
-    for (; w < wend; w++) {
-      let v = x4[w];
-      let d0 = f16_unpack4(v.x, v.y) - c4;
-      let d1 = f16_unpack4(v.z, v.w) - c4;
-      s1 += d0 + d1;
-      s2 = fma(d0, d0, fma(d1, d1, s2));
+    while (w < wend) {
+      let block_end = min(w + SUM_BLOCK, wend);
+      var b1 = vec4<f32>(0.0);
+      var b2 = vec4<f32>(0.0);
+      for (; w < block_end; w++) {
+        let v = x4[w];
+        let d0 = f16_unpack4(v.x, v.y) - c4;
+        let d1 = f16_unpack4(v.z, v.w) - c4;
+        b1 += d0 + d1;
+        b2 = fma(d0, d0, fma(d1, d1, b2));
+      }
+      s1 += b1;
+      s2 += b2;
     }
   } else {
-    for (; w + 1u < wend; w += 2u) {
-      let d0 = bitcast<vec4<f32>>(x4[w]) - c4;
-      let d1 = bitcast<vec4<f32>>(x4[w + 1u]) - c4;
-      s1 += d0 + d1;
-      s2 = fma(d0, d0, fma(d1, d1, s2));
+    while (w + 1u < wend) {
+      let block_end = min(w + SUM_BLOCK, wend);
+      var b1 = vec4<f32>(0.0);
+      var b2 = vec4<f32>(0.0);
+      for (; w + 1u < block_end; w += 2u) {
+        let d0 = bitcast<vec4<f32>>(x4[w]) - c4;
+        let d1 = bitcast<vec4<f32>>(x4[w + 1u]) - c4;
+        b1 += d0 + d1;
+        b2 = fma(d0, d0, fma(d1, d1, b2));
+      }
+      s1 += b1;
+      s2 += b2;
     }
     if (w < wend) {
       let d = bitcast<vec4<f32>>(x4[w]) - c4;
@@ -500,12 +517,21 @@ fn column_sums(row0: u32, first: u32, last: u32, c0: u32, lanes: vec4<u32>, cent
   var s2 = vec4<f32>(0.0);
   var e = (row0 + first) * C + c0;
   var r = first;
-  for (; r + 1u < last; r += 2u) {
-    let d0 = load_quad(e, lanes) - center;
-    let d1 = load_quad(e + C, lanes) - center;
-    s1 += d0 + d1;
-    s2 = fma(d0, d0, fma(d1, d1, s2));
-    e += 2u * C;
+  // Blocks of SUM_BLOCK positions summed separately, so rounding grows with the block and block
+  // count rather than with the whole chunk.
+  while (r + 1u < last) {
+    let block_end = min(r + SUM_BLOCK, last);
+    var b1 = vec4<f32>(0.0);
+    var b2 = vec4<f32>(0.0);
+    for (; r + 1u < block_end; r += 2u) {
+      let d0 = load_quad(e, lanes) - center;
+      let d1 = load_quad(e + C, lanes) - center;
+      b1 += d0 + d1;
+      b2 = fma(d0, d0, fma(d1, d1, b2));
+      e += 2u * C;
+    }
+    s1 += b1;
+    s2 += b2;
   }
   if (r < last) {
     let d = load_quad(e, lanes) - center;
