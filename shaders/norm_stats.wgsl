@@ -12,6 +12,16 @@
 // Dispatches in one pass or encoder run in order and WebGPU makes pass 1's storage writes visible
 // to pass 2, so no extra synchronization is needed.
 //
+// Two layouts of passes 1 and 2, picked per adapter by src/kernels/channel-stats.ts:
+// - workgroup layout (GPUs): `partials_contiguous` / `partials_channels` / `merge`; a workgroup of
+//   32..256 invocations owns a chunk (or a statistic), strided loads stay coalesced, and the
+//   invocations combine in workgroup memory (four barriers).
+// - invocation layout (CPU adapters such as SwiftShader, where every workgroupBarrier() costs a
+//   fibre switch per invocation): `partials_span` / `partials_columns` / `merge_each`; each
+//   invocation owns a whole chunk (a contiguous span of up to a few thousand elements in NCHW, four
+//   channel columns over a range of positions in NHWC), reads it as 16-byte vectors, and writes
+//   its own partial; one invocation merges each statistic. No barrier and no workgroup memory.
+//
 // Numerics:
 // - Every element is shifted by its statistic's pivot (the statistic's first element, in memory
 //   order) before anything is accumulated. With a large common offset (mean 1e4, std 1) x - pivot
@@ -19,9 +29,17 @@
 //   numbers relative to one origin; the mean never carries ulp(1e4)/2 = 5e-4 of rounding into the
 //   outputs. For f16 data near +-65504 the shift keeps squares around (x - pivot)^2 <= 1.7e10,
 //   far inside f32's range, and M2 sums stay in f32 even for millions of elements.
-// - Variance is never E[x^2] - mean^2: each invocation folds four values at a time into
-//   (count, mean, M2) (exact two-pass over four registers) and merges states with Chan's formula,
-//   within the workgroup (two fan-in stages in workgroup memory) and across workgroups (pass 2).
+// - Variance is never E[x^2] - mean^2 of raw data. Workgroup layout: each invocation folds four
+//   values at a time into (count, mean, M2) (exact two-pass over four registers) and merges states
+//   with Chan's formula, within the workgroup (two fan-in stages in workgroup memory) and across
+//   workgroups (pass 2). Invocation layout: each invocation shifts its chunk by the chunk's own
+//   first element (a local pivot: x - local pivot is exact for offset data) and sums d and d^2; it
+//   keeps those one-pass sums only when the local pivot lies within about 2.6 standard deviations
+//   of the chunk's mean (m1^2 <= 7 var, where M2 = sum(d^2) - n m1^2 amplifies rounding at most 8x,
+//   the same guard as the one-row-per-invocation row norms), and otherwise (an outlier pivot,
+//   NaN) re-reads the chunk for the exact corrected two-pass sums around pivot + m1. The partial's
+//   mean is then re-expressed relative to the statistic's pivot ((local pivot - pivot) + m1, the
+//   subtraction exact for offset data) and partials merge with Chan's formula as above.
 // - Counts are f32: exact up to 2^24 elements per statistic; beyond that the merge weights carry
 //   relative errors of ~6e-8, far below what they could change in the results.
 //
@@ -53,6 +71,8 @@ struct PartialParams {
   channel_blocks: u32,
   // Total pass-1 workgroups (the folded grid may hold a few more).
   workgroups: u32,
+  // Invocation layout: invocations with a chunk (the grid holds a few more).
+  units: u32,
   // A statistic id q maps to its pivot element (q / stat_groups) * pivot_outer +
   // (q % stat_groups) * pivot_inner; see stat_pivot().
   stat_groups: u32,
@@ -92,6 +112,8 @@ override WORKGROUP_SIZE: u32 = 256u;
 override CHANNEL_LANES: u32 = 1u;
 // Storage of x: packed binary16 pairs instead of f32.
 override F16: bool = false;
+// partials_columns: channels % 4 == 0, so four channels of one position are one aligned vector.
+override ALIGNED: bool = false;
 // merge: which outputs to write (absent ones are bound to dummies and never touched).
 override WRITE_MEAN: bool = false;
 override WRITE_RSTD: bool = false;
@@ -105,6 +127,11 @@ override ADD_TO_STD: bool = false;
 @group(0) @binding(0) var<uniform> pass1: PartialParams;
 @group(0) @binding(0) var<uniform> pass2: MergeParams;
 @group(0) @binding(1) var<storage, read> x: array<u32>;
+// The invocation layout's second view of x (the same range bound again, read-only both times):
+// 16 bytes per load, four f32 or eight f16 elements. Scalars still go through `x`, since a range
+// that is not a multiple of 16 bytes ends in a partial vector this view cannot reach. Its minimum
+// binding size is 16 bytes, so smaller tensors use the workgroup layout.
+@group(0) @binding(9) var<storage, read> x4: array<vec4<u32>>;
 // One (count, mean - pivot, M2, unused) per chunk (and per channel in NHWC).
 @group(0) @binding(2) var<storage, read_write> partials: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read_write> mean: array<f32>;
@@ -290,25 +317,23 @@ fn partials_channels(@builtin(workgroup_id) wid: vec3<u32>,
   }
 }
 
-// Pass 2: one workgroup per statistic merges its partials, then writes mean / rstd / variance
-// and, for GroupNorm, the coefficients of the statistic's channels.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn merge(@builtin(workgroup_id) wid: vec3<u32>,
-         @builtin(num_workgroups) nwg: vec3<u32>,
-         @builtin(local_invocation_index) lid: u32) {
-  let o = linear_workgroup(wid, nwg);
-  if (o >= pass2.outputs) { return; }
+// Partial states of statistic o, from partials[first], partials[first + step], ... (see MergeParams).
+fn merge_partials(o: u32, first: u32, step: u32) -> Stats {
   let base = (o / pass2.stat_groups) * pass2.base_outer + (o % pass2.stat_groups) * pass2.base_inner;
   let parts = pass2.count_a * pass2.count_b;
   var s = Stats(0.0, 0.0, 0.0);
-  for (var t = lid; t < parts; t += WORKGROUP_SIZE) {
+  for (var t = first; t < parts; t += step) {
     let i = t / pass2.count_b;
     let j = t - i * pass2.count_b;
     let v = partials[base + i * pass2.stride_a + j * pass2.stride_b];
     s = merge_stats(s, Stats(v.x, v.y, v.z));
   }
-  let total = reduce_lanes(s, lid);
+  return s;
+}
 
+// Writes statistic o's outputs from its merged state; `lane` of `lanes` invocations share the
+// coefficient writes and lane 0 writes the rest.
+fn finish_stat(o: u32, total: Stats, lane: u32, lanes: u32) {
   let pivot = stat_pivot(o, pass2.stat_groups, pass2.pivot_outer, pass2.pivot_inner);
   let var_o = total.m2 / pass2.divisor;
   var r: f32;
@@ -317,7 +342,7 @@ fn merge(@builtin(workgroup_id) wid: vec3<u32>,
   } else {
     r = inverseSqrt(var_o + pass2.epsilon);
   }
-  if (lid == 0u) {
+  if (lane == 0u) {
     if (WRITE_MEAN) { mean[o] = pivot + total.mean; }
     if (WRITE_RSTD) { rstd[o] = r; }
     if (WRITE_VARIANCE) { variance[o] = var_o; }
@@ -327,13 +352,235 @@ fn merge(@builtin(workgroup_id) wid: vec3<u32>,
     // where the cancelling subtraction is exact for offset data.
     let cpg = pass2.channels_per_group;
     let g = o % pass2.groups;
-    for (var j = lid; j < cpg; j += WORKGROUP_SIZE) {
+    for (var j = lane; j < cpg; j += lanes) {
       let c = g * cpg + j;
       var a = r;
       if (HAS_GAMMA) { a *= gamma[c]; }
       var b = 0.0;
       if (HAS_BETA) { b = beta[c]; }
       coefficients[o * cpg + j] = vec4<f32>(pivot, total.mean, a, b);
+    }
+  }
+}
+
+// Pass 2, workgroup layout: one workgroup per statistic merges its partials, then writes mean /
+// rstd / variance and, for GroupNorm, the coefficients of the statistic's channels.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn merge(@builtin(workgroup_id) wid: vec3<u32>,
+         @builtin(num_workgroups) nwg: vec3<u32>,
+         @builtin(local_invocation_index) lid: u32) {
+  let o = linear_workgroup(wid, nwg);
+  if (o >= pass2.outputs) { return; }
+  let total = reduce_lanes(merge_partials(o, lid, WORKGROUP_SIZE), lid);
+  finish_stat(o, total, lid, WORKGROUP_SIZE);
+}
+
+// Pass 2, invocation layout: one invocation per statistic, serial Chan merges (a statistic has
+// tens of partials there), no barrier.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn merge_each(@builtin(workgroup_id) wid: vec3<u32>,
+              @builtin(num_workgroups) nwg: vec3<u32>,
+              @builtin(local_invocation_index) lid: u32) {
+  let o = linear_workgroup(wid, nwg) * WORKGROUP_SIZE + lid;
+  if (o >= pass2.outputs) { return; }
+  finish_stat(o, merge_partials(o, 0u, 1u), 0u, 1u);
+}
+
+// ---- Invocation layout, pass 1 -------------------------------------------------------------
+
+fn stat_pivot_v(q: u32) -> f32 {
+  return stat_pivot(q, pass1.stat_groups, pass1.pivot_outer, pass1.pivot_inner);
+}
+
+// Loop steps (vectors or positions) per separately summed block in the invocation layout.
+const SUM_BLOCK: u32 = 32u;
+
+fn horizontal(v: vec4<f32>) -> f32 {
+  return (v.x + v.y) + (v.z + v.w);
+}
+
+// Sums of d = x - center and d^2 over elements [begin, end): scalars up to a 16-byte boundary, then
+// whole vectors (two of four f32, or one of eight f16, per iteration), then scalars again.
+fn span_sums(begin: u32, end: u32, center: f32) -> vec2<f32> {
+  let per = select(4u, 8u, F16);
+  var a1 = 0.0;
+  var a2 = 0.0;
+  var e = begin;
+  let head = min(end, (begin + per - 1u) / per * per);
+  for (; e < head; e++) {
+    let d = load_x(e) - center;
+    a1 += d;
+    a2 = fma(d, d, a2);
+  }
+  let c4 = vec4<f32>(center);
+  var s1 = vec4<f32>(0.0);
+  var s2 = vec4<f32>(0.0);
+  let wend = end / per;
+  var w = e / per;
+  if (F16) {
+    while (w < wend) {
+      let block_end = min(w + SUM_BLOCK, wend);
+      var b1 = vec4<f32>(0.0);
+      var b2 = vec4<f32>(0.0);
+      for (; w < block_end; w++) {
+        let v = x4[w];
+        let d0 = f16_unpack4(v.x, v.y) - c4;
+        let d1 = f16_unpack4(v.z, v.w) - c4;
+        b1 += d0 + d1;
+        b2 = fma(d0, d0, fma(d1, d1, b2));
+      }
+      s1 += b1;
+      s2 += b2;
+    }
+  } else {
+    while (w + 1u < wend) {
+      let block_end = min(w + SUM_BLOCK, wend);
+      var b1 = vec4<f32>(0.0);
+      var b2 = vec4<f32>(0.0);
+      for (; w + 1u < block_end; w += 2u) {
+        let d0 = bitcast<vec4<f32>>(x4[w]) - c4;
+        let d1 = bitcast<vec4<f32>>(x4[w + 1u]) - c4;
+        b1 += d0 + d1;
+        b2 = fma(d0, d0, fma(d1, d1, b2));
+      }
+      s1 += b1;
+      s2 += b2;
+    }
+    if (w < wend) {
+      let d = bitcast<vec4<f32>>(x4[w]) - c4;
+      s1 += d;
+      s2 = fma(d, d, s2);
+    }
+  }
+  for (e = max(e, wend * per); e < end; e++) {
+    let d = load_x(e) - center;
+    a1 += d;
+    a2 = fma(d, d, a2);
+  }
+  return vec2<f32>(horizontal(s1) + a1, horizontal(s2) + a2);
+}
+
+// M2 = sum(d^2) - n m1^2 can round slightly below zero; select() clamps it and keeps NaN (max()
+// may turn NaN into 0 on some implementations).
+fn clamp_m2(m2: vec4<f32>) -> vec4<f32> {
+  return select(m2, vec4<f32>(0.0), m2 < vec4<f32>(0.0));
+}
+
+// Pass 1, NCHW, invocation layout: invocation u reduces chunk u % chunks of segment u / chunks, a
+// contiguous span, into partials[u] (the same order as partials_contiguous).
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn partials_span(@builtin(workgroup_id) wid: vec3<u32>,
+                 @builtin(num_workgroups) nwg: vec3<u32>,
+                 @builtin(local_invocation_index) lid: u32) {
+  let u = linear_workgroup(wid, nwg) * WORKGROUP_SIZE + lid;
+  if (u >= pass1.units) { return; }
+  let k = u / pass1.chunks;
+  let p = u - k * pass1.chunks;
+  let segment = k * pass1.segment_len;
+  let begin = segment + p * pass1.chunk;
+  let end = segment + min((p + 1u) * pass1.chunk, pass1.segment_len);
+  let n = f32(end - begin);
+  let local = load_x(begin);
+  var center = local;
+  var t = span_sums(begin, end, center);
+  var m1 = t.x / n;
+  if (!(m1 * m1 <= 0.875 * (t.y / n))) {
+    center = local + m1;
+    t = span_sums(begin, end, center);
+    m1 = t.x / n;
+  }
+  let m2 = clamp_m2(vec4<f32>(t.y - t.x * m1)).x;
+  let pivot = stat_pivot_v(k);
+  partials[u] = vec4<f32>(n, (center - pivot) + m1, m2, 0.0);
+}
+
+// Four consecutive channels of one position, starting at element e (channel c0 of its row):
+// one aligned f32 vector (or two f16 words) when ALIGNED, else four scalar loads with lanes past the last channel
+// repeating it (`lanes` = min(i, channels - 1 - c0)).
+fn load_quad(e: u32, lanes: vec4<u32>) -> vec4<f32> {
+  if (ALIGNED) {
+    if (F16) {
+      // Two whole words (half a vector, which at the end of the tensor may be a partial one).
+      let w = e >> 1u;
+      return f16_unpack4(x[w], x[w + 1u]);
+    }
+    return bitcast<vec4<f32>>(x4[e >> 2u]);
+  }
+  return vec4<f32>(load_x(e + lanes.x), load_x(e + lanes.y), load_x(e + lanes.z), load_x(e + lanes.w));
+}
+
+// Sums of d = x - center and d^2 for four channel columns over positions [first, last) of rows
+// `row0 + r` (row stride: channels), two positions per iteration.
+fn column_sums(row0: u32, first: u32, last: u32, c0: u32, lanes: vec4<u32>, center: vec4<f32>) -> array<vec4<f32>, 2> {
+  let C = pass1.channels;
+  var s1 = vec4<f32>(0.0);
+  var s2 = vec4<f32>(0.0);
+  var e = (row0 + first) * C + c0;
+  var r = first;
+  // Blocks of SUM_BLOCK positions summed separately, so rounding grows with the block and block
+  // count rather than with the whole chunk.
+  while (r + 1u < last) {
+    let block_end = min(r + SUM_BLOCK, last);
+    var b1 = vec4<f32>(0.0);
+    var b2 = vec4<f32>(0.0);
+    for (; r + 1u < block_end; r += 2u) {
+      let d0 = load_quad(e, lanes) - center;
+      let d1 = load_quad(e + C, lanes) - center;
+      b1 += d0 + d1;
+      b2 = fma(d0, d0, fma(d1, d1, b2));
+      e += 2u * C;
+    }
+    s1 += b1;
+    s2 += b2;
+  }
+  if (r < last) {
+    let d = load_quad(e, lanes) - center;
+    s1 += d;
+    s2 = fma(d, d, s2);
+  }
+  return array<vec4<f32>, 2>(s1, s2);
+}
+
+// Pass 1, NHWC, invocation layout: invocation u = (n * chunks + p) * channel_blocks + b reduces
+// channels 4b .. 4b + 3 over positions of chunk p of image n and writes one partial per channel,
+// partials[(n * chunks + p) * channels + c] (the same order as partials_channels).
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn partials_columns(@builtin(workgroup_id) wid: vec3<u32>,
+                    @builtin(num_workgroups) nwg: vec3<u32>,
+                    @builtin(local_invocation_index) lid: u32) {
+  let u = linear_workgroup(wid, nwg) * WORKGROUP_SIZE + lid;
+  if (u >= pass1.units) { return; }
+  let b = u % pass1.channel_blocks;
+  let np = u / pass1.channel_blocks;
+  let p = np % pass1.chunks;
+  let img = np / pass1.chunks;
+  let C = pass1.channels;
+  let c0 = 4u * b;
+  let lanes = min(vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(C - 1u - c0));
+  let first = p * pass1.chunk;
+  let last = min(first + pass1.chunk, pass1.segment_len);
+  let row0 = img * pass1.segment_len;
+  let n = f32(last - first);
+  let local = load_quad((row0 + first) * C + c0, lanes);
+  var center = local;
+  var t = column_sums(row0, first, last, c0, lanes, center);
+  var m1 = t[0] / n;
+  if (!all(m1 * m1 <= 0.875 * (t[1] / n))) {
+    center = local + m1;
+    t = column_sums(row0, first, last, c0, lanes, center);
+    m1 = t[0] / n;
+  }
+  let m2 = clamp_m2(t[1] - t[0] * m1);
+  let q0 = img * pass1.stat_groups;
+  let cps = pass1.channels_per_stat;
+  let cl = vec4<u32>(c0) + lanes;
+  let pivot = vec4<f32>(stat_pivot_v(q0 + cl.x / cps), stat_pivot_v(q0 + cl.y / cps),
+                        stat_pivot_v(q0 + cl.z / cps), stat_pivot_v(q0 + cl.w / cps));
+  let mean_d = (center - pivot) + m1;
+  let out = np * C + c0;
+  for (var i = 0u; i < 4u; i++) {
+    if (c0 + i < C) {
+      partials[out + i] = vec4<f32>(n, mean_d[i], m2[i], 0.0);
     }
   }
 }

@@ -54,3 +54,20 @@ fn f16_select(word: u32, i: u32) -> f32 {
 fn f16_pack(lo: f32, hi: f32) -> u32 {
   return f32_to_f16(lo) | (f32_to_f16(hi) << 16u);
 }
+
+// Four binary16 values (low 16 bits of each lane) -> f32, branch-free; same results as f16_to_f32.
+fn f16x4_to_f32(h: vec4<u32>) -> vec4<f32> {
+  let sign = (h & vec4<u32>(0x8000u)) << vec4<u32>(16u);
+  let e = (h >> vec4<u32>(10u)) & vec4<u32>(0x1fu);
+  let m = h & vec4<u32>(0x3ffu);
+  let normal = bitcast<vec4<f32>>(sign | ((e + vec4<u32>(112u)) << vec4<u32>(23u)) | (m << vec4<u32>(13u)));
+  let special = bitcast<vec4<f32>>(sign | vec4<u32>(0x7f800000u) | (m << vec4<u32>(13u)));
+  let mag = vec4<f32>(m) * 5.9604644775390625e-8;
+  let sub = select(mag, -mag, sign != vec4<u32>(0u));
+  return select(select(normal, special, e == vec4<u32>(31u)), sub, e == vec4<u32>(0u));
+}
+
+// The four halves packed in two words (element 2k in the low half of each), as f32.
+fn f16_unpack4(a: u32, b: u32) -> vec4<f32> {
+  return f16x4_to_f32(vec4<u32>(a & 0xffffu, a >> 16u, b & 0xffffu, b >> 16u));
+}

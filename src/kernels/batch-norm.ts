@@ -5,7 +5,7 @@
  */
 import { NormError, checkEpsilon } from '../errors.js';
 import { checkAliasing, resolveOperand, type NamedRange, type Operand } from '../operands.js';
-import { planStats, statsDispatches } from './channel-stats.js';
+import { planStats, selectStatsLayout, statsDispatches } from './channel-stats.js';
 import type { EncodeTarget, KernelContext } from './context.js';
 import type { NormPlanInfo } from './group-norm.js';
 import { applyDispatch } from './norm-apply.js';
@@ -128,8 +128,8 @@ export function encodeBatchNormStats(ctx: KernelContext, target: EncodeTarget, o
   ];
   checkAliasing(ranges);
   const [x, mean, variance] = ranges as [NamedRange, NamedRange, NamedRange];
-  const plan = planStats({ ...s, per: 'channel', groups: s.channels }, limits);
+  const plan = planStats({ ...s, per: 'channel', groups: s.channels }, limits, selectStatsLayout(ctx.profile, s));
   const passes = statsDispatches(ctx, plan, x, s.dtype, { mean, variance, divisor: unbiased ? count - 1 : count, epsilon: 0, addToStd: false });
   recordDispatches(target, 'webgpu-norm batchNormStats', passes);
-  return { chunks: plan.chunks, partials: plan.partials, workgroups: [plan.partialWorkgroups, plan.outputs] };
+  return { chunks: plan.chunks, partials: plan.partials, workgroups: [plan.partialWorkgroups, plan.mergeWorkgroups], statsLayout: plan.layout };
 }

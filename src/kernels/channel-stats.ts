@@ -22,6 +22,19 @@ import type { StorageDtype, TensorLayout } from './tensor-options.js';
 const ELEMENTS_PER_INVOCATION = 32;
 
 /**
+ * Invocation layout (CPU adapters): elements each invocation reduces at most (1024 vectors of four
+ * f32), and the invocations a large tensor is spread over at least. On SwiftShader per-invocation
+ * and per-iteration overhead dominate, so long spans win as long as both cores stay busy.
+ */
+const SPAN_ELEMENTS = 4096;
+const MIN_SPAN_ELEMENTS = 256;
+const MIN_INVOCATIONS = 64;
+/** Invocations per workgroup in the invocation layout (no barriers, so small groups cost nothing). */
+const CPU_WORKGROUP_SIZE = 8;
+/** Chunk lengths are multiples of this, so chunks of aligned segments start on 16-byte vectors (8 halves). */
+const SPAN_ALIGN = 16;
+
+/**
  * What to reduce: per (image, group) over the group's channels and positions (GroupNorm;
  * InstanceNorm is groups = channels), or per channel over images and positions (BatchNorm).
  *
@@ -52,7 +65,15 @@ export interface StatsProblem {
  * ```
  */
 export interface StatsPlan {
-  readonly entryPoint: 'partials_contiguous' | 'partials_channels';
+  /**
+   * `workgroup` (GPUs): a workgroup per chunk, combined in workgroup memory; `invocation` (CPU
+   * adapters): an invocation per chunk, no barriers. See `shaders/norm_stats.wgsl`.
+   */
+  readonly layout: StatsLayout;
+  readonly entryPoint: 'partials_contiguous' | 'partials_channels' | 'partials_span' | 'partials_columns';
+  readonly mergeEntryPoint: 'merge' | 'merge_each';
+  /** partials_columns: channels % 4 === 0 (one aligned vector per four channels). */
+  readonly aligned: boolean;
   /** Chunks along each contiguous segment (NCHW) or along the positions of each image (NHWC). */
   readonly chunks: number;
   /** Partial states written by pass 1 (one per chunk, and per channel in NHWC). */
@@ -64,8 +85,34 @@ export interface StatsPlan {
   /** NHWC: invocations across channels in a pass-1 workgroup; 1 for NCHW. */
   readonly channelLanes: number;
   readonly mergeWorkgroupSize: number;
+  readonly mergeWorkgroups: number;
   readonly partialParams: Readonly<Record<string, number>>;
   readonly mergeParams: Readonly<Record<string, number>>;
+}
+
+/**
+ * How passes 1 and 2 are laid out: `workgroup` for GPUs, `invocation` for CPU adapters.
+ *
+ * @example
+ * ```ts
+ * const layout: StatsLayout = ctx.profile.cpu ? 'invocation' : 'workgroup';
+ * ```
+ */
+export type StatsLayout = 'workgroup' | 'invocation';
+
+/**
+ * The selection rule: the invocation layout on CPU adapters (SwiftShader, lavapipe, WARP), where
+ * barriers are what costs, unless x is under 16 bytes (its 16-byte vector view could not be bound);
+ * the workgroup layout on GPUs.
+ *
+ * @example
+ * ```ts
+ * selectStatsLayout({ cpu: true }, { elements: 1 << 20, dtype: 'f32' }); // 'invocation'
+ * ```
+ */
+export function selectStatsLayout(profile: { readonly cpu: boolean }, p: { readonly elements: number; readonly dtype: StorageDtype }): StatsLayout {
+  const bytes = p.dtype === 'f16' ? Math.ceil(p.elements / 2) * 4 : p.elements * 4;
+  return profile.cpu && bytes >= 16 ? 'invocation' : 'workgroup';
 }
 
 /**
@@ -88,6 +135,13 @@ function chunking(length: number, target: number): { chunk: number; chunks: numb
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
+const roundUp = (n: number, k: number) => Math.ceil(n / k) * k;
+
+/** Splits `length` into chunks of at most about `target`, each a multiple of SPAN_ALIGN but the last. */
+function alignedChunking(length: number, target: number): { chunk: number; chunks: number } {
+  const chunk = roundUp(Math.ceil(length / Math.ceil(length / target)), SPAN_ALIGN);
+  return { chunk, chunks: Math.ceil(length / chunk) };
+}
 
 /**
  * Plans both passes for `problem`.
@@ -100,10 +154,12 @@ const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v
 export function planStats(
   p: StatsProblem,
   limits: Pick<GPUSupportedLimits, 'maxComputeInvocationsPerWorkgroup' | 'maxComputeWorkgroupSizeX'>,
+  layout: StatsLayout = 'workgroup',
 ): StatsPlan {
   // With one position per image (BatchNorm on (N, C) activations), NCHW and NHWC are the same
   // memory; the NCHW plan would give every (image, channel) element a workgroup of its own.
   if (p.layout === 'NCHW' && p.spatial === 1) p = { ...p, layout: 'NHWC' };
+  if (layout === 'invocation') return planInvocationStats(p, limits);
   const cap = workgroupCap(limits);
   const minSize = Math.min(32, cap);
   const { batch: N, channels: C, spatial: S } = p;
@@ -171,7 +227,10 @@ export function planStats(
   const outputs = group ? N * G : C;
   const mergeWork = Math.max(merge.count_a * merge.count_b, group ? cpg : 1);
   return {
+    layout: 'workgroup',
     entryPoint: p.layout === 'NCHW' ? 'partials_contiguous' : 'partials_channels',
+    mergeEntryPoint: 'merge',
+    aligned: false,
     chunks,
     partials,
     outputs,
@@ -179,7 +238,80 @@ export function planStats(
     partialWorkgroupSize,
     channelLanes,
     mergeWorkgroupSize: clamp(nextPowerOfTwo(mergeWork), minSize, cap),
-    partialParams: partial,
+    mergeWorkgroups: outputs,
+    partialParams: { ...partial, units: partialWorkgroups },
+    mergeParams: { outputs, ...stats, ...merge, groups: G, channels_per_group: group ? cpg : 1 },
+  };
+}
+
+/**
+ * The invocation layout: each invocation reduces one chunk (NCHW: a contiguous span of a segment;
+ * NHWC: four channel columns over a range of positions) into its own partial, and one invocation
+ * merges each statistic. Partials are ordered as in the workgroup layout, so the merge parameters
+ * are the same.
+ */
+function planInvocationStats(
+  p: StatsProblem,
+  limits: Pick<GPUSupportedLimits, 'maxComputeInvocationsPerWorkgroup' | 'maxComputeWorkgroupSizeX'>,
+): StatsPlan {
+  const wg = Math.min(CPU_WORKGROUP_SIZE, workgroupCap(limits));
+  const group = p.per === 'group';
+  const { channels: C } = p;
+  const G = group ? p.groups : C;
+  const cpg = C / G;
+  // A BatchNorm statistic spans every image, so in NHWC the images are just more positions.
+  const { batch: N, spatial: S } = p.layout === 'NHWC' && !group ? { batch: 1, spatial: p.batch * p.spatial } : p;
+  // Long spans, but enough of them to keep every core busy on small tensors.
+  const target = clamp(roundUp(Math.ceil((N * C * S) / MIN_INVOCATIONS), SPAN_ALIGN), MIN_SPAN_ELEMENTS, SPAN_ELEMENTS);
+  let partial: Record<string, number>;
+  let merge: { base_outer: number; base_inner: number; count_a: number; stride_a: number; count_b: number; stride_b: number };
+  let stats: { stat_groups: number; pivot_outer: number; pivot_inner: number };
+  let units: number;
+  let partials: number;
+  let chunks: number;
+  let aligned = false;
+  if (p.layout === 'NCHW') {
+    const segments = group ? N * G : N * C;
+    const length = group ? cpg * S : S;
+    const c = alignedChunking(length, target);
+    chunks = c.chunks;
+    units = segments * chunks;
+    partials = units;
+    stats = group ? { stat_groups: segments, pivot_outer: 0, pivot_inner: length } : { stat_groups: C, pivot_outer: 0, pivot_inner: S };
+    partial = { segments, segment_len: length, channels: C, chunk: c.chunk, chunks, channel_blocks: 1, ...stats, channels_per_stat: 1 };
+    merge = group
+      ? { base_outer: 0, base_inner: chunks, count_a: 1, stride_a: 0, count_b: chunks, stride_b: 1 }
+      : { base_outer: 0, base_inner: chunks, count_a: N, stride_a: C * chunks, count_b: chunks, stride_b: 1 };
+  } else {
+    // Four channels per invocation, so a chunk of `target / 4` positions is `target` elements.
+    const blocks = Math.ceil(C / 4);
+    const c = alignedChunking(S, Math.max(SPAN_ALIGN, Math.floor(target / 4)));
+    chunks = c.chunks;
+    units = N * chunks * blocks;
+    partials = N * chunks * C;
+    aligned = C % 4 === 0;
+    stats = group ? { stat_groups: G, pivot_outer: S * C, pivot_inner: cpg } : { stat_groups: C, pivot_outer: 0, pivot_inner: 1 };
+    partial = { segments: N, segment_len: S, channels: C, chunk: c.chunk, chunks, channel_blocks: blocks, ...stats, channels_per_stat: group ? cpg : 1 };
+    merge = group
+      ? { base_outer: chunks * C, base_inner: cpg, count_a: chunks, stride_a: C, count_b: cpg, stride_b: 1 }
+      : { base_outer: 0, base_inner: 1, count_a: N * chunks, stride_a: C, count_b: 1, stride_b: 0 };
+  }
+  const outputs = group ? N * G : C;
+  const partialWorkgroups = Math.ceil(units / wg);
+  return {
+    layout: 'invocation',
+    entryPoint: p.layout === 'NCHW' ? 'partials_span' : 'partials_columns',
+    mergeEntryPoint: 'merge_each',
+    aligned,
+    chunks,
+    partials,
+    outputs,
+    partialWorkgroups,
+    partialWorkgroupSize: wg,
+    channelLanes: 1,
+    mergeWorkgroupSize: wg,
+    mergeWorkgroups: Math.ceil(outputs / wg),
+    partialParams: { ...partial, workgroups: partialWorkgroups, units },
     mergeParams: { outputs, ...stats, ...merge, groups: G, channels_per_group: group ? cpg : 1 },
   };
 }
@@ -219,14 +351,20 @@ export function statsDispatches(ctx: KernelContext, plan: StatsPlan, x: BufferRa
   const f16 = dtype === 'f16';
   const partials = scratchRange(resources, 'partials', plan.partials * 16);
 
-  const p1 = getPipeline(device, shader, plan.entryPoint, { WORKGROUP_SIZE: plan.partialWorkgroupSize, CHANNEL_LANES: plan.channelLanes, F16: f16 });
+  const p1 = getPipeline(device, shader, plan.entryPoint, {
+    WORKGROUP_SIZE: plan.partialWorkgroupSize,
+    CHANNEL_LANES: plan.channelLanes,
+    F16: f16,
+    ALIGNED: plan.aligned,
+  });
   const p1Group = resources.bindGroup(shader, plan.entryPoint, p1, {
     pass1: resources.uniform(shader, 'pass1', plan.partialParams),
     x,
+    ...(plan.layout === 'invocation' ? { x4: x } : {}),
     partials,
   });
 
-  const p2 = getPipeline(device, shader, 'merge', {
+  const p2 = getPipeline(device, shader, plan.mergeEntryPoint, {
     WORKGROUP_SIZE: plan.mergeWorkgroupSize,
     CHANNEL_LANES: 1,
     F16: f16,
@@ -238,7 +376,7 @@ export function statsDispatches(ctx: KernelContext, plan: StatsPlan, x: BufferRa
     HAS_BETA: out.beta !== undefined,
     ADD_TO_STD: out.addToStd,
   });
-  const p2Group = resources.bindGroup(shader, 'merge', p2, {
+  const p2Group = resources.bindGroup(shader, plan.mergeEntryPoint, p2, {
     pass2: resources.uniform(shader, 'pass2', { ...plan.mergeParams, divisor: out.divisor, epsilon: out.epsilon }),
     x,
     partials,
@@ -252,6 +390,6 @@ export function statsDispatches(ctx: KernelContext, plan: StatsPlan, x: BufferRa
   const max = limits.maxComputeWorkgroupsPerDimension;
   return [
     { label: 'partial statistics', pipeline: p1.pipeline, bindGroup: p1Group, grid: foldWorkgroups(plan.partialWorkgroups, max) },
-    { label: 'merge statistics', pipeline: p2.pipeline, bindGroup: p2Group, grid: foldWorkgroups(plan.outputs, max) },
+    { label: 'merge statistics', pipeline: p2.pipeline, bindGroup: p2Group, grid: foldWorkgroups(plan.mergeWorkgroups, max) },
   ];
 }

@@ -5,7 +5,7 @@
  */
 import { NormError } from '../errors.js';
 import { checkAliasing, resolveOperand, type NamedRange, type Operand } from '../operands.js';
-import { planStats, statsDispatches } from './channel-stats.js';
+import { planStats, selectStatsLayout, statsDispatches, type StatsLayout } from './channel-stats.js';
 import type { EncodeTarget, KernelContext } from './context.js';
 import { checkGroupNormParams, type GroupNormShape } from './group-norm-options.js';
 import { applyDispatch, type ApplyKind } from './norm-apply.js';
@@ -81,6 +81,11 @@ export interface NormPlanInfo {
   readonly workgroups: readonly number[];
   /** The elementwise entry point used (absent for statistics-only ops). */
   readonly apply?: ApplyKind | undefined;
+  /**
+   * How the statistics were laid out (absent for BatchNorm inference): `workgroup` (GPUs) or
+   * `invocation` (CPU adapters; one chunk per invocation, no barriers).
+   */
+  readonly statsLayout?: StatsLayout | undefined;
 }
 
 /**
@@ -140,7 +145,7 @@ function encodeShaped(ctx: KernelContext, target: EncodeTarget, s: GroupNormShap
   }
   checkAliasing(ranges);
 
-  const plan = planStats({ ...s, per: 'group' }, limits);
+  const plan = planStats({ ...s, per: 'group' }, limits, selectStatsLayout(ctx.profile, s));
   const coefficients = scratchRange(ctx.resources, 'coefficients', s.batch * s.channels * 16);
   const [x, y] = ranges as [NamedRange, NamedRange];
   const passes = statsDispatches(ctx, plan, x, s.dtype, {
@@ -158,7 +163,8 @@ function encodeShaped(ctx: KernelContext, target: EncodeTarget, s: GroupNormShap
   return {
     chunks: plan.chunks,
     partials: plan.partials,
-    workgroups: [plan.partialWorkgroups, plan.outputs, apply.dispatch.grid[0] * apply.dispatch.grid[1]],
+    workgroups: [plan.partialWorkgroups, plan.mergeWorkgroups, apply.dispatch.grid[0] * apply.dispatch.grid[1]],
     apply: apply.kind,
+    statsLayout: plan.layout,
   };
 }

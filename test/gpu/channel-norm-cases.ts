@@ -13,7 +13,7 @@ type CaseSpec = Omit<ChannelNormCase, 'seed' | 'affine' | 'form' | 'pattern' | '
   Partial<Pick<ChannelNormCase, 'affine' | 'form' | 'pattern' | 'dtype' | 'layout' | 'epsilon'>>;
 
 export function caseName(c: ChannelNormCase): string {
-  const g = c.op === 'groupNorm' ? ` g${c.groups}` : '';
+  const g = (c.op === 'groupNorm' ? ` g${c.groups}` : '') + (c.statsLayout ? ` [${c.statsLayout} layout]` : '');
   const eps = [c.epsilonMode === 'add-to-std' ? 'add-to-std' : '', c.unbiased ? 'unbiased' : ''].filter(Boolean).join(' ');
   return `${c.op} ${c.batch}x${c.channels}x${c.spatial}${g} ${c.layout} ${c.dtype} ${c.pattern}${c.affine ? ' affine' : ''}${eps ? ' ' + eps : ''} ${c.form} seed=${c.seed}`;
 }
@@ -80,6 +80,22 @@ export function groupNormCases(): ChannelNormCase[] {
   // More statistics (and pass-1 workgroups) than maxComputeWorkgroupsPerDimension: 2D grids.
   add({ op: 'instanceNorm', batch: 1, channels: 70001, spatial: 3, layout: 'NCHW', form: 'encode', dtype: 'f16', pattern: 'mixed-scale' });
   add({ op: 'groupNorm', batch: 1, channels: 4, spatial: 512 * 512, groups: 1, layout: 'NHWC', form: 'encode', dtype: 'f16', pattern: 'f16-extreme' });
+
+  // Statistics layouts. The automatic rule picks the invocation layout on this CPU adapter: chunks
+  // whose local pivot is an outlier (spikes) take the exact second pass; NHWC with channels % 4 != 0
+  // uses scalar loads (channels 6 and 10 above), f16 spans start and end mid-vector (odd sizes).
+  for (const layout of LAYOUTS) {
+    for (const dtype of DTYPES) {
+      add({ op: 'groupNorm', batch: 2, channels: 8, spatial: 4096, groups: 2, layout, dtype, pattern: 'spikes', form: 'encode' });
+      add({ op: 'groupNorm', batch: 1, channels: 10, spatial: 4099, groups: 5, layout, dtype, pattern: 'spikes' });
+    }
+    add({ op: 'instanceNorm', batch: 1, channels: 1, spatial: 3, layout });
+  }
+  // The GPU (workgroup) layout, forced, on the shapes above and the adversarial patterns.
+  for (const s of shapes) for (const layout of LAYOUTS) add({ ...s, layout, dtype: s.channels % 2 ? 'f16' : 'f32', statsLayout: 'workgroup', form: 'encode' });
+  for (const pattern of ['offset', 'zero-variance', 'f16-extreme', 'nan-unit', 'spikes'] as const) {
+    for (const layout of LAYOUTS) add({ op: 'groupNorm', batch: 2, channels: 6, spatial: 4099, groups: 2, layout, dtype: pattern === 'f16-extreme' ? 'f16' : 'f32', pattern, statsLayout: 'workgroup' });
+  }
   return cases;
 }
 
@@ -107,6 +123,16 @@ export function batchNormCases(): ChannelNormCase[] {
   // BatchNorm over (N, C) activations (one position per image), the shape an MLP's BatchNorm sees.
   add({ op: 'batchNormStats', batch: 256, channels: 768, spatial: 1, layout: 'NCHW' });
   add({ op: 'batchNormStats', batch: 255, channels: 77, spatial: 1, layout: 'NCHW', dtype: 'f16', unbiased: true });
+  // Invocation layout (automatic here): outlier local pivots, aligned and unaligned NHWC columns.
+  for (const layout of LAYOUTS) {
+    add({ op: 'batchNormStats', batch: 3, channels: 8, spatial: 4096, layout, pattern: 'spikes', form: 'encode' });
+    add({ op: 'batchNormStats', batch: 2, channels: 5, spatial: 4099, layout, dtype: 'f16', pattern: 'spikes' });
+  }
+  // The GPU (workgroup) layout, forced.
+  for (const s of statShapes) for (const layout of LAYOUTS) add({ ...s, layout, statsLayout: 'workgroup', form: 'encode' });
+  for (const pattern of ['offset', 'nan-unit', 'spikes'] as const) {
+    for (const layout of LAYOUTS) add({ op: 'batchNormStats', batch: 3, channels: 3, spatial: 4099, layout, pattern, statsLayout: 'workgroup' });
+  }
 
   // Inference: scalar and vec4 paths of both layouts (NCHW vec4 needs spatial % 4 == 0, NHWC vec4
   // channels % 4 == 0), f16 with odd element counts.

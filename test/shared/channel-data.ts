@@ -15,10 +15,14 @@
  *   representable in f16: squares and sums must stay in f32 without overflow.
  * - `mixed-scale`: unit scales from 1e-3 to 1e3: statistics must not leak between units.
  * - `nan-unit`: one NaN in unit floor(units / 2): no other unit may change.
+ * - `spikes` (not in CHANNEL_PATTERNS; used where asked for): N(0, 1) with +1000 at every 16th
+ *   position (about 3.9 standard deviations out). Chunks of the invocation layout are multiples of
+ *   16 positions, so many start on a spike: their local pivot is an outlier and they take the
+ *   exact second pass.
  */
 import { normal, rng } from './data.js';
 
-export type ChannelPattern = 'normal' | 'offset' | 'zero-variance' | 'tiny-variance' | 'f16-extreme' | 'mixed-scale' | 'nan-unit';
+export type ChannelPattern = 'normal' | 'offset' | 'zero-variance' | 'tiny-variance' | 'f16-extreme' | 'mixed-scale' | 'nan-unit' | 'spikes';
 
 export const CHANNEL_PATTERNS: readonly ChannelPattern[] = ['normal', 'offset', 'zero-variance', 'tiny-variance', 'f16-extreme', 'mixed-scale', 'nan-unit'];
 
@@ -92,6 +96,9 @@ export function makeChannelInput(pattern: ChannelPattern, shape: ChannelShape, k
           }
           case 'mixed-scale':
             v = 10 ** (-3 + (u % 7)) * (n01() + 0.5);
+            break;
+          case 'spikes':
+            v = n01() + (s % 16 === 0 ? 1000 : 0);
             break;
         }
         if (u === bad && !poisoned && s === Math.floor(spatial / 2)) {

@@ -1,12 +1,13 @@
 /**
- * The statistics plan, checked without a GPU: the index arithmetic of norm_stats.wgsl's three
- * entry points is replayed in JavaScript (mirroring the shader line by line) for many shapes, and
+ * The statistics plan, checked without a GPU: the index arithmetic of norm_stats.wgsl's pass-1
+ * entry points (both layouts) and of the merge is replayed in JavaScript (mirroring the shader line
+ * by line) for many shapes, and
  * every element must be reduced exactly once, into a partial of its own statistic only, every
  * partial merged into exactly its statistic, and every pivot be that statistic's first element.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { planStats, type StatsProblem } from '../../src/kernels/channel-stats.js';
+import { planStats, selectStatsLayout, type StatsLayout, type StatsProblem } from '../../src/kernels/channel-stats.js';
 import { applyKind } from '../../src/kernels/norm-apply.js';
 
 const LIMITS = { maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupSizeX: 256 };
@@ -31,8 +32,8 @@ function firstElement(p: StatsProblem, o: number): number {
   return at(Math.floor(o / p.groups), (o % p.groups) * cpg);
 }
 
-function simulate(p: StatsProblem) {
-  const plan = planStats(p, LIMITS);
+function simulate(p: StatsProblem, layout: StatsLayout) {
+  const plan = planStats(p, LIMITS, layout);
   const u = plan.partialParams as Record<string, number>;
   const m = plan.mergeParams as Record<string, number>;
   const elements = p.batch * p.channels * p.spatial;
@@ -55,7 +56,42 @@ function simulate(p: StatsProblem) {
     visits[e]!++;
   };
   expect(u.workgroups).toBe(plan.partialWorkgroups);
-  for (let w = 0; w < u.workgroups!; w++) {
+  // Invocation layout: one chunk per invocation; its local pivot (first element) must belong to
+  // the chunk's statistic, and NHWC vector loads need channels % 4 === 0.
+  if (plan.layout === 'invocation') {
+    expect(plan.partialWorkgroups * plan.partialWorkgroupSize).toBeGreaterThanOrEqual(u.units!);
+    expect(plan.mergeWorkgroups * plan.mergeWorkgroupSize).toBeGreaterThanOrEqual(plan.outputs);
+    expect(plan.aligned).toBe(plan.entryPoint === 'partials_columns' && p.channels % 4 === 0);
+  }
+  for (let w = 0; w < u.units!; w++) {
+    if (plan.entryPoint === 'partials_span') {
+      const k = Math.floor(w / u.chunks!);
+      const q = w - k * u.chunks!;
+      const segment = k * u.segment_len!;
+      const begin = segment + q * u.chunk!;
+      const end = segment + Math.min((q + 1) * u.chunk!, u.segment_len!);
+      if (!(begin < end)) throw new Error(`invocation ${w} has an empty chunk`);
+      const pivot = pivotOf(k, u.stat_groups!, u.pivot_outer!, u.pivot_inner!);
+      for (let e = begin; e < end; e++) record(w, e, pivot);
+      continue;
+    }
+    if (plan.entryPoint === 'partials_columns') {
+      const b = w % u.channel_blocks!;
+      const np = Math.floor(w / u.channel_blocks!);
+      const q = np % u.chunks!;
+      const n = Math.floor(np / u.chunks!);
+      const first = q * u.chunk!;
+      const last = Math.min(first + u.chunk!, u.segment_len!);
+      if (!(first < last)) throw new Error(`invocation ${w} has an empty chunk`);
+      for (let i = 0; i < 4; i++) {
+        const c = 4 * b + i;
+        if (c >= u.channels!) continue;
+        const pivot = pivotOf(n * u.stat_groups! + Math.floor(c / u.channels_per_stat!), u.stat_groups!, u.pivot_outer!, u.pivot_inner!);
+        for (let r = first; r < last; r++) record(np * u.channels! + c, (n * u.segment_len! + r) * u.channels! + c, pivot);
+      }
+      continue;
+    }
+    if (w >= u.workgroups!) break;
     if (plan.entryPoint === 'partials_contiguous') {
       const k = Math.floor(w / u.chunks!);
       const q = w - k * u.chunks!;
@@ -83,8 +119,8 @@ function simulate(p: StatsProblem) {
   return { plan, m, visits, partials, elements, pivotOf };
 }
 
-function check(p: StatsProblem): void {
-  const { plan, m, visits, partials, elements, pivotOf } = simulate(p);
+function check(p: StatsProblem, layout: StatsLayout = 'workgroup'): void {
+  const { plan, m, visits, partials, elements, pivotOf } = simulate(p, layout);
   expect(visits.every((v) => v === 1), 'every element reduced exactly once').toBe(true);
   for (const [index, part] of partials) {
     expect(index).toBeLessThan(plan.partials);
@@ -123,7 +159,29 @@ describe('statistics plan', () => {
     ['odd, NCHW, BatchNorm', { layout: 'NCHW', dtype: 'f32', batch: 3, channels: 7, spatial: 4099, per: 'channel', groups: 7 }],
     ['one element', { layout: 'NHWC', dtype: 'f32', batch: 1, channels: 1, spatial: 1, per: 'group', groups: 1 }],
   ];
-  for (const [name, p] of shapes) test(name, () => check(p));
+  for (const [name, p] of shapes) {
+    test(name, () => check(p));
+    test(`${name}, invocation layout`, () => check(p, 'invocation'));
+  }
+
+  test('the invocation layout on CPU adapters, unless x is under 16 bytes', () => {
+    expect(selectStatsLayout({ cpu: true }, { elements: 4, dtype: 'f32' })).toBe('invocation');
+    expect(selectStatsLayout({ cpu: true }, { elements: 3, dtype: 'f32' })).toBe('workgroup');
+    expect(selectStatsLayout({ cpu: true }, { elements: 7, dtype: 'f16' })).toBe('invocation');
+    expect(selectStatsLayout({ cpu: true }, { elements: 6, dtype: 'f16' })).toBe('workgroup');
+    expect(selectStatsLayout({ cpu: false }, { elements: 1 << 20, dtype: 'f32' })).toBe('workgroup');
+  });
+
+  test('invocation layout: a UNet GroupNorm gets long spans, and enough of them', () => {
+    const nchw = planStats({ layout: 'NCHW', dtype: 'f32', batch: 1, channels: 320, spatial: 64 * 64, per: 'group', groups: 32 }, LIMITS, 'invocation');
+    expect(nchw.partialParams.chunk).toBe(4096);
+    expect(nchw.partialParams.units).toBe(320);
+    const nhwc = planStats({ layout: 'NHWC', dtype: 'f32', batch: 1, channels: 320, spatial: 64 * 64, per: 'group', groups: 32 }, LIMITS, 'invocation');
+    expect(nhwc.partialParams.chunk! * 4).toBe(4096);
+    expect(nhwc.partialParams.units).toBe(320);
+    const small = planStats({ layout: 'NCHW', dtype: 'f32', batch: 1, channels: 4, spatial: 64 * 64, per: 'group', groups: 1 }, LIMITS, 'invocation');
+    expect(small.partialParams.units).toBeGreaterThanOrEqual(64);
+  });
 
   test('a UNet GroupNorm spreads over 160 pass-1 workgroups in either layout', () => {
     for (const layout of ['NCHW', 'NHWC'] as const) {
@@ -154,7 +212,9 @@ describe('statistics plan', () => {
         }),
         (r) => {
           const groups = 2 ** r.groupsLog;
-          check({ layout: r.layout, dtype: 'f32', batch: r.batch, channels: groups * r.cpg, spatial: r.spatial, per: r.per, groups });
+          const p: StatsProblem = { layout: r.layout, dtype: 'f32', batch: r.batch, channels: groups * r.cpg, spatial: r.spatial, per: r.per, groups };
+          check(p);
+          check(p, 'invocation');
         },
       ),
       { numRuns: 60 },

@@ -35,6 +35,11 @@ export interface ChannelNormCase extends ChannelShape {
   readonly epsilon?: number;
   readonly epsilonMode?: 'inside-sqrt' | 'add-to-std';
   readonly unbiased?: boolean;
+  /**
+   * Force the statistics layout: `workgroup` runs on a normalizer told it is on a GPU (the
+   * adapter here is SwiftShader, where the automatic rule picks `invocation`).
+   */
+  readonly statsLayout?: 'workgroup' | undefined;
   /** convenience: typed arrays; encode: caller's encoder, operands at non-zero offsets; pass: caller's compute pass. */
   readonly form: 'convenience' | 'encode' | 'pass';
   readonly seed: number;
@@ -75,6 +80,16 @@ function normalizer(): Promise<Normalizer> {
     return n;
   });
   return normPromise;
+}
+
+let gpuNormPromise: Promise<Normalizer> | undefined;
+
+/** A normalizer on the same device whose adapter profile says GPU, so it picks the GPU layouts. */
+function gpuProfileNormalizer(): Promise<Normalizer> {
+  gpuNormPromise ??= normalizer().then((n) =>
+    createNormalizer({ device: n.device, adapterInfo: { vendor: 'test', architecture: 'gpu-profile', device: '', description: '' } as GPUAdapterInfo }),
+  );
+  return gpuNormPromise;
 }
 
 const SENTINEL = 0xa5;
@@ -256,7 +271,7 @@ function summarize(cmp: Comparison | F16Comparison, label: (i: number) => string
 }
 
 async function channelNormCase(c: ChannelNormCase): Promise<ChannelNormCaseResult> {
-  const norm = await normalizer();
+  const norm = c.statsLayout === 'workgroup' ? await gpuProfileNormalizer() : await normalizer();
   const inputs = makeInputs(c);
 
   uncaptured.length = 0;
