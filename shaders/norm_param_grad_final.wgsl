@@ -1,5 +1,6 @@
-// dgamma / dbeta, stage 2: one invocation per output (2 * cols of them) adds that output's
-// per-block partials from norm_param_grad.wgsl in block order (fixed, hence deterministic),
+// dgamma / dbeta, the final stage: one invocation per output (2 * cols of them) adds that output's
+// per-block partials, written by the dx kernel (common/norm_backward.wgsl; block b's partial row
+// is partial[b * 2 * cols ..], dgamma then dbeta), in block order (fixed, hence deterministic),
 // in runs of BLOCK (two-level summation).
 
 struct Params {
@@ -24,6 +25,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let j = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
   if (j >= 2u * params.cols) { return; }
+  // Outputs not requested were not accumulated either.
+  if ((j < params.cols && !HAS_DGAMMA) || (j >= params.cols && !HAS_DBETA)) { return; }
   let stride = 2u * params.cols;
   var s = 0.0;
   var b = 0u;

@@ -143,8 +143,11 @@ describe('backward reference details', () => {
 
 describe('dgamma/dbeta row blocking', async () => {
   const { paramGradBlocks } = await import('../../src/kernels/norm-backward.js');
-  test('at most 1024 blocks of at least 32 rows; scratch within the binding limit', () => {
-    expect(paramGradBlocks(1, 768, 128 << 20)).toEqual({ rowsPerBlock: 32, blocks: 1 });
+  test('at most 1024 blocks, a multiple of the rows taken at once; scratch within the binding limit', () => {
+    expect(paramGradBlocks(1, 768, 128 << 20)).toEqual({ rowsPerBlock: 1, blocks: 1 });
+    expect(paramGradBlocks(1, 768, 128 << 20, 4)).toEqual({ rowsPerBlock: 4, blocks: 1 });
+    expect(paramGradBlocks(128, 768, 128 << 20, 4)).toEqual({ rowsPerBlock: 4, blocks: 32 });
+    expect(paramGradBlocks(100_000, 3, 128 << 20, 4)).toEqual({ rowsPerBlock: 100, blocks: 1000 });
     expect(paramGradBlocks(100_000, 3, 128 << 20)).toEqual({ rowsPerBlock: 98, blocks: 1021 });
     expect(paramGradBlocks(70_000, 3, 128 << 20)).toEqual({ rowsPerBlock: 69, blocks: 1015 });
     const wide = paramGradBlocks(100_000, 65536, 128 << 20);
