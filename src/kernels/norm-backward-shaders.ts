@@ -10,6 +10,7 @@ import backwardScalarSub from '../../shaders/norm_backward_scalar.wgsl?shader&li
 import backwardF16 from '../../shaders/norm_backward_f16.wgsl?shader&link=common/reduce_workgroup.wgsl';
 import backwardF16Sub from '../../shaders/norm_backward_f16.wgsl?shader&link=common/reduce_subgroup.wgsl';
 import paramGradFinal from '../../shaders/norm_param_grad_final.wgsl?shader';
+import paramGradFinalVec4 from '../../shaders/norm_param_grad_final_vec4.wgsl?shader';
 import type { ShaderInfo } from '../shader-info.js';
 import type { Access } from './row-norm-shaders.js';
 
@@ -31,5 +32,15 @@ export function backwardDxShader(access: Access, reduction: 'workgroup' | 'subgr
   return dxTable[access][reduction];
 }
 
-/** The final stage of dgamma/dbeta: the blocks' partials (written by the dx kernel) added in order. */
-export const paramGradFinalShader: ShaderInfo = paramGradFinal;
+/**
+ * The final stage of dgamma/dbeta: the blocks' partials (written by the dx kernel) added in order,
+ * four columns per invocation when `cols % 4 === 0`.
+ *
+ * @example
+ * ```ts
+ * const shader = paramGradFinalShader(768 % 4 === 0);
+ * ```
+ */
+export function paramGradFinalShader(vec4: boolean): ShaderInfo {
+  return vec4 ? paramGradFinalVec4 : paramGradFinal;
+}

@@ -9,7 +9,8 @@
  *    loop the block's dgamma/dbeta partial sums (Σ dy·x̂, Σ dy per column) into a scratch buffer
  *    the normalizer owns. dy and x are read twice (statistics, then output), never a third time.
  *    One-row-per-invocation teams (CPU adapters) work on {@link CPU_ROWS_AT_ONCE} rows together.
- * 2. The blocks' partials added per column in block order (`shaders/norm_param_grad_final.wgsl`).
+ * 2. The blocks' partials added per column in block order (`shaders/norm_param_grad_final*.wgsl`);
+ *    skipped when a single block writes dgamma directly (no dbeta requested).
  *
  * No float atomics anywhere, and every sum has a fixed order, so results are bit-identical from
  * run to run. Stage 2 (and the partials) are skipped when neither dgamma nor dbeta is requested.
@@ -69,32 +70,51 @@ export interface EncodeRmsNormBackwardOptions extends EncodeBackwardCommon {
 
 type AnyBackwardOptions = EncodeBackwardCommon & { mean?: Operand; dbeta?: Operand; gammaOffset?: number };
 
-/** At most this many row blocks: the final stage adds at most 1024 partials per column. */
-const MAX_BLOCKS = 1024;
 /**
  * Rows a one-row-per-invocation team works on together (CPU adapters): gamma is loaded once per
- * chunk for all of them and the dgamma/dbeta partials are written once per group. Measured on
- * SwiftShader (4096×1024 LayerNorm backward): see the README's backward section.
+ * chunk for all of them and the dgamma/dbeta partials are written once per group. 4 beat 2 and 1
+ * on SwiftShader (4096×1024 LayerNorm backward, dgamma/dbeta included: 1 → 4.2×, 2 → 3.1×,
+ * 4 → 2.6× the copy).
  */
 export const CPU_ROWS_AT_ONCE = 4;
+/**
+ * How many row blocks (each with its partial row for the final stage to add) to aim for. The final
+ * stage's per-column loop over blocks is strided and latency-bound on CPU adapters (1024 blocks
+ * of 4096×1024 took ~24 ms there, a third of the whole pass), so they get fewer, longer blocks;
+ * GPUs get more, for more teams in flight.
+ */
+const CPU_TARGET_BLOCKS = 256;
+const GPU_TARGET_BLOCKS = 1024;
+/**
+ * At most this many groups of rows per block (unless the scratch limit needs more): a block's
+ * partial adds one group at a time, so this bounds the run of sequential f32 additions, as the
+ * final stage's runs of 32 do for the blocks.
+ */
+const MAX_GROUPS_PER_BLOCK = 32;
+/** Invocations per workgroup of the final dgamma/dbeta stage (one output item each). */
+const FINAL_WORKGROUP_SIZE = 64;
 
 /**
  * How the rows are split into blocks, one per team of the dx kernel, each with its own
  * dgamma/dbeta partial row (2 · cols f32 of scratch): blocks of `rowsPerBlock` rows (a multiple
- * of `rowsAtOnce`, the last block may be short), at most 1024 of them, the scratch within
- * `maxBindingBytes`.
+ * of `rowsAtOnce`, the rows a team takes together; the last block may be short), about
+ * `targetBlocks` of them but at most 32 groups of `rowsAtOnce` rows each, and the scratch within
+ * `maxBindingBytes` (which overrides the 32).
  *
  * @example
  * ```ts
- * paramGradBlocks(100_000, 3, 128 << 20, 4); // { rowsPerBlock: 100, blocks: 1000 }
+ * paramGradBlocks(4096, 1024, 128 << 20, 4, 256); // { rowsPerBlock: 16, blocks: 256 }
+ * paramGradBlocks(100_000, 3, 128 << 20, 4, 256); // { rowsPerBlock: 128, blocks: 782 }
  * ```
  */
-export function paramGradBlocks(rows: number, cols: number, maxBindingBytes: number, rowsAtOnce = 1): { rowsPerBlock: number; blocks: number } {
-  const maxBlocks = Math.min(MAX_BLOCKS, Math.floor(maxBindingBytes / (8 * cols)));
+export function paramGradBlocks(rows: number, cols: number, maxBindingBytes: number, rowsAtOnce = 1, targetBlocks = GPU_TARGET_BLOCKS): { rowsPerBlock: number; blocks: number } {
+  const maxBlocks = Math.floor(maxBindingBytes / (8 * cols));
   if (maxBlocks < 1) {
     throw new NormError('limit-exceeded', `cols = ${cols} needs ${8 * cols} bytes of scratch per row block, beyond maxStorageBufferBindingSize (${maxBindingBytes})`, 'cols');
   }
-  const rowsPerBlock = rowsAtOnce * Math.ceil(rows / (rowsAtOnce * maxBlocks));
+  const groups = Math.ceil(rows / rowsAtOnce);
+  const perBlock = Math.max(Math.min(Math.ceil(groups / targetBlocks), MAX_GROUPS_PER_BLOCK), Math.ceil(groups / maxBlocks));
+  const rowsPerBlock = rowsAtOnce * perBlock;
   return { rowsPerBlock, blocks: Math.ceil(rows / rowsPerBlock) };
 }
 
@@ -173,14 +193,17 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
   // Several rows per invocation only where a team is one invocation, and only on CPU adapters
   // (GPUs want every row's invocations busy; one row per invocation is not their layout anyway).
   const rowsAtOnce = variant.threadsPerRow === 1 && profile.cpu ? CPU_ROWS_AT_ONCE : 1;
-  const { rowsPerBlock, blocks } = paramGrad ? paramGradBlocks(rows, cols, limits.maxStorageBufferBindingSize, rowsAtOnce) : { rowsPerBlock: rowsAtOnce, blocks: Math.ceil(rows / rowsAtOnce) };
+  const { rowsPerBlock, blocks } = paramGrad ? paramGradBlocks(rows, cols, limits.maxStorageBufferBindingSize, rowsAtOnce, profile.cpu ? CPU_TARGET_BLOCKS : GPU_TARGET_BLOCKS) : { rowsPerBlock: rowsAtOnce, blocks: Math.ceil(rows / rowsAtOnce) };
 
   // Everything is validated; from here on only recording happens.
   const dispatches: [label: string, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, grid: [number, number]][] = [];
 
   const teamsPerGroup = variant.workgroupSize / variant.threadsPerRow;
   const dxGrid = foldWorkgroups(Math.ceil(blocks / teamsPerGroup), limits.maxComputeWorkgroupsPerDimension);
-  const partial = paramGrad ? scratch(resources, blocks * 2 * cols * 4) : resources.dummy('partial');
+  // One block and no dbeta (RMSNorm; decode-sized row counts): the block's partial row is dgamma
+  // itself, and the final stage (a whole dispatch for a copy) is skipped.
+  const direct = blocks === 1 && dgamma !== undefined && dbeta === undefined;
+  const partial = direct ? dgamma : paramGrad ? scratch(resources, blocks * 2 * cols * 4) : resources.dummy('partial');
 
   const access: Access = dtype === 'f16' ? 'f16' : variant.vec4 ? 'vec4' : 'scalar';
   const reduction = variant.threadsPerRow > 1 ? variant.reduction : 'workgroup';
@@ -212,15 +235,19 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
   });
   dispatches.push([`webgpu-norm ${op} dx`, dxPipeline.pipeline, dxGroup, dxGrid]);
 
-  if (paramGrad) {
-    const p2 = getPipeline(device, paramGradFinalShader, 'main', { WORKGROUP_SIZE: 64, HAS_DGAMMA: !!dgamma, HAS_DBETA: !!dbeta }, `pgf|${+!!dgamma}${+!!dbeta}`);
-    const g2 = resources.bindGroup(paramGradFinalShader, 'main', p2, {
-      params: resources.uniform(paramGradFinalShader, 'params', { cols, blocks }),
+  if (paramGrad && !direct) {
+    const vec4 = cols % 4 === 0;
+    const items = vec4 ? cols / 4 : cols;
+    const finalShader = paramGradFinalShader(vec4);
+    const p2 = getPipeline(device, finalShader, 'main', { WORKGROUP_SIZE: FINAL_WORKGROUP_SIZE, HAS_DGAMMA: !!dgamma, HAS_DBETA: !!dbeta }, `pgf|${+vec4}|${+!!dgamma}${+!!dbeta}`);
+    const g2 = resources.bindGroup(finalShader, 'main', p2, {
+      params: resources.uniform(finalShader, 'params', { items, blocks }),
       partial,
       dgamma: dgamma ?? resources.dummy('dgamma'),
       dbeta: dbeta ?? resources.dummy('dbeta'),
     });
-    dispatches.push([`webgpu-norm ${op} dgamma/dbeta`, p2.pipeline, g2, foldWorkgroups(Math.ceil((2 * cols) / 64), limits.maxComputeWorkgroupsPerDimension)]);
+    const grid = foldWorkgroups(Math.ceil((2 * items) / FINAL_WORKGROUP_SIZE), limits.maxComputeWorkgroupsPerDimension);
+    dispatches.push([`webgpu-norm ${op} dgamma/dbeta`, p2.pipeline, g2, grid]);
   }
 
   // One pass for all dispatches: WebGPU orders dispatches (and makes their writes visible) within
