@@ -1,5 +1,5 @@
-// dgamma / dbeta, the final stage: one invocation per output item (2 * items of them; an item is
-// one f32 column or, in the vec4 kernel, four) adds that item's per-block partials, written by the
+// dgamma / dbeta, the final stage: an invocation per output item (2 * items of them; an item is
+// one f32 column or, in the vec4 kernel, four), or several, adds that item's per-block partials, written by the
 // dx kernel (common/norm_backward.wgsl; block b's partial row is dgamma then dbeta, 2 * items
 // items from partial[b * 2 * items]), in block order (fixed, hence deterministic), in runs of
 // BLOCK (two-level summation).
@@ -25,10 +25,17 @@ const BLOCK: u32 = 32u;
 fn main(@builtin(workgroup_id) wid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let j = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
-  if (j >= 2u * params.items) { return; }
-  // Outputs not requested were not accumulated either.
-  if ((j < params.items && !HAS_DGAMMA) || (j >= params.items && !HAS_DBETA)) { return; }
+  // Grid-stride loop: a grid smaller than the items (CPU adapters, where each invocation has a
+  // fixed cost) takes several items per invocation.
+  let total = nwg.x * nwg.y * WORKGROUP_SIZE;
+  for (var j = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid; j < 2u * params.items; j += total) {
+    // Outputs not requested were not accumulated either.
+    if ((j < params.items && !HAS_DGAMMA) || (j >= params.items && !HAS_DBETA)) { continue; }
+    sum_item(j);
+  }
+}
+
+fn sum_item(j: u32) {
   let stride = 2u * params.items;
   var s = item(0.0);
   var b = 0u;

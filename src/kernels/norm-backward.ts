@@ -91,8 +91,13 @@ const GPU_TARGET_BLOCKS = 1024;
  * final stage's runs of 32 do for the blocks.
  */
 const MAX_GROUPS_PER_BLOCK = 32;
-/** Invocations per workgroup of the final dgamma/dbeta stage (one output item each). */
+/** Invocations per workgroup of the final dgamma/dbeta stage (one output item each, or more). */
 const FINAL_WORKGROUP_SIZE = 64;
+/**
+ * At most this many workgroups of the final stage on CPU adapters, where each invocation has a
+ * fixed cost: the invocations loop over several items instead.
+ */
+const CPU_FINAL_WORKGROUPS = 4;
 
 /**
  * How the rows are split into blocks, one per team of the dx kernel, each with its own
@@ -246,7 +251,8 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
       dgamma: dgamma ?? resources.dummy('dgamma'),
       dbeta: dbeta ?? resources.dummy('dbeta'),
     });
-    const grid = foldWorkgroups(Math.ceil((2 * items) / FINAL_WORKGROUP_SIZE), limits.maxComputeWorkgroupsPerDimension);
+    const workgroups = Math.ceil((2 * items) / FINAL_WORKGROUP_SIZE);
+    const grid = foldWorkgroups(profile.cpu ? Math.min(workgroups, CPU_FINAL_WORKGROUPS) : workgroups, limits.maxComputeWorkgroupsPerDimension);
     dispatches.push([`webgpu-norm ${op} dgamma/dbeta`, p2.pipeline, g2, grid]);
   }
 
