@@ -44,9 +44,9 @@ override WORKGROUP_SIZE: u32 = 64u;
 override THREADS_PER_ROW: u32 = 64u;
 override TEAMS_PER_WORKGROUP: u32 = WORKGROUP_SIZE / THREADS_PER_ROW;
 // Rows one invocation works on together: 1, 2 or 4 (one-row-per-invocation teams only; a team of
-// several invocations always takes one row at a time).
+// several invocations always takes one row at a time, GROUP_ROWS = 1).
 override ROWS_AT_ONCE: u32 = 1u;
-override R: u32 = select(1u, ROWS_AT_ONCE, THREADS_PER_ROW == 1u);
+override GROUP_ROWS: u32 = select(1u, ROWS_AT_ONCE, THREADS_PER_ROW == 1u);
 override HAS_GAMMA: bool = false;
 override GAMMA_OFFSET: f32 = 0.0;
 override RMS: bool = false;
@@ -63,7 +63,7 @@ fn horizontal(v: vec4<f32>) -> f32 {
   return (v.x + v.y) + (v.z + v.w);
 }
 
-// gamma (+ offset) for chunk c; only read when it changes anything (see scaled()).
+// gamma (+ offset) for chunk c, loaded once per chunk for all rows of a group.
 fn scale_of(c: u32) -> vec4<f32> {
   if (HAS_GAMMA) { return io_gamma(c) + vec4<f32>(GAMMA_OFFSET); }
   return vec4<f32>(1.0 + GAMMA_OFFSET);
@@ -115,7 +115,8 @@ fn dx_chunk(dy: vec4<f32>, xh: vec4<f32>, scale: vec4<f32>, s: Slot, k: vec2<f32
   io_store(s.base, c, d);
 }
 
-// Rows r0 .. r0 + live - 1 (live <= R; 0 = none, the invocation only joins the reduction).
+// Rows r0 .. r0 + live - 1 (live <= GROUP_ROWS; 0 = none: the invocation only joins the
+// reduction).
 // `fresh`: the team's first group, which stores its partial row instead of adding to it.
 // `second`: which of the reduction's two buffers (alternating between groups, so that one group's
 // reduction never overwrites what a slower invocation still reads of the previous one).
@@ -127,8 +128,8 @@ fn rows_group(team: u32, r0: u32, live: u32, fresh: bool, t: u32, lid: u32, seco
   var s3: Slot;
   if (live > 0u) {
     s0 = slot_of(r0, 0u, live);
-    if (R > 1u) { s1 = slot_of(r0, 1u, live); }
-    if (R > 2u) {
+    if (GROUP_ROWS > 1u) { s1 = slot_of(r0, 1u, live); }
+    if (GROUP_ROWS > 2u) {
       s2 = slot_of(r0, 2u, live);
       s3 = slot_of(r0, 3u, live);
     }
@@ -156,12 +157,12 @@ fn rows_group(team: u32, r0: u32, live: u32, fresh: bool, t: u32, lid: u32, seco
       let g0 = scaled(io_dy(s0.base, c), sc);
       a0 += g0;
       b0 = fma(g0, centered(io_x(s0.base, c), s0.m), b0);
-      if (R > 1u) {
+      if (GROUP_ROWS > 1u) {
         let g1 = scaled(io_dy(s1.base, c), sc);
         a1 += g1;
         b1 = fma(g1, centered(io_x(s1.base, c), s1.m), b1);
       }
-      if (R > 2u) {
+      if (GROUP_ROWS > 2u) {
         let g2 = scaled(io_dy(s2.base, c), sc);
         a2 += g2;
         b2 = fma(g2, centered(io_x(s2.base, c), s2.m), b2);
@@ -171,13 +172,14 @@ fn rows_group(team: u32, r0: u32, live: u32, fresh: bool, t: u32, lid: u32, seco
       }
     }
     t0 += vec2<f32>(horizontal(a0), horizontal(b0));
-    if (R > 1u) { t1 += vec2<f32>(horizontal(a1), horizontal(b1)); }
-    if (R > 2u) {
+    if (GROUP_ROWS > 1u) { t1 += vec2<f32>(horizontal(a1), horizontal(b1)); }
+    if (GROUP_ROWS > 2u) {
       t2 += vec2<f32>(horizontal(a2), horizontal(b2));
       t3 += vec2<f32>(horizontal(a3), horizontal(b3));
     }
   }
-  // Several rows at once only without a team (R > 1 implies THREADS_PER_ROW = 1): no reduction.
+  // Several rows at once only without a team (GROUP_ROWS > 1 implies THREADS_PER_ROW = 1), where
+  // reduce_row2 returns its argument: rows 1-3 need no reduction.
   t0 = reduce_row2(t0, lid, t, second);
   let k0 = coefficients(t0.x, t0.y, s0);
   let k1 = coefficients(t1.x, t1.y, s1);
@@ -193,7 +195,7 @@ fn rows_group(team: u32, r0: u32, live: u32, fresh: bool, t: u32, lid: u32, seco
     dx_chunk(dy0, xh0, sc, s0, k0, c);
     var pg = dy0 * xh0;
     var pb = dy0;
-    if (R > 1u) {
+    if (GROUP_ROWS > 1u) {
       let dy1 = io_dy(s1.base, c);
       let xh1 = centered(io_x(s1.base, c), s1.m) * s1.r;
       dx_chunk(dy1, xh1, sc, s1, k1, c);
@@ -201,7 +203,7 @@ fn rows_group(team: u32, r0: u32, live: u32, fresh: bool, t: u32, lid: u32, seco
       pg = fma(w1, xh1, pg);
       pb += w1;
     }
-    if (R > 2u) {
+    if (GROUP_ROWS > 2u) {
       let dy2 = io_dy(s2.base, c);
       let xh2 = centered(io_x(s2.base, c), s2.m) * s2.r;
       dx_chunk(dy2, xh2, sc, s2, k2, c);
@@ -237,9 +239,9 @@ fn row_norm(group: u32, lid: u32) {
   // every group with live = 0): the reductions inside need every invocation in uniform control
   // flow.
   var second = false;
-  for (var i = 0u; i < params.rows_per_team; i += R) {
+  for (var i = 0u; i < params.rows_per_team; i += GROUP_ROWS) {
     let r0 = first + i;
-    let live = select(0u, min(end - r0, R), r0 < end);
+    let live = select(0u, min(end - r0, GROUP_ROWS), r0 < end);
     rows_group(team, r0, live, i == 0u, t, lid, second);
     second = !second;
   }

@@ -1,8 +1,9 @@
-// dgamma / dbeta, the final stage: an invocation per output item (2 * items of them; an item is
-// one f32 column or, in the vec4 kernel, four), or several, adds that item's per-block partials, written by the
-// dx kernel (common/norm_backward.wgsl; block b's partial row is dgamma then dbeta, 2 * items
-// items from partial[b * 2 * items]), in block order (fixed, hence deterministic), in runs of
-// BLOCK (two-level summation).
+// dgamma / dbeta, the final stage: for each output item (2 * items of them; an item is one f32
+// column or, in the vec4 kernel, four), one invocation adds that item's per-block partials,
+// written by the dx kernel (common/norm_backward.wgsl; block b's partial row is dgamma then
+// dbeta, 2 * items items from partial[b * 2 * items]), in block order (fixed, hence
+// deterministic), in runs of BLOCK (two-level summation). An invocation may take several items
+// (grid-stride loop) when the grid is smaller than the items.
 //
 // The including file declares `alias item = f32;` or `alias item = vec4<f32>;` and the bindings
 // partial, dgamma, dbeta as arrays of item.
