@@ -64,8 +64,12 @@ fn horizontal(v: vec4<f32>) -> f32 {
 }
 
 // gamma (+ offset) for chunk c, loaded once per chunk for all rows of a group.
+// (`+ 0.0` is only added when the offset is not 0: the compiler may not drop it under IEEE rules.)
 fn scale_of(c: u32) -> vec4<f32> {
-  if (HAS_GAMMA) { return io_gamma(c) + vec4<f32>(GAMMA_OFFSET); }
+  if (HAS_GAMMA) {
+    if (GAMMA_OFFSET != 0.0) { return io_gamma(c) + vec4<f32>(GAMMA_OFFSET); }
+    return io_gamma(c);
+  }
   return vec4<f32>(1.0 + GAMMA_OFFSET);
 }
 
