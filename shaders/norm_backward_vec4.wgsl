@@ -1,5 +1,5 @@
-// LayerNorm / RMSNorm backward (dx), f32 storage read and written as vec4<f32> (needs
-// cols % 4 == 0). The algorithm is in common/norm_backward.wgsl.
+// LayerNorm / RMSNorm backward (dx and the dgamma/dbeta partial rows), f32 storage read and
+// written as vec4<f32> (needs cols % 4 == 0). The algorithm is in common/norm_backward.wgsl.
 // #include "common/norm_backward.wgsl"
 
 @group(0) @binding(1) var<storage, read> dy: array<vec4<f32>>;
@@ -9,11 +9,15 @@
 @group(0) @binding(5) var<storage, read> rstd: array<f32>;
 @group(0) @binding(6) var<storage, read_write> dx: array<vec4<f32>>;
 @group(0) @binding(7) var<storage, read> dsum: array<vec4<f32>>;
+@group(0) @binding(8) var<storage, read_write> partial: array<vec4<f32>>;
 
-fn io_dy(row: u32, c: u32) -> vec4<f32> { return dy[row * (params.cols / 4u) + c]; }
-fn io_x(row: u32, c: u32) -> vec4<f32> { return x[row * (params.cols / 4u) + c]; }
-fn io_dsum(row: u32, c: u32) -> vec4<f32> { return dsum[row * (params.cols / 4u) + c]; }
+fn io_base(row: u32) -> u32 { return row * (params.cols / 4u); }
+fn io_dy(base: u32, c: u32) -> vec4<f32> { return dy[base + c]; }
+fn io_x(base: u32, c: u32) -> vec4<f32> { return x[base + c]; }
+fn io_dsum(base: u32, c: u32) -> vec4<f32> { return dsum[base + c]; }
 fn io_gamma(c: u32) -> vec4<f32> { return gamma[c]; }
 fn io_mean(row: u32) -> f32 { return mean[row]; }
 fn io_rstd(row: u32) -> f32 { return rstd[row]; }
-fn io_store(row: u32, c: u32, v: vec4<f32>) { dx[row * (params.cols / 4u) + c] = v; }
+fn io_store(base: u32, c: u32, v: vec4<f32>) { dx[base + c] = v; }
+fn io_partial_get(slot: u32, c: u32) -> vec4<f32> { return partial[slot * (params.cols / 4u) + c]; }
+fn io_partial_set(slot: u32, c: u32, v: vec4<f32>) { partial[slot * (params.cols / 4u) + c] = v; }

@@ -1,7 +1,7 @@
 /**
  * The compiled-in WGSL of the LayerNorm / RMSNorm backward passes: the dx kernel per (storage
- * access, reduction), linked with the same reductions as the forward kernels, and the two stages
- * of the deterministic dgamma/dbeta reduction.
+ * access, reduction), linked with the same reductions as the forward kernels, which also writes
+ * the per-block dgamma/dbeta partials, and the final stage of that deterministic reduction.
  */
 import backwardVec4 from '../../shaders/norm_backward_vec4.wgsl?shader&link=common/reduce_workgroup.wgsl';
 import backwardVec4Sub from '../../shaders/norm_backward_vec4.wgsl?shader&link=common/reduce_subgroup.wgsl';
@@ -9,8 +9,8 @@ import backwardScalar from '../../shaders/norm_backward_scalar.wgsl?shader&link=
 import backwardScalarSub from '../../shaders/norm_backward_scalar.wgsl?shader&link=common/reduce_subgroup.wgsl';
 import backwardF16 from '../../shaders/norm_backward_f16.wgsl?shader&link=common/reduce_workgroup.wgsl';
 import backwardF16Sub from '../../shaders/norm_backward_f16.wgsl?shader&link=common/reduce_subgroup.wgsl';
-import paramGrad from '../../shaders/norm_param_grad.wgsl?shader';
 import paramGradFinal from '../../shaders/norm_param_grad_final.wgsl?shader';
+import paramGradFinalVec4 from '../../shaders/norm_param_grad_final_vec4.wgsl?shader';
 import type { ShaderInfo } from '../shader-info.js';
 import type { Access } from './row-norm-shaders.js';
 
@@ -32,7 +32,15 @@ export function backwardDxShader(access: Access, reduction: 'workgroup' | 'subgr
   return dxTable[access][reduction];
 }
 
-/** Stage 1 of dgamma/dbeta: per-(row block, column) partial sums, f32 or packed f16 input. */
-export const paramGradShader: ShaderInfo = paramGrad;
-/** Stage 2 of dgamma/dbeta: the blocks' partials added in order. */
-export const paramGradFinalShader: ShaderInfo = paramGradFinal;
+/**
+ * The final stage of dgamma/dbeta: the blocks' partials (written by the dx kernel) added in order,
+ * four columns per invocation when `cols % 4 === 0`.
+ *
+ * @example
+ * ```ts
+ * const shader = paramGradFinalShader(768 % 4 === 0);
+ * ```
+ */
+export function paramGradFinalShader(vec4: boolean): ShaderInfo {
+  return vec4 ? paramGradFinalVec4 : paramGradFinal;
+}

@@ -1,26 +1,29 @@
 /**
  * GPU encoding of the LayerNorm / RMSNorm backward passes: operand validation, variant selection
- * (the forward family's rule and variants), and up to three dispatches recorded into the caller's
+ * (the forward family's rule and variants), and one or two dispatches recorded into the caller's
  * encoder or pass, never submitted:
  *
- * 1. dx per row (`shaders/norm_backward_*.wgsl`): one row-wide f32 reduction of (Σg, Σg·x̂) with
- *    the forward kernels' reductions, then dx = rstd·(g − mean(g) − x̂·mean(g·x̂)).
- * 2. dgamma/dbeta partial sums per (row block, column) into a scratch buffer the normalizer owns
- *    (`shaders/norm_param_grad.wgsl`).
- * 3. The partials added per column in block order (`shaders/norm_param_grad_final.wgsl`).
+ * 1. dx (`shaders/norm_backward_*.wgsl`): each team (the variant's `threadsPerRow` invocations)
+ *    owns a block of consecutive rows; per row one row-wide f32 reduction of (Σg, Σg·x̂) with the
+ *    forward kernels' reductions, then dx = rstd·(g − mean(g) − x̂·mean(g·x̂)), and in the same
+ *    loop the block's dgamma/dbeta partial sums (Σ dy·x̂, Σ dy per column) into a scratch buffer
+ *    the normalizer owns. dy and x are read twice (statistics, then output), never a third time.
+ *    One-row-per-invocation teams (CPU adapters) work on {@link CPU_ROWS_AT_ONCE} rows together.
+ * 2. The blocks' partials added per column in block order (`shaders/norm_param_grad_final*.wgsl`);
+ *    skipped when a single block writes dgamma directly (no dbeta requested).
  *
  * No float atomics anywhere, and every sum has a fixed order, so results are bit-identical from
- * run to run. Stages 2–3 are skipped when neither dgamma nor dbeta is requested.
+ * run to run. Stage 2 (and the partials) are skipped when neither dgamma nor dbeta is requested.
  */
-import { foldWorkgroups, nextPowerOfTwo } from '../dispatch.js';
+import { foldWorkgroups } from '../dispatch.js';
 import { NormError, checkInteger, describe } from '../errors.js';
 import { checkAliasing, operandResolver, Usage, type NamedRange, type Operand } from '../operands.js';
-import { getPipeline, type CachedPipeline } from '../pipeline-cache.js';
+import { getPipeline } from '../pipeline-cache.js';
 import type { BufferRange } from '../bindings.js';
 import type { OwnedResources } from '../resources.js';
 import { isCommandEncoder, isComputePass, type EncodeTarget, type KernelContext } from './context.js';
 import type { Dtype } from './layer-norm-options.js';
-import { backwardDxShader, paramGradFinalShader, paramGradShader } from './norm-backward-shaders.js';
+import { backwardDxShader, paramGradFinalShader } from './norm-backward-shaders.js';
 import { activationBytes } from './row-norm.js';
 import type { Access } from './row-norm-shaders.js';
 import { checkVariant, selectVariant, type LayerNormVariant } from './variant.js';
@@ -67,26 +70,56 @@ export interface EncodeRmsNormBackwardOptions extends EncodeBackwardCommon {
 
 type AnyBackwardOptions = EncodeBackwardCommon & { mean?: Operand; dbeta?: Operand; gammaOffset?: number };
 
-/** Rows are summed in blocks of at least this many before the per-block partials are added. */
-const MIN_ROWS_PER_BLOCK = 32;
-/** At most this many blocks: stage 3 adds at most 1024 partials per column. */
-const MAX_BLOCKS = 1024;
+/**
+ * Rows a one-row-per-invocation team works on together (CPU adapters): gamma is loaded once per
+ * chunk for all of them and the dgamma/dbeta partials are written once per group. 4 beat 2 and 1
+ * on SwiftShader (4096×1024 LayerNorm backward, dgamma/dbeta included: 1 → 4.2×, 2 → 3.1×,
+ * 4 → 2.6× the copy).
+ */
+export const CPU_ROWS_AT_ONCE = 4;
+/**
+ * How many row blocks (each with its partial row for the final stage to add) to aim for. The final
+ * stage's per-column loop over blocks is strided and latency-bound on CPU adapters (1024 blocks
+ * of 4096×1024 took ~24 ms there, a third of the whole pass), so they get fewer, longer blocks;
+ * GPUs get more, for more teams in flight.
+ */
+const CPU_TARGET_BLOCKS = 256;
+const GPU_TARGET_BLOCKS = 1024;
+/**
+ * At most this many groups of rows per block (unless the scratch limit needs more): a block's
+ * partial adds one group at a time, so this bounds the run of sequential f32 additions, as the
+ * final stage's runs of 32 do for the blocks.
+ */
+const MAX_GROUPS_PER_BLOCK = 32;
+/** Invocations per workgroup of the final dgamma/dbeta stage (one output item each, or more). */
+const FINAL_WORKGROUP_SIZE = 64;
+/**
+ * At most this many workgroups of the final stage on CPU adapters, where each invocation has a
+ * fixed cost: the invocations loop over several items instead.
+ */
+const CPU_FINAL_WORKGROUPS = 4;
 
 /**
- * How dgamma/dbeta split the rows: `blocks` blocks of `rowsPerBlock` rows (the last may be short),
- * with the scratch (2 · cols f32 per block) within `maxBindingBytes`.
+ * How the rows are split into blocks, one per team of the dx kernel, each with its own
+ * dgamma/dbeta partial row (2 · cols f32 of scratch): blocks of `rowsPerBlock` rows (a multiple
+ * of `rowsAtOnce`, the rows a team takes together; the last block may be short), about
+ * `targetBlocks` of them but at most 32 groups of `rowsAtOnce` rows each, and the scratch within
+ * `maxBindingBytes` (which overrides the 32).
  *
  * @example
  * ```ts
- * paramGradBlocks(100_000, 3, 128 << 20); // { rowsPerBlock: 98, blocks: 1021 }
+ * paramGradBlocks(4096, 1024, 128 << 20, 4, 256); // { rowsPerBlock: 16, blocks: 256 }
+ * paramGradBlocks(100_000, 3, 128 << 20, 4, 256); // { rowsPerBlock: 128, blocks: 782 }
  * ```
  */
-export function paramGradBlocks(rows: number, cols: number, maxBindingBytes: number): { rowsPerBlock: number; blocks: number } {
-  const maxBlocks = Math.min(MAX_BLOCKS, Math.floor(maxBindingBytes / (8 * cols)));
+export function paramGradBlocks(rows: number, cols: number, maxBindingBytes: number, rowsAtOnce = 1, targetBlocks = GPU_TARGET_BLOCKS): { rowsPerBlock: number; blocks: number } {
+  const maxBlocks = Math.floor(maxBindingBytes / (8 * cols));
   if (maxBlocks < 1) {
     throw new NormError('limit-exceeded', `cols = ${cols} needs ${8 * cols} bytes of scratch per row block, beyond maxStorageBufferBindingSize (${maxBindingBytes})`, 'cols');
   }
-  const rowsPerBlock = Math.max(MIN_ROWS_PER_BLOCK, Math.ceil(rows / maxBlocks));
+  const groups = Math.ceil(rows / rowsAtOnce);
+  const perBlock = Math.max(Math.min(Math.ceil(groups / targetBlocks), MAX_GROUPS_PER_BLOCK), Math.ceil(groups / maxBlocks));
+  const rowsPerBlock = rowsAtOnce * perBlock;
   return { rowsPerBlock, blocks: Math.ceil(rows / rowsPerBlock) };
 }
 
@@ -141,12 +174,9 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
     );
   }
   const forced = options.variant !== undefined ? checkVariant(options.variant, cols, dtype, profile) : undefined;
-  // The dx kernel takes one row per invocation at most: rowsPerInvocation is the forward kernel's.
+  // The forward kernel's rowsPerInvocation does not apply: the dx kernel picks its own rows at once.
   const { rowsPerInvocation: _forwardOnly, ...chosen } = forced ?? selectVariant(profile, { rows, cols, dtype });
   const variant: LayerNormVariant = { ...chosen, cachedChunks: 0 };
-  const rowsPerGroup = variant.workgroupSize / variant.threadsPerRow;
-  const dxGrid = foldWorkgroups(Math.ceil(rows / rowsPerGroup), limits.maxComputeWorkgroupsPerDimension);
-
   const { ranges, take: operand } = operandResolver(options, limits, op);
   const dy = operand('dy', bytes, false, true)!;
   const x = operand('x', bytes, false, true)!;
@@ -166,9 +196,21 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
     dbeta = operand('dbeta', cols * 4, true, false);
   }
   checkAliasing(ranges);
+  const paramGrad = dgamma !== undefined || dbeta !== undefined;
+  // Several rows per invocation only where a team is one invocation, and only on CPU adapters
+  // (GPUs want every row's invocations busy; one row per invocation is not their layout anyway).
+  const rowsAtOnce = variant.threadsPerRow === 1 && profile.cpu ? CPU_ROWS_AT_ONCE : 1;
+  const { rowsPerBlock, blocks } = paramGrad ? paramGradBlocks(rows, cols, limits.maxStorageBufferBindingSize, rowsAtOnce, profile.cpu ? CPU_TARGET_BLOCKS : GPU_TARGET_BLOCKS) : { rowsPerBlock: rowsAtOnce, blocks: Math.ceil(rows / rowsAtOnce) };
 
   // Everything is validated; from here on only recording happens.
   const dispatches: [label: string, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, grid: [number, number]][] = [];
+
+  const teamsPerGroup = variant.workgroupSize / variant.threadsPerRow;
+  const dxGrid = foldWorkgroups(Math.ceil(blocks / teamsPerGroup), limits.maxComputeWorkgroupsPerDimension);
+  // One block and no dbeta (RMSNorm; decode-sized row counts): the block's partial row is dgamma
+  // itself, and the final stage (a whole dispatch for a copy) is skipped.
+  const direct = blocks === 1 && dgamma !== undefined && dbeta === undefined;
+  const partial = direct ? dgamma : paramGrad ? scratch(resources, blocks * 2 * cols * 4) : resources.dummy('partial');
 
   const access: Access = dtype === 'f16' ? 'f16' : variant.vec4 ? 'vec4' : 'scalar';
   const reduction = variant.threadsPerRow > 1 ? variant.reduction : 'workgroup';
@@ -176,16 +218,19 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
   const dxConstants: Record<string, number | boolean> = {
     WORKGROUP_SIZE: variant.workgroupSize,
     THREADS_PER_ROW: variant.threadsPerRow,
+    ROWS_AT_ONCE: rowsAtOnce,
     HAS_GAMMA: gamma !== undefined,
     GAMMA_OFFSET: gammaOffset,
     RMS: rms,
     HAS_DSUM: dsum !== undefined,
+    DGAMMA: dgamma !== undefined,
+    DBETA: dbeta !== undefined,
   };
   if (reduction === 'subgroup') dxConstants.SUBGROUP_MIN_SIZE = profile.subgroupMinSize;
-  const dxKey = `${dxShader.name}|${variant.workgroupSize}|${variant.threadsPerRow}|${+!!gamma}${+rms}${+!!dsum}|${gammaOffset}`;
+  const dxKey = `${dxShader.name}|${variant.workgroupSize}|${variant.threadsPerRow}|${rowsAtOnce}|${+!!gamma}${+rms}${+!!dsum}${+!!dgamma}${+!!dbeta}|${gammaOffset}`;
   const dxPipeline = getPipeline(device, dxShader, 'main', dxConstants, dxKey);
   const dxGroup = resources.bindGroup(dxShader, 'main', dxPipeline, {
-    params: resources.uniform(dxShader, 'params', { rows, cols }),
+    params: resources.uniform(dxShader, 'params', { rows, cols, rows_per_team: rowsPerBlock }),
     dy,
     x,
     gamma: gamma ?? resources.dummy('gamma'),
@@ -193,37 +238,28 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
     rstd,
     dx,
     dsum: dsum ?? resources.dummy('dsum'),
+    partial,
   });
   dispatches.push([`webgpu-norm ${op} dx`, dxPipeline.pipeline, dxGroup, dxGrid]);
 
-  if (dgamma || dbeta) {
-    const { rowsPerBlock, blocks } = paramGradBlocks(rows, cols, limits.maxStorageBufferBindingSize);
-    const partial = scratch(resources, blocks * 2 * cols * 4);
-    // Narrow rows (cols = 3) would leave most of a 64-wide workgroup idle.
-    const wg = Math.min(64, Math.max(4, nextPowerOfTwo(cols)));
-    const colGroups = Math.ceil(cols / wg);
-    const p1: CachedPipeline = getPipeline(device, paramGradShader, 'main', { WORKGROUP_SIZE: wg, RMS: rms, F16: dtype === 'f16' }, `pg|${wg}|${+rms}|${dtype}`);
-    const g1 = resources.bindGroup(paramGradShader, 'main', p1, {
-      params: resources.uniform(paramGradShader, 'params', { rows, cols, rows_per_block: rowsPerBlock, col_groups: colGroups }),
-      dy,
-      x,
-      mean: mean ?? resources.dummy('mean'),
-      rstd,
-      partial,
-    });
-    dispatches.push([`webgpu-norm ${op} dgamma/dbeta partials`, p1.pipeline, g1, foldWorkgroups(colGroups * blocks, limits.maxComputeWorkgroupsPerDimension)]);
-    const p2 = getPipeline(device, paramGradFinalShader, 'main', { WORKGROUP_SIZE: 64, HAS_DGAMMA: !!dgamma, HAS_DBETA: !!dbeta }, `pgf|${+!!dgamma}${+!!dbeta}`);
-    const g2 = resources.bindGroup(paramGradFinalShader, 'main', p2, {
-      params: resources.uniform(paramGradFinalShader, 'params', { cols, blocks }),
+  if (paramGrad && !direct) {
+    const vec4 = cols % 4 === 0;
+    const items = vec4 ? cols / 4 : cols;
+    const finalShader = paramGradFinalShader(vec4);
+    const p2 = getPipeline(device, finalShader, 'main', { WORKGROUP_SIZE: FINAL_WORKGROUP_SIZE, HAS_DGAMMA: !!dgamma, HAS_DBETA: !!dbeta }, `pgf|${+vec4}|${+!!dgamma}${+!!dbeta}`);
+    const g2 = resources.bindGroup(finalShader, 'main', p2, {
+      params: resources.uniform(finalShader, 'params', { items, blocks }),
       partial,
       dgamma: dgamma ?? resources.dummy('dgamma'),
       dbeta: dbeta ?? resources.dummy('dbeta'),
     });
-    dispatches.push([`webgpu-norm ${op} dgamma/dbeta`, p2.pipeline, g2, foldWorkgroups(Math.ceil((2 * cols) / 64), limits.maxComputeWorkgroupsPerDimension)]);
+    const workgroups = Math.ceil((2 * items) / FINAL_WORKGROUP_SIZE);
+    const grid = foldWorkgroups(profile.cpu ? Math.min(workgroups, CPU_FINAL_WORKGROUPS) : workgroups, limits.maxComputeWorkgroupsPerDimension);
+    dispatches.push([`webgpu-norm ${op} dgamma/dbeta`, p2.pipeline, g2, grid]);
   }
 
   // One pass for all dispatches: WebGPU orders dispatches (and makes their writes visible) within
-  // a pass, so stage 3 sees stage 2's partials.
+  // a pass, so stage 2 sees the dx kernel's partials.
   const pass = isComputePass(target) ? target : target.beginComputePass({ label: `webgpu-norm ${op}` });
   for (const [, pipeline, group, grid] of dispatches) {
     pass.setPipeline(pipeline);

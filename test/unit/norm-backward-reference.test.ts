@@ -143,10 +143,14 @@ describe('backward reference details', () => {
 
 describe('dgamma/dbeta row blocking', async () => {
   const { paramGradBlocks } = await import('../../src/kernels/norm-backward.js');
-  test('at most 1024 blocks of at least 32 rows; scratch within the binding limit', () => {
-    expect(paramGradBlocks(1, 768, 128 << 20)).toEqual({ rowsPerBlock: 32, blocks: 1 });
-    expect(paramGradBlocks(100_000, 3, 128 << 20)).toEqual({ rowsPerBlock: 98, blocks: 1021 });
-    expect(paramGradBlocks(70_000, 3, 128 << 20)).toEqual({ rowsPerBlock: 69, blocks: 1015 });
+  test('about the target number of blocks, at most 32 groups each; scratch within the binding limit', () => {
+    expect(paramGradBlocks(1, 768, 128 << 20)).toEqual({ rowsPerBlock: 1, blocks: 1 });
+    expect(paramGradBlocks(1, 768, 128 << 20, 4, 256)).toEqual({ rowsPerBlock: 4, blocks: 1 });
+    expect(paramGradBlocks(128, 768, 128 << 20, 4, 256)).toEqual({ rowsPerBlock: 4, blocks: 32 });
+    expect(paramGradBlocks(4096, 1024, 128 << 20, 4, 256)).toEqual({ rowsPerBlock: 16, blocks: 256 });
+    expect(paramGradBlocks(4096, 1024, 128 << 20)).toEqual({ rowsPerBlock: 4, blocks: 1024 });
+    expect(paramGradBlocks(100_000, 3, 128 << 20, 4, 256)).toEqual({ rowsPerBlock: 128, blocks: 782 });
+    expect(paramGradBlocks(100_000, 3, 128 << 20)).toEqual({ rowsPerBlock: 32, blocks: 3125 });
     const wide = paramGradBlocks(100_000, 65536, 128 << 20);
     expect(wide.blocks * 8 * 65536).toBeLessThanOrEqual(128 << 20);
     expect(() => paramGradBlocks(10, 1 << 25, 128 << 20)).toThrow(NormError);
