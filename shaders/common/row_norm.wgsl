@@ -157,6 +157,30 @@ fn rstd_of(ss: f32) -> f32 {
   return select(nan, r, variance <= 0x1.fffffep+127f);
 }
 
+// The guard: pass 1's shifted sums (sums of d = x - pivot and d^2) are kept only when the pivot
+// lies within about 2.6 standard deviations of the mean (m1^2 <= 7 var), where the subtraction
+// q - m1^2 amplifies rounding by at most 8x (~1e-6 relative in the variance). Otherwise (an outlier
+// pivot, or NaN) the row takes the exact second pass of the corrected two-pass algorithm. This
+// saves a full pass over memory wherever the row is not held in registers. RMSNorm never needs it.
+fn needs_exact_pass(sums: vec2<f32>) -> bool {
+  let n = f32(params.cols);
+  let m1 = sums.x / n;
+  return !RMS && !(m1 * m1 <= 0.875 * (sums.y / n));
+}
+
+// A row's statistics as (center, corr, rstd), so that y = ((x - center) - corr) * rstd, from pass
+// 1's shifted sums and, when `exact`, the second pass's sums of e = x - (pivot + m1) and e^2.
+fn stats_from(pivot: f32, sums: vec2<f32>, exact: bool, dev: vec2<f32>) -> vec3<f32> {
+  let n = f32(params.cols);
+  let m1 = sums.x / n;
+  if (RMS) { return vec3<f32>(0.0, 0.0, rstd_of(sums.y)); }
+  if (exact) {
+    let c = dev.x / n;
+    return vec3<f32>(pivot + m1, c, rstd_of(dev.y - n * c * c));
+  }
+  return vec3<f32>(pivot, m1, rstd_of(sums.y - n * m1 * m1));
+}
+
 // `group` is the linear workgroup index (grids beyond maxComputeWorkgroupsPerDimension fold
 // into 2D); `lid` the local invocation index. The override-constant branch is uniform, so the
 // team path's barriers stay in uniform control flow.
@@ -221,43 +245,23 @@ fn row_norm_team(group: u32, lid: u32) {
     sd2 = fma(d, d, sd2);
   }
   let tot1 = reduce_row2(vec2<f32>(horizontal(sd), horizontal(sd2)), lid, t, false);
-  let m1 = tot1.x / n;
-  let q = tot1.y / n;
-
-  // Statistics as (center, corr, sum of squared deviations): y = ((x - center) - corr) * r.
-  var center = pivot;
-  var corr = m1;
-  var ss = tot1.y - n * m1 * m1;
-  if (RMS) {
-    corr = 0.0;
-    ss = tot1.y;
-  } else {
-    // The shifted one-pass sums are kept only when the pivot lies within about 2.6 standard
-    // deviations of the mean (m1^2 <= 7 var), where the subtraction q - m1^2 amplifies rounding by
-    // at most 8x (~1e-6 relative in the variance). Otherwise (an outlier pivot, or NaN) the row
-    // takes the exact second pass of the corrected two-pass algorithm. This saves a full pass over
-    // memory wherever the row is not held in registers.
-    let exact = !(m1 * m1 <= 0.875 * q);
-    if (THREADS_PER_ROW > 1u) {
-      // Teams: every invocation of the row derives the same `exact` from the same reduced sums,
-      // but WGSL cannot know that, and the reduction must stay in uniform control flow: so the
-      // second pass runs over no chunks when it is not needed, and the reduction always runs.
-      let center2 = pivot + m1;
-      let mine = deviation_sums(base, t, select(0u, full, exact), tail && exact, center2);
-      let tot2 = reduce_row2(mine, lid, t, true);
-      if (exact) {
-        center = center2;
-        corr = tot2.x / n;
-        ss = tot2.y - n * corr * corr;
-      }
-    } else if (exact) {
-      center = pivot + m1;
-      let tot2 = deviation_sums(base, t, full, tail, center);
-      corr = tot2.x / n;
-      ss = tot2.y - n * corr * corr;
-    }
+  // The exact second pass, when the guard asks for it (see needs_exact_pass).
+  let exact = needs_exact_pass(tot1);
+  let center2 = pivot + tot1.x / n;
+  var tot2 = vec2<f32>(0.0);
+  if (THREADS_PER_ROW > 1u && !RMS) {
+    // Teams: every invocation of the row derives the same `exact` from the same reduced sums,
+    // but WGSL cannot know that, and the reduction must stay in uniform control flow: so the
+    // second pass runs over no chunks when it is not needed, and the reduction always runs.
+    let mine = deviation_sums(base, t, select(0u, full, exact), tail && exact, center2);
+    tot2 = reduce_row2(mine, lid, t, true);
+  } else if (exact) {
+    tot2 = deviation_sums(base, t, full, tail, center2);
   }
-  let r = rstd_of(ss);
+  let st = stats_from(pivot, tot1, exact, tot2);
+  let center = st.x;
+  let corr = st.y;
+  let r = st.z;
   if (in_range && WRITE_STATS && t == 0u) { io_stats(row, center + corr, r); }
 
   // Last pass: normalize, scale, shift, store (the partial chunk's store writes its valid lanes).

@@ -45,25 +45,13 @@ fn finish_with(v: vec4<f32>, st: vec3<f32>, a: Affine) -> vec4<f32> {
   return y;
 }
 
-// One row's (center, corr, rstd) from its pass-1 sums, as row_norm computes them with
-// THREADS_PER_ROW = 1 (including the exact second pass when the pivot was an outlier).
+// One row's (center, corr, rstd) from its pass-1 sums, as row_norm_team computes them with
+// THREADS_PER_ROW = 1 (including the exact second pass when the guard asks for it).
 fn single_row_stats(base: u32, full: u32, tail: bool, pivot: f32, sums: vec2<f32>) -> vec3<f32> {
-  let n = f32(params.cols);
-  let m1 = sums.x / n;
-  let q = sums.y / n;
-  var center = pivot;
-  var corr = m1;
-  var ss = sums.y - n * m1 * m1;
-  if (RMS) {
-    corr = 0.0;
-    ss = sums.y;
-  } else if (!(m1 * m1 <= 0.875 * q)) {
-    center = pivot + m1;
-    let tot2 = deviation_sums(base, 0u, full, tail, center);
-    corr = tot2.x / n;
-    ss = tot2.y - n * corr * corr;
-  }
-  return vec3<f32>(center, corr, rstd_of(ss));
+  let exact = needs_exact_pass(sums);
+  var dev = vec2<f32>(0.0);
+  if (exact) { dev = deviation_sums(base, 0u, full, tail, pivot + sums.x / f32(params.cols)); }
+  return stats_from(pivot, sums, exact, dev);
 }
 
 fn sums_of(d: vec4<f32>, d2: vec4<f32>) -> vec2<f32> {
