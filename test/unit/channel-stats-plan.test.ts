@@ -346,7 +346,7 @@ describe('elementwise pass, span layout (CPU adapters)', () => {
     ];
     for (const s of shapes) simulate(s);
     const unet = simulate(shapes[0]!);
-    expect(unet.plan.span, 'vectors per invocation on a UNet map').toBe(128);
+    expect(unet.plan.span, 'vectors per invocation on a UNet map').toBe(256);
   });
 
   test('random shapes', () => {
