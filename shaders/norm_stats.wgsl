@@ -425,7 +425,7 @@ fn horizontal(v: vec4<f32>) -> f32 {
 }
 
 // Sums of d = x - center and d^2 over elements [begin, end): scalars up to a 16-byte boundary, then
-// whole vectors (two of four f32, or one of eight f16, per iteration), then scalars again.
+// whole vectors (four of four f32, or one of eight f16, per iteration), then scalars again.
 fn span_sums(begin: u32, end: u32, center: f32) -> vec2<f32> {
   let per = select(4u, 8u, F16);
   var a1 = 0.0;
@@ -458,20 +458,22 @@ fn span_sums(begin: u32, end: u32, center: f32) -> vec2<f32> {
       s2 += b2;
     }
   } else {
-    while (w + 1u < wend) {
+    while (w + 3u < wend) {
       let block_end = min(w + SUM_BLOCK, wend);
       var b1 = vec4<f32>(0.0);
       var b2 = vec4<f32>(0.0);
-      for (; w + 1u < block_end; w += 2u) {
+      for (; w + 3u < block_end; w += 4u) {
         let d0 = bitcast<vec4<f32>>(x4[w]) - c4;
         let d1 = bitcast<vec4<f32>>(x4[w + 1u]) - c4;
-        b1 += d0 + d1;
-        b2 = fma(d0, d0, fma(d1, d1, b2));
+        let d2 = bitcast<vec4<f32>>(x4[w + 2u]) - c4;
+        let d3 = bitcast<vec4<f32>>(x4[w + 3u]) - c4;
+        b1 += (d0 + d1) + (d2 + d3);
+        b2 += fma(d0, d0, d1 * d1) + fma(d2, d2, d3 * d3);
       }
       s1 += b1;
       s2 += b2;
     }
-    if (w < wend) {
+    for (; w < wend; w++) {
       let d = bitcast<vec4<f32>>(x4[w]) - c4;
       s1 += d;
       s2 = fma(d, d, s2);
