@@ -51,7 +51,8 @@ reference, and prints a table. Runs the built dist/ (npm run bench builds it fir
 
 Options:
   --shapes RxC,...    tokens x width, e.g. 128x768,1x4096 (default: each op's default shapes)
-  --ops NAME,...      ops to run (default: layerNorm,rmsNorm,groupNorm,layerNormBackward,rmsNormBackward)
+  --ops NAME,...      ops to run (default: layerNorm,rmsNorm,groupNorm,layerNormBackward,rmsNormBackward;
+                      also groupNormNHWC, batchNormInference, batchNormInferenceNHWC)
   --reps N            timed repetitions per measurement, medians reported (default ${DEFAULT_REPS})
   --warmup N          untimed repetitions before each measurement (default ${DEFAULT_WARMUP})
   --runtime NAME      chromium (headless, default) or node (the webgpu package)

@@ -4,7 +4,7 @@
  * group-norm.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { batchNormCases, caseName } from './channel-norm-cases.js';
+import { batchNormCases, caseName, expectedApply } from './channel-norm-cases.js';
 import { checkChannelNormCase, worstSummary, type Worst } from './channel-norm-check.js';
 import type { ChannelNormCase, ChannelNormHarness } from './harness/channel-norm.js';
 import type { Harness } from './harness/harness.js';
@@ -30,6 +30,7 @@ describe('BatchNorm matches the float64 reference', () => {
     test(caseName(c), async () => {
       const r = await run(c);
       checkChannelNormCase(c, r, worst);
+      if (r.info?.apply !== undefined) expect(r.info.apply, 'elementwise layout').toBe(expectedApply(c));
       if (r.info && c.op !== 'batchNormInference') {
         // The adapter here is SwiftShader: the automatic rule picks the invocation layout unless x
         // is under 16 bytes; forced cases run on a normalizer profiled as a GPU.

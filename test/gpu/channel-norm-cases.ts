@@ -18,6 +18,20 @@ export function caseName(c: ChannelNormCase): string {
   return `${c.op} ${c.batch}x${c.channels}x${c.spatial}${g} ${c.layout} ${c.dtype} ${c.pattern}${c.affine ? ' affine' : ''}${eps ? ' ' + eps : ''} ${c.form} seed=${c.seed}`;
 }
 
+/**
+ * The elementwise entry point the rule must pick for a case (the spec, written out independently of
+ * src/kernels/norm-apply.ts): on this CPU adapter a span per invocation where the layout allows,
+ * one unit per invocation on a normalizer profiled as a GPU and for the fallbacks.
+ */
+export function expectedApply(c: ChannelNormCase): string {
+  const elements = c.batch * c.channels * c.spatial;
+  const perUnit = c.dtype === 'f16' ? 'f16' : (c.layout === 'NCHW' ? c.spatial % 4 === 0 : c.channels % 4 === 0) ? 'vec4' : 'scalar';
+  if (c.statsLayout === 'workgroup') return perUnit;
+  if (c.layout === 'NCHW') return c.dtype === 'f16' ? 'span-f16' : elements % 4 === 0 ? 'span' : perUnit;
+  if (c.dtype === 'f16') return c.channels % 2 === 0 ? 'columns-f16' : perUnit;
+  return c.channels % 4 === 0 ? 'columns' : 'columns-scalar';
+}
+
 function builder() {
   const cases: ChannelNormCase[] = [];
   let seed = 1;
@@ -91,6 +105,18 @@ export function groupNormCases(): ChannelNormCase[] {
     }
     add({ op: 'instanceNorm', batch: 1, channels: 1, spatial: 3, layout });
   }
+  // Elementwise span layouts (automatic here): NCHW vectors straddling two maps (spatial 49) or
+  // several (spatial 3), f16 words straddling maps; NHWC channel quads over several position
+  // chunks, aligned (12 channels), partial (6, 10), f16 with a one-word last quad (6); mean-1e4
+  // offsets, NaN in one group.
+  for (const pattern of ['offset', 'nan-unit'] as const) {
+    add({ op: 'groupNorm', batch: 1, channels: 4, spatial: 49, groups: 2, pattern, form: 'encode' });
+    add({ op: 'groupNorm', batch: 3, channels: 4, spatial: 3, groups: 2, pattern, form: 'encode' });
+    add({ op: 'groupNorm', batch: 3, channels: 5, spatial: 4099, groups: 5, dtype: 'f16', pattern, form: 'encode' });
+    add({ op: 'instanceNorm', batch: 2, channels: 12, spatial: 1333, layout: 'NHWC', pattern, form: 'encode' });
+    add({ op: 'groupNorm', batch: 2, channels: 10, spatial: 1333, groups: 5, layout: 'NHWC', pattern, form: 'encode' });
+    add({ op: 'groupNorm', batch: 2, channels: 6, spatial: 1333, groups: 3, layout: 'NHWC', dtype: 'f16', pattern, form: 'encode' });
+  }
   // The GPU (workgroup) layout, forced, on the shapes above and the adversarial patterns.
   for (const s of shapes) for (const layout of LAYOUTS) add({ ...s, layout, dtype: s.channels % 2 ? 'f16' : 'f32', statsLayout: 'workgroup', form: 'encode' });
   for (const pattern of ['offset', 'zero-variance', 'f16-extreme', 'nan-unit', 'spikes'] as const) {
@@ -149,5 +175,18 @@ export function batchNormCases(): ChannelNormCase[] {
     add({ op: 'batchNormInference', batch: 2, channels: 16, spatial: 36, layout, pattern: 'mixed-scale', form: 'pass' });
     add({ op: 'batchNormInference', batch: 1, channels: 320, spatial: 64 * 64, layout, form: 'encode', dtype: layout === 'NCHW' ? 'f32' : 'f16' });
   }
+  // Elementwise span layouts (automatic here; see groupNormCases) with running statistics, and the
+  // one-unit-per-invocation layouts forced on a GPU-profiled normalizer.
+  for (const pattern of ['offset', 'nan-unit'] as const) {
+    add({ op: 'batchNormInference', batch: 3, channels: 4, spatial: 49, pattern, form: 'encode' });
+    add({ op: 'batchNormInference', batch: 3, channels: 4, spatial: 3, pattern, form: 'encode' });
+    add({ op: 'batchNormInference', batch: 3, channels: 5, spatial: 999, dtype: 'f16', pattern, form: 'encode' });
+    add({ op: 'batchNormInference', batch: 2, channels: 12, spatial: 1333, layout: 'NHWC', pattern, form: 'encode' });
+    add({ op: 'batchNormInference', batch: 2, channels: 10, spatial: 1333, layout: 'NHWC', pattern, form: 'encode' });
+    add({ op: 'batchNormInference', batch: 2, channels: 6, spatial: 1333, layout: 'NHWC', dtype: 'f16', pattern, form: 'encode' });
+  }
+  add({ op: 'batchNormInference', batch: 4, channels: 2, spatial: 262144, layout: 'NHWC', dtype: 'f16', pattern: 'offset', form: 'encode' });
+  for (const s of infShapes) for (const layout of LAYOUTS) add({ ...s, layout, statsLayout: 'workgroup', form: 'encode' });
+  add({ op: 'batchNormInference', batch: 2, channels: 6, spatial: 25, layout: 'NCHW', dtype: 'f16', statsLayout: 'workgroup', form: 'encode' });
   return cases;
 }

@@ -5,7 +5,7 @@
  * in a validation error scope that must pop empty; a failing case prints its worst elements.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { caseName, groupNormCases } from './channel-norm-cases.js';
+import { caseName, expectedApply, groupNormCases } from './channel-norm-cases.js';
 import { checkChannelNormCase, worstSummary, type Worst } from './channel-norm-check.js';
 import type { ChannelNormCase, ChannelNormHarness } from './harness/channel-norm.js';
 import type { Harness } from './harness/harness.js';
@@ -31,6 +31,7 @@ describe('GroupNorm / InstanceNorm match the float64 reference', () => {
     test(caseName(c), async () => {
       const r = await run(c);
       checkChannelNormCase(c, r, worst);
+      if (r.info?.apply !== undefined) expect(r.info.apply, 'elementwise layout').toBe(expectedApply(c));
       if (r.info && c.op !== 'batchNormInference') {
         // The adapter here is SwiftShader: the automatic rule picks the invocation layout unless x
         // is under 16 bytes; forced cases run on a normalizer profiled as a GPU.

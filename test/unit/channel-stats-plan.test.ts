@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { planStats, selectStatsLayout, type StatsLayout, type StatsProblem } from '../../src/kernels/channel-stats.js';
-import { applyKind } from '../../src/kernels/norm-apply.js';
+import { applyKind, planApply, selectApplyLayout } from '../../src/kernels/norm-apply.js';
 
 const LIMITS = { maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupSizeX: 256 };
 
@@ -238,5 +238,130 @@ describe('elementwise pass', () => {
     expect(applyKind({ dtype: 'f32', layout: 'NHWC', spatial: 49, channels: 320 })).toBe('vec4');
     expect(applyKind({ dtype: 'f32', layout: 'NHWC', spatial: 64, channels: 6 })).toBe('scalar');
     expect(applyKind({ dtype: 'f16', layout: 'NHWC', spatial: 64, channels: 8 })).toBe('f16');
+  });
+});
+
+describe('elementwise pass, span layout (CPU adapters)', () => {
+  type Shape = { batch: number; channels: number; spatial: number; layout: 'NCHW' | 'NHWC'; dtype: 'f32' | 'f16' };
+
+  test('the rule: spans on CPU adapters where the layout allows, one unit per invocation on GPUs', () => {
+    const s = (layout: 'NCHW' | 'NHWC', dtype: 'f32' | 'f16', channels: number, spatial: number) => ({ layout, dtype, channels, spatial, elements: channels * spatial });
+    expect(selectApplyLayout({ cpu: true }, s('NCHW', 'f32', 320, 4096))).toBe('span');
+    expect(selectApplyLayout({ cpu: true }, s('NCHW', 'f32', 4, 49))).toBe('span');
+    expect(selectApplyLayout({ cpu: true }, s('NCHW', 'f32', 3, 49))).toBe('scalar');
+    expect(selectApplyLayout({ cpu: true }, s('NCHW', 'f16', 3, 49))).toBe('span-f16');
+    expect(selectApplyLayout({ cpu: true }, s('NHWC', 'f32', 320, 49))).toBe('columns');
+    expect(selectApplyLayout({ cpu: true }, s('NHWC', 'f32', 7, 49))).toBe('columns-scalar');
+    expect(selectApplyLayout({ cpu: true }, s('NHWC', 'f16', 6, 49))).toBe('columns-f16');
+    expect(selectApplyLayout({ cpu: true }, s('NHWC', 'f16', 7, 49))).toBe('f16');
+    expect(selectApplyLayout({ cpu: false }, s('NCHW', 'f32', 320, 4096))).toBe('vec4');
+    expect(selectApplyLayout({ cpu: false }, s('NHWC', 'f16', 6, 49))).toBe('f16');
+  });
+
+  /**
+   * Replays the span entry points' index arithmetic (mirroring norm_apply.wgsl line by line):
+   * every element must be written exactly once, with its own (image, channel) coefficients, and
+   * every f16 word by exactly one invocation.
+   */
+  function simulate(shape: Shape) {
+    const { batch: N, channels: C, spatial: S } = shape;
+    const elements = N * C * S;
+    const kind = selectApplyLayout({ cpu: true }, { ...shape, elements });
+    const plan = planApply(kind, { ...shape, elements });
+    // One unit per invocation (the fallbacks): nothing to replay.
+    if (kind === 'vec4' || kind === 'scalar' || kind === 'f16') return { kind, plan };
+    const writes = new Uint8Array(elements);
+    const wordWriters = new Map<number, number>();
+    const coefficientOf = (e: number) => (shape.layout === 'NCHW' ? Math.floor(e / S) : Math.floor(e / (S * C)) * C + (e % C));
+    const write = (e: number, k: number) => {
+      if (e < 0 || e >= elements) throw new Error(`element ${e} out of range`);
+      if (k !== coefficientOf(e)) throw new Error(`element ${e} applied with coefficients ${k}, not ${coefficientOf(e)}`);
+      writes[e]!++;
+    };
+    const writeWord = (w: number, u: number) => {
+      const prev = wordWriters.get(w);
+      if (prev !== undefined && prev !== u) throw new Error(`word ${w} written by invocations ${prev} and ${u}`);
+      wordWriters.set(w, u);
+    };
+    const coefficientIndex = (e: number) => coefficientOf(e);
+    for (let u = 0; u < plan.units; u++) {
+      if (kind === 'span' || kind === 'span-f16') {
+        const per = kind === 'span' ? 4 : 2;
+        const total = kind === 'span' ? elements / 4 : Math.ceil(elements / 2);
+        const full = kind === 'span' ? total : Math.floor(elements / 2);
+        const first = u * plan.span;
+        const end = Math.min(first + plan.span, total);
+        let w = first;
+        while (w < end) {
+          const row = Math.floor((per * w) / S);
+          const stop = Math.min(end, full, Math.floor(((row + 1) * S) / per));
+          if (stop > w) {
+            for (; w < stop; w++) {
+              if (kind === 'span-f16') writeWord(w, u);
+              for (let i = 0; i < per; i++) write(per * w + i, row);
+            }
+          } else {
+            if (kind === 'span-f16') writeWord(w, u);
+            for (let i = 0; i < per; i++) if (per * w + i < elements) write(per * w + i, coefficientIndex(per * w + i));
+            w++;
+          }
+        }
+      } else {
+        const b = u % plan.blocks;
+        const np = Math.floor(u / plan.blocks);
+        const p = np % plan.chunks;
+        const n = Math.floor(np / plan.chunks);
+        const first = p * plan.span;
+        const last = Math.min(first + plan.span, S);
+        const c0 = 4 * b;
+        const lanes = Math.min(C - c0, 4);
+        for (let r = first; r < last; r++) {
+          const e = (n * S + r) * C + c0;
+          if (kind === 'columns-f16') {
+            writeWord(e / 2, u);
+            if (c0 + 2 < C) writeWord(e / 2 + 1, u);
+          }
+          if (kind === 'columns' && lanes !== 4) throw new Error('aligned columns need channels % 4 === 0');
+          for (let i = 0; i < lanes; i++) write(e + i, n * C + c0 + i);
+        }
+      }
+    }
+    const missed = writes.findIndex((v) => v !== 1);
+    expect(missed, `element ${missed} written ${writes[missed]} times (${kind})`).toBe(-1);
+    return { kind, plan };
+  }
+
+  test('fixed shapes: maps shorter than a vector, straddling vectors and words, partial channel quads, many chunks', () => {
+    const shapes: Shape[] = [
+      { batch: 1, channels: 320, spatial: 4096, layout: 'NCHW', dtype: 'f32' },
+      { batch: 3, channels: 4, spatial: 3, layout: 'NCHW', dtype: 'f32' },
+      { batch: 1, channels: 4, spatial: 49, layout: 'NCHW', dtype: 'f32' },
+      { batch: 3, channels: 5, spatial: 4099, layout: 'NCHW', dtype: 'f16' },
+      { batch: 1, channels: 7, spatial: 9, layout: 'NCHW', dtype: 'f16' },
+      { batch: 1, channels: 70001, spatial: 3, layout: 'NCHW', dtype: 'f16' },
+      { batch: 2, channels: 12, spatial: 333, layout: 'NHWC', dtype: 'f32' },
+      { batch: 2, channels: 6, spatial: 4099, layout: 'NHWC', dtype: 'f32' },
+      { batch: 2, channels: 6, spatial: 4099, layout: 'NHWC', dtype: 'f16' },
+      { batch: 4, channels: 2, spatial: 262144, layout: 'NHWC', dtype: 'f16' },
+    ];
+    for (const s of shapes) simulate(s);
+    const unet = simulate(shapes[0]!);
+    expect(unet.plan.span, 'vectors per invocation on a UNet map').toBe(256);
+  });
+
+  test('random shapes', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 2000 }),
+        fc.constantFrom('NCHW' as const, 'NHWC' as const),
+        fc.constantFrom('f32' as const, 'f16' as const),
+        (batch, channels, spatial, layout, dtype) => {
+          simulate({ batch, channels, spatial, layout, dtype });
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

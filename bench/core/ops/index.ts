@@ -4,7 +4,7 @@
  * shapes (GroupNorm), its own {@link BenchOp} with `defaultShapes` (e.g. a UNet activation).
  */
 import type { BenchOp } from '../bench-op.js';
-import { groupNormOp } from './group-norm-op.js';
+import { batchNormInferenceNhwcOp, batchNormInferenceOp, groupNormNhwcOp, groupNormOp } from './group-norm-op.js';
 import { normBackwardOp } from './norm-backward-op.js';
 import { rowNormOp } from './row-norm-op.js';
 
@@ -29,4 +29,4 @@ const rmsNorm = rowNormOp({
 });
 
 /** Every op the benchmark knows, by `--ops` name. */
-export const BENCH_OPS: ReadonlyMap<string, BenchOp> = new Map([layerNorm, rmsNorm, groupNormOp, normBackwardOp(false), normBackwardOp(true)].map((op) => [op.name, op]));
+export const BENCH_OPS: ReadonlyMap<string, BenchOp> = new Map([layerNorm, rmsNorm, groupNormOp, groupNormNhwcOp, batchNormInferenceOp, batchNormInferenceNhwcOp, normBackwardOp(false), normBackwardOp(true)].map((op) => [op.name, op]));

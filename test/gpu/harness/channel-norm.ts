@@ -36,7 +36,7 @@ export interface ChannelNormCase extends ChannelShape {
   readonly epsilonMode?: 'inside-sqrt' | 'add-to-std';
   readonly unbiased?: boolean;
   /**
-   * Force the statistics layout: `workgroup` runs on a normalizer told it is on a GPU (the
+   * Force the GPU layouts (statistics and elementwise): `workgroup` runs on a normalizer told it is on a GPU (the
    * adapter here is SwiftShader, where the automatic rule picks `invocation`).
    */
   readonly statsLayout?: 'workgroup' | undefined;
