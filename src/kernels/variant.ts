@@ -130,6 +130,18 @@ export const GPU_SPLIT_MIN_COLS = 16384;
 export const GPU_SPLIT_TARGET_WORKGROUPS = 128;
 export const GPU_SPLIT_MIN_SEGMENT_CHUNKS = 512;
 
+/**
+ * CPU adapters: a lone row (decode) at least this wide is split in two, each half a
+ * subgroup-sized team. Measured on SwiftShader (2 cores, Chromium, timestamp queries, medians of
+ * 40, shared machine): when the second core was free, 2 segments took LayerNorm 1×16384 from
+ * 0.211 to 0.139 ms, 1×65536 from 0.759 to 0.424 ms and 1×262144 from 3.56 to 1.88 ms (RMSNorm
+ * alike); when other jobs held it, splitting cost 1–10% (an unsplit row runs on one core either
+ * way). Below 16384 the second dispatch's fixed cost wins (1×4096: 0.064–0.067 ms unsplit,
+ * 0.09–0.18 ms split); with 2+ rows the rows already occupy both cores (4×65536: no gain).
+ * More segments than 2 measured no better on 2 cores.
+ */
+export const CPU_SPLIT_MIN_COLS = 16384;
+
 /** Segments per row the GPU rule gives a shape (1 = no split). */
 function gpuSplitSegments(rows: number, cols: number): number {
   if (rows >= GPU_SPLIT_MAX_ROWS || cols < GPU_SPLIT_MIN_COLS) return 1;
@@ -145,20 +157,14 @@ function gpuSplitSegments(rows: number, cols: number): number {
  *   invocation (γ/β loaded once for all four) in workgroups of 4–16 invocations, sized so the grid
  *   has at least 8 workgroups, when there are 128 rows or more; else one row per invocation, 16
  *   per workgroup. With fewer than 32 rows (decode) each row gets one subgroup-sized workgroup
- *   reduced by subgroupAdd alone (or a team of 16 with a workgroup tree without subgroups).
+ *   reduced by subgroupAdd alone (or a team of 16 with a workgroup tree without subgroups); a
+ *   single row of 16384 or more is split in two such teams ({@link CPU_SPLIT_MIN_COLS}).
  * - GPUs: rows of up to 128 chunks (512 elements) get one subgroup each (a workgroup of the
  *   smallest subgroup size, reduced by subgroupAdd alone) or, without subgroups, 32-invocation
  *   teams several to a workgroup; wider rows get one workgroup of `chunks / 4` invocations
  *   (64–256) each, reduced with subgroups when available. Each invocation keeps up to 8 chunks in
  *   registers, so rows up to 8192 wide are read once. Fewer than 64 rows of 16384 or more: split
  *   rows (`splitRow`), see {@link GPU_SPLIT_MAX_ROWS}.
- * - CPU adapters never split rows: on SwiftShader (2 cores, Chromium, timestamp queries) every
- *   split variant tried (2–16 segments, teams of 4 with subgroupAdd or one segment per
- *   invocation) was slower than the unsplit choice at 1×4096, 1×16384, 1×65536, 2×65536,
- *   4×65536 and 1×262144, by 5–40% (e.g. LayerNorm 1×65536: 0.80 ms unsplit, 0.91–0.93 ms
- *   split; 1×262144: 3.19 vs 3.41–3.56 ms): the row is read as often either way, the second
- *   dispatch costs its fixed ~25 µs, and the other core brought no measurable gain.
- *   `norm.tune()` still times split candidates.
  *
  * @example
  * ```ts
@@ -184,9 +190,11 @@ export function selectVariant(profile: AdapterProfile, shape: { rows: number; co
       return { reduction: 'workgroup', vec4, workgroupSize: Math.min(16, max), threadsPerRow: 1, cachedChunks: 0 };
     }
     if (profile.subgroups) {
-      // One subgroup per row: subgroupAdd alone reduces it, no barrier at all.
+      // One subgroup per row: subgroupAdd alone reduces it, no barrier at all; a lone wide row
+      // in two halves, so that two cores work on it.
       const t = Math.min(profile.subgroupMinSize, max);
-      return { reduction: 'subgroup', vec4, workgroupSize: t, threadsPerRow: t, cachedChunks: 0 };
+      const split = rows === 1 && cols >= CPU_SPLIT_MIN_COLS ? { splitRow: 2 } : {};
+      return { reduction: 'subgroup', vec4, workgroupSize: t, threadsPerRow: t, cachedChunks: 0, ...split };
     }
     const threadsPerRow = Math.min(16, max);
     return { reduction: 'workgroup', vec4, workgroupSize: threadsPerRow, threadsPerRow, cachedChunks: Math.min(MAX_CACHED_CHUNKS, Math.ceil(chunks / threadsPerRow)) };
