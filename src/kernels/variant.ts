@@ -133,14 +133,15 @@ export const GPU_SPLIT_MIN_SEGMENT_CHUNKS = 512;
 /**
  * CPU adapters: a lone row (decode) at least this wide is split in two, each half a
  * subgroup-sized team. Measured on SwiftShader (2 cores, Chromium, timestamp queries, medians of
- * 40, shared machine): when the second core was free, 2 segments took LayerNorm 1×16384 from
- * 0.211 to 0.139 ms, 1×65536 from 0.759 to 0.424 ms and 1×262144 from 3.56 to 1.88 ms (RMSNorm
- * alike); when other jobs held it, splitting cost 1–10% (an unsplit row runs on one core either
- * way). Below 16384 the second dispatch's fixed cost wins (1×4096: 0.064–0.067 ms unsplit,
+ * 40, shared machine): when the second core was free, 2 segments took LayerNorm 1×65536 from
+ * 0.759 to 0.424 ms and 1×262144 from 3.56 to 1.88 ms (RMSNorm alike); when other jobs held it,
+ * splitting cost 1–5% (an unsplit row runs on one core either way). At 1×16384 the gain with a
+ * free core was smaller (0.211 → 0.139 ms) and the loss under load larger (5–23%), so it stays
+ * whole; at 1×4096 the second dispatch's fixed cost always wins (0.064–0.067 ms unsplit,
  * 0.09–0.18 ms split); with 2+ rows the rows already occupy both cores (4×65536: no gain).
  * More segments than 2 measured no better on 2 cores.
  */
-export const CPU_SPLIT_MIN_COLS = 16384;
+export const CPU_SPLIT_MIN_COLS = 65536;
 
 /** Segments per row the GPU rule gives a shape (1 = no split). */
 function gpuSplitSegments(rows: number, cols: number): number {
@@ -158,7 +159,7 @@ function gpuSplitSegments(rows: number, cols: number): number {
  *   has at least 8 workgroups, when there are 128 rows or more; else one row per invocation, 16
  *   per workgroup. With fewer than 32 rows (decode) each row gets one subgroup-sized workgroup
  *   reduced by subgroupAdd alone (or a team of 16 with a workgroup tree without subgroups); a
- *   single row of 16384 or more is split in two such teams ({@link CPU_SPLIT_MIN_COLS}).
+ *   single row of 65536 or more is split in two such teams ({@link CPU_SPLIT_MIN_COLS}).
  * - GPUs: rows of up to 128 chunks (512 elements) get one subgroup each (a workgroup of the
  *   smallest subgroup size, reduced by subgroupAdd alone) or, without subgroups, 32-invocation
  *   teams several to a workgroup; wider rows get one workgroup of `chunks / 4` invocations

@@ -71,10 +71,10 @@ describe('selectVariant', () => {
     expect(pick(nvidia, 1, 16380).splitRow).toBeUndefined();
   });
 
-  test('CPU adapters split only a lone row of 16384+, in two subgroup teams', () => {
-    expect(pick(swiftshader, 1, 16384)).toEqual({ reduction: 'subgroup', vec4: true, workgroupSize: 4, threadsPerRow: 4, cachedChunks: 0, splitRow: 2 });
+  test('CPU adapters split only a lone row of 65536+, in two subgroup teams', () => {
+    expect(pick(swiftshader, 1, 65536)).toEqual({ reduction: 'subgroup', vec4: true, workgroupSize: 4, threadsPerRow: 4, cachedChunks: 0, splitRow: 2 });
     expect(pick(swiftshader, 1, 1 << 20, 'f16')).toMatchObject({ vec4: false, splitRow: 2 });
-    for (const [rows, cols] of [[1, 4096], [1, 16383], [2, 65536], [4, 65536], [31, 65536], [64, 65536]]) {
+    for (const [rows, cols] of [[1, 4096], [1, 16384], [1, 65532], [2, 65536], [4, 65536], [31, 65536], [64, 65536]]) {
       expect(pick(swiftshader, rows!, cols!).splitRow).toBeUndefined();
     }
     expect(pick({ ...swiftshader, subgroups: false }, 1, 65536).splitRow).toBeUndefined();
