@@ -22,6 +22,7 @@ fn sum_at(g: u32, j: u32) -> f32 {
   return f16_to_f32(f32_to_f16(v));
 }
 fn io_pivot(base: u32) -> f32 { return sum_at(base, 0u); }
+fn io_first(base: u32, c: u32) -> f32 { return sum_at(base + 4u * c, 4u * c); }
 
 fn store_chunk(to_h: bool, g0: u32, n: u32, v: vec4<f32>) {
   let writes = f16_chunk_writes(g0, n, v);

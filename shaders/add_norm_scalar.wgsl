@@ -19,6 +19,7 @@ fn sum_at(g: u32, j: u32) -> f32 {
   return v;
 }
 fn io_pivot(base: u32) -> f32 { return sum_at(base, 0u); }
+fn io_first(base: u32, c: u32) -> f32 { return sum_at(base + 4u * c, 4u * c); }
 fn io_load(base: u32, c: u32) -> vec4<f32> {
   var v = vec4<f32>(0.0);
   for (var k = 0u; k < 4u; k += 1u) {

@@ -22,6 +22,7 @@ fn sum_at(i: u32, c: u32) -> vec4<f32> {
   return v;
 }
 fn io_pivot(base: u32) -> f32 { return sum_at(base, 0u).x; }
+fn io_first(base: u32, c: u32) -> f32 { return sum_at(base + c, c).x; }
 fn io_load(base: u32, c: u32) -> vec4<f32> {
   let i = base + c;
   let v = sum_at(i, c);

@@ -17,6 +17,10 @@ fn io_pivot(base: u32) -> f32 {
   let g = base;
   return f16_select(x[g >> 1u], g);
 }
+fn io_first(base: u32, c: u32) -> f32 {
+  let g = base + 4u * c;
+  return f16_select(x[g >> 1u], g);
+}
 fn io_load(base: u32, c: u32) -> vec4<f32> {
   var v = vec4<f32>(0.0);
   let g = base + 4u * c;

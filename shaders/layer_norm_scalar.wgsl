@@ -12,6 +12,7 @@
 fn io_base(row: u32) -> u32 { return row * params.cols; }
 
 fn io_pivot(base: u32) -> f32 { return x[base]; }
+fn io_first(base: u32, c: u32) -> f32 { return x[base + 4u * c]; }
 fn io_load(base: u32, c: u32) -> vec4<f32> {
   var v = vec4<f32>(0.0);
   let g = base + 4u * c;

@@ -12,6 +12,7 @@
 fn io_base(row: u32) -> u32 { return row * (params.cols / 4u); }
 
 fn io_pivot(base: u32) -> f32 { return x[base].x; }
+fn io_first(base: u32, c: u32) -> f32 { return x[base + c].x; }
 fn io_load(base: u32, c: u32) -> vec4<f32> { return x[base + c]; }
 fn io_reload(base: u32, c: u32) -> vec4<f32> { return x[base + c]; }
 fn io_store(base: u32, c: u32, v: vec4<f32>) { y[base + c] = v; }

@@ -29,6 +29,8 @@
 //                                                 the functions below take it as `base`, so the
 //                                                 row offset is computed once, not per chunk
 //   fn io_pivot(base: u32) -> f32                 the row's first (input) element
+//   fn io_first(base: u32, c: u32) -> f32         the first (input) element of chunk c (split
+//                                                 rows' local pivots; no side effects)
 //   fn io_load(base: u32, c: u32) -> vec4<f32>    chunk c of the row's input, zeros past the end;
 //                                                 fused residual kernels also write h here
 //   fn io_reload(base: u32, c: u32) -> vec4<f32>  chunk c again, in later passes without cache
@@ -39,7 +41,8 @@
 // reduce_row2(v: vec2<f32>, lid, t, second: bool) (a row-wide sum; the first and second
 // reduction of a row use separate memory) and the entry point `main`, which calls row_norm (or,
 // in the workgroup build, row_norm_multi from common/row_norm_multi.wgsl for several rows per
-// invocation).
+// invocation). Split rows (one row over several workgroups, two dispatches) are in
+// common/row_norm_split.wgsl.
 
 struct Params {
   rows: u32,
@@ -185,7 +188,15 @@ fn stats_from(pivot: f32, sums: vec2<f32>, exact: bool, dev: vec2<f32>) -> vec3<
 // into 2D); `lid` the local invocation index. The override-constant branch is uniform, so the
 // team path's barriers stay in uniform control flow.
 fn row_norm(group: u32, lid: u32) {
-  if (ROWS_PER_INVOCATION > 1u) { row_norm_multi(group, lid); } else { row_norm_team(group, lid); }
+  if (SPLIT_PHASE == 1u) {
+    split_partials(group, lid);
+  } else if (SPLIT_PHASE == 2u) {
+    split_apply(group, lid);
+  } else if (ROWS_PER_INVOCATION > 1u) {
+    row_norm_multi(group, lid);
+  } else {
+    row_norm_team(group, lid);
+  }
 }
 
 // THREADS_PER_ROW invocations per row (1 = one row per invocation).
@@ -282,3 +293,4 @@ fn row_norm_team(group: u32, lid: u32) {
 }
 
 // #include "row_norm_multi.wgsl"
+// #include "row_norm_split.wgsl"

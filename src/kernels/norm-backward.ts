@@ -174,8 +174,9 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
     );
   }
   const forced = options.variant !== undefined ? checkVariant(options.variant, cols, dtype, profile) : undefined;
-  // The forward kernel's rowsPerInvocation does not apply: the dx kernel picks its own rows at once.
-  const { rowsPerInvocation: _forwardOnly, ...chosen } = forced ?? selectVariant(profile, { rows, cols, dtype });
+  // The forward kernel's rowsPerInvocation and splitRow do not apply: the dx kernel picks its own
+  // rows at once and keeps whole rows.
+  const { rowsPerInvocation: _forwardOnly, splitRow: _forwardSplit, ...chosen } = forced ?? selectVariant(profile, { rows, cols, dtype });
   const variant: LayerNormVariant = { ...chosen, cachedChunks: 0 };
   const { ranges, take: operand } = operandResolver(options, limits, op);
   const dy = operand('dy', bytes, false, true)!;

@@ -19,7 +19,9 @@ import {
 } from './layer-norm-options.js';
 import { rowNormShader, type Access } from './row-norm-shaders.js';
 import { tuningKey, type RowNormOpName } from './tuning.js';
-import { checkVariant, rowsPerWorkgroup, selectVariant, type LayerNormVariant } from './variant.js';
+import { recordDispatches } from './record.js';
+import { scratchRange } from './scratch.js';
+import { checkVariant, rowsPerWorkgroup, selectVariant, splitSegments, type LayerNormVariant } from './variant.js';
 
 interface EncodeCommon {
   /** Input activations, `rows * cols` elements of `dtype`. */
@@ -158,7 +160,8 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
     );
   }
   const variant = options.variant !== undefined ? checkVariant(options.variant, cols, dtype, profile) : chooseVariant(ctx, op, { rows, cols, dtype });
-  const grid = foldWorkgroups(Math.ceil(rows / rowsPerWorkgroup(variant)), limits.maxComputeWorkgroupsPerDimension);
+  const segments = splitSegments(variant);
+  const grid = foldWorkgroups(Math.ceil((rows * segments) / rowsPerWorkgroup(variant)), limits.maxComputeWorkgroupsPerDimension);
 
   const { ranges, take: operand } = operandResolver(options, limits, op);
   const unexpected = (name: keyof AnyEncodeOptions, why: string) => {
@@ -209,7 +212,6 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
   if (kind.add) constants.HAS_BIAS = bias !== undefined;
   if (reduction === 'subgroup') constants.SUBGROUP_MIN_SIZE = profile.subgroupMinSize;
   const fastKey = `${shader.name}|${variant.workgroupSize}|${variant.threadsPerRow}|${variant.cachedChunks}|${variant.rowsPerInvocation ?? 1}|${+!!gamma}${+!!beta}${+!!bias}${+kind.rms}${+!!rstd}${epsilonMode === 'add-to-std' ? 1 : 0}${+unbiased}|${gammaOffset}`;
-  const cached = getPipeline(ctx.device, shader, 'main', constants, fastKey);
   const { resources } = ctx;
   const bound: Record<string, NamedRange | ReturnType<typeof resources.dummy>> = {
     params: resources.uniform(shader, 'params', { rows, cols, epsilon }),
@@ -217,6 +219,8 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
     y,
     gamma: gamma ?? resources.dummy('gamma'),
     beta: beta ?? resources.dummy('beta'),
+    // Split rows: one (count, hi, lo, M2) partial per row segment, kept between the two dispatches.
+    partials: segments > 1 ? scratchRange(resources, 'row-partials', rows * segments * 16) : resources.dummy('partials'),
   };
   if (kind.add) {
     bound.residual = residual!;
@@ -226,6 +230,16 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
     bound.mean = mean ?? resources.dummy('mean');
     bound.rstd = rstd ?? resources.dummy('rstd');
   }
+  if (segments > 1) {
+    // Two dispatches of one module: partial statistics per segment, then merge + normalize.
+    const phases = [1, 2].map((phase) => {
+      const p = getPipeline(ctx.device, shader, 'main', { ...constants, SPLIT_PHASE: phase, SPLIT_SEGMENTS: segments }, `${fastKey}|split${segments}/${phase}`);
+      return { label: phase === 1 ? 'row partial statistics' : 'row merge + normalize', pipeline: p.pipeline, bindGroup: resources.bindGroup(shader, 'main', p, bound), grid };
+    });
+    recordDispatches(target, `webgpu-norm ${op}`, phases);
+    return variant;
+  }
+  const cached = getPipeline(ctx.device, shader, 'main', constants, fastKey);
   const bindGroup = resources.bindGroup(shader, 'main', cached, bound);
   recordDispatch(target, `webgpu-norm ${op}`, cached.pipeline, bindGroup, grid);
   return variant;

@@ -33,8 +33,9 @@ export function tuningKey(profile: AdapterProfile, op: RowNormOpName, dtype: Dty
 
 /**
  * The variants worth timing for a shape: whole rows per invocation (one row at three workgroup
- * sizes, with and without register caching; two and four rows at two sizes) and teams of 4 to
- * the device maximum with each reduction.
+ * sizes, with and without register caching; two and four rows at two sizes), teams of 4 to
+ * the device maximum with each reduction, and for fewer than 64 rows of 4096 or more, rows split
+ * into 2–32 segments (of at least 1024 elements) owned by teams of 4 and of the device maximum.
  *
  * @example
  * ```ts
@@ -62,6 +63,19 @@ export function candidateVariants(profile: AdapterProfile, shape: { rows: number
     if (profile.subgroups) out.push({ reduction: 'subgroup', vec4, workgroupSize: t, threadsPerRow: t, cachedChunks });
     if (t < profile.maxWorkgroupSize) {
       out.push({ reduction: 'workgroup', vec4, workgroupSize: profile.maxWorkgroupSize, threadsPerRow: t, cachedChunks });
+    }
+  }
+  // Split rows, for few wide rows: segments of at least 256 chunks, owned by the smallest team
+  // (subgroup-sized) and by a full workgroup.
+  if (shape.rows < 64 && chunks >= 1024) {
+    for (const splitRow of [2, 4, 8, 16, 32]) {
+      if (chunks / splitRow < 256) break;
+      const small = Math.min(4, profile.maxWorkgroupSize);
+      out.push({ reduction: profile.subgroups ? 'subgroup' : 'workgroup', vec4, workgroupSize: small, threadsPerRow: small, cachedChunks: 0, splitRow });
+      if (profile.maxWorkgroupSize > small) {
+        const t = profile.maxWorkgroupSize;
+        out.push({ reduction: profile.subgroups ? 'subgroup' : 'workgroup', vec4, workgroupSize: t, threadsPerRow: t, cachedChunks: 0, splitRow });
+      }
     }
   }
   return out;

@@ -44,9 +44,26 @@ export interface LayerNormVariant {
    * of them, which is what costs on CPU adapters (see common/row_norm_multi.wgsl).
    */
   readonly rowsPerInvocation?: 1 | 2 | 4 | undefined;
+  /**
+   * Segments per row (an integer from 2 to {@link MAX_SPLIT_ROW}; absent or 1 = whole rows). Each
+   * segment of about `ceil(cols / 4) / splitRow` chunks gets its own team of `threadsPerRow`
+   * invocations, so one row spreads over several workgroups: two dispatches, partial statistics
+   * per segment into a scratch buffer, then a deterministic merge per row and the normalization
+   * (see common/row_norm_split.wgsl). Needs `cachedChunks === 0` and one row per invocation.
+   * For few, very wide rows (decode).
+   */
+  readonly splitRow?: number | undefined;
 }
 
-/** Rows one workgroup of `v` covers. */
+/** Largest `splitRow` a variant may ask for. */
+export const MAX_SPLIT_ROW = 256;
+
+/** Segments per row of `v` (1 when rows are not split). */
+export function splitSegments(v: LayerNormVariant): number {
+  return v.splitRow ?? 1;
+}
+
+/** Rows (split variants: row segments) one workgroup of `v` covers. */
 export function rowsPerWorkgroup(v: LayerNormVariant): number {
   return (v.workgroupSize / v.threadsPerRow) * (v.rowsPerInvocation ?? 1);
 }
@@ -97,18 +114,58 @@ export function profileDevice(device: GPUDevice, info?: Partial<GPUAdapterInfo>)
 }
 
 /**
+ * GPUs: rows are split when there are fewer than {@link GPU_SPLIT_MAX_ROWS} of them and they are
+ * at least {@link GPU_SPLIT_MIN_COLS} wide. Reasoning (no GPU was available to measure it): one
+ * workgroup per row gives a decode step (1–16 rows) 1–16 workgroups, while even a mid-range GPU
+ * holds 30–80 compute units with several 256-invocation workgroups each; memory bandwidth is only
+ * reached with roughly {@link GPU_SPLIT_TARGET_WORKGROUPS}+ workgroups in flight. Segments are
+ * made just numerous enough for that target (a power of two), but never shorter than
+ * {@link GPU_SPLIT_MIN_SEGMENT_CHUNKS} chunks (2 per invocation of a 256-team), so each segment's
+ * partial write and the per-row merge stay small next to its loads; a row of 16384 gets 8
+ * segments, 65536 gets 32 (one row) or 8 (16 rows). Narrower rows keep one workgroup each: the
+ * second dispatch and the partials would cost more than the idle units.
+ */
+export const GPU_SPLIT_MAX_ROWS = 64;
+export const GPU_SPLIT_MIN_COLS = 16384;
+export const GPU_SPLIT_TARGET_WORKGROUPS = 128;
+export const GPU_SPLIT_MIN_SEGMENT_CHUNKS = 512;
+
+/**
+ * CPU adapters: a lone row (decode) at least this wide is split in two, each half a
+ * subgroup-sized team. Measured on SwiftShader (2 cores, Chromium, timestamp queries, medians of
+ * 40, shared machine): when the second core was free, 2 segments took LayerNorm 1×65536 from
+ * 0.759 to 0.424 ms and 1×262144 from 3.56 to 1.88 ms (RMSNorm alike); when other jobs held it,
+ * splitting cost 1–5% (an unsplit row runs on one core either way). At 1×16384 the gain with a
+ * free core was smaller (0.211 → 0.139 ms) and the loss under load larger (5–23%), so it stays
+ * whole; at 1×4096 the second dispatch's fixed cost always wins (0.064–0.067 ms unsplit,
+ * 0.09–0.18 ms split); with 2+ rows the rows already occupy both cores (4×65536: no gain).
+ * More segments than 2 measured no better on 2 cores.
+ */
+export const CPU_SPLIT_MIN_COLS = 65536;
+
+/** Segments per row the GPU rule gives a shape (1 = no split). */
+function gpuSplitSegments(rows: number, cols: number): number {
+  if (rows >= GPU_SPLIT_MAX_ROWS || cols < GPU_SPLIT_MIN_COLS) return 1;
+  const byLength = Math.floor(Math.ceil(cols / 4) / GPU_SPLIT_MIN_SEGMENT_CHUNKS);
+  const byOccupancy = nextPowerOfTwo(Math.ceil(GPU_SPLIT_TARGET_WORKGROUPS / Math.max(1, rows)));
+  return Math.max(1, Math.min(MAX_SPLIT_ROW, byLength, byOccupancy));
+}
+
+/**
  * The automatic choice (documented in the README):
  * - vec4 access whenever the width allows (f32, `cols % 4 === 0`).
  * - CPU adapters: whole rows per invocation (no barriers), no register cache: four rows per
  *   invocation (γ/β loaded once for all four) in workgroups of 4–16 invocations, sized so the grid
  *   has at least 8 workgroups, when there are 128 rows or more; else one row per invocation, 16
  *   per workgroup. With fewer than 32 rows (decode) each row gets one subgroup-sized workgroup
- *   reduced by subgroupAdd alone (or a team of 16 with a workgroup tree without subgroups).
+ *   reduced by subgroupAdd alone (or a team of 16 with a workgroup tree without subgroups); a
+ *   single row of 65536 or more is split in two such teams ({@link CPU_SPLIT_MIN_COLS}).
  * - GPUs: rows of up to 128 chunks (512 elements) get one subgroup each (a workgroup of the
  *   smallest subgroup size, reduced by subgroupAdd alone) or, without subgroups, 32-invocation
  *   teams several to a workgroup; wider rows get one workgroup of `chunks / 4` invocations
  *   (64–256) each, reduced with subgroups when available. Each invocation keeps up to 8 chunks in
- *   registers, so rows up to 8192 wide are read once.
+ *   registers, so rows up to 8192 wide are read once. Fewer than 64 rows of 16384 or more: split
+ *   rows (`splitRow`), see {@link GPU_SPLIT_MAX_ROWS}.
  *
  * @example
  * ```ts
@@ -134,9 +191,11 @@ export function selectVariant(profile: AdapterProfile, shape: { rows: number; co
       return { reduction: 'workgroup', vec4, workgroupSize: Math.min(16, max), threadsPerRow: 1, cachedChunks: 0 };
     }
     if (profile.subgroups) {
-      // One subgroup per row: subgroupAdd alone reduces it, no barrier at all.
+      // One subgroup per row: subgroupAdd alone reduces it, no barrier at all; a lone wide row
+      // in two halves, so that two cores work on it.
       const t = Math.min(profile.subgroupMinSize, max);
-      return { reduction: 'subgroup', vec4, workgroupSize: t, threadsPerRow: t, cachedChunks: 0 };
+      const split = rows === 1 && cols >= CPU_SPLIT_MIN_COLS ? { splitRow: 2 } : {};
+      return { reduction: 'subgroup', vec4, workgroupSize: t, threadsPerRow: t, cachedChunks: 0, ...split };
     }
     const threadsPerRow = Math.min(16, max);
     return { reduction: 'workgroup', vec4, workgroupSize: threadsPerRow, threadsPerRow, cachedChunks: Math.min(MAX_CACHED_CHUNKS, Math.ceil(chunks / threadsPerRow)) };
@@ -151,6 +210,12 @@ export function selectVariant(profile: AdapterProfile, shape: { rows: number; co
     const workgroupSize = Math.min(max, Math.max(threadsPerRow, 128));
     const reduction = profile.subgroups && threadsPerRow === workgroupSize ? 'subgroup' : 'workgroup';
     return { reduction, vec4, workgroupSize, threadsPerRow, cachedChunks: Math.min(8, Math.ceil(chunks / threadsPerRow)) };
+  }
+  const segments = gpuSplitSegments(rows, cols);
+  if (segments > 1) {
+    // Few, very wide rows: one workgroup per row would leave most of the GPU idle, so each row is
+    // split into segments, each a full workgroup's team (see GPU_SPLIT_* above).
+    return { reduction: profile.subgroups ? 'subgroup' : 'workgroup', vec4, workgroupSize: max, threadsPerRow: max, cachedChunks: 0, splitRow: segments };
   }
   const threadsPerRow = Math.min(max, Math.max(64, nextPowerOfTwo(Math.ceil(chunks / 4))));
   return {
@@ -194,12 +259,22 @@ export function checkVariant(v: unknown, cols: number, dtype: Dtype, profile: Ad
   if (rowsPerInvocation > 1 && (t !== 1 || cachedChunks !== 0)) {
     throw bad(`rowsPerInvocation > 1 needs threadsPerRow === 1 and cachedChunks === 0 (got ${t} and ${cachedChunks})`, 'variant.rowsPerInvocation');
   }
-  return rowsPerInvocation === 1 ? { reduction, vec4, workgroupSize: wg, threadsPerRow: t, cachedChunks } : { reduction, vec4, workgroupSize: wg, threadsPerRow: t, cachedChunks, rowsPerInvocation };
+  const splitRow = (v as LayerNormVariant).splitRow ?? 1;
+  if (typeof splitRow !== 'number' || !Number.isInteger(splitRow) || splitRow < 1 || splitRow > MAX_SPLIT_ROW) {
+    throw bad(`expected an integer in [1, ${MAX_SPLIT_ROW}], got ${describe(splitRow)}`, 'variant.splitRow');
+  }
+  if (splitRow > 1 && (rowsPerInvocation !== 1 || cachedChunks !== 0)) {
+    throw bad(`splitRow > 1 needs rowsPerInvocation === 1 and cachedChunks === 0 (got ${rowsPerInvocation} and ${cachedChunks})`, 'variant.splitRow');
+  }
+  const out: LayerNormVariant = { reduction, vec4, workgroupSize: wg, threadsPerRow: t, cachedChunks };
+  if (rowsPerInvocation > 1) return { ...out, rowsPerInvocation };
+  if (splitRow > 1) return { ...out, splitRow };
+  return out;
 }
 
 /**
  * A short label for a variant, as the benchmark prints it: `wg64/t1/vec4/none/reg16`, with `/x4`
- * appended for four rows per invocation.
+ * appended for four rows per invocation and `/split8` for rows split into 8 segments.
  *
  * @example
  * ```ts
@@ -207,5 +282,5 @@ export function checkVariant(v: unknown, cols: number, dtype: Dtype, profile: Ad
  * ```
  */
 export function describeVariant(v: LayerNormVariant): string {
-  return `wg${v.workgroupSize}/t${v.threadsPerRow}/${v.vec4 ? 'vec4' : 'scalar'}/${v.threadsPerRow === 1 ? 'none' : v.reduction}/reg${v.cachedChunks}${(v.rowsPerInvocation ?? 1) > 1 ? `/x${v.rowsPerInvocation}` : ''}`;
+  return `wg${v.workgroupSize}/t${v.threadsPerRow}/${v.vec4 ? 'vec4' : 'scalar'}/${v.threadsPerRow === 1 ? 'none' : v.reduction}/reg${v.cachedChunks}${(v.rowsPerInvocation ?? 1) > 1 ? `/x${v.rowsPerInvocation}` : ''}${splitSegments(v) > 1 ? `/split${v.splitRow}` : ''}`;
 }

@@ -13,7 +13,7 @@ const OPS: readonly RowOp[] = ['layerNorm', 'rmsNorm', 'addLayerNorm', 'addRmsNo
 
 export function caseName(c: RowNormCase): string {
   const v = c.variant
-    ? ` [wg${c.variant.workgroupSize} t${c.variant.threadsPerRow} ${c.variant.vec4 ? 'vec4' : 'scalar'} ${c.variant.reduction} reg${c.variant.cachedChunks}${(c.variant.rowsPerInvocation ?? 1) > 1 ? ` x${c.variant.rowsPerInvocation}` : ''}]`
+    ? ` [wg${c.variant.workgroupSize} t${c.variant.threadsPerRow} ${c.variant.vec4 ? 'vec4' : 'scalar'} ${c.variant.reduction} reg${c.variant.cachedChunks}${(c.variant.rowsPerInvocation ?? 1) > 1 ? ` x${c.variant.rowsPerInvocation}` : ''}${(c.variant.splitRow ?? 1) > 1 ? ` split${c.variant.splitRow}` : ''}]`
     : '';
   const opts = [c.epsilonMode === 'add-to-std' ? 'eps+std' : '', c.unbiased ? 'unbiased' : '', c.gammaOffset ? `gamma+${c.gammaOffset}` : '', c.bias ? 'bias' : '']
     .filter(Boolean)
@@ -157,6 +157,44 @@ export function variantCases(subgroups: boolean): RowNormCase[] {
       const variant: LayerNormVariant = { reduction, vec4: false, workgroupSize, threadsPerRow, cachedChunks: 0, ...(rowsPerInvocation > 1 ? { rowsPerInvocation } : {}) };
       cases.push({ op: 'layerNorm', dtype: 'f32', form: 'encode', rows: 3, cols: 65539, pattern, seed: seed++, affine: 'none', epsilon, variant });
     }
+  }
+  // Split rows (partials per segment, then a merge per row): every access path and op, 1-5 rows,
+  // segment counts that do not divide the row (and more segments than chunks: empty segments),
+  // whole-row and team segments, patterns with large offsets, outlier pivots, constant rows and a
+  // poisoned row.
+  const splitPatterns: Pattern[] = ['offset', 'outlier-columns', 'nan-row', 'constant', 'inf-row', 'mixed-scale', 'tiny-variance', 'normal'];
+  const splitLayouts = [
+    [1, 1, 'workgroup'],
+    [4, 4, subgroups ? 'subgroup' : 'workgroup'],
+    [4, 1, 'workgroup'],
+    [64, 64, 'workgroup'],
+  ] as const;
+  for (const splitRow of [2, 3, 8]) {
+    for (const [workgroupSize, threadsPerRow, reduction] of splitLayouts) {
+      for (const [access, cols] of [['vec4', 12], ['vec4', 4100], ['scalar', 13], ['scalar', 1001], ['f16', 7], ['f16', 1030]] as const) {
+        const variant: LayerNormVariant = { reduction, vec4: access === 'vec4', workgroupSize, threadsPerRow, cachedChunks: 0, splitRow };
+        const op = OPS[seed % OPS.length]!;
+        const pattern = splitPatterns[seed % splitPatterns.length]!;
+        const affine = (['both', 'gamma', 'beta', 'none'] as const)[(seed >> 2) % 4]!;
+        const epsilon = pattern === 'tiny-variance' ? 1e-12 : 1e-5;
+        cases.push({ op, dtype: access === 'f16' ? 'f16' : 'f32', form: seed % 5 === 0 ? 'pass' : 'encode', rows: 1 + (seed % 5), cols, pattern, seed: seed++, affine, epsilon, bias: op.startsWith('add') && seed % 2 === 0, variant });
+      }
+    }
+  }
+  // Split rows: conventions, and rows of more than 65535 chunks.
+  const s5: LayerNormVariant = { reduction: 'workgroup', vec4: false, workgroupSize: 4, threadsPerRow: 4, cachedChunks: 0, splitRow: 5 };
+  cases.push({ op: 'layerNorm', dtype: 'f32', form: 'encode', rows: 3, cols: 333, pattern: 'normal', seed: seed++, affine: 'both', epsilon: 1e-3, epsilonMode: 'add-to-std', variant: s5 });
+  cases.push({ op: 'layerNorm', dtype: 'f32', form: 'encode', rows: 3, cols: 333, pattern: 'offset', seed: seed++, affine: 'both', epsilon: 1e-5, unbiased: true, variant: s5 });
+  cases.push({ op: 'rmsNorm', dtype: 'f16', form: 'encode', rows: 3, cols: 333, pattern: 'normal', seed: seed++, affine: 'gamma', epsilon: 1e-6, gammaOffset: 1, variant: s5 });
+  for (const [op, dtype, access, pattern] of [
+    ['layerNorm', 'f32', 'scalar', 'offset'],
+    ['rmsNorm', 'f32', 'vec4', 'normal'],
+    ['addLayerNorm', 'f16', 'f16', 'outlier-columns'],
+    ['layerNorm', 'f32', 'vec4', 'nan-row'],
+  ] as const) {
+    const cols = access === 'vec4' ? 262160 : 262150;
+    const variant: LayerNormVariant = { reduction: subgroups ? 'subgroup' : 'workgroup', vec4: access === 'vec4', workgroupSize: 4, threadsPerRow: 4, cachedChunks: 0, splitRow: 7 };
+    cases.push({ op, dtype, form: 'encode', rows: 2, cols, pattern, seed: seed++, affine: 'both', epsilon: 1e-5, variant });
   }
   return cases;
 }

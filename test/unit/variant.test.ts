@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { NormError } from '../../src/errors.js';
 import { candidateVariants, loadTuning, saveTuning, STORAGE_KEY, tuningKey } from '../../src/kernels/tuning.js';
-import { checkVariant, describeVariant, MAX_CACHED_CHUNKS, profileDevice, selectVariant, type AdapterProfile, type LayerNormVariant } from '../../src/kernels/variant.js';
+import { checkVariant, describeVariant, MAX_CACHED_CHUNKS, MAX_SPLIT_ROW, profileDevice, selectVariant, type AdapterProfile, type LayerNormVariant } from '../../src/kernels/variant.js';
 
 const swiftshader: AdapterProfile = { name: 'google/swiftshader', cpu: true, subgroups: true, maxWorkgroupSize: 256, subgroupMinSize: 4 };
 const nvidia: AdapterProfile = { name: 'nvidia/ampere', cpu: false, subgroups: true, maxWorkgroupSize: 256, subgroupMinSize: 32 };
@@ -60,6 +60,26 @@ describe('selectVariant', () => {
     expect(pick(oldGpu, 128, 256)).toEqual({ reduction: 'workgroup', vec4: true, workgroupSize: 128, threadsPerRow: 32, cachedChunks: 2 });
   });
 
+  test('GPUs: fewer than 64 rows of 16384+ are split into segments until ~128 workgroups, segments >= 2048 wide', () => {
+    expect(pick(nvidia, 1, 16384)).toEqual({ reduction: 'subgroup', vec4: true, workgroupSize: 256, threadsPerRow: 256, cachedChunks: 0, splitRow: 8 });
+    expect(pick(nvidia, 1, 65536)).toMatchObject({ splitRow: 32, threadsPerRow: 256 });
+    expect(pick(nvidia, 16, 65536)).toMatchObject({ splitRow: 8 });
+    expect(pick(nvidia, 63, 65536)).toMatchObject({ splitRow: 4 });
+    expect(pick(nvidia, 1, 1 << 22)).toMatchObject({ splitRow: 128 });
+    expect(pick(oldGpu, 2, 16385, 'f16')).toEqual({ reduction: 'workgroup', vec4: false, workgroupSize: 256, threadsPerRow: 256, cachedChunks: 0, splitRow: 8 });
+    expect(pick(nvidia, 64, 65536).splitRow).toBeUndefined();
+    expect(pick(nvidia, 1, 16380).splitRow).toBeUndefined();
+  });
+
+  test('CPU adapters split only a lone row of 65536+, in two subgroup teams', () => {
+    expect(pick(swiftshader, 1, 65536)).toEqual({ reduction: 'subgroup', vec4: true, workgroupSize: 4, threadsPerRow: 4, cachedChunks: 0, splitRow: 2 });
+    expect(pick(swiftshader, 1, 1 << 20, 'f16')).toMatchObject({ vec4: false, splitRow: 2 });
+    for (const [rows, cols] of [[1, 4096], [1, 16384], [1, 65532], [2, 65536], [4, 65536], [31, 65536], [64, 65536]]) {
+      expect(pick(swiftshader, rows!, cols!).splitRow).toBeUndefined();
+    }
+    expect(pick({ ...swiftshader, subgroups: false }, 1, 65536).splitRow).toBeUndefined();
+  });
+
   test('f16 and widths that are not multiples of 4 never use vec4 access', () => {
     expect(pick(nvidia, 64, 768, 'f16').vec4).toBe(false);
     expect(pick(nvidia, 64, 770).vec4).toBe(false);
@@ -68,7 +88,7 @@ describe('selectVariant', () => {
   test('every selected variant passes checkVariant, for many shapes and profiles', () => {
     for (const p of [swiftshader, nvidia, oldGpu, { ...nvidia, maxWorkgroupSize: 64 }]) {
       for (const rows of [1, 7, 31, 32, 1000, 70000]) {
-        for (const cols of [1, 3, 4, 13, 768, 1001, 4096, 65539]) {
+        for (const cols of [1, 3, 4, 13, 768, 1001, 4096, 16384, 65539, 262147]) {
           for (const dtype of ['f32', 'f16'] as const) {
             const v = selectVariant(p, { rows, cols, dtype });
             expect(checkVariant(v, cols, dtype, p)).toEqual(v);
@@ -95,6 +115,12 @@ describe('checkVariant', () => {
     ['rowsPerInvocation not 1, 2 or 4', { threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 3 as 2 }, 'variant.rowsPerInvocation'],
     ['several rows per invocation with a team', { rowsPerInvocation: 4, cachedChunks: 0 }, 'variant.rowsPerInvocation'],
     ['several rows per invocation with register caching', { threadsPerRow: 1, rowsPerInvocation: 2 }, 'variant.rowsPerInvocation'],
+    ['splitRow zero', { cachedChunks: 0, splitRow: 0 }, 'variant.splitRow'],
+    ['splitRow fractional', { cachedChunks: 0, splitRow: 2.5 }, 'variant.splitRow'],
+    ['splitRow above the maximum', { cachedChunks: 0, splitRow: MAX_SPLIT_ROW + 1 }, 'variant.splitRow'],
+    ['splitRow not a number', { cachedChunks: 0, splitRow: '4' as unknown as number }, 'variant.splitRow'],
+    ['split rows with register caching', { cachedChunks: 2, splitRow: 4 }, 'variant.splitRow'],
+    ['split rows with several rows per invocation', { threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 2, splitRow: 4 }, 'variant.splitRow'],
   ];
   for (const [what, patch, argument] of bad) {
     test(`rejects: ${what}`, () => {
@@ -114,6 +140,12 @@ describe('checkVariant', () => {
     expect(() => checkVariant({ ...ok, reduction: 'subgroup' }, 768, 'f32', oldGpu)).toThrow(/subgroups/);
     expect(checkVariant({ ...ok, reduction: 'subgroup', threadsPerRow: 1 }, 768, 'f32', oldGpu).threadsPerRow).toBe(1);
   });
+  test('splitRow: 1 is the default and is not echoed; 2..MAX_SPLIT_ROW are kept, segments need not divide the row', () => {
+    expect(checkVariant({ ...ok, cachedChunks: 0, splitRow: 1 }, 768, 'f32', nvidia)).toEqual({ ...ok, cachedChunks: 0 });
+    expect(checkVariant({ ...ok, vec4: false, cachedChunks: 0, splitRow: 7 }, 13, 'f16', nvidia)).toMatchObject({ vec4: false, splitRow: 7 });
+    expect(checkVariant({ ...ok, vec4: false, threadsPerRow: 1, cachedChunks: 0, splitRow: MAX_SPLIT_ROW }, 3, 'f32', nvidia).splitRow).toBe(MAX_SPLIT_ROW);
+    expect(checkVariant({ ...ok, reduction: 'subgroup', cachedChunks: 0, splitRow: 3 }, 768, 'f32', nvidia)).toMatchObject({ reduction: 'subgroup', splitRow: 3 });
+  });
   test('rowsPerInvocation: 1 is the default and is not echoed; 2 and 4 are kept', () => {
     expect(checkVariant({ ...ok, rowsPerInvocation: 1 }, 768, 'f32', nvidia)).toEqual(ok);
     expect(checkVariant({ ...ok, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 4 }, 768, 'f32', nvidia).rowsPerInvocation).toBe(4);
@@ -124,6 +156,8 @@ test('describeVariant labels every field', () => {
   expect(describeVariant({ reduction: 'subgroup', vec4: true, workgroupSize: 256, threadsPerRow: 256, cachedChunks: 4 })).toBe('wg256/t256/vec4/subgroup/reg4');
   expect(describeVariant({ reduction: 'subgroup', vec4: false, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0 })).toBe('wg16/t1/scalar/none/reg0');
   expect(describeVariant({ reduction: 'workgroup', vec4: true, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 4 })).toBe('wg16/t1/vec4/none/reg0/x4');
+  expect(describeVariant({ reduction: 'subgroup', vec4: true, workgroupSize: 256, threadsPerRow: 256, cachedChunks: 0, splitRow: 8 })).toBe('wg256/t256/vec4/subgroup/reg0/split8');
+  expect(describeVariant({ reduction: 'subgroup', vec4: true, workgroupSize: 256, threadsPerRow: 256, cachedChunks: 0, splitRow: 1 })).toBe('wg256/t256/vec4/subgroup/reg0');
 });
 
 describe('tuning table', () => {
@@ -143,6 +177,18 @@ describe('tuning table', () => {
     for (const v of c) expect(checkVariant(v, 768, 'f32', nvidia)).toEqual(v);
     expect(c.some((v) => v.reduction === 'subgroup')).toBe(true);
     expect(candidateVariants(oldGpu, { rows: 64, cols: 768, dtype: 'f32' }).some((v) => v.reduction === 'subgroup')).toBe(false);
+  });
+
+  test('few wide rows add split-row candidates (segments of >= 1024 elements); many rows or narrow rows do not', () => {
+    for (const p of [nvidia, oldGpu, swiftshader]) {
+      const c = candidateVariants(p, { rows: 1, cols: 65536, dtype: 'f32' });
+      expect(new Set(c.map(describeVariant)).size).toBe(c.length);
+      for (const v of c) expect(checkVariant(v, 65536, 'f32', p)).toEqual(v);
+      expect(c.filter((v) => v.splitRow).map((v) => v.splitRow)).toEqual(expect.arrayContaining([2, 4, 8, 16, 32]));
+    }
+    expect(candidateVariants(nvidia, { rows: 1, cols: 4096, dtype: 'f32' }).filter((v) => v.splitRow).map((v) => v.splitRow)).toEqual([2, 2, 4, 4]);
+    expect(candidateVariants(nvidia, { rows: 64, cols: 65536, dtype: 'f32' }).some((v) => v.splitRow)).toBe(false);
+    expect(candidateVariants(nvidia, { rows: 1, cols: 2048, dtype: 'f32' }).some((v) => v.splitRow)).toBe(false);
   });
 
   test('persists to localStorage and reads back; a broken or missing store gives an empty table', () => {
