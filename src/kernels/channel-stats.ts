@@ -351,12 +351,14 @@ export function statsDispatches(ctx: KernelContext, plan: StatsPlan, x: BufferRa
   const f16 = dtype === 'f16';
   const partials = scratchRange(resources, 'partials', plan.partials * 16);
 
-  const p1 = getPipeline(device, shader, plan.entryPoint, {
-    WORKGROUP_SIZE: plan.partialWorkgroupSize,
-    CHANNEL_LANES: plan.channelLanes,
-    F16: f16,
-    ALIGNED: plan.aligned,
-  });
+  // Fast keys: the constants spelled out as a string, so warm calls skip re-deriving the key.
+  const p1 = getPipeline(
+    device,
+    shader,
+    plan.entryPoint,
+    { WORKGROUP_SIZE: plan.partialWorkgroupSize, CHANNEL_LANES: plan.channelLanes, F16: f16, ALIGNED: plan.aligned },
+    `stats|${plan.entryPoint}|${plan.partialWorkgroupSize}|${plan.channelLanes}|${+f16}${+plan.aligned}`,
+  );
   const p1Group = resources.bindGroup(shader, plan.entryPoint, p1, {
     pass1: resources.uniform(shader, 'pass1', plan.partialParams),
     x,
@@ -364,7 +366,7 @@ export function statsDispatches(ctx: KernelContext, plan: StatsPlan, x: BufferRa
     partials,
   });
 
-  const p2 = getPipeline(device, shader, plan.mergeEntryPoint, {
+  const mergeConstants = {
     WORKGROUP_SIZE: plan.mergeWorkgroupSize,
     CHANNEL_LANES: 1,
     F16: f16,
@@ -375,7 +377,9 @@ export function statsDispatches(ctx: KernelContext, plan: StatsPlan, x: BufferRa
     HAS_GAMMA: out.gamma !== undefined,
     HAS_BETA: out.beta !== undefined,
     ADD_TO_STD: out.addToStd,
-  });
+  };
+  const flags = [mergeConstants.F16, mergeConstants.WRITE_MEAN, mergeConstants.WRITE_RSTD, mergeConstants.WRITE_VARIANCE, mergeConstants.WRITE_COEFFICIENTS, mergeConstants.HAS_GAMMA, mergeConstants.HAS_BETA, mergeConstants.ADD_TO_STD];
+  const p2 = getPipeline(device, shader, plan.mergeEntryPoint, mergeConstants, `stats|${plan.mergeEntryPoint}|${plan.mergeWorkgroupSize}|${flags.map(Number).join('')}`);
   const p2Group = resources.bindGroup(shader, plan.mergeEntryPoint, p2, {
     pass2: resources.uniform(shader, 'pass2', { ...plan.mergeParams, divisor: out.divisor, epsilon: out.epsilon }),
     x,

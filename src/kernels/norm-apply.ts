@@ -178,14 +178,17 @@ export function applyDispatch(ctx: KernelContext, shape: TensorShape, x: BufferR
   const entryPoint = ENTRY_POINTS[kind];
   const workgroupSize = plan.span > 1 ? Math.min(SPAN_WORKGROUP_SIZE, workgroupCap(limits)) : workgroupCap(limits);
   const running = 'runningMean' in source ? source : undefined;
-  const pipeline = getPipeline(device, shader, entryPoint, {
+  const constants = {
     WORKGROUP_SIZE: workgroupSize,
     NHWC: shape.layout === 'NHWC',
     RUNNING_STATS: running !== undefined,
     HAS_GAMMA: running?.gamma !== undefined,
     HAS_BETA: running?.beta !== undefined,
     ADD_TO_STD: running?.addToStd ?? false,
-  });
+  };
+  // A fast key (the constants as a string) so warm calls skip re-deriving the cache key.
+  const flags = `${+constants.NHWC}${+constants.RUNNING_STATS}${+constants.HAS_GAMMA}${+constants.HAS_BETA}${+constants.ADD_TO_STD}`;
+  const pipeline = getPipeline(device, shader, entryPoint, constants, `apply|${entryPoint}|${workgroupSize}|${flags}`);
   const suffix = VIEW_SUFFIX[kind];
   const bindGroup = resources.bindGroup(shader, entryPoint, pipeline, {
     params: resources.uniform(shader, 'params', {
