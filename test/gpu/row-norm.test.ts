@@ -46,6 +46,15 @@ function check(c: RowNormCase, r: RowNormCaseResult & { uncapturedErrors: string
     const cmp = r[what];
     if (!cmp) continue;
     expect(cmp.failures, explain(what, c, cmp)).toBe(0);
+    // A precision budget for forced variants: every layout (teams, several rows per invocation,
+    // split rows) must stay within a quarter of the tolerance on its f32 outputs, as the default
+    // layouts do (worst over the whole table ~10 %). A layout that loses precision but still fits
+    // the tolerance fails here (a split row once did, merging f32 means around an outlier pivot:
+    // 102 f16 ULP near zero where the tolerance allows the f32 bound; the same loss shows in f32).
+    // f16 y is exempt: its tolerance is one f16 ULP, which rounding alone may use up.
+    if (c.variant && (what !== 'y' || c.dtype === 'f32') && what !== 'sum') {
+      expect(cmp.maxErrorRatio, `${what} of ${caseName(c)} uses over 25 % of the tolerance`).toBeLessThan(0.25);
+    }
     const key = `${what} ${c.dtype}`;
     const w = (worst[key] ??= { ulp: 0, ratio: 0, at: '' });
     if (cmp.maxErrorRatio >= w.ratio) Object.assign(w, { ratio: cmp.maxErrorRatio, ulp: cmp.worstUlp, at: caseName(c) });
