@@ -44,8 +44,8 @@ export function mountAdapterPanel(host: HTMLElement, norm: Normalizer): void {
           ...FEATURES.map(([f, why]) => el('li', { class: features.has(f) ? 'yes' : 'no', 'data-feature': f }, `${features.has(f) ? '✓' : '✗'} ${f}`, el('span', { class: 'muted' }, ` — ${why}`))),
         ),
       ),
-      row('kind', norm.profile.cpu ? 'CPU adapter (software Vulkan/D3D): one row per invocation, few barriers' : 'GPU: teams of invocations per row'),
-      row('kernel for 128×768 f32', el('span', {}, el('code', {}, variant), el('span', { class: 'muted' }, ' — workgroup size / invocations per row / vector width / reduction / chunks cached in registers (chosen by selectVariant; norm.tune() measures instead)'))),
+      row('kind', norm.profile.cpu ? 'CPU adapter (software Vulkan/D3D): whole rows per invocation (four from 128 rows), no barriers' : 'GPU: teams of invocations per row'),
+      row('kernel for 128×768 f32', el('span', {}, el('code', {}, variant), el('span', { class: 'muted' }, ' — workgroup size / invocations per row / vector width / reduction / chunks cached in registers / rows per invocation or segments per row, when not 1 (chosen by selectVariant; norm.tune() measures instead)'))),
     ),
   );
 }
