@@ -103,7 +103,14 @@ function chooseVariant(ctx: KernelContext, op: RowNormOpName, shape: { rows: num
   return selectVariant(ctx.profile, shape);
 }
 
-/** Bytes of `count` activations of `dtype`: f16 rounds up to whole 4-byte words. */
+/**
+ * Bytes of `count` activations of `dtype`: f16 rounds up to whole 4-byte words.
+ *
+ * @example
+ * ```ts
+ * activationBytes(3, 'f16'); // 8
+ * ```
+ */
 export function activationBytes(count: number, dtype: Dtype): number {
   return dtype === 'f16' ? Math.ceil(count / 2) * 4 : count * 4;
 }

@@ -81,7 +81,14 @@ export function candidateVariants(profile: AdapterProfile, shape: { rows: number
   return out;
 }
 
-/** Reads a table persisted in `localStorage`, if the platform has one; otherwise an empty table. */
+/**
+ * Reads a table persisted in `localStorage`, if the platform has one; otherwise an empty table.
+ *
+ * @example
+ * ```ts
+ * const table = loadTuning(); // { version: 1, entries: {...} }
+ * ```
+ */
 export function loadTuning(): TuningTable {
   try {
     const raw = (globalThis as { localStorage?: Storage }).localStorage?.getItem(STORAGE_KEY);
@@ -95,7 +102,14 @@ export function loadTuning(): TuningTable {
   return { version: 1, entries: {} };
 }
 
-/** Persists `table` in `localStorage` where available; returns whether it was stored. */
+/**
+ * Persists `table` in `localStorage` where available; returns whether it was stored.
+ *
+ * @example
+ * ```ts
+ * saveTuning(table); // false in Node, where there is no localStorage
+ * ```
+ */
 export function saveTuning(table: TuningTable): boolean {
   try {
     const storage = (globalThis as { localStorage?: Storage }).localStorage;

@@ -58,12 +58,26 @@ export interface LayerNormVariant {
 /** Largest `splitRow` a variant may ask for. */
 export const MAX_SPLIT_ROW = 256;
 
-/** Segments per row of `v` (1 when rows are not split). */
+/**
+ * Segments per row of `v` (1 when rows are not split).
+ *
+ * @example
+ * ```ts
+ * splitSegments({ reduction: 'subgroup', vec4: true, workgroupSize: 256, threadsPerRow: 256, cachedChunks: 0, splitRow: 8 }); // 8
+ * ```
+ */
 export function splitSegments(v: LayerNormVariant): number {
   return v.splitRow ?? 1;
 }
 
-/** Rows (split variants: row segments) one workgroup of `v` covers. */
+/**
+ * Rows (split variants: row segments) one workgroup of `v` covers.
+ *
+ * @example
+ * ```ts
+ * rowsPerWorkgroup({ reduction: 'workgroup', vec4: true, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 4 }); // 64
+ * ```
+ */
 export function rowsPerWorkgroup(v: LayerNormVariant): number {
   return (v.workgroupSize / v.threadsPerRow) * (v.rowsPerInvocation ?? 1);
 }
