@@ -442,36 +442,55 @@ fn span_sums(begin: u32, end: u32, center: f32) -> vec2<f32> {
   var s2 = vec4<f32>(0.0);
   let wend = end / per;
   var w = e / per;
+  // Two levels of blocks: SUM_BLOCK vectors per block, SUM_BLOCK blocks per super-block, so a whole
+  // group (group_norm_fused: 40k-160k elements) accumulates rounding over a few dozen additions per
+  // level rather than over (elements / 128) block sums. Spans of partials_span (at most 4096
+  // elements, 1024 vectors) fit one super-block, where this is bit-identical to one level
+  // (0 + sum is exact).
   if (F16) {
     while (w < wend) {
-      let block_end = min(w + SUM_BLOCK, wend);
-      var b1 = vec4<f32>(0.0);
-      var b2 = vec4<f32>(0.0);
-      for (; w < block_end; w++) {
-        let v = x4[w];
-        let d0 = f16_unpack4(v.x, v.y) - c4;
-        let d1 = f16_unpack4(v.z, v.w) - c4;
-        b1 += d0 + d1;
-        b2 = fma(d0, d0, fma(d1, d1, b2));
+      let super_end = min(w + SUM_BLOCK * SUM_BLOCK, wend);
+      var t1 = vec4<f32>(0.0);
+      var t2 = vec4<f32>(0.0);
+      while (w < super_end) {
+        let block_end = min(w + SUM_BLOCK, super_end);
+        var b1 = vec4<f32>(0.0);
+        var b2 = vec4<f32>(0.0);
+        for (; w < block_end; w++) {
+          let v = x4[w];
+          let d0 = f16_unpack4(v.x, v.y) - c4;
+          let d1 = f16_unpack4(v.z, v.w) - c4;
+          b1 += d0 + d1;
+          b2 = fma(d0, d0, fma(d1, d1, b2));
+        }
+        t1 += b1;
+        t2 += b2;
       }
-      s1 += b1;
-      s2 += b2;
+      s1 += t1;
+      s2 += t2;
     }
   } else {
     while (w + 3u < wend) {
-      let block_end = min(w + SUM_BLOCK, wend);
-      var b1 = vec4<f32>(0.0);
-      var b2 = vec4<f32>(0.0);
-      for (; w + 3u < block_end; w += 4u) {
-        let d0 = bitcast<vec4<f32>>(x4[w]) - c4;
-        let d1 = bitcast<vec4<f32>>(x4[w + 1u]) - c4;
-        let d2 = bitcast<vec4<f32>>(x4[w + 2u]) - c4;
-        let d3 = bitcast<vec4<f32>>(x4[w + 3u]) - c4;
-        b1 += (d0 + d1) + (d2 + d3);
-        b2 += fma(d0, d0, d1 * d1) + fma(d2, d2, d3 * d3);
+      let super_end = min(w + SUM_BLOCK * SUM_BLOCK, wend);
+      var t1 = vec4<f32>(0.0);
+      var t2 = vec4<f32>(0.0);
+      while (w + 3u < super_end) {
+        let block_end = min(w + SUM_BLOCK, super_end);
+        var b1 = vec4<f32>(0.0);
+        var b2 = vec4<f32>(0.0);
+        for (; w + 3u < block_end; w += 4u) {
+          let d0 = bitcast<vec4<f32>>(x4[w]) - c4;
+          let d1 = bitcast<vec4<f32>>(x4[w + 1u]) - c4;
+          let d2 = bitcast<vec4<f32>>(x4[w + 2u]) - c4;
+          let d3 = bitcast<vec4<f32>>(x4[w + 3u]) - c4;
+          b1 += (d0 + d1) + (d2 + d3);
+          b2 += fma(d0, d0, d1 * d1) + fma(d2, d2, d3 * d3);
+        }
+        t1 += b1;
+        t2 += b2;
       }
-      s1 += b1;
-      s2 += b2;
+      s1 += t1;
+      s2 += t2;
     }
     for (; w < wend; w++) {
       let d = bitcast<vec4<f32>>(x4[w]) - c4;
@@ -609,5 +628,192 @@ fn partials_columns(@builtin(workgroup_id) wid: vec3<u32>,
     if (c0 + i < C) {
       partials[out + i] = vec4<f32>(n, mean_d[i], m2[i], 0.0);
     }
+  }
+}
+
+// ---- Fused layout (CPU adapters, NCHW GroupNorm / InstanceNorm) ------------------------------
+//
+// One dispatch instead of three: in NCHW a group is channels_per_group whole channel maps, i.e.
+// group_len = channels_per_group * spatial consecutive elements, so one invocation per (image,
+// group) can own it entirely: the statistics (span_sums over the group with the statistic's pivot,
+// the group's first element; the guard above, and the exact second pass around pivot + m1 when it
+// fails), then the normalization of the group, gamma/beta loaded once per channel map. No partials,
+// no merge, no coefficient buffer, no barrier. Used by src/kernels/group-norm.ts on CPU adapters
+// when there are enough groups to keep every core busy (see selectGroupNormLayout).
+// - group_norm_fused_vec4: f32, spatial % 4 == 0: every map is whole aligned vectors, four per
+//   iteration. group_norm_fused_scalar: f32, any spatial, element by element (four per iteration).
+// - group_norm_fused_f16: binary16 pairs, group_len even (so every group starts on a word and no
+//   two invocations share a word); a word straddling two channel maps of the group (odd spatial)
+//   takes each half's own coefficients. Odd group lengths keep the three-dispatch layout.
+// y = ((x - center) - corr) * (rstd * gamma) + beta, the same split of the mean as norm_apply.wgsl;
+// the vector path folds corr into the shift, y = (x - center) * a + (beta - corr * a) with
+// a = rstd * gamma, one vector operation less per vector: x - center stays exact for offset data,
+// and |corr| <= 2.65 std when the one-pass sums are kept (tiny after the exact pass), so
+// beta - corr * a rounds by at most ~6e-8 (|beta| + 2.65 |gamma|) absolutely.
+
+struct FusedParams {
+  // batch * groups.
+  stats: u32,
+  group_len: u32,
+  spatial: u32,
+  channels_per_group: u32,
+  groups: u32,
+  // N or N - 1.
+  divisor: f32,
+  epsilon: f32,
+}
+
+@group(0) @binding(0) var<uniform> fused: FusedParams;
+@group(0) @binding(10) var<storage, read_write> y: array<f32>;
+@group(0) @binding(10) var<storage, read_write> y4: array<vec4<f32>>;
+@group(0) @binding(10) var<storage, read_write> yh: array<u32>;
+
+// The group's (center, corr, rstd); writes mean / rstd when asked.
+fn fused_stats(q: u32, begin: u32) -> vec3<f32> {
+  let end = begin + fused.group_len;
+  let n = f32(fused.group_len);
+  let pivot = load_x(begin);
+  var center = pivot;
+  var t = span_sums(begin, end, center);
+  var m1 = t.x / n;
+  if (!(m1 * m1 <= 0.875 * (t.y / n))) {
+    center = pivot + m1;
+    t = span_sums(begin, end, center);
+    m1 = t.x / n;
+  }
+  let var_g = clamp_m2(vec4<f32>(t.y - t.x * m1)).x / fused.divisor;
+  var r: f32;
+  if (ADD_TO_STD) {
+    r = 1.0 / (sqrt(var_g) + fused.epsilon);
+  } else {
+    r = inverseSqrt(var_g + fused.epsilon);
+  }
+  // A group whose sums are not finite (NaN or +-Inf in it) gets NaN, never a silent 0 or an
+  // indeterminate inverseSqrt(Inf) (row_norm.wgsl's rstd_of rule). A NaN built at run time.
+  let nan = bitcast<f32>(0x7fc00000u | (fused.stats & 0u));
+  r = select(nan, r, var_g <= 0x1.fffffep+127f);
+  if (WRITE_MEAN) { mean[q] = center + m1; }
+  if (WRITE_RSTD) { rstd[q] = r; }
+  return vec3<f32>(center, m1, r);
+}
+
+// Channel c's (scale, shift) for a group with rstd r.
+fn fused_affine(c: u32, r: f32) -> vec2<f32> {
+  var a = r;
+  if (HAS_GAMMA) { a *= gamma[c]; }
+  var b = 0.0;
+  if (HAS_BETA) { b = beta[c]; }
+  return vec2<f32>(a, b);
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn group_norm_fused_vec4(@builtin(workgroup_id) wid: vec3<u32>,
+                         @builtin(num_workgroups) nwg: vec3<u32>,
+                         @builtin(local_invocation_index) lid: u32) {
+  let q = linear_workgroup(wid, nwg) * WORKGROUP_SIZE + lid;
+  if (q >= fused.stats) { return; }
+  let begin = q * fused.group_len;
+  let st = fused_stats(q, begin);
+  let ce = vec4<f32>(st.x);
+  let S4 = fused.spatial / 4u;
+  let c0 = (q % fused.groups) * fused.channels_per_group;
+  var w = begin / 4u;
+  for (var j = 0u; j < fused.channels_per_group; j++) {
+    let k = fused_affine(c0 + j, st.z);
+    let a = vec4<f32>(k.x);
+    let b = vec4<f32>(fma(-st.y, k.x, k.y));
+    let stop = w + S4;
+    for (; w + 4u <= stop; w += 4u) {
+      let v0 = bitcast<vec4<f32>>(x4[w]);
+      let v1 = bitcast<vec4<f32>>(x4[w + 1u]);
+      let v2 = bitcast<vec4<f32>>(x4[w + 2u]);
+      let v3 = bitcast<vec4<f32>>(x4[w + 3u]);
+      y4[w] = fma(v0 - ce, a, b);
+      y4[w + 1u] = fma(v1 - ce, a, b);
+      y4[w + 2u] = fma(v2 - ce, a, b);
+      y4[w + 3u] = fma(v3 - ce, a, b);
+    }
+    for (; w < stop; w++) {
+      y4[w] = fma(bitcast<vec4<f32>>(x4[w]) - ce, a, b);
+    }
+  }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn group_norm_fused_scalar(@builtin(workgroup_id) wid: vec3<u32>,
+                           @builtin(num_workgroups) nwg: vec3<u32>,
+                           @builtin(local_invocation_index) lid: u32) {
+  let q = linear_workgroup(wid, nwg) * WORKGROUP_SIZE + lid;
+  if (q >= fused.stats) { return; }
+  let begin = q * fused.group_len;
+  let st = fused_stats(q, begin);
+  let ce = vec4<f32>(st.x);
+  let co = vec4<f32>(st.y);
+  let S = fused.spatial;
+  let c0 = (q % fused.groups) * fused.channels_per_group;
+  var e = begin;
+  for (var j = 0u; j < fused.channels_per_group; j++) {
+    let k = fused_affine(c0 + j, st.z);
+    let stop = e + S;
+    for (; e + 4u <= stop; e += 4u) {
+      let v = vec4<f32>(bitcast<f32>(x[e]), bitcast<f32>(x[e + 1u]), bitcast<f32>(x[e + 2u]), bitcast<f32>(x[e + 3u]));
+      let o = fma((v - ce) - co, vec4<f32>(k.x), vec4<f32>(k.y));
+      y[e] = o.x;
+      y[e + 1u] = o.y;
+      y[e + 2u] = o.z;
+      y[e + 3u] = o.w;
+    }
+    for (; e < stop; e++) {
+      y[e] = fma((bitcast<f32>(x[e]) - st.x) - st.y, k.x, k.y);
+    }
+  }
+}
+
+fn fused_word(word: u32, st: vec3<f32>, k: vec2<f32>) -> u32 {
+  let v = vec2<f32>(f16_to_f32(word & 0xffffu), f16_to_f32(word >> 16u));
+  let r = fma((v - vec2<f32>(st.x)) - vec2<f32>(st.y), vec2<f32>(k.x), vec2<f32>(k.y));
+  return f32_to_f16(r.x) | (f32_to_f16(r.y) << 16u);
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn group_norm_fused_f16(@builtin(workgroup_id) wid: vec3<u32>,
+                        @builtin(num_workgroups) nwg: vec3<u32>,
+                        @builtin(local_invocation_index) lid: u32) {
+  let q = linear_workgroup(wid, nwg) * WORKGROUP_SIZE + lid;
+  if (q >= fused.stats) { return; }
+  // group_len is even: the group is words [begin / 2, (begin + group_len) / 2), all its own.
+  let begin = q * fused.group_len;
+  let st = fused_stats(q, begin);
+  let S = fused.spatial;
+  let c0 = (q % fused.groups) * fused.channels_per_group;
+  var prev = vec2<f32>(0.0);
+  for (var j = 0u; j < fused.channels_per_group; j++) {
+    let k = fused_affine(c0 + j, st.z);
+    let first = begin + j * S;
+    if ((first & 1u) == 1u) {
+      // The word straddling maps j - 1 and j (j > 0: the group starts on a word).
+      let w = first >> 1u;
+      let word = x[w];
+      let lo = fma((f16_to_f32(word & 0xffffu) - st.x) - st.y, prev.x, prev.y);
+      let hi = fma((f16_to_f32(word >> 16u) - st.x) - st.y, k.x, k.y);
+      yh[w] = f32_to_f16(lo) | (f32_to_f16(hi) << 16u);
+    }
+    // Words wholly inside map j.
+    var w = (first + 1u) >> 1u;
+    let stop = (first + S) >> 1u;
+    for (; w + 4u <= stop; w += 4u) {
+      let a = x[w];
+      let b = x[w + 1u];
+      let c = x[w + 2u];
+      let d = x[w + 3u];
+      yh[w] = fused_word(a, st, k);
+      yh[w + 1u] = fused_word(b, st, k);
+      yh[w + 2u] = fused_word(c, st, k);
+      yh[w + 3u] = fused_word(d, st, k);
+    }
+    for (; w < stop; w++) {
+      yh[w] = fused_word(x[w], st, k);
+    }
+    prev = k;
   }
 }

@@ -397,3 +397,73 @@ export function statsDispatches(ctx: KernelContext, plan: StatsPlan, x: BufferRa
     { label: 'merge statistics', pipeline: p2.pipeline, bindGroup: p2Group, grid: foldWorkgroups(plan.mergeWorkgroups, max) },
   ];
 }
+
+/** Invocations per workgroup of the fused GroupNorm layout: SwiftShader's SIMD width, so 32 groups make 8 workgroups. */
+const FUSED_WORKGROUP_SIZE = 4;
+
+/**
+ * What the fused GroupNorm layout needs: the (N, G) statistics, each a contiguous group of
+ * `groupSize` elements (NCHW).
+ *
+ * @example
+ * ```ts
+ * const p: FusedGroupNormProblem = { dtype: 'f32', batch: 1, channels: 320, spatial: 4096, groups: 32, groupSize: 40960 };
+ * ```
+ */
+export interface FusedGroupNormProblem {
+  readonly dtype: StorageDtype;
+  readonly batch: number;
+  readonly channels: number;
+  readonly spatial: number;
+  readonly groups: number;
+  readonly groupSize: number;
+}
+
+/**
+ * The fused GroupNorm dispatch (CPU adapters, NCHW): one invocation per (image, group) computes
+ * the group's statistics and normalizes it (`group_norm_fused*` in `shaders/norm_stats.wgsl`).
+ *
+ * @example
+ * ```ts
+ * const d = fusedGroupNormDispatch(ctx, problem, x, y, { gamma, beta, mean, rstd, divisor: 40960, epsilon: 1e-5, addToStd: false });
+ * ```
+ */
+export function fusedGroupNormDispatch(ctx: KernelContext, p: FusedGroupNormProblem, x: BufferRange, y: BufferRange, out: StatsOutputs): RecordedDispatch {
+  const { device, resources, limits } = ctx;
+  const f16 = p.dtype === 'f16';
+  const vec4 = !f16 && p.spatial % 4 === 0;
+  const wg = Math.min(FUSED_WORKGROUP_SIZE, workgroupCap(limits));
+  const entryPoint = f16 ? 'group_norm_fused_f16' : vec4 ? 'group_norm_fused_vec4' : 'group_norm_fused_scalar';
+  const constants = {
+    WORKGROUP_SIZE: wg,
+    F16: f16,
+    WRITE_MEAN: out.mean !== undefined,
+    WRITE_RSTD: out.rstd !== undefined,
+    HAS_GAMMA: out.gamma !== undefined,
+    HAS_BETA: out.beta !== undefined,
+    ADD_TO_STD: out.addToStd,
+  };
+  const flags = [constants.WRITE_MEAN, constants.WRITE_RSTD, constants.HAS_GAMMA, constants.HAS_BETA, out.addToStd].map(Number).join('');
+  const pipeline = getPipeline(device, shader, entryPoint, constants, `stats|${entryPoint}|${wg}|${flags}`);
+  const stats = p.batch * p.groups;
+  const bindGroup = resources.bindGroup(shader, entryPoint, pipeline, {
+    fused: resources.uniform(shader, 'fused', {
+      stats,
+      group_len: p.groupSize,
+      spatial: p.spatial,
+      channels_per_group: p.channels / p.groups,
+      groups: p.groups,
+      divisor: out.divisor,
+      epsilon: out.epsilon,
+    }),
+    x,
+    x4: x,
+    [f16 ? 'yh' : vec4 ? 'y4' : 'y']: y,
+    mean: out.mean ?? resources.dummy('mean'),
+    rstd: out.rstd ?? resources.dummy('rstd'),
+    gamma: out.gamma ?? resources.dummy('gamma'),
+    beta: out.beta ?? resources.dummy('beta'),
+  });
+  const grid = foldWorkgroups(Math.ceil(stats / wg), limits.maxComputeWorkgroupsPerDimension);
+  return { label: 'group norm (fused)', pipeline: pipeline.pipeline, bindGroup, grid };
+}

@@ -5,7 +5,7 @@
  */
 import { NormError } from '../errors.js';
 import { checkAliasing, resolveOperand, type NamedRange, type Operand } from '../operands.js';
-import { planStats, selectStatsLayout, statsDispatches, type StatsLayout } from './channel-stats.js';
+import { fusedGroupNormDispatch, planStats, selectStatsLayout, statsDispatches, type StatsLayout } from './channel-stats.js';
 import type { EncodeTarget, KernelContext } from './context.js';
 import { checkGroupNormParams, type GroupNormShape } from './group-norm-options.js';
 import { applyDispatch, type ApplyKind } from './norm-apply.js';
@@ -82,15 +82,40 @@ export interface NormPlanInfo {
   /** The elementwise entry point used (absent for statistics-only ops). */
   readonly apply?: ApplyKind | undefined;
   /**
-   * How the statistics were laid out (absent for BatchNorm inference): `workgroup` (GPUs) or
-   * `invocation` (CPU adapters; one chunk per invocation, no barriers).
+   * How the statistics were laid out (absent for BatchNorm inference): `workgroup` (GPUs),
+   * `invocation` (CPU adapters; one chunk per invocation, no barriers) or `fused` (GroupNorm on CPU
+   * adapters, NCHW, see {@link selectGroupNormLayout}: one dispatch, one invocation per (image,
+   * group), no partials; `chunks` is 1, `partials` 0 and `apply` absent).
    */
-  readonly statsLayout?: StatsLayout | undefined;
+  readonly statsLayout?: StatsLayout | 'fused' | undefined;
+}
+
+/** Statistics (batch × groups) the fused layout needs at least: two cores × SIMD width 4. */
+const FUSED_MIN_STATS = 8;
+
+/**
+ * The GroupNorm / InstanceNorm layout rule: `fused` (one dispatch) on CPU adapters for NCHW, where
+ * each group is contiguous, when there are at least {@link FUSED_MIN_STATS} statistics to keep the
+ * cores busy and, for f16, the group length is even (every group starts on a 32-bit word, so no
+ * two invocations share one); otherwise the three-dispatch layout of {@link selectStatsLayout}.
+ *
+ * @example
+ * ```ts
+ * selectGroupNormLayout({ cpu: true }, { layout: 'NCHW', dtype: 'f32', batch: 1, groups: 32, groupSize: 40960, elements: 1310720 }); // 'fused'
+ * ```
+ */
+export function selectGroupNormLayout(
+  profile: { readonly cpu: boolean },
+  s: Pick<GroupNormShape, 'layout' | 'dtype' | 'batch' | 'groups' | 'groupSize' | 'elements'>,
+): StatsLayout | 'fused' {
+  if (profile.cpu && s.layout === 'NCHW' && s.batch * s.groups >= FUSED_MIN_STATS && (s.dtype === 'f32' || s.groupSize % 2 === 0)) return 'fused';
+  return selectStatsLayout(profile, s);
 }
 
 /**
  * Records GroupNorm into `target`; never submits. Three dispatches: partial statistics into the
- * normalizer's scratch buffer, a merge per (image, group), the elementwise normalization. With a
+ * normalizer's scratch buffer, a merge per (image, group), the elementwise normalization (on CPU
+ * adapters in NCHW with enough groups, one fused dispatch instead: {@link selectGroupNormLayout}). With a
  * compute pass target they are recorded into that pass (replacing its pipeline and bind group 0);
  * with an encoder, into one new pass.
  *
@@ -145,19 +170,26 @@ function encodeShaped(ctx: KernelContext, target: EncodeTarget, s: GroupNormShap
   }
   checkAliasing(ranges);
 
-  const plan = planStats({ ...s, per: 'group' }, limits, selectStatsLayout(ctx.profile, s));
-  const coefficients = scratchRange(ctx.resources, 'coefficients', s.batch * s.channels * 16);
-  const [x, y] = ranges as [NamedRange, NamedRange];
-  const passes = statsDispatches(ctx, plan, x, s.dtype, {
+  const layout = selectGroupNormLayout(ctx.profile, s);
+  const outputs = {
     mean,
     rstd,
-    coefficients,
     gamma,
     beta,
     divisor: s.unbiased ? s.groupSize - 1 : s.groupSize,
     epsilon: s.epsilon,
     addToStd: s.epsilonMode === 'add-to-std',
-  });
+  };
+  if (layout === 'fused') {
+    const [x, y] = ranges as [NamedRange, NamedRange];
+    const d = fusedGroupNormDispatch(ctx, s, x, y, outputs);
+    recordDispatches(target, label, [d]);
+    return { chunks: 1, partials: 0, workgroups: [d.grid[0] * d.grid[1]], statsLayout: 'fused' };
+  }
+  const plan = planStats({ ...s, per: 'group' }, limits, layout);
+  const coefficients = scratchRange(ctx.resources, 'coefficients', s.batch * s.channels * 16);
+  const [x, y] = ranges as [NamedRange, NamedRange];
+  const passes = statsDispatches(ctx, plan, x, s.dtype, { ...outputs, coefficients });
   const apply = applyDispatch(ctx, s, x, y, { coefficients });
   recordDispatches(target, label, [...passes, apply.dispatch]);
   return {

@@ -32,6 +32,18 @@ export function expectedApply(c: ChannelNormCase): string {
   return c.channels % 4 === 0 ? 'columns' : 'columns-scalar';
 }
 
+/**
+ * Whether the rule must pick the fused GroupNorm layout (one dispatch, one invocation per (image,
+ * group)) for a case, written out independently of src/kernels/group-norm.ts: on this CPU adapter,
+ * NCHW, at least 8 statistics, and for f16 an even group length.
+ */
+export function expectedFused(c: ChannelNormCase): boolean {
+  if (c.statsLayout !== undefined || c.layout !== 'NCHW' || (c.op !== 'groupNorm' && c.op !== 'instanceNorm')) return false;
+  const groups = c.op === 'groupNorm' ? c.groups! : c.channels;
+  const groupLength = (c.channels / groups) * c.spatial;
+  return c.batch * groups >= 8 && (c.dtype === 'f32' || groupLength % 2 === 0);
+}
+
 function builder() {
   const cases: ChannelNormCase[] = [];
   let seed = 1;
@@ -116,6 +128,22 @@ export function groupNormCases(): ChannelNormCase[] {
     add({ op: 'instanceNorm', batch: 2, channels: 12, spatial: 1333, layout: 'NHWC', pattern, form: 'encode' });
     add({ op: 'groupNorm', batch: 2, channels: 10, spatial: 1333, groups: 5, layout: 'NHWC', pattern, form: 'encode' });
     add({ op: 'groupNorm', batch: 2, channels: 6, spatial: 1333, groups: 3, layout: 'NHWC', dtype: 'f16', pattern, form: 'encode' });
+  }
+  // The fused layout (automatic here: NCHW, >= 8 groups): every adversarial pattern and spikes
+  // (outlier pivots: the exact second pass over a whole group) on groups of 8198 elements with odd
+  // spatial (f32 element by element; f16 words straddling the two maps of a group), and on
+  // spatial % 4 == 0 (f32 vectors); InstanceNorm (groups of one channel). Odd f16 group lengths
+  // keep the three-dispatch layout (3x5x4099 above).
+  for (const pattern of [...CHANNEL_PATTERNS, 'spikes'] as const) {
+    for (const dtype of DTYPES) {
+      if (pattern === 'f16-extreme' && dtype === 'f32') continue;
+      add({ op: 'groupNorm', batch: 2, channels: 8, spatial: 4099, groups: 4, dtype, pattern, form: 'encode' });
+    }
+    add({ op: 'groupNorm', batch: 2, channels: 16, spatial: 1024, groups: 8, dtype: pattern === 'f16-extreme' ? 'f16' : 'f32', pattern, form: 'encode' });
+  }
+  for (const dtype of DTYPES) {
+    for (const pattern of ['offset', 'nan-unit', 'zero-variance'] as const) add({ op: 'instanceNorm', batch: 2, channels: 8, spatial: 1024, dtype, pattern, form: 'encode' });
+    add({ op: 'instanceNorm', batch: 1, channels: 10, spatial: 51, dtype, pattern: 'spikes', form: 'encode' });
   }
   // The GPU (workgroup) layout, forced, on the shapes above and the adversarial patterns.
   for (const s of shapes) for (const layout of LAYOUTS) add({ ...s, layout, dtype: s.channels % 2 ? 'f16' : 'f32', statsLayout: 'workgroup', form: 'encode' });

@@ -5,7 +5,7 @@
  * in a validation error scope that must pop empty; a failing case prints its worst elements.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { caseName, expectedApply, groupNormCases } from './channel-norm-cases.js';
+import { caseName, expectedApply, expectedFused, groupNormCases } from './channel-norm-cases.js';
 import { checkChannelNormCase, worstSummary, type Worst } from './channel-norm-check.js';
 import type { ChannelNormCase, ChannelNormHarness } from './harness/channel-norm.js';
 import type { Harness } from './harness/harness.js';
@@ -31,13 +31,16 @@ describe('GroupNorm / InstanceNorm match the float64 reference', () => {
     test(caseName(c), async () => {
       const r = await run(c);
       checkChannelNormCase(c, r, worst);
-      if (r.info?.apply !== undefined) expect(r.info.apply, 'elementwise layout').toBe(expectedApply(c));
+      const fused = expectedFused(c);
+      if (r.info) expect(r.info.apply, 'elementwise layout').toBe(fused ? undefined : expectedApply(c));
       if (r.info && c.op !== 'batchNormInference') {
-        // The adapter here is SwiftShader: the automatic rule picks the invocation layout unless x
-        // is under 16 bytes; forced cases run on a normalizer profiled as a GPU.
+        // The adapter here is SwiftShader: the automatic rule picks the fused layout (NCHW, enough
+        // groups, f16 groups of even length), else the invocation layout unless x is under 16
+        // bytes; forced cases run on a normalizer profiled as a GPU.
         const n = c.batch * c.channels * c.spatial;
         const bytes = c.dtype === 'f16' ? Math.ceil(n / 2) * 4 : n * 4;
-        expect(r.info.statsLayout, 'statistics layout').toBe(c.statsLayout ?? (bytes >= 16 ? 'invocation' : 'workgroup'));
+        expect(r.info.statsLayout, 'statistics layout').toBe(c.statsLayout ?? (fused ? 'fused' : bytes >= 16 ? 'invocation' : 'workgroup'));
+        if (fused) expect(r.info.workgroups, 'one dispatch, four groups per workgroup').toEqual([Math.ceil(c.batch * (c.groups ?? c.channels) / 4)]);
       }
       if (c.spatial * c.channels >= 1 << 20 && c.groups === 1) {
         // A group of 2^20 elements is reduced by many workgroups, not one.

@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { planStats, selectStatsLayout, type StatsLayout, type StatsProblem } from '../../src/kernels/channel-stats.js';
+import { selectGroupNormLayout } from '../../src/kernels/group-norm.js';
 import { applyKind, planApply, selectApplyLayout } from '../../src/kernels/norm-apply.js';
 
 const LIMITS = { maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupSizeX: 256 };
@@ -170,6 +171,18 @@ describe('statistics plan', () => {
     expect(selectStatsLayout({ cpu: true }, { elements: 7, dtype: 'f16' })).toBe('invocation');
     expect(selectStatsLayout({ cpu: true }, { elements: 6, dtype: 'f16' })).toBe('workgroup');
     expect(selectStatsLayout({ cpu: false }, { elements: 1 << 20, dtype: 'f32' })).toBe('workgroup');
+  });
+
+  test('GroupNorm: the fused layout on CPU adapters in NCHW with >= 8 groups (f16: even group length)', () => {
+    const unet = { layout: 'NCHW', dtype: 'f32', batch: 1, groups: 32, groupSize: 40960, elements: 1310720 } as const;
+    expect(selectGroupNormLayout({ cpu: true }, unet)).toBe('fused');
+    expect(selectGroupNormLayout({ cpu: true }, { ...unet, dtype: 'f16' })).toBe('fused');
+    expect(selectGroupNormLayout({ cpu: false }, unet)).toBe('workgroup');
+    expect(selectGroupNormLayout({ cpu: true }, { ...unet, layout: 'NHWC' })).toBe('invocation');
+    expect(selectGroupNormLayout({ cpu: true }, { ...unet, groups: 7 })).toBe('invocation');
+    expect(selectGroupNormLayout({ cpu: true }, { ...unet, batch: 2, groups: 4 })).toBe('fused');
+    expect(selectGroupNormLayout({ cpu: true }, { ...unet, groups: 8, groupSize: 49, elements: 392 })).toBe('fused');
+    expect(selectGroupNormLayout({ cpu: true }, { ...unet, dtype: 'f16', groups: 8, groupSize: 49, elements: 392 })).toBe('invocation');
   });
 
   test('invocation layout: a UNet GroupNorm gets long spans, and enough of them', () => {

@@ -64,6 +64,7 @@ function channelNormOp(name: string, layout: 'NCHW' | 'NHWC', inference: boolean
           return `${plan.apply}, ${plan.workgroups.join('+')} wg`;
         }
         const plan = norm.encodeGroupNorm(target, operands);
+        if (plan.statsLayout === 'fused') return `fused, ${plan.workgroups.join('+')} wg`;
         return `split ${plan.chunks}x, ${plan.apply}, ${plan.workgroups.join('+')} wg`;
       };
       return {
