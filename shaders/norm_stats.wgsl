@@ -53,6 +53,7 @@
 // workgroup-uniform, so the barriers below stay in uniform control flow).
 
 // #include "common/f16.wgsl"
+// #include "common/rstd.wgsl"
 
 // Pass 1's view of the tensor and which statistic (and pivot) each element belongs to.
 struct PartialParams {
@@ -361,12 +362,7 @@ fn merge_partials_two_level(o: u32) -> Stats {
 fn finish_stat(o: u32, total: Stats, lane: u32, lanes: u32) {
   let pivot = stat_pivot(o, pass2.stat_groups, pass2.pivot_outer, pass2.pivot_inner);
   let var_o = total.m2 / pass2.divisor;
-  var r: f32;
-  if (ADD_TO_STD) {
-    r = 1.0 / (sqrt(var_o) + pass2.epsilon);
-  } else {
-    r = inverseSqrt(var_o + pass2.epsilon);
-  }
+  let r = rstd_from_variance(var_o, pass2.epsilon, ADD_TO_STD);
   if (lane == 0u) {
     if (WRITE_MEAN) { mean[o] = pivot + total.mean; }
     if (WRITE_RSTD) { rstd[o] = r; }
@@ -682,16 +678,7 @@ fn fused_stats(q: u32, begin: u32) -> vec3<f32> {
     m1 = t.x / n;
   }
   let var_g = clamp_m2(vec4<f32>(t.y - t.x * m1)).x / fused.divisor;
-  var r: f32;
-  if (ADD_TO_STD) {
-    r = 1.0 / (sqrt(var_g) + fused.epsilon);
-  } else {
-    r = inverseSqrt(var_g + fused.epsilon);
-  }
-  // A group whose sums are not finite (NaN or +-Inf in it) gets NaN, never a silent 0 or an
-  // indeterminate inverseSqrt(Inf) (row_norm.wgsl's rstd_of rule). A NaN built at run time.
-  let nan = bitcast<f32>(0x7fc00000u | (fused.stats & 0u));
-  r = select(nan, r, var_g <= 0x1.fffffep+127f);
+  let r = rstd_from_variance(var_g, fused.epsilon, ADD_TO_STD);
   if (WRITE_MEAN) { mean[q] = center + m1; }
   if (WRITE_RSTD) { rstd[q] = r; }
   return vec3<f32>(center, m1, r);

@@ -144,20 +144,11 @@ fn deviation_sums(base: u32, t: u32, full: u32, tail: bool, center: f32) -> vec2
   return vec2<f32>(horizontal(se), horizontal(se2));
 }
 
-// 1 / sqrt(var + eps) (or 1 / (std + eps)) from a row's sum of squared deviations. A row whose
-// sums are not finite (a NaN or ±Inf in it) gets NaN: WGSL leaves inverseSqrt(Inf) indeterminate,
-// and RMSNorm's 1 / sqrt(Inf) = 0 would turn the row into silent zeros; NaN makes the whole row
-// visibly poisoned, the library's contract. Rounding below zero is clamped with select():
-// max(NaN, 0) is 0 on some implementations.
+// rstd from a row's sum of squared deviations (common/rstd.wgsl: non-finite sums give NaN).
 fn rstd_of(ss: f32) -> f32 {
   let n = f32(params.cols);
-  var variance = ss / select(n, n - 1.0, UNBIASED);
-  variance = select(variance, 0.0, variance < 0.0);
-  var r: f32;
-  if (EPS_ADD_TO_STD) { r = 1.0 / (sqrt(variance) + params.epsilon); } else { r = inverseSqrt(variance + params.epsilon); }
-  // A NaN built at run time (a constant NaN is a shader-creation error in WGSL).
-  let nan = bitcast<f32>(0x7fc00000u | (params.cols & 0u));
-  return select(nan, r, variance <= 0x1.fffffep+127f);
+  let variance = ss / select(n, n - 1.0, UNBIASED);
+  return rstd_from_variance(select(variance, 0.0, variance < 0.0), params.epsilon, EPS_ADD_TO_STD);
 }
 
 // The guard: pass 1's shifted sums (sums of d = x - pivot and d^2) are kept only when the pivot
@@ -292,5 +283,6 @@ fn row_norm_team(group: u32, lid: u32) {
   }
 }
 
+// #include "rstd.wgsl"
 // #include "row_norm_multi.wgsl"
 // #include "row_norm_split.wgsl"

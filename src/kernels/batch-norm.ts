@@ -17,8 +17,7 @@ import {
   checkUnbiased,
   storageBytes,
   type EpsilonMode,
-  type StorageDtype,
-  type TensorLayout,
+  type TensorShapeOptions,
 } from './tensor-options.js';
 
 /**
@@ -30,7 +29,7 @@ import {
  * const options: EncodeBatchNormInferenceOptions = { x, y, runningMean, runningVar, gamma, beta, batch: 8, channels: 64, spatial: 3136, layout: 'NCHW' };
  * ```
  */
-export interface EncodeBatchNormInferenceOptions {
+export interface EncodeBatchNormInferenceOptions extends TensorShapeOptions {
   readonly x: Operand;
   /** Must not overlap any other operand. */
   readonly y: Operand;
@@ -38,12 +37,6 @@ export interface EncodeBatchNormInferenceOptions {
   readonly runningVar: Operand;
   readonly gamma?: Operand | undefined;
   readonly beta?: Operand | undefined;
-  readonly batch: number;
-  readonly channels: number;
-  readonly spatial: number;
-  readonly layout: TensorLayout;
-  /** Default `'f32'`. */
-  readonly dtype?: StorageDtype | undefined;
   /** Default `1e-5`. */
   readonly epsilon?: number | undefined;
   /** Default `'inside-sqrt'`. */
@@ -58,18 +51,12 @@ export interface EncodeBatchNormInferenceOptions {
  * const options: EncodeBatchNormStatsOptions = { x, mean, var: variance, batch: 8, channels: 64, spatial: 3136, layout: 'NHWC' };
  * ```
  */
-export interface EncodeBatchNormStatsOptions {
+export interface EncodeBatchNormStatsOptions extends TensorShapeOptions {
   readonly x: Operand;
   /** Output, `channels` f32. */
   readonly mean: Operand;
   /** Output, `channels` f32 (biased unless `unbiased`). */
   readonly var: Operand;
-  readonly batch: number;
-  readonly channels: number;
-  readonly spatial: number;
-  readonly layout: TensorLayout;
-  /** Default `'f32'`. */
-  readonly dtype?: StorageDtype | undefined;
   /** Divide by N − 1 (N = batch · spatial). Default false. */
   readonly unbiased?: boolean | undefined;
 }

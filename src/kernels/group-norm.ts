@@ -11,7 +11,7 @@ import { checkGroupNormParams, type GroupNormShape } from './group-norm-options.
 import { applyDispatch, type ApplyKind } from './norm-apply.js';
 import { checkTarget, recordDispatches } from './record.js';
 import { scratchRange } from './scratch.js';
-import { checkTensorShape, storageBytes, type EpsilonMode, type StorageDtype, type TensorLayout } from './tensor-options.js';
+import { checkTensorShape, storageBytes, type EpsilonMode, type TensorShapeOptions } from './tensor-options.js';
 
 /**
  * GPU operands and shape of one InstanceNorm. `x`/`y` hold `batch·channels·spatial` elements of
@@ -22,7 +22,7 @@ import { checkTensorShape, storageBytes, type EpsilonMode, type StorageDtype, ty
  * const options: EncodeInstanceNormOptions = { x: act, y: out, batch: 1, channels: 64, spatial: 1024, layout: 'NHWC' };
  * ```
  */
-export interface EncodeInstanceNormOptions {
+export interface EncodeInstanceNormOptions extends TensorShapeOptions {
   /** Input, read-only. */
   readonly x: Operand;
   /** Output, same layout and dtype as x. Must not overlap any other operand. */
@@ -35,12 +35,6 @@ export interface EncodeInstanceNormOptions {
   readonly mean?: Operand | undefined;
   /** Per-(image, group) applied factor output, `batch·groups` f32. */
   readonly rstd?: Operand | undefined;
-  readonly batch: number;
-  readonly channels: number;
-  readonly spatial: number;
-  readonly layout: TensorLayout;
-  /** Default `'f32'`. */
-  readonly dtype?: StorageDtype | undefined;
   /** Default `1e-5`. */
   readonly epsilon?: number | undefined;
   /** Default `'inside-sqrt'`. */

@@ -4,7 +4,7 @@
  * group-norm.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { batchNormCases, caseName, expectedApply } from './channel-norm-cases.js';
+import { batchNormCases, caseName, expectedApply, expectedStatsLayout } from './channel-norm-cases.js';
 import { checkChannelNormCase, worstSummary, type Worst } from './channel-norm-check.js';
 import type { ChannelNormCase, ChannelNormHarness } from './harness/channel-norm.js';
 import type { Harness } from './harness/harness.js';
@@ -34,9 +34,7 @@ describe('BatchNorm matches the float64 reference', () => {
       if (r.info && c.op !== 'batchNormInference') {
         // The adapter here is SwiftShader: the automatic rule picks the invocation layout unless x
         // is under 16 bytes; forced cases run on a normalizer profiled as a GPU.
-        const n = c.batch * c.channels * c.spatial;
-        const bytes = c.dtype === 'f16' ? Math.ceil(n / 2) * 4 : n * 4;
-        expect(r.info.statsLayout, 'statistics layout').toBe(c.statsLayout ?? (bytes >= 16 ? 'invocation' : 'workgroup'));
+        expect(r.info.statsLayout, 'statistics layout').toBe(expectedStatsLayout(c));
       }
       if (c.op === 'batchNormStats' && c.batch * c.spatial >= 1 << 20) {
         expect(r.info!.chunks, 'pass-1 chunks per segment').toBeGreaterThanOrEqual(8);

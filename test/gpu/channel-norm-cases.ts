@@ -44,6 +44,19 @@ export function expectedFused(c: ChannelNormCase): boolean {
   return c.batch * groups >= 8 && (c.dtype === 'f32' || groupLength % 2 === 0);
 }
 
+/**
+ * The statistics layout the rule must pick for a case on this CPU adapter: the forced one if any,
+ * else fused (see expectedFused), else the invocation layout unless x is under 16 bytes (its
+ * vector view cannot bind to less).
+ */
+export function expectedStatsLayout(c: ChannelNormCase): string {
+  if (c.statsLayout !== undefined) return c.statsLayout;
+  if (expectedFused(c)) return 'fused';
+  const n = c.batch * c.channels * c.spatial;
+  const bytes = c.dtype === 'f16' ? Math.ceil(n / 2) * 4 : n * 4;
+  return bytes >= 16 ? 'invocation' : 'workgroup';
+}
+
 function builder() {
   const cases: ChannelNormCase[] = [];
   let seed = 1;

@@ -5,7 +5,7 @@
  * in a validation error scope that must pop empty; a failing case prints its worst elements.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { caseName, expectedApply, expectedFused, groupNormCases } from './channel-norm-cases.js';
+import { caseName, expectedApply, expectedFused, expectedStatsLayout, groupNormCases } from './channel-norm-cases.js';
 import { checkChannelNormCase, worstSummary, type Worst } from './channel-norm-check.js';
 import type { ChannelNormCase, ChannelNormHarness } from './harness/channel-norm.js';
 import type { Harness } from './harness/harness.js';
@@ -37,9 +37,7 @@ describe('GroupNorm / InstanceNorm match the float64 reference', () => {
         // The adapter here is SwiftShader: the automatic rule picks the fused layout (NCHW, enough
         // groups, f16 groups of even length), else the invocation layout unless x is under 16
         // bytes; forced cases run on a normalizer profiled as a GPU.
-        const n = c.batch * c.channels * c.spatial;
-        const bytes = c.dtype === 'f16' ? Math.ceil(n / 2) * 4 : n * 4;
-        expect(r.info.statsLayout, 'statistics layout').toBe(c.statsLayout ?? (fused ? 'fused' : bytes >= 16 ? 'invocation' : 'workgroup'));
+        expect(r.info.statsLayout, 'statistics layout').toBe(expectedStatsLayout(c));
         if (fused) expect(r.info.workgroups, 'one dispatch, four groups per workgroup').toEqual([Math.ceil(c.batch * (c.groups ?? c.channels) / 4)]);
       }
       if (c.spatial * c.channels >= 1 << 20 && c.groups === 1) {
