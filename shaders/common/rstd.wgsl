@@ -5,10 +5,12 @@
 // a poisoned row into silent zeros; NaN makes every output of it visibly poisoned, the library's
 // contract. Callers clamp rounding below zero first (with select(): max(NaN, 0) is 0 on some
 // implementations).
-fn rstd_from_variance(variance: f32, epsilon: f32, add_to_std: bool) -> f32 {
+// (The parameter is not called `variance`: the build-time reflection would take the name for
+// norm_stats.wgsl's `variance` binding and require it in every entry point that calls this.)
+fn rstd_from_variance(var_value: f32, epsilon: f32, add_to_std: bool) -> f32 {
   var r: f32;
-  if (add_to_std) { r = 1.0 / (sqrt(variance) + epsilon); } else { r = inverseSqrt(variance + epsilon); }
+  if (add_to_std) { r = 1.0 / (sqrt(var_value) + epsilon); } else { r = inverseSqrt(var_value + epsilon); }
   // A NaN built at run time (a constant NaN is a shader-creation error in WGSL).
   let nan = bitcast<f32>(0x7fc00000u | (bitcast<u32>(epsilon) & 0u));
-  return select(nan, r, variance <= 0x1.fffffep+127f);
+  return select(nan, r, var_value <= 0x1.fffffep+127f);
 }
