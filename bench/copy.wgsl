@@ -56,3 +56,64 @@ fn copy_span(
     dst[i] = src[i];
   }
 }
+
+// The two-read floor: what any kernel that needs statistics of its data before its first output
+// (a norm) costs at least when the data is not held in registers: read the tensor, read it again,
+// write it once. Pass 1 sums each invocation's elements, pass 2 writes x - sum (one operation per
+// element in each pass, so neither read can be dropped). On GPUs a norm keeps its row in
+// registers and the copy is its floor; on CPU adapters (SwiftShader) a lane cannot hold a row and
+// this is the floor instead. Same two shapes and bounds checks as the copies above.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn reread_vec4(
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) groups: vec3<u32>,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let tile = wid.y * groups.x + wid.x;
+  let n = arrayLength(&dst);
+  let first = tile * WORKGROUP_SIZE * ITEMS + lid;
+  var s = vec4<f32>(0.0);
+  var i = first;
+  for (var k = 0u; k < ITEMS; k++) {
+    if (i < n) {
+      s += src[i];
+    }
+    i += WORKGROUP_SIZE;
+  }
+  i = first;
+  for (var k = 0u; k < ITEMS; k++) {
+    if (i < n) {
+      dst[i] = src[i] - s;
+    }
+    i += WORKGROUP_SIZE;
+  }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn reread_span(
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) groups: vec3<u32>,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let n = arrayLength(&dst);
+  let start = ((wid.y * groups.x + wid.x) * WORKGROUP_SIZE + lid) * ITEMS;
+  let end = min(start, n) + min(ITEMS, n - min(start, n));
+  var s = vec4<f32>(0.0);
+  var i = start;
+  for (; i + 4u <= end; i += 4u) {
+    s += (src[i] + src[i + 1u]) + (src[i + 2u] + src[i + 3u]);
+  }
+  for (; i < end; i++) {
+    s += src[i];
+  }
+  i = start;
+  for (; i + 4u <= end; i += 4u) {
+    dst[i] = src[i] - s;
+    dst[i + 1u] = src[i + 1u] - s;
+    dst[i + 2u] = src[i + 2u] - s;
+    dst[i + 3u] = src[i + 3u] - s;
+  }
+  for (; i < end; i++) {
+    dst[i] = src[i] - s;
+  }
+}

@@ -58,9 +58,9 @@ export function mountBenchPanel(host: HTMLElement, gpu: GPU | null, unavailable:
             chart.innerHTML = renderChart(records, { title: 'webgpu-norm, live in this tab', subtitle: describeAdapter(s.environment) });
           }
         table.replaceChildren(
-          el('tr', {}, ...['op', 'shape', 'variant', 'GPU ms', 'copy ms', '× copy', 'GB/s', 'CPU ms', 'CPU / GPU', 'max |err|'].map((h) => el('th', {}, h))),
+          el('tr', {}, ...['op', 'shape', 'variant', 'GPU ms', 'copy ms', '× copy', '× 2-read', 'GB/s', 'CPU ms', 'CPU / GPU', 'max |err|'].map((h) => el('th', {}, h))),
           ...records.map((c) =>
-            el('tr', {}, ...[c.op, `${c.rows}×${c.cols}`, c.variant, fmt(c.gpuMs, 3), fmt(c.copyMs, 3), fmt(c.rooflineRatio, 3), fmt(c.gbps, 3), fmt(c.cpuMs, 3), fmt(c.cpuSpeedup, 3), `${fmt(c.maxAbsError, 2)}${c.withinTolerance ? '' : ' ✗'}`].map((v) => el('td', {}, v))),
+            el('tr', {}, ...[c.op, `${c.rows}×${c.cols}`, c.variant, fmt(c.gpuMs, 3), fmt(c.copyMs, 3), fmt(c.rooflineRatio, 3), fmt(c.rereadRatio, 3), fmt(c.gbps, 3), fmt(c.cpuMs, 3), fmt(c.cpuSpeedup, 3), `${fmt(c.maxAbsError, 2)}${c.withinTolerance ? '' : ' ✗'}`].map((v) => el('td', {}, v))),
           ),
         );
         report = buildJsonReport(s.environment, records, {

@@ -150,12 +150,14 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
   s.timer.takeReport(); // forget earlier cases' timestamps
   const instance = op.create({ lib: s.lib, norm: s.norm, device: s.device }, spec.shape);
   let prepared: PreparedCopy | undefined;
+  let reread: PreparedCopy | undefined;
   try {
     progress('verify');
     const verification = await instance.verify();
 
     progress('copy tuning');
     prepared = await s.copy.prepare(instance.copyElements, s.timer);
+    reread = await s.copy.prepare(instance.copyElements, s.timer, 'reread');
 
     progress('encode cost');
     const encode = await measureEncode(s.device, instance.encode);
@@ -163,7 +165,7 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
     const variant = instance.encode(s.device.createCommandEncoder());
 
     progress('warm-up');
-    const kernels = [instance.record, prepared.record];
+    const kernels = [instance.record, prepared.record, reread.record];
     await s.timer.untimed(kernels, Math.max(1, warmup));
     const convenience = () => instance.convenience();
     const cpu = () => instance.cpu();
@@ -178,13 +180,15 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
     // (this machine may be shared) lands on all of them alike instead of on one block.
     const gpuMs: number[] = [];
     const copyMs: number[] = [];
+    const rereadMs: number[] = [];
     const wallMs: number[] = [];
     const cpuMs: number[] = [];
     for (let r = 0; r < reps; r++) {
       progress(`round ${r + 1}/${reps}`);
-      const [g, c] = await s.timer.sample(kernels);
+      const [g, c, rr] = await s.timer.sample(kernels);
       gpuMs.push(g!);
       copyMs.push(c!);
+      rereadMs.push(rr!);
       wallMs.push((await timeTotal(convenience, wallBatch)) / wallBatch);
       cpuMs.push((await timeTotal(cpu, cpuBatch)) / cpuBatch);
     }
@@ -195,6 +199,7 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
     const stamps = s.timer.takeReport();
     const gpu = summarize(gpuMs);
     const copy = summarize(copyMs);
+    const twice = summarize(rereadMs);
     const cpuMedian = median(cpuMs);
     return {
       op: spec.op,
@@ -210,6 +215,10 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
       copy,
       copyVariant: prepared.label,
       copyBytes: prepared.bytes,
+      rereadMs: twice.median,
+      reread: twice,
+      rereadVariant: reread.label,
+      rereadBytes: reread.bytes,
       wallMs: median(wallMs),
       cpuMs: cpuMedian,
       encodeUs: encode.us,
@@ -217,6 +226,7 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
       gbps: instance.bytes / (gpu.median * 1e6),
       copyGbps: prepared.bytes / (copy.median * 1e6),
       rooflineRatio: gpu.median / copy.median,
+      rereadRatio: gpu.median / twice.median,
       cpuSpeedup: cpuMedian / gpu.median,
       maxAbsError: verification.maxAbsError,
       withinTolerance: verification.withinTolerance,
@@ -226,6 +236,7 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
     };
   } finally {
     prepared?.destroy();
+    reread?.destroy();
     instance.destroy();
   }
 }

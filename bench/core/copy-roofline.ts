@@ -5,6 +5,10 @@
  *
  * A copy's speed depends on its own launch shape too, so a few configurations are tried per size
  * and the fastest is the roofline; otherwise a badly shaped copy would flatter the kernels.
+ *
+ * The same class times the two-read floor (`kind: 'reread'`): the tensor read twice and written
+ * once. A norm needs its row's statistics before its first output, so where a row cannot stay in
+ * registers (CPU adapters) this, not the copy, is the least it can cost; the benchmark reports both.
  */
 import type { GpuTimer, PassRecorder } from './gpu-timer.js';
 import { median } from './stats.js';
@@ -34,13 +38,23 @@ export function describeCopyConfig(c: CopyConfig): string {
   return `wg${c.workgroupSize}x${c.items}${c.shape === 'span' ? 'span' : ''}`;
 }
 
+/**
+ * What a reference kernel does: `copy` reads the tensor once and writes it once (the roofline);
+ * `reread` reads it twice and writes it once (the two-read floor, see `bench/copy.wgsl`).
+ */
+export type ReferenceKind = 'copy' | 'reread';
+
+function entryPoint(kind: ReferenceKind, c: CopyConfig): string {
+  return `${kind}_${c.shape === 'span' ? 'span' : 'vec4'}`;
+}
+
 /** Repetitions used only to choose the fastest configuration. */
 const TUNING_REPS = 3;
 
 /** Compiled copy pipelines for one device (created once, reused for every size). */
 export class CopyRoofline {
   private readonly layout: GPUBindGroupLayout;
-  private readonly pipelines = new Map<CopyConfig, GPUComputePipeline>();
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
 
   constructor(
     private readonly device: GPUDevice,
@@ -58,23 +72,25 @@ export class CopyRoofline {
     });
     const module = device.createShaderModule({ label: 'copy.wgsl', code });
     const pipelineLayout = device.createPipelineLayout({ label: 'bench copy', bindGroupLayouts: [this.layout] });
-    for (const c of COPY_CONFIGS) {
-      this.pipelines.set(
-        c,
-        device.createComputePipeline({
-          label: `bench copy ${describeCopyConfig(c)}`,
-          layout: pipelineLayout,
-          compute: { module, entryPoint: c.shape === 'span' ? 'copy_span' : 'copy_vec4', constants: { WORKGROUP_SIZE: c.workgroupSize, ITEMS: c.items } },
-        }),
-      );
+    for (const kind of ['copy', 'reread'] as const) {
+      for (const c of COPY_CONFIGS) {
+        this.pipelines.set(
+          `${kind} ${describeCopyConfig(c)}`,
+          device.createComputePipeline({
+            label: `bench ${kind} ${describeCopyConfig(c)}`,
+            layout: pipelineLayout,
+            compute: { module, entryPoint: entryPoint(kind, c), constants: { WORKGROUP_SIZE: c.workgroupSize, ITEMS: c.items } },
+          }),
+        );
+      }
     }
   }
 
   /**
-   * Buffers for copying `elements` f32 (rounded up to whole vec4), and the fastest configuration
-   * for that size. Call `destroy()` on the result when done.
+   * Buffers for copying (or re-reading, `kind`) `elements` f32 (rounded up to whole vec4), and the
+   * fastest configuration for that size. Call `destroy()` on the result when done.
    */
-  async prepare(elements: number, timer: GpuTimer): Promise<PreparedCopy> {
+  async prepare(elements: number, timer: GpuTimer, kind: ReferenceKind = 'copy'): Promise<PreparedCopy> {
     const bytes = Math.ceil(elements / 4) * 16;
     const usage = GPUBufferUsage.STORAGE;
     const src = this.device.createBuffer({ label: 'bench copy src', size: bytes, usage });
@@ -89,7 +105,7 @@ export class CopyRoofline {
     });
     const maxDim = this.device.limits.maxComputeWorkgroupsPerDimension;
     const recorder = (c: CopyConfig): PassRecorder => {
-      const pipeline = this.pipelines.get(c)!;
+      const pipeline = this.pipelines.get(`${kind} ${describeCopyConfig(c)}`)!;
       const [x, y] = this.fold(Math.ceil(bytes / 16 / (c.workgroupSize * c.items)), maxDim);
       return (pass) => {
         pass.setPipeline(pipeline);
@@ -107,7 +123,7 @@ export class CopyRoofline {
     });
     const config = COPY_CONFIGS[best]!;
     return {
-      bytes: 2 * bytes,
+      bytes: (kind === 'copy' ? 2 : 3) * bytes,
       label: describeCopyConfig(config),
       record: recorder(config),
       destroy() {
@@ -118,7 +134,7 @@ export class CopyRoofline {
   }
 }
 
-/** A copy ready to time: its recorder, what it moves and which configuration won. */
+/** A copy (or re-read) ready to time: its recorder, what it moves and which configuration won. */
 export interface PreparedCopy {
   /** Bytes read plus bytes written. */
   readonly bytes: number;

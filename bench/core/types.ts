@@ -68,6 +68,17 @@ export interface CaseRecord {
   readonly copyVariant: string;
   /** Bytes the copy reads and writes: the op's main tensor in and out. */
   readonly copyBytes: number;
+  /**
+   * GPU time of the two-read floor (median): the same tensor read twice and written once, run
+   * right after the copy in each round. The least a norm costs where its row cannot stay in
+   * registers between statistics and output (CPU adapters); see `bench/copy.wgsl`.
+   */
+  readonly rereadMs: number;
+  readonly reread: SampleSummary;
+  /** Configuration of the fastest two-read kernel for this size, e.g. `wg16x256span`. */
+  readonly rereadVariant: string;
+  /** Bytes the two-read kernel moves: the main tensor read twice, written once. */
+  readonly rereadBytes: number;
   /** Convenience form (typed arrays in, upload, run, readback) wall time (median). */
   readonly wallMs: number;
   /** `cpu.fast` in the same JS engine (median). */
@@ -81,6 +92,8 @@ export interface CaseRecord {
   readonly copyGbps: number;
   /** gpuMs / copyMs: 1 is the copy roofline, larger is slower. */
   readonly rooflineRatio: number;
+  /** gpuMs / rereadMs: 1 is the two-read floor. */
+  readonly rereadRatio: number;
   /** cpuMs / gpuMs. */
   readonly cpuSpeedup: number;
   /** Max |GPU − float64 reference| over the main output, from the timed (encode) path. */

@@ -16,6 +16,7 @@ interface Series {
 export const CHART_SERIES: readonly Series[] = [
   { label: 'GPU kernel (timestamp queries)', color: '#2563eb', value: (r) => r.gpuMs },
   { label: 'copy roofline (same bytes)', color: '#94a3b8', value: (r) => r.copyMs },
+  { label: 'two-read floor (read twice, write once)', color: '#cbd5e1', value: (r) => r.rereadMs },
   { label: 'convenience form (wall, incl. upload/readback)', color: '#f59e0b', value: (r) => r.wallMs },
   { label: 'CPU (cpu.fast, same JS engine)', color: '#dc2626', value: (r) => r.cpuMs },
 ];

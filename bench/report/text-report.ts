@@ -58,7 +58,7 @@ function verdict(r: CaseRecord): string {
 export function formatCaseLine(index: number, total: number, r: CaseRecord, seconds: number): string {
   return (
     `[${index}/${total}] ${r.op} ${formatShape(r.rows, r.cols)}  ` +
-    `gpu ${formatNumber(r.gpuMs)} ms (${formatNumber(r.rooflineRatio)}× copy, ${formatNumber(r.gbps)} GB/s) · ` +
+    `gpu ${formatNumber(r.gpuMs)} ms (${formatNumber(r.rooflineRatio)}× copy, ${formatNumber(r.rereadRatio)}× 2-read, ${formatNumber(r.gbps)} GB/s) · ` +
     `cpu ${formatNumber(r.cpuMs)} ms · wall ${formatNumber(r.wallMs)} ms · encode ${formatNumber(r.encodeUs)} µs · ` +
     `max|err| ${formatError(r.maxAbsError)} ${verdict(r)}  (${seconds.toFixed(1)} s)`
   );
@@ -72,6 +72,8 @@ const COLUMNS: readonly { title: string; align: Align; cell: (r: CaseRecord) => 
   { title: 'GB/s', align: 'right', cell: (r) => formatNumber(r.gbps) },
   { title: 'copy ms', align: 'right', cell: (r) => formatNumber(r.copyMs) },
   { title: 'gpu/copy', align: 'right', cell: (r) => `${formatNumber(r.rooflineRatio)}×` },
+  { title: '2read ms', align: 'right', cell: (r) => formatNumber(r.rereadMs) },
+  { title: 'gpu/2read', align: 'right', cell: (r) => `${formatNumber(r.rereadRatio)}×` },
   { title: 'cpu ms', align: 'right', cell: (r) => formatNumber(r.cpuMs) },
   { title: 'cpu/gpu', align: 'right', cell: (r) => `${formatNumber(r.cpuSpeedup)}×` },
   { title: 'wall ms', align: 'right', cell: (r) => formatNumber(r.wallMs) },
@@ -101,6 +103,41 @@ export function formatTable(records: readonly CaseRecord[]): string[] {
 export const TABLE_LEGEND: readonly string[] = [
   'gpu ms: median GPU time of one kernel pass (timestamp queries); GB/s: least bytes read+written / gpu ms',
   'copy ms: median of a vec4 copy of the same tensor (read once, write once), run after each kernel pass in the same submission; gpu/copy 1× = copy roofline',
+  '2read ms: median of a kernel reading the same tensor twice and writing it once (the two-read floor, same submission): the least a norm can cost where a row cannot stay in registers (CPU adapters)',
   'cpu ms: cpu.fast in the same JS engine; wall ms: convenience form incl. upload and readback; encode µs: JS per encode call, warm caches',
   'max|err|: GPU output of the timed path vs the float64 reference; ✓ = within the library tolerance (1e-5 rel + 1e-5·max(1,|γ|) abs)',
 ];
+
+/** Rows from which a shape counts as "large" in the speed targets (the batch shapes, not decode). */
+export const LARGE_SHAPE_ROWS = 128;
+
+/**
+ * Per op, the figures the speed targets are stated in: the geometric mean of gpu/copy and
+ * gpu/2read over the large shapes (≥ {@link LARGE_SHAPE_ROWS} rows), the worst gpu/copy of any
+ * shape, and single-token decode (1 × width). Ops with no case of a kind leave that part out.
+ *
+ * @example
+ * ```ts
+ * for (const l of formatTargetSummary(records)) console.log(l);
+ * // 'layerNorm  large shapes: 2.72× copy, 1.63× 2-read (geomean of 3) · worst shape 3.10× copy (2048×768) · 1×4096: 1.88× copy'
+ * ```
+ */
+export function formatTargetSummary(records: readonly CaseRecord[]): string[] {
+  const ops = [...new Set(records.map((r) => r.op))];
+  const width = Math.max(0, ...ops.map((o) => o.length));
+  const geomean = (v: readonly number[]) => Math.exp(v.reduce((s, x) => s + Math.log(x), 0) / v.length);
+  return ops.map((op) => {
+    const mine = records.filter((r) => r.op === op);
+    const parts: string[] = [];
+    const large = mine.filter((r) => r.rows >= LARGE_SHAPE_ROWS);
+    if (large.length > 0) {
+      const copy = geomean(large.map((r) => r.rooflineRatio));
+      const twice = geomean(large.map((r) => r.rereadRatio));
+      parts.push(`large shapes: ${formatNumber(copy)}× copy, ${formatNumber(twice)}× 2-read (geomean of ${large.length})`);
+    }
+    const worst = mine.reduce((a, b) => (b.rooflineRatio > a.rooflineRatio ? b : a));
+    parts.push(`worst shape ${formatNumber(worst.rooflineRatio)}× copy (${formatShape(worst.rows, worst.cols)})`);
+    for (const r of mine.filter((c) => c.rows === 1)) parts.push(`${formatShape(r.rows, r.cols)}: ${formatNumber(r.rooflineRatio)}× copy`);
+    return `${op.padEnd(width)}  ${parts.join(' · ')}`;
+  });
+}

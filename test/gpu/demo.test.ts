@@ -162,13 +162,13 @@ describe('demo page with WebGPU (SwiftShader)', () => {
     await page.click('input[data-op="rmsNorm"]'); // layerNorm is checked by default
     await page.click('#bench-run');
     await page.waitForFunction(() => Array.isArray((window as unknown as { demoResults: { bench?: unknown[] } }).demoResults.bench), { timeout: 170_000, polling: 500 });
-    const recs = await results<{ op: string; rows: number; cols: number; gpuMs: number; copyMs: number; cpuMs: number; withinTolerance: boolean }[]>(page, 'bench');
+    const recs = await results<{ op: string; rows: number; cols: number; gpuMs: number; copyMs: number; rereadMs: number; cpuMs: number; withinTolerance: boolean }[]>(page, 'bench');
     expect(recs).toHaveLength(2);
     expect(recs[0]).toMatchObject({ op: 'layerNorm', rows: 8, cols: 256, withinTolerance: true });
     expect(recs[1]).toMatchObject({ op: 'rmsNorm', rows: 8, cols: 256, withinTolerance: true });
-    for (const r of recs) for (const k of ['gpuMs', 'copyMs', 'cpuMs'] as const) expect(r[k], k).toBeGreaterThan(0);
+    for (const r of recs) for (const k of ['gpuMs', 'copyMs', 'rereadMs', 'cpuMs'] as const) expect(r[k], k).toBeGreaterThan(0);
     const bars = await page.$$eval('#bench-chart svg rect.bar', (es) => es.length);
-    expect(bars).toBe(8);
+    expect(bars).toBe(10);
     expect(await page.$eval('#bench-download', (e) => (e as HTMLButtonElement).disabled)).toBe(false);
     // What the download button saves: the CLI's --json document.
     const report = await results<{ meta: { environment: { runtime: string; adapter: { vendor: string } } }; records: { runtime: string; adapter: string }[] }>(page, 'benchReport');

@@ -30,7 +30,7 @@ test('escapeXml', () => {
 });
 
 describe('renderChart', () => {
-  const records = [record({ rows: 1, cols: 768, gpuMs: 0.08, copyMs: 0.02, cpuMs: 0.005, wallMs: 2.6 }), record({ rows: 4096, cols: 1024, gpuMs: 244, copyMs: 15, cpuMs: 23, wallMs: 222 })];
+  const records = [record({ rows: 1, cols: 768, gpuMs: 0.08, copyMs: 0.02, rereadMs: 0.03, cpuMs: 0.005, wallMs: 2.6 }), record({ rows: 4096, cols: 1024, gpuMs: 244, copyMs: 15, rereadMs: 24, cpuMs: 23, wallMs: 222 })];
   const svg = renderChart(records, { title: 'bench <f32> & co', subtitle: 'swiftshader' });
 
   test('a standalone, well-formed SVG document', () => {
@@ -43,6 +43,7 @@ describe('renderChart', () => {
     expect(svg.match(/<rect class="bar"/g)).toHaveLength(records.length * CHART_SERIES.length);
     expect(svg).toContain('<title>layerNorm 4096×1024 · GPU kernel (timestamp queries): 244 ms</title>');
     expect(svg).toContain('copy roofline');
+    expect(svg).toContain('two-read floor');
     expect(svg).toContain('CPU (cpu.fast');
   });
 
@@ -54,8 +55,9 @@ describe('renderChart', () => {
 
   test('bars grow with the value', () => {
     const heights = [...svg.matchAll(/<rect class="bar"[^>]*height="([\d.]+)"/g)].map((m) => Number(m[1]));
-    // Series order per group: gpu, copy, wall, cpu. In the big case gpu (244) > wall (222) > cpu (23) > copy (15).
-    const [gpu, copy, wall, cpu] = heights.slice(4);
+    // Series order per group: gpu, copy, two-read, wall, cpu. In the big case gpu (244) > wall (222) > two-read (24) > cpu (23) > copy (15).
+    const [gpu, copy, twice, wall, cpu] = heights.slice(5);
+    expect(twice).toBeGreaterThan(cpu!);
     expect(gpu).toBeGreaterThan(wall!);
     expect(wall).toBeGreaterThan(cpu!);
     expect(cpu).toBeGreaterThan(copy!);

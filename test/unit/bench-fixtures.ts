@@ -7,6 +7,7 @@ export function record(overrides: Partial<CaseRecord> = {}): CaseRecord {
   const gpuMs = overrides.gpuMs ?? 0.5;
   const copyMs = overrides.copyMs ?? 0.25;
   const cpuMs = overrides.cpuMs ?? 2;
+  const rereadMs = overrides.rereadMs ?? 0.4;
   return {
     op: 'layerNorm',
     rows: 128,
@@ -21,6 +22,10 @@ export function record(overrides: Partial<CaseRecord> = {}): CaseRecord {
     copy: summary(copyMs),
     copyVariant: 'wg256x4',
     copyBytes: 2 * 128 * 768 * 4,
+    rereadMs,
+    reread: summary(rereadMs),
+    rereadVariant: 'wg16x256span',
+    rereadBytes: 3 * 128 * 768 * 4,
     wallMs: 3.5,
     cpuMs,
     encodeUs: 7.25,
@@ -28,6 +33,7 @@ export function record(overrides: Partial<CaseRecord> = {}): CaseRecord {
     gbps: 1.58,
     copyGbps: 3.15,
     rooflineRatio: gpuMs / copyMs,
+    rereadRatio: gpuMs / rereadMs,
     cpuSpeedup: cpuMs / gpuMs,
     maxAbsError: 4.768e-7,
     withinTolerance: true,

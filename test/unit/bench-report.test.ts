@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { alignColumns, formatError, formatNumber } from '../../bench/report/format.js';
 import { buildJsonReport } from '../../bench/report/json-report.js';
-import { describeTimestamps, formatCaseLine, formatHeader, formatTable } from '../../bench/report/text-report.js';
+import { describeTimestamps, formatCaseLine, formatHeader, formatTable, formatTargetSummary } from '../../bench/report/text-report.js';
 import { environment, record } from './bench-fixtures.js';
 
 describe('formatNumber', () => {
@@ -58,7 +58,7 @@ describe('formatTable', () => {
 
   test('header, rule, one row per record, all the same width', () => {
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^op\s+shape\s+variant\s+gpu ms\s+GB\/s\s+copy ms\s+gpu\/copy\s+cpu ms\s+cpu\/gpu\s+wall ms\s+encode µs\s+max\|err\|\s+ok$/);
+    expect(lines[0]).toMatch(/^op\s+shape\s+variant\s+gpu ms\s+GB\/s\s+copy ms\s+gpu\/copy\s+2read ms\s+gpu\/2read\s+cpu ms\s+cpu\/gpu\s+wall ms\s+encode µs\s+max\|err\|\s+ok$/);
     expect(lines[1]).toMatch(/^─+$/);
     // Numeric columns are right-aligned: 'gpu ms' ends where its values end.
     const end = lines[0]!.indexOf('gpu ms') + 'gpu ms'.length;
@@ -70,6 +70,8 @@ describe('formatTable', () => {
     expect(lines[2]).toContain('128×768');
     expect(lines[2]).toContain('wg64/t64/vec4/workgroup/reg0');
     expect(lines[2]).toContain('2.00×');
+    expect(lines[2]).toContain('0.400'); // the two-read floor
+    expect(lines[2]).toContain('1.25×');
     expect(lines[2]).toContain('4.8e-7');
     expect(lines[2]!.endsWith('✓')).toBe(true);
     expect(lines[3]).toContain('4096×1024');
@@ -94,8 +96,30 @@ describe('header and case line', () => {
 
   test('case line', () => {
     expect(formatCaseLine(2, 6, record(), 4.25)).toBe(
-      '[2/6] layerNorm 128×768  gpu 0.500 ms (2.00× copy, 1.58 GB/s) · cpu 2.00 ms · wall 3.50 ms · encode 7.25 µs · max|err| 4.8e-7 ✓  (4.3 s)',
+      '[2/6] layerNorm 128×768  gpu 0.500 ms (2.00× copy, 1.25× 2-read, 1.58 GB/s) · cpu 2.00 ms · wall 3.50 ms · encode 7.25 µs · max|err| 4.8e-7 ✓  (4.3 s)',
     );
+  });
+});
+
+describe('formatTargetSummary', () => {
+  const rec = (op: string, rows: number, cols: number, rooflineRatio: number, rereadRatio: number) => record({ op, rows, cols, rooflineRatio, rereadRatio });
+
+  test('geometric mean over the large shapes, worst shape, decode', () => {
+    const lines = formatTargetSummary([
+      rec('layerNorm', 1, 4096, 1.9, 1.2),
+      rec('layerNorm', 128, 768, 2, 1),
+      rec('layerNorm', 4096, 1024, 8, 4),
+      rec('rmsNorm', 512, 4096, 1.5, 1.1),
+    ]);
+    expect(lines).toEqual([
+      'layerNorm  large shapes: 4.00× copy, 2.00× 2-read (geomean of 2) · worst shape 8.00× copy (4096×1024) · 1×4096: 1.90× copy',
+      'rmsNorm    large shapes: 1.50× copy, 1.10× 2-read (geomean of 1) · worst shape 1.50× copy (512×4096)',
+    ]);
+  });
+
+  test('an op with only decode shapes', () => {
+    expect(formatTargetSummary([rec('layerNorm', 1, 768, 2.5, 1.5)])).toEqual(['layerNorm  worst shape 2.50× copy (1×768) · 1×768: 2.50× copy']);
+    expect(formatTargetSummary([])).toEqual([]);
   });
 });
 
@@ -105,7 +129,7 @@ describe('buildJsonReport', () => {
   test('every record carries the fields the issue asks for, plus runtime and adapter', () => {
     const report = buildJsonReport(environment, [record()], meta);
     const r = report.records[0]!;
-    for (const key of ['op', 'rows', 'cols', 'dtype', 'variant', 'gpuMs', 'copyMs', 'rooflineRatio', 'cpuMs', 'encodeUs', 'wallMs', 'gbps', 'timestampsQuantized']) {
+    for (const key of ['op', 'rows', 'cols', 'dtype', 'variant', 'gpuMs', 'copyMs', 'rooflineRatio', 'rereadMs', 'rereadRatio', 'cpuMs', 'encodeUs', 'wallMs', 'gbps', 'timestampsQuantized']) {
       expect(r, key).toHaveProperty(key);
     }
     expect(r.runtime).toBe('chromium');
