@@ -7,11 +7,11 @@
 // either neighbour when rounding. Here f32 -> f16 rounds to nearest-even, overflows to +-Inf
 // (|v| >= 65520), keeps NaN and produces subnormals: bit-identical to src/f16.ts.
 
-// binary16 bits (low 16 bits of h) -> f32, exact for every value including subnormals.
-fn f16_to_f32(h: u32) -> f32 {
-  let sign = (h & 0x8000u) << 16u;
-  let e = (h >> 10u) & 0x1fu;
-  let m = h & 0x3ffu;
+// binary16 bits (low 16 bits of `bits`) -> f32, exact for every value including subnormals.
+fn f16_to_f32(bits: u32) -> f32 {
+  let sign = (bits & 0x8000u) << 16u;
+  let e = (bits >> 10u) & 0x1fu;
+  let m = bits & 0x3ffu;
   if (e == 0u) {
     // zero or subnormal: m * 2^-24
     let mag = f32(m) * 5.9604644775390625e-8;
@@ -56,10 +56,10 @@ fn f16_pack(lo: f32, hi: f32) -> u32 {
 }
 
 // Four binary16 values (low 16 bits of each lane) -> f32, branch-free; same results as f16_to_f32.
-fn f16x4_to_f32(h: vec4<u32>) -> vec4<f32> {
-  let sign = (h & vec4<u32>(0x8000u)) << vec4<u32>(16u);
-  let e = (h >> vec4<u32>(10u)) & vec4<u32>(0x1fu);
-  let m = h & vec4<u32>(0x3ffu);
+fn f16x4_to_f32(bits: vec4<u32>) -> vec4<f32> {
+  let sign = (bits & vec4<u32>(0x8000u)) << vec4<u32>(16u);
+  let e = (bits >> vec4<u32>(10u)) & vec4<u32>(0x1fu);
+  let m = bits & vec4<u32>(0x3ffu);
   let normal = bitcast<vec4<f32>>(sign | ((e + vec4<u32>(112u)) << vec4<u32>(23u)) | (m << vec4<u32>(13u)));
   let special = bitcast<vec4<f32>>(sign | vec4<u32>(0x7f800000u) | (m << vec4<u32>(13u)));
   let mag = vec4<f32>(m) * 5.9604644775390625e-8;

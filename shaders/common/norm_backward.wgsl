@@ -74,15 +74,15 @@ fn scale_of(c: u32) -> vec4<f32> {
 }
 
 // g = dy * scale, skipping the multiply when the scale is 1 (no gamma, no offset).
-fn scaled(dy: vec4<f32>, s: vec4<f32>) -> vec4<f32> {
-  if (!HAS_GAMMA && GAMMA_OFFSET == 0.0) { return dy; }
-  return dy * s;
+fn scaled(upstream: vec4<f32>, s: vec4<f32>) -> vec4<f32> {
+  if (!HAS_GAMMA && GAMMA_OFFSET == 0.0) { return upstream; }
+  return upstream * s;
 }
 
 // x - mean (RMS: x).
-fn centered(x: vec4<f32>, m: f32) -> vec4<f32> {
-  if (RMS) { return x; }
-  return x - vec4<f32>(m);
+fn centered(v: vec4<f32>, m: f32) -> vec4<f32> {
+  if (RMS) { return v; }
+  return v - vec4<f32>(m);
 }
 
 // A row of a group: its storage base, statistics, and its weight in the dgamma/dbeta sums (0 for
@@ -113,8 +113,8 @@ fn coefficients(sg: f32, sgx: f32, s: Slot) -> vec2<f32> {
 }
 
 // Writes chunk c of one row's dx from its dy and xh.
-fn dx_chunk(dy: vec4<f32>, xh: vec4<f32>, scale: vec4<f32>, s: Slot, k: vec2<f32>, c: u32) {
-  var d = ((scaled(dy, scale) - vec4<f32>(k.x)) - xh * k.y) * s.r;
+fn dx_chunk(upstream: vec4<f32>, xhat: vec4<f32>, scale: vec4<f32>, s: Slot, k: vec2<f32>, c: u32) {
+  var d = ((scaled(upstream, scale) - vec4<f32>(k.x)) - xhat * k.y) * s.r;
   if (HAS_DSUM) { d += io_dsum(s.base, c); }
   io_store(s.base, c, d);
 }

@@ -88,17 +88,17 @@ fn chunk_mask(c: u32) -> vec4<f32> {
 // it (the compiler cannot drop `+ 0.0` or `* 1.0` itself under IEEE rules), which matters where
 // every instruction costs, as on CPU adapters.
 fn finish_chunk(c: u32, v: vec4<f32>, center: f32, corr: f32, r: f32) -> vec4<f32> {
-  var y: vec4<f32>;
-  if (RMS) { y = v * r; } else { y = ((v - vec4<f32>(center)) - vec4<f32>(corr)) * r; }
+  var out: vec4<f32>;
+  if (RMS) { out = v * r; } else { out = ((v - vec4<f32>(center)) - vec4<f32>(corr)) * r; }
   if (HAS_GAMMA) {
     var g = io_gamma(c);
     if (GAMMA_OFFSET != 0.0) { g += vec4<f32>(GAMMA_OFFSET); }
-    if (HAS_BETA) { return fma(y, g, io_beta(c)); }
-    return y * g;
+    if (HAS_BETA) { return fma(out, g, io_beta(c)); }
+    return out * g;
   }
-  if (GAMMA_OFFSET != 0.0) { y *= 1.0 + GAMMA_OFFSET; }
-  if (HAS_BETA) { y += io_beta(c); }
-  return y;
+  if (GAMMA_OFFSET != 0.0) { out *= 1.0 + GAMMA_OFFSET; }
+  if (HAS_BETA) { out += io_beta(c); }
+  return out;
 }
 
 // The invocation's chunks of its row, kept between passes (module scope so helpers can read it).
@@ -147,8 +147,8 @@ fn deviation_sums(base: u32, t: u32, full: u32, tail: bool, center: f32) -> vec2
 // rstd from a row's sum of squared deviations (common/rstd.wgsl: non-finite sums give NaN).
 fn rstd_of(ss: f32) -> f32 {
   let n = f32(params.cols);
-  let variance = ss / select(n, n - 1.0, UNBIASED);
-  return rstd_from_variance(select(variance, 0.0, variance < 0.0), params.epsilon, EPS_ADD_TO_STD);
+  let var_n = ss / select(n, n - 1.0, UNBIASED);
+  return rstd_from_variance(select(var_n, 0.0, var_n < 0.0), params.epsilon, EPS_ADD_TO_STD);
 }
 
 // The guard: pass 1's shifted sums (sums of d = x - pivot and d^2) are kept only when the pivot

@@ -34,15 +34,15 @@ fn affine_at(c: u32) -> Affine {
 
 // finish_chunk with the chunk's gamma/beta already loaded; st = (center, corr, rstd).
 fn finish_with(v: vec4<f32>, st: vec3<f32>, a: Affine) -> vec4<f32> {
-  var y: vec4<f32>;
-  if (RMS) { y = v * st.z; } else { y = ((v - vec4<f32>(st.x)) - vec4<f32>(st.y)) * st.z; }
+  var out: vec4<f32>;
+  if (RMS) { out = v * st.z; } else { out = ((v - vec4<f32>(st.x)) - vec4<f32>(st.y)) * st.z; }
   if (HAS_GAMMA) {
-    if (HAS_BETA) { return fma(y, a.g, a.b); }
-    return y * a.g;
+    if (HAS_BETA) { return fma(out, a.g, a.b); }
+    return out * a.g;
   }
-  if (GAMMA_OFFSET != 0.0) { y *= a.g; }
-  if (HAS_BETA) { y += a.b; }
-  return y;
+  if (GAMMA_OFFSET != 0.0) { out *= a.g; }
+  if (HAS_BETA) { out += a.b; }
+  return out;
 }
 
 // One row's (center, corr, rstd) from its pass-1 sums, as row_norm_team computes them with

@@ -131,30 +131,30 @@ fn split_apply(group: u32, lid: u32) {
   if (!RMS) { center = partials[first].y; }
   // Chan et al.'s merge, in segment order.
   var cnt = 0.0;
-  var mean = 0.0;
+  var merged = 0.0;
   var m2 = 0.0;
   for (var i = 0u; i < SPLIT_SEGMENTS; i += 1u) {
     let p = partials[first + i];
     if (p.x > 0.0) {
       let total = cnt + p.x;
-      let delta = ((p.y - center) + p.z) - mean;
-      mean += delta * (p.x / total);
+      let delta = ((p.y - center) + p.z) - merged;
+      merged += delta * (p.x / total);
       m2 += p.w + delta * delta * (cnt * (p.x / total));
       cnt = total;
     }
   }
   let r = rstd_of(m2);
-  if (WRITE_STATS && s.seg == 0u && t == 0u) { io_stats(s.row, center + mean, r); }
+  if (WRITE_STATS && s.seg == 0u && t == 0u) { io_stats(s.row, center + merged, r); }
   let n_mine = select(s.full, s.full + 1u, s.tail);
   var c = s.start + t;
   for (; c + THREADS_PER_ROW < n_mine; c += 2u * THREADS_PER_ROW) {
     let c1 = c + THREADS_PER_ROW;
     let v0 = io_reload(base, c);
     let v1 = io_reload(base, c1);
-    io_store(base, c, finish_chunk(c, v0, center, mean, r));
-    io_store(base, c1, finish_chunk(c1, v1, center, mean, r));
+    io_store(base, c, finish_chunk(c, v0, center, merged, r));
+    io_store(base, c1, finish_chunk(c1, v1, center, merged, r));
   }
   if (c < n_mine) {
-    io_store(base, c, finish_chunk(c, io_reload(base, c), center, mean, r));
+    io_store(base, c, finish_chunk(c, io_reload(base, c), center, merged, r));
   }
 }

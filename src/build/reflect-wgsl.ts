@@ -3,7 +3,7 @@
  * builds explicit bind group layouts and uniform writers from. Runs inside Vite (library build,
  * dev server, Vitest) through {@link wgslPlugin}; the runtime bundle never contains the parser.
  */
-import { WgslReflect, ResourceType } from 'wgsl_reflect/wgsl_reflect.module.js';
+import { WgslParser, WgslReflect, ResourceType } from 'wgsl_reflect/wgsl_reflect.module.js';
 import type { BindingInfo, EntryPointInfo, OverrideType, ShaderInfo, UniformInfo } from '../shader-info.js';
 
 /**
@@ -18,6 +18,7 @@ import type { BindingInfo, EntryPointInfo, OverrideType, ShaderInfo, UniformInfo
  */
 export function reflectWgsl(name: string, code: string): ShaderInfo {
   const reflect = new WgslReflect(code);
+  checkNoShadowedResources(name, code, [...reflect.uniforms, ...reflect.storage, ...reflect.textures, ...reflect.samplers].map((v) => v.name));
 
   const overrides: Record<string, OverrideType> = {};
   for (const o of reflect.overrides) {
@@ -64,6 +65,30 @@ export function reflectWgsl(name: string, code: string): ShaderInfo {
     entryPoints[fn.name] = { bindings };
   }
   return { name, code, overrides, entryPoints, uniforms };
+}
+
+/**
+ * Rejects a function parameter or local `let`/`var`/`const` named like a module-scope resource.
+ * wgsl_reflect decides which resources an entry point uses by name, without scopes: such a local
+ * makes every entry point that calls its function require the binding, and the layout then
+ * demands a buffer the kernel never touches (this happened: a parameter called `variance` made
+ * the fused GroupNorm kernels require the `variance` binding). A clear build error instead.
+ */
+function checkNoShadowedResources(name: string, code: string, resources: readonly string[]): void {
+  const names = new Set(resources);
+  for (const node of WgslParser.Parse(code)) {
+    if (node.astNodeType !== 'function') continue;
+    const fn = node as unknown as { name: string; args: { name: string }[]; search(cb: (n: { astNodeType: string; name?: string }) => void): void };
+    const clash = (local: string, kind: string) => {
+      if (names.has(local)) {
+        throw new Error(`${name}.wgsl: fn ${fn.name} declares ${kind} '${local}', the name of a module-scope resource; wgsl_reflect would count every entry point that calls ${fn.name} as using that binding. Rename the ${kind}.`);
+      }
+    };
+    for (const a of fn.args) clash(a.name, 'parameter');
+    fn.search((n) => {
+      if ((n.astNodeType === 'let' || n.astNodeType === 'var' || n.astNodeType === 'const') && n.name !== undefined) clash(n.name, n.astNodeType);
+    });
+  }
 }
 
 /**

@@ -224,6 +224,20 @@ describe('reflectWgsl on synthetic shaders', () => {
     expect(() => reflectWgsl('tex', code)).toThrow(/tex\.wgsl: main uses t, a resource kind this library does not bind/);
   });
 
+  test('a local or parameter named like a binding is a build error (wgsl_reflect matches names without scopes)', () => {
+    const head = '@group(0) @binding(0) var<storage, read_write> variance: array<f32>;\n@group(0) @binding(1) var<storage, read_write> y: array<f32>;\n';
+    const main = '@compute @workgroup_size(1) fn main() { y[0] = f(1.0); }\n';
+    expect(() => reflectWgsl('p', head + 'fn f(variance: f32) -> f32 { return variance; }\n' + main)).toThrow(
+      /p\.wgsl: fn f declares parameter 'variance', the name of a module-scope resource/,
+    );
+    expect(() => reflectWgsl('l', head + 'fn f(a: f32) -> f32 { if (a > 0.0) { let variance = a; return variance; } return a; }\n' + main)).toThrow(
+      /l\.wgsl: fn f declares let 'variance'/,
+    );
+    // Without the clash, main uses only y.
+    const ok = reflectWgsl('ok', head + 'fn f(v: f32) -> f32 { var w = v; return w; }\n' + main);
+    expect(ok.entryPoints.main!.bindings.map((b) => b.name)).toEqual(['y']);
+  });
+
   test('overrides of every scalar type are reflected with their type', () => {
     const s = reflectWgsl('t', `override A: bool = true; override B: u32; override C: i32 = -1; override D: f32 = 1.5;
       ${KERNEL_TAIL}
