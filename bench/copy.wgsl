@@ -19,15 +19,26 @@ override ITEMS: u32 = 1;
 @group(0) @binding(0) var<storage, read> src: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read_write> dst: array<vec4<f32>>;
 
+// The invocation's first element in the tile shapes (the grid may be folded into 2D).
+fn tile_first(wid: vec3<u32>, groups: vec3<u32>, lid: u32) -> u32 {
+  return (wid.y * groups.x + wid.x) * WORKGROUP_SIZE * ITEMS + lid;
+}
+
+// The invocation's [start, end) in the span shapes, clamped to the array.
+fn span_of(wid: vec3<u32>, groups: vec3<u32>, lid: u32) -> vec2<u32> {
+  let n = arrayLength(&dst);
+  let start = ((wid.y * groups.x + wid.x) * WORKGROUP_SIZE + lid) * ITEMS;
+  return vec2<u32>(start, min(start, n) + min(ITEMS, n - min(start, n)));
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn copy_vec4(
   @builtin(workgroup_id) wid: vec3<u32>,
   @builtin(num_workgroups) groups: vec3<u32>,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let tile = wid.y * groups.x + wid.x;
   let n = arrayLength(&dst);
-  var i = tile * WORKGROUP_SIZE * ITEMS + lid;
+  var i = tile_first(wid, groups, lid);
   for (var k = 0u; k < ITEMS; k++) {
     if (i < n) {
       dst[i] = src[i];
@@ -42,9 +53,9 @@ fn copy_span(
   @builtin(num_workgroups) groups: vec3<u32>,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let n = arrayLength(&dst);
-  let start = ((wid.y * groups.x + wid.x) * WORKGROUP_SIZE + lid) * ITEMS;
-  let end = min(start, n) + min(ITEMS, n - min(start, n));
+  let span = span_of(wid, groups, lid);
+  let start = span.x;
+  let end = span.y;
   var i = start;
   for (; i + 4u <= end; i += 4u) {
     dst[i] = src[i];
@@ -69,9 +80,8 @@ fn reread_vec4(
   @builtin(num_workgroups) groups: vec3<u32>,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let tile = wid.y * groups.x + wid.x;
   let n = arrayLength(&dst);
-  let first = tile * WORKGROUP_SIZE * ITEMS + lid;
+  let first = tile_first(wid, groups, lid);
   var s = vec4<f32>(0.0);
   var i = first;
   for (var k = 0u; k < ITEMS; k++) {
@@ -95,9 +105,9 @@ fn reread_span(
   @builtin(num_workgroups) groups: vec3<u32>,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let n = arrayLength(&dst);
-  let start = ((wid.y * groups.x + wid.x) * WORKGROUP_SIZE + lid) * ITEMS;
-  let end = min(start, n) + min(ITEMS, n - min(start, n));
+  let span = span_of(wid, groups, lid);
+  let start = span.x;
+  let end = span.y;
   var s = vec4<f32>(0.0);
   var i = start;
   for (; i + 4u <= end; i += 4u) {

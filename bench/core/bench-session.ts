@@ -185,7 +185,7 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
     const cpuMs: number[] = [];
     for (let r = 0; r < reps; r++) {
       progress(`round ${r + 1}/${reps}`);
-      const [g, c, rr] = await s.timer.sample(kernels);
+      const [g, c, rr] = await s.timer.sample(kernels, r);
       gpuMs.push(g!);
       copyMs.push(c!);
       rereadMs.push(rr!);

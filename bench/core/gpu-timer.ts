@@ -5,9 +5,28 @@
  * includes the submission round trip), and the run says so.
  *
  * One {@link GpuTimer.sample} runs each given kernel once, back to back in one submission, so
- * kernels sampled together (the op and its copy roofline) see the same machine load.
+ * kernels sampled together (the op and its copy roofline) see the same machine load. Each
+ * submission starts with an untimed one-invocation dispatch: the first pass of a submission pays
+ * the implementation's start-up (on SwiftShader ~0.04 ms of waking its worker threads, measured:
+ * LayerNorm 1×768 0.074 ms as the first pass, 0.034 ms after such a dispatch), which is a cost of
+ * the submission, not of whichever kernel happens to come first. The order of the timed passes
+ * rotates from sample to sample, so no kernel always runs right after another one.
  */
 import { timestampGranularity } from './timestamp-resolution.js';
+
+/**
+ * The order in which {@link GpuTimer.sample} runs `n` kernels: from index `rotate` (mod n),
+ * wrapping around.
+ *
+ * @example
+ * ```ts
+ * rotatedOrder(3, 1); // [1, 2, 0]
+ * ```
+ */
+export function rotatedOrder(n: number, rotate: number): number[] {
+  const start = n > 0 ? ((rotate % n) + n) % n : 0;
+  return Array.from({ length: n }, (_, i) => (start + i) % n);
+}
 
 /** Records one unit of work into a compute pass the timer opened. */
 export type PassRecorder = (pass: GPUComputePassEncoder) => void;
@@ -32,14 +51,24 @@ export class GpuTimer {
   private readback: GPUBuffer | undefined;
   private raw: bigint[] = [];
   private zeros = 0;
+  private wake: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup; buffer: GPUBuffer } | undefined;
 
   constructor(private readonly device: GPUDevice) {
     this.mode = device.features.has('timestamp-query') ? 'timestamp-query' : 'submit-wall';
   }
 
-  /** Runs every kernel once, in order, and returns each one's GPU milliseconds. */
-  async sample(kernels: readonly PassRecorder[]): Promise<number[]> {
-    return this.mode === 'timestamp-query' ? this.withTimestamps(kernels) : this.withSubmitWall(kernels);
+  /**
+   * Runs every kernel once and returns each one's GPU milliseconds (in the order given). The
+   * kernels run starting at index `rotate` (mod their count) and wrapping around; pass the round
+   * number so that the order rotates.
+   */
+  async sample(kernels: readonly PassRecorder[], rotate = 0): Promise<number[]> {
+    if (this.mode !== 'timestamp-query') return this.withSubmitWall(kernels);
+    const order = rotatedOrder(kernels.length, rotate);
+    const ms = await this.withTimestamps(order.map((k) => kernels[k]!));
+    const out = new Array<number>(kernels.length);
+    order.forEach((k, i) => (out[k] = ms[i]!));
+    return out;
   }
 
   /** Runs every kernel `reps` times, untimed, in one submission (warm-up). */
@@ -66,6 +95,12 @@ export class GpuTimer {
 
   /** Frees the query set and buffers. */
   destroy(): void {
+    this.wake?.buffer.destroy();
+    this.wake = undefined;
+    this.freeQueries();
+  }
+
+  private freeQueries(): void {
     this.querySet?.destroy();
     this.resolveBuffer?.destroy();
     this.readback?.destroy();
@@ -74,7 +109,7 @@ export class GpuTimer {
 
   private ensureCapacity(queries: number): void {
     if (queries <= this.capacity) return;
-    this.destroy();
+    this.freeQueries();
     const { device } = this;
     this.querySet = device.createQuerySet({ label: 'bench timestamps', type: 'timestamp', count: queries });
     this.resolveBuffer = device.createBuffer({ label: 'bench resolve', size: queries * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
@@ -88,6 +123,7 @@ export class GpuTimer {
     const querySet = this.querySet!;
     const readback = this.readback!;
     const encoder = this.device.createCommandEncoder({ label: 'bench timed' });
+    this.recordWake(encoder);
     kernels.forEach((record, k) => {
       const pass = encoder.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * k, endOfPassWriteIndex: 2 * k + 1 } });
       record(pass);
@@ -107,6 +143,29 @@ export class GpuTimer {
       // An implementation may report end < begin (e.g. across a clock reset): clamp, never negative.
       return end > begin ? Number(end - begin) / 1e6 : 0;
     });
+  }
+
+  /** The untimed dispatch that opens every timed submission (see the module comment). */
+  private recordWake(encoder: GPUCommandEncoder): void {
+    if (!this.wake) {
+      const { device } = this;
+      const layout = device.createBindGroupLayout({
+        label: 'bench wake',
+        entries: [{ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage', minBindingSize: 4 } }],
+      });
+      const module = device.createShaderModule({
+        label: 'bench wake',
+        code: '@group(0) @binding(0) var<storage, read_write> w: array<u32>;\n@compute @workgroup_size(1) fn main() { w[0] = w[0] + 1u; }\n',
+      });
+      const pipeline = device.createComputePipeline({ label: 'bench wake', layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: 'main' } });
+      const buffer = device.createBuffer({ label: 'bench wake', size: 4, usage: GPUBufferUsage.STORAGE });
+      this.wake = { pipeline, bindGroup: device.createBindGroup({ label: 'bench wake', layout, entries: [{ binding: 0, resource: { buffer } }] }), buffer };
+    }
+    const pass = encoder.beginComputePass({ label: 'bench wake' });
+    pass.setPipeline(this.wake.pipeline);
+    pass.setBindGroup(0, this.wake.bindGroup);
+    pass.dispatchWorkgroups(1);
+    pass.end();
   }
 
   private async withSubmitWall(kernels: readonly PassRecorder[]): Promise<number[]> {

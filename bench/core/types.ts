@@ -61,7 +61,7 @@ export interface CaseRecord {
   /** GPU time of one op pass (median). */
   readonly gpuMs: number;
   readonly gpu: SampleSummary;
-  /** GPU time of the vec4 copy moving `copyBytes` (median), run right after each op pass. */
+  /** GPU time of the vec4 copy moving `copyBytes` (median), run in the same submission as each op pass. */
   readonly copyMs: number;
   readonly copy: SampleSummary;
   /** Copy configuration that was fastest for this size, e.g. `wg256x4`. */
@@ -69,8 +69,8 @@ export interface CaseRecord {
   /** Bytes the copy reads and writes: the op's main tensor in and out. */
   readonly copyBytes: number;
   /**
-   * GPU time of the two-read floor (median): the same tensor read twice and written once, run
-   * right after the copy in each round. The least a norm costs where its row cannot stay in
+   * GPU time of the two-read floor (median): the same tensor read twice and written once, run in
+   * the same submission as the op and the copy in each round. The least a norm costs where its row cannot stay in
    * registers between statistics and output (CPU adapters); see `bench/copy.wgsl`.
    */
   readonly rereadMs: number;

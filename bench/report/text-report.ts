@@ -102,7 +102,7 @@ export function formatTable(records: readonly CaseRecord[]): string[] {
 /** What the columns mean, printed under the table. */
 export const TABLE_LEGEND: readonly string[] = [
   'gpu ms: median GPU time of one kernel pass (timestamp queries); GB/s: least bytes read+written / gpu ms',
-  'copy ms: median of a vec4 copy of the same tensor (read once, write once), run after each kernel pass in the same submission; gpu/copy 1× = copy roofline',
+  'copy ms: median of a vec4 copy of the same tensor (read once, write once), in the same submission as each kernel pass (order rotating every round, after an untimed wake-up dispatch); gpu/copy 1× = copy roofline',
   '2read ms: median of a kernel reading the same tensor twice and writing it once (the two-read floor, same submission): the least a norm can cost where a row cannot stay in registers (CPU adapters)',
   'cpu ms: cpu.fast in the same JS engine; wall ms: convenience form incl. upload and readback; encode µs: JS per encode call, warm caches',
   'max|err|: GPU output of the timed path vs the float64 reference; ✓ = within the library tolerance (1e-5 rel + 1e-5·max(1,|γ|) abs)',

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { median, quantile, summarize } from '../../bench/core/stats.js';
 import { combineGranularities, isQuantized, timestampGranularity } from '../../bench/core/timestamp-resolution.js';
+import { rotatedOrder } from '../../bench/core/gpu-timer.js';
 
 describe('median and quantile', () => {
   test('odd and even counts', () => {
@@ -75,5 +76,25 @@ describe('timestamp granularity', () => {
     expect(combineGranularities([65536, 131072, null])).toBe(65536);
     expect(combineGranularities([65536, 3])).toBe(1);
     expect(combineGranularities([null])).toBeNull();
+  });
+});
+
+describe('rotatedOrder', () => {
+  test('examples', () => {
+    expect(rotatedOrder(3, 0)).toEqual([0, 1, 2]);
+    expect(rotatedOrder(3, 1)).toEqual([1, 2, 0]);
+    expect(rotatedOrder(3, 5)).toEqual([2, 0, 1]);
+    expect(rotatedOrder(1, 7)).toEqual([0]);
+    expect(rotatedOrder(0, 2)).toEqual([]);
+  });
+
+  test('a permutation; over n consecutive rounds every kernel runs first once', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9 }), fc.nat(1000), (n, r) => {
+        expect([...rotatedOrder(n, r)].sort((a, b) => a - b)).toEqual([...Array(n).keys()]);
+        const firsts = Array.from({ length: n }, (_, k) => rotatedOrder(n, r + k)[0]);
+        expect(new Set(firsts).size).toBe(n);
+      }),
+    );
   });
 });
