@@ -11,8 +11,6 @@
 @group(0) @binding(4) var<storage, read> mean: array<f32>;
 @group(0) @binding(5) var<storage, read> rstd: array<f32>;
 @group(0) @binding(6) var<storage, read_write> dx: array<atomic<u32>>;
-@group(0) @binding(7) var<storage, read> dsum: array<u32>;
-@group(0) @binding(8) var<storage, read_write> partial: array<f32>;
 
 fn io_base(row: u32) -> u32 { return row * params.cols; }
 fn io_dy(row_base: u32, c: u32) -> vec4<f32> {
@@ -28,14 +26,6 @@ fn io_x(row_base: u32, c: u32) -> vec4<f32> {
   let g = row_base + 4u * c;
   for (var k = 0u; k < 4u; k += 1u) {
     if (4u * c + k < params.cols) { v[k] = f16_select(x[(g + k) >> 1u], g + k); }
-  }
-  return v;
-}
-fn io_dsum(row_base: u32, c: u32) -> vec4<f32> {
-  var v = vec4<f32>(0.0);
-  let g = row_base + 4u * c;
-  for (var k = 0u; k < 4u; k += 1u) {
-    if (4u * c + k < params.cols) { v[k] = f16_select(dsum[(g + k) >> 1u], g + k); }
   }
   return v;
 }
@@ -58,19 +48,5 @@ fn io_store(row_base: u32, c: u32, v: vec4<f32>) {
       atomicAnd(&dx[w.index], ~w.mask);
       atomicOr(&dx[w.index], w.bits);
     }
-  }
-}
-fn io_partial_get(slot: u32, c: u32) -> vec4<f32> {
-  var v = vec4<f32>(0.0);
-  let base = slot * params.cols + 4u * c;
-  for (var k = 0u; k < 4u; k += 1u) {
-    if (4u * c + k < params.cols) { v[k] = partial[base + k]; }
-  }
-  return v;
-}
-fn io_partial_set(slot: u32, c: u32, v: vec4<f32>) {
-  let base = slot * params.cols + 4u * c;
-  for (var k = 0u; k < 4u; k += 1u) {
-    if (4u * c + k < params.cols) { partial[base + k] = v[k]; }
   }
 }

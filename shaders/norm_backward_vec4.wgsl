@@ -8,16 +8,11 @@
 @group(0) @binding(4) var<storage, read> mean: array<f32>;
 @group(0) @binding(5) var<storage, read> rstd: array<f32>;
 @group(0) @binding(6) var<storage, read_write> dx: array<vec4<f32>>;
-@group(0) @binding(7) var<storage, read> dsum: array<vec4<f32>>;
-@group(0) @binding(8) var<storage, read_write> partial: array<vec4<f32>>;
 
 fn io_base(row: u32) -> u32 { return row * (params.cols / 4u); }
 fn io_dy(base: u32, c: u32) -> vec4<f32> { return dy[base + c]; }
 fn io_x(base: u32, c: u32) -> vec4<f32> { return x[base + c]; }
-fn io_dsum(base: u32, c: u32) -> vec4<f32> { return dsum[base + c]; }
 fn io_gamma(c: u32) -> vec4<f32> { return gamma[c]; }
 fn io_mean(row: u32) -> f32 { return mean[row]; }
 fn io_rstd(row: u32) -> f32 { return rstd[row]; }
 fn io_store(base: u32, c: u32, v: vec4<f32>) { dx[base + c] = v; }
-fn io_partial_get(slot: u32, c: u32) -> vec4<f32> { return partial[slot * (params.cols / 4u) + c]; }
-fn io_partial_set(slot: u32, c: u32, v: vec4<f32>) { partial[slot * (params.cols / 4u) + c] = v; }

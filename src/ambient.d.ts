@@ -16,6 +16,17 @@ declare module '*.wgsl?shader&link=common/reduce_subgroup.wgsl' {
   export default info;
 }
 
+// Several linked files, the reduction last: `x.wgsl?shader&link=common/a.wgsl,common/reduce_subgroup.wgsl`.
+declare module '*,common/reduce_workgroup.wgsl' {
+  const info: import('./shader-info.js').ShaderInfo;
+  export default info;
+}
+
+declare module '*,common/reduce_subgroup.wgsl' {
+  const info: import('./shader-info.js').ShaderInfo;
+  export default info;
+}
+
 declare module 'wgsl_reflect/wgsl_reflect.module.js' {
   export * from 'wgsl_reflect';
 }

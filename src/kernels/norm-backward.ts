@@ -23,7 +23,7 @@ import type { BufferRange } from '../bindings.js';
 import type { OwnedResources } from '../resources.js';
 import { isCommandEncoder, isComputePass, type EncodeTarget, type KernelContext } from './context.js';
 import type { Dtype } from './layer-norm-options.js';
-import { backwardDxShader, paramGradFinalShader } from './norm-backward-shaders.js';
+import { backwardDxShader, paramGradFinalShader, type ParamGradSink } from './norm-backward-shaders.js';
 import { activationBytes } from './row-norm.js';
 import type { Access } from './row-norm-shaders.js';
 import { checkVariant, selectVariant, type LayerNormVariant } from './variant.js';
@@ -208,14 +208,18 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
 
   const teamsPerGroup = variant.workgroupSize / variant.threadsPerRow;
   const dxGrid = foldWorkgroups(Math.ceil(blocks / teamsPerGroup), limits.maxComputeWorkgroupsPerDimension);
-  // One block and no dbeta (RMSNorm; decode-sized row counts): the block's partial row is dgamma
-  // itself, and the final stage (a whole dispatch for a copy) is skipped.
-  const direct = blocks === 1 && dgamma !== undefined && dbeta === undefined;
-  const partial = direct ? dgamma : paramGrad ? scratch(resources, blocks * 2 * cols * 4) : resources.dummy('partial');
+  // One block (decode-sized row counts): its partial rows are dgamma and dbeta themselves, and the
+  // final stage (a whole dispatch for a copy) is skipped. Without dsum the `direct` kernels write
+  // both into the caller's buffers (dbeta takes dsum's binding); with dsum, only a lone dgamma can
+  // be written directly, as the block's one partial row.
+  const sink: ParamGradSink = paramGrad && blocks === 1 && dsum === undefined ? 'direct' : 'partials';
+  const dgammaAsPartial = sink === 'partials' && blocks === 1 && dgamma !== undefined && dbeta === undefined;
+  const finalStage = paramGrad && sink === 'partials' && !dgammaAsPartial;
+  const partial = dgammaAsPartial ? dgamma : finalStage ? scratch(resources, blocks * 2 * cols * 4) : resources.dummy('partial');
 
   const access: Access = dtype === 'f16' ? 'f16' : variant.vec4 ? 'vec4' : 'scalar';
   const reduction = variant.threadsPerRow > 1 ? variant.reduction : 'workgroup';
-  const dxShader = backwardDxShader(access, reduction);
+  const dxShader = backwardDxShader(access, reduction, sink);
   const dxConstants: Record<string, number | boolean> = {
     WORKGROUP_SIZE: variant.workgroupSize,
     THREADS_PER_ROW: variant.threadsPerRow,
@@ -238,12 +242,13 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
     mean: mean ?? resources.dummy('mean'),
     rstd,
     dx,
-    dsum: dsum ?? resources.dummy('dsum'),
-    partial,
+    ...(sink === 'direct'
+      ? { dgamma_out: dgamma ?? resources.dummy('dgamma'), dbeta_out: dbeta ?? resources.dummy('dbeta') }
+      : { dsum: dsum ?? resources.dummy('dsum'), partial }),
   });
   dispatches.push([`webgpu-norm ${op} dx`, dxPipeline.pipeline, dxGroup, dxGrid]);
 
-  if (paramGrad && !direct) {
+  if (finalStage) {
     const vec4 = cols % 4 === 0;
     const items = vec4 ? cols / 4 : cols;
     const finalShader = paramGradFinalShader(vec4);

@@ -58,6 +58,8 @@ function cases(): BackwardCase[] {
       add({ op, rows: 40, cols: 64, dtype, pattern: 'offset', gamma: true, form: 'pass' });
       add({ op, rows: 9, cols: 101, dtype, pattern: 'mixed-scale', gamma: true, form: 'encode', dsum: true });
       add({ op, rows: 1, cols: 4099, dtype, pattern: 'outlier-columns', gamma: true, form: 'pass' });
+      // One row: one block, dgamma/dbeta written by the dx kernel itself (vec4 access for f32).
+      add({ op, rows: 1, cols: 768, dtype, pattern: 'offset', gamma: true, form: 'convenience' });
     }
     add({ op, rows: 70000, cols: 3, dtype: 'f32', pattern: 'normal', gamma: true, form: 'encode' });
     add({ op, rows: 100000, cols: 3, dtype: 'f32', pattern: 'offset', gamma: false, form: 'convenience' });
@@ -90,6 +92,26 @@ describe('every dx kernel variant, forced', () => {
         test(name(c), async () => check(c, await run(c)));
       }
     }
+  }
+});
+
+describe('one block: dgamma/dbeta straight from the dx kernel, every variant', () => {
+  // Rows that make a single block: one row for teams, up to four for one-invocation rows (which
+  // take four rows at once). Without dsum the `direct` kernels write dgamma and dbeta; with dsum,
+  // LayerNorm goes through the partials and the final stage, RMSNorm writes dgamma as the block's
+  // one partial row.
+  let seed = 700;
+  const oneBlock = [...variants, { reduction: 'workgroup', vec4: true, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0 }] as const;
+  for (const op of ['layerNorm', 'rmsNorm'] as const) {
+    for (const v of oneBlock) {
+      for (const dtype of v.vec4 ? (['f32'] as const) : (['f32', 'f16'] as const)) {
+        const rows = v.threadsPerRow === 1 ? 3 : 1;
+        const c: BackwardCase = { op, rows, cols: 1028, dtype, pattern: 'offset', gamma: true, form: 'encode', seed: seed++, variant: { ...v } };
+        test(name(c), async () => check(c, await run(c)));
+      }
+    }
+    const withDsum: BackwardCase = { op, rows: 1, cols: 772, dtype: 'f32', pattern: 'normal', gamma: true, form: 'encode', dsum: true, seed: seed++ };
+    test(name(withDsum), async () => check(withDsum, await run(withDsum)));
   }
 });
 

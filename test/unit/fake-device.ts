@@ -47,6 +47,8 @@ export interface FakeDevice {
   /** Validation errors a real device would have raised. */
   readonly validationErrors: string[];
   readonly submits: number[];
+  /** Label of the pipeline of every dispatch recorded, in order. */
+  readonly dispatches: string[];
   /** Calls of device.destroy(). */
   destroyed: number;
   /** When set, the next mapAsync rejects (as after a device loss or a failed submit). */
@@ -63,6 +65,7 @@ export function fakeDevice(limits: Partial<FakeLimits> = {}): FakeDevice {
   const bindGroups: GPUBindGroupDescriptor[] = [];
   const validationErrors: string[] = [];
   const submits: number[] = [];
+  const dispatches: string[] = [];
   let resolveLost!: (info: GPUDeviceLostInfo) => void;
   const lost = new Promise<GPUDeviceLostInfo>((r) => (resolveLost = r));
   let nextId = 1;
@@ -103,12 +106,19 @@ export function fakeDevice(limits: Partial<FakeLimits> = {}): FakeDevice {
     return b;
   };
 
-  const pass = () => ({
-    setPipeline() {},
-    setBindGroup() {},
-    dispatchWorkgroups() {},
-    end() {},
-  });
+  const pass = () => {
+    let pipeline = '';
+    return {
+      setPipeline(p: { label?: string }) {
+        pipeline = p.label ?? '';
+      },
+      setBindGroup() {},
+      dispatchWorkgroups() {
+        dispatches.push(pipeline);
+      },
+      end() {},
+    };
+  };
 
   const device = {
     label: 'fake',
@@ -153,6 +163,7 @@ export function fakeDevice(limits: Partial<FakeLimits> = {}): FakeDevice {
     bindGroups,
     validationErrors,
     submits,
+    dispatches,
     destroyed: 0,
     failNextMap: false,
     lose(reason = 'unknown', message = 'fake loss') {

@@ -274,3 +274,35 @@ describe('convenience form: device limits are checked before anything is allocat
     expect(fake.validationErrors).toEqual([]);
   });
 });
+
+describe('backward: dispatches recorded', () => {
+  const S = 0x80; // GPUBufferUsage.STORAGE
+  async function backward(rows: number, cols: number, o: { dbeta?: boolean; dsum?: boolean; op?: 'layerNorm' | 'rmsNorm' }) {
+    const { fake, norm } = await normalizerOn();
+    const buf = (n: number) => fake.device.createBuffer({ size: Math.max(16, n * 4), usage: S });
+    const common = { dy: buf(rows * cols), x: buf(rows * cols), dx: buf(rows * cols), rstd: buf(rows), dgamma: buf(cols), rows, cols, ...(o.dsum ? { dsum: buf(rows * cols) } : {}) };
+    if (o.op === 'rmsNorm') norm.encodeRmsNormBackward(fake.device.createCommandEncoder(), common);
+    else norm.encodeLayerNormBackward(fake.device.createCommandEncoder(), { ...common, mean: buf(rows), ...(o.dbeta === false ? {} : { dbeta: buf(cols) }) });
+    return fake.dispatches.map((l) => l.split('|')[0]);
+  }
+
+  test('one block, no dsum: the dx kernel writes dgamma and dbeta itself (one dispatch)', async () => {
+    const d = await backward(1, 768, {});
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatch(/^norm_backward_vec4\+param_grad_direct_vec4\+reduce_/);
+    expect(await backward(1, 770, {})).toEqual([expect.stringMatching(/^norm_backward_scalar\+param_grad_direct_scalar\+/)]);
+  });
+
+  test('one block with dsum: partials and the final stage for LayerNorm; RMSNorm writes dgamma as the partial row', async () => {
+    const ln = await backward(1, 768, { dsum: true });
+    expect(ln).toHaveLength(2);
+    expect(ln[0]).toMatch(/^norm_backward_vec4\+param_grad_partials_vec4\+/);
+    expect(await backward(1, 768, { dsum: true, op: 'rmsNorm' })).toEqual([expect.stringMatching(/^norm_backward_vec4\+param_grad_partials_vec4\+/)]);
+  });
+
+  test('many blocks: partials, then the final stage', async () => {
+    const d = await backward(4096, 768, {});
+    expect(d).toHaveLength(2);
+    expect(d[0]).toMatch(/param_grad_partials_vec4/);
+  });
+});

@@ -1,0 +1,15 @@
+// As common/param_grad_partials_vec4.wgsl, for the f16 dx kernel: f32 partial rows, dsum as
+// packed halves (common/f16.wgsl, included by the kernel).
+
+@group(0) @binding(7) var<storage, read> dsum: array<u32>;
+@group(0) @binding(8) var<storage, read_write> partial: array<f32>;
+
+fn io_dsum(row_base: u32, c: u32) -> vec4<f32> {
+  var v = vec4<f32>(0.0);
+  let g = row_base + 4u * c;
+  for (var k = 0u; k < 4u; k += 1u) {
+    if (4u * c + k < params.cols) { v[k] = f16_select(dsum[(g + k) >> 1u], g + k); }
+  }
+  return v;
+}
+// #include "param_grad_partial_rows.wgsl"
