@@ -887,6 +887,14 @@ class GpuNormalizer implements Normalizer {
       }
       const timeOnce = async (variant: LayerNormVariant): Promise<number> => {
         const encoder = device.createCommandEncoder();
+        if (querySet) {
+          // An untimed one-row pass first: the first pass of a submission also pays the
+          // implementation's start-up (SwiftShader: ~0.04 ms waking its threads), which would
+          // otherwise count as kernel time (most visible on decode-sized shapes).
+          const warm = encoder.beginComputePass();
+          encodeRowNorm(ctx, warm, kind, { ...operands, rows: 1 });
+          warm.end();
+        }
         const pass = encoder.beginComputePass(querySet ? { timestampWrites: { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {});
         encodeRowNorm(ctx, pass, kind, { ...operands, variant });
         pass.end();
