@@ -125,6 +125,11 @@ fn apply_one(v: f32, k: vec4<f32>) -> f32 {
   return fma((v - k.x) - k.y, k.z, k.w);
 }
 
+// Four elements sharing one coefficient row.
+fn apply4(v: vec4<f32>, k: vec4<f32>) -> vec4<f32> {
+  return fma((v - vec4<f32>(k.x)) - vec4<f32>(k.y), vec4<f32>(k.z), vec4<f32>(k.w));
+}
+
 fn unit_index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
   return (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
 }
@@ -144,8 +149,7 @@ fn apply_vec4(@builtin(workgroup_id) wid: vec3<u32>,
                     apply_one(v.z, coefficients_at(i + 2u)), apply_one(v.w, coefficients_at(i + 3u)));
   } else {
     // Four positions of one channel map.
-    let k = coefficients_at(i);
-    out = fma((v - vec4<f32>(k.x)) - vec4<f32>(k.y), vec4<f32>(k.z), vec4<f32>(k.w));
+    out = apply4(v, coefficients_at(i));
   }
   y4[u] = out;
 }
@@ -170,10 +174,6 @@ fn apply_f16(@builtin(workgroup_id) wid: vec3<u32>,
 
 // ---- Span layout (CPU adapters) -----------------------------------------------------------
 
-fn apply4(v: vec4<f32>, k: vec4<f32>) -> vec4<f32> {
-  return fma((v - vec4<f32>(k.x)) - vec4<f32>(k.y), vec4<f32>(k.z), vec4<f32>(k.w));
-}
-
 // Lane by lane, for a vector whose elements (from element e) may belong to different maps.
 fn apply4_lanes(v: vec4<f32>, e: u32) -> vec4<f32> {
   return vec4<f32>(apply_one(v.x, coefficients_at(coefficient_index(e))),
@@ -184,23 +184,19 @@ fn apply4_lanes(v: vec4<f32>, e: u32) -> vec4<f32> {
 
 // Vectors [w, stop) of one map, four per iteration.
 fn run4(first: u32, stop: u32, k: vec4<f32>) {
-  let a = vec4<f32>(k.x);
-  let b = vec4<f32>(k.y);
-  let s = vec4<f32>(k.z);
-  let t = vec4<f32>(k.w);
   var w = first;
   for (; w + 4u <= stop; w += 4u) {
     let v0 = x4[w];
     let v1 = x4[w + 1u];
     let v2 = x4[w + 2u];
     let v3 = x4[w + 3u];
-    y4[w] = fma((v0 - a) - b, s, t);
-    y4[w + 1u] = fma((v1 - a) - b, s, t);
-    y4[w + 2u] = fma((v2 - a) - b, s, t);
-    y4[w + 3u] = fma((v3 - a) - b, s, t);
+    y4[w] = apply4(v0, k);
+    y4[w + 1u] = apply4(v1, k);
+    y4[w + 2u] = apply4(v2, k);
+    y4[w + 3u] = apply4(v3, k);
   }
   for (; w < stop; w++) {
-    y4[w] = fma((x4[w] - a) - b, s, t);
+    y4[w] = apply4(x4[w], k);
   }
 }
 

@@ -54,6 +54,7 @@
 
 // #include "common/f16.wgsl"
 // #include "common/rstd.wgsl"
+// #include "common/shifted_sums.wgsl"
 
 // Pass 1's view of the tensor and which statistic (and pivot) each element belongs to.
 struct PartialParams {
@@ -508,6 +509,23 @@ fn clamp_m2(m2: vec4<f32>) -> vec4<f32> {
   return select(m2, vec4<f32>(0.0), m2 < vec4<f32>(0.0));
 }
 
+// (center, m1, M2) of elements [begin, end): shifted sums around the span's first element, kept
+// when common/shifted_sums.wgsl's guard allows, else summed again around center = pivot + m1 (the
+// exact second pass). The mean is center + m1; M2 is clamped at 0.
+fn span_stats(begin: u32, end: u32) -> vec3<f32> {
+  let n = f32(end - begin);
+  let pivot = load_x(begin);
+  var center = pivot;
+  var t = span_sums(begin, end, center);
+  var m1 = t.x / n;
+  if (!shifted_sums_kept(m1, t.y / n)) {
+    center = pivot + m1;
+    t = span_sums(begin, end, center);
+    m1 = t.x / n;
+  }
+  return vec3<f32>(center, m1, clamp_m2(vec4<f32>(t.y - t.x * m1)).x);
+}
+
 // Pass 1, NCHW, invocation layout: invocation u reduces chunk u % chunks of segment u / chunks, a
 // contiguous span, into partials[u] (the same order as partials_contiguous).
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -521,19 +539,8 @@ fn partials_span(@builtin(workgroup_id) wid: vec3<u32>,
   let segment = k * pass1.segment_len;
   let begin = segment + p * pass1.chunk;
   let end = segment + min((p + 1u) * pass1.chunk, pass1.segment_len);
-  let n = f32(end - begin);
-  let local = load_x(begin);
-  var center = local;
-  var t = span_sums(begin, end, center);
-  var m1 = t.x / n;
-  if (!(m1 * m1 <= 0.875 * (t.y / n))) {
-    center = local + m1;
-    t = span_sums(begin, end, center);
-    m1 = t.x / n;
-  }
-  let m2 = clamp_m2(vec4<f32>(t.y - t.x * m1)).x;
-  let pivot = stat_pivot_v(k);
-  partials[u] = vec4<f32>(n, (center - pivot) + m1, m2, 0.0);
+  let st = span_stats(begin, end);
+  partials[u] = vec4<f32>(f32(end - begin), (st.x - stat_pivot_v(k)) + st.y, st.z, 0.0);
 }
 
 // Four consecutive channels of one position, starting at element e (channel c0 of its row):
@@ -607,7 +614,7 @@ fn partials_columns(@builtin(workgroup_id) wid: vec3<u32>,
   var center = local;
   var t = column_sums(row0, first, last, c0, lanes, center);
   var m1 = t[0] / n;
-  if (!all(m1 * m1 <= 0.875 * (t[1] / n))) {
+  if (!shifted_sums_kept4(m1, t[1] / n)) {
     center = local + m1;
     t = column_sums(row0, first, last, c0, lanes, center);
     m1 = t[0] / n;
@@ -666,22 +673,11 @@ struct FusedParams {
 
 // The group's (center, corr, rstd); writes mean / rstd when asked.
 fn fused_stats(q: u32, begin: u32) -> vec3<f32> {
-  let end = begin + fused.group_len;
-  let n = f32(fused.group_len);
-  let pivot = load_x(begin);
-  var center = pivot;
-  var t = span_sums(begin, end, center);
-  var m1 = t.x / n;
-  if (!(m1 * m1 <= 0.875 * (t.y / n))) {
-    center = pivot + m1;
-    t = span_sums(begin, end, center);
-    m1 = t.x / n;
-  }
-  let var_g = clamp_m2(vec4<f32>(t.y - t.x * m1)).x / fused.divisor;
-  let r = rstd_from_variance(var_g, fused.epsilon, ADD_TO_STD);
-  if (WRITE_MEAN) { mean[q] = center + m1; }
+  let st = span_stats(begin, begin + fused.group_len);
+  let r = rstd_from_variance(st.z / fused.divisor, fused.epsilon, ADD_TO_STD);
+  if (WRITE_MEAN) { mean[q] = st.x + st.y; }
   if (WRITE_RSTD) { rstd[q] = r; }
-  return vec3<f32>(center, m1, r);
+  return vec3<f32>(st.x, st.y, r);
 }
 
 // Channel c's (scale, shift) for a group with rstd r.

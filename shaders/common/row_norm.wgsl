@@ -151,15 +151,13 @@ fn rstd_of(ss: f32) -> f32 {
   return rstd_from_variance(select(var_n, 0.0, var_n < 0.0), params.epsilon, EPS_ADD_TO_STD);
 }
 
-// The guard: pass 1's shifted sums (sums of d = x - pivot and d^2) are kept only when the pivot
-// lies within about 2.6 standard deviations of the mean (m1^2 <= 7 var), where the subtraction
-// q - m1^2 amplifies rounding by at most 8x (~1e-6 relative in the variance). Otherwise (an outlier
-// pivot, or NaN) the row takes the exact second pass of the corrected two-pass algorithm. This
-// saves a full pass over memory wherever the row is not held in registers. RMSNorm never needs it.
+// The guard (common/shifted_sums.wgsl): pass 1's shifted sums are kept unless the pivot is an
+// outlier (or NaN), when the row takes the exact second pass of the corrected two-pass algorithm.
+// This saves a full pass over memory wherever the row is not held in registers. RMSNorm never
+// needs it.
 fn needs_exact_pass(sums: vec2<f32>) -> bool {
   let n = f32(params.cols);
-  let m1 = sums.x / n;
-  return !RMS && !(m1 * m1 <= 0.875 * (sums.y / n));
+  return !RMS && !shifted_sums_kept(sums.x / n, sums.y / n);
 }
 
 // A row's statistics as (center, corr, rstd), so that y = ((x - center) - corr) * rstd, from pass
@@ -284,5 +282,6 @@ fn row_norm_team(group: u32, lid: u32) {
 }
 
 // #include "rstd.wgsl"
+// #include "shifted_sums.wgsl"
 // #include "row_norm_multi.wgsl"
 // #include "row_norm_split.wgsl"

@@ -105,7 +105,7 @@ fn split_partials(group: u32, lid: u32) {
   var p = vec4<f32>(count, 0.0, 0.0, tot1.y);
   if (!RMS) {
     p = vec4<f32>(count, lp, m1, tot1.y - n * m1 * m1);
-    let exact = !(m1 * m1 <= 0.875 * q);
+    let exact = !shifted_sums_kept(m1, q);
     let center2 = lp + m1;
     let mine = deviation_sums(base, s.start + t, select(s.start, s.full, exact), s.tail && exact, center2);
     let tot2 = reduce_row2(mine, lid, t, true);

@@ -119,27 +119,16 @@ export function planApply(kind: ApplyKind, shape: Pick<TensorShape, 'batch' | 'c
   }
 }
 
-const ENTRY_POINTS: Record<ApplyKind, string> = {
-  vec4: 'apply_vec4',
-  scalar: 'apply_scalar',
-  f16: 'apply_f16',
-  span: 'apply_span',
-  'span-f16': 'apply_span_f16',
-  columns: 'apply_columns',
-  'columns-scalar': 'apply_columns_scalar',
-  'columns-f16': 'apply_columns_f16',
-};
-
-/** Which views of x and y (bindings 1 and 2) each kind reads and writes. */
-const VIEW_SUFFIX: Record<ApplyKind, string> = {
-  vec4: '4',
-  scalar: '',
-  f16: 'h',
-  span: '4',
-  'span-f16': 'h',
-  columns: '4',
-  'columns-scalar': '',
-  'columns-f16': 'h',
+/** Each kind's entry point, and which views of x and y (bindings 1 and 2) it reads and writes. */
+const KINDS: Record<ApplyKind, { readonly entryPoint: string; readonly view: '' | '4' | 'h' }> = {
+  vec4: { entryPoint: 'apply_vec4', view: '4' },
+  scalar: { entryPoint: 'apply_scalar', view: '' },
+  f16: { entryPoint: 'apply_f16', view: 'h' },
+  span: { entryPoint: 'apply_span', view: '4' },
+  'span-f16': { entryPoint: 'apply_span_f16', view: 'h' },
+  columns: { entryPoint: 'apply_columns', view: '4' },
+  'columns-scalar': { entryPoint: 'apply_columns_scalar', view: '' },
+  'columns-f16': { entryPoint: 'apply_columns_f16', view: 'h' },
 };
 
 /**
@@ -175,7 +164,7 @@ export function applyDispatch(ctx: KernelContext, shape: TensorShape, x: BufferR
   const kind = selectApplyLayout(ctx.profile, shape);
   const plan = planApply(kind, shape);
   const units = plan.units;
-  const entryPoint = ENTRY_POINTS[kind];
+  const { entryPoint, view: suffix } = KINDS[kind];
   const workgroupSize = plan.span > 1 ? Math.min(SPAN_WORKGROUP_SIZE, workgroupCap(limits)) : workgroupCap(limits);
   const running = 'runningMean' in source ? source : undefined;
   const constants = {
@@ -189,7 +178,6 @@ export function applyDispatch(ctx: KernelContext, shape: TensorShape, x: BufferR
   // A fast key (the constants as a string) so warm calls skip re-deriving the cache key.
   const flags = `${+constants.NHWC}${+constants.RUNNING_STATS}${+constants.HAS_GAMMA}${+constants.HAS_BETA}${+constants.ADD_TO_STD}`;
   const pipeline = getPipeline(device, shader, entryPoint, constants, `apply|${entryPoint}|${workgroupSize}|${flags}`);
-  const suffix = VIEW_SUFFIX[kind];
   const bindGroup = resources.bindGroup(shader, entryPoint, pipeline, {
     params: resources.uniform(shader, 'params', {
       elements: shape.elements,

@@ -10,21 +10,22 @@
  *    the normalizer owns. dy and x are read twice (statistics, then output), never a third time.
  *    One-row-per-invocation teams (CPU adapters) work on {@link CPU_ROWS_AT_ONCE} rows together.
  * 2. The blocks' partials added per column in block order (`shaders/norm_param_grad_final*.wgsl`);
- *    skipped when a single block writes dgamma directly (no dbeta requested).
+ *    skipped when there is a single block, whose partial rows are dgamma and dbeta themselves
+ *    (written straight into the caller's buffers, see `ParamGradSink`).
  *
  * No float atomics anywhere, and every sum has a fixed order, so results are bit-identical from
  * run to run. Stage 2 (and the partials) are skipped when neither dgamma nor dbeta is requested.
  */
 import { foldWorkgroups } from '../dispatch.js';
 import { NormError, checkInteger, describe } from '../errors.js';
-import { checkAliasing, operandResolver, Usage, type NamedRange, type Operand } from '../operands.js';
+import { checkAliasing, operandResolver, type NamedRange, type Operand } from '../operands.js';
 import { getPipeline } from '../pipeline-cache.js';
-import type { BufferRange } from '../bindings.js';
-import type { OwnedResources } from '../resources.js';
-import { isCommandEncoder, isComputePass, type EncodeTarget, type KernelContext } from './context.js';
+import type { EncodeTarget, KernelContext } from './context.js';
 import type { Dtype } from './layer-norm-options.js';
 import { backwardDxShader, paramGradFinalShader, type ParamGradSink } from './norm-backward-shaders.js';
+import { checkTarget, recordDispatches, type RecordedDispatch } from './record.js';
 import { activationBytes } from './row-norm.js';
+import { scratchRange } from './scratch.js';
 import type { Access } from './row-norm-shaders.js';
 import { checkVariant, selectVariant, type LayerNormVariant } from './variant.js';
 
@@ -123,21 +124,6 @@ export function paramGradBlocks(rows: number, cols: number, maxBindingBytes: num
   return { rowsPerBlock, blocks: Math.ceil(rows / rowsPerBlock) };
 }
 
-/** The scratch buffer for partial sums, per normalizer. It only grows (doubling), and a buffer it
- * outgrows is kept until the normalizer is destroyed: work already encoded but not yet submitted
- * may still reference it. */
-const scratches = new WeakMap<OwnedResources, GPUBuffer>();
-
-function scratch(resources: OwnedResources, bytes: number): BufferRange {
-  let b = scratches.get(resources);
-  if (!b || b.size < bytes) {
-    const size = Math.max(bytes, b ? 2 * b.size : 0, 256);
-    b = resources.createBuffer({ label: 'webgpu-norm backward scratch', size, usage: Usage.STORAGE });
-    scratches.set(resources, b);
-  }
-  return { buffer: b, offset: 0, size: bytes };
-}
-
 /**
  * Records the LayerNorm (`rms` false) or RMSNorm backward pass into `target`; never submits.
  * Returns the dx kernel's variant. The public wrappers are `norm.encodeLayerNormBackward` and
@@ -150,9 +136,7 @@ function scratch(resources: OwnedResources, bytes: number): BufferRange {
  */
 export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms: boolean, options: AnyBackwardOptions): LayerNormVariant {
   const op = rms ? 'rmsNormBackward' : 'layerNormBackward';
-  if (!isCommandEncoder(target) && !isComputePass(target)) {
-    throw new NormError('invalid-argument', `expected a GPUCommandEncoder or GPUComputePassEncoder, got ${describe(target)}`, 'target');
-  }
+  checkTarget(target);
   if (typeof options !== 'object' || options === null) {
     throw new NormError('invalid-argument', `expected an options object, got ${describe(options)}`, 'options');
   }
@@ -204,7 +188,7 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
   const { rowsPerBlock, blocks } = paramGrad ? paramGradBlocks(rows, cols, limits.maxStorageBufferBindingSize, rowsAtOnce, profile.cpu ? CPU_TARGET_BLOCKS : GPU_TARGET_BLOCKS) : { rowsPerBlock: rowsAtOnce, blocks: Math.ceil(rows / rowsAtOnce) };
 
   // Everything is validated; from here on only recording happens.
-  const dispatches: [label: string, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, grid: [number, number]][] = [];
+  const dispatches: RecordedDispatch[] = [];
 
   const teamsPerGroup = variant.workgroupSize / variant.threadsPerRow;
   const dxGrid = foldWorkgroups(Math.ceil(blocks / teamsPerGroup), limits.maxComputeWorkgroupsPerDimension);
@@ -215,7 +199,7 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
   const sink: ParamGradSink = paramGrad && blocks === 1 && dsum === undefined ? 'direct' : 'partials';
   const dgammaAsPartial = sink === 'partials' && blocks === 1 && dgamma !== undefined && dbeta === undefined;
   const finalStage = paramGrad && sink === 'partials' && !dgammaAsPartial;
-  const partial = dgammaAsPartial ? dgamma : finalStage ? scratch(resources, blocks * 2 * cols * 4) : resources.dummy('partial');
+  const partial = dgammaAsPartial ? dgamma : finalStage ? scratchRange(resources, 'param-grad-partials', blocks * 2 * cols * 4) : resources.dummy('partial');
 
   const access: Access = dtype === 'f16' ? 'f16' : variant.vec4 ? 'vec4' : 'scalar';
   const reduction = variant.threadsPerRow > 1 ? variant.reduction : 'workgroup';
@@ -246,7 +230,7 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
       ? { dgamma_out: dgamma ?? resources.dummy('dgamma'), dbeta_out: dbeta ?? resources.dummy('dbeta') }
       : { dsum: dsum ?? resources.dummy('dsum'), partial }),
   });
-  dispatches.push([`webgpu-norm ${op} dx`, dxPipeline.pipeline, dxGroup, dxGrid]);
+  dispatches.push({ label: `webgpu-norm ${op} dx`, pipeline: dxPipeline.pipeline, bindGroup: dxGroup, grid: dxGrid });
 
   if (finalStage) {
     const vec4 = cols % 4 === 0;
@@ -261,17 +245,10 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
     });
     const workgroups = Math.ceil((2 * items) / FINAL_WORKGROUP_SIZE);
     const grid = foldWorkgroups(profile.cpu ? Math.min(workgroups, CPU_FINAL_WORKGROUPS) : workgroups, limits.maxComputeWorkgroupsPerDimension);
-    dispatches.push([`webgpu-norm ${op} dgamma/dbeta`, p2.pipeline, g2, grid]);
+    dispatches.push({ label: `webgpu-norm ${op} dgamma/dbeta`, pipeline: p2.pipeline, bindGroup: g2, grid });
   }
 
-  // One pass for all dispatches: WebGPU orders dispatches (and makes their writes visible) within
-  // a pass, so stage 2 sees the dx kernel's partials.
-  const pass = isComputePass(target) ? target : target.beginComputePass({ label: `webgpu-norm ${op}` });
-  for (const [, pipeline, group, grid] of dispatches) {
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, group);
-    pass.dispatchWorkgroups(grid[0], grid[1]);
-  }
-  if (pass !== target) pass.end();
+  // One pass for all dispatches: stage 2 sees the dx kernel's partials.
+  recordDispatches(target, `webgpu-norm ${op}`, dispatches);
   return variant;
 }
