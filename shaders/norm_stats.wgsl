@@ -55,6 +55,7 @@
 // #include "common/f16.wgsl"
 // #include "common/rstd.wgsl"
 // #include "common/shifted_sums.wgsl"
+// #include "common/horizontal.wgsl"
 
 // Pass 1's view of the tensor and which statistic (and pivot) each element belongs to.
 struct PartialParams {
@@ -416,10 +417,6 @@ fn stat_pivot_v(q: u32) -> f32 {
 
 // Loop steps (vectors or positions) per separately summed block in the invocation layout.
 const SUM_BLOCK: u32 = 32u;
-
-fn horizontal(v: vec4<f32>) -> f32 {
-  return (v.x + v.y) + (v.z + v.w);
-}
 
 // Sums of d = x - center and d^2 over elements [begin, end): scalars up to a 16-byte boundary, then
 // whole vectors (four of four f32, or one of eight f16, per iteration), then scalars again.

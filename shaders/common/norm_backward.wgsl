@@ -59,10 +59,6 @@ override DBETA: bool = false;
 // Blocked per-invocation sums (see common/row_norm.wgsl): rounding grows ~(BLOCK + n / BLOCK).
 const BLOCK: u32 = 32u;
 
-fn horizontal(v: vec4<f32>) -> f32 {
-  return (v.x + v.y) + (v.z + v.w);
-}
-
 // gamma (+ offset) for chunk c, loaded once per chunk for all rows of a group.
 // (`+ 0.0` is only added when the offset is not 0: the compiler may not drop it under IEEE rules.)
 fn scale_of(c: u32) -> vec4<f32> {
@@ -250,3 +246,5 @@ fn row_norm(group: u32, lid: u32) {
     second = !second;
   }
 }
+
+// #include "horizontal.wgsl"

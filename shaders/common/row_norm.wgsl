@@ -84,29 +84,46 @@ fn chunk_mask(c: u32) -> vec4<f32> {
   return select(vec4<f32>(0.0), vec4<f32>(1.0), j < vec4<u32>(params.cols));
 }
 
-// One output chunk: normalize, then scale and shift. Each step only when its override asks for
-// it (the compiler cannot drop `+ 0.0` or `* 1.0` itself under IEEE rules), which matters where
-// every instruction costs, as on CPU adapters.
-fn finish_chunk(c: u32, v: vec4<f32>, center: f32, corr: f32, r: f32) -> vec4<f32> {
-  var out: vec4<f32>;
-  if (RMS) { out = v * r; } else { out = ((v - vec4<f32>(center)) - vec4<f32>(corr)) * r; }
+// gamma (+ GAMMA_OFFSET) and beta of one chunk. Several-rows-per-invocation kernels load them once
+// for all their rows (common/row_norm_multi.wgsl).
+struct Affine {
+  g: vec4<f32>,
+  b: vec4<f32>,
+}
+
+fn affine_at(c: u32) -> Affine {
+  var a = Affine(vec4<f32>(1.0 + GAMMA_OFFSET), vec4<f32>(0.0));
   if (HAS_GAMMA) {
-    var g = io_gamma(c);
-    if (GAMMA_OFFSET != 0.0) { g += vec4<f32>(GAMMA_OFFSET); }
-    if (HAS_BETA) { return fma(out, g, io_beta(c)); }
-    return out * g;
+    a.g = io_gamma(c);
+    if (GAMMA_OFFSET != 0.0) { a.g += vec4<f32>(GAMMA_OFFSET); }
   }
-  if (GAMMA_OFFSET != 0.0) { out *= 1.0 + GAMMA_OFFSET; }
-  if (HAS_BETA) { out += io_beta(c); }
+  if (HAS_BETA) { a.b = io_beta(c); }
+  return a;
+}
+
+// One output chunk from the row's st = (center, corr, rstd) and the chunk's gamma/beta:
+// normalize, then scale and shift. Each step only when its override asks for it (the compiler
+// cannot drop `+ 0.0` or `* 1.0` itself under IEEE rules), which matters where every instruction
+// costs, as on CPU adapters.
+fn finish_with(v: vec4<f32>, st: vec3<f32>, a: Affine) -> vec4<f32> {
+  var out: vec4<f32>;
+  if (RMS) { out = v * st.z; } else { out = ((v - vec4<f32>(st.x)) - vec4<f32>(st.y)) * st.z; }
+  if (HAS_GAMMA) {
+    if (HAS_BETA) { return fma(out, a.g, a.b); }
+    return out * a.g;
+  }
+  if (GAMMA_OFFSET != 0.0) { out *= a.g; }
+  if (HAS_BETA) { out += a.b; }
   return out;
+}
+
+// finish_with for chunk c, loading its gamma/beta.
+fn finish_chunk(c: u32, v: vec4<f32>, center: f32, corr: f32, r: f32) -> vec4<f32> {
+  return finish_with(v, vec3<f32>(center, corr, r), affine_at(c));
 }
 
 // The invocation's chunks of its row, kept between passes (module scope so helpers can read it).
 var<private> cache: array<vec4<f32>, MAX_CACHED>;
-
-fn horizontal(v: vec4<f32>) -> f32 {
-  return (v.x + v.y) + (v.z + v.w);
-}
 
 // Chunk k (the invocation's k-th chunk, c = t + k * THREADS_PER_ROW) for passes after the first.
 fn chunk_again(base: u32, c: u32, k: u32) -> vec4<f32> {
@@ -142,6 +159,53 @@ fn deviation_sums(base: u32, t: u32, full: u32, tail: bool, center: f32) -> vec2
     se2 = fma(e, e, se2);
   }
   return vec2<f32>(horizontal(se), horizontal(se2));
+}
+
+// This invocation's shifted sums (sum(d), sum(d^2)) with d = x - pivot over its chunks first,
+// first + THREADS_PER_ROW, ... below `full`, and the partial chunk `full` when `tail` (masked after
+// the loop, so the hot loop has no per-chunk test): pass 1 of row_norm_team and of split rows'
+// segments. Keeps the first CACHED_CHUNKS chunks in `cache`. Sums are blocked (see BLOCK).
+fn shifted_sums(base: u32, first: u32, full: u32, tail: bool, pivot: f32) -> vec2<f32> {
+  var sd = vec4<f32>(0.0);
+  var sd2 = vec4<f32>(0.0);
+  var k = 0u;
+  var c = first;
+  while (c < full) {
+    let end = min(c + BLOCK * THREADS_PER_ROW, full);
+    var bd = vec4<f32>(0.0);
+    var bd2 = vec4<f32>(0.0);
+    // Two chunks per iteration: half the loop overhead, two independent loads in flight.
+    for (; c + THREADS_PER_ROW < end; c += 2u * THREADS_PER_ROW) {
+      let v0 = io_load(base, c);
+      let v1 = io_load(base, c + THREADS_PER_ROW);
+      if (k < CACHED_CHUNKS) { cache[k] = v0; }
+      if (k + 1u < CACHED_CHUNKS) { cache[k + 1u] = v1; }
+      let d0 = v0 - vec4<f32>(pivot);
+      let d1 = v1 - vec4<f32>(pivot);
+      bd += d0 + d1;
+      bd2 = fma(d0, d0, fma(d1, d1, bd2));
+      k += 2u;
+    }
+    if (c < end) {
+      let v = io_load(base, c);
+      if (k < CACHED_CHUNKS) { cache[k] = v; }
+      let d = v - vec4<f32>(pivot);
+      bd += d;
+      bd2 = fma(d, d, bd2);
+      k += 1u;
+      c += THREADS_PER_ROW;
+    }
+    sd += bd;
+    sd2 += bd2;
+  }
+  if (tail && c == full) {
+    let v = io_load(base, c);
+    if (k < CACHED_CHUNKS) { cache[k] = v; }
+    let d = (v - vec4<f32>(pivot)) * chunk_mask(c);
+    sd += d;
+    sd2 = fma(d, d, sd2);
+  }
+  return vec2<f32>(horizontal(sd), horizontal(sd2));
 }
 
 // rstd from a row's sum of squared deviations (common/rstd.wgsl: non-finite sums give NaN).
@@ -205,46 +269,7 @@ fn row_norm_team(group: u32, lid: u32) {
   var pivot = 0.0;
   let base = io_base(row);
   if (in_range && !RMS) { pivot = io_pivot(base); }
-  var sd = vec4<f32>(0.0);
-  var sd2 = vec4<f32>(0.0);
-  var k = 0u;
-  var c = t;
-  while (c < full) {
-    let end = min(c + BLOCK * THREADS_PER_ROW, full);
-    var bd = vec4<f32>(0.0);
-    var bd2 = vec4<f32>(0.0);
-    // Two chunks per iteration: half the loop overhead, two independent loads in flight.
-    for (; c + THREADS_PER_ROW < end; c += 2u * THREADS_PER_ROW) {
-      let v0 = io_load(base, c);
-      let v1 = io_load(base, c + THREADS_PER_ROW);
-      if (k < CACHED_CHUNKS) { cache[k] = v0; }
-      if (k + 1u < CACHED_CHUNKS) { cache[k + 1u] = v1; }
-      let d0 = v0 - vec4<f32>(pivot);
-      let d1 = v1 - vec4<f32>(pivot);
-      bd += d0 + d1;
-      bd2 = fma(d0, d0, fma(d1, d1, bd2));
-      k += 2u;
-    }
-    if (c < end) {
-      let v = io_load(base, c);
-      if (k < CACHED_CHUNKS) { cache[k] = v; }
-      let d = v - vec4<f32>(pivot);
-      bd += d;
-      bd2 = fma(d, d, bd2);
-      k += 1u;
-      c += THREADS_PER_ROW;
-    }
-    sd += bd;
-    sd2 += bd2;
-  }
-  if (tail && c == full) {
-    let v = io_load(base, c);
-    if (k < CACHED_CHUNKS) { cache[k] = v; }
-    let d = (v - vec4<f32>(pivot)) * chunk_mask(c);
-    sd += d;
-    sd2 = fma(d, d, sd2);
-  }
-  let tot1 = reduce_row2(vec2<f32>(horizontal(sd), horizontal(sd2)), lid, t, false);
+  let tot1 = reduce_row2(shifted_sums(base, t, full, tail, pivot), lid, t, false);
   // The exact second pass, when the guard asks for it (see needs_exact_pass).
   let exact = needs_exact_pass(tot1);
   let center2 = pivot + tot1.x / n;
@@ -266,7 +291,7 @@ fn row_norm_team(group: u32, lid: u32) {
 
   // Last pass: normalize, scale, shift, store (the partial chunk's store writes its valid lanes).
   let n_mine = select(full, full + 1u, tail);
-  k = 0u;
+  var k = 0u;
   var co = t;
   for (; co + THREADS_PER_ROW < n_mine; co += 2u * THREADS_PER_ROW) {
     let c1 = co + THREADS_PER_ROW;
@@ -283,5 +308,6 @@ fn row_norm_team(group: u32, lid: u32) {
 
 // #include "rstd.wgsl"
 // #include "shifted_sums.wgsl"
+// #include "horizontal.wgsl"
 // #include "row_norm_multi.wgsl"
 // #include "row_norm_split.wgsl"

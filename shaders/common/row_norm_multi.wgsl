@@ -19,32 +19,6 @@
 
 override ROWS_PER_INVOCATION: u32 = 1u;
 
-// gamma (+ GAMMA_OFFSET) and beta of chunk c, loaded once for every row of the invocation.
-struct Affine {
-  g: vec4<f32>,
-  b: vec4<f32>,
-}
-
-fn affine_at(c: u32) -> Affine {
-  var a = Affine(vec4<f32>(1.0 + GAMMA_OFFSET), vec4<f32>(0.0));
-  if (HAS_GAMMA) { a.g = io_gamma(c) + vec4<f32>(GAMMA_OFFSET); }
-  if (HAS_BETA) { a.b = io_beta(c); }
-  return a;
-}
-
-// finish_chunk with the chunk's gamma/beta already loaded; st = (center, corr, rstd).
-fn finish_with(v: vec4<f32>, st: vec3<f32>, a: Affine) -> vec4<f32> {
-  var out: vec4<f32>;
-  if (RMS) { out = v * st.z; } else { out = ((v - vec4<f32>(st.x)) - vec4<f32>(st.y)) * st.z; }
-  if (HAS_GAMMA) {
-    if (HAS_BETA) { return fma(out, a.g, a.b); }
-    return out * a.g;
-  }
-  if (GAMMA_OFFSET != 0.0) { out *= a.g; }
-  if (HAS_BETA) { out += a.b; }
-  return out;
-}
-
 // One row's (center, corr, rstd) from its pass-1 sums, as row_norm_team computes them with
 // THREADS_PER_ROW = 1 (including the exact second pass when the guard asks for it).
 fn single_row_stats(base: u32, full: u32, tail: bool, pivot: f32, sums: vec2<f32>) -> vec3<f32> {

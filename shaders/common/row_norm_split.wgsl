@@ -68,35 +68,7 @@ fn split_partials(group: u32, lid: u32) {
   let count = f32(min(4u * s.stop, params.cols) - min(4u * s.start, params.cols));
   var lp = 0.0;
   if (s.stop > s.start && !RMS) { lp = io_first(base, s.start); }
-  var sd = vec4<f32>(0.0);
-  var sd2 = vec4<f32>(0.0);
-  var c = s.start + t;
-  while (c < s.full) {
-    let end = min(c + BLOCK * THREADS_PER_ROW, s.full);
-    var bd = vec4<f32>(0.0);
-    var bd2 = vec4<f32>(0.0);
-    // Two chunks per iteration, as in row_norm_team: half the loop overhead.
-    for (; c + THREADS_PER_ROW < end; c += 2u * THREADS_PER_ROW) {
-      let d0 = io_load(base, c) - vec4<f32>(lp);
-      let d1 = io_load(base, c + THREADS_PER_ROW) - vec4<f32>(lp);
-      bd += d0 + d1;
-      bd2 = fma(d0, d0, fma(d1, d1, bd2));
-    }
-    if (c < end) {
-      let d = io_load(base, c) - vec4<f32>(lp);
-      bd += d;
-      bd2 = fma(d, d, bd2);
-      c += THREADS_PER_ROW;
-    }
-    sd += bd;
-    sd2 += bd2;
-  }
-  if (s.tail && c == s.full) {
-    let d = (io_load(base, c) - vec4<f32>(lp)) * chunk_mask(c);
-    sd += d;
-    sd2 = fma(d, d, sd2);
-  }
-  let tot1 = reduce_row2(vec2<f32>(horizontal(sd), horizontal(sd2)), lid, t, false);
+  let tot1 = reduce_row2(shifted_sums(base, s.start + t, s.full, s.tail, lp), lid, t, false);
   // An empty segment (more segments than chunks) keeps count 0 and is skipped by the merge.
   let n = max(count, 1.0);
   let m1 = tot1.x / n;

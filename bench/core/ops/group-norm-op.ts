@@ -5,8 +5,10 @@
  * normalize) are timed as one pass. `batchNormInference` / `batchNormInferenceNHWC` time the
  * elementwise pass alone (BatchNorm with running statistics) on the same shapes.
  */
-import type { BenchOp, OpInstance, Verification } from '../bench-op.js';
+import type { BenchOp, OpInstance } from '../bench-op.js';
+import { opBuffers } from '../op-buffers.js';
 import { normalArray } from '../random.js';
+import { compareOutputs, readAfter } from '../verify-output.js';
 
 const GROUPS = 32;
 const EPSILON = 1e-5;
@@ -36,13 +38,8 @@ function channelNormOp(name: string, layout: 'NCHW' | 'NHWC', inference: boolean
       const x = normalArray(channels * spatial, seed, 3, 2);
       const gamma = normalArray(channels, seed + 1, 1, 0.1);
       const beta = normalArray(channels, seed + 2, 0, 0.1);
-      const owned: GPUBuffer[] = [];
-      const buffer = (size: number, data?: Float32Array) => {
-        const b = device.createBuffer({ label: 'bench groupNorm', size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
-        if (data) device.queue.writeBuffer(b, 0, data);
-        owned.push(b);
-        return b;
-      };
+      const owned = opBuffers(device);
+      const { input, output } = owned;
       const shape = { batch: 1, channels, spatial, groups: GROUPS, layout, epsilon: EPSILON };
       const channelOf = (i: number) => (layout === 'NCHW' ? Math.floor(i / spatial) : i % channels);
       const runningMean = normalArray(channels, seed + 3, 3, 0.5);
@@ -51,12 +48,12 @@ function channelNormOp(name: string, layout: 'NCHW' | 'NHWC', inference: boolean
       const running = { ...shape, ...params, runningMean, runningVar };
       const operands = {
         ...shape,
-        x: buffer(x.byteLength, x),
-        y: buffer(x.byteLength),
-        gamma: buffer(channels * 4, gamma),
-        beta: buffer(channels * 4, beta),
-        runningMean: buffer(channels * 4, runningMean),
-        runningVar: buffer(channels * 4, runningVar),
+        x: input(x, 'x'),
+        y: output(x.byteLength, 'y'),
+        gamma: input(gamma, 'gamma'),
+        beta: input(beta, 'beta'),
+        runningMean: input(runningMean, 'runningMean'),
+        runningVar: input(runningVar, 'runningVar'),
       };
       const encode = (target: GPUCommandEncoder | GPUComputePassEncoder) => {
         if (inference) {
@@ -74,33 +71,12 @@ function channelNormOp(name: string, layout: 'NCHW' | 'NHWC', inference: boolean
         record: (pass) => void encode(pass),
         convenience: () => (inference ? norm.batchNormInference(x, running) : norm.groupNorm(x, { ...shape, ...params })).then(() => undefined),
         cpu: () => void (inference ? lib.cpu.batchNormInference(x, running) : lib.cpu.groupNorm(x, { ...shape, ...params })),
-        verify: async (): Promise<Verification> => {
+        verify: async () => {
           const ref = inference ? lib.cpu.batchNormInferenceF64(x, running).y : lib.cpu.groupNormF64(x, { ...shape, ...params }).y;
-          const rb = device.createBuffer({ size: x.byteLength, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-          try {
-            const encoder = device.createCommandEncoder();
-            const pass = encoder.beginComputePass();
-            encode(pass);
-            pass.end();
-            encoder.copyBufferToBuffer(operands.y, 0, rb, 0, x.byteLength);
-            device.queue.submit([encoder.finish()]);
-            await rb.mapAsync(GPUMapMode.READ);
-            const got = new Float32Array(rb.getMappedRange().slice(0));
-            rb.unmap();
-            let maxAbsError = 0;
-            let withinTolerance = true;
-            for (let i = 0; i < got.length; i++) {
-              const err = Math.abs(got[i]! - ref[i]!);
-              if (!(err <= maxAbsError)) maxAbsError = Number.isNaN(err) ? Infinity : err;
-              const g = Math.abs(gamma[channelOf(i)]!);
-              if (!(err <= 1e-5 * Math.abs(ref[i]!) + 1e-5 * Math.max(1, g))) withinTolerance = false;
-            }
-            return { maxAbsError, withinTolerance };
-          } finally {
-            rb.destroy();
-          }
+          const got = await readAfter(device, encode, operands.y, x.byteLength);
+          return compareOutputs(got, ref, (i) => 1e-5 * Math.abs(ref[i]!) + 1e-5 * Math.max(1, Math.abs(gamma[channelOf(i)]!)));
         },
-        destroy: () => owned.forEach((b) => b.destroy()),
+        destroy: () => owned.destroy(),
       };
     },
   };

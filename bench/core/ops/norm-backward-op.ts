@@ -5,9 +5,10 @@
  * of the main tensor), so the copy it is compared with moves 1.5 tensors in and 1.5 out.
  * (The dgamma/dbeta stage reads dy and x a second time: 5 streams as implemented.)
  */
-import type { BenchOp, OpInstance, Verification } from '../bench-op.js';
+import type { BenchOp, OpInstance } from '../bench-op.js';
 import { opBuffers } from '../op-buffers.js';
 import { normalArray } from '../random.js';
+import { compareOutputs, readAfter } from '../verify-output.js';
 
 /** The library's stated dx tolerance, simplified for a one-number verdict: rtol 1e-4 plus 1e-5·rstd·(|g|+mean|g|+|x̂|·mean|g·x̂|), bounded here by 1e-5·rstd·3·max|g|·max(1,|x̂|). */
 const RTOL = 1e-4;
@@ -58,35 +59,12 @@ export function normBackwardOp(rms: boolean): BenchOp {
         convenience: () => (rms ? norm.rmsNormBackward(dy, x, arrays) : norm.layerNormBackward(dy, x, { ...arrays, mean: mean! })).then(() => undefined),
         // The reference is the only CPU backward there is; it stands in for the fast path.
         cpu: () => void (rms ? lib.cpu.rmsNormBackward(dy, x, arrays) : lib.cpu.layerNormBackward(dy, x, { ...arrays, mean: mean! })),
-        verify: async (): Promise<Verification> => {
+        verify: async () => {
           const ref = rms ? lib.cpu.rmsNormBackwardF64(dy, x, arrays) : lib.cpu.layerNormBackwardF64(dy, x, { ...arrays, mean: mean! });
-          const readback = device.createBuffer({ label: 'bench verify readback', size: x.byteLength, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-          try {
-            device.pushErrorScope('validation');
-            const encoder = device.createCommandEncoder({ label: 'bench verify' });
-            const pass = encoder.beginComputePass();
-            encode(pass);
-            pass.end();
-            encoder.copyBufferToBuffer(buffers.dx, 0, readback, 0, x.byteLength);
-            device.queue.submit([encoder.finish()]);
-            const error = await device.popErrorScope();
-            if (error) throw new Error(`WebGPU validation error while verifying: ${error.message}`);
-            await readback.mapAsync(GPUMapMode.READ);
-            const got = new Float32Array(readback.getMappedRange().slice(0));
-            readback.unmap();
-            let maxAbsError = 0;
-            let maxRef = 0;
-            for (let i = 0; i < got.length; i++) maxRef = Math.max(maxRef, Math.abs(ref.dx[i]!));
-            let withinTolerance = true;
-            for (let i = 0; i < got.length; i++) {
-              const err = Math.abs(got[i]! - ref.dx[i]!);
-              if (!(err <= maxAbsError)) maxAbsError = Number.isNaN(err) ? Infinity : err;
-              if (!(err <= RTOL * Math.abs(ref.dx[i]!) + 1e-5 * maxRef)) withinTolerance = false;
-            }
-            return { maxAbsError, withinTolerance };
-          } finally {
-            readback.destroy();
-          }
+          const got = await readAfter(device, encode, buffers.dx, x.byteLength);
+          let maxRef = 0;
+          for (let i = 0; i < got.length; i++) maxRef = Math.max(maxRef, Math.abs(ref.dx[i]!));
+          return compareOutputs(got, ref.dx, (i) => RTOL * Math.abs(ref.dx[i]!) + 1e-5 * maxRef);
         },
         destroy: () => owned.destroy(),
       };

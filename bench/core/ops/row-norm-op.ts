@@ -5,9 +5,10 @@
  * reference check are shared here.
  */
 import type { Normalizer } from '../../../src/index.js';
-import type { BenchOp, OpInstance, Verification } from '../bench-op.js';
+import type { BenchOp, OpInstance } from '../bench-op.js';
 import { opBuffers } from '../op-buffers.js';
 import { normalArray } from '../random.js';
+import { compareOutputs, readAfter } from '../verify-output.js';
 import type { NormLibrary, Shape } from '../types.js';
 
 /** Per-feature parameters (`cols` f32 each). */
@@ -99,47 +100,14 @@ export function rowNormOp(spec: RowNormSpec): BenchOp {
         record: (pass) => void encode(pass),
         convenience: () => spec.convenience(norm, x, arrays).then(() => undefined),
         cpu: () => void spec.cpu(lib, x, arrays),
-        verify: () => verify(device, buffers.y, x.byteLength, encode, spec.reference(lib, x, arrays).y, arrays.gamma, cols),
+        verify: async () => {
+          const ref = spec.reference(lib, x, arrays).y;
+          const gamma = arrays.gamma;
+          const got = await readAfter(device, encode, buffers.y, x.byteLength);
+          return compareOutputs(got, ref, (i) => RTOL * Math.abs(ref[i]!) + ATOL * Math.max(1, gamma ? Math.abs(gamma[i % cols]!) : 1));
+        },
         destroy: () => owned.destroy(),
       };
     },
   };
-}
-
-async function verify(
-  device: GPUDevice,
-  y: GPUBuffer,
-  bytes: number,
-  encode: (target: GPUComputePassEncoder) => string,
-  ref: ArrayLike<number>,
-  gamma: Float32Array | undefined,
-  cols: number,
-): Promise<Verification> {
-  const readback = device.createBuffer({ label: 'bench verify readback', size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  try {
-    device.pushErrorScope('validation');
-    const encoder = device.createCommandEncoder({ label: 'bench verify' });
-    // Through a pass, exactly as the timed runs record it.
-    const pass = encoder.beginComputePass();
-    encode(pass);
-    pass.end();
-    encoder.copyBufferToBuffer(y, 0, readback, 0, bytes);
-    device.queue.submit([encoder.finish()]);
-    const error = await device.popErrorScope();
-    if (error) throw new Error(`WebGPU validation error while verifying: ${error.message}`);
-    await readback.mapAsync(GPUMapMode.READ);
-    const got = new Float32Array(readback.getMappedRange().slice(0));
-    readback.unmap();
-    let maxAbsError = 0;
-    let withinTolerance = true;
-    for (let i = 0; i < got.length; i++) {
-      const err = Math.abs(got[i]! - ref[i]!);
-      // `!(err <= …)` so a NaN counts as a failure and as an infinite error.
-      if (!(err <= maxAbsError)) maxAbsError = Number.isNaN(err) ? Infinity : err;
-      if (!(err <= RTOL * Math.abs(ref[i]!) + ATOL * Math.max(1, gamma ? Math.abs(gamma[i % cols]!) : 1))) withinTolerance = false;
-    }
-    return { maxAbsError, withinTolerance };
-  } finally {
-    readback.destroy();
-  }
 }
