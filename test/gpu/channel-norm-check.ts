@@ -3,6 +3,7 @@
  * record of the worst error seen per output (printed at the end of each file).
  */
 import { expect } from 'vitest';
+import { recordHash } from './output-hashes.js';
 import { caseName } from './channel-norm-cases.js';
 import type { ChannelNormCase, ChannelNormCaseResult } from './harness/channel-norm.js';
 
@@ -10,6 +11,7 @@ import type { ChannelNormCase, ChannelNormCaseResult } from './harness/channel-n
 export type Worst = Record<string, { ulp: number; ratio: number; at: string; ratioAt?: string; floorUsed?: number; count?: number }>;
 
 export function checkChannelNormCase(c: ChannelNormCase, r: ChannelNormCaseResult, worst: Worst): void {
+  recordHash(caseName(c), r.hash);
   expect(r.validationError, 'validation error scope').toBeNull();
   expect(r.uncapturedErrors, 'uncaptured GPU errors').toEqual([]);
   if (r.outsideUntouched !== null) expect(r.outsideUntouched, 'bytes outside the output ranges were written').toBe(true);

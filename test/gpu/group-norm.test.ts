@@ -10,6 +10,7 @@ import { checkChannelNormCase, worstSummary, type Worst } from './channel-norm-c
 import type { ChannelNormCase, ChannelNormHarness } from './harness/channel-norm.js';
 import type { Harness } from './harness/harness.js';
 import { openHarness, type HarnessPage } from './page.js';
+import { flushHashes } from './output-hashes.js';
 
 type H = Harness & ChannelNormHarness;
 let h: HarnessPage;
@@ -19,6 +20,7 @@ beforeAll(async () => {
   h = await openHarness();
 });
 afterAll(async () => {
+  flushHashes();
   console.log('GroupNorm / InstanceNorm accuracy over all cases:\n' + worstSummary(worst));
   expect(h.errors, 'console errors in the harness page').toEqual([]);
   await h.close();

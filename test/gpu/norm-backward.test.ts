@@ -9,6 +9,7 @@ import { formatWorst, type Comparison } from '../shared/compare.js';
 import type { BackwardCase } from './harness/backward-case.js';
 import type { BackwardHarness } from './harness/harness.js';
 import { openHarness, type HarnessPage } from './page.js';
+import { flushHashes, recordHash } from './output-hashes.js';
 
 let h: HarnessPage;
 const worst: Record<string, { ratio: number; ulp: number; at: string }> = {};
@@ -17,6 +18,7 @@ beforeAll(async () => {
   h = await openHarness();
 });
 afterAll(async () => {
+  flushHashes();
   console.log(
     'Backward accuracy over all cases (ratio = error / allowance):\n' +
       Object.entries(worst)
@@ -34,6 +36,7 @@ const name = (c: BackwardCase) =>
 const run = (c: BackwardCase) => h.run((harness, arg) => (harness as BackwardHarness).runBackwardCase(arg), c);
 
 function check(c: BackwardCase, r: Awaited<ReturnType<typeof run>>) {
+  recordHash(`backward ${name(c)} #${c.seed}`, r.hash);
   expect(r.validationError, 'validation error scope').toBeNull();
   for (const [what, cmp] of [['dx', r.dx], ['dgamma', r.dgamma], ['dbeta', r.dbeta]] as [string, Comparison | null][]) {
     if (!cmp) continue;

@@ -9,6 +9,7 @@ import { formatWorst, type Comparison } from '../shared/compare.js';
 import { caseName, familyCases, layerNormCases, variantCases } from './cases.js';
 import type { RowNormCase, RowNormCaseResult } from './harness/harness.js';
 import { openHarness, type HarnessPage } from './page.js';
+import { flushHashes, recordHash } from './output-hashes.js';
 
 let h: HarnessPage;
 type Output = 'y' | 'sum' | 'mean' | 'rstd';
@@ -19,6 +20,7 @@ beforeAll(async () => {
   h = await openHarness();
 });
 afterAll(async () => {
+  flushHashes();
   console.log(
     'Row-norm accuracy over all cases (healthy rows; ratio = error / allowance):\n' +
       Object.entries(worst)
@@ -40,6 +42,7 @@ function explain(what: string, c: RowNormCase, cmp: Comparison): string {
 }
 
 function check(c: RowNormCase, r: RowNormCaseResult & { uncapturedErrors: string[] }): void {
+  recordHash(caseName(c), r.hash);
   expect(r.validationError, 'validation error scope').toBeNull();
   expect(r.uncapturedErrors, 'uncaptured GPU errors').toEqual([]);
   for (const what of ['y', 'sum', 'mean', 'rstd'] as Output[]) {

@@ -11,6 +11,7 @@
  * - dx, f16: 1 f16 ULP of the reference rounded to f16, or the f32 bound near zero.
  * - dgamma: |gpu − ref| ≤ 1e-5·Σ_rows|dy·x̂|; dbeta: ≤ 1e-5·Σ_rows|dy| (relative to Σ|terms|).
  */
+import { outputHash } from '../../shared/output-hash.js';
 import { cpu, f16ToF32, f32ToF16, type LayerNormVariant, type Normalizer } from '../../../dist/index.js';
 import { compare, compareF16, type Comparison } from '../../shared/compare.js';
 import { makeAffine, makeInput, normal, rng, type Pattern } from '../../shared/data.js';
@@ -37,6 +38,8 @@ export interface BackwardCaseResult {
   readonly validationError: string | null;
   readonly variant: LayerNormVariant | null;
   readonly ms: number;
+  /** Digest of dx, dgamma and dbeta's bytes, to prove a refactor bit-identical. */
+  readonly hash: string;
 }
 
 type Arr = Float32Array | Uint16Array;
@@ -191,7 +194,7 @@ export async function backwardCase(norm: Normalizer, c: BackwardCase): Promise<B
       : compare(out.dx, ref.dx, { rtol: 1e-4, atol: dxTol });
   const dgamma = compare(out.dgamma, ref.dgamma, { rtol: 0, atol: (j) => 1e-5 * sumAbsDgamma[j]! + 1e-30 });
   const dbeta = rms ? null : compare(out.dbeta!, (ref as unknown as { dbeta: Float64Array }).dbeta, { rtol: 0, atol: (j) => 1e-5 * sumAbsDbeta[j]! + 1e-30 });
-  return { dx, dgamma, dbeta, validationError: scope ? scope.message : null, variant: out.variant, ms };
+  return { dx, dgamma, dbeta, validationError: scope ? scope.message : null, variant: out.variant, ms, hash: outputHash(out.dx, out.dgamma, out.dbeta) };
 }
 
 /** Runs the same backward call twice (fresh uploads) and reports whether every output bit matched. */

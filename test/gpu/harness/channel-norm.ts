@@ -7,6 +7,7 @@
  * rstd and var: 0); f16 outputs within 1 f16 ULP of the reference rounded to f16, or, for outputs
  * near zero by cancellation, within 1e-6·max(1, |β_c|) (see test/shared/f16-compare.ts).
  */
+import { outputHash } from '../../shared/output-hash.js';
 import { cpu, createNormalizer, toF16Array, type NormPlanInfo, type Normalizer } from '../../../dist/index.js';
 import { compare, formatWorst, type Comparison, type Tolerance } from '../../shared/compare.js';
 import {
@@ -69,6 +70,8 @@ export interface ChannelNormCaseResult {
   readonly uncapturedErrors: readonly string[];
   readonly gpuMs: number;
   readonly refMs: number;
+  /** Digest of every output's bytes (y, mean, rstd, var), to prove a refactor bit-identical. */
+  readonly hash: string;
 }
 
 let normPromise: Promise<Normalizer> | undefined;
@@ -345,6 +348,7 @@ async function channelNormCase(c: ChannelNormCase): Promise<ChannelNormCaseResul
   }
 
   return {
+    hash: outputHash(out.y, out.mean, out.rstd, out.var),
     outputs,
     poisoned,
     info: out.info,

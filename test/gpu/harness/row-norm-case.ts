@@ -7,6 +7,7 @@ import { cpu, f16ToF32, f32ToF16, type LayerNormVariant, type Normalizer } from 
 import { compare, compareF16, type Comparison } from '../../shared/compare.js';
 import { makeAffine, makeInput, normal, poisonedRow, rng, type Pattern } from '../../shared/data.js';
 import { meanTolerance, rstdTolerance, yTolerance } from '../../shared/tolerance.js';
+import { outputHash } from '../../shared/output-hash.js';
 
 export type RowOp = 'layerNorm' | 'rmsNorm' | 'addLayerNorm' | 'addRmsNorm';
 
@@ -40,6 +41,8 @@ export interface RowNormCaseResult {
   readonly validationError: string | null;
   readonly variant: LayerNormVariant | null;
   readonly gpuMs: number;
+  /** Digest of every output's bytes (y, sum, mean, rstd), to prove a refactor bit-identical. */
+  readonly hash: string;
 }
 
 type Outputs = { y: Float32Array | Uint16Array; sum?: Float32Array | Uint16Array; mean?: Float32Array; rstd?: Float32Array };
@@ -210,5 +213,6 @@ export async function rowNormCase(norm: Normalizer, c: RowNormCase): Promise<Row
     validationError: scopeError ? scopeError.message : null,
     variant: out.variant,
     gpuMs,
+    hash: outputHash(out.y, out.sum, out.mean, out.rstd),
   };
 }
