@@ -1,29 +1,29 @@
 /// <reference types="@webgpu/types" />
 
 declare module '*.wgsl?shader' {
-  const info: import('./shader-info.js').ShaderInfo;
+  const info: import('./core/shader-info.js').ShaderInfo;
   export default info;
 }
 
-// Kernels linked with a reduction: `x.wgsl?shader&link=common/reduce_subgroup.wgsl`.
-declare module '*.wgsl?shader&link=common/reduce_workgroup.wgsl' {
-  const info: import('./shader-info.js').ShaderInfo;
+// Kernels linked with a reduction: `x.wgsl?shader&link=../common/reduce_subgroup.wgsl`.
+declare module '*.wgsl?shader&link=../common/reduce_workgroup.wgsl' {
+  const info: import('./core/shader-info.js').ShaderInfo;
   export default info;
 }
 
-declare module '*.wgsl?shader&link=common/reduce_subgroup.wgsl' {
-  const info: import('./shader-info.js').ShaderInfo;
+declare module '*.wgsl?shader&link=../common/reduce_subgroup.wgsl' {
+  const info: import('./core/shader-info.js').ShaderInfo;
   export default info;
 }
 
-// Several linked files, the reduction last: `x.wgsl?shader&link=common/a.wgsl,common/reduce_subgroup.wgsl`.
-declare module '*,common/reduce_workgroup.wgsl' {
-  const info: import('./shader-info.js').ShaderInfo;
+// Several linked files, the reduction last: `x.wgsl?shader&link=common/a.wgsl,../common/reduce_subgroup.wgsl`.
+declare module '*,../common/reduce_workgroup.wgsl' {
+  const info: import('./core/shader-info.js').ShaderInfo;
   export default info;
 }
 
-declare module '*,common/reduce_subgroup.wgsl' {
-  const info: import('./shader-info.js').ShaderInfo;
+declare module '*,../common/reduce_subgroup.wgsl' {
+  const info: import('./core/shader-info.js').ShaderInfo;
   export default info;
 }
 

@@ -10,9 +10,9 @@
  * ```
  */
 export { createNormalizer, type Normalizer, type NormalizerOptions, type TuneResult } from './normalizer.js';
-export { tuningKey, candidateVariants, type TuningTable, type RowNormOpName } from './kernels/tuning.js';
-export { NormError, type NormErrorCode } from './errors.js';
-export * as cpu from './cpu/index.js';
+export { tuningKey, candidateVariants, type TuningTable, type RowNormOpName } from './ops/row-norm/tuning.js';
+export { NormError, type NormErrorCode } from './core/errors.js';
+export * as cpu from './cpu.js';
 export type {
   Activations,
   AddLayerNormOptions,
@@ -24,13 +24,13 @@ export type {
   LayerNormResult,
   RmsNormOptions,
   RmsNormResult,
-} from './kernels/layer-norm-options.js';
+} from './ops/row-norm/options.js';
 export type {
   EncodeAddLayerNormOptions,
   EncodeAddRmsNormOptions,
   EncodeLayerNormOptions,
   EncodeRmsNormOptions,
-} from './kernels/row-norm.js';
+} from './ops/row-norm/encode.js';
 export {
   describeVariant,
   profileDevice,
@@ -38,26 +38,26 @@ export {
   MAX_CACHED_CHUNKS,
   type AdapterProfile,
   type LayerNormVariant,
-} from './kernels/variant.js';
-export type { EncodeTarget } from './kernels/context.js';
-export type { Operand } from './operands.js';
-export type { ResourceStats } from './resources.js';
-export { requestNormDevice, type RequestDeviceOptions } from './device.js';
-export { foldWorkgroups } from './dispatch.js';
-export type { GroupNormOptions, InstanceNormOptions, GroupNormResult } from './kernels/group-norm-options.js';
-export type { BatchNormInferenceOptions, BatchNormInferenceResult, BatchNormStatsOptions, BatchNormStatsResult } from './kernels/batch-norm-options.js';
-export type { EncodeGroupNormOptions, EncodeInstanceNormOptions, NormPlanInfo } from './kernels/group-norm.js';
-export type { EncodeBatchNormInferenceOptions, EncodeBatchNormStatsOptions } from './kernels/batch-norm.js';
-export type { TensorLayout, StorageDtype, TensorData, TensorShapeOptions } from './kernels/tensor-options.js';
-export type { SameData } from './kernels/run-arrays.js';
-export { f16ToF32, f32ToF16, roundF16, toF16Array, fromF16Array } from './f16.js';
+} from './ops/row-norm/variant.js';
+export type { EncodeTarget } from './core/context.js';
+export type { Operand } from './core/operands.js';
+export type { ResourceStats } from './core/resources.js';
+export { requestNormDevice, type RequestDeviceOptions } from './core/device.js';
+export { foldWorkgroups } from './core/dispatch.js';
+export type { GroupNormOptions, InstanceNormOptions, GroupNormResult } from './ops/group-norm/options.js';
+export type { BatchNormInferenceOptions, BatchNormInferenceResult, BatchNormStatsOptions, BatchNormStatsResult } from './ops/batch-norm/options.js';
+export type { EncodeGroupNormOptions, EncodeInstanceNormOptions, NormPlanInfo } from './ops/group-norm/encode.js';
+export type { EncodeBatchNormInferenceOptions, EncodeBatchNormStatsOptions } from './ops/batch-norm/encode.js';
+export type { TensorLayout, StorageDtype, TensorData, TensorShapeOptions } from './ops/channel/options.js';
+export type { SameData } from './core/transfers.js';
+export { f16ToF32, f32ToF16, roundF16, toF16Array, fromF16Array } from './core/f16.js';
 export type {
   LayerNormBackwardOptions,
   LayerNormBackwardResult,
   RmsNormBackwardOptions,
   RmsNormBackwardResult,
-} from './kernels/norm-backward-options.js';
-export { paramGradBlocks, type EncodeLayerNormBackwardOptions, type EncodeRmsNormBackwardOptions } from './kernels/norm-backward.js';
+} from './ops/backward/options.js';
+export { paramGradBlocks, type EncodeLayerNormBackwardOptions, type EncodeRmsNormBackwardOptions } from './ops/backward/encode.js';
 /** @internal Test hooks (e.g. compile a broken shader to test debug mode); not part of the API. */
-export { testHooks as __testHooks } from './pipeline-cache.js';
-export { mapWgslLocation, compilationError, type WgslLocation } from './wgsl-source-map.js';
+export { testHooks as __testHooks } from './core/pipeline-cache.js';
+export { mapWgslLocation, compilationError, type WgslLocation } from './core/wgsl-source-map.js';

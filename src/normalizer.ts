@@ -4,9 +4,9 @@
  * `encode…` form that records into the caller's encoder or pass with the caller's buffers and
  * never submits.
  */
-import { requestNormDevice } from './device.js';
-import { NormError, checkInteger, describe } from './errors.js';
-import type { EncodeTarget, KernelContext } from './kernels/context.js';
+import { requestNormDevice } from './core/device.js';
+import { NormError, checkInteger, describe } from './core/errors.js';
+import type { EncodeTarget, KernelContext } from './core/context.js';
 import {
   checkRowNormArrays,
   type Activations,
@@ -18,7 +18,7 @@ import {
   type RmsNormOptions,
   type RmsNormResult,
   type RowNormKind,
-} from './kernels/layer-norm-options.js';
+} from './ops/row-norm/options.js';
 import {
   activationBytes,
   encodeRowNorm,
@@ -26,27 +26,29 @@ import {
   type EncodeAddRmsNormOptions,
   type EncodeLayerNormOptions,
   type EncodeRmsNormOptions,
-} from './kernels/row-norm.js';
-import { candidateVariants, loadTuning, saveTuning, tuningKey, type RowNormOpName, type TuningTable } from './kernels/tuning.js';
-import { describeVariant, profileDevice, type AdapterProfile, type LayerNormVariant } from './kernels/variant.js';
-import { Usage } from './operands.js';
+} from './ops/row-norm/encode.js';
+import { candidateVariants, loadTuning, saveTuning, tuningKey, type RowNormOpName, type TuningTable } from './ops/row-norm/tuning.js';
+import { describeVariant, profileDevice, type AdapterProfile, type LayerNormVariant } from './ops/row-norm/variant.js';
+import { Usage } from './core/operands.js';
 import {
   checkBackwardArrays,
   type LayerNormBackwardOptions,
   type LayerNormBackwardResult,
   type RmsNormBackwardOptions,
   type RmsNormBackwardResult,
-} from './kernels/norm-backward-options.js';
-import { encodeNormBackward, type EncodeLayerNormBackwardOptions, type EncodeRmsNormBackwardOptions } from './kernels/norm-backward.js';
-import { OwnedResources, type ResourceStats } from './resources.js';
-import type { BatchNormInferenceOptions, BatchNormInferenceResult, BatchNormStatsOptions, BatchNormStatsResult } from './kernels/batch-norm-options.js';
-import { encodeBatchNormInference, encodeBatchNormStats, type EncodeBatchNormInferenceOptions, type EncodeBatchNormStatsOptions } from './kernels/batch-norm.js';
-import type { GroupNormOptions, GroupNormResult, InstanceNormOptions } from './kernels/group-norm-options.js';
-import { encodeGroupNorm, encodeInstanceNorm, type EncodeGroupNormOptions, type EncodeInstanceNormOptions, type NormPlanInfo } from './kernels/group-norm.js';
-import { runBatchNormInference, runBatchNormStats, runGroupNorm, Transfers, type ArrayRunContext, type SameData } from './kernels/run-arrays.js';
-import type { TensorData } from './kernels/tensor-options.js';
-import { compiledModules } from './pipeline-cache.js';
-import { compilationError } from './wgsl-source-map.js';
+} from './ops/backward/options.js';
+import { encodeNormBackward, type EncodeLayerNormBackwardOptions, type EncodeRmsNormBackwardOptions } from './ops/backward/encode.js';
+import { OwnedResources, type ResourceStats } from './core/resources.js';
+import type { BatchNormInferenceOptions, BatchNormInferenceResult, BatchNormStatsOptions, BatchNormStatsResult } from './ops/batch-norm/options.js';
+import { encodeBatchNormInference, encodeBatchNormStats, type EncodeBatchNormInferenceOptions, type EncodeBatchNormStatsOptions } from './ops/batch-norm/encode.js';
+import type { GroupNormOptions, GroupNormResult, InstanceNormOptions } from './ops/group-norm/options.js';
+import { encodeGroupNorm, encodeInstanceNorm, type EncodeGroupNormOptions, type EncodeInstanceNormOptions, type NormPlanInfo } from './ops/group-norm/encode.js';
+import { Transfers, type ArrayRunContext, type SameData } from './core/transfers.js';
+import { runGroupNorm } from './ops/group-norm/run.js';
+import { runBatchNormInference, runBatchNormStats } from './ops/batch-norm/run.js';
+import type { TensorData } from './ops/channel/options.js';
+import { compiledModules } from './core/pipeline-cache.js';
+import { compilationError } from './core/wgsl-source-map.js';
 
 /** Options for {@link createNormalizer}. */
 export interface NormalizerOptions {
@@ -68,7 +70,7 @@ export interface NormalizerOptions {
   readonly persistTuning?: boolean | undefined;
   /**
    * Debug mode: every call runs inside `validation` and `out-of-memory` error scopes, every new
-   * shader module's compilation messages are checked (and cited as `common/row_norm.wgsl:87:5`),
+   * shader module's compilation messages are checked (and cited as `row-norm/row_norm_core.wgsl:87:5`),
    * and each caller buffer is probed for belonging to this device (`wrong-device`; a GPUBuffer
    * cannot be asked for its device, so a one-entry bind group is created on it inside a scope,
    * until it passes once). The
@@ -265,7 +267,7 @@ export interface Normalizer {
   /** Merges a tuning table (entries for other adapters are kept but never match). */
   importTuning(table: TuningTable): void;
 
-  // ---- GroupNorm / InstanceNorm / BatchNorm (src/kernels/group-norm.ts, batch-norm.ts, run-arrays.ts) ----
+  // ---- GroupNorm / InstanceNorm / BatchNorm (src/ops/group-norm, src/ops/batch-norm) ----
 
   /**
    * GroupNorm of a (batch, channels, spatial) tensor: f32 (`Float32Array`) or f16 bits

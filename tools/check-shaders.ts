@@ -5,6 +5,7 @@
  * driver, VK_ICD_FILENAMES pointing at SwiftShader is set automatically when Chromium's is present).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hoistDirectives, linkWgsl } from '../src/build/wgsl-plugin.ts';
 
@@ -19,16 +20,19 @@ if (!adapter) throw new Error('no adapter');
 const device = await adapter.requestDevice({ requiredFeatures: adapter.features.has('subgroups') ? ['subgroups'] : [] });
 
 // Every `?shader` import of the library, i.e. every module combination it ships.
-const kernels = fileURLToPath(new URL('../src/kernels/', import.meta.url));
-const src = readdirSync(kernels)
+const ops = fileURLToPath(new URL('../src/ops/', import.meta.url));
+const src = (readdirSync(ops, { recursive: true }) as string[])
   .filter((f) => f.endsWith('.ts'))
-  .map((f) => readFileSync(kernels + f, 'utf8'))
+  .map((f) => readFileSync(ops + f, 'utf8'))
   .join('\n');
-const imports = [...new Map([...src.matchAll(/'\.\.\/\.\.\/shaders\/([^?]+)\?shader(?:&link=([^']*))?'/g)].map((m) => [m[0], m])).values()];
+const imports = [...new Map([...src.matchAll(/'(?:\.\.\/)+shaders\/([^?]+)\?shader(?:&link=([^']*))?'/g)].map((m) => [m[0], m])).values()];
 let failed = 0;
 for (const [, file, link] of imports) {
-  const parts = [await linkWgsl(fileURLToPath(new URL(`../shaders/${file}`, import.meta.url)))];
-  if (link) parts.push(await linkWgsl(fileURLToPath(new URL(`../shaders/${link}`, import.meta.url)), new Set(parts[0]!.files)));
+  const kernel = fileURLToPath(new URL(`../shaders/${file}`, import.meta.url));
+  const seen = new Set<string>();
+  const parts = [await linkWgsl(kernel, seen)];
+  // `link=` files are relative to the kernel's folder, comma-separated (as in the Vite plugin).
+  for (const l of (link ?? '').split(',').filter(Boolean)) parts.push(await linkWgsl(resolve(dirname(kernel), l), seen));
   const code = hoistDirectives(parts.map((p) => p.code).join('\n'));
   const info = await device.createShaderModule({ code }).getCompilationInfo();
   const lines = code.split('\n');

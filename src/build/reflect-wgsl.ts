@@ -4,19 +4,20 @@
  * dev server, Vitest) through {@link wgslPlugin}; the runtime bundle never contains the parser.
  */
 import { WgslParser, WgslReflect, ResourceType } from 'wgsl_reflect/wgsl_reflect.module.js';
-import type { BindingInfo, EntryPointInfo, OverrideType, ShaderInfo, UniformInfo } from '../shader-info.js';
+import type { BindingInfo, EntryPointInfo, OverrideType, ShaderInfo, UniformInfo } from '../core/shader-info.js';
 
 /**
- * Reflects `code` into a {@link ShaderInfo}.
+ * Reflects `code` into a {@link ShaderInfo}. `file` is the kernel's path relative to `shaders/`
+ * (for error messages; default `name.wgsl`).
  *
  * @example
  * ```ts
  * const info = reflectWgsl('layer_norm', source);
  * info.uniforms.params.members.epsilon.offset; // 8
- * info.entryPoints.layer_norm_vec4.bindings.map((b) => b.name); // ['params', 'x4', 'y4', ...]
+ * info.entryPoints.row_norm_vec4.bindings.map((b) => b.name); // ['params', 'x4', 'y4', ...]
  * ```
  */
-export function reflectWgsl(name: string, code: string): ShaderInfo {
+export function reflectWgsl(name: string, code: string, file = `${name}.wgsl`): ShaderInfo {
   const reflect = new WgslReflect(code);
   checkNoShadowedResources(name, code, [...reflect.uniforms, ...reflect.storage, ...reflect.textures, ...reflect.samplers].map((v) => v.name));
 
@@ -64,7 +65,7 @@ export function reflectWgsl(name: string, code: string): ShaderInfo {
     }
     entryPoints[fn.name] = { bindings };
   }
-  return { name, code, overrides, entryPoints, uniforms };
+  return { name, file, code, overrides, entryPoints, uniforms };
 }
 
 /**

@@ -1,11 +1,11 @@
 /**
- * Vite plugin: `import info from '../shaders/layer_norm_vec4.wgsl?shader'` yields the shader's
+ * Vite plugin: `import info from '../shaders/row_norm_vec4.wgsl?shader'` yields the shader's
  * {@link ShaderInfo} (source plus reflection) as a plain object, inlined into the library bundle.
  *
  * Shared WGSL is linked, not templated:
  * - a line `// #include "common/f16.wgsl"` (relative to the including file) is replaced by that
  *   file's text, once per module, so kernels share functions without copies;
- * - `?shader&link=common/reduce_subgroup.wgsl` (relative to shaders/, comma-separated) appends
+ * - `?shader&link=common/reduce_subgroup.wgsl` (relative to shaders, comma-separated) appends
  *   files that implement an interface the kernel calls, e.g. which reduction it uses;
  * - directives (`enable`, `requires`, `diagnostic`) of any linked file are hoisted to the top,
  *   where WGSL requires them.
@@ -13,9 +13,9 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, resolve, sep } from 'node:path';
 import type { Plugin } from 'vite';
-import type { ShaderInfo } from '../shader-info.js';
+import type { ShaderInfo } from '../core/shader-info.js';
 import { reflectWgsl } from './reflect-wgsl.js';
 
 const QUERY = /\.wgsl\?shader(?:&link=([^&]*))?$/;
@@ -27,8 +27,25 @@ const DIRECTIVE = /^\s*(enable|requires|diagnostic)\b[^;]*;\s*$/;
 const INCLUDE = /^\s*\/\/\s*#include\s+"([^"]+)"\s*$/;
 
 /**
+ * The path of a WGSL file relative to the `shaders/` folder it lives under (the nearest ancestor of
+ * that name), with forward slashes: how linked code and error messages name it.
+ *
+ * @example
+ * ```ts
+ * shadersPath('/repo/shaders/common/f16.wgsl'); // 'common/f16.wgsl'
+ * ```
+ */
+export function shadersPath(file: string): string {
+  const parts = resolve(file).split(sep);
+  const at = parts.lastIndexOf('shaders');
+  return (at >= 0 ? parts.slice(at + 1) : [basename(file)]).join('/');
+}
+
+/**
  * Reads `file` and splices in its `#include`s (depth-first, each file once). Returns the linked
- * source and every file it read, so the dev server can watch them.
+ * source and every file it read, so the dev server can watch them. Each spliced file sits between
+ * `// ---- begin P ----` and `// ---- end P ----` markers, P its path relative to `shaders/`, which
+ * is how a compiler message is mapped back to a file and line (src/core/wgsl-source-map.ts).
  *
  * @example
  * ```ts
@@ -47,9 +64,11 @@ export async function linkWgsl(file: string, seen = new Set<string>()): Promise<
       out.push(line);
       continue;
     }
-    const linked = await linkWgsl(resolve(dirname(path), m[1]!), seen);
+    const included = resolve(dirname(path), m[1]!);
+    const linked = await linkWgsl(included, seen);
     files.push(...linked.files);
-    out.push(`// ---- begin ${m[1]} ----`, linked.code, `// ---- end ${m[1]} ----`);
+    const marker = shadersPath(included);
+    out.push(`// ---- begin ${marker} ----`, linked.code, `// ---- end ${marker} ----`);
   }
   return { code: out.join('\n'), files };
 }
@@ -78,20 +97,22 @@ export function wgslPlugin(): Plugin {
       const m = QUERY.exec(id);
       if (!m) return null;
       const file = id.slice(0, id.indexOf('?'));
-      const shadersDir = resolve(dirname(file));
+      const kernelDir = resolve(dirname(file));
       const links = m[1] ? decodeURIComponent(m[1]).split(',').filter(Boolean) : [];
       const seen = new Set<string>();
       const parts = [await linkWgsl(file, seen)];
       for (const l of links) {
         // Same markers as an #include, so a compiler message can be mapped back to this file's line
         // (src/wgsl-source-map.ts).
-        const linked = await linkWgsl(resolve(shadersDir, l), seen);
-        parts.push({ code: `// ---- begin ${l} ----\n${linked.code}\n// ---- end ${l} ----`, files: linked.files });
+        const target = resolve(kernelDir, l);
+        const linked = await linkWgsl(target, seen);
+        const marker = shadersPath(target);
+        parts.push({ code: `// ---- begin ${marker} ----\n${linked.code}\n// ---- end ${marker} ----`, files: linked.files });
       }
       for (const f of parts.flatMap((p) => p.files)) this.addWatchFile(f);
       const code = stripComments(hoistDirectives(parts.map((p) => p.code).join('\n')));
       const name = [basename(file, '.wgsl'), ...links.map((l) => basename(l, '.wgsl'))].join('+');
-      const info = reflectWgsl(name, code);
+      const info = reflectWgsl(name, code, shadersPath(file));
       const { js, shared } = shaderModuleCode(info);
       for (const [hash, text] of shared) pieces.set(hash, text);
       return { code: js, map: null };

@@ -20,7 +20,7 @@ export function caseName(c: ChannelNormCase): string {
 
 /**
  * The elementwise entry point the rule must pick for a case (the spec, written out independently of
- * src/kernels/norm-apply.ts): on this CPU adapter a span per invocation where the layout allows,
+ * src/ops/channel/apply.ts): on this CPU adapter a span per invocation where the layout allows,
  * one unit per invocation on a normalizer profiled as a GPU and for the fallbacks.
  */
 export function expectedApply(c: ChannelNormCase): string {
@@ -34,7 +34,7 @@ export function expectedApply(c: ChannelNormCase): string {
 
 /**
  * Whether the rule must pick the fused GroupNorm layout (one dispatch, one invocation per (image,
- * group)) for a case, written out independently of src/kernels/group-norm.ts: on this CPU adapter,
+ * group)) for a case, written out independently of src/ops/group-norm/encode.ts: on this CPU adapter,
  * NCHW, at least 8 statistics, and for f16 an even group length.
  */
 export function expectedFused(c: ChannelNormCase): boolean {

@@ -17,7 +17,7 @@ afterAll(async () => {
   await h.close();
 });
 
-test('a broken shader module: checkErrors() and the typed-array form cite common/row_norm.wgsl:line:column', async () => {
+test('a broken shader module: checkErrors() and the typed-array form cite row-norm/row_norm_core.wgsl:line:column', async () => {
   const r = await h.run((harness) => (harness as ReliabilityHarness).debugBrokenShader());
   expect(r.encodeThrew, 'the encode form itself returns').toBeNull();
   expect(r.fromCheck).toEqual(expect.objectContaining({ code: 'gpu-error' }));

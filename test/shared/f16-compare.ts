@@ -8,7 +8,7 @@
  * near zero exceeds the f16 spacing (6e-8 below 2^-14), so no f32 implementation can promise 1 ULP
  * for them. Elements accepted only through the floor are counted (`floorUsed`).
  */
-import { f16ToF32, f32ToF16 } from '../../src/f16.js';
+import { f16ToF32, f32ToF16 } from '../../src/core/f16.js';
 import type { Worst } from './compare.js';
 
 export interface F16Comparison {

@@ -1,11 +1,11 @@
 /**
- * The float64 BatchNorm reference (src/cpu/batch-norm.ts): statistics against a naive two-pass
+ * The float64 BatchNorm reference (src/ops/batch-norm/reference.ts): statistics against a naive two-pass
  * implementation, inference on hand examples, layouts, f16, and validation.
  */
 import { describe, expect, test } from 'vitest';
-import * as cpu from '../../src/cpu/index.js';
-import { NormError } from '../../src/errors.js';
-import { f16ToF32, f32ToF16, toF16Array } from '../../src/f16.js';
+import * as cpu from '../../src/cpu.js';
+import { NormError } from '../../src/core/errors.js';
+import { f16ToF32, f32ToF16, toF16Array } from '../../src/core/f16.js';
 import { indexOf, makeChannelInput, makeRunningStats, type ChannelShape } from '../shared/channel-data.js';
 
 function expectNormError(fn: () => unknown, code: string, argument: string): void {

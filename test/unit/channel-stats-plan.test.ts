@@ -1,5 +1,5 @@
 /**
- * The statistics plan, checked without a GPU: the index arithmetic of norm_stats.wgsl's pass-1
+ * The statistics plan, checked without a GPU: the index arithmetic of channel_stats.wgsl's pass-1
  * entry points (both layouts) and of the merge is replayed in JavaScript (mirroring the shader line
  * by line) for many shapes, and
  * every element must be reduced exactly once, into a partial of its own statistic only, every
@@ -7,9 +7,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { planStats, selectStatsLayout, type StatsLayout, type StatsProblem } from '../../src/kernels/channel-stats.js';
-import { selectGroupNormLayout } from '../../src/kernels/group-norm.js';
-import { applyKind, planApply, selectApplyLayout } from '../../src/kernels/norm-apply.js';
+import { planStats, selectStatsLayout, type StatsLayout, type StatsProblem } from '../../src/ops/channel/stats.js';
+import { selectGroupNormLayout } from '../../src/ops/group-norm/encode.js';
+import { applyKind, planApply, selectApplyLayout } from '../../src/ops/channel/apply.js';
 
 const LIMITS = { maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupSizeX: 256 };
 
@@ -272,7 +272,7 @@ describe('elementwise pass, span layout (CPU adapters)', () => {
   });
 
   /**
-   * Replays the span entry points' index arithmetic (mirroring norm_apply.wgsl line by line):
+   * Replays the span entry points' index arithmetic (mirroring channel_apply.wgsl line by line):
    * every element must be written exactly once, with its own (image, channel) coefficients, and
    * every f16 word by exactly one invocation.
    */

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import * as cpu from '../../src/cpu/index.js';
+import * as cpu from '../../src/cpu.js';
 import { makeAffine, makeInput, type Pattern } from '../shared/data.js';
 
 /** Unit roundoff of float64. */

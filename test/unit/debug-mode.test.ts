@@ -4,9 +4,9 @@
  * read-back that never settles is rejected with device-lost when the device is lost.
  */
 import { describe, expect, test } from 'vitest';
-import { NormError } from '../../src/errors.js';
+import { NormError } from '../../src/core/errors.js';
 import { createNormalizer } from '../../src/normalizer.js';
-import { Usage } from '../../src/operands.js';
+import { Usage } from '../../src/core/operands.js';
 import { fakeDevice } from './fake-device.js';
 
 function setup() {

@@ -3,8 +3,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { foldWorkgroups, nextPowerOfTwo } from '../../src/dispatch.js';
-import { NormError } from '../../src/errors.js';
+import { foldWorkgroups, nextPowerOfTwo } from '../../src/core/dispatch.js';
+import { NormError } from '../../src/core/errors.js';
 
 const MAX = 65535;
 

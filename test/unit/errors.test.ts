@@ -2,7 +2,7 @@
  * NormError and the scalar argument checks every entry point shares.
  */
 import { describe, expect, test } from 'vitest';
-import { NormError, checkEpsilon, checkInteger, describe as describeValue } from '../../src/errors.js';
+import { NormError, checkEpsilon, checkInteger, describe as describeValue } from '../../src/core/errors.js';
 
 describe('NormError', () => {
   test('carries name, code and argument, and prefixes the message with the argument', () => {

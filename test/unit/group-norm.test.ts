@@ -1,12 +1,12 @@
 /**
- * The float64 GroupNorm / InstanceNorm reference (src/cpu/group-norm.ts) on hand examples and
+ * The float64 GroupNorm / InstanceNorm reference (src/ops/group-norm/reference.ts) on hand examples and
  * identities, and the validation every entry point shares.
  */
 import { describe, expect, test } from 'vitest';
-import * as cpu from '../../src/cpu/index.js';
-import { NormError } from '../../src/errors.js';
-import { f16ToF32, f32ToF16, toF16Array } from '../../src/f16.js';
-import { storageBytes } from '../../src/kernels/tensor-options.js';
+import * as cpu from '../../src/cpu.js';
+import { NormError } from '../../src/core/errors.js';
+import { f16ToF32, f32ToF16, toF16Array } from '../../src/core/f16.js';
+import { storageBytes } from '../../src/ops/channel/options.js';
 import { indexOf, makeChannelAffine, makeChannelInput, type ChannelShape } from '../shared/channel-data.js';
 
 function expectNormError(fn: () => unknown, code: string, argument: string): void {

@@ -8,8 +8,8 @@
  * relative. Tolerance: |analytic − numeric| ≤ 1e-5 · (Σ|terms| scale) per element.
  */
 import { describe, expect, test } from 'vitest';
-import * as cpu from '../../src/cpu/index.js';
-import { NormError } from '../../src/errors.js';
+import * as cpu from '../../src/cpu.js';
+import { NormError } from '../../src/core/errors.js';
 import { normal, rng } from '../shared/data.js';
 
 function forward(rms: boolean, x: Float64Array, cols: number, gamma: Float64Array, beta: Float64Array, eps: number, gammaOffset = 0): { y: Float64Array; mean: Float64Array; rstd: Float64Array } {
@@ -142,7 +142,7 @@ describe('backward reference details', () => {
 });
 
 describe('dgamma/dbeta row blocking', async () => {
-  const { paramGradBlocks } = await import('../../src/kernels/norm-backward.js');
+  const { paramGradBlocks } = await import('../../src/ops/backward/encode.js');
   test('about the target number of blocks, at most 32 groups each; scratch within the binding limit', () => {
     expect(paramGradBlocks(1, 768, 128 << 20)).toEqual({ rowsPerBlock: 1, blocks: 1 });
     expect(paramGradBlocks(1, 768, 128 << 20, 4, 256)).toEqual({ rowsPerBlock: 4, blocks: 1 });

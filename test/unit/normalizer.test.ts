@@ -5,10 +5,10 @@
  * returns zeros); numerics are the GPU suite's job.
  */
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { requestNormDevice, OPTIONAL_FEATURES } from '../../src/device.js';
-import { NormError, type NormErrorCode } from '../../src/errors.js';
+import { requestNormDevice, OPTIONAL_FEATURES } from '../../src/core/device.js';
+import { NormError, type NormErrorCode } from '../../src/core/errors.js';
 import { createNormalizer, type Normalizer } from '../../src/normalizer.js';
-import { Usage } from '../../src/operands.js';
+import { Usage } from '../../src/core/operands.js';
 import { fakeDevice, type FakeBuffer, type FakeDevice, type FakeLimits } from './fake-device.js';
 
 afterEach(() => {
@@ -289,15 +289,15 @@ describe('backward: dispatches recorded', () => {
   test('one block, no dsum: the dx kernel writes dgamma and dbeta itself (one dispatch)', async () => {
     const d = await backward(1, 768, {});
     expect(d).toHaveLength(1);
-    expect(d[0]).toMatch(/^norm_backward_vec4\+param_grad_direct_vec4\+reduce_/);
-    expect(await backward(1, 770, {})).toEqual([expect.stringMatching(/^norm_backward_scalar\+param_grad_direct_scalar\+/)]);
+    expect(d[0]).toMatch(/^row_norm_backward_vec4\+param_grad_direct_vec4\+reduce_/);
+    expect(await backward(1, 770, {})).toEqual([expect.stringMatching(/^row_norm_backward_scalar\+param_grad_direct_scalar\+/)]);
   });
 
   test('one block with dsum: partials and the final stage for LayerNorm; RMSNorm writes dgamma as the partial row', async () => {
     const ln = await backward(1, 768, { dsum: true });
     expect(ln).toHaveLength(2);
-    expect(ln[0]).toMatch(/^norm_backward_vec4\+param_grad_partials_vec4\+/);
-    expect(await backward(1, 768, { dsum: true, op: 'rmsNorm' })).toEqual([expect.stringMatching(/^norm_backward_vec4\+param_grad_partials_vec4\+/)]);
+    expect(ln[0]).toMatch(/^row_norm_backward_vec4\+param_grad_partials_vec4\+/);
+    expect(await backward(1, 768, { dsum: true, op: 'rmsNorm' })).toEqual([expect.stringMatching(/^row_norm_backward_vec4\+param_grad_partials_vec4\+/)]);
   });
 
   test('many blocks: partials, then the final stage', async () => {

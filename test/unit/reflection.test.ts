@@ -8,9 +8,9 @@
  */
 import { describe, expect, test } from 'vitest';
 import { reflectWgsl } from '../../src/build/reflect-wgsl.js';
-import { bindGroupEntries, bindGroupLayoutDescriptor, checkConstants, entryPointInfo, packUniform, type BufferRange } from '../../src/bindings.js';
-import { rowNormShader, type Access } from '../../src/kernels/row-norm-shaders.js';
-import type { ShaderInfo } from '../../src/shader-info.js';
+import { bindGroupEntries, bindGroupLayoutDescriptor, checkConstants, entryPointInfo, packUniform, type BufferRange } from '../../src/core/bindings.js';
+import { rowNormShader, type Access } from '../../src/ops/row-norm/shaders.js';
+import type { ShaderInfo } from '../../src/core/shader-info.js';
 
 /** Every module the library compiles in, as bundled (linked source plus its reflection). */
 const MODULES: ShaderInfo[] = [];
@@ -40,7 +40,7 @@ function declaredStride(code: string, name: string): number {
 // ---------------------------------------------------------------------------------------------
 describe.each(MODULES.map((m) => [m.name, m] as const))('compiled-in module %s', (_, info) => {
   test('the bundled reflection is the reflection of the bundled (linked) source', () => {
-    expect(info).toEqual(JSON.parse(JSON.stringify(reflectWgsl(info.name, info.code))));
+    expect(info).toEqual(JSON.parse(JSON.stringify(reflectWgsl(info.name, info.code, info.file))));
   });
 
   test('the uniform struct `params` has rows: u32, cols: u32, epsilon: f32, distinct offsets, size a multiple of 16', () => {

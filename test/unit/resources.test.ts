@@ -4,11 +4,11 @@
  * destroy() freeing exactly what was created.
  */
 import { describe, expect, test } from 'vitest';
-import { packUniform, type BufferRange } from '../../src/bindings.js';
+import { packUniform, type BufferRange } from '../../src/core/bindings.js';
 import { reflectWgsl } from '../../src/build/reflect-wgsl.js';
-import { Usage } from '../../src/operands.js';
-import type { CachedPipeline } from '../../src/pipeline-cache.js';
-import { OwnedResources } from '../../src/resources.js';
+import { Usage } from '../../src/core/operands.js';
+import type { CachedPipeline } from '../../src/core/pipeline-cache.js';
+import { OwnedResources } from '../../src/core/resources.js';
 import { fakeDevice, type FakeBuffer } from './fake-device.js';
 
 const SHADER = reflectWgsl(

@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import * as cpu from '../../src/cpu/index.js';
-import { NormError, type NormErrorCode } from '../../src/errors.js';
-import { checkLayerNormArrays, type LayerNormOptions } from '../../src/kernels/layer-norm-options.js';
-import { Usage, checkAliasing, resolveOperand, type NamedRange, type OperandLimits } from '../../src/operands.js';
+import * as cpu from '../../src/cpu.js';
+import { NormError, type NormErrorCode } from '../../src/core/errors.js';
+import { checkLayerNormArrays, type LayerNormOptions } from '../../src/ops/row-norm/options.js';
+import { Usage, checkAliasing, resolveOperand, type NamedRange, type OperandLimits } from '../../src/core/operands.js';
 
 function thrown(fn: () => unknown): unknown {
   try {

@@ -3,9 +3,9 @@
  * adapter profile and a shape, so they are tested in Node without a GPU.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { NormError } from '../../src/errors.js';
-import { candidateVariants, loadTuning, saveTuning, STORAGE_KEY, tuningKey } from '../../src/kernels/tuning.js';
-import { checkVariant, describeVariant, MAX_CACHED_CHUNKS, MAX_SPLIT_ROW, profileDevice, selectVariant, type AdapterProfile, type LayerNormVariant } from '../../src/kernels/variant.js';
+import { NormError } from '../../src/core/errors.js';
+import { candidateVariants, loadTuning, saveTuning, STORAGE_KEY, tuningKey } from '../../src/ops/row-norm/tuning.js';
+import { checkVariant, describeVariant, MAX_CACHED_CHUNKS, MAX_SPLIT_ROW, profileDevice, selectVariant, type AdapterProfile, type LayerNormVariant } from '../../src/ops/row-norm/variant.js';
 
 const swiftshader: AdapterProfile = { name: 'google/swiftshader', cpu: true, subgroups: true, maxWorkgroupSize: 256, subgroupMinSize: 4 };
 const nvidia: AdapterProfile = { name: 'nvidia/ampere', cpu: false, subgroups: true, maxWorkgroupSize: 256, subgroupMinSize: 32 };

@@ -5,15 +5,15 @@
 import { describe, expect, test } from 'vitest';
 import { hoistDirectives, linkWgsl, shaderModuleCode, stripComments } from '../../src/build/wgsl-plugin.js';
 import { reflectWgsl } from '../../src/build/reflect-wgsl.js';
-import { rowNormShader } from '../../src/kernels/row-norm-shaders.js';
-import type { ShaderInfo } from '../../src/shader-info.js';
+import { rowNormShader } from '../../src/ops/row-norm/shaders.js';
+import type { ShaderInfo } from '../../src/core/shader-info.js';
 
 /** Links like the plugin (kernel + `?link=` files, hoisted, comments stripped) and reflects. */
 async function linked(kernel: string, link: string) {
   const seen = new Set<string>();
   const parts = [(await linkWgsl(`shaders/${kernel}.wgsl`, seen)).code];
   parts.push(`// ---- begin ${link} ----\n${(await linkWgsl(`shaders/${link}`, seen)).code}\n// ---- end ${link} ----`);
-  return reflectWgsl(kernel, stripComments(hoistDirectives(parts.join('\n'))));
+  return reflectWgsl(kernel.replace(/^.*\//, ''), stripComments(hoistDirectives(parts.join('\n'))), `${kernel}.wgsl`);
 }
 
 /** Evaluates a generated module with its piece imports replaced by the pieces themselves. */
@@ -28,7 +28,7 @@ function evaluate(js: string, shared: Map<string, string>): ShaderInfo {
 
 describe('shaderModuleCode', () => {
   test('the module exports the linked code exactly, and the reflection beside it', async () => {
-    const info = await linked('layer_norm_vec4', 'common/reduce_workgroup.wgsl');
+    const info = await linked('row-norm/row_norm_vec4', 'common/reduce_workgroup.wgsl');
     const { js, shared } = shaderModuleCode(info);
     const out = evaluate(js, shared);
     expect(out.code).toBe(info.code);
@@ -37,8 +37,8 @@ describe('shaderModuleCode', () => {
   });
 
   test('modules linking the same common files share their pieces', async () => {
-    const a = shaderModuleCode(await linked('layer_norm_vec4', 'common/reduce_workgroup.wgsl'));
-    const b = shaderModuleCode(await linked('add_norm_vec4', 'common/reduce_subgroup.wgsl'));
+    const a = shaderModuleCode(await linked('row-norm/row_norm_vec4', 'common/reduce_workgroup.wgsl'));
+    const b = shaderModuleCode(await linked('row-norm/add_row_norm_vec4', 'common/reduce_subgroup.wgsl'));
     const common = [...a.shared.keys()].filter((h) => b.shared.has(h));
     // row_norm.wgsl and its includes (rstd, multi, split) and affine_vec4 appear in both.
     const sharedChars = common.reduce((n, h) => n + a.shared.get(h)!.length, 0);
@@ -47,7 +47,7 @@ describe('shaderModuleCode', () => {
 
   test('the bundled modules the library uses carry the reconstructed code (markers intact)', () => {
     const info = rowNormShader(false, 'vec4', 'workgroup');
-    expect(info.code).toContain('// ---- begin common/row_norm.wgsl ----');
+    expect(info.code).toContain('// ---- begin row-norm/row_norm_core.wgsl ----');
     expect(info.code).toContain('fn row_norm_multi(');
   });
 });

@@ -5,14 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { hoistDirectives, linkWgsl } from '../../src/build/wgsl-plugin.js';
-import { compilationError, mapWgslLocation } from '../../src/wgsl-source-map.js';
+import { compilationError, mapWgslLocation } from '../../src/core/wgsl-source-map.js';
 
 /** Links like the plugin: kernel with its #includes, then `?link=` files between markers. */
 async function link(kernel: string, links: string[]) {
   const seen = new Set<string>();
   const parts = [(await linkWgsl(`shaders/${kernel}.wgsl`, seen)).code];
   for (const l of links) parts.push(`// ---- begin ${l} ----\n${(await linkWgsl(`shaders/${l}`, seen)).code}\n// ---- end ${l} ----`);
-  return { name: [kernel, ...links.map((l) => l.replace(/^.*\//, '').replace('.wgsl', ''))].join('+'), code: hoistDirectives(parts.join('\n')) };
+  return { name: [kernel, ...links].map((l) => l.replace(/^.*\//, '').replace('.wgsl', '')).join('+'), file: `${kernel}.wgsl`, code: hoistDirectives(parts.join('\n')) };
 }
 
 /** Every non-blank, non-marker line of the linked module maps to a line with the same text. */
@@ -32,15 +32,15 @@ async function expectExactMap(kernel: string, links: string[]) {
 
 describe('mapWgslLocation', () => {
   test.each([
-    ['layer_norm_vec4', ['common/reduce_workgroup.wgsl']],
-    ['layer_norm_f16', ['common/reduce_subgroup.wgsl']], // nested include (f16_chunk → f16) and a hoisted `enable`
-    ['add_norm_scalar', ['common/reduce_subgroup.wgsl']],
+    ['row-norm/row_norm_vec4', ['common/reduce_workgroup.wgsl']],
+    ['row-norm/row_norm_f16', ['common/reduce_subgroup.wgsl']], // nested include (f16_chunk → f16) and a hoisted `enable`
+    ['row-norm/add_row_norm_scalar', ['common/reduce_subgroup.wgsl']],
   ])('%s + %j: every source line maps to its original file and line', async (kernel, links) => {
     expect(await expectExactMap(kernel, links)).toBeGreaterThan(50);
   });
 
   test('a hoisted directive line is reported as such', async () => {
-    const shader = await link('layer_norm_vec4', ['common/reduce_subgroup.wgsl']);
+    const shader = await link('row-norm/row_norm_vec4', ['common/reduce_subgroup.wgsl']);
     expect(shader.code.split('\n')[0]).toMatch(/^enable subgroups;/);
     expect(mapWgslLocation(shader, 1, 1).file).toMatch(/hoisted/);
   });
@@ -48,7 +48,7 @@ describe('mapWgslLocation', () => {
 
 describe('compilationError', () => {
   test('cites file:line:column and the source line; warnings alone are not errors', async () => {
-    const shader = await link('layer_norm_vec4', ['common/reduce_workgroup.wgsl']);
+    const shader = await link('row-norm/row_norm_vec4', ['common/reduce_workgroup.wgsl']);
     const lines = shader.code.split('\n');
     const target = lines.findIndex((l) => l.includes('// ---- begin common/reduce_workgroup.wgsl')) + 3;
     const msg = (type: GPUCompilationMessageType) => ({ type, message: 'bad thing', lineNum: target, linePos: 7, offset: 0, length: 1 }) as GPUCompilationMessage;

@@ -43,20 +43,20 @@ function runBadInput(id: string) {
 
 // ---------------------------------------------------------------------------------------------
 /**
- * Debug mode with a deliberately broken shader: one line of common/row_norm.wgsl gets an
+ * Debug mode with a deliberately broken shader: one line of row-norm/row_norm_core.wgsl gets an
  * unresolved identifier appended (through the internal `__testHooks.transformCode`), on a fresh
  * device so the module is compiled anew. The error must cite that file, line and column.
  */
 async function debugBrokenShader() {
-  const source = await (await fetch('/shaders/common/row_norm.wgsl')).text();
+  const source = await (await fetch('/shaders/row-norm/row_norm_core.wgsl')).text();
   const lines = source.split('\n');
   const index = lines.findIndex((l) => /^\s+let \w+/.test(l));
   const original = lines[index]!;
   const injected = ' let broken_probe: u32 = no_such_symbol;';
-  const expected = `common/row_norm.wgsl:${index + 1}:${original.length + injected.indexOf('no_such_symbol') + 1}`;
+  const expected = `row-norm/row_norm_core.wgsl:${index + 1}:${original.length + injected.indexOf('no_such_symbol') + 1}`;
   lib.__testHooks.transformCode = (_name, code) => {
     const linked = code.split('\n');
-    const begin = linked.indexOf('// ---- begin common/row_norm.wgsl ----');
+    const begin = linked.indexOf('// ---- begin row-norm/row_norm_core.wgsl ----');
     const at = linked.indexOf(original, begin);
     linked[at] = original + injected;
     return linked.join('\n');

@@ -1,9 +1,0 @@
-// dgamma / dbeta, the final stage, one f32 column per invocation (any width). The algorithm is in
-// common/param_grad_final.wgsl.
-// #include "common/param_grad_final.wgsl"
-
-alias item = f32;
-
-@group(0) @binding(1) var<storage, read> partial: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dgamma: array<f32>;
-@group(0) @binding(3) var<storage, read_write> dbeta: array<f32>;

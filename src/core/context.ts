@@ -1,0 +1,53 @@
+/**
+ * What every kernel's encode function needs from its normalizer: the device, its limits and the
+ * resources the normalizer owns.
+ */
+import type { OwnedResources } from './resources.js';
+import type { TuningTable } from '../ops/row-norm/tuning.js';
+import type { AdapterProfile } from '../ops/row-norm/variant.js';
+
+export interface KernelContext {
+  readonly device: GPUDevice;
+  readonly limits: GPUSupportedLimits;
+  readonly resources: OwnedResources;
+  /** What variant selection knows about the adapter. */
+  readonly profile: AdapterProfile;
+  /** Autotuned winners consulted before the selection rule. */
+  readonly tuning: TuningTable;
+}
+
+/** Where work is recorded: the caller's command encoder (we open and close one compute pass in
+ * it) or the caller's open compute pass (we set our pipeline and bind group in it). */
+export type EncodeTarget = GPUCommandEncoder | GPUComputePassEncoder;
+
+/**
+ * Records one dispatch into `target`. With a pass, the caller's pipeline and bind group 0 are
+ * replaced: set them again before your next dispatch.
+ */
+export function recordDispatch(
+  target: EncodeTarget,
+  label: string,
+  pipeline: GPUComputePipeline,
+  bindGroup: GPUBindGroup,
+  grid: readonly [number, number],
+): void {
+  if (isComputePass(target)) {
+    target.setPipeline(pipeline);
+    target.setBindGroup(0, bindGroup);
+    target.dispatchWorkgroups(grid[0], grid[1]);
+    return;
+  }
+  const pass = target.beginComputePass({ label });
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bindGroup);
+  pass.dispatchWorkgroups(grid[0], grid[1]);
+  pass.end();
+}
+
+export function isComputePass(target: unknown): target is GPUComputePassEncoder {
+  return typeof (target as GPUComputePassEncoder)?.dispatchWorkgroups === 'function';
+}
+
+export function isCommandEncoder(target: unknown): target is GPUCommandEncoder {
+  return typeof (target as GPUCommandEncoder)?.beginComputePass === 'function';
+}

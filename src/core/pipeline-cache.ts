@@ -1,0 +1,178 @@
+/**
+ * Per-device cache of shader modules, explicit layouts and compute pipelines. Shared by every
+ * normalizer on the same `GPUDevice` (a `WeakMap`, so a dropped device takes its cache with it).
+ * These objects own no memory a caller could free, so sharing them is safe; buffers are owned per
+ * normalizer (see `resources.ts`). Shapes never enter a key: rows, cols and epsilon are uniforms.
+ */
+import { bindGroupLayoutDescriptor, checkConstants } from './bindings.js';
+import type { ShaderInfo } from './shader-info.js';
+
+/** A ready pipeline with the bind group layout its bind groups must be created from. */
+export interface CachedPipeline {
+  readonly pipeline: GPUComputePipeline;
+  readonly layout: GPUBindGroupLayout;
+  /** Stable key of (shader, entry point, constants); used in bind group cache keys. */
+  readonly key: string;
+}
+
+/**
+ * Test-only hooks (exported from the package as `__testHooks`; not API). `transformCode` rewrites a
+ * module's WGSL before it is compiled, so tests can compile a deliberately broken shader and check
+ * what debug mode reports. Applies to modules created after it is set (caches are per device).
+ */
+export const testHooks: { transformCode?: ((name: string, code: string) => string) | undefined } = {};
+
+/** A compiled module and the exact WGSL it was compiled from (for mapping compiler messages). */
+export interface CompiledModule {
+  readonly shader: { readonly name: string; readonly code: string };
+  readonly module: GPUShaderModule;
+}
+
+class DeviceCache {
+  readonly modules = new Map<string, GPUShaderModule>();
+  /** Every module created so far, in creation order (debug mode checks each one's compilation info). */
+  readonly compiled: CompiledModule[] = [];
+  readonly layouts = new Map<string, GPUBindGroupLayout>();
+  readonly pipelines = new Map<string, CachedPipeline>();
+  readonly pending = new Map<string, Promise<CachedPipeline>>();
+  /** Hot-path index: caller-built compact keys → pipelines, skipping constant checks and sorting. */
+  readonly fast = new Map<string, CachedPipeline>();
+  constructor(readonly device: GPUDevice) {}
+
+  module(shader: ShaderInfo): GPUShaderModule {
+    let m = this.modules.get(shader.name);
+    if (!m) {
+      const code = testHooks.transformCode ? testHooks.transformCode(shader.name, shader.code) : shader.code;
+      m = this.device.createShaderModule({ label: `${shader.name}.wgsl`, code });
+      this.modules.set(shader.name, m);
+      this.compiled.push({ shader: { name: shader.name, code }, module: m });
+    }
+    return m;
+  }
+
+  layout(shader: ShaderInfo, entryPoint: string): GPUBindGroupLayout {
+    const key = `${shader.name}.${entryPoint}`;
+    let l = this.layouts.get(key);
+    if (!l) {
+      l = this.device.createBindGroupLayout(bindGroupLayoutDescriptor(shader, entryPoint));
+      this.layouts.set(key, l);
+    }
+    return l;
+  }
+
+  descriptor(shader: ShaderInfo, entryPoint: string, constants: Record<string, number>, key: string): GPUComputePipelineDescriptor {
+    const layout = this.layout(shader, entryPoint);
+    return {
+      label: key,
+      layout: this.device.createPipelineLayout({ label: key, bindGroupLayouts: [layout] }),
+      compute: { module: this.module(shader), entryPoint, constants },
+    };
+  }
+}
+
+const caches = new WeakMap<GPUDevice, DeviceCache>();
+
+function cacheFor(device: GPUDevice): DeviceCache {
+  let c = caches.get(device);
+  if (!c) {
+    c = new DeviceCache(device);
+    caches.set(device, c);
+  }
+  return c;
+}
+
+function pipelineKey(shader: ShaderInfo, entryPoint: string, constants: Record<string, number>): string {
+  const parts = Object.keys(constants)
+    .sort()
+    .map((k) => `${k}=${constants[k]}`);
+  return `${shader.name}.${entryPoint}(${parts.join(',')})`;
+}
+
+/**
+ * The modules compiled on `device` so far, oldest first; `from` skips ones the caller has seen.
+ *
+ * @example
+ * ```ts
+ * for (const { shader, module } of compiledModules(device, checked)) check(await module.getCompilationInfo());
+ * ```
+ */
+export function compiledModules(device: GPUDevice, from = 0): readonly CompiledModule[] {
+  const all = caches.get(device)?.compiled ?? [];
+  return from >= all.length ? [] : all.slice(from);
+}
+
+/**
+ * The pipeline for (shader, entry point, override constants), created synchronously on first use
+ * (an `encode` call cannot await). Use {@link getPipelineAsync} to warm the cache off the hot path.
+ *
+ * @example
+ * ```ts
+ * const { pipeline, layout } = getPipeline(device, layerNormShader, 'row_norm_vec4', { WORKGROUP_SIZE: 64 });
+ * ```
+ */
+export function getPipeline(
+  device: GPUDevice,
+  shader: ShaderInfo,
+  entryPoint: string,
+  constants: Readonly<Record<string, number | boolean>>,
+  /** A key the caller guarantees is unique for (shader, entryPoint, constants): skips re-deriving it. */
+  fastKey?: string,
+): CachedPipeline {
+  const cache = cacheFor(device);
+  if (fastKey !== undefined) {
+    const hit = cache.fast.get(fastKey);
+    if (hit) return hit;
+    const p = getPipeline(device, shader, entryPoint, constants);
+    cache.fast.set(fastKey, p);
+    return p;
+  }
+  const c = checkConstants(shader, constants);
+  const key = pipelineKey(shader, entryPoint, c);
+  let p = cache.pipelines.get(key);
+  if (!p) {
+    const d = cache.descriptor(shader, entryPoint, c, key);
+    p = { pipeline: device.createComputePipeline(d), layout: cache.layout(shader, entryPoint), key };
+    cache.pipelines.set(key, p);
+  }
+  return p;
+}
+
+/**
+ * Like {@link getPipeline}, but compiles with `createComputePipelineAsync`; concurrent callers
+ * share one in-flight promise.
+ *
+ * @example
+ * ```ts
+ * await getPipelineAsync(device, layerNormShader, 'row_norm_scalar', { WORKGROUP_SIZE: 128 });
+ * ```
+ */
+export function getPipelineAsync(
+  device: GPUDevice,
+  shader: ShaderInfo,
+  entryPoint: string,
+  constants: Readonly<Record<string, number | boolean>>,
+): Promise<CachedPipeline> {
+  const cache = cacheFor(device);
+  const c = checkConstants(shader, constants);
+  const key = pipelineKey(shader, entryPoint, c);
+  const ready = cache.pipelines.get(key);
+  if (ready) return Promise.resolve(ready);
+  let pending = cache.pending.get(key);
+  if (!pending) {
+    const d = cache.descriptor(shader, entryPoint, c, key);
+    pending = device.createComputePipelineAsync(d).then(
+      (pipeline) => {
+        const p = { pipeline, layout: cache.layout(shader, entryPoint), key };
+        cache.pipelines.set(key, p);
+        cache.pending.delete(key);
+        return p;
+      },
+      (e: unknown) => {
+        cache.pending.delete(key);
+        throw e;
+      },
+    );
+    cache.pending.set(key, pending);
+  }
+  return pending;
+}

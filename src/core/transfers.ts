@@ -1,0 +1,107 @@
+/**
+ * The temporaries of a typed-array (convenience) call: uploads, outputs and one read-back buffer,
+ * all released whatever happens. Every op family's `run.ts` goes through {@link Transfers}.
+ */
+import { NormError } from './errors.js';
+import { Usage } from './operands.js';
+import type { KernelContext } from './context.js';
+import { storageBytes, type StorageDtype, type TensorData } from '../ops/channel/options.js';
+
+/**
+ * What the typed-array forms need from their normalizer: the kernel context and a `mapAsync`
+ * that turns a lost device into a `NormError`.
+ *
+ * @example
+ * ```ts
+ * const run: ArrayRunContext = { ...ctx, map: (b) => b.mapAsync(GPUMapMode.READ) };
+ * ```
+ */
+export interface ArrayRunContext extends KernelContext {
+  map(buffer: GPUBuffer): Promise<void>;
+}
+
+/**
+ * The output data type matching an input: f16 bits in, f16 bits out.
+ *
+ * @example
+ * ```ts
+ * type Y = SameData<Uint16Array>; // Uint16Array
+ * ```
+ */
+export type SameData<X extends TensorData> = X extends Uint16Array ? Uint16Array : Float32Array;
+
+/**
+ * Temporary buffers of one typed-array call (uploads, outputs, one read-back), all released in
+ * `release()`. Every convenience form uses it.
+ *
+ * @example
+ * ```ts
+ * const io = new Transfers(run);
+ * try {
+ *   encodeSomething(encoder, { x: io.upload(x, 'x'), y: io.output(bytes, 'y') });
+ *   const [y] = await io.readBack(encoder, [yBuffer]);
+ * } finally {
+ *   io.release();
+ * }
+ * ```
+ */
+export class Transfers {
+  private readonly temps: GPUBuffer[] = [];
+  constructor(private readonly ctx: ArrayRunContext) {}
+
+  private create(descriptor: GPUBufferDescriptor): GPUBuffer {
+    const max = this.ctx.limits.maxBufferSize;
+    if (descriptor.size > max) {
+      throw new NormError('limit-exceeded', `${descriptor.size} bytes exceed the device's maxBufferSize (${max}); split the batch into several calls`, 'x');
+    }
+    const b = this.ctx.resources.createBuffer(descriptor);
+    this.temps.push(b);
+    return b;
+  }
+
+  upload(data: TensorData, label: string): GPUBuffer {
+    // Mapped-at-creation sizes must be multiples of 4; an odd-length f16 tensor gets a zero pad.
+    const b = this.create({ label: `webgpu-norm ${label}`, size: align4(data.byteLength), usage: Usage.STORAGE, mappedAtCreation: true });
+    new Uint8Array(b.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    b.unmap();
+    return b;
+  }
+
+  output(bytes: number, label: string): GPUBuffer {
+    return this.create({ label: `webgpu-norm ${label}`, size: bytes, usage: Usage.STORAGE | Usage.COPY_SRC });
+  }
+
+  /** Copies each buffer into one readback buffer, submits `encoder`, and returns their bytes. */
+  async readBack(encoder: GPUCommandEncoder, buffers: readonly GPUBuffer[]): Promise<ArrayBuffer[]> {
+    const total = buffers.reduce((sum, b) => sum + b.size, 0);
+    const readback = this.create({ label: 'webgpu-norm readback', size: total, usage: Usage.MAP_READ | Usage.COPY_DST });
+    let offset = 0;
+    for (const b of buffers) {
+      encoder.copyBufferToBuffer(b, 0, readback, offset, b.size);
+      offset += b.size;
+    }
+    this.ctx.device.queue.submit([encoder.finish()]);
+    await this.ctx.map(readback);
+    const all = readback.getMappedRange();
+    offset = 0;
+    const out = buffers.map((b) => {
+      const bytes = all.slice(offset, offset + b.size);
+      offset += b.size;
+      return bytes;
+    });
+    readback.unmap();
+    return out;
+  }
+
+  release(): void {
+    for (const b of this.temps) this.ctx.resources.release(b);
+  }
+}
+
+export function align4(n: number): number {
+  return Math.ceil(n / 4) * 4;
+}
+
+export function tensorView(bytes: ArrayBuffer, dtype: StorageDtype, count: number): TensorData {
+  return dtype === 'f16' ? new Uint16Array(bytes, 0, count) : new Float32Array(bytes, 0, count);
+}

@@ -1,0 +1,254 @@
+/**
+ * GPU encoding of the LayerNorm / RMSNorm backward passes: operand validation, variant selection
+ * (the forward family's rule and variants), and one or two dispatches recorded into the caller's
+ * encoder or pass, never submitted:
+ *
+ * 1. dx (`shaders/backward/row_norm_backward_*.wgsl`): each team (the variant's `threadsPerRow` invocations)
+ *    owns a block of consecutive rows; per row one row-wide f32 reduction of (Σg, Σg·x̂) with the
+ *    forward kernels' reductions, then dx = rstd·(g − mean(g) − x̂·mean(g·x̂)), and in the same
+ *    loop the block's dgamma/dbeta partial sums (Σ dy·x̂, Σ dy per column) into a scratch buffer
+ *    the normalizer owns. dy and x are read twice (statistics, then output), never a third time.
+ *    One-row-per-invocation teams (CPU adapters) work on {@link CPU_ROWS_AT_ONCE} rows together.
+ * 2. The blocks' partials added per column in block order (`shaders/backward/param_grad_final*.wgsl`);
+ *    skipped when there is a single block, whose partial rows are dgamma and dbeta themselves
+ *    (written straight into the caller's buffers, see `ParamGradSink`).
+ *
+ * No float atomics anywhere, and every sum has a fixed order, so results are bit-identical from
+ * run to run. Stage 2 (and the partials) are skipped when neither dgamma nor dbeta is requested.
+ */
+import { foldWorkgroups } from '../../core/dispatch.js';
+import { NormError, checkInteger, describe } from '../../core/errors.js';
+import { checkAliasing, operandResolver, type NamedRange, type Operand } from '../../core/operands.js';
+import { getPipeline } from '../../core/pipeline-cache.js';
+import type { EncodeTarget, KernelContext } from '../../core/context.js';
+import type { Dtype } from '../row-norm/options.js';
+import { backwardDxShader, paramGradFinalShader, type ParamGradSink } from './shaders.js';
+import { checkTarget, recordDispatches, type RecordedDispatch } from '../../core/record.js';
+import { activationBytes } from '../row-norm/encode.js';
+import { scratchRange } from '../../core/scratch.js';
+import type { Access } from '../row-norm/shaders.js';
+import { checkVariant, selectVariant, type LayerNormVariant } from '../row-norm/variant.js';
+
+interface EncodeBackwardCommon {
+  /** Upstream gradient dL/dy, `rows * cols` elements of `dtype`. */
+  readonly dy: Operand;
+  /** The forward pass's input, same shape and dtype as dy (for the fused add ops: their `sum`). */
+  readonly x: Operand;
+  /** Output dL/dx, same shape and dtype as x. Must not share a buffer with any input. */
+  readonly dx: Operand;
+  /** The forward pass's per-feature scale, `cols` f32. Absent means 1. */
+  readonly gamma?: Operand | undefined;
+  /** The forward pass's per-row rstd, `rows` f32. */
+  readonly rstd: Operand;
+  /** Output dL/dgamma = Σ_rows dy·x̂, `cols` f32. Absent: not computed. */
+  readonly dgamma?: Operand | undefined;
+  /**
+   * Fused add ops: the gradient reaching the forward op's `sum` output (the residual stream), same
+   * shape and dtype as dy; added to dx, which is then the gradient of both `x` and `residual`.
+   */
+  readonly dsum?: Operand | undefined;
+  readonly rows: number;
+  readonly cols: number;
+  /** `f32` (default) or `f16` (packed halves) for dy, x, dsum and dx. Statistics and parameters are f32. */
+  readonly dtype?: Dtype | undefined;
+  /** Force a dx kernel variant (tests, tuning); `cachedChunks` and `rowsPerInvocation` are ignored (reported as 0 and absent). */
+  readonly variant?: LayerNormVariant | undefined;
+}
+
+/** GPU operands of the LayerNorm backward pass. */
+export interface EncodeLayerNormBackwardOptions extends EncodeBackwardCommon {
+  /** The forward pass's per-row mean, `rows` f32. */
+  readonly mean: Operand;
+  /** Output dL/dbeta = Σ_rows dy, `cols` f32. Absent: not computed. */
+  readonly dbeta?: Operand | undefined;
+}
+
+/** GPU operands of the RMSNorm backward pass. */
+export interface EncodeRmsNormBackwardOptions extends EncodeBackwardCommon {
+  /** The forward pass's gammaOffset (1 for Gemma). Default 0. */
+  readonly gammaOffset?: number | undefined;
+}
+
+type AnyBackwardOptions = EncodeBackwardCommon & { mean?: Operand; dbeta?: Operand; gammaOffset?: number };
+
+/**
+ * Rows a one-row-per-invocation team works on together (CPU adapters): gamma is loaded once per
+ * chunk for all of them and the dgamma/dbeta partials are written once per group. 4 beat 2 and 1
+ * on SwiftShader (4096×1024 LayerNorm backward, dgamma/dbeta included: 1 → 4.2×, 2 → 3.1×,
+ * 4 → 2.6× the copy).
+ */
+export const CPU_ROWS_AT_ONCE = 4;
+/**
+ * How many row blocks (each with its partial row for the final stage to add) to aim for. The final
+ * stage's per-column loop over blocks is strided and latency-bound on CPU adapters (1024 blocks
+ * of 4096×1024 took ~24 ms there, a third of the whole pass), so they get fewer, longer blocks;
+ * GPUs get more, for more teams in flight.
+ */
+const CPU_TARGET_BLOCKS = 256;
+const GPU_TARGET_BLOCKS = 1024;
+/**
+ * At most this many groups of rows per block (unless the scratch limit needs more): a block's
+ * partial adds one group at a time, so this bounds the run of sequential f32 additions, as the
+ * final stage's runs of 32 do for the blocks.
+ */
+const MAX_GROUPS_PER_BLOCK = 32;
+/** Invocations per workgroup of the final dgamma/dbeta stage (one output item each, or more). */
+const FINAL_WORKGROUP_SIZE = 64;
+/**
+ * At most this many workgroups of the final stage on CPU adapters, where each invocation has a
+ * fixed cost: the invocations loop over several items instead.
+ */
+const CPU_FINAL_WORKGROUPS = 4;
+
+/**
+ * How the rows are split into blocks, one per team of the dx kernel, each with its own
+ * dgamma/dbeta partial row (2 · cols f32 of scratch): blocks of `rowsPerBlock` rows (a multiple
+ * of `rowsAtOnce`, the rows a team takes together; the last block may be short), about
+ * `targetBlocks` of them but at most 32 groups of `rowsAtOnce` rows each, and the scratch within
+ * `maxBindingBytes` (which overrides the 32).
+ *
+ * @example
+ * ```ts
+ * paramGradBlocks(4096, 1024, 128 << 20, 4, 256); // { rowsPerBlock: 16, blocks: 256 }
+ * paramGradBlocks(100_000, 3, 128 << 20, 4, 256); // { rowsPerBlock: 128, blocks: 782 }
+ * ```
+ */
+export function paramGradBlocks(rows: number, cols: number, maxBindingBytes: number, rowsAtOnce = 1, targetBlocks = GPU_TARGET_BLOCKS): { rowsPerBlock: number; blocks: number } {
+  const maxBlocks = Math.floor(maxBindingBytes / (8 * cols));
+  if (maxBlocks < 1) {
+    throw new NormError('limit-exceeded', `cols = ${cols} needs ${8 * cols} bytes of scratch per row block, beyond maxStorageBufferBindingSize (${maxBindingBytes})`, 'cols');
+  }
+  const groups = Math.ceil(rows / rowsAtOnce);
+  const perBlock = Math.max(Math.min(Math.ceil(groups / targetBlocks), MAX_GROUPS_PER_BLOCK), Math.ceil(groups / maxBlocks));
+  const rowsPerBlock = rowsAtOnce * perBlock;
+  return { rowsPerBlock, blocks: Math.ceil(rows / rowsPerBlock) };
+}
+
+/**
+ * Records the LayerNorm (`rms` false) or RMSNorm backward pass into `target`; never submits.
+ * Returns the dx kernel's variant. The public wrappers are `norm.encodeLayerNormBackward` and
+ * `norm.encodeRmsNormBackward`.
+ *
+ * @example
+ * ```ts
+ * encodeNormBackward(ctx, encoder, false, { dy, x, dx, gamma, mean, rstd, dgamma, dbeta, rows: 128, cols: 768 });
+ * ```
+ */
+export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms: boolean, options: AnyBackwardOptions): LayerNormVariant {
+  const op = rms ? 'rmsNormBackward' : 'layerNormBackward';
+  checkTarget(target);
+  if (typeof options !== 'object' || options === null) {
+    throw new NormError('invalid-argument', `expected an options object, got ${describe(options)}`, 'options');
+  }
+  const { limits, profile, resources, device } = ctx;
+  const rows = checkInteger(options.rows, 'rows');
+  const cols = checkInteger(options.cols, 'cols');
+  const dtype = options.dtype ?? 'f32';
+  if (dtype !== 'f32' && dtype !== 'f16') throw new NormError('invalid-argument', `expected 'f32' or 'f16', got ${describe(dtype)}`, 'dtype');
+  const gammaOffset = options.gammaOffset ?? 0;
+  if (typeof gammaOffset !== 'number' || !Number.isFinite(gammaOffset) || (!rms && gammaOffset !== 0)) {
+    throw new NormError('invalid-argument', rms ? `expected a finite number, got ${describe(gammaOffset)}` : 'gammaOffset is an RMSNorm option', 'gammaOffset');
+  }
+  const bytes = activationBytes(rows * cols, dtype);
+  if (bytes > limits.maxStorageBufferBindingSize) {
+    throw new NormError(
+      'limit-exceeded',
+      `rows * cols = ${rows * cols} ${dtype} elements (${bytes} bytes) exceed maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize}); split the rows into several calls`,
+      'rows',
+    );
+  }
+  const forced = options.variant !== undefined ? checkVariant(options.variant, cols, dtype, profile) : undefined;
+  // The forward kernel's rowsPerInvocation and splitRow do not apply: the dx kernel picks its own
+  // rows at once and keeps whole rows.
+  const { rowsPerInvocation: _forwardOnly, splitRow: _forwardSplit, ...chosen } = forced ?? selectVariant(profile, { rows, cols, dtype });
+  const variant: LayerNormVariant = { ...chosen, cachedChunks: 0 };
+  const { ranges, take: operand } = operandResolver(options, limits, op);
+  const dy = operand('dy', bytes, false, true)!;
+  const x = operand('x', bytes, false, true)!;
+  const dx = operand('dx', bytes, true, true)!;
+  const gamma = operand('gamma', cols * 4, false, false);
+  const rstd = operand('rstd', rows * 4, false, true)!;
+  const dsum = operand('dsum', bytes, false, false);
+  const dgamma = operand('dgamma', cols * 4, true, false);
+  let mean: NamedRange | undefined;
+  let dbeta: NamedRange | undefined;
+  if (rms) {
+    for (const name of ['mean', 'dbeta'] as const) {
+      if (options[name] !== undefined) throw new NormError('invalid-argument', `RMSNorm has no ${name === 'mean' ? 'mean' : 'beta'}`, name);
+    }
+  } else {
+    mean = operand('mean', rows * 4, false, true);
+    dbeta = operand('dbeta', cols * 4, true, false);
+  }
+  checkAliasing(ranges);
+  const paramGrad = dgamma !== undefined || dbeta !== undefined;
+  // Several rows per invocation only where a team is one invocation, and only on CPU adapters
+  // (GPUs want every row's invocations busy; one row per invocation is not their layout anyway).
+  const rowsAtOnce = variant.threadsPerRow === 1 && profile.cpu ? CPU_ROWS_AT_ONCE : 1;
+  const { rowsPerBlock, blocks } = paramGrad ? paramGradBlocks(rows, cols, limits.maxStorageBufferBindingSize, rowsAtOnce, profile.cpu ? CPU_TARGET_BLOCKS : GPU_TARGET_BLOCKS) : { rowsPerBlock: rowsAtOnce, blocks: Math.ceil(rows / rowsAtOnce) };
+
+  // Everything is validated; from here on only recording happens.
+  const dispatches: RecordedDispatch[] = [];
+
+  const teamsPerGroup = variant.workgroupSize / variant.threadsPerRow;
+  const dxGrid = foldWorkgroups(Math.ceil(blocks / teamsPerGroup), limits.maxComputeWorkgroupsPerDimension);
+  // One block (decode-sized row counts): its partial rows are dgamma and dbeta themselves, and the
+  // final stage (a whole dispatch for a copy) is skipped. Without dsum the `direct` kernels write
+  // both into the caller's buffers (dbeta takes dsum's binding); with dsum, only a lone dgamma can
+  // be written directly, as the block's one partial row.
+  const sink: ParamGradSink = paramGrad && blocks === 1 && dsum === undefined ? 'direct' : 'partials';
+  const dgammaAsPartial = sink === 'partials' && blocks === 1 && dgamma !== undefined && dbeta === undefined;
+  const finalStage = paramGrad && sink === 'partials' && !dgammaAsPartial;
+  const partial = dgammaAsPartial ? dgamma : finalStage ? scratchRange(resources, 'param-grad-partials', blocks * 2 * cols * 4) : resources.dummy('partial');
+
+  const access: Access = dtype === 'f16' ? 'f16' : variant.vec4 ? 'vec4' : 'scalar';
+  const reduction = variant.threadsPerRow > 1 ? variant.reduction : 'workgroup';
+  const dxShader = backwardDxShader(access, reduction, sink);
+  const dxConstants: Record<string, number | boolean> = {
+    WORKGROUP_SIZE: variant.workgroupSize,
+    THREADS_PER_ROW: variant.threadsPerRow,
+    ROWS_AT_ONCE: rowsAtOnce,
+    HAS_GAMMA: gamma !== undefined,
+    GAMMA_OFFSET: gammaOffset,
+    RMS: rms,
+    HAS_DSUM: dsum !== undefined,
+    DGAMMA: dgamma !== undefined,
+    DBETA: dbeta !== undefined,
+  };
+  if (reduction === 'subgroup') dxConstants.SUBGROUP_MIN_SIZE = profile.subgroupMinSize;
+  const dxKey = `${dxShader.name}|${variant.workgroupSize}|${variant.threadsPerRow}|${rowsAtOnce}|${+!!gamma}${+rms}${+!!dsum}${+!!dgamma}${+!!dbeta}|${gammaOffset}`;
+  const dxPipeline = getPipeline(device, dxShader, 'main', dxConstants, dxKey);
+  const dxGroup = resources.bindGroup(dxShader, 'main', dxPipeline, {
+    params: resources.uniform(dxShader, 'params', { rows, cols, rows_per_team: rowsPerBlock }),
+    dy,
+    x,
+    gamma: gamma ?? resources.dummy('gamma'),
+    mean: mean ?? resources.dummy('mean'),
+    rstd,
+    dx,
+    ...(sink === 'direct'
+      ? { dgamma_out: dgamma ?? resources.dummy('dgamma'), dbeta_out: dbeta ?? resources.dummy('dbeta') }
+      : { dsum: dsum ?? resources.dummy('dsum'), partial }),
+  });
+  dispatches.push({ label: `webgpu-norm ${op} dx`, pipeline: dxPipeline.pipeline, bindGroup: dxGroup, grid: dxGrid });
+
+  if (finalStage) {
+    const vec4 = cols % 4 === 0;
+    const items = vec4 ? cols / 4 : cols;
+    const finalShader = paramGradFinalShader(vec4);
+    const p2 = getPipeline(device, finalShader, 'main', { WORKGROUP_SIZE: FINAL_WORKGROUP_SIZE, HAS_DGAMMA: !!dgamma, HAS_DBETA: !!dbeta }, `pgf|${+vec4}|${+!!dgamma}${+!!dbeta}`);
+    const g2 = resources.bindGroup(finalShader, 'main', p2, {
+      params: resources.uniform(finalShader, 'params', { items, blocks }),
+      partial,
+      dgamma: dgamma ?? resources.dummy('dgamma'),
+      dbeta: dbeta ?? resources.dummy('dbeta'),
+    });
+    const workgroups = Math.ceil((2 * items) / FINAL_WORKGROUP_SIZE);
+    const grid = foldWorkgroups(profile.cpu ? Math.min(workgroups, CPU_FINAL_WORKGROUPS) : workgroups, limits.maxComputeWorkgroupsPerDimension);
+    dispatches.push({ label: `webgpu-norm ${op} dgamma/dbeta`, pipeline: p2.pipeline, bindGroup: g2, grid });
+  }
+
+  // One pass for all dispatches: stage 2 sees the dx kernel's partials.
+  recordDispatches(target, `webgpu-norm ${op}`, dispatches);
+  return variant;
+}

@@ -1,0 +1,73 @@
+/**
+ * The typed-array forms of BatchNorm (inference and batch statistics): validate, upload, record
+ * through the encode forms, submit, read back, and free every temporary, whatever happens.
+ */
+import { Transfers, tensorView, type ArrayRunContext, type SameData } from '../../core/transfers.js';
+import { storageBytes, type TensorData } from '../channel/options.js';
+import {
+  checkBatchNormInferenceArrays,
+  checkBatchNormStatsArrays,
+  type BatchNormInferenceOptions,
+  type BatchNormInferenceResult,
+  type BatchNormStatsOptions,
+  type BatchNormStatsResult,
+} from './options.js';
+import { encodeBatchNormInference, encodeBatchNormStats } from './encode.js';
+
+/**
+ * BatchNorm inference of typed arrays on the GPU.
+ *
+ * @example
+ * ```ts
+ * const { y } = await runBatchNormInference(run, x, { batch: 8, channels: 64, spatial: 3136, layout: 'NCHW', runningMean, runningVar });
+ * ```
+ */
+export async function runBatchNormInference<X extends TensorData>(
+  ctx: ArrayRunContext,
+  x: X,
+  options: BatchNormInferenceOptions,
+): Promise<BatchNormInferenceResult<SameData<X>>> {
+  const s = checkBatchNormInferenceArrays(x, options);
+  const io = new Transfers(ctx);
+  try {
+    const y = io.output(storageBytes(s.elements, s.dtype), 'y');
+    const encoder = ctx.device.createCommandEncoder({ label: 'webgpu-norm batchNormInference' });
+    encodeBatchNormInference(ctx, encoder, {
+      ...options,
+      x: io.upload(x, 'x'),
+      y,
+      runningMean: io.upload(options.runningMean, 'runningMean'),
+      runningVar: io.upload(options.runningVar, 'runningVar'),
+      gamma: options.gamma && io.upload(options.gamma, 'gamma'),
+      beta: options.beta && io.upload(options.beta, 'beta'),
+      dtype: s.dtype,
+    });
+    const [yb] = (await io.readBack(encoder, [y])) as [ArrayBuffer];
+    return { y: tensorView(yb, s.dtype, s.elements) as SameData<X> };
+  } finally {
+    io.release();
+  }
+}
+
+/**
+ * Per-channel batch statistics of a typed array on the GPU.
+ *
+ * @example
+ * ```ts
+ * const { mean, var: variance } = await runBatchNormStats(run, x, { batch: 8, channels: 64, spatial: 3136, layout: 'NHWC' });
+ * ```
+ */
+export async function runBatchNormStats(ctx: ArrayRunContext, x: TensorData, options: BatchNormStatsOptions): Promise<BatchNormStatsResult> {
+  const s = checkBatchNormStatsArrays(x, options);
+  const io = new Transfers(ctx);
+  try {
+    const mean = io.output(s.channels * 4, 'mean');
+    const variance = io.output(s.channels * 4, 'var');
+    const encoder = ctx.device.createCommandEncoder({ label: 'webgpu-norm batchNormStats' });
+    encodeBatchNormStats(ctx, encoder, { ...options, x: io.upload(x, 'x'), mean, var: variance, dtype: s.dtype });
+    const [mb, vb] = (await io.readBack(encoder, [mean, variance])) as [ArrayBuffer, ArrayBuffer];
+    return { mean: new Float32Array(mb), var: new Float32Array(vb) };
+  } finally {
+    io.release();
+  }
+}

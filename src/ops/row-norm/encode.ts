@@ -1,0 +1,253 @@
+/**
+ * GPU encoding of the row-normalization family (LayerNorm, RMSNorm, fused residual add + either):
+ * operand validation, variant selection, uniforms, pipeline constants and dispatch. One kernel
+ * family serves all four ops; they differ only in override constants and in whether the module
+ * with the residual-add I/O is used.
+ */
+import { foldWorkgroups } from '../../core/dispatch.js';
+import { NormError, checkEpsilon, checkInteger, describe } from '../../core/errors.js';
+import { checkAliasing, operandResolver, type NamedRange, type Operand } from '../../core/operands.js';
+import { getPipeline } from '../../core/pipeline-cache.js';
+import { isCommandEncoder, isComputePass, recordDispatch, type EncodeTarget, type KernelContext } from '../../core/context.js';
+import {
+  DEFAULT_LAYER_NORM_EPSILON,
+  DEFAULT_RMS_NORM_EPSILON,
+  gammaOffsetWithoutGamma,
+  type Dtype,
+  type EpsilonMode,
+  type RowNormKind,
+} from './options.js';
+import { rowNormShader, type Access } from './shaders.js';
+import { tuningKey, type RowNormOpName } from './tuning.js';
+import { recordDispatches } from '../../core/record.js';
+import { scratchRange } from '../../core/scratch.js';
+import { checkVariant, rowsPerWorkgroup, selectVariant, splitSegments, type LayerNormVariant } from './variant.js';
+
+interface EncodeCommon {
+  /** Input activations, `rows * cols` elements of `dtype`. */
+  readonly x: Operand;
+  /** Output, same shape and dtype as x. Must not overlap any other operand. */
+  readonly y: Operand;
+  /** Per-feature scale, `cols` f32. */
+  readonly gamma?: Operand | undefined;
+  readonly rows: number;
+  readonly cols: number;
+  /** `f32` (default) or `f16` (IEEE halves, packed two per 4 bytes; buffers sized to whole 4-byte words). */
+  readonly dtype?: Dtype | undefined;
+  /** Force a kernel variant instead of the automatic choice (tests, tuning). */
+  readonly variant?: LayerNormVariant | undefined;
+}
+
+/** GPU operands and shape of one LayerNorm. */
+export interface EncodeLayerNormOptions extends EncodeCommon {
+  /** Per-feature shift, `cols` f32. */
+  readonly beta?: Operand | undefined;
+  /** Per-row mean output, `rows` f32 (keep it for the backward pass). Give with `rstd`. */
+  readonly mean?: Operand | undefined;
+  /** Per-row factor output, `rows` f32. */
+  readonly rstd?: Operand | undefined;
+  /** Default `1e-5`. */
+  readonly epsilon?: number | undefined;
+  readonly epsilonMode?: EpsilonMode | undefined;
+  readonly unbiased?: boolean | undefined;
+}
+
+/** GPU operands and shape of one RMSNorm. */
+export interface EncodeRmsNormOptions extends EncodeCommon {
+  /** Per-row `1/sqrt(mean(x²) + eps)` output, `rows` f32. */
+  readonly rstd?: Operand | undefined;
+  /** Default `1e-6`. */
+  readonly epsilon?: number | undefined;
+  /** 1 for Gemma's `(1 + gamma)`. Default 0. */
+  readonly gammaOffset?: number | undefined;
+}
+
+interface EncodeAdd {
+  /** Added to x: the residual stream (or the sublayer output), same shape and dtype as x. */
+  readonly residual: Operand;
+  /** Per-feature bias added to the sum, `cols` f32. */
+  readonly bias?: Operand | undefined;
+  /** Output h = x + residual (+ bias), same shape and dtype as x. */
+  readonly sum: Operand;
+}
+
+/** GPU operands of the fused residual add + LayerNorm. */
+export interface EncodeAddLayerNormOptions extends EncodeAdd, Omit<EncodeLayerNormOptions, 'mean' | 'rstd'> {}
+
+/** GPU operands of the fused residual add + RMSNorm. */
+export interface EncodeAddRmsNormOptions extends EncodeAdd, Omit<EncodeRmsNormOptions, 'rstd'> {}
+
+type AnyEncodeOptions = EncodeCommon &
+  Partial<EncodeAdd> & {
+    beta?: Operand;
+    mean?: Operand;
+    rstd?: Operand;
+    epsilon?: number;
+    epsilonMode?: EpsilonMode;
+    unbiased?: boolean;
+    gammaOffset?: number;
+  };
+
+/** The autotuned winner for the shape's bucket if there is a valid one, else the selection rule. */
+function chooseVariant(ctx: KernelContext, op: RowNormOpName, shape: { rows: number; cols: number; dtype: Dtype }): LayerNormVariant {
+  const tuned = ctx.tuning.entries[tuningKey(ctx.profile, op, shape.dtype, shape.rows, shape.cols)];
+  if (tuned) {
+    try {
+      const { ms: _, ...variant } = tuned;
+      return checkVariant(variant, shape.cols, shape.dtype, ctx.profile);
+    } catch {
+      // A bucket shares tuned entries between shapes; one that does not fit this shape (e.g.
+      // vec4 for a width that is not a multiple of 4) falls back to the rule.
+    }
+  }
+  return selectVariant(ctx.profile, shape);
+}
+
+/**
+ * Bytes of `count` activations of `dtype`: f16 rounds up to whole 4-byte words.
+ *
+ * @example
+ * ```ts
+ * activationBytes(3, 'f16'); // 8
+ * ```
+ */
+export function activationBytes(count: number, dtype: Dtype): number {
+  return dtype === 'f16' ? Math.ceil(count / 2) * 4 : count * 4;
+}
+
+function checkDtype(dtype: unknown): Dtype {
+  if (dtype === undefined) return 'f32';
+  if (dtype !== 'f32' && dtype !== 'f16') throw new NormError('invalid-argument', `expected 'f32' or 'f16', got ${describe(dtype)}`, 'dtype');
+  return dtype;
+}
+
+const OP_NAMES = { 'false,false': 'layerNorm', 'true,false': 'rmsNorm', 'false,true': 'addLayerNorm', 'true,true': 'addRmsNorm' } as const;
+
+/**
+ * Records one member of the family into `target`; never submits. Returns the variant used.
+ * The public per-op wrappers live on the normalizer (`encodeLayerNorm`, `encodeRmsNorm`, ...).
+ *
+ * @example
+ * ```ts
+ * encodeRowNorm(ctx, encoder, { rms: false, add: false }, { x, y, rows: 128, cols: 768 });
+ * ```
+ */
+export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: RowNormKind, options: AnyEncodeOptions): LayerNormVariant {
+  const op = OP_NAMES[`${kind.rms},${kind.add}`];
+  if (!isCommandEncoder(target) && !isComputePass(target)) {
+    throw new NormError('invalid-argument', `expected a GPUCommandEncoder or GPUComputePassEncoder, got ${describe(target)}`, 'target');
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new NormError('invalid-argument', `expected an options object, got ${describe(options)}`, 'options');
+  }
+  const { limits, profile } = ctx;
+  const rows = checkInteger(options.rows, 'rows');
+  const cols = checkInteger(options.cols, 'cols');
+  const dtype = checkDtype(options.dtype);
+  const epsilon = checkEpsilon(options.epsilon === undefined ? (kind.rms ? DEFAULT_RMS_NORM_EPSILON : DEFAULT_LAYER_NORM_EPSILON) : options.epsilon);
+  const epsilonMode = options.epsilonMode ?? 'inside-sqrt';
+  if (epsilonMode !== 'inside-sqrt' && (epsilonMode !== 'add-to-std' || kind.rms)) {
+    throw new NormError('invalid-argument', `expected 'inside-sqrt'${kind.rms ? '' : " or 'add-to-std'"}, got ${describe(epsilonMode)}`, 'epsilonMode');
+  }
+  const unbiased = options.unbiased ?? false;
+  if (typeof unbiased !== 'boolean' || (kind.rms && unbiased)) {
+    throw new NormError('invalid-argument', kind.rms ? 'RMSNorm has no variance to correct' : `expected a boolean, got ${describe(unbiased)}`, 'unbiased');
+  }
+  const gammaOffset = options.gammaOffset ?? 0;
+  if (typeof gammaOffset !== 'number' || !Number.isFinite(gammaOffset) || (!kind.rms && gammaOffset !== 0)) {
+    throw new NormError('invalid-argument', kind.rms ? `expected a finite number, got ${describe(gammaOffset)}` : 'gammaOffset is an RMSNorm option', 'gammaOffset');
+  }
+  const elements = rows * cols;
+  const bytes = activationBytes(elements, dtype);
+  if (bytes > limits.maxStorageBufferBindingSize) {
+    throw new NormError(
+      'limit-exceeded',
+      `rows * cols = ${elements} ${dtype} elements (${bytes} bytes) exceed maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize}); split the rows into several calls`,
+      'rows',
+    );
+  }
+  const variant = options.variant !== undefined ? checkVariant(options.variant, cols, dtype, profile) : chooseVariant(ctx, op, { rows, cols, dtype });
+  const segments = splitSegments(variant);
+  const grid = foldWorkgroups(Math.ceil((rows * segments) / rowsPerWorkgroup(variant)), limits.maxComputeWorkgroupsPerDimension);
+
+  const { ranges, take: operand } = operandResolver(options, limits, op);
+  const unexpected = (name: keyof AnyEncodeOptions, why: string) => {
+    if (options[name] !== undefined) throw new NormError('invalid-argument', why, name);
+  };
+  const x = operand('x', bytes, false, true)!;
+  const y = operand('y', bytes, true, true)!;
+  const gamma = operand('gamma', cols * 4, false, false);
+  if (gammaOffset !== 0 && gamma === undefined) throw gammaOffsetWithoutGamma();
+  let beta: NamedRange | undefined;
+  if (kind.rms) unexpected('beta', `${op} has no beta`);
+  else beta = operand('beta', cols * 4, false, false);
+  let residual: NamedRange | undefined, bias: NamedRange | undefined, sum: NamedRange | undefined;
+  let mean: NamedRange | undefined, rstd: NamedRange | undefined;
+  if (kind.add) {
+    residual = operand('residual', bytes, false, true);
+    bias = operand('bias', cols * 4, false, false);
+    sum = operand('sum', bytes, true, true);
+    unexpected('mean', `${op} does not output mean`);
+    unexpected('rstd', `${op} does not output rstd`);
+  } else {
+    for (const n of ['residual', 'bias', 'sum'] as const) unexpected(n, `only the fused add ops take ${n}`);
+    if (kind.rms) unexpected('mean', 'RMSNorm has no mean');
+    else mean = operand('mean', rows * 4, true, false);
+    rstd = operand('rstd', rows * 4, true, false);
+    if (!kind.rms && (mean === undefined) !== (rstd === undefined)) {
+      throw new NormError('invalid-argument', 'give both mean and rstd, or neither', mean ? 'rstd' : 'mean');
+    }
+  }
+  checkAliasing(ranges);
+
+  const access: Access = dtype === 'f16' ? 'f16' : variant.vec4 ? 'vec4' : 'scalar';
+  const reduction = variant.threadsPerRow > 1 ? variant.reduction : 'workgroup';
+  const shader = rowNormShader(kind.add, access, reduction);
+  const constants: Record<string, number | boolean> = {
+    WORKGROUP_SIZE: variant.workgroupSize,
+    THREADS_PER_ROW: variant.threadsPerRow,
+    CACHED_CHUNKS: variant.cachedChunks,
+    ROWS_PER_INVOCATION: variant.rowsPerInvocation ?? 1,
+    HAS_GAMMA: gamma !== undefined,
+    HAS_BETA: beta !== undefined,
+    GAMMA_OFFSET: gammaOffset,
+    RMS: kind.rms,
+    WRITE_STATS: rstd !== undefined,
+    EPS_ADD_TO_STD: epsilonMode === 'add-to-std',
+    UNBIASED: unbiased,
+  };
+  if (kind.add) constants.HAS_BIAS = bias !== undefined;
+  if (reduction === 'subgroup') constants.SUBGROUP_MIN_SIZE = profile.subgroupMinSize;
+  const fastKey = `${shader.name}|${variant.workgroupSize}|${variant.threadsPerRow}|${variant.cachedChunks}|${variant.rowsPerInvocation ?? 1}|${+!!gamma}${+!!beta}${+!!bias}${+kind.rms}${+!!rstd}${epsilonMode === 'add-to-std' ? 1 : 0}${+unbiased}|${gammaOffset}`;
+  const { resources } = ctx;
+  const bound: Record<string, NamedRange | ReturnType<typeof resources.dummy>> = {
+    params: resources.uniform(shader, 'params', { rows, cols, epsilon }),
+    x,
+    y,
+    gamma: gamma ?? resources.dummy('gamma'),
+    beta: beta ?? resources.dummy('beta'),
+    // Split rows: one (count, hi, lo, M2) partial per row segment, kept between the two dispatches.
+    partials: segments > 1 ? scratchRange(resources, 'row-partials', rows * segments * 16) : resources.dummy('partials'),
+  };
+  if (kind.add) {
+    bound.residual = residual!;
+    bound.bias = bias ?? resources.dummy('bias');
+    bound.h = sum!;
+  } else {
+    bound.mean = mean ?? resources.dummy('mean');
+    bound.rstd = rstd ?? resources.dummy('rstd');
+  }
+  if (segments > 1) {
+    // Two dispatches of one module: partial statistics per segment, then merge + normalize.
+    const phases = [1, 2].map((phase) => {
+      const p = getPipeline(ctx.device, shader, 'main', { ...constants, SPLIT_PHASE: phase, SPLIT_SEGMENTS: segments }, `${fastKey}|split${segments}/${phase}`);
+      return { label: phase === 1 ? 'row partial statistics' : 'row merge + normalize', pipeline: p.pipeline, bindGroup: resources.bindGroup(shader, 'main', p, bound), grid };
+    });
+    recordDispatches(target, `webgpu-norm ${op}`, phases);
+    return variant;
+  }
+  const cached = getPipeline(ctx.device, shader, 'main', constants, fastKey);
+  const bindGroup = resources.bindGroup(shader, 'main', cached, bound);
+  recordDispatch(target, `webgpu-norm ${op}`, cached.pipeline, bindGroup, grid);
+  return variant;
+}

@@ -1,0 +1,73 @@
+/**
+ * The fast CPU path: what a careful JavaScript implementation costs, the baseline the benchmark
+ * compares the GPU against. f32 in and out; same results as the reference up to float rounding
+ * (JS arithmetic is float64 and the two-pass variance is kept), without the reference's
+ * compensated sums, closures and float64 outputs.
+ */
+import { NormError } from '../../core/errors.js';
+import { checkRowNormArrays, type LayerNormOptions, type LayerNormResult, type RmsNormOptions, type RmsNormResult } from './options.js';
+
+function f32Only(dtype: string): void {
+  if (dtype !== 'f32') throw new NormError('invalid-argument', 'the fast CPU path handles f32 only; use cpu.layerNorm for f16', 'dtype');
+}
+
+/**
+ * @example
+ * ```ts
+ * const { y } = cpu.fast.layerNorm(x, { cols: 1024 });
+ * ```
+ */
+export function layerNorm(x: Float32Array, options: LayerNormOptions): LayerNormResult {
+  const { rows, cols, epsilon, dtype } = checkRowNormArrays({ rms: false, add: false }, x, options);
+  f32Only(dtype);
+  const { gamma, beta } = options;
+  const y = new Float32Array(rows * cols);
+  const mean = new Float32Array(rows);
+  const rstd = new Float32Array(rows);
+  for (let r = 0, base = 0; r < rows; r++, base += cols) {
+    let sum = 0;
+    for (let j = 0; j < cols; j++) sum += x[base + j]!;
+    const m = sum / cols;
+    let sq = 0;
+    for (let j = 0; j < cols; j++) {
+      const d = x[base + j]! - m;
+      sq += d * d;
+    }
+    const s = 1 / Math.sqrt(sq / cols + epsilon);
+    mean[r] = m;
+    rstd[r] = s;
+    if (gamma && beta) {
+      for (let j = 0; j < cols; j++) y[base + j] = (x[base + j]! - m) * s * gamma[j]! + beta[j]!;
+    } else if (gamma) {
+      for (let j = 0; j < cols; j++) y[base + j] = (x[base + j]! - m) * s * gamma[j]!;
+    } else if (beta) {
+      for (let j = 0; j < cols; j++) y[base + j] = (x[base + j]! - m) * s + beta[j]!;
+    } else {
+      for (let j = 0; j < cols; j++) y[base + j] = (x[base + j]! - m) * s;
+    }
+  }
+  return { y, mean, rstd };
+}
+
+/**
+ * @example
+ * ```ts
+ * const { y } = cpu.fast.rmsNorm(x, { cols: 4096, gamma });
+ * ```
+ */
+export function rmsNorm(x: Float32Array, options: RmsNormOptions): RmsNormResult {
+  const { rows, cols, epsilon, dtype, gammaOffset } = checkRowNormArrays({ rms: true, add: false }, x, options);
+  f32Only(dtype);
+  const { gamma } = options;
+  const y = new Float32Array(rows * cols);
+  const rstd = new Float32Array(rows);
+  for (let r = 0, base = 0; r < rows; r++, base += cols) {
+    let sq = 0;
+    for (let j = 0; j < cols; j++) sq += x[base + j]! * x[base + j]!;
+    const s = 1 / Math.sqrt(sq / cols + epsilon);
+    rstd[r] = s;
+    if (gamma) for (let j = 0; j < cols; j++) y[base + j] = x[base + j]! * s * (gamma[j]! + gammaOffset);
+    else for (let j = 0; j < cols; j++) y[base + j] = x[base + j]! * s * (1 + gammaOffset);
+  }
+  return { y, rstd };
+}

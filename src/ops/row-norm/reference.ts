@@ -1,0 +1,221 @@
+/**
+ * The float64 reference of the row-normalization family: what every GPU result is checked
+ * against. Written for clarity and exactness, not speed: statistics accumulate in float64 with
+ * compensated summation, variance is the two-pass sum of squared deviations, and outputs are
+ * rounded to the storage type (f32, or f16 exactly as the GPU rounds) only at the end.
+ *
+ * Inputs are taken exactly as the GPU sees them: f16 inputs are decoded bit-exactly, and the fused
+ * residual sum h is formed in f32 (and rounded to f16 for f16 storage) in the GPU's order, so the
+ * reference normalizes the very same h.
+ */
+import { f16ToF32, f32ToF16 } from '../../core/f16.js';
+import {
+  checkRowNormArrays,
+  type Activations,
+  type AddLayerNormOptions,
+  type AddNormResult,
+  type AddRmsNormOptions,
+  type Dtype,
+  type LayerNormOptions,
+  type LayerNormResult,
+  type RmsNormOptions,
+  type RmsNormResult,
+  type RowNormKind,
+} from './options.js';
+
+/** Neumaier-compensated sum of `f(i)` for i in [0, n). */
+function compensatedSum(n: number, f: (i: number) => number): number {
+  let sum = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const v = f(i);
+    const t = sum + v;
+    c += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+    sum = t;
+  }
+  return sum + c;
+}
+
+/** The values of `x` as the GPU reads them. */
+export function decode(x: Activations): Float64Array {
+  const out = new Float64Array(x.length);
+  if (x instanceof Uint16Array) for (let i = 0; i < x.length; i++) out[i] = f16ToF32(x[i]!);
+  else out.set(x);
+  return out;
+}
+
+/** Rounds float64 values to the storage dtype: Float32Array, or Uint16Array half bits. */
+export function encode(values: Float64Array, dtype: Dtype): Float32Array | Uint16Array {
+  if (dtype === 'f32') return Float32Array.from(values);
+  const out = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = f32ToF16(values[i]!);
+  return out;
+}
+
+/** h = x + residual (+ bias) formed as the GPU forms it: f32 additions, then f16 rounding for f16. */
+function residualSum(x: Float64Array, residual: Float64Array, cols: number, dtype: Dtype, bias?: Float32Array): Float64Array {
+  const h = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    let v = Math.fround(x[i]! + residual[i]!);
+    if (bias) v = Math.fround(v + bias[i % cols]!);
+    h[i] = dtype === 'f16' ? f16ToF32(f32ToF16(v)) : v;
+  }
+  return h;
+}
+
+interface Full {
+  y: Float64Array;
+  mean: Float64Array;
+  rstd: Float64Array;
+  sum: Float64Array | undefined;
+  dtype: Dtype;
+}
+
+type AnyOptions = LayerNormOptions & RmsNormOptions & { bias?: Float32Array | undefined };
+
+function rowNormF64(kind: RowNormKind, xIn: Activations, options: AnyOptions, residualIn?: Activations): Full {
+  const { rows, cols, dtype, epsilon, epsilonMode, unbiased, gammaOffset } = checkRowNormArrays(kind, xIn, options, residualIn);
+  const { gamma, beta } = options;
+  let x = decode(xIn);
+  const sum = kind.add ? residualSum(x, decode(residualIn!), cols, dtype, options.bias) : undefined;
+  if (sum) x = sum;
+  const y = new Float64Array(rows * cols);
+  const mean = new Float64Array(rows);
+  const rstd = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    let m = 0;
+    let s: number;
+    if (kind.rms) {
+      s = 1 / Math.sqrt(compensatedSum(cols, (j) => x[base + j]! ** 2) / cols + epsilon);
+    } else {
+      m = compensatedSum(cols, (j) => x[base + j]!) / cols;
+      const ss = compensatedSum(cols, (j) => (x[base + j]! - m) ** 2);
+      const variance = ss / (unbiased ? cols - 1 : cols);
+      s = epsilonMode === 'add-to-std' ? 1 / (Math.sqrt(variance) + epsilon) : 1 / Math.sqrt(variance + epsilon);
+    }
+    mean[r] = m;
+    rstd[r] = s;
+    for (let j = 0; j < cols; j++) {
+      const g = gamma ? gamma[j]! + gammaOffset : 1 + gammaOffset;
+      y[base + j] = (x[base + j]! - m) * s * g + (beta ? beta[j]! : 0);
+    }
+  }
+  return { y, mean, rstd, sum, dtype };
+}
+
+/**
+ * LayerNorm in float64, unrounded: `y = (x − mean) / sqrt(var + eps) · gamma + beta` with the
+ * biased (1/N) variance, as PyTorch's `layer_norm` (options select the other conventions).
+ *
+ * @example
+ * ```ts
+ * const { y, mean, rstd } = cpu.layerNormF64(new Float32Array([1, 2, 3, 4]), { cols: 4 });
+ * mean[0]; // 2.5
+ * ```
+ */
+export function layerNormF64(x: Activations, options: LayerNormOptions): LayerNormResult<Float64Array, Float64Array> {
+  const r = rowNormF64({ rms: false, add: false }, x, options);
+  return { y: r.y, mean: r.mean, rstd: r.rstd };
+}
+
+/**
+ * The LayerNorm reference with outputs in the storage type: the same signature and results as
+ * `norm.layerNorm`, synchronous. `y` is a Float32Array, or Uint16Array half bits for f16.
+ *
+ * @example
+ * ```ts
+ * const { y } = cpu.layerNorm(x, { cols: 768, gamma, beta, epsilon: 1e-5 });
+ * ```
+ */
+export function layerNorm(x: Float32Array, options: LayerNormOptions): LayerNormResult;
+export function layerNorm(x: Uint16Array, options: LayerNormOptions): LayerNormResult<Uint16Array>;
+export function layerNorm(x: Activations, options: LayerNormOptions): LayerNormResult<Activations> {
+  const r = rowNormF64({ rms: false, add: false }, x, options);
+  return { y: encode(r.y, r.dtype), mean: Float32Array.from(r.mean), rstd: Float32Array.from(r.rstd) };
+}
+
+/**
+ * RMSNorm in float64: `y = x / sqrt(mean(x²) + eps) · (gamma + gammaOffset)`.
+ *
+ * @example
+ * ```ts
+ * cpu.rmsNormF64(new Float32Array([3, 4]), { cols: 2, epsilon: 0 }).rstd[0]; // 1 / sqrt(12.5)
+ * ```
+ */
+export function rmsNormF64(x: Activations, options: RmsNormOptions): RmsNormResult<Float64Array, Float64Array> {
+  const r = rowNormF64({ rms: true, add: false }, x, options);
+  return { y: r.y, rstd: r.rstd };
+}
+
+/**
+ * RMSNorm with outputs in the storage type, as `norm.rmsNorm`.
+ *
+ * @example
+ * ```ts
+ * const { y, rstd } = cpu.rmsNorm(x, { cols: 4096, gamma, gammaOffset: 1 }); // Gemma
+ * ```
+ */
+export function rmsNorm(x: Float32Array, options: RmsNormOptions): RmsNormResult;
+export function rmsNorm(x: Uint16Array, options: RmsNormOptions): RmsNormResult<Uint16Array>;
+export function rmsNorm(x: Activations, options: RmsNormOptions): RmsNormResult<Activations> {
+  const r = rowNormF64({ rms: true, add: false }, x, options);
+  return { y: encode(r.y, r.dtype), rstd: Float32Array.from(r.rstd) };
+}
+
+/**
+ * Fused residual add + LayerNorm in float64: h = x + residual (+ bias) formed as the GPU forms
+ * it, then LayerNorm(h) unrounded. Also returns h's statistics.
+ *
+ * @example
+ * ```ts
+ * const { y, sum } = cpu.addLayerNormF64(x, sublayerOut, { cols: 768, gamma, beta });
+ * ```
+ */
+export function addLayerNormF64(x: Activations, residual: Activations, options: AddLayerNormOptions): AddNormResult<Float64Array> & LayerNormResult<Float64Array, Float64Array> {
+  const r = rowNormF64({ rms: false, add: true }, x, options, residual);
+  return { y: r.y, sum: r.sum!, mean: r.mean, rstd: r.rstd };
+}
+
+/**
+ * Fused residual add + LayerNorm with outputs in the storage type, as `norm.addLayerNorm`.
+ *
+ * @example
+ * ```ts
+ * const { y, sum } = cpu.addLayerNorm(x, residual, { cols: 768 });
+ * ```
+ */
+export function addLayerNorm(x: Float32Array, residual: Float32Array, options: AddLayerNormOptions): AddNormResult;
+export function addLayerNorm(x: Uint16Array, residual: Uint16Array, options: AddLayerNormOptions): AddNormResult<Uint16Array>;
+export function addLayerNorm(x: Activations, residual: Activations, options: AddLayerNormOptions): AddNormResult<Activations> {
+  const r = rowNormF64({ rms: false, add: true }, x, options, residual);
+  return { y: encode(r.y, r.dtype), sum: encode(r.sum!, r.dtype) };
+}
+
+/**
+ * Fused residual add + RMSNorm in float64.
+ *
+ * @example
+ * ```ts
+ * const { y, sum, rstd } = cpu.addRmsNormF64(x, residual, { cols: 4096 });
+ * ```
+ */
+export function addRmsNormF64(x: Activations, residual: Activations, options: AddRmsNormOptions): AddNormResult<Float64Array> & RmsNormResult<Float64Array, Float64Array> {
+  const r = rowNormF64({ rms: true, add: true }, x, options, residual);
+  return { y: r.y, sum: r.sum!, rstd: r.rstd };
+}
+
+/**
+ * Fused residual add + RMSNorm with outputs in the storage type, as `norm.addRmsNorm`.
+ *
+ * @example
+ * ```ts
+ * const { y, sum } = cpu.addRmsNorm(x, residual, { cols: 4096, gamma });
+ * ```
+ */
+export function addRmsNorm(x: Float32Array, residual: Float32Array, options: AddRmsNormOptions): AddNormResult;
+export function addRmsNorm(x: Uint16Array, residual: Uint16Array, options: AddRmsNormOptions): AddNormResult<Uint16Array>;
+export function addRmsNorm(x: Activations, residual: Activations, options: AddRmsNormOptions): AddNormResult<Activations> {
+  const r = rowNormF64({ rms: true, add: true }, x, options, residual);
+  return { y: encode(r.y, r.dtype), sum: encode(r.sum!, r.dtype) };
+}

@@ -1,0 +1,300 @@
+/**
+ * Kernel variants of the row-normalization family and the rule that picks one per adapter and
+ * shape. The same kernel code runs in every variant; override constants decide how many rows a
+ * workgroup takes, how many invocations share a row, how they reduce, and how much of the row
+ * stays in registers.
+ *
+ * Why a rule per adapter: on GPUs a row wants many invocations (coalesced loads, full occupancy)
+ * and barriers are cheap; on CPU implementations of WebGPU (SwiftShader, lavapipe, WARP) each
+ * `workgroupBarrier()` costs a fibre switch per invocation, so one row per invocation with no
+ * barriers wins by a wide margin. Measured figures are in the README.
+ */
+import { nextPowerOfTwo } from '../../core/dispatch.js';
+import { NormError, describe } from '../../core/errors.js';
+import type { Dtype } from './options.js';
+
+/**
+ * A kernel variant. Each workgroup of `workgroupSize` invocations handles
+ * `workgroupSize / threadsPerRow` rows; the `threadsPerRow` invocations of one row reduce its
+ * statistics together.
+ */
+export interface LayerNormVariant {
+  /**
+   * How the invocations of one row combine partial sums: `workgroup` is a tree in workgroup memory
+   * (one barrier per level); `subgroup` uses `subgroupAdd` and one barrier per reduction (needs
+   * the `subgroups` feature and `threadsPerRow === workgroupSize`). Irrelevant when
+   * `threadsPerRow` is 1 (no reduction at all).
+   */
+  readonly reduction: 'workgroup' | 'subgroup';
+  /** f32 loads/stores as vec4; needs `cols % 4 === 0` and f32 storage. */
+  readonly vec4: boolean;
+  /** Invocations per workgroup: a power of two within the device's limits. */
+  readonly workgroupSize: number;
+  /** Invocations per row: a power of two <= workgroupSize. 1 = one row per invocation, no barriers. */
+  readonly threadsPerRow: number;
+  /**
+   * Chunks (4 elements each) of the row each invocation keeps in registers between the passes,
+   * 0 to {@link MAX_CACHED_CHUNKS}; x is read from memory once when
+   * `ceil(ceil(cols / 4) / threadsPerRow) <= cachedChunks`, chunks beyond are re-read.
+   */
+  readonly cachedChunks: number;
+  /**
+   * Rows each invocation normalizes (1, 2 or 4; default 1). More than 1 needs `threadsPerRow === 1`
+   * and `cachedChunks === 0`: the rows share one loop and each chunk of γ/β is loaded once for all
+   * of them, which is what costs on CPU adapters (see row-norm/row_norm_multi.wgsl).
+   */
+  readonly rowsPerInvocation?: 1 | 2 | 4 | undefined;
+  /**
+   * Segments per row (an integer from 2 to {@link MAX_SPLIT_ROW}; absent or 1 = whole rows). Each
+   * segment of about `ceil(cols / 4) / splitRow` chunks gets its own team of `threadsPerRow`
+   * invocations, so one row spreads over several workgroups: two dispatches, partial statistics
+   * per segment into a scratch buffer, then a deterministic merge per row and the normalization
+   * (see row-norm/row_norm_split.wgsl). Needs `cachedChunks === 0` and one row per invocation.
+   * For few, very wide rows (decode).
+   */
+  readonly splitRow?: number | undefined;
+}
+
+/** Largest `splitRow` a variant may ask for. */
+export const MAX_SPLIT_ROW = 256;
+
+/**
+ * Segments per row of `v` (1 when rows are not split).
+ *
+ * @example
+ * ```ts
+ * splitSegments({ reduction: 'subgroup', vec4: true, workgroupSize: 256, threadsPerRow: 256, cachedChunks: 0, splitRow: 8 }); // 8
+ * ```
+ */
+export function splitSegments(v: LayerNormVariant): number {
+  return v.splitRow ?? 1;
+}
+
+/**
+ * Rows (split variants: row segments) one workgroup of `v` covers.
+ *
+ * @example
+ * ```ts
+ * rowsPerWorkgroup({ reduction: 'workgroup', vec4: true, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 4 }); // 64
+ * ```
+ */
+export function rowsPerWorkgroup(v: LayerNormVariant): number {
+  return (v.workgroupSize / v.threadsPerRow) * (v.rowsPerInvocation ?? 1);
+}
+
+/** The register array's fixed size in the shader (`MAX_CACHED` in row-norm/row_norm_core.wgsl). */
+export const MAX_CACHED_CHUNKS = 32;
+
+/** What the selection rule knows about an adapter. */
+export interface AdapterProfile {
+  /** e.g. `google/swiftshader`, `nvidia/ampere`. */
+  readonly name: string;
+  /** True for CPU implementations of WebGPU, where barriers are very costly. */
+  readonly cpu: boolean;
+  /** The device has `subgroups` and WGSL's `subgroup_id` builtin. */
+  readonly subgroups: boolean;
+  /** Largest power-of-two workgroup size the limits allow (capped at 256). */
+  readonly maxWorkgroupSize: number;
+  /** Smallest subgroup size (adapter info; 4 when unknown, WebGPU's minimum). */
+  readonly subgroupMinSize: number;
+}
+
+const CPU_ADAPTERS = /swiftshader|llvmpipe|lavapipe|softpipe|warp|microsoft basic render/i;
+
+/**
+ * Reads an {@link AdapterProfile} off a device (`device.adapterInfo`, features, limits) or off
+ * explicit adapter info.
+ *
+ * @example
+ * ```ts
+ * profileDevice(device); // { name: 'google/swiftshader', cpu: true, subgroups: true, maxWorkgroupSize: 256, subgroupMinSize: 4 }
+ * ```
+ */
+export function profileDevice(device: GPUDevice, info?: Partial<GPUAdapterInfo>): AdapterProfile {
+  const i: Partial<GPUAdapterInfo> = info ?? (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo ?? {};
+  const text = `${i.vendor ?? ''} ${i.architecture ?? ''} ${i.device ?? ''} ${i.description ?? ''}`;
+  const fallback = (i as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  const wgsl = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu?.wgslLanguageFeatures;
+  // subgroup_id is a newer builtin; where the language-feature set is unknown (Node/Dawn) assume it.
+  const subgroupId = wgsl ? wgsl.has('subgroup_id') : true;
+  const max = Math.min(256, device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX);
+  return {
+    name: `${i.vendor || 'unknown'}/${i.architecture || 'unknown'}`,
+    cpu: fallback || CPU_ADAPTERS.test(text),
+    subgroups: device.features.has('subgroups') && subgroupId,
+    maxWorkgroupSize: 2 ** Math.floor(Math.log2(max)),
+    subgroupMinSize: Math.max(4, (i as { subgroupMinSize?: number }).subgroupMinSize ?? 4),
+  };
+}
+
+/**
+ * GPUs: rows are split when there are fewer than {@link GPU_SPLIT_MAX_ROWS} of them and they are
+ * at least {@link GPU_SPLIT_MIN_COLS} wide. Reasoning (no GPU was available to measure it): one
+ * workgroup per row gives a decode step (1–16 rows) 1–16 workgroups, while even a mid-range GPU
+ * holds 30–80 compute units with several 256-invocation workgroups each; memory bandwidth is only
+ * reached with roughly {@link GPU_SPLIT_TARGET_WORKGROUPS}+ workgroups in flight. Segments are
+ * made just numerous enough for that target (a power of two), but never shorter than
+ * {@link GPU_SPLIT_MIN_SEGMENT_CHUNKS} chunks (2 per invocation of a 256-team), so each segment's
+ * partial write and the per-row merge stay small next to its loads; a row of 16384 gets 8
+ * segments, 65536 gets 32 (one row) or 8 (16 rows). Narrower rows keep one workgroup each: the
+ * second dispatch and the partials would cost more than the idle units.
+ */
+export const GPU_SPLIT_MAX_ROWS = 64;
+export const GPU_SPLIT_MIN_COLS = 16384;
+export const GPU_SPLIT_TARGET_WORKGROUPS = 128;
+export const GPU_SPLIT_MIN_SEGMENT_CHUNKS = 512;
+
+/**
+ * CPU adapters: a lone row (decode) at least this wide is split in two, each half a
+ * subgroup-sized team. Measured on SwiftShader (2 cores, Chromium, timestamp queries, medians of
+ * 40, shared machine): when the second core was free, 2 segments took LayerNorm 1×65536 from
+ * 0.759 to 0.424 ms and 1×262144 from 3.56 to 1.88 ms (RMSNorm alike); when other jobs held it,
+ * splitting cost 1–5% (an unsplit row runs on one core either way). At 1×16384 the gain with a
+ * free core was smaller (0.211 → 0.139 ms) and the loss under load larger (5–23%), so it stays
+ * whole; at 1×4096 the second dispatch's fixed cost always wins (0.064–0.067 ms unsplit,
+ * 0.09–0.18 ms split); with 2+ rows the rows already occupy both cores (4×65536: no gain).
+ * More segments than 2 measured no better on 2 cores.
+ */
+export const CPU_SPLIT_MIN_COLS = 65536;
+
+/** Segments per row the GPU rule gives a shape (1 = no split). */
+function gpuSplitSegments(rows: number, cols: number): number {
+  if (rows >= GPU_SPLIT_MAX_ROWS || cols < GPU_SPLIT_MIN_COLS) return 1;
+  const byLength = Math.floor(Math.ceil(cols / 4) / GPU_SPLIT_MIN_SEGMENT_CHUNKS);
+  const byOccupancy = nextPowerOfTwo(Math.ceil(GPU_SPLIT_TARGET_WORKGROUPS / Math.max(1, rows)));
+  return Math.max(1, Math.min(MAX_SPLIT_ROW, byLength, byOccupancy));
+}
+
+/**
+ * The automatic choice (documented in the README):
+ * - vec4 access whenever the width allows (f32, `cols % 4 === 0`).
+ * - CPU adapters: whole rows per invocation (no barriers), no register cache: four rows per
+ *   invocation (γ/β loaded once for all four) in workgroups of 4–16 invocations, sized so the grid
+ *   has at least 8 workgroups, when there are 128 rows or more; else one row per invocation, 16
+ *   per workgroup. With fewer than 32 rows (decode) each row gets one subgroup-sized workgroup
+ *   reduced by subgroupAdd alone (or a team of 16 with a workgroup tree without subgroups); a
+ *   single row of 65536 or more is split in two such teams ({@link CPU_SPLIT_MIN_COLS}).
+ * - GPUs: rows of up to 128 chunks (512 elements) get one subgroup each (a workgroup of the
+ *   smallest subgroup size, reduced by subgroupAdd alone) or, without subgroups, 32-invocation
+ *   teams several to a workgroup; wider rows get one workgroup of `chunks / 4` invocations
+ *   (64–256) each, reduced with subgroups when available. Each invocation keeps up to 8 chunks in
+ *   registers, so rows up to 8192 wide are read once. Fewer than 64 rows of 16384 or more: split
+ *   rows (`splitRow`), see {@link GPU_SPLIT_MAX_ROWS}.
+ *
+ * @example
+ * ```ts
+ * selectVariant(profileDevice(device), { rows: 128, cols: 768, dtype: 'f32' });
+ * ```
+ */
+export function selectVariant(profile: AdapterProfile, shape: { rows: number; cols: number; dtype: Dtype }): LayerNormVariant {
+  const { rows, cols, dtype } = shape;
+  const vec4 = dtype === 'f32' && cols % 4 === 0;
+  const chunks = Math.ceil(cols / 4);
+  const max = profile.maxWorkgroupSize;
+  if (profile.cpu) {
+    // Measured on SwiftShader (README): one row per invocation in workgroups of 16, re-reading x
+    // rather than caching it (private arrays live in memory there too), beats every team layout
+    // by 2-30x once there are rows for every core; a lone wide row (decode) needs a team.
+    if (rows >= 128) {
+      // Four rows per invocation; workgroups shrink (to 4) before the grid drops below 8
+      // workgroups, so every core of a many-core CPU still gets work.
+      const workgroupSize = Math.max(4, Math.min(16, max, 2 ** Math.floor(Math.log2(rows / 32))));
+      return { reduction: 'workgroup', vec4, workgroupSize, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 4 };
+    }
+    if (rows >= 32 || chunks <= 4) {
+      return { reduction: 'workgroup', vec4, workgroupSize: Math.min(16, max), threadsPerRow: 1, cachedChunks: 0 };
+    }
+    if (profile.subgroups) {
+      // One subgroup per row: subgroupAdd alone reduces it, no barrier at all; a lone wide row
+      // in two halves, so that two cores work on it.
+      const t = Math.min(profile.subgroupMinSize, max);
+      const split = rows === 1 && cols >= CPU_SPLIT_MIN_COLS ? { splitRow: 2 } : {};
+      return { reduction: 'subgroup', vec4, workgroupSize: t, threadsPerRow: t, cachedChunks: 0, ...split };
+    }
+    const threadsPerRow = Math.min(16, max);
+    return { reduction: 'workgroup', vec4, workgroupSize: threadsPerRow, threadsPerRow, cachedChunks: Math.min(MAX_CACHED_CHUNKS, Math.ceil(chunks / threadsPerRow)) };
+  }
+  if (chunks <= 128 && profile.subgroups) {
+    // A row per subgroup ("warp per row"): subgroupAdd alone, no barrier, no workgroup memory.
+    const t = Math.min(profile.subgroupMinSize, max, nextPowerOfTwo(chunks));
+    return { reduction: 'subgroup', vec4, workgroupSize: t, threadsPerRow: t, cachedChunks: Math.min(8, Math.ceil(chunks / t)) };
+  }
+  if (chunks <= 128) {
+    const threadsPerRow = Math.min(32, max, nextPowerOfTwo(chunks));
+    const workgroupSize = Math.min(max, Math.max(threadsPerRow, 128));
+    const reduction = profile.subgroups && threadsPerRow === workgroupSize ? 'subgroup' : 'workgroup';
+    return { reduction, vec4, workgroupSize, threadsPerRow, cachedChunks: Math.min(8, Math.ceil(chunks / threadsPerRow)) };
+  }
+  const segments = gpuSplitSegments(rows, cols);
+  if (segments > 1) {
+    // Few, very wide rows: one workgroup per row would leave most of the GPU idle, so each row is
+    // split into segments, each a full workgroup's team (see GPU_SPLIT_* above).
+    return { reduction: profile.subgroups ? 'subgroup' : 'workgroup', vec4, workgroupSize: max, threadsPerRow: max, cachedChunks: 0, splitRow: segments };
+  }
+  const threadsPerRow = Math.min(max, Math.max(64, nextPowerOfTwo(Math.ceil(chunks / 4))));
+  return {
+    reduction: profile.subgroups ? 'subgroup' : 'workgroup',
+    vec4,
+    workgroupSize: threadsPerRow,
+    threadsPerRow,
+    cachedChunks: Math.min(8, Math.ceil(chunks / threadsPerRow)),
+  };
+}
+
+/**
+ * Checks a caller-forced variant against the shape and device.
+ *
+ * @example
+ * ```ts
+ * checkVariant({ reduction: 'workgroup', vec4: false, workgroupSize: 64, threadsPerRow: 1, cachedChunks: 0 }, 13, 'f32', profile);
+ * ```
+ */
+export function checkVariant(v: unknown, cols: number, dtype: Dtype, profile: AdapterProfile): LayerNormVariant {
+  const bad = (message: string, arg = 'variant') => new NormError('invalid-argument', message, arg);
+  if (typeof v !== 'object' || v === null) throw bad(`expected a variant object, got ${describe(v)}`);
+  const { reduction, vec4, workgroupSize: wg, threadsPerRow: t, cachedChunks } = v as LayerNormVariant;
+  const pow2 = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
+  if (reduction !== 'workgroup' && reduction !== 'subgroup') throw bad(`expected 'workgroup' or 'subgroup', got ${describe(reduction)}`, 'variant.reduction');
+  if (!pow2(wg) || wg > profile.maxWorkgroupSize) throw bad(`expected a power of two <= ${profile.maxWorkgroupSize}, got ${describe(wg)}`, 'variant.workgroupSize');
+  if (!pow2(t) || t > wg) throw bad(`expected a power of two <= workgroupSize (${wg}), got ${describe(t)}`, 'variant.threadsPerRow');
+  if (typeof vec4 !== 'boolean') throw bad(`expected a boolean, got ${describe(vec4)}`, 'variant.vec4');
+  if (vec4 && (dtype !== 'f32' || cols % 4 !== 0)) throw bad(`vec4 access needs f32 storage and cols % 4 === 0 (cols = ${cols}, dtype = ${dtype})`, 'variant.vec4');
+  if (typeof cachedChunks !== 'number' || !Number.isInteger(cachedChunks) || cachedChunks < 0 || cachedChunks > MAX_CACHED_CHUNKS) {
+    throw bad(`expected an integer in [0, ${MAX_CACHED_CHUNKS}], got ${describe(cachedChunks)}`, 'variant.cachedChunks');
+  }
+  if (reduction === 'subgroup' && t > 1) {
+    if (!profile.subgroups) throw bad("the 'subgroup' reduction needs the device feature 'subgroups' (and WGSL subgroup_id)", 'variant.reduction');
+    if (t !== wg) throw bad("the 'subgroup' reduction needs threadsPerRow === workgroupSize (one row per workgroup)", 'variant.reduction');
+  }
+  const rowsPerInvocation = (v as LayerNormVariant).rowsPerInvocation ?? 1;
+  if (rowsPerInvocation !== 1 && rowsPerInvocation !== 2 && rowsPerInvocation !== 4) {
+    throw bad(`expected 1, 2 or 4, got ${describe(rowsPerInvocation)}`, 'variant.rowsPerInvocation');
+  }
+  if (rowsPerInvocation > 1 && (t !== 1 || cachedChunks !== 0)) {
+    throw bad(`rowsPerInvocation > 1 needs threadsPerRow === 1 and cachedChunks === 0 (got ${t} and ${cachedChunks})`, 'variant.rowsPerInvocation');
+  }
+  const splitRow = (v as LayerNormVariant).splitRow ?? 1;
+  if (typeof splitRow !== 'number' || !Number.isInteger(splitRow) || splitRow < 1 || splitRow > MAX_SPLIT_ROW) {
+    throw bad(`expected an integer in [1, ${MAX_SPLIT_ROW}], got ${describe(splitRow)}`, 'variant.splitRow');
+  }
+  if (splitRow > 1 && (rowsPerInvocation !== 1 || cachedChunks !== 0)) {
+    throw bad(`splitRow > 1 needs rowsPerInvocation === 1 and cachedChunks === 0 (got ${rowsPerInvocation} and ${cachedChunks})`, 'variant.splitRow');
+  }
+  const out: LayerNormVariant = { reduction, vec4, workgroupSize: wg, threadsPerRow: t, cachedChunks };
+  if (rowsPerInvocation > 1) return { ...out, rowsPerInvocation };
+  if (splitRow > 1) return { ...out, splitRow };
+  return out;
+}
+
+/**
+ * A short label for a variant, as the benchmark prints it: `wg64/t1/vec4/none/reg16`, with `/x4`
+ * appended for four rows per invocation and `/split8` for rows split into 8 segments.
+ *
+ * @example
+ * ```ts
+ * describeVariant(norm.encodeLayerNorm(encoder, options)); // e.g. 'wg256/t256/vec4/subgroup/reg1'
+ * ```
+ */
+export function describeVariant(v: LayerNormVariant): string {
+  return `wg${v.workgroupSize}/t${v.threadsPerRow}/${v.vec4 ? 'vec4' : 'scalar'}/${v.threadsPerRow === 1 ? 'none' : v.reduction}/reg${v.cachedChunks}${(v.rowsPerInvocation ?? 1) > 1 ? `/x${v.rowsPerInvocation}` : ''}${splitSegments(v) > 1 ? `/split${v.splitRow}` : ''}`;
+}
