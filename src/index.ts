@@ -13,13 +13,11 @@ export { createNormalizer, type Normalizer, type NormalizerOptions, type TuneRes
 export { tuningKey, candidateVariants, type TuningTable, type RowNormOpName } from './ops/row-norm/tuning.js';
 export { NormError, type NormErrorCode } from './core/errors.js';
 export * as cpu from './cpu.js';
+export type { Dtype, EpsilonMode, SameData, TensorData } from './core/tensor.js';
 export type {
-  Activations,
   AddLayerNormOptions,
   AddNormResult,
   AddRmsNormOptions,
-  Dtype,
-  EpsilonMode,
   LayerNormOptions,
   LayerNormResult,
   RmsNormOptions,
@@ -48,8 +46,7 @@ export type { GroupNormOptions, InstanceNormOptions, GroupNormResult } from './o
 export type { BatchNormInferenceOptions, BatchNormInferenceResult, BatchNormStatsOptions, BatchNormStatsResult } from './ops/batch-norm/options.js';
 export type { EncodeGroupNormOptions, EncodeInstanceNormOptions, NormPlanInfo } from './ops/group-norm/encode.js';
 export type { EncodeBatchNormInferenceOptions, EncodeBatchNormStatsOptions } from './ops/batch-norm/encode.js';
-export type { TensorLayout, StorageDtype, TensorData, TensorShapeOptions } from './ops/channel/options.js';
-export type { SameData } from './core/transfers.js';
+export type { TensorLayout, TensorShapeOptions } from './ops/channel/options.js';
 export { f16ToF32, f32ToF16, roundF16, toF16Array, fromF16Array } from './core/f16.js';
 export type {
   LayerNormBackwardOptions,

@@ -7,26 +7,8 @@
 import { requestNormDevice } from './core/device.js';
 import { NormError, checkInteger, describe } from './core/errors.js';
 import type { EncodeTarget, KernelContext } from './core/context.js';
-import {
-  checkRowNormArrays,
-  type Activations,
-  type AddLayerNormOptions,
-  type AddNormResult,
-  type AddRmsNormOptions,
-  type LayerNormOptions,
-  type LayerNormResult,
-  type RmsNormOptions,
-  type RmsNormResult,
-  type RowNormKind,
-} from './ops/row-norm/options.js';
-import {
-  activationBytes,
-  encodeRowNorm,
-  type EncodeAddLayerNormOptions,
-  type EncodeAddRmsNormOptions,
-  type EncodeLayerNormOptions,
-  type EncodeRmsNormOptions,
-} from './ops/row-norm/encode.js';
+import { checkRowNormArrays, type AddLayerNormOptions, type AddNormResult, type AddRmsNormOptions, type LayerNormOptions, type LayerNormResult, type RmsNormOptions, type RmsNormResult, type RowNormKind } from './ops/row-norm/options.js';
+import { encodeRowNorm, type EncodeAddLayerNormOptions, type EncodeAddRmsNormOptions, type EncodeLayerNormOptions, type EncodeRmsNormOptions } from './ops/row-norm/encode.js';
 import { candidateVariants, loadTuning, saveTuning, tuningKey, type RowNormOpName, type TuningTable } from './ops/row-norm/tuning.js';
 import { describeVariant, profileDevice, type AdapterProfile, type LayerNormVariant } from './ops/row-norm/variant.js';
 import { Usage } from './core/operands.js';
@@ -46,9 +28,9 @@ import { encodeGroupNorm, encodeInstanceNorm, type EncodeGroupNormOptions, type 
 import { Transfers, type ArrayRunContext, type SameData } from './core/transfers.js';
 import { runGroupNorm } from './ops/group-norm/run.js';
 import { runBatchNormInference, runBatchNormStats } from './ops/batch-norm/run.js';
-import type { TensorData } from './ops/channel/options.js';
 import { compiledModules } from './core/pipeline-cache.js';
 import { compilationError } from './core/wgsl-source-map.js';
+import { storageBytes, type TensorData } from './core/tensor.js';
 
 /** Options for {@link createNormalizer}. */
 export interface NormalizerOptions {
@@ -612,38 +594,38 @@ class GpuNormalizer implements Normalizer {
 
   layerNorm(x: Float32Array, options: LayerNormOptions): Promise<LayerNormResult>;
   layerNorm(x: Uint16Array, options: LayerNormOptions): Promise<LayerNormResult<Uint16Array>>;
-  async layerNorm(x: Activations, options: LayerNormOptions): Promise<LayerNormResult<Activations>> {
+  async layerNorm(x: TensorData, options: LayerNormOptions): Promise<LayerNormResult<TensorData>> {
     const r = await this.runRowNorm(LAYER, x, options);
     return { y: r.y, mean: r.mean!, rstd: r.rstd! };
   }
 
   rmsNorm(x: Float32Array, options: RmsNormOptions): Promise<RmsNormResult>;
   rmsNorm(x: Uint16Array, options: RmsNormOptions): Promise<RmsNormResult<Uint16Array>>;
-  async rmsNorm(x: Activations, options: RmsNormOptions): Promise<RmsNormResult<Activations>> {
+  async rmsNorm(x: TensorData, options: RmsNormOptions): Promise<RmsNormResult<TensorData>> {
     const r = await this.runRowNorm(RMS, x, options);
     return { y: r.y, rstd: r.rstd! };
   }
 
   addLayerNorm(x: Float32Array, residual: Float32Array, options: AddLayerNormOptions): Promise<AddNormResult>;
   addLayerNorm(x: Uint16Array, residual: Uint16Array, options: AddLayerNormOptions): Promise<AddNormResult<Uint16Array>>;
-  async addLayerNorm(x: Activations, residual: Activations, options: AddLayerNormOptions): Promise<AddNormResult<Activations>> {
+  async addLayerNorm(x: TensorData, residual: TensorData, options: AddLayerNormOptions): Promise<AddNormResult<TensorData>> {
     const r = await this.runRowNorm(ADD_LAYER, x, options, residual);
     return { y: r.y, sum: r.sum! };
   }
 
   addRmsNorm(x: Float32Array, residual: Float32Array, options: AddRmsNormOptions): Promise<AddNormResult>;
   addRmsNorm(x: Uint16Array, residual: Uint16Array, options: AddRmsNormOptions): Promise<AddNormResult<Uint16Array>>;
-  async addRmsNorm(x: Activations, residual: Activations, options: AddRmsNormOptions): Promise<AddNormResult<Activations>> {
+  async addRmsNorm(x: TensorData, residual: TensorData, options: AddRmsNormOptions): Promise<AddNormResult<TensorData>> {
     const r = await this.runRowNorm(ADD_RMS, x, options, residual);
     return { y: r.y, sum: r.sum! };
   }
 
   /** The convenience path of the whole family: upload, encode, read back, free. */
-  private async runRowNorm(kind: RowNormKind, x: Activations, options: AnyRowOptions, residual?: Activations) {
+  private async runRowNorm(kind: RowNormKind, x: TensorData, options: AnyRowOptions, residual?: TensorData) {
     this.check();
     const shape = checkRowNormArrays(kind, x, options, residual);
     const { rows, cols, dtype } = shape;
-    const bytes = activationBytes(rows * cols, dtype);
+    const bytes = storageBytes(rows * cols, dtype);
     const outputs: [name: 'y' | 'sum' | 'mean' | 'rstd', size: number][] = [['y', bytes]];
     if (kind.add) outputs.push(['sum', bytes]);
     else {
@@ -680,7 +662,7 @@ class GpuNormalizer implements Normalizer {
         });
         return io.readBack(encoder, outputs.map(([name]) => out[name]!));
       });
-      const result: Partial<Record<'y' | 'sum' | 'mean' | 'rstd', Activations>> = {};
+      const result: Partial<Record<'y' | 'sum' | 'mean' | 'rstd', TensorData>> = {};
       outputs.forEach(([name], i) => {
         const isActivation = name === 'y' || name === 'sum';
         result[name] =
@@ -688,7 +670,7 @@ class GpuNormalizer implements Normalizer {
             ? new Uint16Array(parts[i]!.slice(0, rows * cols * 2))
             : new Float32Array(isActivation ? parts[i]!.slice(0, rows * cols * 4) : parts[i]!);
       });
-      return result as { y: Activations; sum?: Activations; mean?: Float32Array; rstd?: Float32Array };
+      return result as { y: TensorData; sum?: TensorData; mean?: Float32Array; rstd?: Float32Array };
     } finally {
       io.release();
     }
@@ -779,23 +761,23 @@ class GpuNormalizer implements Normalizer {
 
   layerNormBackward(dy: Float32Array, x: Float32Array, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult>;
   layerNormBackward(dy: Uint16Array, x: Uint16Array, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<Uint16Array>>;
-  async layerNormBackward(dy: Activations, x: Activations, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<Activations>> {
+  async layerNormBackward(dy: TensorData, x: TensorData, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<TensorData>> {
     const r = await this.runGuarded(() => this.runBackward(false, dy, x, options));
     return { dx: r.dx, dgamma: r.dgamma, dbeta: r.dbeta! };
   }
 
   rmsNormBackward(dy: Float32Array, x: Float32Array, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult>;
   rmsNormBackward(dy: Uint16Array, x: Uint16Array, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<Uint16Array>>;
-  async rmsNormBackward(dy: Activations, x: Activations, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<Activations>> {
+  async rmsNormBackward(dy: TensorData, x: TensorData, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<TensorData>> {
     const r = await this.runGuarded(() => this.runBackward(true, dy, x, options));
     return { dx: r.dx, dgamma: r.dgamma };
   }
 
   /** The convenience path of the backward passes: upload, encode, read back dx/dgamma/dbeta, free. */
-  private async runBackward(rms: boolean, dy: Activations, x: Activations, options: LayerNormBackwardOptions | RmsNormBackwardOptions) {
+  private async runBackward(rms: boolean, dy: TensorData, x: TensorData, options: LayerNormBackwardOptions | RmsNormBackwardOptions) {
     this.check();
     const { rows, cols, dtype, gammaOffset } = checkBackwardArrays(rms, dy, x, options);
-    const bytes = activationBytes(rows * cols, dtype);
+    const bytes = storageBytes(rows * cols, dtype);
     const outputs: [name: 'dx' | 'dgamma' | 'dbeta', size: number][] = [['dx', bytes], ['dgamma', cols * 4]];
     if (!rms) outputs.push(['dbeta', cols * 4]);
     const total = outputs.reduce((sum, [, size]) => sum + size, 0);
@@ -857,7 +839,7 @@ class GpuNormalizer implements Normalizer {
     const reps = Math.max(3, Math.floor(options.repetitions ?? 7));
     const { device, ctx } = this;
     const { resources } = ctx;
-    const bytes = activationBytes(rows * cols, dtype);
+    const bytes = storageBytes(rows * cols, dtype);
     const temps: GPUBuffer[] = [];
     const buffer = (size: number) => {
       const b = resources.createBuffer({ label: 'webgpu-norm tune', size: Math.max(16, Math.ceil(size / 4) * 4), usage: Usage.STORAGE });

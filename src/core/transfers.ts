@@ -5,7 +5,7 @@
 import { NormError } from './errors.js';
 import { Usage } from './operands.js';
 import type { KernelContext } from './context.js';
-import { storageBytes, type StorageDtype, type TensorData } from '../ops/channel/options.js';
+import { storageBytes, type Dtype, type TensorData } from './tensor.js';
 
 /**
  * What the typed-array forms need from their normalizer: the kernel context and a `mapAsync`
@@ -102,6 +102,6 @@ export function align4(n: number): number {
   return Math.ceil(n / 4) * 4;
 }
 
-export function tensorView(bytes: ArrayBuffer, dtype: StorageDtype, count: number): TensorData {
+export function tensorView(bytes: ArrayBuffer, dtype: Dtype, count: number): TensorData {
   return dtype === 'f16' ? new Uint16Array(bytes, 0, count) : new Float32Array(bytes, 0, count);
 }

@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import * as cpu from '../../src/cpu.js';
 import { NormError } from '../../src/core/errors.js';
 import { f16ToF32, f32ToF16, toF16Array } from '../../src/core/f16.js';
-import { storageBytes } from '../../src/ops/channel/options.js';
+import { storageBytes } from '../../src/core/tensor.js';
 import { indexOf, makeChannelAffine, makeChannelInput, type ChannelShape } from '../shared/channel-data.js';
 
 function expectNormError(fn: () => unknown, code: string, argument: string): void {

@@ -21,13 +21,12 @@ import { NormError, checkInteger, describe } from '../../core/errors.js';
 import { checkAliasing, operandResolver, type NamedRange, type Operand } from '../../core/operands.js';
 import { getPipeline } from '../../core/pipeline-cache.js';
 import type { EncodeTarget, KernelContext } from '../../core/context.js';
-import type { Dtype } from '../row-norm/options.js';
 import { backwardDxShader, paramGradFinalShader, type ParamGradSink } from './shaders.js';
 import { checkTarget, recordDispatches, type RecordedDispatch } from '../../core/record.js';
-import { activationBytes } from '../row-norm/encode.js';
 import { scratchRange } from '../../core/scratch.js';
 import type { Access } from '../row-norm/shaders.js';
 import { checkVariant, selectVariant, type LayerNormVariant } from '../row-norm/variant.js';
+import { type Dtype, storageBytes } from '../../core/tensor.js';
 
 interface EncodeBackwardCommon {
   /** Upstream gradient dL/dy, `rows * cols` elements of `dtype`. */
@@ -149,7 +148,7 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
   if (typeof gammaOffset !== 'number' || !Number.isFinite(gammaOffset) || (!rms && gammaOffset !== 0)) {
     throw new NormError('invalid-argument', rms ? `expected a finite number, got ${describe(gammaOffset)}` : 'gammaOffset is an RMSNorm option', 'gammaOffset');
   }
-  const bytes = activationBytes(rows * cols, dtype);
+  const bytes = storageBytes(rows * cols, dtype);
   if (bytes > limits.maxStorageBufferBindingSize) {
     throw new NormError(
       'limit-exceeded',

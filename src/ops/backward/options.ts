@@ -8,7 +8,7 @@
  * so epsilon itself is not needed.
  */
 import { NormError, checkInteger, describe } from '../../core/errors.js';
-import { checkActivations, type Activations, type Dtype } from '../row-norm/options.js';
+import { dataDtype, type Dtype, type TensorData } from '../../core/tensor.js';
 
 interface BackwardOptionsBase {
   /** Features per token (row width). `x.length` must be a multiple of it. */
@@ -23,7 +23,7 @@ interface BackwardOptionsBase {
    * The gradient reaching the forward op's residual-stream output `sum` (fused add ops), same
    * layout and dtype as `dy`: added to dx, so `dx` is the gradient of both `x` and `residual`.
    */
-  readonly dsum?: Activations | undefined;
+  readonly dsum?: TensorData | undefined;
 }
 
 /** Options of `norm.layerNormBackward` / `cpu.layerNormBackward`. */
@@ -84,19 +84,19 @@ export function checkBackwardArrays(rms: boolean, dy: unknown, x: unknown, optio
     throw new NormError('invalid-argument', `expected an options object with cols${rms ? '' : ', mean'} and rstd, got ${describe(options)}`, 'options');
   }
   const o = options as LayerNormBackwardOptions & RmsNormBackwardOptions & Record<string, unknown>;
-  const dtype = checkActivations(x, o.dtype, 'x');
-  checkActivations(dy, dtype, 'dy');
-  const data = x as Activations;
+  const dtype = dataDtype(x, o.dtype, 'x');
+  dataDtype(dy, dtype, 'dy');
+  const data = x as TensorData;
   const cols = checkInteger(o.cols, 'cols');
   if (data.length === 0) throw new NormError('shape-mismatch', 'x is empty; expected at least one row', 'x');
   if (data.length % cols !== 0) {
     throw new NormError('shape-mismatch', `x.length ${data.length} is not a multiple of cols ${cols} (rows * cols must equal x.length)`, 'x');
   }
-  if ((dy as Activations).length !== data.length) {
-    throw new NormError('shape-mismatch', `expected the length of x (${data.length}), got ${(dy as Activations).length}`, 'dy');
+  if ((dy as TensorData).length !== data.length) {
+    throw new NormError('shape-mismatch', `expected the length of x (${data.length}), got ${(dy as TensorData).length}`, 'dy');
   }
   if (o.dsum !== undefined) {
-    checkActivations(o.dsum, dtype, 'dsum');
+    dataDtype(o.dsum, dtype, 'dsum');
     if (o.dsum.length !== data.length) throw new NormError('shape-mismatch', `expected the length of x (${data.length}), got ${o.dsum.length}`, 'dsum');
   }
   const rows = data.length / cols;

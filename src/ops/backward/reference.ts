@@ -20,8 +20,7 @@ import {
   type RmsNormBackwardOptions,
   type RmsNormBackwardResult,
 } from './options.js';
-import type { Activations } from '../row-norm/options.js';
-import { decode } from '../row-norm/reference.js';
+import { decodeValues, type TensorData } from '../../core/tensor.js';
 
 /** Neumaier-compensated accumulator (one per column for dgamma/dbeta, so it must be cheap). */
 class Sum {
@@ -44,11 +43,11 @@ interface Gradients {
   dtype: 'f32' | 'f16';
 }
 
-function backwardF64(rms: boolean, dyIn: Activations, xIn: Activations, options: LayerNormBackwardOptions | RmsNormBackwardOptions): Gradients {
+function backwardF64(rms: boolean, dyIn: TensorData, xIn: TensorData, options: LayerNormBackwardOptions | RmsNormBackwardOptions): Gradients {
   const { rows, cols, dtype, gammaOffset } = checkBackwardArrays(rms, dyIn, xIn, options);
-  const dy = decode(dyIn);
-  const x = decode(xIn);
-  const dsum = options.dsum && decode(options.dsum);
+  const dy = decodeValues(dyIn);
+  const x = decodeValues(xIn);
+  const dsum = options.dsum && decodeValues(options.dsum);
   const { gamma, rstd } = options;
   const mean = rms ? undefined : (options as LayerNormBackwardOptions).mean;
   const dx = new Float64Array(rows * cols);
@@ -79,7 +78,7 @@ function backwardF64(rms: boolean, dyIn: Activations, xIn: Activations, options:
   return { dx, dgamma: Float64Array.from(dg, (v) => v.value), dbeta: Float64Array.from(db, (v) => v.value), dtype };
 }
 
-function round(dx: Float64Array, dtype: 'f32' | 'f16'): Activations {
+function round(dx: Float64Array, dtype: 'f32' | 'f16'): TensorData {
   if (dtype === 'f32') return Float32Array.from(dx);
   const out = new Uint16Array(dx.length);
   for (let i = 0; i < dx.length; i++) out[i] = f32ToF16(dx[i]!);
@@ -96,7 +95,7 @@ function round(dx: Float64Array, dtype: 'f32' | 'f16'): Activations {
  * const { dx, dgamma, dbeta } = cpu.layerNormBackwardF64(dy, x, { cols: 768, gamma, mean, rstd });
  * ```
  */
-export function layerNormBackwardF64(dy: Activations, x: Activations, options: LayerNormBackwardOptions): LayerNormBackwardResult<Float64Array, Float64Array> {
+export function layerNormBackwardF64(dy: TensorData, x: TensorData, options: LayerNormBackwardOptions): LayerNormBackwardResult<Float64Array, Float64Array> {
   const r = backwardF64(false, dy, x, options);
   return { dx: r.dx, dgamma: r.dgamma, dbeta: r.dbeta };
 }
@@ -112,7 +111,7 @@ export function layerNormBackwardF64(dy: Activations, x: Activations, options: L
  */
 export function layerNormBackward(dy: Float32Array, x: Float32Array, options: LayerNormBackwardOptions): LayerNormBackwardResult;
 export function layerNormBackward(dy: Uint16Array, x: Uint16Array, options: LayerNormBackwardOptions): LayerNormBackwardResult<Uint16Array>;
-export function layerNormBackward(dy: Activations, x: Activations, options: LayerNormBackwardOptions): LayerNormBackwardResult<Activations> {
+export function layerNormBackward(dy: TensorData, x: TensorData, options: LayerNormBackwardOptions): LayerNormBackwardResult<TensorData> {
   const r = backwardF64(false, dy, x, options);
   return { dx: round(r.dx, r.dtype), dgamma: Float32Array.from(r.dgamma), dbeta: Float32Array.from(r.dbeta) };
 }
@@ -126,7 +125,7 @@ export function layerNormBackward(dy: Activations, x: Activations, options: Laye
  * const { dx, dgamma } = cpu.rmsNormBackwardF64(dy, x, { cols: 4096, gamma, rstd });
  * ```
  */
-export function rmsNormBackwardF64(dy: Activations, x: Activations, options: RmsNormBackwardOptions): RmsNormBackwardResult<Float64Array, Float64Array> {
+export function rmsNormBackwardF64(dy: TensorData, x: TensorData, options: RmsNormBackwardOptions): RmsNormBackwardResult<Float64Array, Float64Array> {
   const r = backwardF64(true, dy, x, options);
   return { dx: r.dx, dgamma: r.dgamma };
 }
@@ -141,7 +140,7 @@ export function rmsNormBackwardF64(dy: Activations, x: Activations, options: Rms
  */
 export function rmsNormBackward(dy: Float32Array, x: Float32Array, options: RmsNormBackwardOptions): RmsNormBackwardResult;
 export function rmsNormBackward(dy: Uint16Array, x: Uint16Array, options: RmsNormBackwardOptions): RmsNormBackwardResult<Uint16Array>;
-export function rmsNormBackward(dy: Activations, x: Activations, options: RmsNormBackwardOptions): RmsNormBackwardResult<Activations> {
+export function rmsNormBackward(dy: TensorData, x: TensorData, options: RmsNormBackwardOptions): RmsNormBackwardResult<TensorData> {
   const r = backwardF64(true, dy, x, options);
   return { dx: round(r.dx, r.dtype), dgamma: Float32Array.from(r.dgamma) };
 }

@@ -10,15 +10,8 @@ import type { EncodeTarget, KernelContext } from '../../core/context.js';
 import type { NormPlanInfo } from '../group-norm/encode.js';
 import { applyDispatch } from '../channel/apply.js';
 import { checkTarget, recordDispatches } from '../../core/record.js';
-import {
-  DEFAULT_EPSILON,
-  checkEpsilonMode,
-  checkTensorShape,
-  checkUnbiased,
-  storageBytes,
-  type EpsilonMode,
-  type TensorShapeOptions,
-} from '../channel/options.js';
+import { DEFAULT_EPSILON, checkTensorShape, checkUnbiased, type TensorShapeOptions } from '../channel/options.js';
+import { checkEpsilonMode, storageBytes, type EpsilonMode } from '../../core/tensor.js';
 
 /**
  * GPU operands and shape of one BatchNorm inference. `x`/`y` hold `batch·channels·spatial`

@@ -4,17 +4,8 @@
  * convenience forms and the CPU reference.
  */
 import { checkEpsilon } from '../../core/errors.js';
-import {
-  DEFAULT_EPSILON,
-  checkChannelArray,
-  checkEpsilonMode,
-  checkTensorData,
-  checkUnbiased,
-  type EpsilonMode,
-  type TensorData,
-  type TensorShape,
-  type TensorShapeOptions,
-} from '../channel/options.js';
+import { DEFAULT_EPSILON, checkChannelArray, checkTensorData, checkUnbiased, type TensorShape, type TensorShapeOptions } from '../channel/options.js';
+import { checkEpsilonMode, type EpsilonMode, type TensorData } from '../../core/tensor.js';
 
 /**
  * Options of BatchNorm inference: `y = (x − runningMean[c]) / sqrt(runningVar[c] + ε) · γ[c] + β[c]`.

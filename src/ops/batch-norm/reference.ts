@@ -11,8 +11,9 @@ import {
   type BatchNormStatsOptions,
   type BatchNormStatsResult,
 } from './options.js';
-import { elementIndex, type TensorData } from '../channel/options.js';
-import { CompensatedSum, decode, encode, rstdOf } from '../group-norm/reference.js';
+import { elementIndex } from '../channel/options.js';
+import { CompensatedSum, rstdOf } from '../group-norm/reference.js';
+import { decodeValues, encodeValues, type TensorData } from '../../core/tensor.js';
 
 /**
  * BatchNorm inference in float64, unrounded.
@@ -25,7 +26,7 @@ import { CompensatedSum, decode, encode, rstdOf } from '../group-norm/reference.
 export function batchNormInferenceF64(x: TensorData, options: BatchNormInferenceOptions): BatchNormInferenceResult<Float64Array> {
   const s = checkBatchNormInferenceArrays(x, options);
   const { runningMean, runningVar, gamma, beta } = options;
-  const v = decode(x, s.dtype);
+  const v = decodeValues(x);
   const y = new Float64Array(v.length);
   for (let c = 0; c < s.channels; c++) {
     const r = rstdOf(runningVar[c]!, s.epsilon, s.epsilonMode);
@@ -52,7 +53,7 @@ export function batchNormInferenceF64(x: TensorData, options: BatchNormInference
  */
 export function batchNormInference<X extends TensorData>(x: X, options: BatchNormInferenceOptions): BatchNormInferenceResult<X extends Uint16Array ? Uint16Array : Float32Array> {
   const { dtype } = checkBatchNormInferenceArrays(x, options);
-  return { y: encode(batchNormInferenceF64(x, options).y, dtype) } as BatchNormInferenceResult<X extends Uint16Array ? Uint16Array : Float32Array>;
+  return { y: encodeValues(batchNormInferenceF64(x, options).y, dtype) } as BatchNormInferenceResult<X extends Uint16Array ? Uint16Array : Float32Array>;
 }
 
 /**
@@ -65,7 +66,7 @@ export function batchNormInference<X extends TensorData>(x: X, options: BatchNor
  */
 export function batchNormStatsF64(x: TensorData, options: BatchNormStatsOptions): BatchNormStatsResult<Float64Array> {
   const s = checkBatchNormStatsArrays(x, options);
-  const v = decode(x, s.dtype);
+  const v = decodeValues(x);
   const count = s.batch * s.spatial;
   const mean = new Float64Array(s.channels);
   const variance = new Float64Array(s.channels);

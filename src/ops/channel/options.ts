@@ -5,6 +5,7 @@
  * reference all validate through here, so they accept and reject exactly the same inputs.
  */
 import { NormError, checkInteger, describe } from '../../core/errors.js';
+import { checkDtype, dataDtype, type Dtype, type EpsilonMode, type TensorData } from '../../core/tensor.js';
 
 /**
  * Memory order of a `(batch, channels, spatial)` tensor: `NCHW` keeps each channel's spatial map
@@ -17,39 +18,6 @@ import { NormError, checkInteger, describe } from '../../core/errors.js';
  * ```
  */
 export type TensorLayout = 'NCHW' | 'NHWC';
-
-/**
- * How tensor elements are stored. `f16` means IEEE binary16 bit patterns (`Uint16Array` in the
- * typed-array forms; packed two per 32-bit word on the GPU, element 2k in the low half). It works
- * without the `shader-f16` feature: arithmetic is always f32.
- *
- * @example
- * ```ts
- * const { y } = await norm.instanceNorm(halfBits, { batch: 1, channels: 3, spatial: 64, layout: 'NCHW', dtype: 'f16' });
- * ```
- */
-export type StorageDtype = 'f32' | 'f16';
-
-/**
- * Where epsilon goes: `inside-sqrt` is `(x − μ) / sqrt(var + ε)` (PyTorch, ONNX); `add-to-std`
- * is `(x − μ) / (sqrt(var) + ε)` (some TensorFlow and hand-written model code).
- *
- * @example
- * ```ts
- * await norm.groupNorm(x, { batch: 1, channels: 64, spatial: 256, groups: 8, layout: 'NCHW', epsilonMode: 'add-to-std' });
- * ```
- */
-export type EpsilonMode = 'inside-sqrt' | 'add-to-std';
-
-/**
- * Typed-array element storage: f32 values, or binary16 bit patterns.
- *
- * @example
- * ```ts
- * const half: TensorData = toF16Array([1, 2, 3]); // Uint16Array [0x3c00, 0x4000, 0x4200]
- * ```
- */
-export type TensorData = Float32Array | Uint16Array;
 
 /**
  * The shape fields every image-like op takes.
@@ -69,7 +37,7 @@ export interface TensorShapeOptions {
   /** Memory order; required, because guessing it wrong silently produces plausible garbage. */
   readonly layout: TensorLayout;
   /** Storage type of `x` and `y`. Default: `'f16'` for a `Uint16Array` x, else `'f32'`; encode forms default to `'f32'`. */
-  readonly dtype?: StorageDtype | undefined;
+  readonly dtype?: Dtype | undefined;
 }
 
 /**
@@ -85,7 +53,7 @@ export interface TensorShape {
   readonly channels: number;
   readonly spatial: number;
   readonly layout: TensorLayout;
-  readonly dtype: StorageDtype;
+  readonly dtype: Dtype;
   /** batch · channels · spatial. */
   readonly elements: number;
 }
@@ -109,7 +77,7 @@ export const DEFAULT_EPSILON = 1e-5;
  * checkTensorShape({ batch: 1, channels: 3, spatial: 49, layout: 'NCHW' }, 'f32').elements; // 147
  * ```
  */
-export function checkTensorShape(options: unknown, fallbackDtype: StorageDtype): TensorShape {
+export function checkTensorShape(options: unknown, fallbackDtype: Dtype): TensorShape {
   if (typeof options !== 'object' || options === null) {
     throw new NormError('invalid-argument', `expected an options object with batch, channels, spatial and layout, got ${describe(options)}`, 'options');
   }
@@ -141,33 +109,6 @@ export function checkLayout(value: unknown): TensorLayout {
 }
 
 /**
- * @example
- * ```ts
- * checkDtype('f16'); // 'f16'
- * ```
- */
-export function checkDtype(value: unknown): StorageDtype {
-  if (value !== 'f32' && value !== 'f16') {
-    throw new NormError('invalid-argument', `expected 'f32' or 'f16', got ${describe(value)}`, 'dtype');
-  }
-  return value;
-}
-
-/**
- * @example
- * ```ts
- * checkEpsilonMode(undefined); // 'inside-sqrt'
- * ```
- */
-export function checkEpsilonMode(value: unknown): EpsilonMode {
-  if (value === undefined) return 'inside-sqrt';
-  if (value !== 'inside-sqrt' && value !== 'add-to-std') {
-    throw new NormError('invalid-argument', `expected 'inside-sqrt' or 'add-to-std', got ${describe(value)}`, 'epsilonMode');
-  }
-  return value;
-}
-
-/**
  * `unbiased` (divide the squared deviations by N − 1 instead of N): a boolean, default false.
  * With one element per statistic N − 1 is 0, which is refused rather than turned into NaN.
  *
@@ -184,30 +125,6 @@ export function checkUnbiased(value: unknown, count: number): boolean {
     throw new NormError('invalid-argument', `the unbiased variance divides by N − 1 and needs at least 2 elements per statistic, got ${count}`, 'unbiased');
   }
   return value;
-}
-
-/**
- * The dtype a typed array stands for, checked against an explicit `dtype` option: a
- * `Float32Array` is f32 data, a `Uint16Array` is binary16 bits; anything else, or a mismatch
- * (`Float32Array` with `dtype: 'f16'`), is refused.
- *
- * @example
- * ```ts
- * dataDtype(new Uint16Array(4), undefined, 'x'); // 'f16'
- * dataDtype(new Float32Array(4), 'f16', 'x');    // throws NormError invalid-argument (argument 'x')
- * ```
- */
-export function dataDtype(data: unknown, dtype: unknown, argument: string): StorageDtype {
-  const declared = dtype === undefined ? undefined : checkDtype(dtype);
-  const actual = data instanceof Float32Array ? 'f32' : data instanceof Uint16Array ? 'f16' : undefined;
-  if (actual === undefined) {
-    throw new NormError('invalid-argument', `expected a Float32Array (f32) or a Uint16Array (f16 bits), got ${describe(data)}`, argument);
-  }
-  if (declared !== undefined && declared !== actual) {
-    const want = declared === 'f16' ? 'a Uint16Array of binary16 bits' : 'a Float32Array';
-    throw new NormError('invalid-argument', `dtype is '${declared}', which needs ${want}, got ${describe(data)}`, argument);
-  }
-  return actual;
 }
 
 /**
@@ -252,21 +169,6 @@ export function checkTensorData(x: unknown, options: unknown): TensorShape {
     );
   }
   return { ...shape, dtype };
-}
-
-/**
- * Bytes a GPU operand of `count` elements occupies: f32 is 4 per element; f16 is packed two per
- * 32-bit word and rounded up to a whole word, because WebGPU storage bindings are sized in
- * multiples of 4 bytes (an odd-length f16 tensor owns the high half of its last word too).
- *
- * @example
- * ```ts
- * storageBytes(5, 'f16'); // 12
- * storageBytes(5, 'f32'); // 20
- * ```
- */
-export function storageBytes(count: number, dtype: StorageDtype): number {
-  return dtype === 'f16' ? Math.ceil(count / 2) * 4 : count * 4;
 }
 
 /**

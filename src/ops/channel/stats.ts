@@ -12,7 +12,8 @@ import { getPipeline } from '../../core/pipeline-cache.js';
 import type { KernelContext } from '../../core/context.js';
 import type { RecordedDispatch } from '../../core/record.js';
 import { scratchRange } from '../../core/scratch.js';
-import type { StorageDtype, TensorLayout } from './options.js';
+import type { TensorLayout } from './options.js';
+import { type Dtype, storageBytes } from '../../core/tensor.js';
 
 /**
  * Elements each pass-1 invocation reduces, about: enough to amortize the workgroup merge (cheap on
@@ -45,7 +46,7 @@ const SPAN_ALIGN = 16;
  */
 export interface StatsProblem {
   readonly layout: TensorLayout;
-  readonly dtype: StorageDtype;
+  readonly dtype: Dtype;
   readonly batch: number;
   readonly channels: number;
   readonly spatial: number;
@@ -110,8 +111,8 @@ export type StatsLayout = 'workgroup' | 'invocation';
  * selectStatsLayout({ cpu: true }, { elements: 1 << 20, dtype: 'f32' }); // 'invocation'
  * ```
  */
-export function selectStatsLayout(profile: { readonly cpu: boolean }, p: { readonly elements: number; readonly dtype: StorageDtype }): StatsLayout {
-  const bytes = p.dtype === 'f16' ? Math.ceil(p.elements / 2) * 4 : p.elements * 4;
+export function selectStatsLayout(profile: { readonly cpu: boolean }, p: { readonly elements: number; readonly dtype: Dtype }): StatsLayout {
+  const bytes = storageBytes(p.elements, p.dtype);
   return profile.cpu && bytes >= 16 ? 'invocation' : 'workgroup';
 }
 
@@ -346,7 +347,7 @@ export interface StatsOutputs {
  * const [partials, merge] = statsDispatches(ctx, plan, x, 'f32', { mean, rstd, divisor: 4096, epsilon: 1e-5, addToStd: false });
  * ```
  */
-export function statsDispatches(ctx: KernelContext, plan: StatsPlan, x: BufferRange, dtype: StorageDtype, out: StatsOutputs): RecordedDispatch[] {
+export function statsDispatches(ctx: KernelContext, plan: StatsPlan, x: BufferRange, dtype: Dtype, out: StatsOutputs): RecordedDispatch[] {
   const { device, resources, limits } = ctx;
   const f16 = dtype === 'f16';
   const partials = scratchRange(resources, 'partials', plan.partials * 16);
@@ -411,7 +412,7 @@ const FUSED_WORKGROUP_SIZE = 4;
  * ```
  */
 export interface FusedGroupNormProblem {
-  readonly dtype: StorageDtype;
+  readonly dtype: Dtype;
   readonly batch: number;
   readonly channels: number;
   readonly spatial: number;

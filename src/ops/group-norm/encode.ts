@@ -11,7 +11,8 @@ import { checkGroupNormParams, type GroupNormShape } from './options.js';
 import { applyDispatch, type ApplyKind } from '../channel/apply.js';
 import { checkTarget, recordDispatches } from '../../core/record.js';
 import { scratchRange } from '../../core/scratch.js';
-import { checkTensorShape, storageBytes, type EpsilonMode, type TensorShapeOptions } from '../channel/options.js';
+import { checkTensorShape, type TensorShapeOptions } from '../channel/options.js';
+import { storageBytes, type EpsilonMode } from '../../core/tensor.js';
 
 /**
  * GPU operands and shape of one InstanceNorm. `x`/`y` hold `batch·channels·spatial` elements of

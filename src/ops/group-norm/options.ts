@@ -3,17 +3,8 @@
  * shared by the GPU convenience forms and the CPU reference.
  */
 import { NormError, checkEpsilon, checkInteger } from '../../core/errors.js';
-import {
-  DEFAULT_EPSILON,
-  checkChannelArray,
-  checkEpsilonMode,
-  checkTensorData,
-  checkUnbiased,
-  type EpsilonMode,
-  type TensorData,
-  type TensorShape,
-  type TensorShapeOptions,
-} from '../channel/options.js';
+import { DEFAULT_EPSILON, checkChannelArray, checkTensorData, checkUnbiased, type TensorShape, type TensorShapeOptions } from '../channel/options.js';
+import { checkEpsilonMode, type EpsilonMode, type TensorData } from '../../core/tensor.js';
 
 /**
  * Options of InstanceNorm: GroupNorm with one channel per group.

@@ -12,7 +12,8 @@ import {
   type GroupNormShape,
   type InstanceNormOptions,
 } from './options.js';
-import { elementIndex, type EpsilonMode, type StorageDtype, type TensorData } from '../channel/options.js';
+import { elementIndex } from '../channel/options.js';
+import { decodeValues, type Dtype, encodeValues, type EpsilonMode, type TensorData } from '../../core/tensor.js';
 
 /**
  * Neumaier-compensated float64 accumulator (the error of a sum of a million terms stays at a few
@@ -39,37 +40,6 @@ export class CompensatedSum {
 }
 
 /**
- * The values of `x` as float64: f32 as is, f16 bits decoded exactly.
- *
- * @example
- * ```ts
- * decode(new Uint16Array([0x3c00]), 'f16'); // Float64Array [1]
- * ```
- */
-export function decode(x: TensorData, dtype: StorageDtype): Float64Array {
-  if (dtype === 'f32') return Float64Array.from(x);
-  const out = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = f16ToF32(x[i]!);
-  return out;
-}
-
-/**
- * Rounds float64 results to the storage dtype the GPU writes: f32, or f16 bits (through f32, as
- * the kernels do).
- *
- * @example
- * ```ts
- * encode(new Float64Array([1]), 'f16'); // Uint16Array [0x3c00]
- * ```
- */
-export function encode(y: Float64Array, dtype: StorageDtype): TensorData {
-  if (dtype === 'f32') return Float32Array.from(y);
-  const out = new Uint16Array(y.length);
-  for (let i = 0; i < y.length; i++) out[i] = f32ToF16(y[i]!);
-  return out;
-}
-
-/**
  * The normalizing factor for a variance, under either epsilon convention.
  *
  * @example
@@ -83,7 +53,7 @@ export function rstdOf(variance: number, epsilon: number, mode: EpsilonMode): nu
 }
 
 function groupNormShaped(x: TensorData, s: GroupNormShape, gamma?: Float32Array, beta?: Float32Array): GroupNormResult<Float64Array, Float64Array> {
-  const v = decode(x, s.dtype);
+  const v = decodeValues(x);
   const { batch, groups, channelsPerGroup: cg, spatial } = s;
   const y = new Float64Array(v.length);
   const mean = new Float64Array(batch * groups);
@@ -162,6 +132,6 @@ export function instanceNorm<X extends TensorData>(x: X, options: InstanceNormOp
   return rounded(groupNormShaped(x, s, options.gamma, options.beta), s.dtype) as GroupNormResult<X extends Uint16Array ? Uint16Array : Float32Array>;
 }
 
-function rounded(r: GroupNormResult<Float64Array, Float64Array>, dtype: StorageDtype): GroupNormResult<TensorData> {
-  return { y: encode(r.y, dtype), mean: Float32Array.from(r.mean), rstd: Float32Array.from(r.rstd) };
+function rounded(r: GroupNormResult<Float64Array, Float64Array>, dtype: Dtype): GroupNormResult<TensorData> {
+  return { y: encodeValues(r.y, dtype), mean: Float32Array.from(r.mean), rstd: Float32Array.from(r.rstd) };
 }

@@ -3,7 +3,7 @@
  * form, submit, read back, and free every temporary, whatever happens.
  */
 import { Transfers, tensorView, type ArrayRunContext, type SameData } from '../../core/transfers.js';
-import { storageBytes, type TensorData } from '../channel/options.js';
+import { storageBytes, type TensorData } from '../../core/tensor.js';
 import { checkGroupNormArrays, type GroupNormOptions, type GroupNormResult, type InstanceNormOptions } from './options.js';
 import { encodeGroupNorm, encodeInstanceNorm } from './encode.js';
 

@@ -9,19 +9,13 @@ import { NormError, checkEpsilon, checkInteger, describe } from '../../core/erro
 import { checkAliasing, operandResolver, type NamedRange, type Operand } from '../../core/operands.js';
 import { getPipeline } from '../../core/pipeline-cache.js';
 import { isCommandEncoder, isComputePass, recordDispatch, type EncodeTarget, type KernelContext } from '../../core/context.js';
-import {
-  DEFAULT_LAYER_NORM_EPSILON,
-  DEFAULT_RMS_NORM_EPSILON,
-  gammaOffsetWithoutGamma,
-  type Dtype,
-  type EpsilonMode,
-  type RowNormKind,
-} from './options.js';
+import { DEFAULT_LAYER_NORM_EPSILON, DEFAULT_RMS_NORM_EPSILON, gammaOffsetWithoutGamma, type RowNormKind } from './options.js';
 import { rowNormShader, type Access } from './shaders.js';
 import { tuningKey, type RowNormOpName } from './tuning.js';
 import { recordDispatches } from '../../core/record.js';
 import { scratchRange } from '../../core/scratch.js';
 import { checkVariant, rowsPerWorkgroup, selectVariant, splitSegments, type LayerNormVariant } from './variant.js';
+import { checkDtype, type Dtype, type EpsilonMode, storageBytes } from '../../core/tensor.js';
 
 interface EncodeCommon {
   /** Input activations, `rows * cols` elements of `dtype`. */
@@ -103,24 +97,6 @@ function chooseVariant(ctx: KernelContext, op: RowNormOpName, shape: { rows: num
   return selectVariant(ctx.profile, shape);
 }
 
-/**
- * Bytes of `count` activations of `dtype`: f16 rounds up to whole 4-byte words.
- *
- * @example
- * ```ts
- * activationBytes(3, 'f16'); // 8
- * ```
- */
-export function activationBytes(count: number, dtype: Dtype): number {
-  return dtype === 'f16' ? Math.ceil(count / 2) * 4 : count * 4;
-}
-
-function checkDtype(dtype: unknown): Dtype {
-  if (dtype === undefined) return 'f32';
-  if (dtype !== 'f32' && dtype !== 'f16') throw new NormError('invalid-argument', `expected 'f32' or 'f16', got ${describe(dtype)}`, 'dtype');
-  return dtype;
-}
-
 const OP_NAMES = { 'false,false': 'layerNorm', 'true,false': 'rmsNorm', 'false,true': 'addLayerNorm', 'true,true': 'addRmsNorm' } as const;
 
 /**
@@ -143,7 +119,7 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
   const { limits, profile } = ctx;
   const rows = checkInteger(options.rows, 'rows');
   const cols = checkInteger(options.cols, 'cols');
-  const dtype = checkDtype(options.dtype);
+  const dtype = options.dtype === undefined ? 'f32' : checkDtype(options.dtype);
   const epsilon = checkEpsilon(options.epsilon === undefined ? (kind.rms ? DEFAULT_RMS_NORM_EPSILON : DEFAULT_LAYER_NORM_EPSILON) : options.epsilon);
   const epsilonMode = options.epsilonMode ?? 'inside-sqrt';
   if (epsilonMode !== 'inside-sqrt' && (epsilonMode !== 'add-to-std' || kind.rms)) {
@@ -158,7 +134,7 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
     throw new NormError('invalid-argument', kind.rms ? `expected a finite number, got ${describe(gammaOffset)}` : 'gammaOffset is an RMSNorm option', 'gammaOffset');
   }
   const elements = rows * cols;
-  const bytes = activationBytes(elements, dtype);
+  const bytes = storageBytes(elements, dtype);
   if (bytes > limits.maxStorageBufferBindingSize) {
     throw new NormError(
       'limit-exceeded',

@@ -4,21 +4,7 @@
  * and rejects exactly the same inputs.
  */
 import { NormError, checkEpsilon, checkInteger, describe } from '../../core/errors.js';
-
-/** Storage type of activations. Statistics are always f32 on the GPU (f64 on the CPU reference). */
-export type Dtype = 'f32' | 'f16';
-
-/**
- * Where epsilon goes: `inside-sqrt` (PyTorch, default) divides by sqrt(var + eps); `add-to-std`
- * divides by std + eps, as the Annotated Transformer's LayerNorm does.
- */
-export type EpsilonMode = 'inside-sqrt' | 'add-to-std';
-
-/** Activations as typed arrays: float32 values, or IEEE half bit patterns for `dtype: 'f16'`. */
-export type Activations = Float32Array | Uint16Array;
-
-/** The output array type for a dtype. */
-export type ArrayFor<D extends Dtype> = D extends 'f16' ? Uint16Array : Float32Array;
+import { dataDtype, type Dtype, type EpsilonMode, type TensorData } from '../../core/tensor.js';
 
 interface RowOptionsBase {
   /** Features per token (row width). `x.length` must be a multiple of it. */
@@ -107,28 +93,6 @@ export interface RowNormShape {
   readonly gammaOffset: number;
 }
 
-/** Backwards-compatible name: the validated shape of a LayerNorm call. */
-export type LayerNormShape = RowNormShape;
-
-/** Checks `dtype` (or infers it from `x`) and that `x` matches it. */
-export function checkActivations(x: unknown, dtype: unknown, argument = 'x'): Dtype {
-  if (dtype !== undefined && dtype !== 'f32' && dtype !== 'f16') {
-    throw new NormError('invalid-argument', `expected 'f32' or 'f16', got ${describe(dtype)}`, 'dtype');
-  }
-  const actual: Dtype | undefined = x instanceof Float32Array ? 'f32' : x instanceof Uint16Array ? 'f16' : undefined;
-  if (actual === undefined) {
-    throw new NormError('invalid-argument', `expected a Float32Array (f32) or Uint16Array of half bits (f16), got ${describe(x)}`, argument);
-  }
-  if (dtype !== undefined && dtype !== actual) {
-    throw new NormError(
-      'invalid-argument',
-      `dtype is '${dtype}' but ${argument} is a ${actual === 'f32' ? 'Float32Array' : 'Uint16Array'} (${actual}); f16 data travels as Uint16Array half bits`,
-      argument,
-    );
-  }
-  return actual;
-}
-
 /**
  * `gammaOffset` without `gamma` is refused: it scales by (gamma + gammaOffset), and an absent gamma
  * could mean ones (scale 1 + offset, what the CPU reference did) or Gemma's zero-initialized
@@ -169,17 +133,17 @@ export function checkRowNormArrays(
   if (typeof options !== 'object' || options === null) {
     throw new NormError('invalid-argument', `expected an options object with cols, got ${describe(options)}`, 'options');
   }
-  const dtype = checkActivations(x, options.dtype);
-  const data = x as Activations;
+  const dtype = dataDtype(x, options.dtype, 'x');
+  const data = x as TensorData;
   const cols = checkInteger(options.cols, 'cols');
   if (data.length === 0) throw new NormError('shape-mismatch', 'x is empty; expected at least one row', 'x');
   if (data.length % cols !== 0) {
     throw new NormError('shape-mismatch', `x.length ${data.length} is not a multiple of cols ${cols} (rows * cols must equal x.length)`, 'x');
   }
   if (kind.add) {
-    checkActivations(residual, dtype, 'residual');
-    if ((residual as Activations).length !== data.length) {
-      throw new NormError('shape-mismatch', `expected the length of x (${data.length}), got ${(residual as Activations).length}`, 'residual');
+    dataDtype(residual, dtype, 'residual');
+    if ((residual as TensorData).length !== data.length) {
+      throw new NormError('shape-mismatch', `expected the length of x (${data.length}), got ${(residual as TensorData).length}`, 'residual');
     }
     checkVector(options.bias, 'bias', cols);
   }

@@ -9,19 +9,8 @@
  * reference normalizes the very same h.
  */
 import { f16ToF32, f32ToF16 } from '../../core/f16.js';
-import {
-  checkRowNormArrays,
-  type Activations,
-  type AddLayerNormOptions,
-  type AddNormResult,
-  type AddRmsNormOptions,
-  type Dtype,
-  type LayerNormOptions,
-  type LayerNormResult,
-  type RmsNormOptions,
-  type RmsNormResult,
-  type RowNormKind,
-} from './options.js';
+import { checkRowNormArrays, type AddLayerNormOptions, type AddNormResult, type AddRmsNormOptions, type LayerNormOptions, type LayerNormResult, type RmsNormOptions, type RmsNormResult, type RowNormKind } from './options.js';
+import { decodeValues, type Dtype, encodeValues, type TensorData } from '../../core/tensor.js';
 
 /** Neumaier-compensated sum of `f(i)` for i in [0, n). */
 function compensatedSum(n: number, f: (i: number) => number): number {
@@ -34,22 +23,6 @@ function compensatedSum(n: number, f: (i: number) => number): number {
     sum = t;
   }
   return sum + c;
-}
-
-/** The values of `x` as the GPU reads them. */
-export function decode(x: Activations): Float64Array {
-  const out = new Float64Array(x.length);
-  if (x instanceof Uint16Array) for (let i = 0; i < x.length; i++) out[i] = f16ToF32(x[i]!);
-  else out.set(x);
-  return out;
-}
-
-/** Rounds float64 values to the storage dtype: Float32Array, or Uint16Array half bits. */
-export function encode(values: Float64Array, dtype: Dtype): Float32Array | Uint16Array {
-  if (dtype === 'f32') return Float32Array.from(values);
-  const out = new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = f32ToF16(values[i]!);
-  return out;
 }
 
 /** h = x + residual (+ bias) formed as the GPU forms it: f32 additions, then f16 rounding for f16. */
@@ -73,11 +46,11 @@ interface Full {
 
 type AnyOptions = LayerNormOptions & RmsNormOptions & { bias?: Float32Array | undefined };
 
-function rowNormF64(kind: RowNormKind, xIn: Activations, options: AnyOptions, residualIn?: Activations): Full {
+function rowNormF64(kind: RowNormKind, xIn: TensorData, options: AnyOptions, residualIn?: TensorData): Full {
   const { rows, cols, dtype, epsilon, epsilonMode, unbiased, gammaOffset } = checkRowNormArrays(kind, xIn, options, residualIn);
   const { gamma, beta } = options;
-  let x = decode(xIn);
-  const sum = kind.add ? residualSum(x, decode(residualIn!), cols, dtype, options.bias) : undefined;
+  let x = decodeValues(xIn);
+  const sum = kind.add ? residualSum(x, decodeValues(residualIn!), cols, dtype, options.bias) : undefined;
   if (sum) x = sum;
   const y = new Float64Array(rows * cols);
   const mean = new Float64Array(rows);
@@ -114,7 +87,7 @@ function rowNormF64(kind: RowNormKind, xIn: Activations, options: AnyOptions, re
  * mean[0]; // 2.5
  * ```
  */
-export function layerNormF64(x: Activations, options: LayerNormOptions): LayerNormResult<Float64Array, Float64Array> {
+export function layerNormF64(x: TensorData, options: LayerNormOptions): LayerNormResult<Float64Array, Float64Array> {
   const r = rowNormF64({ rms: false, add: false }, x, options);
   return { y: r.y, mean: r.mean, rstd: r.rstd };
 }
@@ -130,9 +103,9 @@ export function layerNormF64(x: Activations, options: LayerNormOptions): LayerNo
  */
 export function layerNorm(x: Float32Array, options: LayerNormOptions): LayerNormResult;
 export function layerNorm(x: Uint16Array, options: LayerNormOptions): LayerNormResult<Uint16Array>;
-export function layerNorm(x: Activations, options: LayerNormOptions): LayerNormResult<Activations> {
+export function layerNorm(x: TensorData, options: LayerNormOptions): LayerNormResult<TensorData> {
   const r = rowNormF64({ rms: false, add: false }, x, options);
-  return { y: encode(r.y, r.dtype), mean: Float32Array.from(r.mean), rstd: Float32Array.from(r.rstd) };
+  return { y: encodeValues(r.y, r.dtype), mean: Float32Array.from(r.mean), rstd: Float32Array.from(r.rstd) };
 }
 
 /**
@@ -143,7 +116,7 @@ export function layerNorm(x: Activations, options: LayerNormOptions): LayerNormR
  * cpu.rmsNormF64(new Float32Array([3, 4]), { cols: 2, epsilon: 0 }).rstd[0]; // 1 / sqrt(12.5)
  * ```
  */
-export function rmsNormF64(x: Activations, options: RmsNormOptions): RmsNormResult<Float64Array, Float64Array> {
+export function rmsNormF64(x: TensorData, options: RmsNormOptions): RmsNormResult<Float64Array, Float64Array> {
   const r = rowNormF64({ rms: true, add: false }, x, options);
   return { y: r.y, rstd: r.rstd };
 }
@@ -158,9 +131,9 @@ export function rmsNormF64(x: Activations, options: RmsNormOptions): RmsNormResu
  */
 export function rmsNorm(x: Float32Array, options: RmsNormOptions): RmsNormResult;
 export function rmsNorm(x: Uint16Array, options: RmsNormOptions): RmsNormResult<Uint16Array>;
-export function rmsNorm(x: Activations, options: RmsNormOptions): RmsNormResult<Activations> {
+export function rmsNorm(x: TensorData, options: RmsNormOptions): RmsNormResult<TensorData> {
   const r = rowNormF64({ rms: true, add: false }, x, options);
-  return { y: encode(r.y, r.dtype), rstd: Float32Array.from(r.rstd) };
+  return { y: encodeValues(r.y, r.dtype), rstd: Float32Array.from(r.rstd) };
 }
 
 /**
@@ -172,7 +145,7 @@ export function rmsNorm(x: Activations, options: RmsNormOptions): RmsNormResult<
  * const { y, sum } = cpu.addLayerNormF64(x, sublayerOut, { cols: 768, gamma, beta });
  * ```
  */
-export function addLayerNormF64(x: Activations, residual: Activations, options: AddLayerNormOptions): AddNormResult<Float64Array> & LayerNormResult<Float64Array, Float64Array> {
+export function addLayerNormF64(x: TensorData, residual: TensorData, options: AddLayerNormOptions): AddNormResult<Float64Array> & LayerNormResult<Float64Array, Float64Array> {
   const r = rowNormF64({ rms: false, add: true }, x, options, residual);
   return { y: r.y, sum: r.sum!, mean: r.mean, rstd: r.rstd };
 }
@@ -187,9 +160,9 @@ export function addLayerNormF64(x: Activations, residual: Activations, options: 
  */
 export function addLayerNorm(x: Float32Array, residual: Float32Array, options: AddLayerNormOptions): AddNormResult;
 export function addLayerNorm(x: Uint16Array, residual: Uint16Array, options: AddLayerNormOptions): AddNormResult<Uint16Array>;
-export function addLayerNorm(x: Activations, residual: Activations, options: AddLayerNormOptions): AddNormResult<Activations> {
+export function addLayerNorm(x: TensorData, residual: TensorData, options: AddLayerNormOptions): AddNormResult<TensorData> {
   const r = rowNormF64({ rms: false, add: true }, x, options, residual);
-  return { y: encode(r.y, r.dtype), sum: encode(r.sum!, r.dtype) };
+  return { y: encodeValues(r.y, r.dtype), sum: encodeValues(r.sum!, r.dtype) };
 }
 
 /**
@@ -200,7 +173,7 @@ export function addLayerNorm(x: Activations, residual: Activations, options: Add
  * const { y, sum, rstd } = cpu.addRmsNormF64(x, residual, { cols: 4096 });
  * ```
  */
-export function addRmsNormF64(x: Activations, residual: Activations, options: AddRmsNormOptions): AddNormResult<Float64Array> & RmsNormResult<Float64Array, Float64Array> {
+export function addRmsNormF64(x: TensorData, residual: TensorData, options: AddRmsNormOptions): AddNormResult<Float64Array> & RmsNormResult<Float64Array, Float64Array> {
   const r = rowNormF64({ rms: true, add: true }, x, options, residual);
   return { y: r.y, sum: r.sum!, rstd: r.rstd };
 }
@@ -215,7 +188,7 @@ export function addRmsNormF64(x: Activations, residual: Activations, options: Ad
  */
 export function addRmsNorm(x: Float32Array, residual: Float32Array, options: AddRmsNormOptions): AddNormResult;
 export function addRmsNorm(x: Uint16Array, residual: Uint16Array, options: AddRmsNormOptions): AddNormResult<Uint16Array>;
-export function addRmsNorm(x: Activations, residual: Activations, options: AddRmsNormOptions): AddNormResult<Activations> {
+export function addRmsNorm(x: TensorData, residual: TensorData, options: AddRmsNormOptions): AddNormResult<TensorData> {
   const r = rowNormF64({ rms: true, add: true }, x, options, residual);
-  return { y: encode(r.y, r.dtype), sum: encode(r.sum!, r.dtype) };
+  return { y: encodeValues(r.y, r.dtype), sum: encodeValues(r.sum!, r.dtype) };
 }

@@ -4,8 +4,8 @@
  * persisted in `localStorage` where the platform has it, so a page tunes once per device.
  */
 import { nextPowerOfTwo } from '../../core/dispatch.js';
-import type { Dtype } from './options.js';
 import { MAX_CACHED_CHUNKS, type AdapterProfile, type LayerNormVariant } from './variant.js';
+import { type Dtype } from '../../core/tensor.js';
 
 /** Winners by {@link tuningKey}. */
 export interface TuningTable {

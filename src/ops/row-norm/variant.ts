@@ -11,7 +11,7 @@
  */
 import { nextPowerOfTwo } from '../../core/dispatch.js';
 import { NormError, describe } from '../../core/errors.js';
-import type { Dtype } from './options.js';
+import { type Dtype } from '../../core/tensor.js';
 
 /**
  * A kernel variant. Each workgroup of `workgroupSize` invocations handles
