@@ -1,7 +1,8 @@
 /**
  * One Vite config for the library build (`vite build` → dist/index.js, WGSL and its reflection
  * inlined), the demo and test pages (`vite` / `vite preview` serve the repository root), and
- * Vitest (tests/ in Node; the GPU tests drive headless Chromium against the built dist/).
+ * Vitest (test/<family>/ and test/core/ in Node; `*.gpu.test.ts` and test/gpu/ drive headless Chromium
+ * against the built dist/; test/node/ runs the built dist/ through Dawn in Node).
  */
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
@@ -27,7 +28,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
+        test: {
+          // Each family's tests live in test/<family>/; `*.gpu.test.ts` (and test/gpu/) run in
+          // headless Chromium, test/node/ through Dawn in Node, everything else here.
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/gpu/**', 'test/node/**', 'test/**/*.gpu.test.ts'],
+          environment: 'node',
+        },
       },
       {
         // The public API in Node through the `webgpu` package (Dawn); imports the built dist/.
@@ -47,7 +55,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'gpu',
-          include: ['test/gpu/**/*.test.ts'],
+          include: ['test/gpu/**/*.test.ts', 'test/**/*.gpu.test.ts'],
           environment: 'node',
           globalSetup: ['test/gpu/global-setup.ts'],
           // One Chromium, one SwiftShader device: GPU files run one after another.

@@ -1,7 +1,7 @@
 /**
  * The float64 reference of the LayerNorm / RMSNorm backward passes, against which the GPU
  * gradients are tested (and which is itself tested against central finite differences of the
- * float64 forward pass, test/unit/norm-backward-reference.test.ts).
+ * float64 forward pass, test/backward/reference.test.ts).
  *
  * Inputs are taken exactly as the GPU sees them (f16 decoded bit-exactly, mean/rstd as the f32
  * values the forward pass wrote); every sum is a compensated float64 sum; outputs are rounded to

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { f32ToF16, type Normalizer } from '../../../dist/index.js';
-import { checkRowNorm, isAdd, isRms, runConvenience, type RowOp, type RowOptions, type RowOutputs } from './check-row-norm.js';
+import { checkRowNorm, isAdd, isRms, runConvenience, type RowOp, type RowOptions, type RowOutputs } from '../../row-norm/check-row-norm.js';
 import { normalizer } from './harness.js';
 
 const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -3e-39, 1.4e-45, 65504, -65504, 6e-8, -6.1e-5, 1e15, -1e15];

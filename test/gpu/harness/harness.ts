@@ -6,11 +6,11 @@
  */
 import * as lib from '../../../dist/index.js';
 import { createNormalizer, NormError, type Normalizer } from '../../../dist/index.js';
-import { rowNormCase, type RowNormCase } from './row-norm-case.js';
+import { rowNormCase, type RowNormCase } from '../../row-norm/row-norm-case.js';
 import { reliability } from './reliability.js';
 import { fuzz } from './fuzz.js';
 
-export type { RowNormCase, RowNormCaseResult } from './row-norm-case.js';
+export type { RowNormCase, RowNormCaseResult } from '../../row-norm/row-norm-case.js';
 
 let normPromise: Promise<Normalizer> | undefined;
 const uncaptured: string[] = [];
@@ -136,11 +136,11 @@ export type BadInputHarness = Harness & typeof badInputHarness;
 
 // ---- GroupNorm / InstanceNorm / BatchNorm: functions in ./channel-norm.ts, added to the same
 // window.harness object (tests type it as Harness & ChannelNormHarness). ----
-import { channelNormHarness } from './channel-norm.js';
+import { channelNormHarness } from '../../channel/channel-norm-case.js';
 Object.assign(harness, channelNormHarness);
 
-// Backward passes (test/gpu/norm-backward.test.ts).
-import { backwardCase, backwardDeterminism, type BackwardCase } from './backward-case.js';
+// Backward passes (test/backward/backward.gpu.test.ts).
+import { backwardCase, backwardDeterminism, type BackwardCase } from '../../backward/backward-case.js';
 const backwardHarness = {
   runBackwardCase: async (c: BackwardCase) => backwardCase(await normalizer(), c),
   backwardDeterminism: async (c: BackwardCase) => backwardDeterminism(await normalizer(), c),

@@ -5,7 +5,7 @@
 import * as lib from '../../../dist/index.js';
 import type { Normalizer } from '../../../dist/index.js';
 import { badInputs } from './bad-input-table.js';
-import { checkRowNorm, isAdd, isRms, ROW_OPS, runConvenience, type RowOp, type RowOptions } from './check-row-norm.js';
+import { checkRowNorm, isAdd, isRms, ROW_OPS, runConvenience, type RowOp, type RowOptions } from '../../row-norm/check-row-norm.js';
 import { normalizer, runInScope } from './harness.js';
 
 type Caught = { code: string; argument: string | null; message: string } | { other: string } | null;

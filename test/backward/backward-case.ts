@@ -11,10 +11,10 @@
  * - dx, f16: 1 f16 ULP of the reference rounded to f16, or the f32 bound near zero.
  * - dgamma: |gpu − ref| ≤ 1e-5·Σ_rows|dy·x̂|; dbeta: ≤ 1e-5·Σ_rows|dy| (relative to Σ|terms|).
  */
-import { outputHash } from '../../shared/output-hash.js';
-import { cpu, f16ToF32, f32ToF16, type LayerNormVariant, type Normalizer } from '../../../dist/index.js';
-import { compare, compareF16, type Comparison } from '../../shared/compare.js';
-import { makeAffine, makeInput, normal, rng, type Pattern } from '../../shared/data.js';
+import { outputHash } from '../shared/output-hash.js';
+import { cpu, f16ToF32, f32ToF16, type LayerNormVariant, type Normalizer } from '../../dist/index.js';
+import { compare, compareF16, type Comparison } from '../shared/compare.js';
+import { makeAffine, makeInput, normal, rng, type Pattern } from '../shared/data.js';
 
 export interface BackwardCase {
   readonly op: 'layerNorm' | 'rmsNorm';

@@ -6,7 +6,7 @@
  * per file.
  */
 import { CHANNEL_PATTERNS } from '../shared/channel-data.js';
-import type { ChannelNormCase } from './harness/channel-norm.js';
+import type { ChannelNormCase } from './channel-norm-case.js';
 
 /** A case without its seed, with defaults for the common fields. */
 type CaseSpec = Omit<ChannelNormCase, 'seed' | 'affine' | 'form' | 'pattern' | 'dtype' | 'layout'> &

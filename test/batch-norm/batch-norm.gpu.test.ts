@@ -4,12 +4,12 @@
  * group-norm.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { batchNormCases, caseName, expectedApply, expectedStatsLayout } from './channel-norm-cases.js';
-import { checkChannelNormCase, worstSummary, type Worst } from './channel-norm-check.js';
-import type { ChannelNormCase, ChannelNormHarness } from './harness/channel-norm.js';
-import type { Harness } from './harness/harness.js';
-import { openHarness, type HarnessPage } from './page.js';
-import { flushHashes } from './output-hashes.js';
+import { batchNormCases, caseName, expectedApply, expectedStatsLayout } from '../channel/cases.js';
+import { checkChannelNormCase, worstSummary, type Worst } from '../channel/check.js';
+import type { ChannelNormCase, ChannelNormHarness } from '../channel/channel-norm-case.js';
+import type { Harness } from '../gpu/harness/harness.js';
+import { openHarness, type HarnessPage } from '../gpu/page.js';
+import { flushHashes } from '../gpu/output-hashes.js';
 
 type H = Harness & ChannelNormHarness;
 let h: HarnessPage;

@@ -1,15 +1,15 @@
 /**
  * LayerNorm / RMSNorm backward passes on the GPU (headless Chromium, SwiftShader) through the
  * built package, against the float64 reference fed the same f32 statistics the GPU forward pass
- * wrote. Tolerances: test/gpu/harness/backward-case.ts. Also: determinism (two runs, identical
+ * wrote. Tolerances: test/backward/backward-case.ts. Also: determinism (two runs, identical
  * bits) and validation (NormError before anything reaches the GPU).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { formatWorst, type Comparison } from '../shared/compare.js';
-import type { BackwardCase } from './harness/backward-case.js';
-import type { BackwardHarness } from './harness/harness.js';
-import { openHarness, type HarnessPage } from './page.js';
-import { flushHashes, recordHash } from './output-hashes.js';
+import type { BackwardCase } from './backward-case.js';
+import type { BackwardHarness } from '../gpu/harness/harness.js';
+import { openHarness, type HarnessPage } from '../gpu/page.js';
+import { flushHashes, recordHash } from '../gpu/output-hashes.js';
 
 let h: HarnessPage;
 const worst: Record<string, { ratio: number; ulp: number; at: string }> = {};

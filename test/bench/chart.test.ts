@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { CHART_SERIES, escapeXml, logDomain, renderChart } from '../../bench/report/svg-chart.js';
-import { record } from './bench-fixtures.js';
+import { record } from './fixtures.js';
 
 /** Tag balance of a generated document: every opened element is closed, in order. */
 function checkWellFormed(svg: string): void {

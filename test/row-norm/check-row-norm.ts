@@ -6,9 +6,9 @@
  * pass — a NaN in one row must never change another — and the fused sum must match to the bit
  * everywhere.
  */
-import { cpu, f16ToF32, f32ToF16 } from '../../../dist/index.js';
-import { compare, compareF16, formatWorst, type Comparison } from '../../shared/compare.js';
-import { meanTolerance, rstdTolerance, yTolerance } from '../../shared/tolerance.js';
+import { cpu, f16ToF32, f32ToF16 } from '../../dist/index.js';
+import { compare, compareF16, formatWorst, type Comparison } from '../shared/compare.js';
+import { meanTolerance, rstdTolerance, yTolerance } from '../shared/tolerance.js';
 
 const F32_MIN_NORMAL = 2 ** -126;
 const F16_MIN_NORMAL = 2 ** -14;
@@ -86,7 +86,7 @@ export function checkRowNorm(op: RowOp, x: Float32Array | Uint16Array, residual:
 }
 
 /** Calls the convenience form of `op`. */
-export function runConvenience(norm: import('../../../dist/index.js').Normalizer, op: RowOp, x: Float32Array | Uint16Array, residual: Float32Array | Uint16Array | undefined, options: RowOptions): Promise<RowOutputs> {
+export function runConvenience(norm: import('../../dist/index.js').Normalizer, op: RowOp, x: Float32Array | Uint16Array, residual: Float32Array | Uint16Array | undefined, options: RowOptions): Promise<RowOutputs> {
   const call = norm[op] as (...a: unknown[]) => Promise<RowOutputs>;
   return isAdd(op) ? call.call(norm, x, residual, options) : call.call(norm, x, options);
 }

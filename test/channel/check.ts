@@ -3,9 +3,9 @@
  * record of the worst error seen per output (printed at the end of each file).
  */
 import { expect } from 'vitest';
-import { recordHash } from './output-hashes.js';
-import { caseName } from './channel-norm-cases.js';
-import type { ChannelNormCase, ChannelNormCaseResult } from './harness/channel-norm.js';
+import { recordHash } from '../gpu/output-hashes.js';
+import { caseName } from './cases.js';
+import type { ChannelNormCase, ChannelNormCaseResult } from './channel-norm-case.js';
 
 /** Worst error per output name: f32 outputs as a fraction of the tolerance, f16 outputs in ULPs. */
 export type Worst = Record<string, { ulp: number; ratio: number; at: string; ratioAt?: string; floorUsed?: number; count?: number }>;

@@ -5,7 +5,7 @@
  */
 import type { LayerNormVariant } from '../../dist/index.js';
 import { PATTERNS, type Pattern } from '../shared/data.js';
-import type { RowNormCase, RowOp } from './harness/row-norm-case.js';
+import type { RowNormCase, RowOp } from './row-norm-case.js';
 
 export const WIDTHS = [1, 3, 4, 13, 768, 1001, 4096, 65539] as const;
 const AFFINES = ['none', 'gamma', 'beta', 'both'] as const;

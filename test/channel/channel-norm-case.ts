@@ -7,9 +7,9 @@
  * rstd and var: 0); f16 outputs within 1 f16 ULP of the reference rounded to f16, or, for outputs
  * near zero by cancellation, within 1e-6·max(1, |β_c|) (see test/shared/f16-compare.ts).
  */
-import { outputHash } from '../../shared/output-hash.js';
-import { cpu, createNormalizer, toF16Array, type NormPlanInfo, type Normalizer } from '../../../dist/index.js';
-import { compare, formatWorst, type Comparison, type Tolerance } from '../../shared/compare.js';
+import { outputHash } from '../shared/output-hash.js';
+import { cpu, createNormalizer, toF16Array, type NormPlanInfo, type Normalizer } from '../../dist/index.js';
+import { compare, formatWorst, type Comparison, type Tolerance } from '../shared/compare.js';
 import {
   coordsOf,
   makeChannelAffine,
@@ -20,9 +20,9 @@ import {
   type ChannelPattern,
   type ChannelShape,
   type UnitKind,
-} from '../../shared/channel-data.js';
-import { compareF16, type F16Comparison } from '../../shared/f16-compare.js';
-import { ATOL, RTOL } from '../../shared/tolerance.js';
+} from '../shared/channel-data.js';
+import { compareF16, type F16Comparison } from '../shared/f16-compare.js';
+import { ATOL, RTOL } from '../shared/tolerance.js';
 
 export type ChannelOp = 'groupNorm' | 'instanceNorm' | 'batchNormInference' | 'batchNormStats';
 

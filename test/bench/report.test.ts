@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { alignColumns, formatError, formatNumber } from '../../bench/report/format.js';
 import { buildJsonReport } from '../../bench/report/json-report.js';
 import { describeTimestamps, formatCaseLine, formatHeader, formatTable, formatTargetSummary } from '../../bench/report/text-report.js';
-import { environment, record } from './bench-fixtures.js';
+import { environment, record } from './fixtures.js';
 
 describe('formatNumber', () => {
   test.each([

@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { formatWorst, type Comparison } from '../shared/compare.js';
 import { caseName, familyCases, layerNormCases, variantCases } from './cases.js';
-import type { RowNormCase, RowNormCaseResult } from './harness/harness.js';
-import { openHarness, type HarnessPage } from './page.js';
-import { flushHashes, recordHash } from './output-hashes.js';
+import type { RowNormCase, RowNormCaseResult } from '../gpu/harness/harness.js';
+import { openHarness, type HarnessPage } from '../gpu/page.js';
+import { flushHashes, recordHash } from '../gpu/output-hashes.js';
 
 let h: HarnessPage;
 type Output = 'y' | 'sum' | 'mean' | 'rstd';

@@ -3,11 +3,11 @@
  * GPU (convenience form, caller's encoder, or caller's compute pass with operands at non-zero
  * offsets), inside a validation error scope; the result compared with the float64 reference.
  */
-import { cpu, f16ToF32, f32ToF16, type LayerNormVariant, type Normalizer } from '../../../dist/index.js';
-import { compare, compareF16, type Comparison } from '../../shared/compare.js';
-import { makeAffine, makeInput, normal, poisonedRow, rng, type Pattern } from '../../shared/data.js';
-import { meanTolerance, rstdTolerance, yTolerance } from '../../shared/tolerance.js';
-import { outputHash } from '../../shared/output-hash.js';
+import { cpu, f16ToF32, f32ToF16, type LayerNormVariant, type Normalizer } from '../../dist/index.js';
+import { compare, compareF16, type Comparison } from '../shared/compare.js';
+import { makeAffine, makeInput, normal, poisonedRow, rng, type Pattern } from '../shared/data.js';
+import { meanTolerance, rstdTolerance, yTolerance } from '../shared/tolerance.js';
+import { outputHash } from '../shared/output-hash.js';
 
 export type RowOp = 'layerNorm' | 'rmsNorm' | 'addLayerNorm' | 'addRmsNorm';
 
