@@ -45,6 +45,21 @@ export function entryPointInfo(shader: ShaderInfo, entryPoint: string): EntryPoi
 }
 
 /**
+ * Byte stride of one element of a storage binding's runtime-sized array, from the shader's
+ * reflection: scratch sizes derive from the WGSL declaration instead of a restated `* 16`.
+ *
+ * @example
+ * ```ts
+ * elementStride(rowNormShader, 'main', 'partials'); // 16: array<vec4<f32>>
+ * ```
+ */
+export function elementStride(shader: ShaderInfo, entryPoint: string, binding: string): number {
+  const info = entryPointInfo(shader, entryPoint).bindings.find((b) => b.name === binding);
+  if (!info || info.elementStride === 0) throw new Error(`${shader.name}.wgsl: ${entryPoint} has no runtime-sized array binding ${binding}`);
+  return info.elementStride;
+}
+
+/**
  * Bind group entries matched by WGSL variable name. Every binding the entry point uses must be
  * supplied and no unknown name may be, so a renamed shader variable fails loudly here.
  *

@@ -34,7 +34,6 @@ class DeviceCache {
   readonly compiled: CompiledModule[] = [];
   readonly layouts = new Map<string, GPUBindGroupLayout>();
   readonly pipelines = new Map<string, CachedPipeline>();
-  readonly pending = new Map<string, Promise<CachedPipeline>>();
   /** Hot-path index: caller-built compact keys → pipelines, skipping constant checks and sorting. */
   readonly fast = new Map<string, CachedPipeline>();
   constructor(readonly device: GPUDevice) {}
@@ -103,29 +102,23 @@ export function compiledModules(device: GPUDevice, from = 0): readonly CompiledM
 
 /**
  * The pipeline for (shader, entry point, override constants), created synchronously on first use
- * (an `encode` call cannot await). Use {@link getPipelineAsync} to warm the cache off the hot path.
+ * (an `encode` call cannot await). The cache key derives from the constants object itself.
  *
  * @example
  * ```ts
- * const { pipeline, layout } = getPipeline(device, layerNormShader, 'row_norm_vec4', { WORKGROUP_SIZE: 64 });
+ * const { pipeline, layout } = getPipeline(device, rowNormShader, 'main', { WORKGROUP_SIZE: 64 });
  * ```
  */
-export function getPipeline(
-  device: GPUDevice,
-  shader: ShaderInfo,
-  entryPoint: string,
-  constants: Readonly<Record<string, number | boolean>>,
-  /** A key the caller guarantees is unique for (shader, entryPoint, constants): skips re-deriving it. */
-  fastKey?: string,
-): CachedPipeline {
+export function getPipeline(device: GPUDevice, shader: ShaderInfo, entryPoint: string, constants: Readonly<Record<string, number | boolean>>): CachedPipeline {
   const cache = cacheFor(device);
-  if (fastKey !== undefined) {
-    const hit = cache.fast.get(fastKey);
-    if (hit) return hit;
-    const p = getPipeline(device, shader, entryPoint, constants);
-    cache.fast.set(fastKey, p);
-    return p;
-  }
+  // A cheap identity of this call: the constants' entries in insertion order. Encode paths build
+  // their constants object the same way on every call, so a hit skips checking and sorting the
+  // constants (encode stays a few microseconds); a miss takes the checked, canonical path, which
+  // also shares one pipeline between calls that list the same constants in another order.
+  let fastKey = `${shader.name}|${entryPoint}`;
+  for (const name in constants) fastKey += `|${name}=${constantText(constants[name]!)}`;
+  const hit = cache.fast.get(fastKey);
+  if (hit) return hit;
   const c = checkConstants(shader, constants);
   const key = pipelineKey(shader, entryPoint, c);
   let p = cache.pipelines.get(key);
@@ -134,45 +127,11 @@ export function getPipeline(
     p = { pipeline: device.createComputePipeline(d), layout: cache.layout(shader, entryPoint), key };
     cache.pipelines.set(key, p);
   }
+  cache.fast.set(fastKey, p);
   return p;
 }
 
-/**
- * Like {@link getPipeline}, but compiles with `createComputePipelineAsync`; concurrent callers
- * share one in-flight promise.
- *
- * @example
- * ```ts
- * await getPipelineAsync(device, layerNormShader, 'row_norm_scalar', { WORKGROUP_SIZE: 128 });
- * ```
- */
-export function getPipelineAsync(
-  device: GPUDevice,
-  shader: ShaderInfo,
-  entryPoint: string,
-  constants: Readonly<Record<string, number | boolean>>,
-): Promise<CachedPipeline> {
-  const cache = cacheFor(device);
-  const c = checkConstants(shader, constants);
-  const key = pipelineKey(shader, entryPoint, c);
-  const ready = cache.pipelines.get(key);
-  if (ready) return Promise.resolve(ready);
-  let pending = cache.pending.get(key);
-  if (!pending) {
-    const d = cache.descriptor(shader, entryPoint, c, key);
-    pending = device.createComputePipelineAsync(d).then(
-      (pipeline) => {
-        const p = { pipeline, layout: cache.layout(shader, entryPoint), key };
-        cache.pipelines.set(key, p);
-        cache.pending.delete(key);
-        return p;
-      },
-      (e: unknown) => {
-        cache.pending.delete(key);
-        throw e;
-      },
-    );
-    cache.pending.set(key, pending);
-  }
-  return pending;
+/** A constant's value as key text; -0 stays distinct from 0 (`x + -0` and `x + 0` differ for x = -0). */
+function constantText(v: number | boolean): string {
+  return typeof v === 'number' && v === 0 && 1 / v < 0 ? '-0' : String(v);
 }

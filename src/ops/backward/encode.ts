@@ -215,8 +215,7 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
     DBETA: dbeta !== undefined,
   };
   if (reduction === 'subgroup') dxConstants.SUBGROUP_MIN_SIZE = profile.subgroupMinSize;
-  const dxKey = `${dxShader.name}|${variant.workgroupSize}|${variant.threadsPerRow}|${rowsAtOnce}|${+!!gamma}${+rms}${+!!dsum}${+!!dgamma}${+!!dbeta}|${gammaOffset}`;
-  const dxPipeline = getPipeline(device, dxShader, 'main', dxConstants, dxKey);
+  const dxPipeline = getPipeline(device, dxShader, 'main', dxConstants);
   const dxGroup = resources.bindGroup(dxShader, 'main', dxPipeline, {
     params: resources.uniform(dxShader, 'params', { rows, cols, rows_per_team: rowsPerBlock }),
     dy,
@@ -235,7 +234,7 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
     const vec4 = cols % 4 === 0;
     const items = vec4 ? cols / 4 : cols;
     const finalShader = paramGradFinalShader(vec4);
-    const p2 = getPipeline(device, finalShader, 'main', { WORKGROUP_SIZE: FINAL_WORKGROUP_SIZE, HAS_DGAMMA: !!dgamma, HAS_DBETA: !!dbeta }, `pgf|${+vec4}|${+!!dgamma}${+!!dbeta}`);
+    const p2 = getPipeline(device, finalShader, 'main', { WORKGROUP_SIZE: FINAL_WORKGROUP_SIZE, HAS_DGAMMA: !!dgamma, HAS_DBETA: !!dbeta });
     const g2 = resources.bindGroup(finalShader, 'main', p2, {
       params: resources.uniform(finalShader, 'params', { items, blocks }),
       partial,

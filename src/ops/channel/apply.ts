@@ -177,7 +177,7 @@ export function applyDispatch(ctx: KernelContext, shape: TensorShape, x: BufferR
   };
   // A fast key (the constants as a string) so warm calls skip re-deriving the cache key.
   const flags = `${+constants.NHWC}${+constants.RUNNING_STATS}${+constants.HAS_GAMMA}${+constants.HAS_BETA}${+constants.ADD_TO_STD}`;
-  const pipeline = getPipeline(device, shader, entryPoint, constants, `apply|${entryPoint}|${workgroupSize}|${flags}`);
+  const pipeline = getPipeline(device, shader, entryPoint, constants);
   const bindGroup = resources.bindGroup(shader, entryPoint, pipeline, {
     params: resources.uniform(shader, 'params', {
       elements: shape.elements,

@@ -352,14 +352,7 @@ export function statsDispatches(ctx: KernelContext, plan: StatsPlan, x: BufferRa
   const f16 = dtype === 'f16';
   const partials = scratchRange(resources, 'partials', plan.partials * 16);
 
-  // Fast keys: the constants spelled out as a string, so warm calls skip re-deriving the key.
-  const p1 = getPipeline(
-    device,
-    shader,
-    plan.entryPoint,
-    { WORKGROUP_SIZE: plan.partialWorkgroupSize, CHANNEL_LANES: plan.channelLanes, F16: f16, ALIGNED: plan.aligned },
-    `stats|${plan.entryPoint}|${plan.partialWorkgroupSize}|${plan.channelLanes}|${+f16}${+plan.aligned}`,
-  );
+  const p1 = getPipeline(device, shader, plan.entryPoint, { WORKGROUP_SIZE: plan.partialWorkgroupSize, CHANNEL_LANES: plan.channelLanes, F16: f16, ALIGNED: plan.aligned });
   const p1Group = resources.bindGroup(shader, plan.entryPoint, p1, {
     pass1: resources.uniform(shader, 'pass1', plan.partialParams),
     x,
@@ -380,7 +373,7 @@ export function statsDispatches(ctx: KernelContext, plan: StatsPlan, x: BufferRa
     ADD_TO_STD: out.addToStd,
   };
   const flags = [mergeConstants.F16, mergeConstants.WRITE_MEAN, mergeConstants.WRITE_RSTD, mergeConstants.WRITE_VARIANCE, mergeConstants.WRITE_COEFFICIENTS, mergeConstants.HAS_GAMMA, mergeConstants.HAS_BETA, mergeConstants.ADD_TO_STD];
-  const p2 = getPipeline(device, shader, plan.mergeEntryPoint, mergeConstants, `stats|${plan.mergeEntryPoint}|${plan.mergeWorkgroupSize}|${flags.map(Number).join('')}`);
+  const p2 = getPipeline(device, shader, plan.mergeEntryPoint, mergeConstants);
   const p2Group = resources.bindGroup(shader, plan.mergeEntryPoint, p2, {
     pass2: resources.uniform(shader, 'pass2', { ...plan.mergeParams, divisor: out.divisor, epsilon: out.epsilon }),
     x,
@@ -445,7 +438,7 @@ export function fusedGroupNormDispatch(ctx: KernelContext, p: FusedGroupNormProb
     ADD_TO_STD: out.addToStd,
   };
   const flags = [constants.WRITE_MEAN, constants.WRITE_RSTD, constants.HAS_GAMMA, constants.HAS_BETA, out.addToStd].map(Number).join('');
-  const pipeline = getPipeline(device, shader, entryPoint, constants, `stats|${entryPoint}|${wg}|${flags}`);
+  const pipeline = getPipeline(device, shader, entryPoint, constants);
   const stats = p.batch * p.groups;
   const bindGroup = resources.bindGroup(shader, entryPoint, pipeline, {
     fused: resources.uniform(shader, 'fused', {

@@ -194,7 +194,6 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
   };
   if (kind.add) constants.HAS_BIAS = bias !== undefined;
   if (reduction === 'subgroup') constants.SUBGROUP_MIN_SIZE = profile.subgroupMinSize;
-  const fastKey = `${shader.name}|${variant.workgroupSize}|${variant.threadsPerRow}|${variant.cachedChunks}|${variant.rowsPerInvocation ?? 1}|${+!!gamma}${+!!beta}${+!!bias}${+kind.rms}${+!!rstd}${epsilonMode === 'add-to-std' ? 1 : 0}${+unbiased}|${gammaOffset}`;
   const { resources } = ctx;
   const bound: Record<string, NamedRange | ReturnType<typeof resources.dummy>> = {
     params: resources.uniform(shader, 'params', { rows, cols, epsilon }),
@@ -216,13 +215,13 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
   if (segments > 1) {
     // Two dispatches of one module: partial statistics per segment, then merge + normalize.
     const phases = [1, 2].map((phase) => {
-      const p = getPipeline(ctx.device, shader, 'main', { ...constants, SPLIT_PHASE: phase, SPLIT_SEGMENTS: segments }, `${fastKey}|split${segments}/${phase}`);
+      const p = getPipeline(ctx.device, shader, 'main', { ...constants, SPLIT_PHASE: phase, SPLIT_SEGMENTS: segments });
       return { label: phase === 1 ? 'row partial statistics' : 'row merge + normalize', pipeline: p.pipeline, bindGroup: resources.bindGroup(shader, 'main', p, bound), grid };
     });
     recordDispatches(target, `webgpu-norm ${op}`, phases);
     return variant;
   }
-  const cached = getPipeline(ctx.device, shader, 'main', constants, fastKey);
+  const cached = getPipeline(ctx.device, shader, 'main', constants);
   const bindGroup = resources.bindGroup(shader, 'main', cached, bound);
   recordDispatch(target, `webgpu-norm ${op}`, cached.pipeline, bindGroup, grid);
   return variant;
