@@ -14,6 +14,7 @@ import { describeVariant, profileDevice, type AdapterProfile, type LayerNormVari
 import { Usage } from './core/operands.js';
 import {
   checkBackwardArrays,
+  type BackwardOpName,
   type LayerNormBackwardOptions,
   type LayerNormBackwardResult,
   type RmsNormBackwardOptions,
@@ -752,31 +753,31 @@ class GpuNormalizer implements Normalizer {
   // ---- Backward passes (training) -------------------------------------------------------------
 
   encodeLayerNormBackward(target: EncodeTarget, options: EncodeLayerNormBackwardOptions): LayerNormVariant {
-    return this.encode(options, () => encodeNormBackward(this.ctx, target, false, options));
+    return this.encode(options, () => encodeNormBackward(this.ctx, target, 'layerNormBackward', options));
   }
 
   encodeRmsNormBackward(target: EncodeTarget, options: EncodeRmsNormBackwardOptions): LayerNormVariant {
-    return this.encode(options, () => encodeNormBackward(this.ctx, target, true, options));
+    return this.encode(options, () => encodeNormBackward(this.ctx, target, 'rmsNormBackward', options));
   }
 
   layerNormBackward(dy: Float32Array, x: Float32Array, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult>;
   layerNormBackward(dy: Uint16Array, x: Uint16Array, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<Uint16Array>>;
   async layerNormBackward(dy: TensorData, x: TensorData, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<TensorData>> {
-    const r = await this.runGuarded(() => this.runBackward(false, dy, x, options));
+    const r = await this.runGuarded(() => this.runBackward('layerNormBackward', dy, x, options));
     return { dx: r.dx, dgamma: r.dgamma, dbeta: r.dbeta! };
   }
 
   rmsNormBackward(dy: Float32Array, x: Float32Array, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult>;
   rmsNormBackward(dy: Uint16Array, x: Uint16Array, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<Uint16Array>>;
   async rmsNormBackward(dy: TensorData, x: TensorData, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<TensorData>> {
-    const r = await this.runGuarded(() => this.runBackward(true, dy, x, options));
+    const r = await this.runGuarded(() => this.runBackward('rmsNormBackward', dy, x, options));
     return { dx: r.dx, dgamma: r.dgamma };
   }
 
   /** The convenience path of the backward passes: upload, encode, read back dx/dgamma/dbeta, free. */
-  private async runBackward(rms: boolean, dy: TensorData, x: TensorData, options: LayerNormBackwardOptions | RmsNormBackwardOptions) {
+  private async runBackward(op: BackwardOpName, dy: TensorData, x: TensorData, options: LayerNormBackwardOptions | RmsNormBackwardOptions) {
     this.check();
-    const { rows, cols, dtype, gammaOffset } = checkBackwardArrays(rms, dy, x, options);
+    const { rows, cols, dtype, gammaOffset, rms } = checkBackwardArrays(op, dy, x, options);
     const bytes = storageBytes(rows * cols, dtype);
     const outputs: [name: 'dx' | 'dgamma' | 'dbeta', size: number][] = [['dx', bytes], ['dgamma', cols * 4]];
     if (!rms) outputs.push(['dbeta', cols * 4]);
@@ -792,7 +793,7 @@ class GpuNormalizer implements Normalizer {
       for (const [name, size] of outputs) out[name] = io.output(size, name);
       const encoder = this.device.createCommandEncoder({ label: 'webgpu-norm backward convenience' });
       const mean = rms ? undefined : (options as LayerNormBackwardOptions).mean;
-      encodeNormBackward(this.ctx, encoder, rms, {
+      encodeNormBackward(this.ctx, encoder, op, {
         rows,
         cols,
         dtype,
