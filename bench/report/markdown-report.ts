@@ -6,7 +6,6 @@
  * generated from data and never edited by hand.
  */
 import { MIN_RECOMMENDED_REPS, type RunScope } from '../args.js';
-import { combineGranularities } from '../core/timestamp-resolution.js';
 import type { JsonRecord, JsonReport } from './json-report.js';
 import { formatError, formatNumber, formatShape } from './format.js';
 import { describeAdapter, describeTimestamps, summarizeOps, TABLE_LEGEND } from './text-report.js';
@@ -99,7 +98,6 @@ export function renderMarkdownReport(report: JsonReport, options: MarkdownOption
   const scope = runScopeOf(meta);
   const command = `npm run bench${meta.argv.length > 0 ? ` -- ${meta.argv.join(' ')}` : ''}`;
   const reps = [...new Set(records.map((r) => r.reps))].join(', ');
-  const granularity = combineGranularities([env.timestampGranularityNs, ...records.map((r) => r.timestampGranularityNs)]);
   const optional = env.deviceFeatures.filter((f) => ['timestamp-query', 'subgroups', 'shader-f16'].includes(f));
   const zeros = records.reduce((n, r) => n + r.zeroSamples, 0);
   const wrong = records.filter((r) => !r.withinTolerance);
@@ -118,7 +116,7 @@ export function renderMarkdownReport(report: JsonReport, options: MarkdownOption
     ['runtime', `${env.runtime} · ${browserOf(env.userAgent)}`],
     ['adapter', describeAdapter(env)],
     ['device features', optional.join(', ') || 'none of timestamp-query, subgroups, shader-f16'],
-    ['GPU timer', `${env.gpuTiming === 'timestamp-query' ? 'timestamp queries' : 'submit → done wall time'}; ${describeTimestamps(env.gpuTiming, granularity)}${zeros > 0 ? ` (${zeros} timed passes read as 0 ns)` : ''}`],
+    ['GPU timer', `${env.gpuTiming === 'timestamp-query' ? 'timestamp queries' : 'submit → done wall time'}; ${describeTimestamps(env.gpuTiming, env.timestampGranularityNs)}${meta.timestampsQuantized && !env.timestampsQuantized ? ' at start-up; some cases saw quantized timestamps' : ''}${zeros > 0 ? ` (${zeros} timed passes read as 0 ns)` : ''}`],
     ['samples', `medians of ${reps} timed repetitions per op × shape, f32`],
     ['machine', `${meta.cpus} CPUs; 1-min load average ${meta.loadAverage.start.toFixed(2)} → ${meta.loadAverage.end.toFixed(2)}; run took ${meta.elapsedSeconds.toFixed(0)} s`],
     ...meta.notes.map((n): [string, string] => ['note', n]),
