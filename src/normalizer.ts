@@ -27,7 +27,7 @@ import { encodeBatchNormInference, encodeBatchNormStats, type EncodeBatchNormInf
 import type { GroupNormOptions, GroupNormResult, InstanceNormOptions } from './ops/group-norm/options.js';
 import { encodeGroupNorm, encodeInstanceNorm, type EncodeGroupNormOptions, type EncodeInstanceNormOptions, type NormPlanInfo } from './ops/group-norm/encode.js';
 import { Transfers, type ArrayRunContext, type SameData } from './core/transfers.js';
-import { runGroupNorm } from './ops/group-norm/run.js';
+import { runGroupNorm, runInstanceNorm } from './ops/group-norm/run.js';
 import { runBatchNormInference, runBatchNormStats } from './ops/batch-norm/run.js';
 import { compiledModules } from './core/pipeline-cache.js';
 import { compilationError } from './core/wgsl-source-map.js';
@@ -698,7 +698,7 @@ class GpuNormalizer implements Normalizer {
 
   async instanceNorm<X extends TensorData>(x: X, options: InstanceNormOptions): Promise<GroupNormResult<SameData<X>>> {
     this.check();
-    return this.runGuarded(() => runGroupNorm(this.arrayRun, x, options, true));
+    return this.runGuarded(() => runInstanceNorm(this.arrayRun, x, options));
   }
 
   encodeBatchNormInference(target: EncodeTarget, options: EncodeBatchNormInferenceOptions): NormPlanInfo {
