@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { asPartial, parseBenchArgs, UsageError, USAGE, type BenchArgs, type OutputFile } from './args.js';
 import { planCases } from './cases.js';
 import { BENCH_OPS } from './core/ops/index.js';
-import { combineGranularities } from './core/timestamp-resolution.js';
+import { combineGranularities } from '../src/core/timestamp-resolution.js';
 import type { CaseRecord } from './core/types.js';
 import { buildJsonReport } from './report/json-report.js';
 import { formatShape } from './report/format.js';
