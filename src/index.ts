@@ -10,7 +10,8 @@
  * ```
  */
 export { createNormalizer, type Normalizer, type NormalizerOptions, type TuneResult } from './normalizer.js';
-export { tuningKey, candidateVariants, type TuningTable, type RowNormOpName } from './ops/row-norm/tuning.js';
+export { tuningKey, candidateVariants, type TuningTable } from './ops/row-norm/tuning.js';
+export type { RowNormOpName } from './ops/table.js';
 export { NormError, type NormErrorCode } from './core/errors.js';
 export * as cpu from './cpu.js';
 export type { Dtype, EpsilonMode, SameData, TensorData } from './core/tensor.js';

@@ -7,9 +7,10 @@
 import { requestNormDevice } from './core/device.js';
 import { NormError, checkInteger, describe } from './core/errors.js';
 import type { EncodeTarget, KernelContext } from './core/context.js';
-import { checkRowNormArrays, type AddLayerNormOptions, type AddNormResult, type AddRmsNormOptions, type LayerNormOptions, type LayerNormResult, type RmsNormOptions, type RmsNormResult, type RowNormKind } from './ops/row-norm/options.js';
+import { resolveRowNormArrays, type AddLayerNormOptions, type AddNormResult, type AddRmsNormOptions, type LayerNormOptions, type LayerNormResult, type RmsNormOptions, type RmsNormResult, type RowNormArrayOptions } from './ops/row-norm/options.js';
 import { encodeRowNorm, type EncodeAddLayerNormOptions, type EncodeAddRmsNormOptions, type EncodeLayerNormOptions, type EncodeRmsNormOptions } from './ops/row-norm/encode.js';
-import { candidateVariants, loadTuning, saveTuning, tuningKey, type RowNormOpName, type TuningTable } from './ops/row-norm/tuning.js';
+import { candidateVariants, loadTuning, saveTuning, tuningKey, type TuningTable } from './ops/row-norm/tuning.js';
+import { OPS, opsOf, type RowNormOpName } from './ops/table.js';
 import { describeVariant, profileDevice, type AdapterProfile, type LayerNormVariant } from './ops/row-norm/variant.js';
 import { Usage } from './core/operands.js';
 import {
@@ -410,13 +411,6 @@ function asBuffer(value: unknown): GPUBuffer | undefined {
   return typeof value === 'object' && value !== null && isBuffer(inner) ? inner : undefined;
 }
 
-const LAYER: RowNormKind = { rms: false, add: false };
-const RMS: RowNormKind = { rms: true, add: false };
-const ADD_LAYER: RowNormKind = { rms: false, add: true };
-const ADD_RMS: RowNormKind = { rms: true, add: true };
-
-type AnyRowOptions = LayerNormOptions & RmsNormOptions & { bias?: Float32Array | undefined };
-
 class GpuNormalizer implements Normalizer {
   private readonly ctx: KernelContext;
   private lost: GPUDeviceLostInfo | undefined;
@@ -577,59 +571,58 @@ class GpuNormalizer implements Normalizer {
   }
 
   encodeLayerNorm(target: EncodeTarget, options: EncodeLayerNormOptions): LayerNormVariant {
-    return this.encode(options, () => encodeRowNorm(this.ctx, target, LAYER, options));
+    return this.encode(options, () => encodeRowNorm(this.ctx, target, 'layerNorm', options));
   }
 
   encodeRmsNorm(target: EncodeTarget, options: EncodeRmsNormOptions): LayerNormVariant {
-    return this.encode(options, () => encodeRowNorm(this.ctx, target, RMS, options));
+    return this.encode(options, () => encodeRowNorm(this.ctx, target, 'rmsNorm', options));
   }
 
   encodeAddLayerNorm(target: EncodeTarget, options: EncodeAddLayerNormOptions): LayerNormVariant {
-    return this.encode(options, () => encodeRowNorm(this.ctx, target, ADD_LAYER, options));
+    return this.encode(options, () => encodeRowNorm(this.ctx, target, 'addLayerNorm', options));
   }
 
   encodeAddRmsNorm(target: EncodeTarget, options: EncodeAddRmsNormOptions): LayerNormVariant {
-    return this.encode(options, () => encodeRowNorm(this.ctx, target, ADD_RMS, options));
+    return this.encode(options, () => encodeRowNorm(this.ctx, target, 'addRmsNorm', options));
   }
 
   layerNorm(x: Float32Array, options: LayerNormOptions): Promise<LayerNormResult>;
   layerNorm(x: Uint16Array, options: LayerNormOptions): Promise<LayerNormResult<Uint16Array>>;
   async layerNorm(x: TensorData, options: LayerNormOptions): Promise<LayerNormResult<TensorData>> {
-    const r = await this.runRowNorm(LAYER, x, options);
+    const r = await this.runRowNorm('layerNorm', x, options);
     return { y: r.y, mean: r.mean!, rstd: r.rstd! };
   }
 
   rmsNorm(x: Float32Array, options: RmsNormOptions): Promise<RmsNormResult>;
   rmsNorm(x: Uint16Array, options: RmsNormOptions): Promise<RmsNormResult<Uint16Array>>;
   async rmsNorm(x: TensorData, options: RmsNormOptions): Promise<RmsNormResult<TensorData>> {
-    const r = await this.runRowNorm(RMS, x, options);
+    const r = await this.runRowNorm('rmsNorm', x, options);
     return { y: r.y, rstd: r.rstd! };
   }
 
   addLayerNorm(x: Float32Array, residual: Float32Array, options: AddLayerNormOptions): Promise<AddNormResult>;
   addLayerNorm(x: Uint16Array, residual: Uint16Array, options: AddLayerNormOptions): Promise<AddNormResult<Uint16Array>>;
   async addLayerNorm(x: TensorData, residual: TensorData, options: AddLayerNormOptions): Promise<AddNormResult<TensorData>> {
-    const r = await this.runRowNorm(ADD_LAYER, x, options, residual);
+    const r = await this.runRowNorm('addLayerNorm', x, options, residual);
     return { y: r.y, sum: r.sum! };
   }
 
   addRmsNorm(x: Float32Array, residual: Float32Array, options: AddRmsNormOptions): Promise<AddNormResult>;
   addRmsNorm(x: Uint16Array, residual: Uint16Array, options: AddRmsNormOptions): Promise<AddNormResult<Uint16Array>>;
   async addRmsNorm(x: TensorData, residual: TensorData, options: AddRmsNormOptions): Promise<AddNormResult<TensorData>> {
-    const r = await this.runRowNorm(ADD_RMS, x, options, residual);
+    const r = await this.runRowNorm('addRmsNorm', x, options, residual);
     return { y: r.y, sum: r.sum! };
   }
 
   /** The convenience path of the whole family: upload, encode, read back, free. */
-  private async runRowNorm(kind: RowNormKind, x: TensorData, options: AnyRowOptions, residual?: TensorData) {
+  private async runRowNorm(op: RowNormOpName, x: TensorData, options: RowNormArrayOptions, residual?: TensorData) {
     this.check();
-    const shape = checkRowNormArrays(kind, x, options, residual);
-    const { rows, cols, dtype } = shape;
+    const { rows, cols, dtype } = resolveRowNormArrays(op, x, options, residual);
     const bytes = storageBytes(rows * cols, dtype);
     const outputs: [name: 'y' | 'sum' | 'mean' | 'rstd', size: number][] = [['y', bytes]];
-    if (kind.add) outputs.push(['sum', bytes]);
+    if (OPS[op].fusedAdd) outputs.push(['sum', bytes]);
     else {
-      if (!kind.rms) outputs.push(['mean', rows * 4]);
+      if (OPS[op].statistic === 'mean-var') outputs.push(['mean', rows * 4]);
       outputs.push(['rstd', rows * 4]);
     }
     const total = outputs.reduce((sum, [, size]) => sum + size, 0);
@@ -648,8 +641,12 @@ class GpuNormalizer implements Normalizer {
       const encoder = this.device.createCommandEncoder({ label: 'webgpu-norm convenience' });
       // Recording and submit run before the first await, inside debug mode's error scopes.
       const parts = await this.runGuarded(() => {
-        encodeRowNorm(this.ctx, encoder, kind, {
-          ...shape,
+        // The caller's options (already valid for op, and every typed-array key is an encode key)
+        // with the arrays replaced by their uploads; rows and dtype as derived from x.
+        encodeRowNorm(this.ctx, encoder, op, {
+          ...options,
+          rows,
+          dtype,
           x: io.upload(x, 'x'),
           residual: residual && io.upload(residual, 'residual'),
           gamma: options.gamma && io.upload(options.gamma, 'gamma'),
@@ -828,9 +825,8 @@ class GpuNormalizer implements Normalizer {
 
   async tune(op: RowNormOpName, shape: { rows: number; cols: number; dtype?: 'f32' | 'f16' }, options: { repetitions?: number } = {}): Promise<TuneResult> {
     this.check();
-    const kinds: Record<RowNormOpName, RowNormKind> = { layerNorm: LAYER, rmsNorm: RMS, addLayerNorm: ADD_LAYER, addRmsNorm: ADD_RMS };
-    const kind = kinds[op];
-    if (!kind) throw new NormError('invalid-argument', `expected one of ${Object.keys(kinds).join(', ')}, got ${describe(op)}`, 'op');
+    const ops: readonly string[] = opsOf('row-norm');
+    if (!ops.includes(op)) throw new NormError('invalid-argument', `expected one of ${ops.join(', ')}, got ${describe(op)}`, 'op');
     if (typeof shape !== 'object' || shape === null) throw new NormError('invalid-argument', `expected { rows, cols, dtype? }, got ${describe(shape)}`, 'shape');
     const rows = checkInteger(shape.rows, 'rows');
     const cols = checkInteger(shape.cols, 'cols');
@@ -856,11 +852,11 @@ class GpuNormalizer implements Normalizer {
         x: buffer(bytes),
         y: buffer(bytes),
         gamma: buffer(cols * 4),
-        ...(kind.rms ? {} : { beta: buffer(cols * 4) }),
-        ...(kind.add ? { residual: buffer(bytes), sum: buffer(bytes) } : {}),
+        ...(OPS[op].statistic === 'mean-var' ? { beta: buffer(cols * 4) } : {}),
+        ...(OPS[op].fusedAdd ? { residual: buffer(bytes), sum: buffer(bytes) } : {}),
       };
       // Validates the shape once, with the rule's variant, before any candidate runs.
-      encodeRowNorm(ctx, device.createCommandEncoder(), kind, operands);
+      encodeRowNorm(ctx, device.createCommandEncoder(), op, operands);
       let resolve: GPUBuffer | undefined;
       let readback: GPUBuffer | undefined;
       if (timestamps) {
@@ -876,11 +872,11 @@ class GpuNormalizer implements Normalizer {
           // implementation's start-up (SwiftShader: ~0.04 ms waking its threads), which would
           // otherwise count as kernel time (most visible on decode-sized shapes).
           const warm = encoder.beginComputePass();
-          encodeRowNorm(ctx, warm, kind, { ...operands, rows: 1 });
+          encodeRowNorm(ctx, warm, op, { ...operands, rows: 1 });
           warm.end();
         }
         const pass = encoder.beginComputePass(querySet ? { timestampWrites: { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {});
-        encodeRowNorm(ctx, pass, kind, { ...operands, variant });
+        encodeRowNorm(ctx, pass, op, { ...operands, variant });
         pass.end();
         if (querySet) {
           encoder.resolveQuerySet(querySet, 0, 2, resolve!, 0);
@@ -900,7 +896,7 @@ class GpuNormalizer implements Normalizer {
       const candidates: { variant: LayerNormVariant; label: string; ms: number }[] = [];
       for (const variant of candidateVariants(ctx.profile, { rows, cols, dtype })) {
         try {
-          encodeRowNorm(ctx, device.createCommandEncoder(), kind, { ...operands, variant });
+          encodeRowNorm(ctx, device.createCommandEncoder(), op, { ...operands, variant });
         } catch {
           continue; // not valid for this shape or device (e.g. vec4 with an odd width)
         }
