@@ -15,9 +15,10 @@ import type { ArrayRunContext, SameData } from './core/transfers.js';
 import type { TensorData } from './core/tensor.js';
 import type { AddLayerNormOptions, AddNormResult, AddRmsNormOptions, LayerNormOptions, LayerNormResult, RmsNormOptions, RmsNormResult } from './ops/row-norm/options.js';
 import { encodeRowNorm, type EncodeAddLayerNormOptions, type EncodeAddRmsNormOptions, type EncodeLayerNormOptions, type EncodeRmsNormOptions } from './ops/row-norm/encode.js';
-import { rowNormKind, runRowNorm } from './ops/row-norm/run.js';
+import { runRowNorm } from './ops/row-norm/run.js';
 import { tuneRowNorm, type TuneResult } from './ops/row-norm/tune.js';
-import { loadTuning, type RowNormOpName, type TuningTable } from './ops/row-norm/tuning.js';
+import { loadTuning, type TuningTable } from './ops/row-norm/tuning.js';
+import type { RowNormOpName } from './ops/table.js';
 import { profileDevice, type AdapterProfile, type LayerNormVariant } from './ops/row-norm/variant.js';
 import type { LayerNormBackwardOptions, LayerNormBackwardResult, RmsNormBackwardOptions, RmsNormBackwardResult } from './ops/backward/options.js';
 import { encodeNormBackward, type EncodeLayerNormBackwardOptions, type EncodeRmsNormBackwardOptions } from './ops/backward/encode.js';
@@ -378,11 +379,6 @@ export async function createNormalizer(options: NormalizerOptions = {}): Promise
   return new GpuNormalizer(device, true, options, options.adapterInfo ?? adapter.info);
 }
 
-const LAYER = rowNormKind('layerNorm');
-const RMS = rowNormKind('rmsNorm');
-const ADD_LAYER = rowNormKind('addLayerNorm');
-const ADD_RMS = rowNormKind('addRmsNorm');
-
 class GpuNormalizer implements Normalizer {
   private readonly ctx: KernelContext;
   private readonly persistTuning: boolean;
@@ -441,46 +437,46 @@ class GpuNormalizer implements Normalizer {
   // ---- LayerNorm / RMSNorm and the fused residual-add forms (src/ops/row-norm) ----
 
   encodeLayerNorm(target: EncodeTarget, options: EncodeLayerNormOptions): LayerNormVariant {
-    return this.encode(options, () => encodeRowNorm(this.ctx, target, LAYER, options));
+    return this.encode(options, () => encodeRowNorm(this.ctx, target, 'layerNorm', options));
   }
 
   encodeRmsNorm(target: EncodeTarget, options: EncodeRmsNormOptions): LayerNormVariant {
-    return this.encode(options, () => encodeRowNorm(this.ctx, target, RMS, options));
+    return this.encode(options, () => encodeRowNorm(this.ctx, target, 'rmsNorm', options));
   }
 
   encodeAddLayerNorm(target: EncodeTarget, options: EncodeAddLayerNormOptions): LayerNormVariant {
-    return this.encode(options, () => encodeRowNorm(this.ctx, target, ADD_LAYER, options));
+    return this.encode(options, () => encodeRowNorm(this.ctx, target, 'addLayerNorm', options));
   }
 
   encodeAddRmsNorm(target: EncodeTarget, options: EncodeAddRmsNormOptions): LayerNormVariant {
-    return this.encode(options, () => encodeRowNorm(this.ctx, target, ADD_RMS, options));
+    return this.encode(options, () => encodeRowNorm(this.ctx, target, 'addRmsNorm', options));
   }
 
   layerNorm(x: Float32Array, options: LayerNormOptions): Promise<LayerNormResult>;
   layerNorm(x: Uint16Array, options: LayerNormOptions): Promise<LayerNormResult<Uint16Array>>;
   async layerNorm(x: TensorData, options: LayerNormOptions): Promise<LayerNormResult<TensorData>> {
-    const r = await this.run((run) => runRowNorm(run, LAYER, x, options));
+    const r = await this.run((run) => runRowNorm(run, 'layerNorm', x, options));
     return { y: r.y, mean: r.mean!, rstd: r.rstd! };
   }
 
   rmsNorm(x: Float32Array, options: RmsNormOptions): Promise<RmsNormResult>;
   rmsNorm(x: Uint16Array, options: RmsNormOptions): Promise<RmsNormResult<Uint16Array>>;
   async rmsNorm(x: TensorData, options: RmsNormOptions): Promise<RmsNormResult<TensorData>> {
-    const r = await this.run((run) => runRowNorm(run, RMS, x, options));
+    const r = await this.run((run) => runRowNorm(run, 'rmsNorm', x, options));
     return { y: r.y, rstd: r.rstd! };
   }
 
   addLayerNorm(x: Float32Array, residual: Float32Array, options: AddLayerNormOptions): Promise<AddNormResult>;
   addLayerNorm(x: Uint16Array, residual: Uint16Array, options: AddLayerNormOptions): Promise<AddNormResult<Uint16Array>>;
   async addLayerNorm(x: TensorData, residual: TensorData, options: AddLayerNormOptions): Promise<AddNormResult<TensorData>> {
-    const r = await this.run((run) => runRowNorm(run, ADD_LAYER, x, options, residual));
+    const r = await this.run((run) => runRowNorm(run, 'addLayerNorm', x, options, residual));
     return { y: r.y, sum: r.sum! };
   }
 
   addRmsNorm(x: Float32Array, residual: Float32Array, options: AddRmsNormOptions): Promise<AddNormResult>;
   addRmsNorm(x: Uint16Array, residual: Uint16Array, options: AddRmsNormOptions): Promise<AddNormResult<Uint16Array>>;
   async addRmsNorm(x: TensorData, residual: TensorData, options: AddRmsNormOptions): Promise<AddNormResult<TensorData>> {
-    const r = await this.run((run) => runRowNorm(run, ADD_RMS, x, options, residual));
+    const r = await this.run((run) => runRowNorm(run, 'addRmsNorm', x, options, residual));
     return { y: r.y, sum: r.sum! };
   }
 

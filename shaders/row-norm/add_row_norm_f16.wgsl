@@ -1,5 +1,5 @@
-// Fused residual add + LayerNorm / RMSNorm with packed f16 storage (see add_norm_vec4.wgsl and
-// layer_norm_f16.wgsl). h is rounded to f16 before it is normalized, so y = norm(h as stored):
+// Fused residual add + LayerNorm / RMSNorm with packed f16 storage (see add_row_norm_vec4.wgsl and
+// row_norm_f16.wgsl). sum is rounded to f16 before it is normalized, so y = norm(sum as stored):
 // the next block reads exactly the residual stream this one normalized.
 // #include "row_norm_core.wgsl"
 // #include "affine_scalar.wgsl"
@@ -11,7 +11,7 @@ override HAS_BIAS: bool = false;
 @group(0) @binding(2) var<storage, read_write> y: array<atomic<u32>>;
 @group(0) @binding(5) var<storage, read> residual: array<u32>;
 @group(0) @binding(6) var<storage, read> bias: array<f32>;
-@group(0) @binding(7) var<storage, read_write> h: array<atomic<u32>>;
+@group(0) @binding(7) var<storage, read_write> sum: array<atomic<u32>>;
 
 // First index of a row in this kernel's view of x (vec4s or elements), computed once per row.
 fn io_base(row: u32) -> u32 { return row * params.cols; }
@@ -24,12 +24,12 @@ fn sum_at(g: u32, j: u32) -> f32 {
 fn io_pivot(base: u32) -> f32 { return sum_at(base, 0u); }
 fn io_first(base: u32, c: u32) -> f32 { return sum_at(base + 4u * c, 4u * c); }
 
-fn store_chunk(to_h: bool, g0: u32, n: u32, v: vec4<f32>) {
+fn store_chunk(to_sum: bool, g0: u32, n: u32, v: vec4<f32>) {
   let writes = f16_chunk_writes(g0, n, v);
   for (var i = 0u; i < writes.count; i += 1u) {
     let w = writes.w[i];
-    if (to_h) {
-      if (w.mask == 0xffffffffu) { atomicStore(&h[w.index], w.bits); } else { atomicAnd(&h[w.index], ~w.mask); atomicOr(&h[w.index], w.bits); }
+    if (to_sum) {
+      if (w.mask == 0xffffffffu) { atomicStore(&sum[w.index], w.bits); } else { atomicAnd(&sum[w.index], ~w.mask); atomicOr(&sum[w.index], w.bits); }
     } else {
       if (w.mask == 0xffffffffu) { atomicStore(&y[w.index], w.bits); } else { atomicAnd(&y[w.index], ~w.mask); atomicOr(&y[w.index], w.bits); }
     }
@@ -44,7 +44,7 @@ fn io_load(base: u32, c: u32) -> vec4<f32> {
   store_chunk(true, g, n, v);
   return v;
 }
-// Recomputed rather than read back from h: h's shared half-words may still be in flight from the
+// Recomputed rather than read back from sum: its shared half-words may still be in flight from the
 // neighbouring invocation, and recomputing from x and residual gives the identical rounded value.
 fn io_reload(base: u32, c: u32) -> vec4<f32> {
   var v = vec4<f32>(0.0);

@@ -1,4 +1,4 @@
-// Fused residual add + LayerNorm / RMSNorm, f32 of any width (see add_norm_vec4.wgsl).
+// Fused residual add + LayerNorm / RMSNorm, f32 of any width (see add_row_norm_vec4.wgsl).
 // #include "row_norm_core.wgsl"
 // #include "affine_scalar.wgsl"
 
@@ -8,7 +8,7 @@ override HAS_BIAS: bool = false;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 @group(0) @binding(5) var<storage, read> residual: array<f32>;
 @group(0) @binding(6) var<storage, read> bias: array<f32>;
-@group(0) @binding(7) var<storage, read_write> h: array<f32>;
+@group(0) @binding(7) var<storage, read_write> sum: array<f32>;
 
 // First index of a row in this kernel's view of x (vec4s or elements), computed once per row.
 fn io_base(row: u32) -> u32 { return row * params.cols; }
@@ -26,7 +26,7 @@ fn io_load(base: u32, c: u32) -> vec4<f32> {
     let j = 4u * c + k;
     if (j < params.cols) {
       v[k] = sum_at(base + j, j);
-      h[base + j] = v[k];
+      sum[base + j] = v[k];
     }
   }
   return v;
@@ -35,7 +35,7 @@ fn io_reload(base: u32, c: u32) -> vec4<f32> {
   var v = vec4<f32>(0.0);
   let g = base + 4u * c;
   for (var k = 0u; k < 4u; k += 1u) {
-    if (4u * c + k < params.cols) { v[k] = h[g + k]; }
+    if (4u * c + k < params.cols) { v[k] = sum[g + k]; }
   }
   return v;
 }

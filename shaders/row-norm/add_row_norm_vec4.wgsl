@@ -1,7 +1,7 @@
 // Fused residual add + LayerNorm / RMSNorm, f32 as vec4 (cols % 4 == 0):
-//   h = x + residual (+ bias);  y = norm(h);  h is written out in the same pass,
+//   sum = x + residual (+ bias);  y = norm(sum);  sum is written out in the same pass,
 // so a transformer block reads its residual stream once (Pre-LN: the next sublayer's input is
-// norm(h) and h goes on; Post-LN: y is the block output).
+// norm(sum) and sum goes on; Post-LN: y is the block output).
 // #include "row_norm_core.wgsl"
 // #include "affine_vec4.wgsl"
 
@@ -11,7 +11,7 @@ override HAS_BIAS: bool = false;
 @group(0) @binding(2) var<storage, read_write> y: array<vec4<f32>>;
 @group(0) @binding(5) var<storage, read> residual: array<vec4<f32>>;
 @group(0) @binding(6) var<storage, read> bias: array<vec4<f32>>;
-@group(0) @binding(7) var<storage, read_write> h: array<vec4<f32>>;
+@group(0) @binding(7) var<storage, read_write> sum: array<vec4<f32>>;
 
 // First index of a row in this kernel's view of x (vec4s or elements), computed once per row.
 fn io_base(row: u32) -> u32 { return row * (params.cols / 4u); }
@@ -26,10 +26,10 @@ fn io_first(base: u32, c: u32) -> f32 { return sum_at(base + c, c).x; }
 fn io_load(base: u32, c: u32) -> vec4<f32> {
   let i = base + c;
   let v = sum_at(i, c);
-  h[i] = v;
+  sum[i] = v;
   return v;
 }
 // Each invocation reads back only the chunks it wrote itself, so no barrier is needed.
-fn io_reload(base: u32, c: u32) -> vec4<f32> { return h[base + c]; }
+fn io_reload(base: u32, c: u32) -> vec4<f32> { return sum[base + c]; }
 fn io_store(base: u32, c: u32, v: vec4<f32>) { y[base + c] = v; }
 fn io_stats(row: u32, m: f32, r: f32) {}

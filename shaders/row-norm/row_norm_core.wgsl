@@ -32,7 +32,7 @@
 //   fn io_first(base: u32, c: u32) -> f32         the first (input) element of chunk c (split
 //                                                 rows' local pivots; no side effects)
 //   fn io_load(base: u32, c: u32) -> vec4<f32>    chunk c of the row's input, zeros past the end;
-//                                                 fused residual kernels also write h here
+//                                                 fused residual kernels also write sum here
 //   fn io_reload(base: u32, c: u32) -> vec4<f32>  chunk c again, in later passes without cache
 //   fn io_gamma(c: u32) -> vec4<f32>, fn io_beta(c: u32) -> vec4<f32>
 //   fn io_store(base: u32, c: u32, y: vec4<f32>)  writes the valid lanes of chunk c

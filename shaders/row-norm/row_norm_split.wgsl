@@ -6,7 +6,7 @@
 // storage writes visible to the second):
 //   phase 1 (split_partials): each segment's partial statistic into `partials`
 //            (row-major, SPLIT_SEGMENTS per row): (count, hi, lo, M2), the segment's mean being
-//            hi + lo; RMSNorm: (count, 0, 0, sum of x^2). The fused add kernels also write h here
+//            hi + lo; RMSNorm: (count, 0, 0, sum of x^2). The fused add kernels also write sum here
 //            (io_load).
 //   phase 2 (split_apply): each segment's team merges its row's partials in segment order (so
 //            every team of a row derives bit-identical statistics, deterministically), writes

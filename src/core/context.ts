@@ -20,30 +20,6 @@ export interface KernelContext {
  * it) or the caller's open compute pass (we set our pipeline and bind group in it). */
 export type EncodeTarget = GPUCommandEncoder | GPUComputePassEncoder;
 
-/**
- * Records one dispatch into `target`. With a pass, the caller's pipeline and bind group 0 are
- * replaced: set them again before your next dispatch.
- */
-export function recordDispatch(
-  target: EncodeTarget,
-  label: string,
-  pipeline: GPUComputePipeline,
-  bindGroup: GPUBindGroup,
-  grid: readonly [number, number],
-): void {
-  if (isComputePass(target)) {
-    target.setPipeline(pipeline);
-    target.setBindGroup(0, bindGroup);
-    target.dispatchWorkgroups(grid[0], grid[1]);
-    return;
-  }
-  const pass = target.beginComputePass({ label });
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, bindGroup);
-  pass.dispatchWorkgroups(grid[0], grid[1]);
-  pass.end();
-}
-
 export function isComputePass(target: unknown): target is GPUComputePassEncoder {
   return typeof (target as GPUComputePassEncoder)?.dispatchWorkgroups === 'function';
 }

@@ -283,6 +283,21 @@ describe('cpu.fast.layerNorm agrees with the reference', () => {
     }
   }
 
+  test('honours epsilonMode and unbiased (they were once ignored by the fast path)', () => {
+    const x = makeInput('normal', 5, 33, 41);
+    for (const o of [{ epsilonMode: 'add-to-std' as const, epsilon: 1e-2 }, { unbiased: true }, { epsilonMode: 'add-to-std' as const, unbiased: true, epsilon: 0.5 }]) {
+      const ref = cpu.layerNormF64(x, { cols: 33, ...o });
+      const fast = cpu.fast.layerNorm(x, { cols: 33, ...o });
+      const plain = cpu.layerNormF64(x, { cols: 33, epsilon: o.epsilon });
+      for (let r = 0; r < 5; r++) {
+        expect(Math.abs(fast.rstd[r]! - ref.rstd[r]!), JSON.stringify(o)).toBeLessThanOrEqual(1e-6 * ref.rstd[r]!);
+        // The convention changes rstd well beyond that tolerance, so ignoring it would fail.
+        expect(Math.abs(plain.rstd[r]! - ref.rstd[r]!), JSON.stringify(o)).toBeGreaterThan(1e-4 * ref.rstd[r]!);
+      }
+      for (let i = 0; i < x.length; i++) expect(Math.abs(fast.y[i]! - ref.y[i]!)).toBeLessThanOrEqual(1e-6 * (Math.abs(ref.y[i]!) + 1));
+    }
+  });
+
   test('a poisoned row is poisoned in both, and only that row', () => {
     const x = makeInput('nan-row', 9, 16, 3);
     const ref = cpu.layerNormF64(x, { cols: 16 });

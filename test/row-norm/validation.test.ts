@@ -1,14 +1,21 @@
 /**
- * Input validation: the typed-array checks shared by the GPU convenience form and the CPU paths,
- * and the GPU operand checks (against fake GPUBuffer objects) that turn WebGPU's asynchronous
- * validation errors into synchronous NormErrors naming the argument.
+ * Input validation: the one option validation every form of every row-norm op shares (the CPU
+ * references, the typed-array GPU form and the encode form, the latter two on a fake device), the
+ * typed-array checks, and the GPU operand checks (against fake GPUBuffer objects) that turn
+ * WebGPU's asynchronous validation errors into synchronous NormErrors naming the argument.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import * as cpu from '../../src/cpu.js';
 import { NormError, type NormErrorCode } from '../../src/core/errors.js';
-import { checkLayerNormArrays, type LayerNormOptions } from '../../src/ops/row-norm/options.js';
+import { resolveRowNormArrays, rowNormOptionKeys, type LayerNormOptions } from '../../src/ops/row-norm/options.js';
 import { Usage, checkAliasing, resolveOperand, type NamedRange, type OperandLimits } from '../../src/core/operands.js';
+import { createNormalizer, type Normalizer } from '../../src/normalizer.js';
+import { encodeMethod, opsOf, type RowNormOpName } from '../../src/ops/table.js';
+import { fakeDevice, type FakeDevice } from '../core/fake-device.js';
+
+/** The typed-array LayerNorm checks (what norm.layerNorm and cpu.layerNorm run first). */
+const checkLayerNormArrays = (x: unknown, options: unknown) => resolveRowNormArrays('layerNorm', x, options);
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -29,7 +36,7 @@ function expectNormError(fn: () => unknown, code: NormErrorCode, argument: strin
 }
 
 // ---------------------------------------------------------------------------------------------
-describe('checkLayerNormArrays (convenience form and CPU paths)', () => {
+describe("resolveRowNormArrays('layerNorm', …) (convenience form and CPU paths)", () => {
   const x8 = new Float32Array(8);
   const ok4 = new Float32Array(4);
 
@@ -123,6 +130,159 @@ describe('checkLayerNormArrays (convenience form and CPU paths)', () => {
     );
     expect(thrown(() => checkLayerNormArrays(x8, { cols: 4, gamma: new Float32Array(3) }))).toHaveProperty('message', 'gamma: expected length cols = 4, got 3');
     expect((thrown(() => checkLayerNormArrays(new Float64Array(2), { cols: 2 })) as Error).message).toMatch(/^x: expected a Float32Array.*, got Float64Array\(2\)$/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// One validation: the same options get the same verdict and the same message in every form.
+describe('one option validation for every form of every row-norm op', () => {
+  const ROW_OPS = opsOf('row-norm');
+  const ROWS = 2;
+  const COLS = 4;
+  type Form = 'cpu' | 'typed' | 'encode';
+  const FORMS: readonly Form[] = ['cpu', 'typed', 'encode'];
+  let fake: FakeDevice;
+  let norm: Normalizer;
+
+  const fused = (op: RowNormOpName) => op === 'addLayerNorm' || op === 'addRmsNorm';
+  const storage = (size: number) => fake.device.createBuffer({ size, usage: Usage.STORAGE });
+
+  /** Calls `op` in `form` with the operands it needs and `options` on top; a refusal is returned, not thrown. */
+  async function call(op: RowNormOpName, form: Form, options: Record<string, unknown>): Promise<unknown> {
+    fake ??= fakeDevice();
+    norm ??= await createNormalizer({ device: fake.device });
+    try {
+      if (form === 'encode') {
+        const operands: Record<string, unknown> = { x: storage(ROWS * COLS * 4), y: storage(ROWS * COLS * 4), rows: ROWS, cols: COLS };
+        if (fused(op)) Object.assign(operands, { residual: storage(ROWS * COLS * 4), sum: storage(ROWS * COLS * 4) });
+        const encode = norm[encodeMethod(op)] as (target: unknown, o: unknown) => unknown;
+        return encode.call(norm, fake.device.createCommandEncoder(), { ...operands, ...options });
+      }
+      const args: unknown[] = [new Float32Array(ROWS * COLS), ...(fused(op) ? [new Float32Array(ROWS * COLS)] : []), { cols: COLS, ...options }];
+      const fn = (form === 'cpu' ? cpu[op] : norm[op].bind(norm)) as (...a: unknown[]) => unknown;
+      return await fn(...args);
+    } catch (e) {
+      return e;
+    }
+  }
+
+  async function refusal(op: RowNormOpName, form: Form, options: Record<string, unknown>): Promise<NormError> {
+    const e = await call(op, form, options);
+    expect(e, `${form} ${op} ${JSON.stringify(options)} should be refused`).toBeInstanceOf(NormError);
+    return e as NormError;
+  }
+
+  for (const op of ROW_OPS) {
+    for (const form of FORMS) {
+      test(`${form} ${op}: a misspelled key is refused, named, and the nearest known name suggested`, async () => {
+        const named = form === 'encode' ? encodeMethod(op) : op;
+        const eps = await refusal(op, form, { eps: 1e-3 });
+        expect({ code: eps.code, argument: eps.argument }).toEqual({ code: 'invalid-argument', argument: 'eps' });
+        expect(eps.message).toContain(`eps: unknown option of ${named}; did you mean 'epsilon'?`);
+        const gama = await refusal(op, form, { gama: new Float32Array(COLS) });
+        expect(gama.message).toContain("did you mean 'gamma'?");
+        if (op === 'layerNorm' || op === 'addLayerNorm') {
+          const mode = await refusal(op, form, { epsilonmode: 'add-to-std' });
+          expect({ argument: mode.argument, suggests: mode.message.includes("did you mean 'epsilonMode'?") }).toEqual({ argument: 'epsilonmode', suggests: true });
+        }
+        // An explicit undefined means "absent" throughout the API, whatever the key.
+        expect(await call(op, form, { eps: undefined })).not.toBeInstanceOf(Error);
+      });
+    }
+  }
+
+  test('the known keys of each op and form are the documented ones', () => {
+    const scalars = (layer: boolean) => ['cols', 'dtype', 'epsilon', 'epsilonMode', 'unbiased', ...(layer ? [] : ['gammaOffset'])];
+    for (const op of ROW_OPS) {
+      const layer = op === 'layerNorm' || op === 'addLayerNorm';
+      const params = ['gamma', ...(layer ? ['beta'] : []), ...(fused(op) ? ['bias'] : [])];
+      const operands = ['x', 'y', ...(fused(op) ? ['residual', 'sum'] : layer ? ['mean', 'rstd'] : ['rstd'])];
+      expect(new Set(rowNormOptionKeys(op, 'typed')), op).toEqual(new Set([...params, ...scalars(layer)]));
+      expect(new Set(rowNormOptionKeys(op, 'encode')), op).toEqual(new Set([...params, ...scalars(layer), ...operands, 'rows', 'variant']));
+    }
+  });
+
+  for (const op of ROW_OPS) {
+    for (const form of FORMS) {
+      test(`${form} ${op}: every known key, given at once with a valid value, is accepted`, async () => {
+        const encode = form === 'encode';
+        const vector = () => (encode ? storage(COLS * 4) : new Float32Array(COLS));
+        const valid: Record<string, unknown> = {
+          x: undefined, // the operands themselves come from call()
+          y: undefined,
+          residual: undefined,
+          sum: undefined,
+          gamma: vector(),
+          beta: vector(),
+          bias: vector(),
+          mean: storage(ROWS * 4),
+          rstd: storage(ROWS * 4),
+          rows: ROWS,
+          cols: COLS,
+          dtype: 'f32',
+          epsilon: 1e-3,
+          // RMSNorm ops take epsilonMode and unbiased only at their defaults.
+          epsilonMode: /rms/i.test(op) ? 'inside-sqrt' : 'add-to-std',
+          unbiased: !/rms/i.test(op),
+          gammaOffset: 1,
+          variant: { reduction: 'workgroup', vec4: true, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0 },
+        };
+        const keys = rowNormOptionKeys(op, form === 'encode' ? 'encode' : 'typed');
+        const options = Object.fromEntries(keys.filter((k) => valid[k] !== undefined).map((k) => [k, valid[k]]));
+        const result = await call(op, form, options);
+        expect(result, String((result as Error)?.message)).not.toBeInstanceOf(Error);
+      });
+    }
+  }
+
+  /** Refused in every form, with one message (argument-prefixed) shared by all of them. */
+  async function sameRefusal(op: RowNormOpName, options: Record<string, unknown>, argument: string, says: RegExp): Promise<void> {
+    const messages = new Set<string>();
+    for (const form of FORMS) {
+      const e = await refusal(op, form, options);
+      expect({ form, code: e.code, argument: e.argument }).toEqual({ form, code: 'invalid-argument', argument });
+      expect(e.message, form).toMatch(says);
+      messages.add(e.message);
+    }
+    expect([...messages], `${op} ${JSON.stringify(options)}`).toHaveLength(1);
+  }
+
+  test('gammaOffset on a LayerNorm op is refused in every form, whatever its value (0 was accepted by encode)', async () => {
+    for (const op of ['layerNorm', 'addLayerNorm'] as const) {
+      for (const gammaOffset of [0, 1]) await sameRefusal(op, { gamma: undefined, gammaOffset }, 'gammaOffset', /^gammaOffset: gammaOffset is an RMSNorm option$/);
+    }
+  });
+
+  test("epsilonMode 'add-to-std' on an RMSNorm op gets one message in every form (it had two)", async () => {
+    for (const op of ['rmsNorm', 'addRmsNorm'] as const) await sameRefusal(op, { epsilonMode: 'add-to-std' }, 'epsilonMode', /supports only 'inside-sqrt'/);
+  });
+
+  test('keys of a sibling op get their specific message, the same in every form', async () => {
+    await sameRefusal('rmsNorm', { beta: new Float32Array(COLS) }, 'beta', /^beta: RMSNorm has no beta; use layerNorm, or add a bias after$/);
+    await sameRefusal('addRmsNorm', { unbiased: true }, 'unbiased', /RMSNorm has no variance to correct/);
+    await sameRefusal('layerNorm', { bias: new Float32Array(COLS) }, 'bias', /^bias: only the fused add ops take bias$/);
+    await sameRefusal('rmsNorm', { gammaOffset: 1, gamma: undefined }, 'gammaOffset', /needs gamma/);
+    await sameRefusal('layerNorm', { unbiased: 'yes' }, 'unbiased', /expected a boolean, got "yes"/);
+    await sameRefusal('addLayerNorm', { epsilonMode: 'outside' }, 'epsilonMode', /expected 'inside-sqrt' or 'add-to-std', got "outside"/);
+  });
+
+  test('keys of the encode form given to a typed-array form say where they belong', async () => {
+    for (const form of ['cpu', 'typed'] as const) {
+      expect((await refusal('layerNorm', form, { rows: 2 })).message).toMatch(/^rows: rows is an option of encodeLayerNorm/);
+      expect((await refusal('rmsNorm', form, { variant: {} })).message).toMatch(/^variant: variant is an option of encodeRmsNorm/);
+      expect((await refusal('addLayerNorm', form, { sum: new Float32Array(8) })).message).toMatch(/^sum: sum is an output/);
+      expect((await refusal('addRmsNorm', form, { residual: new Float32Array(8) })).message).toMatch(/^residual: residual is an argument of addRmsNorm\(x, residual, options\)/);
+      expect((await refusal('addRmsNorm', form, { mean: new Float32Array(2) })).message).toBe('mean: addRmsNorm does not output mean');
+    }
+  });
+
+  test('encode operands of a sibling op keep their messages (mean on RMSNorm, mean on fused ops, residual on plain ops)', async () => {
+    const m = async (op: RowNormOpName, options: Record<string, unknown>) => (await refusal(op, 'encode', options)).message;
+    expect(await m('rmsNorm', { mean: storage(8) })).toBe('mean: RMSNorm has no mean');
+    expect(await m('addLayerNorm', { mean: storage(8) })).toBe('mean: addLayerNorm does not output mean');
+    expect(await m('addRmsNorm', { rstd: storage(8) })).toBe('rstd: addRmsNorm does not output rstd');
+    expect(await m('layerNorm', { residual: storage(32) })).toBe('residual: only the fused add ops take residual');
+    expect(await m('rmsNorm', { sum: storage(32) })).toBe('sum: only the fused add ops take sum');
   });
 });
 

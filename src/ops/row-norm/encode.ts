@@ -4,18 +4,20 @@
  * family serves all four ops; they differ only in override constants and in whether the module
  * with the residual-add I/O is used.
  */
+import { elementStride } from '../../core/bindings.js';
 import { foldWorkgroups } from '../../core/dispatch.js';
-import { NormError, checkEpsilon, checkInteger, describe } from '../../core/errors.js';
+import { NormError } from '../../core/errors.js';
 import { checkAliasing, operandResolver, type NamedRange, type Operand } from '../../core/operands.js';
 import { getPipeline } from '../../core/pipeline-cache.js';
-import { isCommandEncoder, isComputePass, recordDispatch, type EncodeTarget, type KernelContext } from '../../core/context.js';
-import { DEFAULT_LAYER_NORM_EPSILON, DEFAULT_RMS_NORM_EPSILON, gammaOffsetWithoutGamma, type RowNormKind } from './options.js';
-import { rowNormShader, type Access } from './shaders.js';
-import { tuningKey, type RowNormOpName } from './tuning.js';
-import { recordDispatches } from '../../core/record.js';
+import { type EncodeTarget, type KernelContext } from '../../core/context.js';
+import { checkTarget, recordDispatches, type RecordedDispatch } from '../../core/record.js';
 import { scratchRange } from '../../core/scratch.js';
+import { OPS, type RowNormOpName } from '../table.js';
+import { resolveRowNormOptions } from './options.js';
+import { rowNormShader, type Access } from './shaders.js';
+import { tuningKey } from './tuning.js';
 import { checkVariant, rowsPerWorkgroup, selectVariant, splitSegments, type LayerNormVariant } from './variant.js';
-import { checkDtype, type Dtype, type EpsilonMode, storageBytes } from '../../core/tensor.js';
+import { type Dtype, type EpsilonMode, storageBytes } from '../../core/tensor.js';
 
 interface EncodeCommon {
   /** Input activations, `rows * cols` elements of `dtype`. */
@@ -61,7 +63,7 @@ interface EncodeAdd {
   readonly residual: Operand;
   /** Per-feature bias added to the sum, `cols` f32. */
   readonly bias?: Operand | undefined;
-  /** Output h = x + residual (+ bias), same shape and dtype as x. */
+  /** Output x + residual (+ bias), same shape and dtype as x. */
   readonly sum: Operand;
 }
 
@@ -97,42 +99,22 @@ function chooseVariant(ctx: KernelContext, op: RowNormOpName, shape: { rows: num
   return selectVariant(ctx.profile, shape);
 }
 
-const OP_NAMES = { 'false,false': 'layerNorm', 'true,false': 'rmsNorm', 'false,true': 'addLayerNorm', 'true,true': 'addRmsNorm' } as const;
-
 /**
  * Records one member of the family into `target`; never submits. Returns the variant used.
- * The public per-op wrappers live on the normalizer (`encodeLayerNorm`, `encodeRmsNorm`, ...).
+ * The options are validated by {@link resolveRowNormOptions} (the same rules and messages as the
+ * typed-array form); what is checked here is only what GPU operands add: sizes, usage, alignment
+ * and aliasing. The public per-op wrappers live on the normalizer (`encodeLayerNorm`, ...).
  *
  * @example
  * ```ts
- * encodeRowNorm(ctx, encoder, { rms: false, add: false }, { x, y, rows: 128, cols: 768 });
+ * encodeRowNorm(ctx, encoder, 'layerNorm', { x, y, rows: 128, cols: 768 });
  * ```
  */
-export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: RowNormKind, options: AnyEncodeOptions): LayerNormVariant {
-  const op = OP_NAMES[`${kind.rms},${kind.add}`];
-  if (!isCommandEncoder(target) && !isComputePass(target)) {
-    throw new NormError('invalid-argument', `expected a GPUCommandEncoder or GPUComputePassEncoder, got ${describe(target)}`, 'target');
-  }
-  if (typeof options !== 'object' || options === null) {
-    throw new NormError('invalid-argument', `expected an options object, got ${describe(options)}`, 'options');
-  }
+export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, op: RowNormOpName, options: AnyEncodeOptions): LayerNormVariant {
+  checkTarget(target);
+  const { rows, cols, dtype, epsilon, epsilonMode, unbiased, gammaOffset } = resolveRowNormOptions(op, options, 'encode');
+  const { statistic, fusedAdd } = OPS[op];
   const { limits, profile } = ctx;
-  const rows = checkInteger(options.rows, 'rows');
-  const cols = checkInteger(options.cols, 'cols');
-  const dtype = options.dtype === undefined ? 'f32' : checkDtype(options.dtype);
-  const epsilon = checkEpsilon(options.epsilon === undefined ? (kind.rms ? DEFAULT_RMS_NORM_EPSILON : DEFAULT_LAYER_NORM_EPSILON) : options.epsilon);
-  const epsilonMode = options.epsilonMode ?? 'inside-sqrt';
-  if (epsilonMode !== 'inside-sqrt' && (epsilonMode !== 'add-to-std' || kind.rms)) {
-    throw new NormError('invalid-argument', `expected 'inside-sqrt'${kind.rms ? '' : " or 'add-to-std'"}, got ${describe(epsilonMode)}`, 'epsilonMode');
-  }
-  const unbiased = options.unbiased ?? false;
-  if (typeof unbiased !== 'boolean' || (kind.rms && unbiased)) {
-    throw new NormError('invalid-argument', kind.rms ? 'RMSNorm has no variance to correct' : `expected a boolean, got ${describe(unbiased)}`, 'unbiased');
-  }
-  const gammaOffset = options.gammaOffset ?? 0;
-  if (typeof gammaOffset !== 'number' || !Number.isFinite(gammaOffset) || (!kind.rms && gammaOffset !== 0)) {
-    throw new NormError('invalid-argument', kind.rms ? `expected a finite number, got ${describe(gammaOffset)}` : 'gammaOffset is an RMSNorm option', 'gammaOffset');
-  }
   const elements = rows * cols;
   const bytes = storageBytes(elements, dtype);
   if (bytes > limits.maxStorageBufferBindingSize) {
@@ -146,31 +128,22 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
   const segments = splitSegments(variant);
   const grid = foldWorkgroups(Math.ceil((rows * segments) / rowsPerWorkgroup(variant)), limits.maxComputeWorkgroupsPerDimension);
 
+  // The option keys were checked above: an operand the op does not take is already refused.
   const { ranges, take: operand } = operandResolver(options, limits, op);
-  const unexpected = (name: keyof AnyEncodeOptions, why: string) => {
-    if (options[name] !== undefined) throw new NormError('invalid-argument', why, name);
-  };
   const x = operand('x', bytes, false, true)!;
   const y = operand('y', bytes, true, true)!;
   const gamma = operand('gamma', cols * 4, false, false);
-  if (gammaOffset !== 0 && gamma === undefined) throw gammaOffsetWithoutGamma();
-  let beta: NamedRange | undefined;
-  if (kind.rms) unexpected('beta', `${op} has no beta`);
-  else beta = operand('beta', cols * 4, false, false);
+  const beta = statistic === 'mean-var' ? operand('beta', cols * 4, false, false) : undefined;
   let residual: NamedRange | undefined, bias: NamedRange | undefined, sum: NamedRange | undefined;
   let mean: NamedRange | undefined, rstd: NamedRange | undefined;
-  if (kind.add) {
+  if (fusedAdd) {
     residual = operand('residual', bytes, false, true);
     bias = operand('bias', cols * 4, false, false);
     sum = operand('sum', bytes, true, true);
-    unexpected('mean', `${op} does not output mean`);
-    unexpected('rstd', `${op} does not output rstd`);
   } else {
-    for (const n of ['residual', 'bias', 'sum'] as const) unexpected(n, `only the fused add ops take ${n}`);
-    if (kind.rms) unexpected('mean', 'RMSNorm has no mean');
-    else mean = operand('mean', rows * 4, true, false);
+    if (statistic === 'mean-var') mean = operand('mean', rows * 4, true, false);
     rstd = operand('rstd', rows * 4, true, false);
-    if (!kind.rms && (mean === undefined) !== (rstd === undefined)) {
+    if (statistic === 'mean-var' && (mean === undefined) !== (rstd === undefined)) {
       throw new NormError('invalid-argument', 'give both mean and rstd, or neither', mean ? 'rstd' : 'mean');
     }
   }
@@ -178,7 +151,7 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
 
   const access: Access = dtype === 'f16' ? 'f16' : variant.vec4 ? 'vec4' : 'scalar';
   const reduction = variant.threadsPerRow > 1 ? variant.reduction : 'workgroup';
-  const shader = rowNormShader(kind.add, access, reduction);
+  const shader = rowNormShader(fusedAdd, access, reduction);
   const constants: Record<string, number | boolean> = {
     WORKGROUP_SIZE: variant.workgroupSize,
     THREADS_PER_ROW: variant.threadsPerRow,
@@ -187,12 +160,12 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
     HAS_GAMMA: gamma !== undefined,
     HAS_BETA: beta !== undefined,
     GAMMA_OFFSET: gammaOffset,
-    RMS: kind.rms,
+    RMS: statistic === 'mean-square',
     WRITE_STATS: rstd !== undefined,
     EPS_ADD_TO_STD: epsilonMode === 'add-to-std',
     UNBIASED: unbiased,
   };
-  if (kind.add) constants.HAS_BIAS = bias !== undefined;
+  if (fusedAdd) constants.HAS_BIAS = bias !== undefined;
   if (reduction === 'subgroup') constants.SUBGROUP_MIN_SIZE = profile.subgroupMinSize;
   const { resources } = ctx;
   const bound: Record<string, NamedRange | ReturnType<typeof resources.dummy>> = {
@@ -201,28 +174,30 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, kind: Ro
     y,
     gamma: gamma ?? resources.dummy('gamma'),
     beta: beta ?? resources.dummy('beta'),
-    // Split rows: one (count, hi, lo, M2) partial per row segment, kept between the two dispatches.
-    partials: segments > 1 ? scratchRange(resources, 'row-partials', rows * segments * 16) : resources.dummy('partials'),
+    // Split rows: one partial statistic per row segment, kept between the two dispatches.
+    partials: segments > 1 ? scratchRange(resources, 'row-partials', rows * segments * elementStride(shader, 'main', 'partials')) : resources.dummy('partials'),
   };
-  if (kind.add) {
+  if (fusedAdd) {
     bound.residual = residual!;
     bound.bias = bias ?? resources.dummy('bias');
-    bound.h = sum!;
+    bound.sum = sum!;
   } else {
     bound.mean = mean ?? resources.dummy('mean');
     bound.rstd = rstd ?? resources.dummy('rstd');
   }
-  if (segments > 1) {
-    // Two dispatches of one module: partial statistics per segment, then merge + normalize.
-    const phases = [1, 2].map((phase) => {
-      const p = getPipeline(ctx.device, shader, 'main', { ...constants, SPLIT_PHASE: phase, SPLIT_SEGMENTS: segments });
-      return { label: phase === 1 ? 'row partial statistics' : 'row merge + normalize', pipeline: p.pipeline, bindGroup: resources.bindGroup(shader, 'main', p, bound), grid };
-    });
-    recordDispatches(target, `webgpu-norm ${op}`, phases);
-    return variant;
-  }
-  const cached = getPipeline(ctx.device, shader, 'main', constants);
-  const bindGroup = resources.bindGroup(shader, 'main', cached, bound);
-  recordDispatch(target, `webgpu-norm ${op}`, cached.pipeline, bindGroup, grid);
+  // Split rows: two dispatches of one module, partial statistics per segment, then merge +
+  // normalize. Whole rows: one dispatch.
+  const phases: { label: string; split: Record<string, number> }[] =
+    segments > 1
+      ? [
+          { label: 'row partial statistics', split: { SPLIT_PHASE: 1, SPLIT_SEGMENTS: segments } },
+          { label: 'row merge + normalize', split: { SPLIT_PHASE: 2, SPLIT_SEGMENTS: segments } },
+        ]
+      : [{ label: `webgpu-norm ${op}`, split: {} }];
+  const dispatches: RecordedDispatch[] = phases.map(({ label, split }) => {
+    const p = getPipeline(ctx.device, shader, 'main', { ...constants, ...split });
+    return { label, pipeline: p.pipeline, bindGroup: resources.bindGroup(shader, 'main', p, bound), grid };
+  });
+  recordDispatches(target, `webgpu-norm ${op}`, dispatches);
   return variant;
 }

@@ -5,7 +5,7 @@
  * compensated sums, closures and float64 outputs.
  */
 import { NormError } from '../../core/errors.js';
-import { checkRowNormArrays, type LayerNormOptions, type LayerNormResult, type RmsNormOptions, type RmsNormResult } from './options.js';
+import { resolveRowNormArrays, type LayerNormOptions, type LayerNormResult, type RmsNormOptions, type RmsNormResult } from './options.js';
 
 function f32Only(dtype: string): void {
   if (dtype !== 'f32') throw new NormError('invalid-argument', 'the fast CPU path handles f32 only; use cpu.layerNorm for f16', 'dtype');
@@ -18,9 +18,12 @@ function f32Only(dtype: string): void {
  * ```
  */
 export function layerNorm(x: Float32Array, options: LayerNormOptions): LayerNormResult {
-  const { rows, cols, epsilon, dtype } = checkRowNormArrays({ rms: false, add: false }, x, options);
+  const { rows, cols, epsilon, epsilonMode, unbiased, dtype } = resolveRowNormArrays('layerNorm', x, options);
   f32Only(dtype);
   const { gamma, beta } = options;
+  // The conventions are honoured, not ignored: Bessel's N - 1 and epsilon added to the std.
+  const divisor = unbiased ? cols - 1 : cols;
+  const addToStd = epsilonMode === 'add-to-std';
   const y = new Float32Array(rows * cols);
   const mean = new Float32Array(rows);
   const rstd = new Float32Array(rows);
@@ -33,7 +36,8 @@ export function layerNorm(x: Float32Array, options: LayerNormOptions): LayerNorm
       const d = x[base + j]! - m;
       sq += d * d;
     }
-    const s = 1 / Math.sqrt(sq / cols + epsilon);
+    const variance = sq / divisor;
+    const s = addToStd ? 1 / (Math.sqrt(variance) + epsilon) : 1 / Math.sqrt(variance + epsilon);
     mean[r] = m;
     rstd[r] = s;
     if (gamma && beta) {
@@ -56,7 +60,7 @@ export function layerNorm(x: Float32Array, options: LayerNormOptions): LayerNorm
  * ```
  */
 export function rmsNorm(x: Float32Array, options: RmsNormOptions): RmsNormResult {
-  const { rows, cols, epsilon, dtype, gammaOffset } = checkRowNormArrays({ rms: true, add: false }, x, options);
+  const { rows, cols, epsilon, dtype, gammaOffset } = resolveRowNormArrays('rmsNorm', x, options);
   f32Only(dtype);
   const { gamma } = options;
   const y = new Float32Array(rows * cols);

@@ -1,10 +1,14 @@
 /**
  * Options of the row-normalization family (LayerNorm, RMSNorm and their fused residual-add forms)
- * and their validation, shared by the GPU forms and the CPU paths so every entry point accepts
- * and rejects exactly the same inputs.
+ * and their one validation: {@link resolveRowNormOptions} decides every non-operand option for
+ * every form (typed arrays on the GPU, the CPU references, the encode form), so each entry point
+ * accepts and rejects exactly the same options with the same message; the forms add only what is
+ * specific to their operands (array lengths and types here, buffer ranges in encode.ts).
  */
 import { NormError, checkEpsilon, checkInteger, describe } from '../../core/errors.js';
-import { dataDtype, type Dtype, type EpsilonMode, type TensorData } from '../../core/tensor.js';
+import { checkOptionKeys } from '../../core/option-keys.js';
+import { checkDtype, checkEpsilonMode, dataDtype, type Dtype, type EpsilonMode, type TensorData } from '../../core/tensor.js';
+import { OPS, encodeMethod, type RowNormOpName } from '../table.js';
 
 interface RowOptionsBase {
   /** Features per token (row width). `x.length` must be a multiple of it. */
@@ -35,7 +39,7 @@ export interface RmsNormOptions extends RowOptionsBase {
   readonly gammaOffset?: number | undefined;
 }
 
-/** Options of the fused residual add + LayerNorm: h = x + residual (+ bias), y = LayerNorm(h). */
+/** Options of the fused residual add + LayerNorm: sum = x + residual (+ bias), y = LayerNorm(sum). */
 export interface AddLayerNormOptions extends LayerNormOptions {
   /** Per-feature bias added to the sum before normalization (f32, length `cols`). */
   readonly bias?: Float32Array | undefined;
@@ -45,6 +49,17 @@ export interface AddLayerNormOptions extends LayerNormOptions {
 export interface AddRmsNormOptions extends RmsNormOptions {
   readonly bias?: Float32Array | undefined;
 }
+
+/**
+ * The typed-array options of any family member, as the shared code paths (the runner, the
+ * reference) read them; which keys a given op accepts is {@link rowNormOptionKeys}'s to say.
+ *
+ * @example
+ * ```ts
+ * const o: RowNormArrayOptions = { cols: 4, gamma: new Float32Array(4) };
+ * ```
+ */
+export type RowNormArrayOptions = LayerNormOptions & RmsNormOptions & { readonly bias?: Float32Array | undefined };
 
 /** Outputs of LayerNorm. */
 export interface LayerNormResult<Y extends ArrayLike<number> = Float32Array, S extends ArrayLike<number> = Float32Array> {
@@ -65,38 +80,124 @@ export interface RmsNormResult<Y extends ArrayLike<number> = Float32Array, S ext
 
 /** Outputs of the fused residual add + norm. */
 export interface AddNormResult<Y extends ArrayLike<number> = Float32Array> {
-  /** norm(h). */
+  /** norm(sum). */
   readonly y: Y;
-  /** h = x + residual (+ bias): the residual stream, in x's dtype. */
+  /** x + residual (+ bias): the residual stream, in x's dtype. */
   readonly sum: Y;
 }
 
-export const DEFAULT_LAYER_NORM_EPSILON = 1e-5;
-export const DEFAULT_RMS_NORM_EPSILON = 1e-6;
+/**
+ * Which form a call comes in: `typed` (typed arrays: `norm.layerNorm(x, …)` and the CPU
+ * references, rows and dtype from x) or `encode` (GPU operands: `norm.encodeLayerNorm(target, …)`,
+ * rows and dtype as options).
+ *
+ * @example
+ * ```ts
+ * const form: RowNormForm = 'encode';
+ * ```
+ */
+export type RowNormForm = 'typed' | 'encode';
 
-/** Which member of the family a call is. */
-export interface RowNormKind {
-  /** RMSNorm (no centring) instead of LayerNorm. */
-  readonly rms: boolean;
-  /** Fused residual add. */
-  readonly add: boolean;
-}
-
-/** Everything a validated typed-array call resolves to. */
-export interface RowNormShape {
+/**
+ * Everything a validated call resolves to, whatever its form.
+ *
+ * @example
+ * ```ts
+ * const { rows, epsilon } = resolveRowNormOptions('layerNorm', { rows: 4, cols: 768 }, 'encode'); // 4, 1e-5
+ * ```
+ */
+export interface RowNormConfig {
   readonly rows: number;
   readonly cols: number;
   readonly dtype: Dtype;
   readonly epsilon: number;
+  /** `inside-sqrt` for the RMSNorm ops. */
   readonly epsilonMode: EpsilonMode;
+  /** false for the RMSNorm ops. */
   readonly unbiased: boolean;
+  /** 0 for the LayerNorm ops. */
   readonly gammaOffset: number;
+}
+
+/** Every option any member of the family has, as a caller may pass it (unchecked). */
+type AnyRowNormOptions = { readonly [K in 'rows' | 'cols' | 'dtype' | 'epsilon' | 'epsilonMode' | 'unbiased' | 'gammaOffset' | 'gamma' | 'beta' | 'bias']?: unknown };
+
+/** Whether `op` centres (LayerNorm, addLayerNorm) rather than only scales (the RMSNorm ops). */
+function centres(op: RowNormOpName): boolean {
+  return OPS[op].statistic === 'mean-var';
+}
+
+/**
+ * The option keys `op` takes in `form`: the scalars (`cols`, `dtype`, `epsilon`, `epsilonMode`,
+ * `unbiased`; `gammaOffset` for the RMSNorm ops), the per-feature
+ * parameters (`gamma`; `beta` for the LayerNorm ops, `bias` for the fused ops) and, in the encode
+ * form, `rows`, `variant` and the GPU operands the op reads and writes.
+ *
+ * @example
+ * ```ts
+ * rowNormOptionKeys('rmsNorm', 'typed'); // ['gamma', 'cols', 'dtype', 'epsilon', 'epsilonMode', 'unbiased', 'gammaOffset']
+ * ```
+ */
+export function rowNormOptionKeys(op: RowNormOpName, form: RowNormForm): string[] {
+  const { fusedAdd } = OPS[op];
+  const layer = centres(op);
+  const keys: string[] = [];
+  if (form === 'encode') keys.push('x', ...(fusedAdd ? ['residual'] : []), 'y', ...(fusedAdd ? ['sum'] : []));
+  keys.push('gamma', ...(layer ? ['beta'] : []), ...(fusedAdd ? ['bias'] : []));
+  if (form === 'encode' && !fusedAdd) keys.push(...(layer ? ['mean'] : []), 'rstd');
+  if (form === 'encode') keys.push('rows');
+  // The RMSNorm ops take epsilonMode and unbiased too, but only at their one meaningful value
+  // (a caller passing one options bag to every norm states the defaults): checked below.
+  keys.push('cols', 'dtype', 'epsilon', 'epsilonMode', 'unbiased', ...(layer ? [] : ['gammaOffset']));
+  if (form === 'encode') keys.push('variant');
+  return keys;
+}
+
+/**
+ * Why a key `op` does not take in `form` is refused, where it belongs to a sibling op or to the
+ * other form: a sharper message than "unknown option".
+ */
+function misplacedRowNormKeys(op: RowNormOpName, form: RowNormForm): Record<string, string> {
+  const { fusedAdd } = OPS[op];
+  const why: Record<string, string> = {};
+  if (centres(op)) {
+    why.gammaOffset = 'gammaOffset is an RMSNorm option';
+  } else {
+    why.beta = 'RMSNorm has no beta; use layerNorm, or add a bias after';
+  }
+  if (fusedAdd) {
+    why.mean = `${op} does not output mean`;
+    why.rstd = `${op} does not output rstd`;
+  } else {
+    for (const n of ['residual', 'bias', 'sum']) why[n] = `only the fused add ops take ${n}`;
+    if (!centres(op)) why.mean = 'RMSNorm has no mean';
+  }
+  if (form === 'typed') {
+    // Keys of the encode form given to the typed-array form.
+    const call = fusedAdd ? `${op}(x, residual, options)` : `${op}(x, options)`;
+    const encode = encodeMethod(op);
+    const typedOnly: Record<string, string> = {
+      x: `x is an argument of ${call}, not an option`,
+      residual: `residual is an argument of ${call}, not an option`,
+      rows: `rows is an option of ${encode}; ${op}() derives rows from x.length / cols`,
+      variant: `variant is an option of ${encode}; ${op}() chooses the kernel variant itself`,
+    };
+    for (const n of ['y', 'sum', 'mean', 'rstd']) typedOnly[n] = `${n} is an output: ${op}() returns it; to write it into a GPU buffer of your own, use ${encode}`;
+    for (const [n, message] of Object.entries(typedOnly)) why[n] ??= message;
+  }
+  return why;
 }
 
 /**
  * `gammaOffset` without `gamma` is refused: it scales by (gamma + gammaOffset), and an absent gamma
  * could mean ones (scale 1 + offset, what the CPU reference did) or Gemma's zero-initialized
- * weight (scale 1, what the kernel did). Fuzzing found the two disagreeing; asking is safer.
+ * weight (scale 1, what the kernel did). Fuzzing found the two disagreeing; asking is safer. The
+ * backward pass refuses it the same way.
+ *
+ * @example
+ * ```ts
+ * if (gammaOffset !== 0 && gamma === undefined) throw gammaOffsetWithoutGamma();
+ * ```
  */
 export function gammaOffsetWithoutGamma(): NormError {
   return new NormError(
@@ -104,6 +205,58 @@ export function gammaOffsetWithoutGamma(): NormError {
     'gammaOffset scales by (gamma + gammaOffset) and needs gamma; without gamma the scale is ambiguous (ones → 1 + gammaOffset, a zero Gemma weight → 1): pass gamma',
     'gammaOffset',
   );
+}
+
+/**
+ * The one validation of the family's non-operand options, for every form: the options object,
+ * its keys (unknown ones refused with the nearest known name; a sibling op's with a specific
+ * reason), rows and cols, dtype, epsilon (default `OPS[op].defaultEpsilon`), epsilonMode,
+ * unbiased, gammaOffset and gammaOffset without gamma. In the typed form `x` (its type is checked
+ * first: it is the first argument) gives the dtype and, with `cols`, the rows. Operands are left
+ * to the form: {@link resolveRowNormArrays} for typed arrays, `encodeRowNorm` for GPU buffers.
+ *
+ * @example
+ * ```ts
+ * resolveRowNormOptions('rmsNorm', { rows: 2, cols: 3, gamma, gammaOffset: 1 }, 'encode');
+ * // { rows: 2, cols: 3, dtype: 'f32', epsilon: 1e-6, epsilonMode: 'inside-sqrt', unbiased: false, gammaOffset: 1 }
+ * resolveRowNormOptions('layerNorm', { cols: 3, eps: 1e-3 }, 'typed', new Float32Array(6));
+ * // throws NormError invalid-argument (eps): "unknown option of layerNorm; did you mean 'epsilon'? …"
+ * ```
+ */
+export function resolveRowNormOptions(op: RowNormOpName, options: unknown, form: 'encode'): RowNormConfig;
+export function resolveRowNormOptions(op: RowNormOpName, options: unknown, form: 'typed', x: unknown): RowNormConfig;
+export function resolveRowNormOptions(op: RowNormOpName, options: unknown, form: RowNormForm, x?: unknown): RowNormConfig {
+  if (typeof options !== 'object' || options === null) {
+    throw new NormError('invalid-argument', `expected an options object, got ${describe(options)}`, 'options');
+  }
+  const o = options as AnyRowNormOptions;
+  const typedDtype = form === 'typed' ? dataDtype(x, o.dtype, 'x') : undefined;
+  checkOptionKeys(o, rowNormOptionKeys(op, form), form === 'typed' ? op : encodeMethod(op), misplacedRowNormKeys(op, form));
+  const givenRows = form === 'encode' ? checkInteger(o.rows, 'rows') : undefined;
+  const cols = checkInteger(o.cols, 'cols');
+  const dtype = typedDtype ?? (o.dtype === undefined ? 'f32' : checkDtype(o.dtype));
+  const rows = givenRows ?? typedRows(x as TensorData, cols);
+  const epsilon = checkEpsilon(o.epsilon === undefined ? OPS[op].defaultEpsilon : o.epsilon);
+  // RMSNorm has no standard deviation to add epsilon to and no variance to correct.
+  const epsilonMode = checkEpsilonMode(o.epsilonMode, centres(op) ? undefined : ['inside-sqrt'], 'RMSNorm');
+  const unbiased = o.unbiased ?? false;
+  if (typeof unbiased !== 'boolean') throw new NormError('invalid-argument', `expected a boolean, got ${describe(unbiased)}`, 'unbiased');
+  if (unbiased && !centres(op)) throw new NormError('invalid-argument', 'RMSNorm has no variance to correct', 'unbiased');
+  const gammaOffset = o.gammaOffset ?? 0;
+  if (typeof gammaOffset !== 'number' || !Number.isFinite(gammaOffset)) {
+    throw new NormError('invalid-argument', `expected a finite number, got ${describe(gammaOffset)}`, 'gammaOffset');
+  }
+  if (gammaOffset !== 0 && o.gamma === undefined) throw gammaOffsetWithoutGamma();
+  return { rows, cols, dtype, epsilon, epsilonMode, unbiased, gammaOffset };
+}
+
+/** Rows of typed-array data `x` of width `cols`: x must hold whole rows, at least one. */
+function typedRows(x: TensorData, cols: number): number {
+  if (x.length === 0) throw new NormError('shape-mismatch', 'x is empty; expected at least one row', 'x');
+  if (x.length % cols !== 0) {
+    throw new NormError('shape-mismatch', `x.length ${x.length} is not a multiple of cols ${cols} (rows * cols must equal x.length)`, 'x');
+  }
+  return x.length / cols;
 }
 
 function checkVector(v: unknown, name: string, cols: number): void {
@@ -115,76 +268,29 @@ function checkVector(v: unknown, name: string, cols: number): void {
 }
 
 /**
- * Checks a typed-array call of any family member and derives its shape. `residual` is checked
- * for fused calls (same length and dtype as `x`).
+ * The typed-array form of any family member (`norm.layerNorm(x, …)`, `cpu.addRmsNorm(x, residual, …)`,
+ * `cpu.fast.rmsNorm`, …): {@link resolveRowNormOptions}, then the arrays: `residual` for the
+ * fused ops (same length and dtype as x), gamma, beta and bias (f32, length cols).
  *
  * @example
  * ```ts
- * checkRowNormArrays({ rms: false, add: false }, new Float32Array(6), { cols: 3 });
+ * resolveRowNormArrays('layerNorm', new Float32Array(6), { cols: 3 });
  * // { rows: 2, cols: 3, dtype: 'f32', epsilon: 1e-5, epsilonMode: 'inside-sqrt', unbiased: false, gammaOffset: 0 }
  * ```
  */
-export function checkRowNormArrays(
-  kind: RowNormKind,
-  x: unknown,
-  options: (LayerNormOptions & RmsNormOptions & { bias?: Float32Array | undefined }) | undefined,
-  residual?: unknown,
-): RowNormShape {
-  if (typeof options !== 'object' || options === null) {
-    throw new NormError('invalid-argument', `expected an options object with cols, got ${describe(options)}`, 'options');
-  }
-  const dtype = dataDtype(x, options.dtype, 'x');
-  const data = x as TensorData;
-  const cols = checkInteger(options.cols, 'cols');
-  if (data.length === 0) throw new NormError('shape-mismatch', 'x is empty; expected at least one row', 'x');
-  if (data.length % cols !== 0) {
-    throw new NormError('shape-mismatch', `x.length ${data.length} is not a multiple of cols ${cols} (rows * cols must equal x.length)`, 'x');
-  }
-  if (kind.add) {
+export function resolveRowNormArrays(op: RowNormOpName, x: unknown, options: unknown, residual?: unknown): RowNormConfig {
+  const config = resolveRowNormOptions(op, options, 'typed', x);
+  const { cols, dtype } = config;
+  const o = options as AnyRowNormOptions;
+  if (OPS[op].fusedAdd) {
     dataDtype(residual, dtype, 'residual');
-    if ((residual as TensorData).length !== data.length) {
-      throw new NormError('shape-mismatch', `expected the length of x (${data.length}), got ${(residual as TensorData).length}`, 'residual');
+    const length = (x as TensorData).length;
+    if ((residual as TensorData).length !== length) {
+      throw new NormError('shape-mismatch', `expected the length of x (${length}), got ${(residual as TensorData).length}`, 'residual');
     }
-    checkVector(options.bias, 'bias', cols);
+    checkVector(o.bias, 'bias', cols);
   }
-  checkVector(options.gamma, 'gamma', cols);
-  if (kind.rms) {
-    if ((options as { beta?: unknown }).beta !== undefined) {
-      throw new NormError('invalid-argument', 'RMSNorm has no beta; use layerNorm, or add a bias after', 'beta');
-    }
-  } else {
-    checkVector(options.beta, 'beta', cols);
-  }
-  const epsilon = checkEpsilon(options.epsilon === undefined ? (kind.rms ? DEFAULT_RMS_NORM_EPSILON : DEFAULT_LAYER_NORM_EPSILON) : options.epsilon);
-  const epsilonMode = options.epsilonMode ?? 'inside-sqrt';
-  if (epsilonMode !== 'inside-sqrt' && epsilonMode !== 'add-to-std') {
-    throw new NormError('invalid-argument', `expected 'inside-sqrt' or 'add-to-std', got ${describe(epsilonMode)}`, 'epsilonMode');
-  }
-  if (kind.rms && options.epsilonMode !== undefined && epsilonMode !== 'inside-sqrt') {
-    throw new NormError('invalid-argument', "RMSNorm supports only 'inside-sqrt'", 'epsilonMode');
-  }
-  const unbiased = options.unbiased ?? false;
-  if (typeof unbiased !== 'boolean') throw new NormError('invalid-argument', `expected a boolean, got ${describe(unbiased)}`, 'unbiased');
-  if (kind.rms && unbiased) throw new NormError('invalid-argument', 'RMSNorm has no variance to correct', 'unbiased');
-  const gammaOffset = options.gammaOffset ?? 0;
-  if (typeof gammaOffset !== 'number' || !Number.isFinite(gammaOffset)) {
-    throw new NormError('invalid-argument', `expected a finite number, got ${describe(gammaOffset)}`, 'gammaOffset');
-  }
-  if (!kind.rms && options.gammaOffset !== undefined) {
-    throw new NormError('invalid-argument', 'gammaOffset is an RMSNorm option', 'gammaOffset');
-  }
-  if (gammaOffset !== 0 && options.gamma === undefined) throw gammaOffsetWithoutGamma();
-  return { rows: data.length / cols, cols, dtype, epsilon, epsilonMode, unbiased, gammaOffset };
-}
-
-/**
- * Checks a typed-array LayerNorm call and derives its shape.
- *
- * @example
- * ```ts
- * checkLayerNormArrays(new Float32Array(6), { cols: 3 }).rows; // 2
- * ```
- */
-export function checkLayerNormArrays(x: unknown, options: LayerNormOptions | undefined): RowNormShape {
-  return checkRowNormArrays({ rms: false, add: false }, x, options);
+  checkVector(o.gamma, 'gamma', cols);
+  checkVector(o.beta, 'beta', cols);
+  return config;
 }

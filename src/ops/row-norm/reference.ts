@@ -5,11 +5,12 @@
  * rounded to the storage type (f32, or f16 exactly as the GPU rounds) only at the end.
  *
  * Inputs are taken exactly as the GPU sees them: f16 inputs are decoded bit-exactly, and the fused
- * residual sum h is formed in f32 (and rounded to f16 for f16 storage) in the GPU's order, so the
- * reference normalizes the very same h.
+ * residual sum is formed in f32 (and rounded to f16 for f16 storage) in the GPU's order, so the
+ * reference normalizes the very same sum.
  */
 import { f16ToF32, f32ToF16 } from '../../core/f16.js';
-import { checkRowNormArrays, type AddLayerNormOptions, type AddNormResult, type AddRmsNormOptions, type LayerNormOptions, type LayerNormResult, type RmsNormOptions, type RmsNormResult, type RowNormKind } from './options.js';
+import { resolveRowNormArrays, type RowNormArrayOptions, type AddLayerNormOptions, type AddNormResult, type AddRmsNormOptions, type LayerNormOptions, type LayerNormResult, type RmsNormOptions, type RmsNormResult } from './options.js';
+import { OPS, type RowNormOpName } from '../table.js';
 import { decodeValues, type Dtype, encodeValues, type TensorData } from '../../core/tensor.js';
 
 /** Neumaier-compensated sum of `f(i)` for i in [0, n). */
@@ -25,15 +26,15 @@ function compensatedSum(n: number, f: (i: number) => number): number {
   return sum + c;
 }
 
-/** h = x + residual (+ bias) formed as the GPU forms it: f32 additions, then f16 rounding for f16. */
+/** sum = x + residual (+ bias) formed as the GPU forms it: f32 additions, then f16 rounding for f16. */
 function residualSum(x: Float64Array, residual: Float64Array, cols: number, dtype: Dtype, bias?: Float32Array): Float64Array {
-  const h = new Float64Array(x.length);
+  const sum = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
     let v = Math.fround(x[i]! + residual[i]!);
     if (bias) v = Math.fround(v + bias[i % cols]!);
-    h[i] = dtype === 'f16' ? f16ToF32(f32ToF16(v)) : v;
+    sum[i] = dtype === 'f16' ? f16ToF32(f32ToF16(v)) : v;
   }
-  return h;
+  return sum;
 }
 
 interface Full {
@@ -44,13 +45,11 @@ interface Full {
   dtype: Dtype;
 }
 
-type AnyOptions = LayerNormOptions & RmsNormOptions & { bias?: Float32Array | undefined };
-
-function rowNormF64(kind: RowNormKind, xIn: TensorData, options: AnyOptions, residualIn?: TensorData): Full {
-  const { rows, cols, dtype, epsilon, epsilonMode, unbiased, gammaOffset } = checkRowNormArrays(kind, xIn, options, residualIn);
+function rowNormF64(op: RowNormOpName, xIn: TensorData, options: RowNormArrayOptions, residualIn?: TensorData): Full {
+  const { rows, cols, dtype, epsilon, epsilonMode, unbiased, gammaOffset } = resolveRowNormArrays(op, xIn, options, residualIn);
   const { gamma, beta } = options;
   let x = decodeValues(xIn);
-  const sum = kind.add ? residualSum(x, decodeValues(residualIn!), cols, dtype, options.bias) : undefined;
+  const sum = OPS[op].fusedAdd ? residualSum(x, decodeValues(residualIn!), cols, dtype, options.bias) : undefined;
   if (sum) x = sum;
   const y = new Float64Array(rows * cols);
   const mean = new Float64Array(rows);
@@ -59,7 +58,7 @@ function rowNormF64(kind: RowNormKind, xIn: TensorData, options: AnyOptions, res
     const base = r * cols;
     let m = 0;
     let s: number;
-    if (kind.rms) {
+    if (OPS[op].statistic === 'mean-square') {
       s = 1 / Math.sqrt(compensatedSum(cols, (j) => x[base + j]! ** 2) / cols + epsilon);
     } else {
       m = compensatedSum(cols, (j) => x[base + j]!) / cols;
@@ -88,7 +87,7 @@ function rowNormF64(kind: RowNormKind, xIn: TensorData, options: AnyOptions, res
  * ```
  */
 export function layerNormF64(x: TensorData, options: LayerNormOptions): LayerNormResult<Float64Array, Float64Array> {
-  const r = rowNormF64({ rms: false, add: false }, x, options);
+  const r = rowNormF64('layerNorm', x, options);
   return { y: r.y, mean: r.mean, rstd: r.rstd };
 }
 
@@ -104,7 +103,7 @@ export function layerNormF64(x: TensorData, options: LayerNormOptions): LayerNor
 export function layerNorm(x: Float32Array, options: LayerNormOptions): LayerNormResult;
 export function layerNorm(x: Uint16Array, options: LayerNormOptions): LayerNormResult<Uint16Array>;
 export function layerNorm(x: TensorData, options: LayerNormOptions): LayerNormResult<TensorData> {
-  const r = rowNormF64({ rms: false, add: false }, x, options);
+  const r = rowNormF64('layerNorm', x, options);
   return { y: encodeValues(r.y, r.dtype), mean: Float32Array.from(r.mean), rstd: Float32Array.from(r.rstd) };
 }
 
@@ -117,7 +116,7 @@ export function layerNorm(x: TensorData, options: LayerNormOptions): LayerNormRe
  * ```
  */
 export function rmsNormF64(x: TensorData, options: RmsNormOptions): RmsNormResult<Float64Array, Float64Array> {
-  const r = rowNormF64({ rms: true, add: false }, x, options);
+  const r = rowNormF64('rmsNorm', x, options);
   return { y: r.y, rstd: r.rstd };
 }
 
@@ -132,13 +131,13 @@ export function rmsNormF64(x: TensorData, options: RmsNormOptions): RmsNormResul
 export function rmsNorm(x: Float32Array, options: RmsNormOptions): RmsNormResult;
 export function rmsNorm(x: Uint16Array, options: RmsNormOptions): RmsNormResult<Uint16Array>;
 export function rmsNorm(x: TensorData, options: RmsNormOptions): RmsNormResult<TensorData> {
-  const r = rowNormF64({ rms: true, add: false }, x, options);
+  const r = rowNormF64('rmsNorm', x, options);
   return { y: encodeValues(r.y, r.dtype), rstd: Float32Array.from(r.rstd) };
 }
 
 /**
- * Fused residual add + LayerNorm in float64: h = x + residual (+ bias) formed as the GPU forms
- * it, then LayerNorm(h) unrounded. Also returns h's statistics.
+ * Fused residual add + LayerNorm in float64: sum = x + residual (+ bias) formed as the GPU forms
+ * it, then LayerNorm(sum) unrounded. Also returns sum's statistics.
  *
  * @example
  * ```ts
@@ -146,7 +145,7 @@ export function rmsNorm(x: TensorData, options: RmsNormOptions): RmsNormResult<T
  * ```
  */
 export function addLayerNormF64(x: TensorData, residual: TensorData, options: AddLayerNormOptions): AddNormResult<Float64Array> & LayerNormResult<Float64Array, Float64Array> {
-  const r = rowNormF64({ rms: false, add: true }, x, options, residual);
+  const r = rowNormF64('addLayerNorm', x, options, residual);
   return { y: r.y, sum: r.sum!, mean: r.mean, rstd: r.rstd };
 }
 
@@ -161,7 +160,7 @@ export function addLayerNormF64(x: TensorData, residual: TensorData, options: Ad
 export function addLayerNorm(x: Float32Array, residual: Float32Array, options: AddLayerNormOptions): AddNormResult;
 export function addLayerNorm(x: Uint16Array, residual: Uint16Array, options: AddLayerNormOptions): AddNormResult<Uint16Array>;
 export function addLayerNorm(x: TensorData, residual: TensorData, options: AddLayerNormOptions): AddNormResult<TensorData> {
-  const r = rowNormF64({ rms: false, add: true }, x, options, residual);
+  const r = rowNormF64('addLayerNorm', x, options, residual);
   return { y: encodeValues(r.y, r.dtype), sum: encodeValues(r.sum!, r.dtype) };
 }
 
@@ -174,7 +173,7 @@ export function addLayerNorm(x: TensorData, residual: TensorData, options: AddLa
  * ```
  */
 export function addRmsNormF64(x: TensorData, residual: TensorData, options: AddRmsNormOptions): AddNormResult<Float64Array> & RmsNormResult<Float64Array, Float64Array> {
-  const r = rowNormF64({ rms: true, add: true }, x, options, residual);
+  const r = rowNormF64('addRmsNorm', x, options, residual);
   return { y: r.y, sum: r.sum!, rstd: r.rstd };
 }
 
@@ -189,6 +188,6 @@ export function addRmsNormF64(x: TensorData, residual: TensorData, options: AddR
 export function addRmsNorm(x: Float32Array, residual: Float32Array, options: AddRmsNormOptions): AddNormResult;
 export function addRmsNorm(x: Uint16Array, residual: Uint16Array, options: AddRmsNormOptions): AddNormResult<Uint16Array>;
 export function addRmsNorm(x: TensorData, residual: TensorData, options: AddRmsNormOptions): AddNormResult<TensorData> {
-  const r = rowNormF64({ rms: true, add: true }, x, options, residual);
+  const r = rowNormF64('addRmsNorm', x, options, residual);
   return { y: encodeValues(r.y, r.dtype), sum: encodeValues(r.sum!, r.dtype) };
 }

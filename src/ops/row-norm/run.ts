@@ -6,23 +6,8 @@
 import { Transfers, checkBindingSize, checkBufferSize, type ArrayRunContext } from '../../core/transfers.js';
 import { storageBytes, type TensorData } from '../../core/tensor.js';
 import { OPS, type RowNormOpName } from '../table.js';
-import { checkRowNormArrays, type LayerNormOptions, type RmsNormOptions, type RowNormKind } from './options.js';
+import { resolveRowNormArrays, type RowNormArrayOptions } from './options.js';
 import { encodeRowNorm } from './encode.js';
-
-/**
- * What the row-norm kernel computes for `op`, from the op table.
- *
- * @example
- * ```ts
- * rowNormKind('addRmsNorm'); // { rms: true, add: true }
- * ```
- */
-export function rowNormKind(op: RowNormOpName): RowNormKind {
-  return { rms: OPS[op].statistic === 'mean-square', add: OPS[op].fusedAdd };
-}
-
-/** The options of any row-norm op's typed-array form (the op's own type narrows them). */
-export type AnyRowNormOptions = LayerNormOptions & RmsNormOptions & { bias?: Float32Array | undefined };
 
 /** Everything a row-norm op can return; which fields are set depends on the op. */
 export interface RowNormOutputs {
@@ -38,17 +23,16 @@ export interface RowNormOutputs {
  *
  * @example
  * ```ts
- * const { y, mean, rstd } = await runRowNorm(run, rowNormKind('layerNorm'), x, { cols: 768, gamma, beta });
+ * const { y, mean, rstd } = await runRowNorm(run, 'layerNorm', x, { cols: 768, gamma, beta });
  * ```
  */
-export async function runRowNorm(ctx: ArrayRunContext, kind: RowNormKind, x: TensorData, options: AnyRowNormOptions, residual?: TensorData): Promise<RowNormOutputs> {
-  const shape = checkRowNormArrays(kind, x, options, residual);
-  const { rows, cols, dtype } = shape;
+export async function runRowNorm(ctx: ArrayRunContext, op: RowNormOpName, x: TensorData, options: RowNormArrayOptions, residual?: TensorData): Promise<RowNormOutputs> {
+  const { rows, cols, dtype } = resolveRowNormArrays(op, x, options, residual);
   const bytes = storageBytes(rows * cols, dtype);
   const outputs: [name: 'y' | 'sum' | 'mean' | 'rstd', size: number][] = [['y', bytes]];
-  if (kind.add) outputs.push(['sum', bytes]);
+  if (OPS[op].fusedAdd) outputs.push(['sum', bytes]);
   else {
-    if (!kind.rms) outputs.push(['mean', rows * 4]);
+    if (OPS[op].statistic === 'mean-var') outputs.push(['mean', rows * 4]);
     outputs.push(['rstd', rows * 4]);
   }
   const total = outputs.reduce((sum, [, size]) => sum + size, 0);
@@ -61,8 +45,12 @@ export async function runRowNorm(ctx: ArrayRunContext, kind: RowNormKind, x: Ten
     const out: Record<string, GPUBuffer> = {};
     for (const [name, size] of outputs) out[name] = io.output(size, name);
     const encoder = ctx.device.createCommandEncoder({ label: 'webgpu-norm convenience' });
-    encodeRowNorm(ctx, encoder, kind, {
-      ...shape,
+    // The caller's options (already valid for op, and every typed-array key is an encode key)
+    // with the arrays replaced by their uploads; rows and dtype as derived from x.
+    encodeRowNorm(ctx, encoder, op, {
+      ...options,
+      rows,
+      dtype,
       x: io.upload(x, 'x'),
       residual: residual && io.upload(residual, 'residual'),
       gamma: options.gamma && io.upload(options.gamma, 'gamma'),

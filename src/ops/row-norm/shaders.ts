@@ -33,7 +33,15 @@ const table: Record<'plain' | 'add', Record<Access, Record<'workgroup' | 'subgro
   },
 };
 
-/** The module for a (fused?, access, reduction) triple. */
-export function rowNormShader(add: boolean, access: Access, reduction: 'workgroup' | 'subgroup'): ShaderInfo {
-  return table[add ? 'add' : 'plain'][access][reduction];
+/**
+ * The module for a (fused add?, access, reduction) triple; `fusedAdd` is the op's
+ * `OPS[op].fusedAdd` (the fused modules read `residual`, `bias` and write `sum`).
+ *
+ * @example
+ * ```ts
+ * rowNormShader(OPS.addRmsNorm.fusedAdd, 'f16', 'workgroup'); // add_row_norm_f16 + reduce_workgroup
+ * ```
+ */
+export function rowNormShader(fusedAdd: boolean, access: Access, reduction: 'workgroup' | 'subgroup'): ShaderInfo {
+  return table[fusedAdd ? 'add' : 'plain'][access][reduction];
 }

@@ -11,8 +11,9 @@ import { storageBytes } from '../../core/tensor.js';
 import type { ArrayRunContext } from '../../core/transfers.js';
 import { tunableOps } from '../table.js';
 import { encodeRowNorm } from './encode.js';
-import { rowNormKind } from './run.js';
-import { candidateVariants, saveTuning, tuningKey, type RowNormOpName } from './tuning.js';
+import { candidateVariants, saveTuning, tuningKey } from './tuning.js';
+import { OPS, type RowNormOpName } from '../table.js';
+import { checkDtype } from '../../core/tensor.js';
 import { describeVariant, type LayerNormVariant } from './variant.js';
 
 /**
@@ -55,12 +56,10 @@ export interface TuneShape {
 export async function tuneRowNorm(ctx: ArrayRunContext, op: RowNormOpName, shape: TuneShape, options: { repetitions?: number }, persist: boolean): Promise<TuneResult> {
   const ops = tunableOps();
   if (!ops.includes(op)) throw new NormError('invalid-argument', `expected one of ${ops.join(', ')}, got ${describe(op)}`, 'op');
-  const kind = rowNormKind(op);
   if (typeof shape !== 'object' || shape === null) throw new NormError('invalid-argument', `expected { rows, cols, dtype? }, got ${describe(shape)}`, 'shape');
   const rows = checkInteger(shape.rows, 'rows');
   const cols = checkInteger(shape.cols, 'cols');
-  const dtype = shape.dtype ?? 'f32';
-  if (dtype !== 'f32' && dtype !== 'f16') throw new NormError('invalid-argument', `expected 'f32' or 'f16', got ${describe(dtype)}`, 'dtype');
+  const dtype = shape.dtype === undefined ? 'f32' : checkDtype(shape.dtype);
   const reps = Math.max(3, Math.floor(options.repetitions ?? 7));
   const { device, resources } = ctx;
   const bytes = storageBytes(rows * cols, dtype);
@@ -79,19 +78,19 @@ export async function tuneRowNorm(ctx: ArrayRunContext, op: RowNormOpName, shape
       x: buffer(bytes),
       y: buffer(bytes),
       gamma: buffer(cols * 4),
-      ...(kind.rms ? {} : { beta: buffer(cols * 4) }),
-      ...(kind.add ? { residual: buffer(bytes), sum: buffer(bytes) } : {}),
+      ...(OPS[op].statistic === 'mean-var' ? { beta: buffer(cols * 4) } : {}),
+      ...(OPS[op].fusedAdd ? { residual: buffer(bytes), sum: buffer(bytes) } : {}),
     };
     // Validates the shape once, with the rule's variant, before any candidate runs.
-    encodeRowNorm(ctx, device.createCommandEncoder(), kind, operands);
+    encodeRowNorm(ctx, device.createCommandEncoder(), op, operands);
     const candidates: { variant: LayerNormVariant; label: string; ms: number }[] = [];
     for (const variant of candidateVariants(ctx.profile, { rows, cols, dtype })) {
       try {
-        encodeRowNorm(ctx, device.createCommandEncoder(), kind, { ...operands, variant });
+        encodeRowNorm(ctx, device.createCommandEncoder(), op, { ...operands, variant });
       } catch {
         continue; // not valid for this shape or device (e.g. vec4 with an odd width)
       }
-      const record: PassRecorder = (pass) => void encodeRowNorm(ctx, pass, kind, { ...operands, variant });
+      const record: PassRecorder = (pass) => void encodeRowNorm(ctx, pass, op, { ...operands, variant });
       await timer.untimed([record], 1); // compile and warm up
       const times: number[] = [];
       for (let i = 0; i < reps; i++) times.push((await timer.sample([record]))[0]!);

@@ -6,14 +6,13 @@
 import { nextPowerOfTwo } from '../../core/dispatch.js';
 import { MAX_CACHED_CHUNKS, type AdapterProfile, type LayerNormVariant } from './variant.js';
 import { type Dtype } from '../../core/tensor.js';
+import { type RowNormOpName } from '../table.js';
 
 /** Winners by {@link tuningKey}. */
 export interface TuningTable {
   readonly version: 1;
   readonly entries: Record<string, LayerNormVariant & { readonly ms: number }>;
 }
-
-export type RowNormOpName = 'layerNorm' | 'rmsNorm' | 'addLayerNorm' | 'addRmsNorm';
 
 export const STORAGE_KEY = 'webgpu-norm:tuning:v1';
 
