@@ -58,3 +58,4 @@ export { paramGradBlocks, type EncodeLayerNormBackwardOptions, type EncodeRmsNor
 /** @internal Test hooks (e.g. compile a broken shader to test debug mode); not part of the API. */
 export { testHooks as __testHooks } from './core/pipeline-cache.js';
 export { mapWgslLocation, compilationError, type WgslLocation } from './core/wgsl-source-map.js';
+export type { EncodeLpNormOptions, LpNormOptions, LpNormResult, LpNormVariant } from './ops/lp-norm/options.js';

@@ -27,6 +27,9 @@ import type { GroupNormOptions, GroupNormResult, InstanceNormOptions } from './o
 import { encodeGroupNorm, encodeInstanceNorm, type EncodeGroupNormOptions, type EncodeInstanceNormOptions, type NormPlanInfo } from './ops/group-norm/encode.js';
 import { Transfers, type ArrayRunContext, type SameData } from './core/transfers.js';
 import { runGroupNorm } from './ops/group-norm/run.js';
+import { encodeLpNorm } from './ops/lp-norm/encode.js';
+import type { EncodeLpNormOptions, LpNormOptions, LpNormResult, LpNormVariant } from './ops/lp-norm/options.js';
+import { runLpNorm } from './ops/lp-norm/run.js';
 import { runBatchNormInference, runBatchNormStats } from './ops/batch-norm/run.js';
 import { compiledModules } from './core/pipeline-cache.js';
 import { compilationError } from './core/wgsl-source-map.js';
@@ -248,6 +251,27 @@ export interface Normalizer {
 
   /** Merges a tuning table (entries for other adapters are kept but never match). */
   importTuning(table: TuningTable): void;
+
+  /**
+   * Lp normalization of each row: `y = x / max(‖x‖_p, ε)`, p = 1 or 2 (ONNX LpNormalization,
+   * PyTorch's F.normalize; unit-length embeddings, QK-norm). Also returns each row's norm.
+   *
+   * @example
+   * ```ts
+   * const { y, norm: lengths } = await norm.lpNorm(embeddings, { cols: 384 });
+   * ```
+   */
+  lpNorm<X extends TensorData>(x: X, options: LpNormOptions): Promise<LpNormResult<SameData<X>>>;
+
+  /**
+   * Records Lp normalization (a norms pass, then the division) into the caller's encoder or pass. Never submits.
+   *
+   * @example
+   * ```ts
+   * norm.encodeLpNorm(encoder, { x: embeddings, y: unit, norm: lengths, rows: 32, cols: 384, p: 2 });
+   * ```
+   */
+  encodeLpNorm(target: EncodeTarget, options: EncodeLpNormOptions): LpNormVariant;
 
   // ---- GroupNorm / InstanceNorm / BatchNorm (src/ops/group-norm, src/ops/batch-norm) ----
 
@@ -674,6 +698,15 @@ class GpuNormalizer implements Normalizer {
     } finally {
       io.release();
     }
+  }
+
+  encodeLpNorm(target: EncodeTarget, options: EncodeLpNormOptions): LpNormVariant {
+    return this.encode(options, () => encodeLpNorm(this.ctx, target, options));
+  }
+
+  async lpNorm<X extends TensorData>(x: X, options: LpNormOptions): Promise<LpNormResult<SameData<X>>> {
+    this.check();
+    return this.runGuarded(() => runLpNorm(this.arrayRun, x, options));
   }
 
   // ---- GroupNorm / InstanceNorm / BatchNorm ----
