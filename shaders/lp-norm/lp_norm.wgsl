@@ -2,8 +2,12 @@
 // F.normalize, ggml's L2_NORM): y = x / max(‖x‖_p, ε) with p = 1 or 2, f32 or packed f16 storage
 // (src/ops/lp-norm/).
 //
-// Three entry points on one set of bindings; the encoder records a norms pass, then `apply`:
-// - `row_norms`: one invocation reduces a whole row (no barriers: what CPU adapters want);
+// Five entry points on one set of bindings:
+// - `rows_fused` / `rows_fused_vec4`: one invocation normalizes a whole row, reading it twice and
+//   writing it once, in a single dispatch (CPU adapters, whose barriers and extra passes cost most;
+//   rows must start on a word, i.e. f32, or f16 of even width; vec4 for f32 widths divisible by 4);
+// otherwise a norms pass, then `apply`:
+// - `row_norms`: one invocation reduces a whole row (no barriers);
 // - `row_norms_team`: a workgroup reduces one row (strided loads, then a tree in workgroup memory:
 //   what GPUs want for wide rows);
 // - `apply`: y = x / max(norm, ε), one 32-bit word per invocation: an f32 element, or two packed
@@ -32,6 +36,10 @@ struct Params {
 // Each row's norm as (n, e) with ‖x‖_p = n · 2^e: the norm of a row of huge values may exceed
 // f32's range while y = x / ‖x‖_p is still representable, so `apply` divides scaled values.
 @group(0) @binding(3) var<storage, read_write> scaled_norms: array<vec2<f32>>;
+// x and y as vec4 words, for `rows_fused_vec4` (f32 rows of a width divisible by 4): one 16-byte
+// access instead of four per-lane gathers, which is what costs on CPU adapters.
+@group(0) @binding(5) var<storage, read> x4: array<vec4<u32>>;
+@group(0) @binding(6) var<storage, read_write> y4: array<vec4<u32>>;
 // ‖x‖_p of each row for the caller (+Inf where it exceeds f32's range); bound only with WRITE_NORM.
 @group(0) @binding(4) var<storage, read_write> norm_out: array<f32>;
 
@@ -101,10 +109,13 @@ fn pow2_exponent(largest: f32) -> i32 {
   return max(i32((bitcast<u32>(largest) >> 23u) & 0xffu) - 127, -126);
 }
 
-// Stores the row's norm: (Σ|x·2^-e|^p)^(1/p) with its exponent, and for the caller n · 2^e.
-fn store_norm(row: u32, sum_p: f32, e: i32) {
-  let n = select(sum_p, sqrt(sum_p), P == 2u);
-  scaled_norms[row] = vec2<f32>(n, f32(e));
+// The row's norm from its scaled sum: n = (Σ|x·2^-e|^p)^(1/p), ‖x‖_p = n · 2^e.
+fn root(sum_p: f32) -> f32 {
+  return select(sum_p, sqrt(sum_p), P == 2u);
+}
+
+// Writes n · 2^e to the caller's `norm` output, if there is one.
+fn store_norm(row: u32, n: f32, e: i32) {
   if (WRITE_NORM) {
     // n · 2^e beyond f32's range is +Inf (built at run time: a constant Inf is a shader error).
     let inf = bitcast<f32>(0x7f800000u | (bitcast<u32>(n) & 0u));
@@ -128,7 +139,101 @@ fn row_norms(@builtin(workgroup_id) wid: vec3<u32>,
     e = pow2_exponent(s.y);
     s = strided_sum(base, 0u, 1u, ldexp(1.0, -e));
   }
-  store_norm(row, s.x, e);
+  scaled_norms[row] = vec2<f32>(root(s.x), f32(e));
+  store_norm(row, root(s.x), e);
+}
+
+// The per-row factors of y = x / max(n · 2^e, ε): (2^-e, max(n, ε · 2^-e)), so that
+// y = (x · 2^-e) / d with an exact power-of-two scaling (n · 2^e may exceed f32's range while y
+// does not). A row whose norm is not finite (it holds a NaN or ±Inf) gets d = NaN: every output
+// of it is NaN, the library's contract for every op (x / Inf = 0 would turn it into plausible
+// zeros, and WGSL leaves non-finite arithmetic to the implementation).
+fn row_factors(n: f32, e: i32) -> vec2<f32> {
+  let inv = ldexp(1.0, -e);
+  // A NaN built at run time (a constant NaN is a shader-creation error in WGSL).
+  let nan = bitcast<f32>(0x7fc00000u | (bitcast<u32>(n) & 0u));
+  return vec2<f32>(inv, select(nan, max(n, params.epsilon * inv), is_finite(n)));
+}
+
+// The norm of a row of f32 vec4 words (base4 = its first vec4), with the same two-level blocks and
+// exact rescaling as strided_sum. Returns (n, e).
+fn row_norm_vec4(base4: u32, count4: u32) -> vec2<f32> {
+  var s = sum_vec4(base4, count4, 1.0);
+  var e = 0;
+  if (needs_rescale(s)) {
+    e = pow2_exponent(s.y);
+    s = sum_vec4(base4, count4, ldexp(1.0, -e));
+  }
+  return vec2<f32>(root(s.x), f32(e));
+}
+
+fn sum_vec4(base4: u32, count4: u32, scale: f32) -> vec2<f32> {
+  var total = 0.0;
+  var blocks = 0.0;
+  var run = vec4<f32>(0.0);
+  var largest = vec4<f32>(0.0);
+  for (var k = 0u; k < count4; k += 1u) {
+    let a = abs(bitcast<vec4<f32>>(x4[base4 + k])) * scale;
+    largest = max(largest, a);
+    run += select(a, a * a, P == 2u);
+    if (((k + 1u) % BLOCK) == 0u) {
+      blocks += dot(run, vec4<f32>(1.0));
+      run = vec4<f32>(0.0);
+      if (((k + 1u) % (BLOCK * BLOCK)) == 0u) {
+        total += blocks;
+        blocks = 0.0;
+      }
+    }
+  }
+  return vec2<f32>(total + (blocks + dot(run, vec4<f32>(1.0))), max(max(largest.x, largest.y), max(largest.z, largest.w)));
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn rows_fused_vec4(@builtin(workgroup_id) wid: vec3<u32>,
+                   @builtin(num_workgroups) nwg: vec3<u32>,
+                   @builtin(local_invocation_index) lid: u32) {
+  let row = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  if (row >= params.rows) {
+    return;
+  }
+  let count4 = params.cols / 4u;
+  let base4 = row * count4;
+  let ne = row_norm_vec4(base4, count4);
+  store_norm(row, ne.x, i32(ne.y));
+  let f = row_factors(ne.x, i32(ne.y));
+  for (var k = base4; k < base4 + count4; k += 1u) {
+    y4[k] = bitcast<vec4<u32>>((bitcast<vec4<f32>>(x4[k]) * f.x) / f.y);
+  }
+}
+
+// A row per invocation, in one dispatch: its norm, then y (whole words: the row starts on a word).
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn rows_fused(@builtin(workgroup_id) wid: vec3<u32>,
+              @builtin(num_workgroups) nwg: vec3<u32>,
+              @builtin(local_invocation_index) lid: u32) {
+  let row = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  if (row >= params.rows) {
+    return;
+  }
+  let base = row * params.cols;
+  var s = strided_sum(base, 0u, 1u, 1.0);
+  var e = 0;
+  if (needs_rescale(s)) {
+    e = pow2_exponent(s.y);
+    s = strided_sum(base, 0u, 1u, ldexp(1.0, -e));
+  }
+  let n = root(s.x);
+  store_norm(row, n, e);
+  let f = row_factors(n, e);
+  if (F16) {
+    for (var w = base / 2u; w < (base + params.cols) / 2u; w += 1u) {
+      y[w] = f16_pack(element(2u * w) * f.x / f.y, element(2u * w + 1u) * f.x / f.y);
+    }
+  } else {
+    for (var i = base; i < base + params.cols; i += 1u) {
+      y[i] = bitcast<u32>(element(i) * f.x / f.y);
+    }
+  }
 }
 
 // Tree reduction of `team` (sum, max); every invocation gets the row's total.
@@ -169,21 +274,15 @@ fn row_norms_team(@builtin(workgroup_id) wid: vec3<u32>,
     sum_p = reduce_team(lid).x;
   }
   if (lid == 0u) {
-    store_norm(row, sum_p, e);
+    scaled_norms[row] = vec2<f32>(root(sum_p), f32(e));
+    store_norm(row, root(sum_p), e);
   }
 }
 
-// x / max(‖x‖_p, ε), computed as (x · 2^-e) / max(n, ε · 2^-e): exact power-of-two scaling, so a
-// norm beyond f32's range still gives the right y. A row whose norm is not finite (it holds a NaN
-// or ±Inf) is poisoned: every output of it is NaN, the library's contract for every op (x / Inf = 0
-// would turn it into plausible zeros, and WGSL leaves non-finite arithmetic to the implementation).
 fn normalized(i: u32) -> f32 {
-  let v = element(i);
   let s = scaled_norms[i / params.cols];
-  // A NaN built at run time (a constant NaN is a shader-creation error in WGSL).
-  let nan = bitcast<f32>(0x7fc00000u | (bitcast<u32>(v) & 0u));
-  let e = i32(s.y);
-  return select(nan, ldexp(v, -e) / max(s.x, ldexp(params.epsilon, -e)), is_finite(s.x));
+  let f = row_factors(s.x, i32(s.y));
+  return element(i) * f.x / f.y;
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)

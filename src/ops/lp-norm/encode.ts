@@ -25,6 +25,8 @@ import { resolveLpNormOptions, type EncodeLpNormOptions, type LpNormVariant } fr
  * ```
  */
 export function selectLpNormVariant(profile: Pick<AdapterProfile, 'cpu' | 'maxWorkgroupSize'>, cols: number): LpNormVariant {
+  // Measured on SwiftShader: a row per workgroup (barriers, two dispatches) is 5x slower even for a
+  // single 4096-wide row, so CPU adapters always take the fused row-per-invocation kernel.
   if (profile.cpu) return { rowPerWorkgroup: false, workgroupSize: Math.min(64, profile.maxWorkgroupSize) };
   return { rowPerWorkgroup: true, workgroupSize: Math.min(cols >= 4096 ? 256 : 64, profile.maxWorkgroupSize) };
 }
@@ -73,16 +75,25 @@ export function encodeLpNorm(ctx: KernelContext, target: EncodeTarget, options: 
   checkAliasing(operands.ranges);
 
   const constants = { WORKGROUP_SIZE: variant.workgroupSize, P: p, F16: dtype === 'f16', WRITE_NORM: norm !== undefined };
+  const params = resources.uniform(shader, 'params', { rows, cols, epsilon });
+  const norm_out = norm ?? resources.dummy('norm_out');
+  const { maxComputeWorkgroupsPerDimension: maxGrid } = limits;
+  if (!variant.rowPerWorkgroup && (dtype === 'f32' || cols % 2 === 0)) {
+    // Rows start on a word: one dispatch, a row per invocation, y written straight from the norm.
+    const vec4 = dtype === 'f32' && cols % 4 === 0;
+    const entry = vec4 ? 'rows_fused_vec4' : 'rows_fused';
+    const fused = getPipeline(ctx.device, shader, entry, constants);
+    const bindGroup = resources.bindGroup(shader, entry, fused, vec4 ? { params, x4: x, y4: y, norm_out } : { params, x, y, norm_out });
+    recordDispatches(target, 'webgpu-norm lpNorm', [{ label: 'lpNorm rows', pipeline: fused.pipeline, bindGroup, grid: foldWorkgroups(Math.ceil(rows / variant.workgroupSize), maxGrid) }]);
+    return variant;
+  }
   const normsEntry = variant.rowPerWorkgroup ? 'row_norms_team' : 'row_norms';
   const normsPipeline = getPipeline(ctx.device, shader, normsEntry, constants);
   const applyPipeline = getPipeline(ctx.device, shader, 'apply', constants);
-  const params = resources.uniform(shader, 'params', { rows, cols, epsilon });
   // Each row's norm as (n, e), n · 2^e, kept between the two dispatches.
   const scaled_norms = scratchRange(resources, 'lp-norms', rows * elementStride(shader, normsEntry, 'scaled_norms'));
-  const norm_out = norm ?? resources.dummy('norm_out');
   const normGroups = variant.rowPerWorkgroup ? rows : Math.ceil(rows / variant.workgroupSize);
   const words = dtype === 'f16' ? Math.ceil(elements / 2) : elements;
-  const { maxComputeWorkgroupsPerDimension: maxGrid } = limits;
   recordDispatches(target, 'webgpu-norm lpNorm', [
     { label: 'lpNorm row norms', pipeline: normsPipeline.pipeline, bindGroup: resources.bindGroup(shader, normsEntry, normsPipeline, { params, x, scaled_norms, norm_out }), grid: foldWorkgroups(normGroups, maxGrid) },
     { label: 'lpNorm apply', pipeline: applyPipeline.pipeline, bindGroup: resources.bindGroup(shader, 'apply', applyPipeline, { params, x, y, scaled_norms }), grid: foldWorkgroups(Math.ceil(words / variant.workgroupSize), maxGrid) },
