@@ -12,13 +12,24 @@ export interface BenchArgs {
   readonly reps: number;
   readonly warmup: number;
   readonly runtime: 'chromium' | 'node';
-  /** Output files; null when disabled with `--no-json` / `--no-chart`. */
+  /**
+   * `full`: the default ops and shapes with at least {@link MIN_RECOMMENDED_REPS} repetitions; in
+   * Chromium, the run docs/performance.md publishes. `partial`: anything less (`--shapes`,
+   * `--ops`, few reps), whose default outputs go to `bench-results/<runtime>-partial.*` so they
+   * never overwrite a full run's.
+   */
+  readonly scope: RunScope;
+  /** Output files; null when disabled with `--no-json` / `--no-chart` / `--no-markdown`. */
   readonly json: OutputFile | null;
   readonly chart: OutputFile | null;
+  readonly markdown: OutputFile | null;
   readonly help: boolean;
   /** Accepted but questionable choices, printed before the run. */
   readonly warnings: readonly string[];
 }
+
+/** Whether a run is the published one (see {@link BenchArgs.scope}). */
+export type RunScope = 'full' | 'partial';
 
 /**
  * An output path. `explicit` paths are the user's (relative to where they ran npm); default ones
@@ -42,6 +53,9 @@ const DEFAULT_REPS = 30;
 const DEFAULT_WARMUP = 3;
 /** Where results go unless `--json` / `--chart` say otherwise (gitignored). */
 export const RESULTS_DIR = 'bench-results';
+/** Where the full Chromium run publishes its report and chart (committed). */
+export const PUBLISHED_MARKDOWN = 'docs/performance.md';
+export const PUBLISHED_CHART = 'docs/performance.svg';
 
 export const USAGE = `Usage: npm run bench [-- options]
 
@@ -56,10 +70,16 @@ Options:
   --reps N            timed repetitions per measurement, medians reported (default ${DEFAULT_REPS})
   --warmup N          untimed repetitions before each measurement (default ${DEFAULT_WARMUP})
   --runtime NAME      chromium (headless, default) or node (the webgpu package)
-  --json FILE         write one record per op x shape (default ${RESULTS_DIR}/<runtime>.json)
-  --chart FILE        write an SVG chart (default ${RESULTS_DIR}/<runtime>.svg)
-  --no-json, --no-chart   skip that output
-  -h, --help          show this help`;
+  --json FILE         write one record per op x shape (default: see below)
+  --chart FILE        write an SVG chart (default: see below)
+  --markdown FILE     write the markdown report (default: see below)
+  --no-json, --no-chart, --no-markdown   skip that output
+  -h, --help          show this help
+
+A full run (default ops and shapes, --reps >= ${MIN_RECOMMENDED_REPS}) in Chromium publishes ${PUBLISHED_MARKDOWN}
+and ${PUBLISHED_CHART} (its JSON: ${RESULTS_DIR}/chromium.json); in Node it writes ${RESULTS_DIR}/node.*.
+Any other run is partial: unless told otherwise it writes ${RESULTS_DIR}/<runtime>-partial.*, so it
+never overwrites a full run's outputs. A full run that fails part-way counts as partial too.`;
 
 /**
  * Parses `"128x768"` (also `128×768`, `128*768`) into a shape.
@@ -117,8 +137,10 @@ export function parseBenchArgs(argv: readonly string[], knownOps: readonly strin
         runtime: { type: 'string' },
         json: { type: 'string' },
         chart: { type: 'string' },
+        markdown: { type: 'string' },
         'no-json': { type: 'boolean' },
         'no-chart': { type: 'boolean' },
+        'no-markdown': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -151,11 +173,12 @@ export function parseBenchArgs(argv: readonly string[], knownOps: readonly strin
   if (reps < MIN_RECOMMENDED_REPS) warnings.push(`--reps ${reps} is below ${MIN_RECOMMENDED_REPS}: medians will be noisy (fine for a smoke test)`);
   const warmup = values.warmup === undefined ? DEFAULT_WARMUP : parseCount(values.warmup, 'warmup', 0);
 
-  const output = (given: string | undefined, disabled: boolean | undefined, option: string, ext: string): OutputFile | null => {
+  const scope: RunScope = values.shapes === undefined && values.ops === undefined && reps >= MIN_RECOMMENDED_REPS ? 'full' : 'partial';
+  const output = (given: string | undefined, disabled: boolean | undefined, option: OutputKind): OutputFile | null => {
     if (disabled && given !== undefined) throw new UsageError(`--${option} and --no-${option} contradict each other`);
     if (disabled) return null;
     if (given !== undefined && given.trim() === '') throw new UsageError(`--${option} expects a file name`);
-    return given === undefined ? { path: `${RESULTS_DIR}/${runtime}.${ext}`, explicit: false } : { path: given, explicit: true };
+    return given === undefined ? defaultOutput(option, runtime, scope) : { path: given, explicit: true };
   };
 
   return {
@@ -164,9 +187,49 @@ export function parseBenchArgs(argv: readonly string[], knownOps: readonly strin
     reps,
     warmup,
     runtime,
-    json: output(values.json, values['no-json'], 'json', 'json'),
-    chart: output(values.chart, values['no-chart'], 'chart', 'svg'),
+    scope,
+    json: output(values.json, values['no-json'], 'json'),
+    chart: output(values.chart, values['no-chart'], 'chart'),
+    markdown: output(values.markdown, values['no-markdown'], 'markdown'),
     help: values.help ?? false,
     warnings,
   };
+}
+
+/** The three outputs of a run. */
+export type OutputKind = 'json' | 'chart' | 'markdown';
+
+const EXTENSION: Readonly<Record<OutputKind, string>> = { json: 'json', chart: 'svg', markdown: 'md' };
+
+/**
+ * Where an output goes when the command line does not say: a full Chromium run publishes its
+ * chart and report in docs/ and keeps its JSON in `bench-results/chromium.json`; a full Node run
+ * writes `bench-results/node.*`; a partial run writes `bench-results/<runtime>-partial.*`.
+ *
+ * @example
+ * ```ts
+ * defaultOutput('markdown', 'chromium', 'full');    // { path: 'docs/performance.md', explicit: false }
+ * defaultOutput('markdown', 'chromium', 'partial'); // { path: 'bench-results/chromium-partial.md', explicit: false }
+ * ```
+ */
+export function defaultOutput(kind: OutputKind, runtime: BenchArgs['runtime'], scope: RunScope): OutputFile {
+  const published = scope === 'full' && runtime === 'chromium';
+  if (published && kind === 'markdown') return { path: PUBLISHED_MARKDOWN, explicit: false };
+  if (published && kind === 'chart') return { path: PUBLISHED_CHART, explicit: false };
+  const suffix = scope === 'full' ? '' : '-partial';
+  return { path: `${RESULTS_DIR}/${runtime}${suffix}.${EXTENSION[kind]}`, explicit: false };
+}
+
+/**
+ * The same command line for a run that turned out partial (a full run that failed part-way):
+ * default outputs move to their partial paths, explicit ones stay where the user asked.
+ *
+ * @example
+ * ```ts
+ * asPartial(parseBenchArgs([], ops)).markdown; // { path: 'bench-results/chromium-partial.md', explicit: false }
+ * ```
+ */
+export function asPartial(args: BenchArgs): BenchArgs {
+  const move = (file: OutputFile | null, kind: OutputKind) => (file === null || file.explicit ? file : defaultOutput(kind, args.runtime, 'partial'));
+  return { ...args, scope: 'partial', json: move(args.json, 'json'), chart: move(args.chart, 'chart'), markdown: move(args.markdown, 'markdown') };
 }

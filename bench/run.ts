@@ -1,19 +1,21 @@
 /**
  * `npm run bench`: plans the op × shape cases, runs them one by one in headless Chromium (default)
- * or Node, shows progress, then prints the table and writes the JSON and SVG.
- * See `npm run bench -- --help`.
+ * or Node, shows progress, then prints the table and writes the JSON, the SVG chart and the
+ * markdown report (a full run publishes the last two as docs/performance.{md,svg}; a partial run
+ * writes under bench-results/). See `npm run bench -- --help`.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseBenchArgs, UsageError, USAGE, type BenchArgs, type OutputFile } from './args.js';
+import { asPartial, parseBenchArgs, UsageError, USAGE, type BenchArgs, type OutputFile } from './args.js';
 import { planCases } from './cases.js';
 import { BENCH_OPS } from './core/ops/index.js';
-import { combineGranularities } from './core/timestamp-resolution.js';
+import { combineGranularities } from '../src/core/timestamp-resolution.js';
 import type { CaseRecord } from './core/types.js';
 import { buildJsonReport } from './report/json-report.js';
 import { formatShape } from './report/format.js';
+import { renderMarkdownReport } from './report/markdown-report.js';
 import { ProgressLine } from './report/progress.js';
 import { renderChart } from './report/svg-chart.js';
 import { describeAdapter, describeTimestamps, formatCaseLine, formatHeader, formatTable, formatTargetSummary, TABLE_LEGEND } from './report/text-report.js';
@@ -33,10 +35,21 @@ function parse(): BenchArgs {
   }
 }
 
+/** A path as the report names it: relative to the repository when inside it. */
+function shown(full: string): string {
+  const rel = relative(root, full);
+  return rel.startsWith('..') || isAbsolute(rel) ? full : rel.split('\\').join('/');
+}
+
+/** The absolute path of an output file. */
+function fullPath(file: OutputFile): string {
+  // npm runs scripts in the package root; INIT_CWD is where the user typed the command.
+  return resolve(file.explicit ? (process.env.INIT_CWD ?? process.cwd()) : root, file.path);
+}
+
 /** Writes an output file; returns the path to print (relative when under the current directory). */
 function write(file: OutputFile, content: string): string {
-  // npm runs scripts in the package root; INIT_CWD is where the user typed the command.
-  const full = resolve(file.explicit ? (process.env.INIT_CWD ?? process.cwd()) : root, file.path);
+  const full = fullPath(file);
   mkdirSync(dirname(full), { recursive: true });
   writeFileSync(full, content);
   const rel = relative(process.cwd(), full);
@@ -44,7 +57,7 @@ function write(file: OutputFile, content: string): string {
 }
 
 async function main(): Promise<number> {
-  const args = parse();
+  let args = parse();
   if (args.help) {
     console.log(USAGE);
     return 0;
@@ -102,6 +115,8 @@ async function main(): Promise<number> {
     await runtime.close();
   }
 
+  // A full run that stopped part-way must not overwrite the published report with a fragment.
+  if (failure !== undefined && args.scope === 'full') args = asPartial(args);
   const elapsedSeconds = (Date.now() - started) / 1000;
   const loadEnd = loadavg()[0]!;
   if (records.length > 0) {
@@ -126,15 +141,27 @@ async function main(): Promise<number> {
       cpus: cpus().length,
       elapsedSeconds,
       notes: runtime.notes,
+      scope: args.scope,
     };
-    if (args.json) console.log(`wrote ${write(args.json, JSON.stringify(buildJsonReport(env, records, meta), null, 2) + '\n')}`);
+    const report = buildJsonReport(env, records, meta);
+    if (args.json) console.log(`wrote ${write(args.json, JSON.stringify(report, null, 2) + '\n')}`);
     if (args.chart) {
       const svg = renderChart(records, {
-        title: `webgpu-norm benchmark · f32 · medians of ${args.reps} reps`,
+        title: `webgpu-norm benchmark · f32 · medians of ${args.reps} reps${args.scope === 'partial' ? ' · partial run' : ''}`,
         // Without the device id, which is long and says little, so the line fits the chart.
         subtitle: `${env.runtime} · ${describeAdapter({ ...env, adapter: { ...env.adapter, device: '' } })} · ${meta.date.slice(0, 16).replace('T', ' ')} UTC`,
       });
       console.log(`wrote ${write(args.chart, svg)}`);
+    }
+    if (args.markdown) {
+      const here = dirname(fullPath(args.markdown));
+      const link = (to: string) => relative(here, to).split('\\').join('/');
+      const markdown = renderMarkdownReport(report, {
+        chart: args.chart ? link(fullPath(args.chart)) : undefined,
+        docs: link(resolve(root, 'docs')).replace(/(.)$/, '$1/'),
+        json: args.json ? shown(fullPath(args.json)) : undefined,
+      });
+      console.log(`wrote ${write(args.markdown, markdown)}`);
     }
   }
   if (failure !== undefined) {

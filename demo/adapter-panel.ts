@@ -7,6 +7,8 @@ import type { Normalizer } from '../dist/index.js';
 // A namespace import: if a build lacks one of these (the API is still moving), the panel shows
 // less instead of the whole page failing to load on a missing named export.
 import * as lib from '../dist/index.js';
+// The selection rule is internal (not exported by the package); the dev server serves src/.
+import { selectVariant } from '../src/ops/row-norm/variant.js';
 import { el, results } from './dom.js';
 
 const FEATURES: readonly [GPUFeatureName, string][] = [
@@ -26,7 +28,7 @@ const FEATURES: readonly [GPUFeatureName, string][] = [
 export function mountAdapterPanel(host: HTMLElement, norm: Normalizer): void {
   const info = norm.device.adapterInfo;
   const features = new Set([...norm.device.features]);
-  const variant = typeof lib.selectVariant === 'function' ? lib.describeVariant(lib.selectVariant(norm.profile, { rows: 128, cols: 768, dtype: 'f32' })) : '(selectVariant not in this build)';
+  const variant = lib.describeVariant(selectVariant(norm.profile, { rows: 128, cols: 768, dtype: 'f32' }));
   results.adapter = { vendor: info.vendor, architecture: info.architecture, features: [...features].sort(), variant };
   const row = (k: string, v: Node | string) => el('tr', {}, el('th', {}, k), el('td', {}, v));
   host.append(

@@ -7,7 +7,7 @@
  */
 import type { Normalizer } from '../dist/index.js';
 import { cpu } from '../dist/index.js';
-import { GpuTimer } from '../bench/core/gpu-timer.js';
+import { GpuTimer } from '../src/core/gpu-timer.js';
 import { median } from '../bench/core/stats.js';
 import { el, fmt, results } from './dom.js';
 import { barChart } from './svg-chart.js';

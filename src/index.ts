@@ -1,5 +1,7 @@
 /**
  * webgpu-norm: WebGPU compute kernels for normalization layers, with a float64 CPU reference.
+ * The package entry holds the public API only; internals (variant selection, tuning keys,
+ * dispatch folding, test hooks) are imported from their modules by the tests and the benchmark.
  *
  * @example
  * ```ts
@@ -9,11 +11,15 @@
  * const ref = cpu.layerNorm(x, { cols: 768, gamma, beta });
  * ```
  */
-export { createNormalizer, type Normalizer, type NormalizerOptions, type TuneResult } from './normalizer.js';
-export { tuningKey, candidateVariants, type TuningTable, type RowNormOpName } from './ops/row-norm/tuning.js';
+export { createNormalizer, type Normalizer, type NormalizerOptions } from './normalizer.js';
+export { requestNormDevice, type RequestDeviceOptions } from './core/device.js';
 export { NormError, type NormErrorCode } from './core/errors.js';
 export * as cpu from './cpu.js';
+export { f16ToF32, f32ToF16, roundF16, toF16Array, fromF16Array } from './core/f16.js';
 export type { Dtype, EpsilonMode, SameData, TensorData } from './core/tensor.js';
+export type { EncodeTarget } from './core/context.js';
+export type { Operand } from './core/operands.js';
+export type { ResourceStats } from './core/resources.js';
 export type {
   AddLayerNormOptions,
   AddNormResult,
@@ -29,33 +35,19 @@ export type {
   EncodeLayerNormOptions,
   EncodeRmsNormOptions,
 } from './ops/row-norm/encode.js';
-export {
-  describeVariant,
-  profileDevice,
-  selectVariant,
-  MAX_CACHED_CHUNKS,
-  type AdapterProfile,
-  type LayerNormVariant,
-} from './ops/row-norm/variant.js';
-export type { EncodeTarget } from './core/context.js';
-export type { Operand } from './core/operands.js';
-export type { ResourceStats } from './core/resources.js';
-export { requestNormDevice, type RequestDeviceOptions } from './core/device.js';
-export { foldWorkgroups } from './core/dispatch.js';
-export type { GroupNormOptions, InstanceNormOptions, GroupNormResult } from './ops/group-norm/options.js';
-export type { BatchNormInferenceOptions, BatchNormInferenceResult, BatchNormStatsOptions, BatchNormStatsResult } from './ops/batch-norm/options.js';
-export type { EncodeGroupNormOptions, EncodeInstanceNormOptions, NormPlanInfo } from './ops/group-norm/encode.js';
-export type { EncodeBatchNormInferenceOptions, EncodeBatchNormStatsOptions } from './ops/batch-norm/encode.js';
-export type { TensorLayout, TensorShapeOptions } from './ops/channel/options.js';
-export { f16ToF32, f32ToF16, roundF16, toF16Array, fromF16Array } from './core/f16.js';
+export { describeVariant, type AdapterProfile, type LayerNormVariant } from './ops/row-norm/variant.js';
+export type { TuningTable, RowNormOpName } from './ops/row-norm/tuning.js';
+export type { TuneResult } from './ops/row-norm/tune.js';
 export type {
   LayerNormBackwardOptions,
   LayerNormBackwardResult,
   RmsNormBackwardOptions,
   RmsNormBackwardResult,
 } from './ops/backward/options.js';
-export { paramGradBlocks, type EncodeLayerNormBackwardOptions, type EncodeRmsNormBackwardOptions } from './ops/backward/encode.js';
-/** @internal Test hooks (e.g. compile a broken shader to test debug mode); not part of the API. */
-export { testHooks as __testHooks } from './core/pipeline-cache.js';
-export { mapWgslLocation, compilationError, type WgslLocation } from './core/wgsl-source-map.js';
+export type { EncodeLayerNormBackwardOptions, EncodeRmsNormBackwardOptions } from './ops/backward/encode.js';
+export type { TensorLayout, TensorShapeOptions } from './ops/channel/options.js';
+export type { GroupNormOptions, InstanceNormOptions, GroupNormResult } from './ops/group-norm/options.js';
+export type { EncodeGroupNormOptions, EncodeInstanceNormOptions, NormPlanInfo } from './ops/group-norm/encode.js';
+export type { BatchNormInferenceOptions, BatchNormInferenceResult, BatchNormStatsOptions, BatchNormStatsResult } from './ops/batch-norm/options.js';
+export type { EncodeBatchNormInferenceOptions, EncodeBatchNormStatsOptions } from './ops/batch-norm/encode.js';
 export type { EncodeLpNormOptions, LpNormOptions, LpNormResult, LpNormVariant } from './ops/lp-norm/options.js';

@@ -4,7 +4,7 @@
  * loop (`bench-session.ts`) never names an op.
  */
 import type { Normalizer } from '../../src/index.js';
-import type { PassRecorder } from './gpu-timer.js';
+import type { PassRecorder } from '../../src/core/gpu-timer.js';
 import type { NormLibrary, Shape } from './types.js';
 
 /** What an op instance gets to create its buffers and call the library. */

@@ -15,9 +15,10 @@
 import type { Normalizer } from '../../src/index.js';
 import { BENCH_OPS } from './ops/index.js';
 import { CopyRoofline, type PreparedCopy } from './copy-roofline.js';
-import { GpuTimer } from './gpu-timer.js';
+import { foldWorkgroups } from '../../src/core/dispatch.js';
+import { GpuTimer } from '../../src/core/gpu-timer.js';
 import { median, summarize } from './stats.js';
-import { combineGranularities, isQuantized } from './timestamp-resolution.js';
+import { combineGranularities, isQuantized } from '../../src/core/timestamp-resolution.js';
 import type { CaseRecord, CaseSpec, EnvironmentInfo, NormLibrary, ProgressFn } from './types.js';
 
 /** What a runtime hands the core. */
@@ -80,7 +81,7 @@ export async function openBenchSession(options: SessionOptions): Promise<BenchSe
   device.addEventListener('uncapturederror', (e) => uncaptured.push((e as GPUUncapturedErrorEvent).error.message));
   const norm = await lib.createNormalizer({ device });
   const timer = new GpuTimer(device);
-  const copy = new CopyRoofline(device, options.copyShader, lib.foldWorkgroups);
+  const copy = new CopyRoofline(device, options.copyShader, foldWorkgroups);
 
   // Probe: copies of a few sizes, so the header can say whether timestamps are quantized before
   // any case runs. Sizes differ so the passes' durations do too.

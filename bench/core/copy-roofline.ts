@@ -10,7 +10,7 @@
  * once. A norm needs its row's statistics before its first output, so where a row cannot stay in
  * registers (CPU adapters) this, not the copy, is the least it can cost; the benchmark reports both.
  */
-import type { GpuTimer, PassRecorder } from './gpu-timer.js';
+import type { GpuTimer, PassRecorder } from '../../src/core/gpu-timer.js';
 import { median } from './stats.js';
 
 /**

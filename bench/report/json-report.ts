@@ -3,6 +3,7 @@
  * runtime, adapter and timestamp verdict, so records can be collected across runs). Pure.
  */
 import type { CaseRecord, EnvironmentInfo } from '../core/types.js';
+import type { RunScope } from '../args.js';
 import { describeAdapter } from './text-report.js';
 
 /** Facts about the run that are not about the device. */
@@ -15,6 +16,11 @@ export interface RunMeta {
   readonly cpus: number;
   readonly elapsedSeconds: number;
   readonly notes: readonly string[];
+  /**
+   * Whether this was a full run (the default ops and shapes) or a subset; see `BenchArgs.scope`.
+   * Absent in files written before it was recorded (then read off `argv`).
+   */
+  readonly scope?: RunScope | undefined;
 }
 
 /** A record as stored in the JSON file. */

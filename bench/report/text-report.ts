@@ -111,20 +111,25 @@ export const TABLE_LEGEND: readonly string[] = [
 /** Rows from which a shape counts as "large" in the speed targets (the batch shapes, not decode). */
 export const LARGE_SHAPE_ROWS = 128;
 
+/** One op's line of the per-op summary: its name and the figures, in order. */
+export interface OpSummary {
+  readonly op: string;
+  readonly parts: readonly string[];
+}
+
 /**
  * Per op, the figures the speed targets are stated in: the geometric mean of gpu/copy and
  * gpu/2read over the large shapes (≥ {@link LARGE_SHAPE_ROWS} rows), the worst gpu/copy of any
  * shape, and single-token decode (1 × width). Ops with no case of a kind leave that part out.
+ * The terminal and the markdown report both print these.
  *
  * @example
  * ```ts
- * for (const l of formatTargetSummary(records)) console.log(l);
- * // 'layerNorm  large shapes: 2.72× copy, 1.63× 2-read (geomean of 3) · worst shape 3.10× copy (2048×768) · 1×4096: 1.88× copy'
+ * summarizeOps(records)[0]; // { op: 'layerNorm', parts: ['large shapes: 2.72× copy, 1.63× 2-read (geomean of 3)', …] }
  * ```
  */
-export function formatTargetSummary(records: readonly CaseRecord[]): string[] {
+export function summarizeOps(records: readonly CaseRecord[]): OpSummary[] {
   const ops = [...new Set(records.map((r) => r.op))];
-  const width = Math.max(0, ...ops.map((o) => o.length));
   const geomean = (v: readonly number[]) => Math.exp(v.reduce((s, x) => s + Math.log(x), 0) / v.length);
   return ops.map((op) => {
     const mine = records.filter((r) => r.op === op);
@@ -138,6 +143,21 @@ export function formatTargetSummary(records: readonly CaseRecord[]): string[] {
     const worst = mine.reduce((a, b) => (b.rooflineRatio > a.rooflineRatio ? b : a));
     parts.push(`worst shape ${formatNumber(worst.rooflineRatio)}× copy (${formatShape(worst.rows, worst.cols)})`);
     for (const r of mine.filter((c) => c.rows === 1)) parts.push(`${formatShape(r.rows, r.cols)}: ${formatNumber(r.rooflineRatio)}× copy`);
-    return `${op.padEnd(width)}  ${parts.join(' · ')}`;
+    return { op, parts };
   });
+}
+
+/**
+ * {@link summarizeOps} as aligned terminal lines.
+ *
+ * @example
+ * ```ts
+ * for (const l of formatTargetSummary(records)) console.log(l);
+ * // 'layerNorm  large shapes: 2.72× copy, 1.63× 2-read (geomean of 3) · worst shape 3.10× copy (2048×768) · 1×4096: 1.88× copy'
+ * ```
+ */
+export function formatTargetSummary(records: readonly CaseRecord[]): string[] {
+  const summaries = summarizeOps(records);
+  const width = Math.max(0, ...summaries.map((s) => s.op.length));
+  return summaries.map((s) => `${s.op.padEnd(width)}  ${s.parts.join(' · ')}`);
 }

@@ -3,7 +3,7 @@
 //   y = ((x - pivot) - mean_d) * scale + shift
 //
 // with (pivot, mean_d, scale, shift) per (image, channel) for GroupNorm / InstanceNorm (written by
-// norm_stats.wgsl's merge pass: mean = pivot + mean_d, scale = rstd * gamma, shift = beta), or
+// channel_merge.wgsl's merge pass: mean = pivot + mean_d, scale = rstd * gamma, shift = beta), or
 // per channel for BatchNorm inference (RUNNING_STATS: pivot = runningMean, mean_d = 0,
 // scale = gamma / sqrt(runningVar + eps), recomputed per element because four cached loads and an
 // inverseSqrt are cheaper than another dispatch on a memory-bound kernel).
@@ -25,7 +25,7 @@
 //   the high half as it was.
 //
 // Span layout (CPU adapters such as SwiftShader, where per-invocation and per-loop-iteration
-// overhead dominate; picked by src/kernels/norm-apply.ts): each invocation applies a contiguous
+// overhead dominate; picked by src/ops/channel/apply.ts): each invocation applies a contiguous
 // run of the tensor, loads each coefficient row once per run, and handles several 16-byte vectors
 // per loop iteration (the shape of bench/copy.wgsl's copy_span).
 // - apply_span (NCHW, f32, elements % 4 == 0): invocation u owns vectors [u * span, u * span + span).

@@ -4,6 +4,7 @@
  * offsets the shader declares.
  */
 import type { EntryPointInfo, ShaderInfo, UniformInfo } from './shader-info.js';
+import { ShaderStage } from './gpu-flags.js';
 
 /** A resolved buffer range: what every operand becomes before it is validated and bound. */
 export interface BufferRange {
@@ -30,7 +31,7 @@ export function bindGroupLayoutDescriptor(shader: ShaderInfo, entryPoint: string
       if (b.group !== 0) throw new Error(`${shader.name}.wgsl: ${b.name} is in group ${b.group}; kernels use group 0 only`);
       return {
         binding: b.binding,
-        visibility: 4 /* GPUShaderStage.COMPUTE; a literal so Node needs no WebGPU globals */,
+        visibility: ShaderStage.COMPUTE,
         buffer: { type: b.type, minBindingSize: b.minBindingSize },
       };
     }),

@@ -16,9 +16,15 @@ export interface CachedPipeline {
 }
 
 /**
- * Test-only hooks (exported from the package as `__testHooks`; not API). `transformCode` rewrites a
+ * Test-only hooks (never exported from the package entry; test pages import this module from
+ * src/, and with it the normalizer, see test/gpu/harness/reliability.ts). `transformCode` rewrites a
  * module's WGSL before it is compiled, so tests can compile a deliberately broken shader and check
  * what debug mode reports. Applies to modules created after it is set (caches are per device).
+ *
+ * @example
+ * ```ts
+ * testHooks.transformCode = (name, code) => (name === 'row_norm' ? code + '\nfn broken() { no_such_symbol; }' : code);
+ * ```
  */
 export const testHooks: { transformCode?: ((name: string, code: string) => string) | undefined } = {};
 

@@ -112,11 +112,6 @@ export class OwnedResources {
     flush();
   }
 
-  /** Evicted uniforms not yet destroyed (they are included in `liveBuffers`). */
-  get retiredCount(): number {
-    return this.retired.length;
-  }
-
   /** Creates a buffer this normalizer owns and tracks. */
   createBuffer(descriptor: GPUBufferDescriptor): GPUBuffer {
     const b = this.device.createBuffer(descriptor);

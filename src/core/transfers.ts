@@ -5,7 +5,7 @@
 import { NormError } from './errors.js';
 import { Usage } from './operands.js';
 import type { KernelContext } from './context.js';
-import { storageBytes, type Dtype, type TensorData } from './tensor.js';
+import type { Dtype, TensorData } from './tensor.js';
 
 /**
  * What the typed-array forms need from their normalizer: the kernel context and a `mapAsync`
@@ -13,7 +13,7 @@ import { storageBytes, type Dtype, type TensorData } from './tensor.js';
  *
  * @example
  * ```ts
- * const run: ArrayRunContext = { ...ctx, map: (b) => b.mapAsync(GPUMapMode.READ) };
+ * const run: ArrayRunContext = { ...ctx, map: (b) => b.mapAsync(MapMode.READ) };
  * ```
  */
 export interface ArrayRunContext extends KernelContext {
@@ -95,6 +95,38 @@ export class Transfers {
 
   release(): void {
     for (const b of this.temps) this.ctx.resources.release(b);
+  }
+}
+
+/**
+ * Refuses a typed-array call whose buffer (or combined read-back) would exceed the device's
+ * `maxBufferSize`, before anything is allocated: such a buffer would be a device validation error
+ * (and a failed read-back reported as device-lost), not a NormError.
+ *
+ * @example
+ * ```ts
+ * checkBufferSize(ctx.limits, total, 'x', ' (the outputs y, mean, rstd are read back in one buffer)');
+ * ```
+ */
+export function checkBufferSize(limits: Pick<GPUSupportedLimits, 'maxBufferSize'>, bytes: number, argument: string, why = ''): void {
+  const max = limits.maxBufferSize;
+  if (bytes > max) {
+    throw new NormError('limit-exceeded', `${bytes} bytes${why} exceed the device's maxBufferSize (${max}); split the rows into several calls`, argument);
+  }
+}
+
+/**
+ * Refuses a typed-array call whose tensor would not fit one storage binding.
+ *
+ * @example
+ * ```ts
+ * checkBindingSize(ctx.limits, storageBytes(rows * cols, dtype), 'x');
+ * ```
+ */
+export function checkBindingSize(limits: Pick<GPUSupportedLimits, 'maxStorageBufferBindingSize'>, bytes: number, argument: string): void {
+  const maxBinding = limits.maxStorageBufferBindingSize;
+  if (bytes > maxBinding) {
+    throw new NormError('limit-exceeded', `${bytes} bytes exceed the device's maxStorageBufferBindingSize (${maxBinding}); split the rows into several calls`, argument);
   }
 }
 

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { formatWorst, type Comparison } from '../shared/compare.js';
 import type { BackwardCase } from './backward-case.js';
+import { backwardCases, forcedVariantCases, oneBlockCases } from './cases.js';
 import type { BackwardHarness } from '../gpu/harness/harness.js';
 import { openHarness, type HarnessPage } from '../gpu/page.js';
 import { flushHashes, recordHash } from '../gpu/output-hashes.js';
@@ -48,74 +49,16 @@ function check(c: BackwardCase, r: Awaited<ReturnType<typeof run>>) {
   if (c.variant) expect(r.variant).toEqual({ ...c.variant, cachedChunks: 0 });
 }
 
-function cases(): BackwardCase[] {
-  const out: BackwardCase[] = [];
-  let seed = 1;
-  const add = (c: Omit<BackwardCase, 'seed'>) => out.push({ ...c, seed: seed++ });
-  for (const op of ['layerNorm', 'rmsNorm'] as const) {
-    for (const dtype of ['f32', 'f16'] as const) {
-      for (const [rows, cols] of [[1, 1], [7, 3], [5, 13], [64, 768], [3, 1001], [2, 4096]] as const) {
-        add({ op, rows, cols, dtype, pattern: 'normal', gamma: true, form: 'convenience' });
-      }
-      add({ op, rows: 33, cols: 13, dtype, pattern: 'normal', gamma: false, form: 'encode' });
-      add({ op, rows: 40, cols: 64, dtype, pattern: 'offset', gamma: true, form: 'pass' });
-      add({ op, rows: 9, cols: 101, dtype, pattern: 'mixed-scale', gamma: true, form: 'encode', dsum: true });
-      add({ op, rows: 1, cols: 4099, dtype, pattern: 'outlier-columns', gamma: true, form: 'pass' });
-      // One row: one block, dgamma/dbeta written by the dx kernel itself (vec4 access for f32).
-      add({ op, rows: 1, cols: 768, dtype, pattern: 'offset', gamma: true, form: 'convenience' });
-    }
-    add({ op, rows: 70000, cols: 3, dtype: 'f32', pattern: 'normal', gamma: true, form: 'encode' });
-    add({ op, rows: 100000, cols: 3, dtype: 'f32', pattern: 'offset', gamma: false, form: 'convenience' });
-    add({ op, rows: 3000, cols: 257, dtype: 'f16', pattern: 'normal', gamma: true, form: 'convenience' });
-  }
-  add({ op: 'rmsNorm', rows: 17, cols: 48, dtype: 'f32', pattern: 'normal', gamma: true, form: 'encode', gammaOffset: 1 });
-  add({ op: 'layerNorm', rows: 4, cols: 768, dtype: 'f32', pattern: 'constant', gamma: true, form: 'convenience' });
-  add({ op: 'layerNorm', rows: 50, cols: 31, dtype: 'f32', pattern: 'tiny-variance', gamma: true, form: 'convenience' });
-  return out;
-}
-
-const variants = [
-  { reduction: 'workgroup', vec4: true, workgroupSize: 64, threadsPerRow: 16, cachedChunks: 0 },
-  { reduction: 'workgroup', vec4: false, workgroupSize: 64, threadsPerRow: 64, cachedChunks: 0 },
-  { reduction: 'subgroup', vec4: true, workgroupSize: 64, threadsPerRow: 64, cachedChunks: 0 },
-  { reduction: 'subgroup', vec4: false, workgroupSize: 4, threadsPerRow: 4, cachedChunks: 0 },
-  { reduction: 'workgroup', vec4: false, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0 },
-] as const;
-
 describe('backward passes match the float64 reference', () => {
-  for (const c of cases()) test(name(c), async () => check(c, await run(c)));
+  for (const c of backwardCases()) test(name(c), async () => check(c, await run(c)));
 });
 
 describe('every dx kernel variant, forced', () => {
-  let seed = 500;
-  for (const op of ['layerNorm', 'rmsNorm'] as const) {
-    for (const v of variants) {
-      for (const dtype of v.vec4 ? (['f32'] as const) : (['f32', 'f16'] as const)) {
-        const c: BackwardCase = { op, rows: 37, cols: 1028, dtype, pattern: 'offset', gamma: true, form: 'encode', seed: seed++, variant: { ...v } };
-        test(name(c), async () => check(c, await run(c)));
-      }
-    }
-  }
+  for (const c of forcedVariantCases()) test(name(c), async () => check(c, await run(c)));
 });
 
 describe('one block: dgamma/dbeta straight from the dx kernel, every variant', () => {
-  // Rows that make a single block: one row for teams, up to four for one-invocation rows (which
-  // take four rows at once). Without dsum the `direct` kernels write dgamma and dbeta; with dsum,
-  // LayerNorm goes through the partials and the final stage, RMSNorm writes dgamma as the block's
-  // one partial row.
-  let seed = 700;
-  const oneBlock = [...variants, { reduction: 'workgroup', vec4: true, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0 }] as const;
-  for (const op of ['layerNorm', 'rmsNorm'] as const) {
-    for (const v of oneBlock) {
-      for (const dtype of v.vec4 ? (['f32'] as const) : (['f32', 'f16'] as const)) {
-        const rows = v.threadsPerRow === 1 ? 3 : 1;
-        const c: BackwardCase = { op, rows, cols: 1028, dtype, pattern: 'offset', gamma: true, form: 'encode', seed: seed++, variant: { ...v } };
-        test(name(c), async () => check(c, await run(c)));
-      }
-    }
-    const withDsum: BackwardCase = { op, rows: 1, cols: 772, dtype: 'f32', pattern: 'normal', gamma: true, form: 'encode', dsum: true, seed: seed++ };
-    test(name(withDsum), async () => check(withDsum, await run(withDsum)));
-  }
+  for (const c of oneBlockCases()) test(name(c), async () => check(c, await run(c)));
 });
 
 describe('determinism: two runs give identical bits', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseBenchArgs, parseShape, UsageError } from '../../bench/args.js';
+import { asPartial, defaultOutput, parseBenchArgs, parseShape, UsageError } from '../../bench/args.js';
 import { DEFAULT_SHAPES, planCases } from '../../bench/cases.js';
 
 const OPS = ['layerNorm', 'rmsNorm'];
@@ -27,8 +27,10 @@ describe('parseBenchArgs', () => {
       reps: 30,
       warmup: 3,
       runtime: 'chromium',
+      scope: 'full',
       json: { path: 'bench-results/chromium.json', explicit: false },
-      chart: { path: 'bench-results/chromium.svg', explicit: false },
+      chart: { path: 'docs/performance.svg', explicit: false },
+      markdown: { path: 'docs/performance.md', explicit: false },
       help: false,
       warnings: [],
     });
@@ -50,7 +52,46 @@ describe('parseBenchArgs', () => {
   test('--opt=value form, default outputs follow the runtime', () => {
     const a = parse('--reps=25', '--runtime=node');
     expect(a.reps).toBe(25);
+    expect(a.scope).toBe('full');
     expect(a.json).toEqual({ path: 'bench-results/node.json', explicit: false });
+    // Only the Chromium run is published in docs/.
+    expect(a.chart).toEqual({ path: 'bench-results/node.svg', explicit: false });
+    expect(a.markdown).toEqual({ path: 'bench-results/node.md', explicit: false });
+  });
+
+  test.each([
+    [['--shapes', '1x768']],
+    [['--ops', 'layerNorm']],
+    [['--ops', 'layerNorm,rmsNorm']],
+    [['--reps', '5']],
+    [['--runtime', 'node', '--shapes', '1x768']],
+  ])('a subset run (%j) is partial and never writes the published report or chart', (argv) => {
+    const a = parse(...argv);
+    expect(a.scope).toBe('partial');
+    for (const file of [a.json, a.chart, a.markdown]) {
+      expect(file!.explicit).toBe(false);
+      expect(file!.path).toMatch(/^bench-results\/(chromium|node)-partial\.(json|svg|md)$/);
+    }
+  });
+
+  test('a subset run writes where it is told, docs/ included', () => {
+    const a = parse('--ops', 'layerNorm', '--markdown', 'docs/performance.md', '--no-chart');
+    expect(a.markdown).toEqual({ path: 'docs/performance.md', explicit: true });
+    expect(a.chart).toBeNull();
+  });
+
+  test('a full run that failed part-way moves its default outputs to the partial paths, keeps explicit ones', () => {
+    const a = asPartial(parse('--json', 'mine.json'));
+    expect(a.scope).toBe('partial');
+    expect(a.json).toEqual({ path: 'mine.json', explicit: true });
+    expect(a.chart).toEqual({ path: 'bench-results/chromium-partial.svg', explicit: false });
+    expect(a.markdown).toEqual({ path: 'bench-results/chromium-partial.md', explicit: false });
+    expect(asPartial(parse('--no-markdown')).markdown).toBeNull();
+  });
+
+  test('defaultOutput', () => {
+    expect(defaultOutput('json', 'chromium', 'full')).toEqual({ path: 'bench-results/chromium.json', explicit: false });
+    expect(defaultOutput('markdown', 'node', 'partial')).toEqual({ path: 'bench-results/node-partial.md', explicit: false });
   });
 
   test('ops: case-insensitive, registry spelling kept, duplicates dropped', () => {
@@ -64,10 +105,11 @@ describe('parseBenchArgs', () => {
     ]);
   });
 
-  test('--no-json and --no-chart', () => {
-    const a = parse('--no-json', '--no-chart');
+  test('--no-json, --no-chart and --no-markdown', () => {
+    const a = parse('--no-json', '--no-chart', '--no-markdown');
     expect(a.json).toBeNull();
     expect(a.chart).toBeNull();
+    expect(a.markdown).toBeNull();
   });
 
   test('few reps are allowed with a warning', () => {
@@ -89,6 +131,7 @@ describe('parseBenchArgs', () => {
     [['--warmup=-1'], /--warmup expects an integer >= 0/],
     [['--runtime', 'deno'], /--runtime expects chromium or node/],
     [['--json', 'a.json', '--no-json'], /contradict/],
+    [['--markdown', 'a.md', '--no-markdown'], /contradict/],
     [['--json', ''], /--json expects a file name/],
     [['--frobnicate'], /Unknown option/],
     [['stray'], /positional/],

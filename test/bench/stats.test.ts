@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { median, quantile, summarize } from '../../bench/core/stats.js';
-import { combineGranularities, isQuantized, timestampGranularity } from '../../bench/core/timestamp-resolution.js';
-import { rotatedOrder } from '../../bench/core/gpu-timer.js';
+import { combineGranularities, isQuantized, timestampGranularity } from '../../src/core/timestamp-resolution.js';
+import { rotatedOrder } from '../../src/core/gpu-timer.js';
 
 describe('median and quantile', () => {
   test('odd and even counts', () => {

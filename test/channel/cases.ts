@@ -3,14 +3,38 @@
  * every adversarial pattern on a shape that splits each statistic across several workgroups, the
  * epsilon conventions, the caller's encoder / pass forms, and a few large shapes (a UNet map, a
  * statistic over a million elements) once each. Pruned to what SwiftShader runs in about a minute
- * per file.
+ * per file. Each row states its whole case, so a new row changes no other case; give it a new seed.
  */
-import { CHANNEL_PATTERNS } from '../shared/channel-data.js';
-import type { ChannelNormCase } from './channel-norm-case.js';
+import type { ChannelPattern } from '../shared/channel-data.js';
+import type { ChannelNormCase, ChannelOp } from './channel-norm-case.js';
 
-/** A case without its seed, with defaults for the common fields. */
-type CaseSpec = Omit<ChannelNormCase, 'seed' | 'affine' | 'form' | 'pattern' | 'dtype' | 'layout'> &
-  Partial<Pick<ChannelNormCase, 'affine' | 'form' | 'pattern' | 'dtype' | 'layout' | 'epsilon'>>;
+/** What a row may add: the epsilon convention, the unbiased variance, a forced GPU layout. */
+interface RowOptions {
+  readonly epsilonMode?: 'inside-sqrt' | 'add-to-std';
+  readonly unbiased?: boolean;
+  readonly statsLayout?: 'workgroup';
+}
+
+/** seed, op, batch, channels, spatial, groups (groupNorm, else null), layout, dtype, pattern, affine, epsilon, form, options. */
+type Row = readonly [
+  seed: number,
+  op: ChannelOp,
+  batch: number,
+  channels: number,
+  spatial: number,
+  groups: number | null,
+  layout: ChannelNormCase['layout'],
+  dtype: ChannelNormCase['dtype'],
+  pattern: ChannelPattern,
+  affine: boolean,
+  epsilon: number,
+  form: ChannelNormCase['form'],
+  options?: RowOptions,
+];
+
+function channelCase([seed, op, batch, channels, spatial, groups, layout, dtype, pattern, affine, epsilon, form, options = {}]: Row): ChannelNormCase {
+  return { op, batch, channels, spatial, ...(groups !== null ? { groups } : {}), layout, dtype, pattern, affine, epsilon, form, ...options, seed };
+}
 
 export function caseName(c: ChannelNormCase): string {
   const g = (c.op === 'groupNorm' ? ` g${c.groups}` : '') + (c.statsLayout ? ` [${c.statsLayout} layout]` : '');
@@ -57,177 +81,323 @@ export function expectedStatsLayout(c: ChannelNormCase): string {
   return bytes >= 16 ? 'invocation' : 'workgroup';
 }
 
-function builder() {
-  const cases: ChannelNormCase[] = [];
-  let seed = 1;
-  const add = (c: CaseSpec) =>
-    cases.push({ affine: true, form: 'convenience', pattern: 'normal', dtype: 'f32', layout: 'NCHW', epsilon: 1e-5, ...c, seed: seed++ } as ChannelNormCase);
-  return { cases, add };
-}
-
-const LAYOUTS = ['NCHW', 'NHWC'] as const;
-const DTYPES = ['f32', 'f16'] as const;
-
-export function groupNormCases(): ChannelNormCase[] {
-  const { cases, add } = builder();
-  // Shapes: odd spatial sizes, channels not a multiple of 4, groups 1 / 2 / 32 / channels,
-  // batch 1 and 3, odd f16 element counts (groups and channel maps starting mid-word).
-  const shapes: CaseSpec[] = [
-    { op: 'groupNorm', batch: 1, channels: 6, spatial: 49, groups: 3 },
-    { op: 'groupNorm', batch: 3, channels: 6, spatial: 49, groups: 2 },
-    { op: 'groupNorm', batch: 3, channels: 10, spatial: 7, groups: 1 },
-    { op: 'groupNorm', batch: 1, channels: 64, spatial: 17 * 17, groups: 32 },
-    { op: 'groupNorm', batch: 1, channels: 7, spatial: 9, groups: 7 },
-    { op: 'groupNorm', batch: 2, channels: 8, spatial: 64, groups: 4, affine: false },
-    { op: 'instanceNorm', batch: 3, channels: 5, spatial: 49 },
-    { op: 'instanceNorm', batch: 1, channels: 12, spatial: 33 * 33 },
-  ];
-  for (const s of shapes) for (const layout of LAYOUTS) for (const dtype of DTYPES) add({ ...s, layout, dtype });
-
+const GROUP_NORM: readonly Row[] = [
+  // Shapes: odd spatial sizes, channels not a multiple of 4, groups 1 / 2 / 32 / channels, batch 1 and
+  // 3, odd f16 element counts (groups and channel maps starting mid-word).
+  [1, 'groupNorm', 1, 6, 49, 3, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [2, 'groupNorm', 1, 6, 49, 3, 'NCHW', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [3, 'groupNorm', 1, 6, 49, 3, 'NHWC', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [4, 'groupNorm', 1, 6, 49, 3, 'NHWC', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [5, 'groupNorm', 3, 6, 49, 2, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [6, 'groupNorm', 3, 6, 49, 2, 'NCHW', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [7, 'groupNorm', 3, 6, 49, 2, 'NHWC', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [8, 'groupNorm', 3, 6, 49, 2, 'NHWC', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [9, 'groupNorm', 3, 10, 7, 1, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [10, 'groupNorm', 3, 10, 7, 1, 'NCHW', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [11, 'groupNorm', 3, 10, 7, 1, 'NHWC', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [12, 'groupNorm', 3, 10, 7, 1, 'NHWC', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [13, 'groupNorm', 1, 64, 289, 32, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [14, 'groupNorm', 1, 64, 289, 32, 'NCHW', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [15, 'groupNorm', 1, 64, 289, 32, 'NHWC', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [16, 'groupNorm', 1, 64, 289, 32, 'NHWC', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [17, 'groupNorm', 1, 7, 9, 7, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [18, 'groupNorm', 1, 7, 9, 7, 'NCHW', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [19, 'groupNorm', 1, 7, 9, 7, 'NHWC', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [20, 'groupNorm', 1, 7, 9, 7, 'NHWC', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [21, 'groupNorm', 2, 8, 64, 4, 'NCHW', 'f32', 'normal', false, 1e-5, 'convenience'],
+  [22, 'groupNorm', 2, 8, 64, 4, 'NCHW', 'f16', 'normal', false, 1e-5, 'convenience'],
+  [23, 'groupNorm', 2, 8, 64, 4, 'NHWC', 'f32', 'normal', false, 1e-5, 'convenience'],
+  [24, 'groupNorm', 2, 8, 64, 4, 'NHWC', 'f16', 'normal', false, 1e-5, 'convenience'],
+  [25, 'instanceNorm', 3, 5, 49, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [26, 'instanceNorm', 3, 5, 49, null, 'NCHW', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [27, 'instanceNorm', 3, 5, 49, null, 'NHWC', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [28, 'instanceNorm', 3, 5, 49, null, 'NHWC', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [29, 'instanceNorm', 1, 12, 1089, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [30, 'instanceNorm', 1, 12, 1089, null, 'NCHW', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [31, 'instanceNorm', 1, 12, 1089, null, 'NHWC', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [32, 'instanceNorm', 1, 12, 1089, null, 'NHWC', 'f16', 'normal', true, 1e-5, 'convenience'],
   // Every adversarial pattern on a shape whose groups span several pass-1 chunks (2 in NCHW, 5 per
   // channel column in NHWC), both layouts and dtypes.
-  for (const pattern of CHANNEL_PATTERNS) {
-    for (const layout of LAYOUTS) {
-      for (const dtype of DTYPES) add({ op: 'groupNorm', batch: 2, channels: 6, spatial: 4099, groups: 2, layout, dtype, pattern });
-    }
-  }
-
+  [33, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [34, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [35, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [36, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [37, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f32', 'offset', true, 1e-5, 'convenience'],
+  [38, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f16', 'offset', true, 1e-5, 'convenience'],
+  [39, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f32', 'offset', true, 1e-5, 'convenience'],
+  [40, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f16', 'offset', true, 1e-5, 'convenience'],
+  [41, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f32', 'zero-variance', true, 1e-5, 'convenience'],
+  [42, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f16', 'zero-variance', true, 1e-5, 'convenience'],
+  [43, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f32', 'zero-variance', true, 1e-5, 'convenience'],
+  [44, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f16', 'zero-variance', true, 1e-5, 'convenience'],
+  [45, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f32', 'tiny-variance', true, 1e-5, 'convenience'],
+  [46, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f16', 'tiny-variance', true, 1e-5, 'convenience'],
+  [47, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f32', 'tiny-variance', true, 1e-5, 'convenience'],
+  [48, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f16', 'tiny-variance', true, 1e-5, 'convenience'],
+  [49, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f32', 'f16-extreme', true, 1e-5, 'convenience'],
+  [50, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f16', 'f16-extreme', true, 1e-5, 'convenience'],
+  [51, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f32', 'f16-extreme', true, 1e-5, 'convenience'],
+  [52, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f16', 'f16-extreme', true, 1e-5, 'convenience'],
+  [53, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f32', 'mixed-scale', true, 1e-5, 'convenience'],
+  [54, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f16', 'mixed-scale', true, 1e-5, 'convenience'],
+  [55, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f32', 'mixed-scale', true, 1e-5, 'convenience'],
+  [56, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f16', 'mixed-scale', true, 1e-5, 'convenience'],
+  [57, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f32', 'nan-unit', true, 1e-5, 'convenience'],
+  [58, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f16', 'nan-unit', true, 1e-5, 'convenience'],
+  [59, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f32', 'nan-unit', true, 1e-5, 'convenience'],
+  [60, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f16', 'nan-unit', true, 1e-5, 'convenience'],
   // Epsilon conventions and the unbiased variance (rstd must be the factor applied).
-  for (const layout of LAYOUTS) {
-    add({ op: 'groupNorm', batch: 2, channels: 12, spatial: 25, groups: 4, layout, epsilonMode: 'add-to-std', epsilon: 1e-3 });
-    add({ op: 'groupNorm', batch: 2, channels: 12, spatial: 25, groups: 4, layout, unbiased: true, dtype: 'f16' });
-    add({ op: 'instanceNorm', batch: 1, channels: 9, spatial: 30, layout, unbiased: true, epsilonMode: 'add-to-std' });
-    add({ op: 'groupNorm', batch: 1, channels: 8, spatial: 16, groups: 2, layout, pattern: 'tiny-variance', epsilon: 1e-12 });
-  }
-
+  [61, 'groupNorm', 2, 12, 25, 4, 'NCHW', 'f32', 'normal', true, 0.001, 'convenience', { epsilonMode: 'add-to-std' }],
+  [62, 'groupNorm', 2, 12, 25, 4, 'NCHW', 'f16', 'normal', true, 1e-5, 'convenience', { unbiased: true }],
+  [63, 'instanceNorm', 1, 9, 30, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience', { epsilonMode: 'add-to-std', unbiased: true }],
+  [64, 'groupNorm', 1, 8, 16, 2, 'NCHW', 'f32', 'tiny-variance', true, 1e-12, 'convenience'],
+  [65, 'groupNorm', 2, 12, 25, 4, 'NHWC', 'f32', 'normal', true, 0.001, 'convenience', { epsilonMode: 'add-to-std' }],
+  [66, 'groupNorm', 2, 12, 25, 4, 'NHWC', 'f16', 'normal', true, 1e-5, 'convenience', { unbiased: true }],
+  [67, 'instanceNorm', 1, 9, 30, null, 'NHWC', 'f32', 'normal', true, 1e-5, 'convenience', { epsilonMode: 'add-to-std', unbiased: true }],
+  [68, 'groupNorm', 1, 8, 16, 2, 'NHWC', 'f32', 'tiny-variance', true, 1e-12, 'convenience'],
   // The caller's encoder and compute pass, operands at non-zero offsets in sentinel-filled buffers.
-  for (const form of ['encode', 'pass'] as const) {
-    for (const layout of LAYOUTS) {
-      add({ op: 'groupNorm', batch: 3, channels: 6, spatial: 49, groups: 3, layout, dtype: 'f16', form, pattern: 'offset' });
-      add({ op: 'instanceNorm', batch: 1, channels: 7, spatial: 9, layout, dtype: 'f16', form, pattern: 'nan-unit' });
-      add({ op: 'groupNorm', batch: 2, channels: 16, spatial: 100, groups: 8, layout, form, pattern: 'mixed-scale' });
-    }
-  }
-
-  // A diffusion UNet's GroupNorm (32 groups of 10 channels over 64x64) and a group over 2^20
-  // elements (a 512x512 map of 4 channels), which must be split across many workgroups.
-  for (const layout of LAYOUTS) {
-    add({ op: 'groupNorm', batch: 1, channels: 320, spatial: 64 * 64, groups: 32, layout, form: 'encode' });
-    add({ op: 'groupNorm', batch: 1, channels: 320, spatial: 64 * 64, groups: 32, layout, form: 'encode', dtype: 'f16', pattern: 'offset' });
-  }
-  add({ op: 'groupNorm', batch: 1, channels: 4, spatial: 512 * 512, groups: 1, layout: 'NCHW', form: 'encode', pattern: 'offset' });
+  [69, 'groupNorm', 3, 6, 49, 3, 'NCHW', 'f16', 'offset', true, 1e-5, 'encode'],
+  [70, 'instanceNorm', 1, 7, 9, null, 'NCHW', 'f16', 'nan-unit', true, 1e-5, 'encode'],
+  [71, 'groupNorm', 2, 16, 100, 8, 'NCHW', 'f32', 'mixed-scale', true, 1e-5, 'encode'],
+  [72, 'groupNorm', 3, 6, 49, 3, 'NHWC', 'f16', 'offset', true, 1e-5, 'encode'],
+  [73, 'instanceNorm', 1, 7, 9, null, 'NHWC', 'f16', 'nan-unit', true, 1e-5, 'encode'],
+  [74, 'groupNorm', 2, 16, 100, 8, 'NHWC', 'f32', 'mixed-scale', true, 1e-5, 'encode'],
+  [75, 'groupNorm', 3, 6, 49, 3, 'NCHW', 'f16', 'offset', true, 1e-5, 'pass'],
+  [76, 'instanceNorm', 1, 7, 9, null, 'NCHW', 'f16', 'nan-unit', true, 1e-5, 'pass'],
+  [77, 'groupNorm', 2, 16, 100, 8, 'NCHW', 'f32', 'mixed-scale', true, 1e-5, 'pass'],
+  [78, 'groupNorm', 3, 6, 49, 3, 'NHWC', 'f16', 'offset', true, 1e-5, 'pass'],
+  [79, 'instanceNorm', 1, 7, 9, null, 'NHWC', 'f16', 'nan-unit', true, 1e-5, 'pass'],
+  [80, 'groupNorm', 2, 16, 100, 8, 'NHWC', 'f32', 'mixed-scale', true, 1e-5, 'pass'],
+  // A diffusion UNet's GroupNorm (32 groups of 10 channels over 64x64) and a group over 2^20 elements
+  // (a 512x512 map of 4 channels), which must be split across many workgroups.
+  [81, 'groupNorm', 1, 320, 4096, 32, 'NCHW', 'f32', 'normal', true, 1e-5, 'encode'],
+  [82, 'groupNorm', 1, 320, 4096, 32, 'NCHW', 'f16', 'offset', true, 1e-5, 'encode'],
+  [83, 'groupNorm', 1, 320, 4096, 32, 'NHWC', 'f32', 'normal', true, 1e-5, 'encode'],
+  [84, 'groupNorm', 1, 320, 4096, 32, 'NHWC', 'f16', 'offset', true, 1e-5, 'encode'],
+  [85, 'groupNorm', 1, 4, 262144, 1, 'NCHW', 'f32', 'offset', true, 1e-5, 'encode'],
   // More statistics (and pass-1 workgroups) than maxComputeWorkgroupsPerDimension: 2D grids.
-  add({ op: 'instanceNorm', batch: 1, channels: 70001, spatial: 3, layout: 'NCHW', form: 'encode', dtype: 'f16', pattern: 'mixed-scale' });
-  add({ op: 'groupNorm', batch: 1, channels: 4, spatial: 512 * 512, groups: 1, layout: 'NHWC', form: 'encode', dtype: 'f16', pattern: 'f16-extreme' });
-
+  [86, 'instanceNorm', 1, 70001, 3, null, 'NCHW', 'f16', 'mixed-scale', true, 1e-5, 'encode'],
+  [87, 'groupNorm', 1, 4, 262144, 1, 'NHWC', 'f16', 'f16-extreme', true, 1e-5, 'encode'],
   // Statistics layouts. The automatic rule picks the invocation layout on this CPU adapter: chunks
   // whose local pivot is an outlier (spikes) take the exact second pass; NHWC with channels % 4 != 0
   // uses scalar loads (channels 6 and 10 above), f16 spans start and end mid-vector (odd sizes).
-  for (const layout of LAYOUTS) {
-    for (const dtype of DTYPES) {
-      add({ op: 'groupNorm', batch: 2, channels: 8, spatial: 4096, groups: 2, layout, dtype, pattern: 'spikes', form: 'encode' });
-      add({ op: 'groupNorm', batch: 1, channels: 10, spatial: 4099, groups: 5, layout, dtype, pattern: 'spikes' });
-    }
-    add({ op: 'instanceNorm', batch: 1, channels: 1, spatial: 3, layout });
-  }
-  // Elementwise span layouts (automatic here): NCHW vectors straddling two maps (spatial 49) or
-  // several (spatial 3), f16 words straddling maps; NHWC channel quads over several position
-  // chunks, aligned (12 channels), partial (6, 10), f16 with a one-word last quad (6); mean-1e4
-  // offsets, NaN in one group.
-  for (const pattern of ['offset', 'nan-unit'] as const) {
-    add({ op: 'groupNorm', batch: 1, channels: 4, spatial: 49, groups: 2, pattern, form: 'encode' });
-    add({ op: 'groupNorm', batch: 3, channels: 4, spatial: 3, groups: 2, pattern, form: 'encode' });
-    add({ op: 'groupNorm', batch: 3, channels: 5, spatial: 4099, groups: 5, dtype: 'f16', pattern, form: 'encode' });
-    add({ op: 'instanceNorm', batch: 2, channels: 12, spatial: 1333, layout: 'NHWC', pattern, form: 'encode' });
-    add({ op: 'groupNorm', batch: 2, channels: 10, spatial: 1333, groups: 5, layout: 'NHWC', pattern, form: 'encode' });
-    add({ op: 'groupNorm', batch: 2, channels: 6, spatial: 1333, groups: 3, layout: 'NHWC', dtype: 'f16', pattern, form: 'encode' });
-  }
-  // The fused layout (automatic here: NCHW, >= 8 groups): every adversarial pattern and spikes
-  // (outlier pivots: the exact second pass over a whole group) on groups of 8198 elements with odd
-  // spatial (f32 element by element; f16 words straddling the two maps of a group), and on
-  // spatial % 4 == 0 (f32 vectors); InstanceNorm (groups of one channel). Odd f16 group lengths
-  // keep the three-dispatch layout (3x5x4099 above).
-  for (const pattern of [...CHANNEL_PATTERNS, 'spikes'] as const) {
-    for (const dtype of DTYPES) {
-      if (pattern === 'f16-extreme' && dtype === 'f32') continue;
-      add({ op: 'groupNorm', batch: 2, channels: 8, spatial: 4099, groups: 4, dtype, pattern, form: 'encode' });
-    }
-    add({ op: 'groupNorm', batch: 2, channels: 16, spatial: 1024, groups: 8, dtype: pattern === 'f16-extreme' ? 'f16' : 'f32', pattern, form: 'encode' });
-  }
-  for (const dtype of DTYPES) {
-    for (const pattern of ['offset', 'nan-unit', 'zero-variance'] as const) add({ op: 'instanceNorm', batch: 2, channels: 8, spatial: 1024, dtype, pattern, form: 'encode' });
-    add({ op: 'instanceNorm', batch: 1, channels: 10, spatial: 51, dtype, pattern: 'spikes', form: 'encode' });
-  }
+  [88, 'groupNorm', 2, 8, 4096, 2, 'NCHW', 'f32', 'spikes', true, 1e-5, 'encode'],
+  [89, 'groupNorm', 1, 10, 4099, 5, 'NCHW', 'f32', 'spikes', true, 1e-5, 'convenience'],
+  [90, 'groupNorm', 2, 8, 4096, 2, 'NCHW', 'f16', 'spikes', true, 1e-5, 'encode'],
+  [91, 'groupNorm', 1, 10, 4099, 5, 'NCHW', 'f16', 'spikes', true, 1e-5, 'convenience'],
+  [92, 'instanceNorm', 1, 1, 3, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [93, 'groupNorm', 2, 8, 4096, 2, 'NHWC', 'f32', 'spikes', true, 1e-5, 'encode'],
+  [94, 'groupNorm', 1, 10, 4099, 5, 'NHWC', 'f32', 'spikes', true, 1e-5, 'convenience'],
+  [95, 'groupNorm', 2, 8, 4096, 2, 'NHWC', 'f16', 'spikes', true, 1e-5, 'encode'],
+  [96, 'groupNorm', 1, 10, 4099, 5, 'NHWC', 'f16', 'spikes', true, 1e-5, 'convenience'],
+  [97, 'instanceNorm', 1, 1, 3, null, 'NHWC', 'f32', 'normal', true, 1e-5, 'convenience'],
+  // Elementwise span layouts (automatic here): NCHW vectors straddling two maps (spatial 49) or several
+  // (spatial 3), f16 words straddling maps; NHWC channel quads over several position chunks, aligned
+  // (12 channels), partial (6, 10), f16 with a one-word last quad (6); mean-1e4 offsets, NaN in one
+  // group.
+  [98, 'groupNorm', 1, 4, 49, 2, 'NCHW', 'f32', 'offset', true, 1e-5, 'encode'],
+  [99, 'groupNorm', 3, 4, 3, 2, 'NCHW', 'f32', 'offset', true, 1e-5, 'encode'],
+  [100, 'groupNorm', 3, 5, 4099, 5, 'NCHW', 'f16', 'offset', true, 1e-5, 'encode'],
+  [101, 'instanceNorm', 2, 12, 1333, null, 'NHWC', 'f32', 'offset', true, 1e-5, 'encode'],
+  [102, 'groupNorm', 2, 10, 1333, 5, 'NHWC', 'f32', 'offset', true, 1e-5, 'encode'],
+  [103, 'groupNorm', 2, 6, 1333, 3, 'NHWC', 'f16', 'offset', true, 1e-5, 'encode'],
+  [104, 'groupNorm', 1, 4, 49, 2, 'NCHW', 'f32', 'nan-unit', true, 1e-5, 'encode'],
+  [105, 'groupNorm', 3, 4, 3, 2, 'NCHW', 'f32', 'nan-unit', true, 1e-5, 'encode'],
+  [106, 'groupNorm', 3, 5, 4099, 5, 'NCHW', 'f16', 'nan-unit', true, 1e-5, 'encode'],
+  [107, 'instanceNorm', 2, 12, 1333, null, 'NHWC', 'f32', 'nan-unit', true, 1e-5, 'encode'],
+  [108, 'groupNorm', 2, 10, 1333, 5, 'NHWC', 'f32', 'nan-unit', true, 1e-5, 'encode'],
+  [109, 'groupNorm', 2, 6, 1333, 3, 'NHWC', 'f16', 'nan-unit', true, 1e-5, 'encode'],
+  // The fused layout (automatic here: NCHW, >= 8 groups): every adversarial pattern and spikes (outlier
+  // pivots: the exact second pass over a whole group) on groups of 8198 elements with odd spatial (f32
+  // element by element; f16 words straddling the two maps of a group), and on spatial % 4 == 0 (f32
+  // vectors); InstanceNorm (groups of one channel). Odd f16 group lengths keep the three-dispatch
+  // layout (3x5x4099 above).
+  [110, 'groupNorm', 2, 8, 4099, 4, 'NCHW', 'f32', 'normal', true, 1e-5, 'encode'],
+  [111, 'groupNorm', 2, 8, 4099, 4, 'NCHW', 'f16', 'normal', true, 1e-5, 'encode'],
+  [112, 'groupNorm', 2, 16, 1024, 8, 'NCHW', 'f32', 'normal', true, 1e-5, 'encode'],
+  [113, 'groupNorm', 2, 8, 4099, 4, 'NCHW', 'f32', 'offset', true, 1e-5, 'encode'],
+  [114, 'groupNorm', 2, 8, 4099, 4, 'NCHW', 'f16', 'offset', true, 1e-5, 'encode'],
+  [115, 'groupNorm', 2, 16, 1024, 8, 'NCHW', 'f32', 'offset', true, 1e-5, 'encode'],
+  [116, 'groupNorm', 2, 8, 4099, 4, 'NCHW', 'f32', 'zero-variance', true, 1e-5, 'encode'],
+  [117, 'groupNorm', 2, 8, 4099, 4, 'NCHW', 'f16', 'zero-variance', true, 1e-5, 'encode'],
+  [118, 'groupNorm', 2, 16, 1024, 8, 'NCHW', 'f32', 'zero-variance', true, 1e-5, 'encode'],
+  [119, 'groupNorm', 2, 8, 4099, 4, 'NCHW', 'f32', 'tiny-variance', true, 1e-5, 'encode'],
+  [120, 'groupNorm', 2, 8, 4099, 4, 'NCHW', 'f16', 'tiny-variance', true, 1e-5, 'encode'],
+  [121, 'groupNorm', 2, 16, 1024, 8, 'NCHW', 'f32', 'tiny-variance', true, 1e-5, 'encode'],
+  [122, 'groupNorm', 2, 8, 4099, 4, 'NCHW', 'f16', 'f16-extreme', true, 1e-5, 'encode'],
+  [123, 'groupNorm', 2, 16, 1024, 8, 'NCHW', 'f16', 'f16-extreme', true, 1e-5, 'encode'],
+  [124, 'groupNorm', 2, 8, 4099, 4, 'NCHW', 'f32', 'mixed-scale', true, 1e-5, 'encode'],
+  [125, 'groupNorm', 2, 8, 4099, 4, 'NCHW', 'f16', 'mixed-scale', true, 1e-5, 'encode'],
+  [126, 'groupNorm', 2, 16, 1024, 8, 'NCHW', 'f32', 'mixed-scale', true, 1e-5, 'encode'],
+  [127, 'groupNorm', 2, 8, 4099, 4, 'NCHW', 'f32', 'nan-unit', true, 1e-5, 'encode'],
+  [128, 'groupNorm', 2, 8, 4099, 4, 'NCHW', 'f16', 'nan-unit', true, 1e-5, 'encode'],
+  [129, 'groupNorm', 2, 16, 1024, 8, 'NCHW', 'f32', 'nan-unit', true, 1e-5, 'encode'],
+  [130, 'groupNorm', 2, 8, 4099, 4, 'NCHW', 'f32', 'spikes', true, 1e-5, 'encode'],
+  [131, 'groupNorm', 2, 8, 4099, 4, 'NCHW', 'f16', 'spikes', true, 1e-5, 'encode'],
+  [132, 'groupNorm', 2, 16, 1024, 8, 'NCHW', 'f32', 'spikes', true, 1e-5, 'encode'],
+  [133, 'instanceNorm', 2, 8, 1024, null, 'NCHW', 'f32', 'offset', true, 1e-5, 'encode'],
+  [134, 'instanceNorm', 2, 8, 1024, null, 'NCHW', 'f32', 'nan-unit', true, 1e-5, 'encode'],
+  [135, 'instanceNorm', 2, 8, 1024, null, 'NCHW', 'f32', 'zero-variance', true, 1e-5, 'encode'],
+  [136, 'instanceNorm', 1, 10, 51, null, 'NCHW', 'f32', 'spikes', true, 1e-5, 'encode'],
+  [137, 'instanceNorm', 2, 8, 1024, null, 'NCHW', 'f16', 'offset', true, 1e-5, 'encode'],
+  [138, 'instanceNorm', 2, 8, 1024, null, 'NCHW', 'f16', 'nan-unit', true, 1e-5, 'encode'],
+  [139, 'instanceNorm', 2, 8, 1024, null, 'NCHW', 'f16', 'zero-variance', true, 1e-5, 'encode'],
+  [140, 'instanceNorm', 1, 10, 51, null, 'NCHW', 'f16', 'spikes', true, 1e-5, 'encode'],
   // The GPU (workgroup) layout, forced, on the shapes above and the adversarial patterns.
-  for (const s of shapes) for (const layout of LAYOUTS) add({ ...s, layout, dtype: s.channels % 2 ? 'f16' : 'f32', statsLayout: 'workgroup', form: 'encode' });
-  for (const pattern of ['offset', 'zero-variance', 'f16-extreme', 'nan-unit', 'spikes'] as const) {
-    for (const layout of LAYOUTS) add({ op: 'groupNorm', batch: 2, channels: 6, spatial: 4099, groups: 2, layout, dtype: pattern === 'f16-extreme' ? 'f16' : 'f32', pattern, statsLayout: 'workgroup' });
-  }
-  return cases;
-}
+  [141, 'groupNorm', 1, 6, 49, 3, 'NCHW', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [142, 'groupNorm', 1, 6, 49, 3, 'NHWC', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [143, 'groupNorm', 3, 6, 49, 2, 'NCHW', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [144, 'groupNorm', 3, 6, 49, 2, 'NHWC', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [145, 'groupNorm', 3, 10, 7, 1, 'NCHW', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [146, 'groupNorm', 3, 10, 7, 1, 'NHWC', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [147, 'groupNorm', 1, 64, 289, 32, 'NCHW', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [148, 'groupNorm', 1, 64, 289, 32, 'NHWC', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [149, 'groupNorm', 1, 7, 9, 7, 'NCHW', 'f16', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [150, 'groupNorm', 1, 7, 9, 7, 'NHWC', 'f16', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [151, 'groupNorm', 2, 8, 64, 4, 'NCHW', 'f32', 'normal', false, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [152, 'groupNorm', 2, 8, 64, 4, 'NHWC', 'f32', 'normal', false, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [153, 'instanceNorm', 3, 5, 49, null, 'NCHW', 'f16', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [154, 'instanceNorm', 3, 5, 49, null, 'NHWC', 'f16', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [155, 'instanceNorm', 1, 12, 1089, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [156, 'instanceNorm', 1, 12, 1089, null, 'NHWC', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [157, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f32', 'offset', true, 1e-5, 'convenience', { statsLayout: 'workgroup' }],
+  [158, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f32', 'offset', true, 1e-5, 'convenience', { statsLayout: 'workgroup' }],
+  [159, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f32', 'zero-variance', true, 1e-5, 'convenience', { statsLayout: 'workgroup' }],
+  [160, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f32', 'zero-variance', true, 1e-5, 'convenience', { statsLayout: 'workgroup' }],
+  [161, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f16', 'f16-extreme', true, 1e-5, 'convenience', { statsLayout: 'workgroup' }],
+  [162, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f16', 'f16-extreme', true, 1e-5, 'convenience', { statsLayout: 'workgroup' }],
+  [163, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f32', 'nan-unit', true, 1e-5, 'convenience', { statsLayout: 'workgroup' }],
+  [164, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f32', 'nan-unit', true, 1e-5, 'convenience', { statsLayout: 'workgroup' }],
+  [165, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f32', 'spikes', true, 1e-5, 'convenience', { statsLayout: 'workgroup' }],
+  [166, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f32', 'spikes', true, 1e-5, 'convenience', { statsLayout: 'workgroup' }],
+];
 
-export function batchNormCases(): ChannelNormCase[] {
-  const { cases, add } = builder();
+const BATCH_NORM: readonly Row[] = [
   // Statistics: shapes × layouts × dtypes.
-  const statShapes: CaseSpec[] = [
-    { op: 'batchNormStats', batch: 3, channels: 6, spatial: 49 },
-    { op: 'batchNormStats', batch: 1, channels: 5, spatial: 7 },
-    { op: 'batchNormStats', batch: 4, channels: 64, spatial: 15 * 15 },
-  ];
-  for (const s of statShapes) for (const layout of LAYOUTS) for (const dtype of DTYPES) add({ ...s, layout, dtype });
-  for (const pattern of CHANNEL_PATTERNS) {
-    for (const layout of LAYOUTS) add({ op: 'batchNormStats', batch: 3, channels: 3, spatial: 4099, layout, pattern, dtype: pattern === 'f16-extreme' ? 'f16' : 'f32' });
-  }
-  for (const layout of LAYOUTS) {
-    add({ op: 'batchNormStats', batch: 2, channels: 7, spatial: 30, layout, unbiased: true, form: 'encode' });
-    add({ op: 'batchNormStats', batch: 3, channels: 5, spatial: 49, layout, dtype: 'f16', form: 'pass', pattern: 'offset' });
-  }
+  [1, 'batchNormStats', 3, 6, 49, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [2, 'batchNormStats', 3, 6, 49, null, 'NCHW', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [3, 'batchNormStats', 3, 6, 49, null, 'NHWC', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [4, 'batchNormStats', 3, 6, 49, null, 'NHWC', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [5, 'batchNormStats', 1, 5, 7, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [6, 'batchNormStats', 1, 5, 7, null, 'NCHW', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [7, 'batchNormStats', 1, 5, 7, null, 'NHWC', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [8, 'batchNormStats', 1, 5, 7, null, 'NHWC', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [9, 'batchNormStats', 4, 64, 225, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [10, 'batchNormStats', 4, 64, 225, null, 'NCHW', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [11, 'batchNormStats', 4, 64, 225, null, 'NHWC', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [12, 'batchNormStats', 4, 64, 225, null, 'NHWC', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [13, 'batchNormStats', 3, 3, 4099, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [14, 'batchNormStats', 3, 3, 4099, null, 'NHWC', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [15, 'batchNormStats', 3, 3, 4099, null, 'NCHW', 'f32', 'offset', true, 1e-5, 'convenience'],
+  [16, 'batchNormStats', 3, 3, 4099, null, 'NHWC', 'f32', 'offset', true, 1e-5, 'convenience'],
+  [17, 'batchNormStats', 3, 3, 4099, null, 'NCHW', 'f32', 'zero-variance', true, 1e-5, 'convenience'],
+  [18, 'batchNormStats', 3, 3, 4099, null, 'NHWC', 'f32', 'zero-variance', true, 1e-5, 'convenience'],
+  [19, 'batchNormStats', 3, 3, 4099, null, 'NCHW', 'f32', 'tiny-variance', true, 1e-5, 'convenience'],
+  [20, 'batchNormStats', 3, 3, 4099, null, 'NHWC', 'f32', 'tiny-variance', true, 1e-5, 'convenience'],
+  [21, 'batchNormStats', 3, 3, 4099, null, 'NCHW', 'f16', 'f16-extreme', true, 1e-5, 'convenience'],
+  [22, 'batchNormStats', 3, 3, 4099, null, 'NHWC', 'f16', 'f16-extreme', true, 1e-5, 'convenience'],
+  [23, 'batchNormStats', 3, 3, 4099, null, 'NCHW', 'f32', 'mixed-scale', true, 1e-5, 'convenience'],
+  [24, 'batchNormStats', 3, 3, 4099, null, 'NHWC', 'f32', 'mixed-scale', true, 1e-5, 'convenience'],
+  [25, 'batchNormStats', 3, 3, 4099, null, 'NCHW', 'f32', 'nan-unit', true, 1e-5, 'convenience'],
+  [26, 'batchNormStats', 3, 3, 4099, null, 'NHWC', 'f32', 'nan-unit', true, 1e-5, 'convenience'],
+  [27, 'batchNormStats', 2, 7, 30, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'encode', { unbiased: true }],
+  [28, 'batchNormStats', 3, 5, 49, null, 'NCHW', 'f16', 'offset', true, 1e-5, 'pass'],
+  [29, 'batchNormStats', 2, 7, 30, null, 'NHWC', 'f32', 'normal', true, 1e-5, 'encode', { unbiased: true }],
+  [30, 'batchNormStats', 3, 5, 49, null, 'NHWC', 'f16', 'offset', true, 1e-5, 'pass'],
   // A channel over 2^20 elements (4 images of 512x512 positions).
-  add({ op: 'batchNormStats', batch: 4, channels: 2, spatial: 262144, layout: 'NCHW', form: 'encode', pattern: 'offset' });
-  add({ op: 'batchNormStats', batch: 4, channels: 2, spatial: 262144, layout: 'NHWC', form: 'encode', pattern: 'offset', dtype: 'f16' });
+  [31, 'batchNormStats', 4, 2, 262144, null, 'NCHW', 'f32', 'offset', true, 1e-5, 'encode'],
+  [32, 'batchNormStats', 4, 2, 262144, null, 'NHWC', 'f16', 'offset', true, 1e-5, 'encode'],
   // More channels than maxComputeWorkgroupsPerDimension: 2D grids in both passes.
-  add({ op: 'batchNormStats', batch: 2, channels: 70001, spatial: 1, layout: 'NCHW', form: 'encode', pattern: 'zero-variance' });
+  [33, 'batchNormStats', 2, 70001, 1, null, 'NCHW', 'f32', 'zero-variance', true, 1e-5, 'encode'],
   // BatchNorm over (N, C) activations (one position per image), the shape an MLP's BatchNorm sees.
-  add({ op: 'batchNormStats', batch: 256, channels: 768, spatial: 1, layout: 'NCHW' });
-  add({ op: 'batchNormStats', batch: 255, channels: 77, spatial: 1, layout: 'NCHW', dtype: 'f16', unbiased: true });
+  [34, 'batchNormStats', 256, 768, 1, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [35, 'batchNormStats', 255, 77, 1, null, 'NCHW', 'f16', 'normal', true, 1e-5, 'convenience', { unbiased: true }],
   // Invocation layout (automatic here): outlier local pivots, aligned and unaligned NHWC columns.
-  for (const layout of LAYOUTS) {
-    add({ op: 'batchNormStats', batch: 3, channels: 8, spatial: 4096, layout, pattern: 'spikes', form: 'encode' });
-    add({ op: 'batchNormStats', batch: 2, channels: 5, spatial: 4099, layout, dtype: 'f16', pattern: 'spikes' });
-  }
+  [36, 'batchNormStats', 3, 8, 4096, null, 'NCHW', 'f32', 'spikes', true, 1e-5, 'encode'],
+  [37, 'batchNormStats', 2, 5, 4099, null, 'NCHW', 'f16', 'spikes', true, 1e-5, 'convenience'],
+  [38, 'batchNormStats', 3, 8, 4096, null, 'NHWC', 'f32', 'spikes', true, 1e-5, 'encode'],
+  [39, 'batchNormStats', 2, 5, 4099, null, 'NHWC', 'f16', 'spikes', true, 1e-5, 'convenience'],
   // The GPU (workgroup) layout, forced.
-  for (const s of statShapes) for (const layout of LAYOUTS) add({ ...s, layout, statsLayout: 'workgroup', form: 'encode' });
-  for (const pattern of ['offset', 'nan-unit', 'spikes'] as const) {
-    for (const layout of LAYOUTS) add({ op: 'batchNormStats', batch: 3, channels: 3, spatial: 4099, layout, pattern, statsLayout: 'workgroup' });
-  }
-
+  [40, 'batchNormStats', 3, 6, 49, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [41, 'batchNormStats', 3, 6, 49, null, 'NHWC', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [42, 'batchNormStats', 1, 5, 7, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [43, 'batchNormStats', 1, 5, 7, null, 'NHWC', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [44, 'batchNormStats', 4, 64, 225, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [45, 'batchNormStats', 4, 64, 225, null, 'NHWC', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [46, 'batchNormStats', 3, 3, 4099, null, 'NCHW', 'f32', 'offset', true, 1e-5, 'convenience', { statsLayout: 'workgroup' }],
+  [47, 'batchNormStats', 3, 3, 4099, null, 'NHWC', 'f32', 'offset', true, 1e-5, 'convenience', { statsLayout: 'workgroup' }],
+  [48, 'batchNormStats', 3, 3, 4099, null, 'NCHW', 'f32', 'nan-unit', true, 1e-5, 'convenience', { statsLayout: 'workgroup' }],
+  [49, 'batchNormStats', 3, 3, 4099, null, 'NHWC', 'f32', 'nan-unit', true, 1e-5, 'convenience', { statsLayout: 'workgroup' }],
+  [50, 'batchNormStats', 3, 3, 4099, null, 'NCHW', 'f32', 'spikes', true, 1e-5, 'convenience', { statsLayout: 'workgroup' }],
+  [51, 'batchNormStats', 3, 3, 4099, null, 'NHWC', 'f32', 'spikes', true, 1e-5, 'convenience', { statsLayout: 'workgroup' }],
   // Inference: scalar and vec4 paths of both layouts (NCHW vec4 needs spatial % 4 == 0, NHWC vec4
   // channels % 4 == 0), f16 with odd element counts.
-  const infShapes: CaseSpec[] = [
-    { op: 'batchNormInference', batch: 3, channels: 6, spatial: 49 },
-    { op: 'batchNormInference', batch: 1, channels: 8, spatial: 64 },
-    { op: 'batchNormInference', batch: 1, channels: 7, spatial: 9, affine: false },
-  ];
-  for (const s of infShapes) for (const layout of LAYOUTS) for (const dtype of DTYPES) add({ ...s, layout, dtype });
-  for (const layout of LAYOUTS) {
-    add({ op: 'batchNormInference', batch: 2, channels: 12, spatial: 16, layout, epsilonMode: 'add-to-std', epsilon: 1e-2 });
-    add({ op: 'batchNormInference', batch: 2, channels: 12, spatial: 16, layout, pattern: 'offset' });
-    add({ op: 'batchNormInference', batch: 2, channels: 6, spatial: 25, layout, pattern: 'nan-unit', form: 'encode', dtype: 'f16' });
-    add({ op: 'batchNormInference', batch: 2, channels: 16, spatial: 36, layout, pattern: 'mixed-scale', form: 'pass' });
-    add({ op: 'batchNormInference', batch: 1, channels: 320, spatial: 64 * 64, layout, form: 'encode', dtype: layout === 'NCHW' ? 'f32' : 'f16' });
-  }
+  [52, 'batchNormInference', 3, 6, 49, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [53, 'batchNormInference', 3, 6, 49, null, 'NCHW', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [54, 'batchNormInference', 3, 6, 49, null, 'NHWC', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [55, 'batchNormInference', 3, 6, 49, null, 'NHWC', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [56, 'batchNormInference', 1, 8, 64, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [57, 'batchNormInference', 1, 8, 64, null, 'NCHW', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [58, 'batchNormInference', 1, 8, 64, null, 'NHWC', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [59, 'batchNormInference', 1, 8, 64, null, 'NHWC', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [60, 'batchNormInference', 1, 7, 9, null, 'NCHW', 'f32', 'normal', false, 1e-5, 'convenience'],
+  [61, 'batchNormInference', 1, 7, 9, null, 'NCHW', 'f16', 'normal', false, 1e-5, 'convenience'],
+  [62, 'batchNormInference', 1, 7, 9, null, 'NHWC', 'f32', 'normal', false, 1e-5, 'convenience'],
+  [63, 'batchNormInference', 1, 7, 9, null, 'NHWC', 'f16', 'normal', false, 1e-5, 'convenience'],
+  [64, 'batchNormInference', 2, 12, 16, null, 'NCHW', 'f32', 'normal', true, 0.01, 'convenience', { epsilonMode: 'add-to-std' }],
+  [65, 'batchNormInference', 2, 12, 16, null, 'NCHW', 'f32', 'offset', true, 1e-5, 'convenience'],
+  [66, 'batchNormInference', 2, 6, 25, null, 'NCHW', 'f16', 'nan-unit', true, 1e-5, 'encode'],
+  [67, 'batchNormInference', 2, 16, 36, null, 'NCHW', 'f32', 'mixed-scale', true, 1e-5, 'pass'],
+  [68, 'batchNormInference', 1, 320, 4096, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'encode'],
+  [69, 'batchNormInference', 2, 12, 16, null, 'NHWC', 'f32', 'normal', true, 0.01, 'convenience', { epsilonMode: 'add-to-std' }],
+  [70, 'batchNormInference', 2, 12, 16, null, 'NHWC', 'f32', 'offset', true, 1e-5, 'convenience'],
+  [71, 'batchNormInference', 2, 6, 25, null, 'NHWC', 'f16', 'nan-unit', true, 1e-5, 'encode'],
+  [72, 'batchNormInference', 2, 16, 36, null, 'NHWC', 'f32', 'mixed-scale', true, 1e-5, 'pass'],
+  [73, 'batchNormInference', 1, 320, 4096, null, 'NHWC', 'f16', 'normal', true, 1e-5, 'encode'],
   // Elementwise span layouts (automatic here; see groupNormCases) with running statistics, and the
   // one-unit-per-invocation layouts forced on a GPU-profiled normalizer.
-  for (const pattern of ['offset', 'nan-unit'] as const) {
-    add({ op: 'batchNormInference', batch: 3, channels: 4, spatial: 49, pattern, form: 'encode' });
-    add({ op: 'batchNormInference', batch: 3, channels: 4, spatial: 3, pattern, form: 'encode' });
-    add({ op: 'batchNormInference', batch: 3, channels: 5, spatial: 999, dtype: 'f16', pattern, form: 'encode' });
-    add({ op: 'batchNormInference', batch: 2, channels: 12, spatial: 1333, layout: 'NHWC', pattern, form: 'encode' });
-    add({ op: 'batchNormInference', batch: 2, channels: 10, spatial: 1333, layout: 'NHWC', pattern, form: 'encode' });
-    add({ op: 'batchNormInference', batch: 2, channels: 6, spatial: 1333, layout: 'NHWC', dtype: 'f16', pattern, form: 'encode' });
-  }
-  add({ op: 'batchNormInference', batch: 4, channels: 2, spatial: 262144, layout: 'NHWC', dtype: 'f16', pattern: 'offset', form: 'encode' });
-  for (const s of infShapes) for (const layout of LAYOUTS) add({ ...s, layout, statsLayout: 'workgroup', form: 'encode' });
-  add({ op: 'batchNormInference', batch: 2, channels: 6, spatial: 25, layout: 'NCHW', dtype: 'f16', statsLayout: 'workgroup', form: 'encode' });
-  return cases;
+  [74, 'batchNormInference', 3, 4, 49, null, 'NCHW', 'f32', 'offset', true, 1e-5, 'encode'],
+  [75, 'batchNormInference', 3, 4, 3, null, 'NCHW', 'f32', 'offset', true, 1e-5, 'encode'],
+  [76, 'batchNormInference', 3, 5, 999, null, 'NCHW', 'f16', 'offset', true, 1e-5, 'encode'],
+  [77, 'batchNormInference', 2, 12, 1333, null, 'NHWC', 'f32', 'offset', true, 1e-5, 'encode'],
+  [78, 'batchNormInference', 2, 10, 1333, null, 'NHWC', 'f32', 'offset', true, 1e-5, 'encode'],
+  [79, 'batchNormInference', 2, 6, 1333, null, 'NHWC', 'f16', 'offset', true, 1e-5, 'encode'],
+  [80, 'batchNormInference', 3, 4, 49, null, 'NCHW', 'f32', 'nan-unit', true, 1e-5, 'encode'],
+  [81, 'batchNormInference', 3, 4, 3, null, 'NCHW', 'f32', 'nan-unit', true, 1e-5, 'encode'],
+  [82, 'batchNormInference', 3, 5, 999, null, 'NCHW', 'f16', 'nan-unit', true, 1e-5, 'encode'],
+  [83, 'batchNormInference', 2, 12, 1333, null, 'NHWC', 'f32', 'nan-unit', true, 1e-5, 'encode'],
+  [84, 'batchNormInference', 2, 10, 1333, null, 'NHWC', 'f32', 'nan-unit', true, 1e-5, 'encode'],
+  [85, 'batchNormInference', 2, 6, 1333, null, 'NHWC', 'f16', 'nan-unit', true, 1e-5, 'encode'],
+  [86, 'batchNormInference', 4, 2, 262144, null, 'NHWC', 'f16', 'offset', true, 1e-5, 'encode'],
+  [87, 'batchNormInference', 3, 6, 49, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [88, 'batchNormInference', 3, 6, 49, null, 'NHWC', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [89, 'batchNormInference', 1, 8, 64, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [90, 'batchNormInference', 1, 8, 64, null, 'NHWC', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [91, 'batchNormInference', 1, 7, 9, null, 'NCHW', 'f32', 'normal', false, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [92, 'batchNormInference', 1, 7, 9, null, 'NHWC', 'f32', 'normal', false, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [93, 'batchNormInference', 2, 6, 25, null, 'NCHW', 'f16', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+];
+
+/**
+ * The GroupNorm / InstanceNorm cases.
+ *
+ * @example
+ * ```ts
+ * for (const c of groupNormCases()) test(caseName(c), () => run(c));
+ * ```
+ */
+export function groupNormCases(): ChannelNormCase[] {
+  return GROUP_NORM.map(channelCase);
+}
+
+/**
+ * The BatchNorm cases (statistics, then inference).
+ *
+ * @example
+ * ```ts
+ * for (const c of batchNormCases()) test(caseName(c), () => run(c));
+ * ```
+ */
+export function batchNormCases(): ChannelNormCase[] {
+  return BATCH_NORM.map(channelCase);
 }

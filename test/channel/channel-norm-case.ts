@@ -132,21 +132,16 @@ function makeInputs(c: ChannelNormCase): Inputs {
   return inputs;
 }
 
+/** The typed-array options of `c`: only the keys its op takes (the others are refused). */
 function options(c: ChannelNormCase, inputs: Inputs) {
+  const shape = { batch: c.batch, channels: c.channels, spatial: c.spatial, layout: c.layout, dtype: c.dtype };
+  const affine = { gamma: inputs.gamma, beta: inputs.beta };
+  const eps = { epsilon: c.epsilon, epsilonMode: c.epsilonMode };
   return {
-    batch: c.batch,
-    channels: c.channels,
-    spatial: c.spatial,
-    groups: c.groups!,
-    layout: c.layout,
-    dtype: c.dtype,
-    epsilon: c.epsilon,
-    epsilonMode: c.epsilonMode,
-    unbiased: c.unbiased,
-    gamma: inputs.gamma,
-    beta: inputs.beta,
-    runningMean: inputs.runningMean!,
-    runningVar: inputs.runningVar!,
+    groupNorm: { ...shape, ...affine, ...eps, unbiased: c.unbiased, groups: c.groups! },
+    instanceNorm: { ...shape, ...affine, ...eps, unbiased: c.unbiased },
+    batchNormInference: { ...shape, ...affine, ...eps, runningMean: inputs.runningMean!, runningVar: inputs.runningVar! },
+    batchNormStats: { ...shape, unbiased: c.unbiased },
   };
 }
 
@@ -155,13 +150,13 @@ async function runConvenience(norm: Normalizer, c: ChannelNormCase, inputs: Inpu
   const none = { info: null, outsideUntouched: null };
   switch (c.op) {
     case 'groupNorm':
-      return { ...(await norm.groupNorm(inputs.x, o)), ...none };
+      return { ...(await norm.groupNorm(inputs.x, o.groupNorm)), ...none };
     case 'instanceNorm':
-      return { ...(await norm.instanceNorm(inputs.x, o)), ...none };
+      return { ...(await norm.instanceNorm(inputs.x, o.instanceNorm)), ...none };
     case 'batchNormInference':
-      return { ...(await norm.batchNormInference(inputs.x, o)), ...none };
+      return { ...(await norm.batchNormInference(inputs.x, o.batchNormInference)), ...none };
     case 'batchNormStats':
-      return { ...(await norm.batchNormStats(inputs.x, o)), ...none };
+      return { ...(await norm.batchNormStats(inputs.x, o.batchNormStats)), ...none };
   }
 }
 
@@ -293,12 +288,12 @@ async function channelNormCase(c: ChannelNormCase): Promise<ChannelNormCaseResul
   const o = options(c, inputs);
   const ref: { y?: Float64Array; mean?: Float64Array; rstd?: Float64Array; var?: Float64Array } =
     c.op === 'groupNorm'
-      ? cpu.groupNormF64(inputs.x, o)
+      ? cpu.groupNormF64(inputs.x, o.groupNorm)
       : c.op === 'instanceNorm'
-        ? cpu.instanceNormF64(inputs.x, o)
+        ? cpu.instanceNormF64(inputs.x, o.instanceNorm)
         : c.op === 'batchNormInference'
-          ? cpu.batchNormInferenceF64(inputs.x, o)
-          : cpu.batchNormStatsF64(inputs.x, o);
+          ? cpu.batchNormInferenceF64(inputs.x, o.batchNormInference)
+          : cpu.batchNormStatsF64(inputs.x, o.batchNormStats);
   const refMs = performance.now() - t1;
 
   const shape: ChannelShape = c;
@@ -407,9 +402,9 @@ async function scratchReuse(target: 'encoder' | 'pass'): Promise<{ first: number
   try {
     worst = await run();
     const x = makeChannelInput('normal', { batch: 1, channels: 6, spatial: 25, layout: 'NHWC' }, { per: 'channel' }, 5);
-    const o = { batch: 1, channels: 6, spatial: 25, layout: 'NHWC' as const, groups: 3 };
+    const o = { batch: 1, channels: 6, spatial: 25, layout: 'NHWC' as const };
     const round = async () => {
-      await norm.groupNorm(x, o);
+      await norm.groupNorm(x, { ...o, groups: 3 });
       await norm.batchNormStats(x, o);
       await norm.batchNormInference(x, { ...o, runningMean: new Float32Array(6), runningVar: new Float32Array(6).fill(1) });
     };

@@ -1,15 +1,20 @@
 /**
- * The statistics plan, checked without a GPU: the index arithmetic of channel_stats.wgsl's pass-1
- * entry points (both layouts) and of the merge is replayed in JavaScript (mirroring the shader line
- * by line) for many shapes, and
- * every element must be reduced exactly once, into a partial of its own statistic only, every
- * partial merged into exactly its statistic, and every pivot be that statistic's first element.
+ * The statistics plan, checked without a GPU: the index arithmetic of channel_partials.wgsl's
+ * entry points (both layouts) and of channel_merge.wgsl is replayed in JavaScript (mirroring the
+ * shaders line by line) for many shapes, and every element must be reduced exactly once, into a
+ * partial of its own statistic only, every partial merged into exactly its statistic, and every
+ * pivot be that statistic's first element. Then every entry point is recorded once on a fake
+ * device: its bind group is built from the reflection of its own module, which refuses a missing
+ * or an extra resource.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { planStats, selectStatsLayout, type StatsLayout, type StatsProblem } from '../../src/ops/channel/stats.js';
-import { selectGroupNormLayout } from '../../src/ops/group-norm/encode.js';
+import { selectGroupNormLayout } from '../../src/ops/group-norm/fused.js';
 import { applyKind, planApply, selectApplyLayout } from '../../src/ops/channel/apply.js';
+import { createNormalizer } from '../../src/normalizer.js';
+import { Usage } from '../../src/core/operands.js';
+import { fakeDevice } from '../core/fake-device.js';
 
 const LIMITS = { maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupSizeX: 256 };
 
@@ -376,5 +381,37 @@ describe('elementwise pass, span layout (CPU adapters)', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('every statistics entry point binds what its module declares', () => {
+  // The fake device runs no shader; what is checked is that each entry point's bind group, built
+  // from its module's reflection, gets exactly the resources the TypeScript supplies, and which
+  // module and entry point each layout dispatches. Pipeline labels are `module.entryPoint(...)`.
+  const CPU = { vendor: 'google', architecture: 'swiftshader', device: '', description: '' } as GPUAdapterInfo;
+  type Case = [name: string, cpu: boolean, op: 'encodeGroupNorm' | 'encodeInstanceNorm' | 'encodeBatchNormStats', options: Record<string, unknown>, expected: string[]];
+  const shape = (layout: 'NCHW' | 'NHWC', dtype: 'f32' | 'f16', spatial = 64) => ({ batch: 2, channels: 8, spatial, layout, dtype });
+  const cases: Case[] = [
+    ['GPU, NCHW', false, 'encodeGroupNorm', { ...shape('NCHW', 'f32'), groups: 2 }, ['channel_partials.partials_contiguous', 'channel_merge.merge', 'channel_apply.']],
+    ['GPU, NHWC, f16', false, 'encodeGroupNorm', { ...shape('NHWC', 'f16'), groups: 2 }, ['channel_partials.partials_channels', 'channel_merge.merge', 'channel_apply.']],
+    ['CPU, NCHW, few groups', true, 'encodeGroupNorm', { ...shape('NCHW', 'f32'), groups: 2 }, ['channel_partials.partials_span', 'channel_merge.merge_each', 'channel_apply.']],
+    ['CPU, NHWC', true, 'encodeInstanceNorm', shape('NHWC', 'f32'), ['channel_partials.partials_columns', 'channel_merge.merge_each', 'channel_apply.']],
+    ['CPU, fused vec4', true, 'encodeGroupNorm', { ...shape('NCHW', 'f32'), groups: 4 }, ['group_norm_fused.group_norm_fused_vec4']],
+    ['CPU, fused scalar', true, 'encodeInstanceNorm', shape('NCHW', 'f32', 49), ['group_norm_fused.group_norm_fused_scalar']],
+    ['CPU, fused f16', true, 'encodeInstanceNorm', shape('NCHW', 'f16'), ['group_norm_fused.group_norm_fused_f16']],
+    ['BatchNorm stats, GPU', false, 'encodeBatchNormStats', shape('NHWC', 'f32'), ['channel_partials.partials_channels', 'channel_merge.merge']],
+    ['BatchNorm stats, CPU', true, 'encodeBatchNormStats', shape('NCHW', 'f16'), ['channel_partials.partials_span', 'channel_merge.merge_each']],
+  ];
+  test.each(cases)('%s', async (_name, cpu, op, options, expected) => {
+    const fake = fakeDevice();
+    const norm = await createNormalizer({ device: fake.device, ...(cpu ? { adapterInfo: CPU } : {}) });
+    const buffer = () => fake.device.createBuffer({ size: 4096, usage: Usage.STORAGE });
+    const operands = op === 'encodeBatchNormStats' ? { x: buffer(), mean: buffer(), var: buffer() } : { x: buffer(), y: buffer(), gamma: buffer(), beta: buffer(), mean: buffer(), rstd: buffer() };
+    const info = (norm[op] as (t: unknown, o: unknown) => { partials: number })(fake.device.createCommandEncoder(), { ...options, ...operands });
+    expect(fake.dispatches).toHaveLength(expected.length);
+    fake.dispatches.forEach((label, i) => expect(label.startsWith(expected[i]!), `${label} is ${expected[i]}…`).toBe(true));
+    // Scratch sizes come from the declared element stride of `partials` (vec4<f32>: 16 bytes).
+    const scratch = fake.buffers.find((b) => b.label === 'webgpu-norm scratch partials');
+    if (info.partials > 0) expect(scratch!.size).toBeGreaterThanOrEqual(info.partials * 16);
   });
 });

@@ -306,3 +306,27 @@ describe('backward: dispatches recorded', () => {
     expect(d[0]).toMatch(/param_grad_partials_vec4/);
   });
 });
+
+describe('tune()', () => {
+  test('without timestamp-query it times wall clock through the shared GPU timer, stores the winner for the bucket and frees its buffers', async () => {
+    const fake = fakeDevice();
+    const norm = await createNormalizer({ device: fake.device, tuning: false, persistTuning: false });
+    const r = await norm.tune('rmsNorm', { rows: 48, cols: 256 }, { repetitions: 3 });
+    expect(r.timer).toBe('wall');
+    expect(r.candidates.length).toBeGreaterThan(1);
+    expect(r.candidates.map((c) => c.ms)).toEqual([...r.candidates.map((c) => c.ms)].sort((a, b) => a - b));
+    expect(r.variant).toEqual(r.candidates[0]!.variant);
+    expect(Object.keys(norm.exportTuning().entries)).toEqual([expect.stringMatching(/\|rmsNorm\|f32\|64x256v$/)]);
+    // Every candidate pass ran: each one warm-up and three timed samples, each its own submission.
+    expect(fake.dispatches.length).toBeGreaterThanOrEqual(4 * r.candidates.length);
+    // Cached uniforms and dummies stay; the tune operands (x, y, gamma) do not.
+    expect(labels(fake.buffers).filter((l) => l === 'webgpu-norm tune')).toHaveLength(3);
+    expect(labels(fake.live()).filter((l) => l === 'webgpu-norm tune')).toEqual([]);
+  });
+
+  test('an op that cannot be tuned is refused before anything runs', async () => {
+    const { fake, norm } = await normalizerOn();
+    expectCode(await rejection(norm.tune('groupNorm' as 'layerNorm', { rows: 4, cols: 4 })), 'invalid-argument', 'op');
+    expect(fake.dispatches).toEqual([]);
+  });
+});

@@ -52,4 +52,29 @@ describe('dist/', () => {
       '1.3416',
     ]);
   });
+
+  test('the entry exports the public API and no internals', async () => {
+    const lib = (await import('webgpu-norm' as string)) as Record<string, unknown>;
+    expect(Object.keys(lib).sort()).toEqual(
+      ['NormError', 'cpu', 'createNormalizer', 'describeVariant', 'f16ToF32', 'f32ToF16', 'fromF16Array', 'requestNormDevice', 'roundF16', 'toF16Array'].sort(),
+    );
+    const internals = [
+      'foldWorkgroups',
+      'tuningKey',
+      'candidateVariants',
+      'paramGradBlocks',
+      'MAX_CACHED_CHUNKS',
+      '__testHooks',
+      'testHooks',
+      'selectVariant',
+      'profileDevice',
+      'mapWgslLocation',
+      'compilationError',
+      'GpuTimer',
+    ];
+    for (const name of internals) expect(lib, name).not.toHaveProperty(name);
+    // The declarations must not promise them either.
+    const dts = readFileSync(`${root}dist/index.d.ts`, 'utf8');
+    for (const name of internals) expect(dts, name).not.toMatch(new RegExp(`\\b${name}\\b`));
+  });
 });

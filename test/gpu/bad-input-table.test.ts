@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { badInputs } from './harness/bad-input-table.js';
 import type { ReliabilityHarness } from './harness/harness.js';
 import { openHarness, type HarnessPage } from './page.js';
+import { opsOf } from '../../src/ops/table.js';
 
 let h: HarnessPage;
 let tried = 0;
@@ -26,6 +27,13 @@ afterAll(async () => {
 test('the table has 40+ distinct rows', () => {
   expect(new Set(badInputs.map((b) => b.id)).size).toBe(badInputs.length);
   expect(badInputs.length).toBeGreaterThanOrEqual(40);
+});
+
+test('every row-norm op of the op table has typed-array, encode and lifecycle rows', () => {
+  for (const op of opsOf('row-norm')) {
+    for (const form of ['convenience', 'encode'] as const) expect(badInputs.some((b) => b.op === op && b.form === form), `${op} ${form}`).toBe(true);
+  }
+  expect(new Set(badInputs.filter((b) => b.form === 'lifecycle').map((b) => b.op))).toEqual(new Set([...opsOf('row-norm'), 'tune']));
 });
 
 describe.each(['convenience', 'encode', 'tune', 'lifecycle'] as const)('%s', (form) => {

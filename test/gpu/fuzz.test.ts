@@ -8,10 +8,11 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { ReliabilityHarness } from './harness/harness.js';
 import { openHarness, type HarnessPage } from './page.js';
+import { opsOf } from '../../src/ops/table.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
-const OPS = ['layerNorm', 'rmsNorm', 'addLayerNorm', 'addRmsNorm'] as const;
+const OPS = opsOf('row-norm');
 
 let h: HarnessPage;
 let total = 0;

@@ -1,8 +1,10 @@
 /**
  * Autotuning in the browser: candidates are timed with timestamp queries, the winner is used for
- * the shape's bucket afterwards, the table exports/imports, and tuned kernels stay exact.
+ * the shape's bucket afterwards, the table exports and a fresh normalizer uses every imported entry
+ * instead of its rule, and tuned kernels stay exact.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { LayerNormVariant } from '../../dist/index.js';
 import { openHarness, type HarnessPage } from './page.js';
 
 let h: HarnessPage;
@@ -38,13 +40,30 @@ test('tune() times every candidate, picks the fastest, and encode uses it for th
     let maxErr = 0;
     for (let i = 0; i < y.length; i++) maxErr = Math.max(maxErr, Math.abs(y[i]! - ref.y[i]!));
     const exported = norm.exportTuning();
-    const other = await createNormalizer({ device: base.device, tuning: false, persistTuning: false });
-    const before = describeVariant(other.encodeLayerNorm(d.createCommandEncoder(), { x: xb, y: yb, rows: 40, cols: 200 }));
-    other.importTuning(exported);
-    const after = describeVariant(other.encodeLayerNorm(d.createCommandEncoder(), { x: xb, y: yb, rows: 40, cols: 200 }));
+    const [key = ''] = Object.keys(exported.entries);
+    // What a fresh normalizer without tuning picks for 40x200 (its rule), per op.
+    const pick = (n: typeof norm, op: 'layerNorm' | 'rmsNorm') =>
+      describeVariant((op === 'layerNorm' ? n.encodeLayerNorm : n.encodeRmsNorm).call(n, d.createCommandEncoder(), { x: xb, y: yb, rows: 40, cols: 200 }));
+    const fresh = () => createNormalizer({ device: base.device, tuning: false, persistTuning: false });
+    const ruleNorm = await fresh();
+    const rule = { layerNorm: pick(ruleNorm, 'layerNorm'), rmsNorm: pick(ruleNorm, 'rmsNorm') };
+    // The exported table, imported into a fresh normalizer: the tuned winner for the bucket.
+    const roundTrip = await fresh();
+    roundTrip.importTuning(exported);
+    const after = pick(roundTrip, 'layerNorm');
+    // The winner may happen to be the rule's pick, which a no-op import would also give; so also
+    // import a table of two entries (LayerNorm's bucket and RMSNorm's) that each name a candidate
+    // the rule does not pick: both must be used.
+    const other = (ruleLabel: string) => tuned.candidates.find((c: { variant: LayerNormVariant }) => describeVariant(c.variant) !== ruleLabel)!.variant;
+    const forced = { layerNorm: other(rule.layerNorm), rmsNorm: other(rule.rmsNorm) };
+    const forcedNorm = await fresh();
+    forcedNorm.importTuning({
+      version: 1,
+      entries: { [key]: { ...forced.layerNorm, ms: 1 }, [key.replace('|layerNorm|', '|rmsNorm|')]: { ...forced.rmsNorm, ms: 1 } },
+    });
+    const imported = { layerNorm: pick(forcedNorm, 'layerNorm'), rmsNorm: pick(forcedNorm, 'rmsNorm') };
     for (const b of [xb, yb, rb]) b.destroy();
-    norm.destroy();
-    other.destroy();
+    for (const n of [norm, ruleNorm, roundTrip, forcedNorm]) n.destroy();
     return {
       timer: tuned.timer,
       times: tuned.candidates.map((c: { ms: number }) => c.ms),
@@ -53,8 +72,11 @@ test('tune() times every candidate, picks the fastest, and encode uses it for th
       used: describeVariant(used),
       keys: Object.keys(exported.entries),
       maxErr,
-      before,
+      exportedEntry: describeVariant(exported.entries[key]!),
+      rule,
       after,
+      forced: { layerNorm: describeVariant(forced.layerNorm), rmsNorm: describeVariant(forced.rmsNorm) },
+      imported,
     };
   });
   expect(r.timer).toBe('timestamp-query');
@@ -65,5 +87,12 @@ test('tune() times every candidate, picks the fastest, and encode uses it for th
   expect(r.used).toBe(r.best);
   expect(r.keys).toEqual([expect.stringMatching(/\|layerNorm\|f32\|64x256v$/)]);
   expect(r.maxErr).toBeLessThan(1e-4);
+  expect(r.exportedEntry).toBe(r.best);
   expect(r.after).toBe(r.best);
+  // The forced entries differ from the rule's picks, so only an import that applies every entry
+  // makes the fresh normalizer use them.
+  expect(r.forced.layerNorm).not.toBe(r.rule.layerNorm);
+  expect(r.forced.rmsNorm).not.toBe(r.rule.rmsNorm);
+  expect(r.imported).toEqual(r.forced);
+  console.log(`tuning: winner ${r.best}, rule ${r.rule.layerNorm} (layerNorm) / ${r.rule.rmsNorm} (rmsNorm)`);
 });

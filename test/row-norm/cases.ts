@@ -1,15 +1,15 @@
 /**
  * The row-norm case tables: widths × rows × affine × epsilon × patterns × dtypes × forms ×
  * variants, combined the way gpuweb/cts combines parameters, but pruned to what SwiftShader runs
- * in a few minutes: every width meets every pattern once, large shapes appear once each.
+ * in a few minutes: every width meets every pattern once, large shapes appear once each. Each row
+ * states its whole case (format: case-rows.ts), so a new row changes no other case; give it a new
+ * seed. RMSNorm, the fused ops and f16: cases-family.ts; forced kernel variants: cases-variants.ts.
  */
-import type { LayerNormVariant } from '../../dist/index.js';
-import { PATTERNS, type Pattern } from '../shared/data.js';
-import type { RowNormCase, RowOp } from './row-norm-case.js';
+import { rowNormCase, type Row } from './case-rows.js';
+import type { RowNormCase } from './row-norm-case.js';
 
-export const WIDTHS = [1, 3, 4, 13, 768, 1001, 4096, 65539] as const;
-const AFFINES = ['none', 'gamma', 'beta', 'both'] as const;
-const OPS: readonly RowOp[] = ['layerNorm', 'rmsNorm', 'addLayerNorm', 'addRmsNorm'];
+export { familyCases } from './cases-family.js';
+export { variantCases } from './cases-variants.js';
 
 export function caseName(c: RowNormCase): string {
   const v = c.variant
@@ -21,180 +21,168 @@ export function caseName(c: RowNormCase): string {
   return `${c.op} ${c.dtype} ${c.rows}x${c.cols} ${c.pattern} ${c.affine} eps=${c.epsilon}${opts ? ' ' + opts : ''} ${c.form}${v} #${c.seed}`;
 }
 
-/** Rows per width: many rows for narrow widths (down to 70000 for the 2D grid fold), few for wide. */
-function rowsFor(cols: number): number[] {
-  if (cols <= 13) return [1, 5, 70000];
-  if (cols <= 1001) return [1, 33];
-  if (cols <= 4096) return [1, 8];
-  return [2];
-}
-
-const base = { dtype: 'f32', form: 'convenience' } as const;
-
-/** LayerNorm, f32: every width × its row counts, then every adversarial pattern × every width. */
-export function layerNormCases(): RowNormCase[] {
-  const cases: RowNormCase[] = [];
-  let seed = 1;
-  for (const cols of WIDTHS) {
-    for (const rows of rowsFor(cols)) {
-      const affine = AFFINES[seed % AFFINES.length]!;
-      cases.push({ ...base, op: 'layerNorm', rows, cols, pattern: 'normal', seed: seed++, affine, epsilon: seed % 2 ? 1e-5 : 1e-12 });
-    }
-  }
-  for (const pattern of PATTERNS) {
-    for (const cols of WIDTHS) {
-      const rows = cols > 4096 ? 3 : 9;
-      for (const epsilon of [1e-5, 1e-12]) {
-        const affine: RowNormCase['affine'] = epsilon === 1e-5 ? 'both' : 'none';
-        cases.push({ ...base, op: 'layerNorm', rows, cols, pattern, seed: seed++, affine, epsilon });
-      }
-    }
-  }
-  return cases;
-}
-
-/** RMSNorm and the fused add ops, f32 and f16, options, forms, the 2D grid fold. */
-export function familyCases(): RowNormCase[] {
-  const cases: RowNormCase[] = [];
-  let seed = 500;
-  const patterns: Pattern[] = ['normal', 'offset', 'outlier-columns', 'constant', 'nan-row', 'inf-row', 'mixed-scale'];
-  for (const op of OPS) {
-    for (const dtype of ['f32', 'f16'] as const) {
-      for (const cols of [1, 3, 768, 1001, 4096]) {
-        for (const pattern of dtype === 'f16' ? [...patterns, 'f16-extreme' as const] : patterns) {
-          if (op === 'layerNorm' && dtype === 'f32') continue; // covered above
-          const rows = cols >= 4096 ? 3 : 7; // odd: f16 rows of odd width start mid-word
-          cases.push({ op, dtype, form: 'convenience', rows, cols, pattern, seed: seed++, affine: seed % 3 ? 'both' : 'none', epsilon: op.includes('Rms') ? 1e-6 : 1e-5, bias: op.startsWith('add') && seed % 2 === 0 });
-        }
-      }
-    }
-  }
-  // Conventions: epsilon added to std, unbiased variance, Gemma's (1 + gamma), bias.
-  for (const dtype of ['f32', 'f16'] as const) {
-    for (const cols of [3, 768]) {
-      cases.push({ op: 'layerNorm', dtype, form: 'convenience', rows: 5, cols, pattern: 'normal', seed: seed++, affine: 'both', epsilon: 1e-3, epsilonMode: 'add-to-std' });
-      cases.push({ op: 'layerNorm', dtype, form: 'convenience', rows: 5, cols, pattern: 'offset', seed: seed++, affine: 'both', epsilon: 1e-5, unbiased: true });
-      cases.push({ op: 'addLayerNorm', dtype, form: 'convenience', rows: 5, cols, pattern: 'normal', seed: seed++, affine: 'gamma', epsilon: 1e-5, epsilonMode: 'add-to-std', unbiased: true, bias: true });
-      cases.push({ op: 'rmsNorm', dtype, form: 'convenience', rows: 5, cols, pattern: 'normal', seed: seed++, affine: 'gamma', epsilon: 1e-6, gammaOffset: 1 });
-      cases.push({ op: 'addRmsNorm', dtype, form: 'convenience', rows: 5, cols, pattern: 'outlier-columns', seed: seed++, affine: 'gamma', epsilon: 1e-6, gammaOffset: 1, bias: true });
-    }
-  }
-  // The caller's encoder / compute pass, operands at non-zero offsets.
-  for (const op of OPS) {
-    for (const form of ['encode', 'pass'] as const) {
-      for (const [cols, dtype] of [[3, 'f32'], [768, 'f32'], [1001, 'f16'], [768, 'f16']] as const) {
-        cases.push({ op, dtype, form, rows: 17, cols, pattern: 'offset', seed: seed++, affine: 'both', epsilon: 1e-5, bias: op.startsWith('add') });
-      }
-    }
-  }
-  // More rows than one dispatch dimension holds, for each op and dtype.
-  for (const op of OPS) {
-    cases.push({ op, dtype: 'f32', form: 'encode', rows: 70000, cols: 4, pattern: 'mixed-scale', seed: seed++, affine: 'both', epsilon: 1e-5 });
-    cases.push({ op, dtype: 'f16', form: 'convenience', rows: 70001, cols: 3, pattern: 'normal', seed: seed++, affine: 'both', epsilon: 1e-5 });
-  }
-  return cases;
-}
+/** seed, op, dtype, rows, cols, pattern, affine, epsilon, form, options. */
+const LAYER_NORM: readonly Row[] = [
+  // Every width x its row counts (many rows for narrow widths, down to 70000 for the 2D grid fold; few
+  // for wide).
+  [1, 'layerNorm', 'f32', 1, 1, 'normal', 'gamma', 1e-12, 'convenience'],
+  [2, 'layerNorm', 'f32', 5, 1, 'normal', 'beta', 1e-5, 'convenience'],
+  [3, 'layerNorm', 'f32', 70000, 1, 'normal', 'both', 1e-12, 'convenience'],
+  [4, 'layerNorm', 'f32', 1, 3, 'normal', 'none', 1e-5, 'convenience'],
+  [5, 'layerNorm', 'f32', 5, 3, 'normal', 'gamma', 1e-12, 'convenience'],
+  [6, 'layerNorm', 'f32', 70000, 3, 'normal', 'beta', 1e-5, 'convenience'],
+  [7, 'layerNorm', 'f32', 1, 4, 'normal', 'both', 1e-12, 'convenience'],
+  [8, 'layerNorm', 'f32', 5, 4, 'normal', 'none', 1e-5, 'convenience'],
+  [9, 'layerNorm', 'f32', 70000, 4, 'normal', 'gamma', 1e-12, 'convenience'],
+  [10, 'layerNorm', 'f32', 1, 13, 'normal', 'beta', 1e-5, 'convenience'],
+  [11, 'layerNorm', 'f32', 5, 13, 'normal', 'both', 1e-12, 'convenience'],
+  [12, 'layerNorm', 'f32', 70000, 13, 'normal', 'none', 1e-5, 'convenience'],
+  [13, 'layerNorm', 'f32', 1, 768, 'normal', 'gamma', 1e-12, 'convenience'],
+  [14, 'layerNorm', 'f32', 33, 768, 'normal', 'beta', 1e-5, 'convenience'],
+  [15, 'layerNorm', 'f32', 1, 1001, 'normal', 'both', 1e-12, 'convenience'],
+  [16, 'layerNorm', 'f32', 33, 1001, 'normal', 'none', 1e-5, 'convenience'],
+  [17, 'layerNorm', 'f32', 1, 4096, 'normal', 'gamma', 1e-12, 'convenience'],
+  [18, 'layerNorm', 'f32', 8, 4096, 'normal', 'beta', 1e-5, 'convenience'],
+  [19, 'layerNorm', 'f32', 2, 65539, 'normal', 'both', 1e-12, 'convenience'],
+  // Every adversarial pattern x every width, epsilon 1e-5 with gamma and beta, 1e-12 without.
+  [20, 'layerNorm', 'f32', 9, 1, 'normal', 'both', 1e-5, 'convenience'],
+  [21, 'layerNorm', 'f32', 9, 1, 'normal', 'none', 1e-12, 'convenience'],
+  [22, 'layerNorm', 'f32', 9, 3, 'normal', 'both', 1e-5, 'convenience'],
+  [23, 'layerNorm', 'f32', 9, 3, 'normal', 'none', 1e-12, 'convenience'],
+  [24, 'layerNorm', 'f32', 9, 4, 'normal', 'both', 1e-5, 'convenience'],
+  [25, 'layerNorm', 'f32', 9, 4, 'normal', 'none', 1e-12, 'convenience'],
+  [26, 'layerNorm', 'f32', 9, 13, 'normal', 'both', 1e-5, 'convenience'],
+  [27, 'layerNorm', 'f32', 9, 13, 'normal', 'none', 1e-12, 'convenience'],
+  [28, 'layerNorm', 'f32', 9, 768, 'normal', 'both', 1e-5, 'convenience'],
+  [29, 'layerNorm', 'f32', 9, 768, 'normal', 'none', 1e-12, 'convenience'],
+  [30, 'layerNorm', 'f32', 9, 1001, 'normal', 'both', 1e-5, 'convenience'],
+  [31, 'layerNorm', 'f32', 9, 1001, 'normal', 'none', 1e-12, 'convenience'],
+  [32, 'layerNorm', 'f32', 9, 4096, 'normal', 'both', 1e-5, 'convenience'],
+  [33, 'layerNorm', 'f32', 9, 4096, 'normal', 'none', 1e-12, 'convenience'],
+  [34, 'layerNorm', 'f32', 3, 65539, 'normal', 'both', 1e-5, 'convenience'],
+  [35, 'layerNorm', 'f32', 3, 65539, 'normal', 'none', 1e-12, 'convenience'],
+  [36, 'layerNorm', 'f32', 9, 1, 'offset', 'both', 1e-5, 'convenience'],
+  [37, 'layerNorm', 'f32', 9, 1, 'offset', 'none', 1e-12, 'convenience'],
+  [38, 'layerNorm', 'f32', 9, 3, 'offset', 'both', 1e-5, 'convenience'],
+  [39, 'layerNorm', 'f32', 9, 3, 'offset', 'none', 1e-12, 'convenience'],
+  [40, 'layerNorm', 'f32', 9, 4, 'offset', 'both', 1e-5, 'convenience'],
+  [41, 'layerNorm', 'f32', 9, 4, 'offset', 'none', 1e-12, 'convenience'],
+  [42, 'layerNorm', 'f32', 9, 13, 'offset', 'both', 1e-5, 'convenience'],
+  [43, 'layerNorm', 'f32', 9, 13, 'offset', 'none', 1e-12, 'convenience'],
+  [44, 'layerNorm', 'f32', 9, 768, 'offset', 'both', 1e-5, 'convenience'],
+  [45, 'layerNorm', 'f32', 9, 768, 'offset', 'none', 1e-12, 'convenience'],
+  [46, 'layerNorm', 'f32', 9, 1001, 'offset', 'both', 1e-5, 'convenience'],
+  [47, 'layerNorm', 'f32', 9, 1001, 'offset', 'none', 1e-12, 'convenience'],
+  [48, 'layerNorm', 'f32', 9, 4096, 'offset', 'both', 1e-5, 'convenience'],
+  [49, 'layerNorm', 'f32', 9, 4096, 'offset', 'none', 1e-12, 'convenience'],
+  [50, 'layerNorm', 'f32', 3, 65539, 'offset', 'both', 1e-5, 'convenience'],
+  [51, 'layerNorm', 'f32', 3, 65539, 'offset', 'none', 1e-12, 'convenience'],
+  [52, 'layerNorm', 'f32', 9, 1, 'constant', 'both', 1e-5, 'convenience'],
+  [53, 'layerNorm', 'f32', 9, 1, 'constant', 'none', 1e-12, 'convenience'],
+  [54, 'layerNorm', 'f32', 9, 3, 'constant', 'both', 1e-5, 'convenience'],
+  [55, 'layerNorm', 'f32', 9, 3, 'constant', 'none', 1e-12, 'convenience'],
+  [56, 'layerNorm', 'f32', 9, 4, 'constant', 'both', 1e-5, 'convenience'],
+  [57, 'layerNorm', 'f32', 9, 4, 'constant', 'none', 1e-12, 'convenience'],
+  [58, 'layerNorm', 'f32', 9, 13, 'constant', 'both', 1e-5, 'convenience'],
+  [59, 'layerNorm', 'f32', 9, 13, 'constant', 'none', 1e-12, 'convenience'],
+  [60, 'layerNorm', 'f32', 9, 768, 'constant', 'both', 1e-5, 'convenience'],
+  [61, 'layerNorm', 'f32', 9, 768, 'constant', 'none', 1e-12, 'convenience'],
+  [62, 'layerNorm', 'f32', 9, 1001, 'constant', 'both', 1e-5, 'convenience'],
+  [63, 'layerNorm', 'f32', 9, 1001, 'constant', 'none', 1e-12, 'convenience'],
+  [64, 'layerNorm', 'f32', 9, 4096, 'constant', 'both', 1e-5, 'convenience'],
+  [65, 'layerNorm', 'f32', 9, 4096, 'constant', 'none', 1e-12, 'convenience'],
+  [66, 'layerNorm', 'f32', 3, 65539, 'constant', 'both', 1e-5, 'convenience'],
+  [67, 'layerNorm', 'f32', 3, 65539, 'constant', 'none', 1e-12, 'convenience'],
+  [68, 'layerNorm', 'f32', 9, 1, 'tiny-variance', 'both', 1e-5, 'convenience'],
+  [69, 'layerNorm', 'f32', 9, 1, 'tiny-variance', 'none', 1e-12, 'convenience'],
+  [70, 'layerNorm', 'f32', 9, 3, 'tiny-variance', 'both', 1e-5, 'convenience'],
+  [71, 'layerNorm', 'f32', 9, 3, 'tiny-variance', 'none', 1e-12, 'convenience'],
+  [72, 'layerNorm', 'f32', 9, 4, 'tiny-variance', 'both', 1e-5, 'convenience'],
+  [73, 'layerNorm', 'f32', 9, 4, 'tiny-variance', 'none', 1e-12, 'convenience'],
+  [74, 'layerNorm', 'f32', 9, 13, 'tiny-variance', 'both', 1e-5, 'convenience'],
+  [75, 'layerNorm', 'f32', 9, 13, 'tiny-variance', 'none', 1e-12, 'convenience'],
+  [76, 'layerNorm', 'f32', 9, 768, 'tiny-variance', 'both', 1e-5, 'convenience'],
+  [77, 'layerNorm', 'f32', 9, 768, 'tiny-variance', 'none', 1e-12, 'convenience'],
+  [78, 'layerNorm', 'f32', 9, 1001, 'tiny-variance', 'both', 1e-5, 'convenience'],
+  [79, 'layerNorm', 'f32', 9, 1001, 'tiny-variance', 'none', 1e-12, 'convenience'],
+  [80, 'layerNorm', 'f32', 9, 4096, 'tiny-variance', 'both', 1e-5, 'convenience'],
+  [81, 'layerNorm', 'f32', 9, 4096, 'tiny-variance', 'none', 1e-12, 'convenience'],
+  [82, 'layerNorm', 'f32', 3, 65539, 'tiny-variance', 'both', 1e-5, 'convenience'],
+  [83, 'layerNorm', 'f32', 3, 65539, 'tiny-variance', 'none', 1e-12, 'convenience'],
+  [84, 'layerNorm', 'f32', 9, 1, 'outlier-columns', 'both', 1e-5, 'convenience'],
+  [85, 'layerNorm', 'f32', 9, 1, 'outlier-columns', 'none', 1e-12, 'convenience'],
+  [86, 'layerNorm', 'f32', 9, 3, 'outlier-columns', 'both', 1e-5, 'convenience'],
+  [87, 'layerNorm', 'f32', 9, 3, 'outlier-columns', 'none', 1e-12, 'convenience'],
+  [88, 'layerNorm', 'f32', 9, 4, 'outlier-columns', 'both', 1e-5, 'convenience'],
+  [89, 'layerNorm', 'f32', 9, 4, 'outlier-columns', 'none', 1e-12, 'convenience'],
+  [90, 'layerNorm', 'f32', 9, 13, 'outlier-columns', 'both', 1e-5, 'convenience'],
+  [91, 'layerNorm', 'f32', 9, 13, 'outlier-columns', 'none', 1e-12, 'convenience'],
+  [92, 'layerNorm', 'f32', 9, 768, 'outlier-columns', 'both', 1e-5, 'convenience'],
+  [93, 'layerNorm', 'f32', 9, 768, 'outlier-columns', 'none', 1e-12, 'convenience'],
+  [94, 'layerNorm', 'f32', 9, 1001, 'outlier-columns', 'both', 1e-5, 'convenience'],
+  [95, 'layerNorm', 'f32', 9, 1001, 'outlier-columns', 'none', 1e-12, 'convenience'],
+  [96, 'layerNorm', 'f32', 9, 4096, 'outlier-columns', 'both', 1e-5, 'convenience'],
+  [97, 'layerNorm', 'f32', 9, 4096, 'outlier-columns', 'none', 1e-12, 'convenience'],
+  [98, 'layerNorm', 'f32', 3, 65539, 'outlier-columns', 'both', 1e-5, 'convenience'],
+  [99, 'layerNorm', 'f32', 3, 65539, 'outlier-columns', 'none', 1e-12, 'convenience'],
+  [100, 'layerNorm', 'f32', 9, 1, 'nan-row', 'both', 1e-5, 'convenience'],
+  [101, 'layerNorm', 'f32', 9, 1, 'nan-row', 'none', 1e-12, 'convenience'],
+  [102, 'layerNorm', 'f32', 9, 3, 'nan-row', 'both', 1e-5, 'convenience'],
+  [103, 'layerNorm', 'f32', 9, 3, 'nan-row', 'none', 1e-12, 'convenience'],
+  [104, 'layerNorm', 'f32', 9, 4, 'nan-row', 'both', 1e-5, 'convenience'],
+  [105, 'layerNorm', 'f32', 9, 4, 'nan-row', 'none', 1e-12, 'convenience'],
+  [106, 'layerNorm', 'f32', 9, 13, 'nan-row', 'both', 1e-5, 'convenience'],
+  [107, 'layerNorm', 'f32', 9, 13, 'nan-row', 'none', 1e-12, 'convenience'],
+  [108, 'layerNorm', 'f32', 9, 768, 'nan-row', 'both', 1e-5, 'convenience'],
+  [109, 'layerNorm', 'f32', 9, 768, 'nan-row', 'none', 1e-12, 'convenience'],
+  [110, 'layerNorm', 'f32', 9, 1001, 'nan-row', 'both', 1e-5, 'convenience'],
+  [111, 'layerNorm', 'f32', 9, 1001, 'nan-row', 'none', 1e-12, 'convenience'],
+  [112, 'layerNorm', 'f32', 9, 4096, 'nan-row', 'both', 1e-5, 'convenience'],
+  [113, 'layerNorm', 'f32', 9, 4096, 'nan-row', 'none', 1e-12, 'convenience'],
+  [114, 'layerNorm', 'f32', 3, 65539, 'nan-row', 'both', 1e-5, 'convenience'],
+  [115, 'layerNorm', 'f32', 3, 65539, 'nan-row', 'none', 1e-12, 'convenience'],
+  [116, 'layerNorm', 'f32', 9, 1, 'inf-row', 'both', 1e-5, 'convenience'],
+  [117, 'layerNorm', 'f32', 9, 1, 'inf-row', 'none', 1e-12, 'convenience'],
+  [118, 'layerNorm', 'f32', 9, 3, 'inf-row', 'both', 1e-5, 'convenience'],
+  [119, 'layerNorm', 'f32', 9, 3, 'inf-row', 'none', 1e-12, 'convenience'],
+  [120, 'layerNorm', 'f32', 9, 4, 'inf-row', 'both', 1e-5, 'convenience'],
+  [121, 'layerNorm', 'f32', 9, 4, 'inf-row', 'none', 1e-12, 'convenience'],
+  [122, 'layerNorm', 'f32', 9, 13, 'inf-row', 'both', 1e-5, 'convenience'],
+  [123, 'layerNorm', 'f32', 9, 13, 'inf-row', 'none', 1e-12, 'convenience'],
+  [124, 'layerNorm', 'f32', 9, 768, 'inf-row', 'both', 1e-5, 'convenience'],
+  [125, 'layerNorm', 'f32', 9, 768, 'inf-row', 'none', 1e-12, 'convenience'],
+  [126, 'layerNorm', 'f32', 9, 1001, 'inf-row', 'both', 1e-5, 'convenience'],
+  [127, 'layerNorm', 'f32', 9, 1001, 'inf-row', 'none', 1e-12, 'convenience'],
+  [128, 'layerNorm', 'f32', 9, 4096, 'inf-row', 'both', 1e-5, 'convenience'],
+  [129, 'layerNorm', 'f32', 9, 4096, 'inf-row', 'none', 1e-12, 'convenience'],
+  [130, 'layerNorm', 'f32', 3, 65539, 'inf-row', 'both', 1e-5, 'convenience'],
+  [131, 'layerNorm', 'f32', 3, 65539, 'inf-row', 'none', 1e-12, 'convenience'],
+  [132, 'layerNorm', 'f32', 9, 1, 'mixed-scale', 'both', 1e-5, 'convenience'],
+  [133, 'layerNorm', 'f32', 9, 1, 'mixed-scale', 'none', 1e-12, 'convenience'],
+  [134, 'layerNorm', 'f32', 9, 3, 'mixed-scale', 'both', 1e-5, 'convenience'],
+  [135, 'layerNorm', 'f32', 9, 3, 'mixed-scale', 'none', 1e-12, 'convenience'],
+  [136, 'layerNorm', 'f32', 9, 4, 'mixed-scale', 'both', 1e-5, 'convenience'],
+  [137, 'layerNorm', 'f32', 9, 4, 'mixed-scale', 'none', 1e-12, 'convenience'],
+  [138, 'layerNorm', 'f32', 9, 13, 'mixed-scale', 'both', 1e-5, 'convenience'],
+  [139, 'layerNorm', 'f32', 9, 13, 'mixed-scale', 'none', 1e-12, 'convenience'],
+  [140, 'layerNorm', 'f32', 9, 768, 'mixed-scale', 'both', 1e-5, 'convenience'],
+  [141, 'layerNorm', 'f32', 9, 768, 'mixed-scale', 'none', 1e-12, 'convenience'],
+  [142, 'layerNorm', 'f32', 9, 1001, 'mixed-scale', 'both', 1e-5, 'convenience'],
+  [143, 'layerNorm', 'f32', 9, 1001, 'mixed-scale', 'none', 1e-12, 'convenience'],
+  [144, 'layerNorm', 'f32', 9, 4096, 'mixed-scale', 'both', 1e-5, 'convenience'],
+  [145, 'layerNorm', 'f32', 9, 4096, 'mixed-scale', 'none', 1e-12, 'convenience'],
+  [146, 'layerNorm', 'f32', 3, 65539, 'mixed-scale', 'both', 1e-5, 'convenience'],
+  [147, 'layerNorm', 'f32', 3, 65539, 'mixed-scale', 'none', 1e-12, 'convenience'],
+];
 
 /**
- * Every variant forced in turn: workgroup sizes, invocations per row (1, a few, the whole
- * workgroup), both reductions (subgroup only where the device has it), register caching none /
- * partial / full, on widths that exercise the edges (narrower than a team, odd tails, mid-word f16
- * rows), for each access path.
+ * LayerNorm, f32: every width × its row counts, then every adversarial pattern × every width.
+ *
+ * @example
+ * ```ts
+ * for (const c of layerNormCases()) test(caseName(c), () => run(c));
+ * ```
  */
-export function variantCases(subgroups: boolean): RowNormCase[] {
-  const cases: RowNormCase[] = [];
-  let seed = 1000;
-  const shapes: [number, number][] = [
-    [1, 8],
-    [4, 4],
-    [64, 64],
-    [256, 256],
-    [64, 1],
-    [256, 4],
-  ];
-  for (const [workgroupSize, threadsPerRow] of shapes) {
-    const reductions = threadsPerRow > 1 && threadsPerRow === workgroupSize && subgroups ? (['workgroup', 'subgroup'] as const) : (['workgroup'] as const);
-    for (const reduction of reductions) {
-      for (const cachedChunks of [0, 1, 32]) {
-        for (const [access, cols] of [['vec4', 12], ['vec4', 4100], ['scalar', 13], ['scalar', 1001], ['f16', 7], ['f16', 1030]] as const) {
-          if (workgroupSize < threadsPerRow) continue;
-          const variant: LayerNormVariant = { reduction, vec4: access === 'vec4', workgroupSize: Math.max(workgroupSize, threadsPerRow), threadsPerRow, cachedChunks };
-          const op = OPS[seed % OPS.length]!;
-          cases.push({ op, dtype: access === 'f16' ? 'f16' : 'f32', form: 'encode', rows: 9, cols, pattern: seed % 2 ? 'offset' : 'outlier-columns', seed: seed++, affine: 'both', epsilon: 1e-5, variant });
-        }
-      }
-    }
-  }
-  // Several rows per invocation: row counts that fill every slot and ragged ones (the last
-  // invocation's spare slots repeat its first row), every access path and op, patterns that send
-  // some rows to the exact second pass (outlier pivot), poison one row, or make rows constant.
-  const multiPatterns: Pattern[] = ['offset', 'outlier-columns', 'nan-row', 'constant', 'mixed-scale', 'inf-row', 'normal'];
-  for (const rowsPerInvocation of [2, 4] as const) {
-    for (const [workgroupSize, rows] of [[4, 9], [16, 8], [4, 70], [1, 3]] as const) {
-      for (const [access, cols] of [['vec4', 12], ['vec4', 1028], ['scalar', 13], ['scalar', 1001], ['f16', 7], ['f16', 1030]] as const) {
-        const variant: LayerNormVariant = { reduction: 'workgroup', vec4: access === 'vec4', workgroupSize, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation };
-        const op = OPS[seed % OPS.length]!;
-        const pattern = multiPatterns[seed % multiPatterns.length]!;
-        const affine = (['both', 'gamma', 'beta', 'none'] as const)[(seed >> 2) % 4]!;
-        cases.push({ op, dtype: access === 'f16' ? 'f16' : 'f32', form: 'encode', rows, cols, pattern, seed: seed++, affine, epsilon: 1e-5, bias: op.startsWith('add') && seed % 2 === 0, variant });
-      }
-    }
-  }
-  // Conventions through the multi-row path.
-  const x4: LayerNormVariant = { reduction: 'workgroup', vec4: false, workgroupSize: 4, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 4 };
-  cases.push({ op: 'layerNorm', dtype: 'f32', form: 'encode', rows: 11, cols: 33, pattern: 'normal', seed: seed++, affine: 'both', epsilon: 1e-3, epsilonMode: 'add-to-std', variant: x4 });
-  cases.push({ op: 'layerNorm', dtype: 'f32', form: 'encode', rows: 11, cols: 33, pattern: 'offset', seed: seed++, affine: 'both', epsilon: 1e-5, unbiased: true, variant: x4 });
-  cases.push({ op: 'rmsNorm', dtype: 'f32', form: 'encode', rows: 11, cols: 33, pattern: 'normal', seed: seed++, affine: 'gamma', epsilon: 1e-6, gammaOffset: 1, variant: x4 });
-  cases.push({ op: 'rmsNorm', dtype: 'f16', form: 'encode', rows: 11, cols: 33, pattern: 'normal', seed: seed++, affine: 'gamma', epsilon: 1e-6, gammaOffset: 1, variant: x4 });
-  // More workgroups than one dispatch dimension holds (the 2D grid fold), forced, since the CPU
-  // rule's layouts need millions of rows before they fold.
-  cases.push({ op: 'layerNorm', dtype: 'f32', form: 'encode', rows: 70000, cols: 4, pattern: 'offset', seed: seed++, affine: 'both', epsilon: 1e-5, variant: { reduction: subgroups ? 'subgroup' : 'workgroup', vec4: true, workgroupSize: 4, threadsPerRow: 4, cachedChunks: 1 } });
-  cases.push({ op: 'addRmsNorm', dtype: 'f16', form: 'encode', rows: 70001, cols: 3, pattern: 'normal', seed: seed++, affine: 'gamma', epsilon: 1e-6, variant: { reduction: 'workgroup', vec4: false, workgroupSize: 1, threadsPerRow: 1, cachedChunks: 0 } });
-  cases.push({ op: 'layerNorm', dtype: 'f32', form: 'encode', rows: 65535 * 2 * 2 + 7, cols: 3, pattern: 'mixed-scale', seed: seed++, affine: 'both', epsilon: 1e-5, variant: { reduction: 'workgroup', vec4: false, workgroupSize: 2, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 2 } });
-  // Long rows owned by few invocations: per-invocation sums over thousands of chunks.
-  for (const [workgroupSize, threadsPerRow, reduction, rowsPerInvocation] of [[16, 1, 'workgroup', 1], [4, 4, subgroups ? 'subgroup' : 'workgroup', 1], [4, 1, 'workgroup', 4]] as const) {
-    for (const [pattern, epsilon] of [['tiny-variance', 1e-12], ['offset', 1e-5]] as const) {
-      const variant: LayerNormVariant = { reduction, vec4: false, workgroupSize, threadsPerRow, cachedChunks: 0, ...(rowsPerInvocation > 1 ? { rowsPerInvocation } : {}) };
-      cases.push({ op: 'layerNorm', dtype: 'f32', form: 'encode', rows: 3, cols: 65539, pattern, seed: seed++, affine: 'none', epsilon, variant });
-    }
-  }
-  // Split rows (partials per segment, then a merge per row): every access path and op, 1-5 rows,
-  // segment counts that do not divide the row (and more segments than chunks: empty segments),
-  // whole-row and team segments, patterns with large offsets, outlier pivots, constant rows and a
-  // poisoned row.
-  const splitPatterns: Pattern[] = ['offset', 'outlier-columns', 'nan-row', 'constant', 'inf-row', 'mixed-scale', 'tiny-variance', 'normal'];
-  const splitLayouts = [
-    [1, 1, 'workgroup'],
-    [4, 4, subgroups ? 'subgroup' : 'workgroup'],
-    [4, 1, 'workgroup'],
-    [64, 64, 'workgroup'],
-  ] as const;
-  for (const splitRow of [2, 3, 8]) {
-    for (const [workgroupSize, threadsPerRow, reduction] of splitLayouts) {
-      for (const [access, cols] of [['vec4', 12], ['vec4', 4100], ['scalar', 13], ['scalar', 1001], ['f16', 7], ['f16', 1030]] as const) {
-        const variant: LayerNormVariant = { reduction, vec4: access === 'vec4', workgroupSize, threadsPerRow, cachedChunks: 0, splitRow };
-        const op = OPS[seed % OPS.length]!;
-        const pattern = splitPatterns[seed % splitPatterns.length]!;
-        const affine = (['both', 'gamma', 'beta', 'none'] as const)[(seed >> 2) % 4]!;
-        const epsilon = pattern === 'tiny-variance' ? 1e-12 : 1e-5;
-        cases.push({ op, dtype: access === 'f16' ? 'f16' : 'f32', form: seed % 5 === 0 ? 'pass' : 'encode', rows: 1 + (seed % 5), cols, pattern, seed: seed++, affine, epsilon, bias: op.startsWith('add') && seed % 2 === 0, variant });
-      }
-    }
-  }
-  // Split rows: conventions, and rows of more than 65535 chunks.
-  const s5: LayerNormVariant = { reduction: 'workgroup', vec4: false, workgroupSize: 4, threadsPerRow: 4, cachedChunks: 0, splitRow: 5 };
-  cases.push({ op: 'layerNorm', dtype: 'f32', form: 'encode', rows: 3, cols: 333, pattern: 'normal', seed: seed++, affine: 'both', epsilon: 1e-3, epsilonMode: 'add-to-std', variant: s5 });
-  cases.push({ op: 'layerNorm', dtype: 'f32', form: 'encode', rows: 3, cols: 333, pattern: 'offset', seed: seed++, affine: 'both', epsilon: 1e-5, unbiased: true, variant: s5 });
-  cases.push({ op: 'rmsNorm', dtype: 'f16', form: 'encode', rows: 3, cols: 333, pattern: 'normal', seed: seed++, affine: 'gamma', epsilon: 1e-6, gammaOffset: 1, variant: s5 });
-  for (const [op, dtype, access, pattern] of [
-    ['layerNorm', 'f32', 'scalar', 'offset'],
-    ['rmsNorm', 'f32', 'vec4', 'normal'],
-    ['addLayerNorm', 'f16', 'f16', 'outlier-columns'],
-    ['layerNorm', 'f32', 'vec4', 'nan-row'],
-  ] as const) {
-    const cols = access === 'vec4' ? 262160 : 262150;
-    const variant: LayerNormVariant = { reduction: subgroups ? 'subgroup' : 'workgroup', vec4: access === 'vec4', workgroupSize: 4, threadsPerRow: 4, cachedChunks: 0, splitRow: 7 };
-    cases.push({ op, dtype, form: 'encode', rows: 2, cols, pattern, seed: seed++, affine: 'both', epsilon: 1e-5, variant });
-  }
-  return cases;
+export function layerNormCases(): RowNormCase[] {
+  return LAYER_NORM.map(rowNormCase);
 }

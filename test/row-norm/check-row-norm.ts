@@ -7,16 +7,18 @@
  * everywhere.
  */
 import { cpu, f16ToF32, f32ToF16 } from '../../dist/index.js';
+import { OPS, opsOf, type RowNormOpName } from '../../src/ops/table.js';
 import { compare, compareF16, formatWorst, type Comparison } from '../shared/compare.js';
 import { meanTolerance, rstdTolerance, yTolerance } from '../shared/tolerance.js';
 
 const F32_MIN_NORMAL = 2 ** -126;
 const F16_MIN_NORMAL = 2 ** -14;
 
-export type RowOp = 'layerNorm' | 'rmsNorm' | 'addLayerNorm' | 'addRmsNorm';
-export const ROW_OPS: readonly RowOp[] = ['layerNorm', 'rmsNorm', 'addLayerNorm', 'addRmsNorm'];
-export const isAdd = (op: RowOp) => op === 'addLayerNorm' || op === 'addRmsNorm';
-export const isRms = (op: RowOp) => op === 'rmsNorm' || op === 'addRmsNorm';
+export type RowOp = RowNormOpName;
+/** The row-norm ops, from the op table. */
+export const ROW_OPS: readonly RowOp[] = opsOf('row-norm');
+export const isAdd = (op: RowOp) => OPS[op].fusedAdd;
+export const isRms = (op: RowOp) => OPS[op].statistic === 'mean-square';
 
 export interface RowOutputs {
   y: Float32Array | Uint16Array;

@@ -8,8 +8,9 @@ import { compare, compareF16, type Comparison } from '../shared/compare.js';
 import { makeAffine, makeInput, normal, poisonedRow, rng, type Pattern } from '../shared/data.js';
 import { meanTolerance, rstdTolerance, yTolerance } from '../shared/tolerance.js';
 import { outputHash } from '../shared/output-hash.js';
+import { encodeMethod, OPS, type RowNormOpName } from '../../src/ops/table.js';
 
-export type RowOp = 'layerNorm' | 'rmsNorm' | 'addLayerNorm' | 'addRmsNorm';
+export type RowOp = RowNormOpName;
 
 export interface RowNormCase {
   readonly op: RowOp;
@@ -48,8 +49,8 @@ export interface RowNormCaseResult {
 type Outputs = { y: Float32Array | Uint16Array; sum?: Float32Array | Uint16Array; mean?: Float32Array; rstd?: Float32Array };
 
 const align = (n: number, a: number) => Math.ceil(n / a) * a;
-const isRms = (op: RowOp) => op === 'rmsNorm' || op === 'addRmsNorm';
-const isAdd = (op: RowOp) => op === 'addLayerNorm' || op === 'addRmsNorm';
+const isRms = (op: RowOp) => OPS[op].statistic === 'mean-square';
+const isAdd = (op: RowOp) => OPS[op].fusedAdd;
 
 function toStorage(values: Float32Array, dtype: 'f32' | 'f16'): Float32Array | Uint16Array {
   if (dtype === 'f32') return values;
@@ -97,7 +98,7 @@ async function runEncoded(norm: Normalizer, c: RowNormCase, inputs: Record<strin
     operands.rstd = place(undefined, c.rows * 4, 2 * A);
   }
   const encoder = device.createCommandEncoder();
-  const method = ({ layerNorm: 'encodeLayerNorm', rmsNorm: 'encodeRmsNorm', addLayerNorm: 'encodeAddLayerNorm', addRmsNorm: 'encodeAddRmsNorm' } as const)[c.op];
+  const method = encodeMethod(c.op);
   const encode = (target: GPUCommandEncoder | GPUComputePassEncoder) => (norm[method] as (t: typeof target, o: unknown) => LayerNormVariant)(target, operands);
   let variant: LayerNormVariant;
   if (c.form === 'pass') {

@@ -40,27 +40,28 @@ function channelNormOp(name: string, layout: 'NCHW' | 'NHWC', inference: boolean
       const beta = normalArray(channels, seed + 2, 0, 0.1);
       const owned = opBuffers(device);
       const { input, output } = owned;
-      const shape = { batch: 1, channels, spatial, groups: GROUPS, layout, epsilon: EPSILON };
+      // Each op takes only its own options (unknown keys are refused): groups are GroupNorm's,
+      // the running statistics BatchNorm's.
+      const base = { batch: 1, channels, spatial, layout, epsilon: EPSILON };
+      const shape = { ...base, groups: GROUPS };
       const channelOf = (i: number) => (layout === 'NCHW' ? Math.floor(i / spatial) : i % channels);
       const runningMean = normalArray(channels, seed + 3, 3, 0.5);
       const runningVar = normalArray(channels, seed + 4, 4, 0.5);
       const params = { gamma, beta };
-      const running = { ...shape, ...params, runningMean, runningVar };
+      const running = { ...base, ...params, runningMean, runningVar };
       const operands = {
-        ...shape,
         x: input(x, 'x'),
         y: output(x.byteLength, 'y'),
         gamma: input(gamma, 'gamma'),
         beta: input(beta, 'beta'),
-        runningMean: input(runningMean, 'runningMean'),
-        runningVar: input(runningVar, 'runningVar'),
       };
+      const runningOperands = { runningMean: input(runningMean, 'runningMean'), runningVar: input(runningVar, 'runningVar') };
       const encode = (target: GPUCommandEncoder | GPUComputePassEncoder) => {
         if (inference) {
-          const plan = norm.encodeBatchNormInference(target, operands);
+          const plan = norm.encodeBatchNormInference(target, { ...base, ...operands, ...runningOperands });
           return `${plan.apply}, ${plan.workgroups.join('+')} wg`;
         }
-        const plan = norm.encodeGroupNorm(target, operands);
+        const plan = norm.encodeGroupNorm(target, { ...shape, ...operands });
         if (plan.statsLayout === 'fused') return `fused, ${plan.workgroups.join('+')} wg`;
         return `split ${plan.chunks}x, ${plan.apply}, ${plan.workgroups.join('+')} wg`;
       };

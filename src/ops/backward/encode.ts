@@ -16,8 +16,9 @@
  * No float atomics anywhere, and every sum has a fixed order, so results are bit-identical from
  * run to run. Stage 2 (and the partials) are skipped when neither dgamma nor dbeta is requested.
  */
+import { elementStride } from '../../core/bindings.js';
 import { foldWorkgroups } from '../../core/dispatch.js';
-import { NormError, checkInteger, describe } from '../../core/errors.js';
+import { NormError } from '../../core/errors.js';
 import { checkAliasing, operandResolver, type NamedRange, type Operand } from '../../core/operands.js';
 import { getPipeline } from '../../core/pipeline-cache.js';
 import type { EncodeTarget, KernelContext } from '../../core/context.js';
@@ -27,6 +28,7 @@ import { scratchRange } from '../../core/scratch.js';
 import type { Access } from '../row-norm/shaders.js';
 import { checkVariant, selectVariant, type LayerNormVariant } from '../row-norm/variant.js';
 import { type Dtype, storageBytes } from '../../core/tensor.js';
+import { checkBackwardOptions, type BackwardOpName } from './options.js';
 
 interface EncodeBackwardCommon {
   /** Upstream gradient dL/dy, `rows * cols` elements of `dtype`. */
@@ -100,8 +102,14 @@ const FINAL_WORKGROUP_SIZE = 64;
 const CPU_FINAL_WORKGROUPS = 4;
 
 /**
+ * Bytes one column takes in a dgamma/dbeta partial row, from the final stage's declaration of the
+ * partials (`array<f32>`): the scratch is sized from the shader, not from a restated `* 4`.
+ */
+const PARTIAL_COLUMN_BYTES = elementStride(paramGradFinalShader(false), 'main', 'partial');
+
+/**
  * How the rows are split into blocks, one per team of the dx kernel, each with its own
- * dgamma/dbeta partial row (2 · cols f32 of scratch): blocks of `rowsPerBlock` rows (a multiple
+ * dgamma/dbeta partial rows (2 · cols f32 of scratch): blocks of `rowsPerBlock` rows (a multiple
  * of `rowsAtOnce`, the rows a team takes together; the last block may be short), about
  * `targetBlocks` of them but at most 32 groups of `rowsAtOnce` rows each, and the scratch within
  * `maxBindingBytes` (which overrides the 32).
@@ -113,9 +121,10 @@ const CPU_FINAL_WORKGROUPS = 4;
  * ```
  */
 export function paramGradBlocks(rows: number, cols: number, maxBindingBytes: number, rowsAtOnce = 1, targetBlocks = GPU_TARGET_BLOCKS): { rowsPerBlock: number; blocks: number } {
-  const maxBlocks = Math.floor(maxBindingBytes / (8 * cols));
+  const blockBytes = 2 * cols * PARTIAL_COLUMN_BYTES;
+  const maxBlocks = Math.floor(maxBindingBytes / blockBytes);
   if (maxBlocks < 1) {
-    throw new NormError('limit-exceeded', `cols = ${cols} needs ${8 * cols} bytes of scratch per row block, beyond maxStorageBufferBindingSize (${maxBindingBytes})`, 'cols');
+    throw new NormError('limit-exceeded', `cols = ${cols} needs ${blockBytes} bytes of scratch per row block, beyond maxStorageBufferBindingSize (${maxBindingBytes})`, 'cols');
   }
   const groups = Math.ceil(rows / rowsAtOnce);
   const perBlock = Math.max(Math.min(Math.ceil(groups / targetBlocks), MAX_GROUPS_PER_BLOCK), Math.ceil(groups / maxBlocks));
@@ -124,30 +133,21 @@ export function paramGradBlocks(rows: number, cols: number, maxBindingBytes: num
 }
 
 /**
- * Records the LayerNorm (`rms` false) or RMSNorm backward pass into `target`; never submits.
- * Returns the dx kernel's variant. The public wrappers are `norm.encodeLayerNormBackward` and
+ * Records the backward pass of `op` (`layerNormBackward` or `rmsNormBackward`; the op table says
+ * which forward op it differentiates) into `target`; never submits. Returns the dx kernel's
+ * variant. The options are checked by {@link checkBackwardOptions} like every other form's; this
+ * adds the GPU operands' checks. The public wrappers are `norm.encodeLayerNormBackward` and
  * `norm.encodeRmsNormBackward`.
  *
  * @example
  * ```ts
- * encodeNormBackward(ctx, encoder, false, { dy, x, dx, gamma, mean, rstd, dgamma, dbeta, rows: 128, cols: 768 });
+ * encodeNormBackward(ctx, encoder, 'layerNormBackward', { dy, x, dx, gamma, mean, rstd, dgamma, dbeta, rows: 128, cols: 768 });
  * ```
  */
-export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms: boolean, options: AnyBackwardOptions): LayerNormVariant {
-  const op = rms ? 'rmsNormBackward' : 'layerNormBackward';
+export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, op: BackwardOpName, options: AnyBackwardOptions): LayerNormVariant {
   checkTarget(target);
-  if (typeof options !== 'object' || options === null) {
-    throw new NormError('invalid-argument', `expected an options object, got ${describe(options)}`, 'options');
-  }
+  const { rows, cols, dtype, gammaOffset, rms } = checkBackwardOptions(op, 'encode', options);
   const { limits, profile, resources, device } = ctx;
-  const rows = checkInteger(options.rows, 'rows');
-  const cols = checkInteger(options.cols, 'cols');
-  const dtype = options.dtype ?? 'f32';
-  if (dtype !== 'f32' && dtype !== 'f16') throw new NormError('invalid-argument', `expected 'f32' or 'f16', got ${describe(dtype)}`, 'dtype');
-  const gammaOffset = options.gammaOffset ?? 0;
-  if (typeof gammaOffset !== 'number' || !Number.isFinite(gammaOffset) || (!rms && gammaOffset !== 0)) {
-    throw new NormError('invalid-argument', rms ? `expected a finite number, got ${describe(gammaOffset)}` : 'gammaOffset is an RMSNorm option', 'gammaOffset');
-  }
   const bytes = storageBytes(rows * cols, dtype);
   if (bytes > limits.maxStorageBufferBindingSize) {
     throw new NormError(
@@ -165,20 +165,15 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
   const dy = operand('dy', bytes, false, true)!;
   const x = operand('x', bytes, false, true)!;
   const dx = operand('dx', bytes, true, true)!;
-  const gamma = operand('gamma', cols * 4, false, false);
-  const rstd = operand('rstd', rows * 4, false, true)!;
+  // Statistics and parameters (and their gradients) are f32 for every dtype.
+  const paramBytes = storageBytes(cols, 'f32');
+  const gamma = operand('gamma', paramBytes, false, false);
+  const rstd = operand('rstd', storageBytes(rows, 'f32'), false, true)!;
   const dsum = operand('dsum', bytes, false, false);
-  const dgamma = operand('dgamma', cols * 4, true, false);
-  let mean: NamedRange | undefined;
-  let dbeta: NamedRange | undefined;
-  if (rms) {
-    for (const name of ['mean', 'dbeta'] as const) {
-      if (options[name] !== undefined) throw new NormError('invalid-argument', `RMSNorm has no ${name === 'mean' ? 'mean' : 'beta'}`, name);
-    }
-  } else {
-    mean = operand('mean', rows * 4, false, true);
-    dbeta = operand('dbeta', cols * 4, true, false);
-  }
+  const dgamma = operand('dgamma', paramBytes, true, false);
+  // RMSNorm's mean and dbeta were refused with the option keys; LayerNorm needs the mean.
+  const mean: NamedRange | undefined = rms ? undefined : operand('mean', storageBytes(rows, 'f32'), false, true);
+  const dbeta: NamedRange | undefined = rms ? undefined : operand('dbeta', paramBytes, true, false);
   checkAliasing(ranges);
   const paramGrad = dgamma !== undefined || dbeta !== undefined;
   // Several rows per invocation only where a team is one invocation, and only on CPU adapters
@@ -198,7 +193,7 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, rms
   const sink: ParamGradSink = paramGrad && blocks === 1 && dsum === undefined ? 'direct' : 'partials';
   const dgammaAsPartial = sink === 'partials' && blocks === 1 && dgamma !== undefined && dbeta === undefined;
   const finalStage = paramGrad && sink === 'partials' && !dgammaAsPartial;
-  const partial = dgammaAsPartial ? dgamma : finalStage ? scratchRange(resources, 'param-grad-partials', blocks * 2 * cols * 4) : resources.dummy('partial');
+  const partial = dgammaAsPartial ? dgamma : finalStage ? scratchRange(resources, 'param-grad-partials', blocks * 2 * cols * PARTIAL_COLUMN_BYTES) : resources.dummy('partial');
 
   const access: Access = dtype === 'f16' ? 'f16' : variant.vec4 ? 'vec4' : 'scalar';
   const reduction = variant.threadsPerRow > 1 ? variant.reduction : 'workgroup';

@@ -12,15 +12,15 @@
  *   RMSNorm    dx = rstd · (g − x̂ · mean(g · x̂))
  * and over rows dgamma = Σ dy · x̂, dbeta = Σ dy. With `dsum` (fused add ops), dx += dsum.
  */
-import { f32ToF16 } from '../../core/f16.js';
 import {
   checkBackwardArrays,
+  type BackwardOpName,
   type LayerNormBackwardOptions,
   type LayerNormBackwardResult,
   type RmsNormBackwardOptions,
   type RmsNormBackwardResult,
 } from './options.js';
-import { decodeValues, type TensorData } from '../../core/tensor.js';
+import { decodeValues, encodeValues, type Dtype, type TensorData } from '../../core/tensor.js';
 
 /** Neumaier-compensated accumulator (one per column for dgamma/dbeta, so it must be cheap). */
 class Sum {
@@ -40,11 +40,11 @@ interface Gradients {
   dx: Float64Array;
   dgamma: Float64Array;
   dbeta: Float64Array;
-  dtype: 'f32' | 'f16';
+  dtype: Dtype;
 }
 
-function backwardF64(rms: boolean, dyIn: TensorData, xIn: TensorData, options: LayerNormBackwardOptions | RmsNormBackwardOptions): Gradients {
-  const { rows, cols, dtype, gammaOffset } = checkBackwardArrays(rms, dyIn, xIn, options);
+function backwardF64(op: BackwardOpName, dyIn: TensorData, xIn: TensorData, options: LayerNormBackwardOptions | RmsNormBackwardOptions): Gradients {
+  const { rows, cols, dtype, gammaOffset, rms } = checkBackwardArrays(op, dyIn, xIn, options);
   const dy = decodeValues(dyIn);
   const x = decodeValues(xIn);
   const dsum = options.dsum && decodeValues(options.dsum);
@@ -78,13 +78,6 @@ function backwardF64(rms: boolean, dyIn: TensorData, xIn: TensorData, options: L
   return { dx, dgamma: Float64Array.from(dg, (v) => v.value), dbeta: Float64Array.from(db, (v) => v.value), dtype };
 }
 
-function round(dx: Float64Array, dtype: 'f32' | 'f16'): TensorData {
-  if (dtype === 'f32') return Float32Array.from(dx);
-  const out = new Uint16Array(dx.length);
-  for (let i = 0; i < dx.length; i++) out[i] = f32ToF16(dx[i]!);
-  return out;
-}
-
 /**
  * LayerNorm's gradients in float64, unrounded, from the upstream gradient `dy`, the forward input
  * `x` and the statistics the forward pass returned.
@@ -96,7 +89,7 @@ function round(dx: Float64Array, dtype: 'f32' | 'f16'): TensorData {
  * ```
  */
 export function layerNormBackwardF64(dy: TensorData, x: TensorData, options: LayerNormBackwardOptions): LayerNormBackwardResult<Float64Array, Float64Array> {
-  const r = backwardF64(false, dy, x, options);
+  const r = backwardF64('layerNormBackward', dy, x, options);
   return { dx: r.dx, dgamma: r.dgamma, dbeta: r.dbeta };
 }
 
@@ -112,8 +105,8 @@ export function layerNormBackwardF64(dy: TensorData, x: TensorData, options: Lay
 export function layerNormBackward(dy: Float32Array, x: Float32Array, options: LayerNormBackwardOptions): LayerNormBackwardResult;
 export function layerNormBackward(dy: Uint16Array, x: Uint16Array, options: LayerNormBackwardOptions): LayerNormBackwardResult<Uint16Array>;
 export function layerNormBackward(dy: TensorData, x: TensorData, options: LayerNormBackwardOptions): LayerNormBackwardResult<TensorData> {
-  const r = backwardF64(false, dy, x, options);
-  return { dx: round(r.dx, r.dtype), dgamma: Float32Array.from(r.dgamma), dbeta: Float32Array.from(r.dbeta) };
+  const r = backwardF64('layerNormBackward', dy, x, options);
+  return { dx: encodeValues(r.dx, r.dtype), dgamma: Float32Array.from(r.dgamma), dbeta: Float32Array.from(r.dbeta) };
 }
 
 /**
@@ -126,7 +119,7 @@ export function layerNormBackward(dy: TensorData, x: TensorData, options: LayerN
  * ```
  */
 export function rmsNormBackwardF64(dy: TensorData, x: TensorData, options: RmsNormBackwardOptions): RmsNormBackwardResult<Float64Array, Float64Array> {
-  const r = backwardF64(true, dy, x, options);
+  const r = backwardF64('rmsNormBackward', dy, x, options);
   return { dx: r.dx, dgamma: r.dgamma };
 }
 
@@ -141,6 +134,6 @@ export function rmsNormBackwardF64(dy: TensorData, x: TensorData, options: RmsNo
 export function rmsNormBackward(dy: Float32Array, x: Float32Array, options: RmsNormBackwardOptions): RmsNormBackwardResult;
 export function rmsNormBackward(dy: Uint16Array, x: Uint16Array, options: RmsNormBackwardOptions): RmsNormBackwardResult<Uint16Array>;
 export function rmsNormBackward(dy: TensorData, x: TensorData, options: RmsNormBackwardOptions): RmsNormBackwardResult<TensorData> {
-  const r = backwardF64(true, dy, x, options);
-  return { dx: round(r.dx, r.dtype), dgamma: Float32Array.from(r.dgamma) };
+  const r = backwardF64('rmsNormBackward', dy, x, options);
+  return { dx: encodeValues(r.dx, r.dtype), dgamma: Float32Array.from(r.dgamma) };
 }

@@ -3,15 +3,22 @@
  * per-channel batch statistics of training mode (partials → merge, like GroupNorm's first two
  * passes). The typed-array forms are in `run.ts`.
  */
-import { NormError, checkEpsilon } from '../../core/errors.js';
-import { checkAliasing, resolveOperand, type NamedRange, type Operand } from '../../core/operands.js';
+import { checkAliasing, operandResolver, type Operand } from '../../core/operands.js';
 import { planStats, selectStatsLayout, statsDispatches } from '../channel/stats.js';
 import type { EncodeTarget, KernelContext } from '../../core/context.js';
 import type { NormPlanInfo } from '../group-norm/encode.js';
 import { applyDispatch } from '../channel/apply.js';
 import { checkTarget, recordDispatches } from '../../core/record.js';
-import { DEFAULT_EPSILON, checkTensorShape, checkUnbiased, type TensorShapeOptions } from '../channel/options.js';
-import { checkEpsilonMode, storageBytes, type EpsilonMode } from '../../core/tensor.js';
+import type { AdmittedKeys, Assert, SameKeys, TensorShapeOptions } from '../channel/options.js';
+import { storageBytes, type EpsilonMode } from '../../core/tensor.js';
+import { encodeMethod } from '../table.js';
+import {
+  BATCH_NORM_KEYS,
+  checkBatchNormInferenceOptions,
+  checkBatchNormStatsOptions,
+  type BatchNormInferenceShape,
+  type BatchNormStatsShape,
+} from './options.js';
 
 /**
  * GPU operands and shape of one BatchNorm inference. `x`/`y` hold `batch·channels·spatial`
@@ -30,7 +37,7 @@ export interface EncodeBatchNormInferenceOptions extends TensorShapeOptions {
   readonly runningVar: Operand;
   readonly gamma?: Operand | undefined;
   readonly beta?: Operand | undefined;
-  /** Default `1e-5`. */
+  /** Default `1e-5` (`OPS.batchNormInference.defaultEpsilon`). */
   readonly epsilon?: number | undefined;
   /** Default `'inside-sqrt'`. */
   readonly epsilonMode?: EpsilonMode | undefined;
@@ -54,6 +61,32 @@ export interface EncodeBatchNormStatsOptions extends TensorShapeOptions {
   readonly unbiased?: boolean | undefined;
 }
 
+/** Compile-time only: the key lists of options.ts and these interfaces name the same keys (a key added to one alone fails the type check). */
+type EncodeKeysMatch = [
+  Assert<SameKeys<keyof EncodeBatchNormInferenceOptions, AdmittedKeys<(typeof BATCH_NORM_KEYS)['batchNormInference'], 'operands'>>>,
+  Assert<SameKeys<keyof EncodeBatchNormStatsOptions, AdmittedKeys<(typeof BATCH_NORM_KEYS)['batchNormStats'], 'operands'>>>,
+];
+
+/**
+ * The GPU operands of a BatchNorm inference whose other options were already checked.
+ *
+ * @example
+ * ```ts
+ * const operands: BatchNormInferenceOperands = { x, y, runningMean, runningVar };
+ * ```
+ */
+export type BatchNormInferenceOperands = Pick<EncodeBatchNormInferenceOptions, 'x' | 'y' | 'runningMean' | 'runningVar' | 'gamma' | 'beta'>;
+
+/**
+ * The GPU operands of a batch statistics call whose other options were already checked.
+ *
+ * @example
+ * ```ts
+ * const operands: BatchNormStatsOperands = { x, mean, var: variance };
+ * ```
+ */
+export type BatchNormStatsOperands = Pick<EncodeBatchNormStatsOptions, 'x' | 'mean' | 'var'>;
+
 /**
  * Records BatchNorm inference into `target`; never submits.
  *
@@ -64,22 +97,29 @@ export interface EncodeBatchNormStatsOptions extends TensorShapeOptions {
  */
 export function encodeBatchNormInference(ctx: KernelContext, target: EncodeTarget, o: EncodeBatchNormInferenceOptions): NormPlanInfo {
   checkTarget(target);
-  const s = checkTensorShape(o, 'f32');
-  const epsilon = checkEpsilon(o.epsilon ?? DEFAULT_EPSILON);
-  const epsilonMode = checkEpsilonMode(o.epsilonMode);
-  const { limits } = ctx;
-  const perChannel = s.channels * 4;
-  const ranges: NamedRange[] = [
-    resolveOperand(o.x, 'x', storageBytes(s.elements, s.dtype), limits, false),
-    resolveOperand(o.y, 'y', storageBytes(s.elements, s.dtype), limits, true),
-    resolveOperand(o.runningMean, 'runningMean', perChannel, limits, false),
-    resolveOperand(o.runningVar, 'runningVar', perChannel, limits, false),
-  ];
-  const gamma = o.gamma === undefined ? undefined : resolveOperand(o.gamma, 'gamma', perChannel, limits, false);
-  const beta = o.beta === undefined ? undefined : resolveOperand(o.beta, 'beta', perChannel, limits, false);
-  checkAliasing([...ranges, ...(gamma ? [gamma] : []), ...(beta ? [beta] : [])]);
-  const [x, y, runningMean, runningVar] = ranges as [NamedRange, NamedRange, NamedRange, NamedRange];
-  const apply = applyDispatch(ctx, s, x, y, { runningMean, runningVar, gamma, beta, epsilon, addToStd: epsilonMode === 'add-to-std' });
+  return recordBatchNormInference(ctx, target, checkBatchNormInferenceOptions(o, 'operands'), o);
+}
+
+/**
+ * Records a BatchNorm inference whose options `s` were validated (encode or typed-array form):
+ * checks the operands (size, usage, alignment, aliasing), then records the one dispatch.
+ *
+ * @example
+ * ```ts
+ * recordBatchNormInference(ctx, encoder, checkBatchNormInferenceArrays(x, options), { x: xBuffer, y, runningMean, runningVar });
+ * ```
+ */
+export function recordBatchNormInference(ctx: KernelContext, target: EncodeTarget, s: BatchNormInferenceShape, o: BatchNormInferenceOperands): NormPlanInfo {
+  const ops = operandResolver(o, ctx.limits, encodeMethod('batchNormInference'));
+  const perChannel = storageBytes(s.channels, 'f32');
+  const x = ops.take('x', storageBytes(s.elements, s.dtype), false, true)!;
+  const y = ops.take('y', storageBytes(s.elements, s.dtype), true, true)!;
+  const runningMean = ops.take('runningMean', perChannel, false, true)!;
+  const runningVar = ops.take('runningVar', perChannel, false, true)!;
+  const gamma = ops.take('gamma', perChannel, false, false);
+  const beta = ops.take('beta', perChannel, false, false);
+  checkAliasing(ops.ranges);
+  const apply = applyDispatch(ctx, s, x, y, { runningMean, runningVar, gamma, beta, epsilon: s.epsilon, addToStd: s.epsilonMode === 'add-to-std' });
   recordDispatches(target, 'webgpu-norm batchNormInference', [apply.dispatch]);
   return { chunks: 0, partials: 0, workgroups: [apply.dispatch.grid[0] * apply.dispatch.grid[1]], apply: apply.kind };
 }
@@ -94,22 +134,28 @@ export function encodeBatchNormInference(ctx: KernelContext, target: EncodeTarge
  */
 export function encodeBatchNormStats(ctx: KernelContext, target: EncodeTarget, o: EncodeBatchNormStatsOptions): NormPlanInfo {
   checkTarget(target);
-  const s = checkTensorShape(o, 'f32');
-  const count = s.batch * s.spatial;
-  const unbiased = checkUnbiased(o.unbiased, count);
+  return recordBatchNormStats(ctx, target, checkBatchNormStatsOptions(o, 'operands'), o);
+}
+
+/**
+ * Records batch statistics whose options `s` were validated (encode or typed-array form): checks
+ * the operands (size, usage, alignment, aliasing), then records the partials and the merge.
+ *
+ * @example
+ * ```ts
+ * recordBatchNormStats(ctx, encoder, checkBatchNormStatsArrays(x, options), { x: xBuffer, mean, var: variance });
+ * ```
+ */
+export function recordBatchNormStats(ctx: KernelContext, target: EncodeTarget, s: BatchNormStatsShape, o: BatchNormStatsOperands): NormPlanInfo {
   const { limits } = ctx;
-  if (o.mean === undefined || o.var === undefined) {
-    throw new NormError('invalid-argument', 'is required (an output of channels f32)', o.mean === undefined ? 'mean' : 'var');
-  }
-  const ranges: NamedRange[] = [
-    resolveOperand(o.x, 'x', storageBytes(s.elements, s.dtype), limits, false),
-    resolveOperand(o.mean, 'mean', s.channels * 4, limits, true),
-    resolveOperand(o.var, 'var', s.channels * 4, limits, true),
-  ];
-  checkAliasing(ranges);
-  const [x, mean, variance] = ranges as [NamedRange, NamedRange, NamedRange];
+  const ops = operandResolver(o, limits, encodeMethod('batchNormStats'));
+  const x = ops.take('x', storageBytes(s.elements, s.dtype), false, true)!;
+  const mean = ops.take('mean', storageBytes(s.channels, 'f32'), true, true)!;
+  const variance = ops.take('var', storageBytes(s.channels, 'f32'), true, true)!;
+  checkAliasing(ops.ranges);
+  const count = s.batch * s.spatial;
   const plan = planStats({ ...s, per: 'channel', groups: s.channels }, limits, selectStatsLayout(ctx.profile, s));
-  const passes = statsDispatches(ctx, plan, x, s.dtype, { mean, variance, divisor: unbiased ? count - 1 : count, epsilon: 0, addToStd: false });
+  const passes = statsDispatches(ctx, plan, x, s.dtype, { mean, variance, divisor: s.unbiased ? count - 1 : count, epsilon: 0, addToStd: false });
   recordDispatches(target, 'webgpu-norm batchNormStats', passes);
   return { chunks: plan.chunks, partials: plan.partials, workgroups: [plan.partialWorkgroups, plan.mergeWorkgroups], statsLayout: plan.layout };
 }

@@ -1,6 +1,6 @@
 /**
  * The float64 reference of BatchNorm: inference with running statistics, and the per-channel
- * batch statistics of training mode. Same conventions as `group-norm.ts`: exact decoding,
+ * batch statistics of training mode. Same conventions as `../group-norm/reference.ts`: exact decoding,
  * compensated float64 sums, two-pass variance, one rounding at the end.
  */
 import {
@@ -8,6 +8,7 @@ import {
   checkBatchNormStatsArrays,
   type BatchNormInferenceOptions,
   type BatchNormInferenceResult,
+  type BatchNormInferenceShape,
   type BatchNormStatsOptions,
   type BatchNormStatsResult,
 } from './options.js';
@@ -24,7 +25,10 @@ import { decodeValues, encodeValues, type TensorData } from '../../core/tensor.j
  * ```
  */
 export function batchNormInferenceF64(x: TensorData, options: BatchNormInferenceOptions): BatchNormInferenceResult<Float64Array> {
-  const s = checkBatchNormInferenceArrays(x, options);
+  return inferenceShaped(x, checkBatchNormInferenceArrays(x, options), options);
+}
+
+function inferenceShaped(x: TensorData, s: BatchNormInferenceShape, options: BatchNormInferenceOptions): BatchNormInferenceResult<Float64Array> {
   const { runningMean, runningVar, gamma, beta } = options;
   const v = decodeValues(x);
   const y = new Float64Array(v.length);
@@ -52,8 +56,8 @@ export function batchNormInferenceF64(x: TensorData, options: BatchNormInference
  * ```
  */
 export function batchNormInference<X extends TensorData>(x: X, options: BatchNormInferenceOptions): BatchNormInferenceResult<X extends Uint16Array ? Uint16Array : Float32Array> {
-  const { dtype } = checkBatchNormInferenceArrays(x, options);
-  return { y: encodeValues(batchNormInferenceF64(x, options).y, dtype) } as BatchNormInferenceResult<X extends Uint16Array ? Uint16Array : Float32Array>;
+  const s = checkBatchNormInferenceArrays(x, options);
+  return { y: encodeValues(inferenceShaped(x, s, options).y, s.dtype) } as BatchNormInferenceResult<X extends Uint16Array ? Uint16Array : Float32Array>;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * The typed-array forms of BatchNorm (inference and batch statistics): validate, upload, record
- * through the encode forms, submit, read back, and free every temporary, whatever happens.
+ * The typed-array forms of BatchNorm (inference and batch statistics): validate, upload, record,
+ * submit, read back, and free every temporary, whatever happens.
  */
 import { Transfers, tensorView, type ArrayRunContext, type SameData } from '../../core/transfers.js';
 import { storageBytes, type TensorData } from '../../core/tensor.js';
@@ -12,7 +12,7 @@ import {
   type BatchNormStatsOptions,
   type BatchNormStatsResult,
 } from './options.js';
-import { encodeBatchNormInference, encodeBatchNormStats } from './encode.js';
+import { recordBatchNormInference, recordBatchNormStats } from './encode.js';
 
 /**
  * BatchNorm inference of typed arrays on the GPU.
@@ -32,15 +32,13 @@ export async function runBatchNormInference<X extends TensorData>(
   try {
     const y = io.output(storageBytes(s.elements, s.dtype), 'y');
     const encoder = ctx.device.createCommandEncoder({ label: 'webgpu-norm batchNormInference' });
-    encodeBatchNormInference(ctx, encoder, {
-      ...options,
+    recordBatchNormInference(ctx, encoder, s, {
       x: io.upload(x, 'x'),
       y,
       runningMean: io.upload(options.runningMean, 'runningMean'),
       runningVar: io.upload(options.runningVar, 'runningVar'),
       gamma: options.gamma && io.upload(options.gamma, 'gamma'),
       beta: options.beta && io.upload(options.beta, 'beta'),
-      dtype: s.dtype,
     });
     const [yb] = (await io.readBack(encoder, [y])) as [ArrayBuffer];
     return { y: tensorView(yb, s.dtype, s.elements) as SameData<X> };
@@ -61,10 +59,10 @@ export async function runBatchNormStats(ctx: ArrayRunContext, x: TensorData, opt
   const s = checkBatchNormStatsArrays(x, options);
   const io = new Transfers(ctx);
   try {
-    const mean = io.output(s.channels * 4, 'mean');
-    const variance = io.output(s.channels * 4, 'var');
+    const mean = io.output(storageBytes(s.channels, 'f32'), 'mean');
+    const variance = io.output(storageBytes(s.channels, 'f32'), 'var');
     const encoder = ctx.device.createCommandEncoder({ label: 'webgpu-norm batchNormStats' });
-    encodeBatchNormStats(ctx, encoder, { ...options, x: io.upload(x, 'x'), mean, var: variance, dtype: s.dtype });
+    recordBatchNormStats(ctx, encoder, s, { x: io.upload(x, 'x'), mean, var: variance });
     const [mb, vb] = (await io.readBack(encoder, [mean, variance])) as [ArrayBuffer, ArrayBuffer];
     return { mean: new Float32Array(mb), var: new Float32Array(vb) };
   } finally {

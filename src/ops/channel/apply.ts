@@ -1,7 +1,7 @@
 /**
  * The elementwise pass shared by GroupNorm / InstanceNorm (pass 3, per-(image, channel)
  * coefficients from the merge) and BatchNorm inference (per-channel coefficients from the running
- * statistics): choice of entry point and the dispatch. See `shaders/channel_apply.wgsl`.
+ * statistics): choice of entry point and the dispatch. See `shaders/channel/channel_apply.wgsl`.
  */
 import shader from '../../../shaders/channel/channel_apply.wgsl?shader';
 import type { BufferRange } from '../../core/bindings.js';

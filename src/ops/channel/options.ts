@@ -1,11 +1,14 @@
 /**
  * Options shared by the ops over image-like tensors (GroupNorm, InstanceNorm, BatchNorm): shape
  * `(batch, channels, spatial)` with `spatial = H·W` flattened, memory layout, storage dtype and the
- * epsilon convention, plus their validation. The typed-array forms, the encode forms and the CPU
- * reference all validate through here, so they accept and reject exactly the same inputs.
+ * epsilon convention, plus their validation. Every form of every such op (typed arrays, encode,
+ * CPU reference) opens with {@link checkChannelCall}, so they accept and reject exactly the same
+ * options; each form then checks only its own data (arrays here, GPU operands in its encode.ts).
  */
-import { NormError, checkInteger, describe } from '../../core/errors.js';
-import { checkDtype, dataDtype, type Dtype, type EpsilonMode, type TensorData } from '../../core/tensor.js';
+import { NormError, checkEpsilon, checkInteger, describe } from '../../core/errors.js';
+import { checkOptionKeys } from '../../core/option-keys.js';
+import { checkDtype, checkEpsilonMode, dataDtype, type Dtype, type EpsilonMode, type TensorData } from '../../core/tensor.js';
+import { OPS, encodeMethod, opsOf, type OpsOf } from '../table.js';
 
 /**
  * Memory order of a `(batch, channels, spatial)` tensor: `NCHW` keeps each channel's spatial map
@@ -45,7 +48,7 @@ export interface TensorShapeOptions {
  *
  * @example
  * ```ts
- * const s: TensorShape = checkTensorShape({ batch: 2, channels: 3, spatial: 4, layout: 'NCHW' }, 'f32'); // s.elements === 24
+ * const s: TensorShape = checkChannelCall('batchNormStats', { batch: 2, channels: 3, spatial: 4, layout: 'NCHW' }, 'arrays', keys); // s.elements === 24
  * ```
  */
 export interface TensorShape {
@@ -59,34 +62,136 @@ export interface TensorShape {
 }
 
 /**
- * Epsilon when none is given: PyTorch's default for GroupNorm, InstanceNorm and BatchNorm.
+ * The ops over image-like tensors, whose options this file checks.
  *
  * @example
  * ```ts
- * checkEpsilon(options.epsilon ?? DEFAULT_EPSILON);
+ * const op: ChannelOpName = 'instanceNorm';
  * ```
  */
-export const DEFAULT_EPSILON = 1e-5;
+export type ChannelOpName = OpsOf<'group-norm'> | OpsOf<'batch-norm'>;
 
 /**
- * Checks `options.batch/channels/spatial/layout/dtype` (not the data) and returns the shape.
- * `dtype` falls back to `fallbackDtype` when absent.
+ * How a call hands over its tensors: as typed arrays (`norm.groupNorm(x, options)`,
+ * `cpu.groupNorm`), or as GPU operands among the options (`norm.encodeGroupNorm`).
  *
  * @example
  * ```ts
- * checkTensorShape({ batch: 1, channels: 3, spatial: 49, layout: 'NCHW' }, 'f32').elements; // 147
+ * const form: CallForm = 'operands';
  * ```
  */
-export function checkTensorShape(options: unknown, fallbackDtype: Dtype): TensorShape {
+export type CallForm = 'arrays' | 'operands';
+
+/**
+ * The option keys of one image-like op beyond the shape, per form, and the keys of its siblings
+ * that callers are likely to carry over, with why they do not apply.
+ *
+ * @example
+ * ```ts
+ * const keys: ChannelOpKeys = { params: ['unbiased'], arrays: [], operands: ['x', 'mean', 'var'], misplaced: {} };
+ * ```
+ */
+export interface ChannelOpKeys {
+  /** Non-tensor options besides the shape (groups, epsilon, …), the same in every form. */
+  readonly params: readonly string[];
+  /** Per-channel `Float32Array`s of the typed-array forms (x is an argument of its own). */
+  readonly arrays: readonly string[];
+  /** GPU operands of the encode form, x and the outputs included. */
+  readonly operands: readonly string[];
+  /** Keys of sibling ops, with the reason each does not apply to this one. */
+  readonly misplaced: Readonly<Record<string, string>>;
+}
+
+/** The shape's keys, which every image-like op takes in every form. */
+const SHAPE_KEYS = ['batch', 'channels', 'spatial', 'layout', 'dtype'] as const;
+
+/**
+ * The keys {@link checkChannelCall} admits for an op's {@link ChannelOpKeys} in `F`, as a type, to
+ * tie the key lists to the option interfaces (see {@link SameKeys}).
+ *
+ * @example
+ * ```ts
+ * type K = AdmittedKeys<{ params: ['unbiased']; arrays: []; operands: ['x', 'mean', 'var']; misplaced: {} }, 'operands'>; // 'batch' | … | 'x' | 'mean' | 'var'
+ * ```
+ */
+export type AdmittedKeys<K extends ChannelOpKeys, F extends CallForm> =
+  | (typeof SHAPE_KEYS)[number]
+  | K['params'][number]
+  | (F extends 'arrays' ? K['arrays'][number] : K['operands'][number]);
+
+/**
+ * `true` when two key unions are equal. With `Assert`, a key added to an option interface but not
+ * to the op's key list (or the reverse) fails the type check instead of being refused at run time.
+ *
+ * @example
+ * ```ts
+ * type Checked = Assert<SameKeys<keyof BatchNormStatsOptions, AdmittedKeys<typeof keys, 'arrays'>>>;
+ * ```
+ */
+export type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/**
+ * A type that only compiles for `true`.
+ *
+ * @example
+ * ```ts
+ * type Ok = Assert<SameKeys<'a' | 'b', 'b' | 'a'>>;
+ * ```
+ */
+export type Assert<T extends true> = T;
+
+/**
+ * Opens every call of an image-like op, in every form: `options` must be an object holding only
+ * keys `op` takes in `form` (a typo or a sibling op's key is refused, naming it); returns the
+ * validated shape, `dtype` falling back to `'f32'` (the typed-array forms then take it from x,
+ * see {@link checkChannelData}).
+ *
+ * @example
+ * ```ts
+ * checkChannelCall('batchNormStats', { batch: 1, channels: 3, spatial: 49, layout: 'NCHW', eps: 0 }, 'arrays', keys);
+ * // throws NormError invalid-argument, argument 'eps'
+ * ```
+ */
+export function checkChannelCall(op: ChannelOpName, options: unknown, form: CallForm, keys: ChannelOpKeys): TensorShape {
   if (typeof options !== 'object' || options === null) {
     throw new NormError('invalid-argument', `expected an options object with batch, channels, spatial and layout, got ${describe(options)}`, 'options');
   }
-  const o = options as TensorShapeOptions;
+  const own = form === 'arrays' ? keys.arrays : keys.operands;
+  const method = form === 'arrays' ? op : encodeMethod(op);
+  const misplaced: Record<string, string> = {};
+  for (const key of ['rows', 'cols']) {
+    misplaced[key] = `${op} takes batch, channels, spatial and layout; rows and cols are the shape of the row norms (${opsOf('row-norm').join(', ')})`;
+  }
+  // The encode form's tensors among typed-array options: x is an argument, outputs are returned.
+  if (form === 'arrays') {
+    for (const key of keys.operands) {
+      if (keys.arrays.includes(key)) continue;
+      misplaced[key] = key === 'x' ? `${op}(x, options) takes x as its first argument` : `${op}(x, options) returns ${key}; output buffers are options of ${encodeMethod(op)}`;
+    }
+  }
+  checkOptionKeys(options, [...SHAPE_KEYS, ...keys.params, ...own], method, { ...misplaced, ...keys.misplaced });
+  return checkTensorShape(options as TensorShapeOptions);
+}
+
+/**
+ * `epsilon` (default: the op's, from the op table) and `epsilonMode` (default `'inside-sqrt'`).
+ *
+ * @example
+ * ```ts
+ * checkChannelEpsilon('groupNorm', {}); // { epsilon: 1e-5, epsilonMode: 'inside-sqrt' }
+ * ```
+ */
+export function checkChannelEpsilon(op: ChannelOpName, options: { readonly epsilon?: unknown; readonly epsilonMode?: unknown }): { epsilon: number; epsilonMode: EpsilonMode } {
+  return { epsilon: checkEpsilon(options.epsilon ?? OPS[op].defaultEpsilon), epsilonMode: checkEpsilonMode(options.epsilonMode) };
+}
+
+/** Checks `batch/channels/spatial/layout/dtype` (not the data) and returns the shape; `dtype` defaults to `'f32'`. */
+function checkTensorShape(o: TensorShapeOptions): TensorShape {
   const batch = checkInteger(o.batch, 'batch');
   const channels = checkInteger(o.channels, 'channels');
   const spatial = checkInteger(o.spatial, 'spatial');
   const layout = checkLayout(o.layout);
-  const dtype = o.dtype === undefined ? fallbackDtype : checkDtype(o.dtype);
+  const dtype = o.dtype === undefined ? 'f32' : checkDtype(o.dtype);
   const elements = batch * channels * spatial;
   if (!Number.isSafeInteger(elements)) {
     throw new NormError('limit-exceeded', `batch · channels · spatial = ${elements} is not a safe integer`, 'spatial');
@@ -148,18 +253,16 @@ export function checkChannelArray(value: unknown, channels: number, argument: st
 }
 
 /**
- * Validates the typed-array `x` of an op against its shape options and returns the shape with the
- * dtype the data implies.
+ * Validates the typed-array `x` of a typed-array call against its validated shape and returns the
+ * dtype the data implies (checked against the `dtype` option, when given).
  *
  * @example
  * ```ts
- * checkTensorData(new Float32Array(147), { batch: 1, channels: 3, spatial: 49, layout: 'NCHW' }).dtype; // 'f32'
+ * checkChannelData(new Uint16Array(147), checkChannelCall(op, options, 'arrays', keys), options.dtype); // 'f16'
  * ```
  */
-export function checkTensorData(x: unknown, options: unknown): TensorShape {
-  // Shape first: a missing options object is the more fundamental mistake.
-  const shape = checkTensorShape(options, 'f32');
-  const dtype = dataDtype(x, (options as TensorShapeOptions).dtype, 'x');
+export function checkChannelData(x: unknown, shape: TensorShape, dtype: unknown): Dtype {
+  const actual = dataDtype(x, dtype, 'x');
   const data = x as TensorData;
   if (data.length !== shape.elements) {
     throw new NormError(
@@ -168,7 +271,7 @@ export function checkTensorData(x: unknown, options: unknown): TensorShape {
       'x',
     );
   }
-  return { ...shape, dtype };
+  return actual;
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
  * Statistics over subsets of a (batch, channels, spatial) tensor, split across workgroups: the
  * planning and the first two dispatches (partials, merge) of GroupNorm, InstanceNorm and
- * BatchNorm statistics. `shaders/channel/channel_stats.wgsl` explains the passes and the numerics; this file
- * decides the chunking and translates each (layout, statistic kind) into the shader's index
- * arithmetic.
+ * BatchNorm statistics. `shaders/channel/channel_partials.wgsl` explains the passes and the
+ * numerics; this file decides the chunking and translates each (layout, statistic kind) into the
+ * index arithmetic of the partials and merge shaders.
  */
-import shader from '../../../shaders/channel/channel_stats.wgsl?shader';
-import type { BufferRange } from '../../core/bindings.js';
+import partialsShader from '../../../shaders/channel/channel_partials.wgsl?shader';
+import mergeShader from '../../../shaders/channel/channel_merge.wgsl?shader';
+import { elementStride, type BufferRange } from '../../core/bindings.js';
 import { foldWorkgroups, nextPowerOfTwo } from '../../core/dispatch.js';
 import { getPipeline } from '../../core/pipeline-cache.js';
 import type { KernelContext } from '../../core/context.js';
@@ -68,7 +69,7 @@ export interface StatsProblem {
 export interface StatsPlan {
   /**
    * `workgroup` (GPUs): a workgroup per chunk, combined in workgroup memory; `invocation` (CPU
-   * adapters): an invocation per chunk, no barriers. See `shaders/channel/channel_stats.wgsl`.
+   * adapters): an invocation per chunk, no barriers. See `shaders/channel/channel_partials.wgsl`.
    */
   readonly layout: StatsLayout;
   readonly entryPoint: 'partials_contiguous' | 'partials_channels' | 'partials_span' | 'partials_columns';
@@ -168,7 +169,7 @@ export function planStats(
   const cpg = C / G;
   const group = p.per === 'group';
 
-  // The merge: which partials belong to statistic o. See MergeParams in channel_stats.wgsl.
+  // The merge: which partials belong to statistic o. See MergeParams in channel_merge.wgsl.
   let merge: { base_outer: number; base_inner: number; count_a: number; stride_a: number; count_b: number; stride_b: number };
   let partial: Record<string, number>;
   let partials: number;
@@ -329,7 +330,7 @@ export interface StatsOutputs {
   readonly mean?: BufferRange | undefined;
   readonly rstd?: BufferRange | undefined;
   readonly variance?: BufferRange | undefined;
-  /** GroupNorm: per-(image, channel) coefficients for channel_apply.wgsl, batch · channels vec4<f32>. */
+  /** GroupNorm: per-(image, channel) coefficients for channel_apply.wgsl, batch · channels of {@link coefficientsBytes}. */
   readonly coefficients?: BufferRange | undefined;
   readonly gamma?: BufferRange | undefined;
   readonly beta?: BufferRange | undefined;
@@ -350,11 +351,11 @@ export interface StatsOutputs {
 export function statsDispatches(ctx: KernelContext, plan: StatsPlan, x: BufferRange, dtype: Dtype, out: StatsOutputs): RecordedDispatch[] {
   const { device, resources, limits } = ctx;
   const f16 = dtype === 'f16';
-  const partials = scratchRange(resources, 'partials', plan.partials * 16);
+  const partials = scratchRange(resources, 'partials', plan.partials * elementStride(partialsShader, plan.entryPoint, 'partials'));
 
-  const p1 = getPipeline(device, shader, plan.entryPoint, { WORKGROUP_SIZE: plan.partialWorkgroupSize, CHANNEL_LANES: plan.channelLanes, F16: f16, ALIGNED: plan.aligned });
-  const p1Group = resources.bindGroup(shader, plan.entryPoint, p1, {
-    pass1: resources.uniform(shader, 'pass1', plan.partialParams),
+  const p1 = getPipeline(device, partialsShader, plan.entryPoint, { WORKGROUP_SIZE: plan.partialWorkgroupSize, CHANNEL_LANES: plan.channelLanes, F16: f16, ALIGNED: plan.aligned });
+  const p1Group = resources.bindGroup(partialsShader, plan.entryPoint, p1, {
+    pass1: resources.uniform(partialsShader, 'pass1', plan.partialParams),
     x,
     ...(plan.layout === 'invocation' ? { x4: x } : {}),
     partials,
@@ -372,10 +373,9 @@ export function statsDispatches(ctx: KernelContext, plan: StatsPlan, x: BufferRa
     HAS_BETA: out.beta !== undefined,
     ADD_TO_STD: out.addToStd,
   };
-  const flags = [mergeConstants.F16, mergeConstants.WRITE_MEAN, mergeConstants.WRITE_RSTD, mergeConstants.WRITE_VARIANCE, mergeConstants.WRITE_COEFFICIENTS, mergeConstants.HAS_GAMMA, mergeConstants.HAS_BETA, mergeConstants.ADD_TO_STD];
-  const p2 = getPipeline(device, shader, plan.mergeEntryPoint, mergeConstants);
-  const p2Group = resources.bindGroup(shader, plan.mergeEntryPoint, p2, {
-    pass2: resources.uniform(shader, 'pass2', { ...plan.mergeParams, divisor: out.divisor, epsilon: out.epsilon }),
+  const p2 = getPipeline(device, mergeShader, plan.mergeEntryPoint, mergeConstants);
+  const p2Group = resources.bindGroup(mergeShader, plan.mergeEntryPoint, p2, {
+    pass2: resources.uniform(mergeShader, 'pass2', { ...plan.mergeParams, divisor: out.divisor, epsilon: out.epsilon }),
     x,
     partials,
     mean: out.mean ?? resources.dummy('mean'),
@@ -392,72 +392,15 @@ export function statsDispatches(ctx: KernelContext, plan: StatsPlan, x: BufferRa
   ];
 }
 
-/** Invocations per workgroup of the fused GroupNorm layout: SwiftShader's SIMD width, so 32 groups make 8 workgroups. */
-const FUSED_WORKGROUP_SIZE = 4;
-
 /**
- * What the fused GroupNorm layout needs: the (N, G) statistics, each a contiguous group of
- * `groupSize` elements (NCHW).
+ * Bytes of the per-(image, channel) coefficients the merge of `plan` writes for `count` channels
+ * (GroupNorm's pass 3 input), from the merge shader's declaration of the binding.
  *
  * @example
  * ```ts
- * const p: FusedGroupNormProblem = { dtype: 'f32', batch: 1, channels: 320, spatial: 4096, groups: 32, groupSize: 40960 };
+ * const coefficients = scratchRange(ctx.resources, 'coefficients', coefficientsBytes(plan, batch * channels));
  * ```
  */
-export interface FusedGroupNormProblem {
-  readonly dtype: Dtype;
-  readonly batch: number;
-  readonly channels: number;
-  readonly spatial: number;
-  readonly groups: number;
-  readonly groupSize: number;
-}
-
-/**
- * The fused GroupNorm dispatch (CPU adapters, NCHW): one invocation per (image, group) computes
- * the group's statistics and normalizes it (`group_norm_fused*` in `shaders/channel/channel_stats.wgsl`).
- *
- * @example
- * ```ts
- * const d = fusedGroupNormDispatch(ctx, problem, x, y, { gamma, beta, mean, rstd, divisor: 40960, epsilon: 1e-5, addToStd: false });
- * ```
- */
-export function fusedGroupNormDispatch(ctx: KernelContext, p: FusedGroupNormProblem, x: BufferRange, y: BufferRange, out: StatsOutputs): RecordedDispatch {
-  const { device, resources, limits } = ctx;
-  const f16 = p.dtype === 'f16';
-  const vec4 = !f16 && p.spatial % 4 === 0;
-  const wg = Math.min(FUSED_WORKGROUP_SIZE, workgroupCap(limits));
-  const entryPoint = f16 ? 'group_norm_fused_f16' : vec4 ? 'group_norm_fused_vec4' : 'group_norm_fused_scalar';
-  const constants = {
-    WORKGROUP_SIZE: wg,
-    F16: f16,
-    WRITE_MEAN: out.mean !== undefined,
-    WRITE_RSTD: out.rstd !== undefined,
-    HAS_GAMMA: out.gamma !== undefined,
-    HAS_BETA: out.beta !== undefined,
-    ADD_TO_STD: out.addToStd,
-  };
-  const flags = [constants.WRITE_MEAN, constants.WRITE_RSTD, constants.HAS_GAMMA, constants.HAS_BETA, out.addToStd].map(Number).join('');
-  const pipeline = getPipeline(device, shader, entryPoint, constants);
-  const stats = p.batch * p.groups;
-  const bindGroup = resources.bindGroup(shader, entryPoint, pipeline, {
-    fused: resources.uniform(shader, 'fused', {
-      stats,
-      group_len: p.groupSize,
-      spatial: p.spatial,
-      channels_per_group: p.channels / p.groups,
-      groups: p.groups,
-      divisor: out.divisor,
-      epsilon: out.epsilon,
-    }),
-    x,
-    x4: x,
-    [f16 ? 'yh' : vec4 ? 'y4' : 'y']: y,
-    mean: out.mean ?? resources.dummy('mean'),
-    rstd: out.rstd ?? resources.dummy('rstd'),
-    gamma: out.gamma ?? resources.dummy('gamma'),
-    beta: out.beta ?? resources.dummy('beta'),
-  });
-  const grid = foldWorkgroups(Math.ceil(stats / wg), limits.maxComputeWorkgroupsPerDimension);
-  return { label: 'group norm (fused)', pipeline: pipeline.pipeline, bindGroup, grid };
+export function coefficientsBytes(plan: Pick<StatsPlan, 'mergeEntryPoint'>, count: number): number {
+  return count * elementStride(mergeShader, plan.mergeEntryPoint, 'coefficients');
 }

@@ -1,18 +1,20 @@
 /**
  * GroupNorm and InstanceNorm on the GPU: validation of GPU operands, planning and recording of the
- * three dispatches (partial statistics → merge → normalize). The typed-array forms are in
- * `run.ts`.
+ * three dispatches (partial statistics → merge → normalize), or of the fused one
+ * (`fused.ts`). The typed-array forms are in `run.ts`.
  */
 import { NormError } from '../../core/errors.js';
-import { checkAliasing, resolveOperand, type NamedRange, type Operand } from '../../core/operands.js';
-import { fusedGroupNormDispatch, planStats, selectStatsLayout, statsDispatches, type StatsLayout } from '../channel/stats.js';
+import { checkAliasing, operandResolver, type Operand } from '../../core/operands.js';
+import { coefficientsBytes, planStats, statsDispatches, type StatsLayout } from '../channel/stats.js';
 import type { EncodeTarget, KernelContext } from '../../core/context.js';
-import { checkGroupNormParams, type GroupNormShape } from './options.js';
+import { GROUP_NORM_KEYS, checkGroupNormOptions, type GroupNormOpName, type GroupNormShape } from './options.js';
+import { fusedGroupNormDispatch, selectGroupNormLayout } from './fused.js';
 import { applyDispatch, type ApplyKind } from '../channel/apply.js';
 import { checkTarget, recordDispatches } from '../../core/record.js';
 import { scratchRange } from '../../core/scratch.js';
-import { checkTensorShape, type TensorShapeOptions } from '../channel/options.js';
+import type { AdmittedKeys, Assert, SameKeys, TensorShapeOptions } from '../channel/options.js';
 import { storageBytes, type EpsilonMode } from '../../core/tensor.js';
+import { encodeMethod } from '../table.js';
 
 /**
  * GPU operands and shape of one InstanceNorm. `x`/`y` hold `batch·channels·spatial` elements of
@@ -36,7 +38,7 @@ export interface EncodeInstanceNormOptions extends TensorShapeOptions {
   readonly mean?: Operand | undefined;
   /** Per-(image, group) applied factor output, `batch·groups` f32. */
   readonly rstd?: Operand | undefined;
-  /** Default `1e-5`. */
+  /** Default `1e-5` (`OPS[op].defaultEpsilon`). */
   readonly epsilon?: number | undefined;
   /** Default `'inside-sqrt'`. */
   readonly epsilonMode?: EpsilonMode | undefined;
@@ -56,6 +58,22 @@ export interface EncodeGroupNormOptions extends EncodeInstanceNormOptions {
   /** Must divide `channels`. */
   readonly groups: number;
 }
+
+/** Compile-time only: the key lists of options.ts and these interfaces name the same keys (a key added to one alone fails the type check). */
+type EncodeKeysMatch = [
+  Assert<SameKeys<keyof EncodeGroupNormOptions, AdmittedKeys<(typeof GROUP_NORM_KEYS)['groupNorm'], 'operands'>>>,
+  Assert<SameKeys<keyof EncodeInstanceNormOptions, AdmittedKeys<(typeof GROUP_NORM_KEYS)['instanceNorm'], 'operands'>>>,
+];
+
+/**
+ * The GPU operands of a GroupNorm / InstanceNorm whose other options were already checked.
+ *
+ * @example
+ * ```ts
+ * const operands: GroupNormOperands = { x, y, mean, rstd };
+ * ```
+ */
+export type GroupNormOperands = Pick<EncodeInstanceNormOptions, 'x' | 'y' | 'gamma' | 'beta' | 'mean' | 'rstd'>;
 
 /**
  * What was recorded, for tests and tuning: how each statistic was split and the size of each
@@ -85,28 +103,6 @@ export interface NormPlanInfo {
   readonly statsLayout?: StatsLayout | 'fused' | undefined;
 }
 
-/** Statistics (batch × groups) the fused layout needs at least: two cores × SIMD width 4. */
-const FUSED_MIN_STATS = 8;
-
-/**
- * The GroupNorm / InstanceNorm layout rule: `fused` (one dispatch) on CPU adapters for NCHW, where
- * each group is contiguous, when there are at least {@link FUSED_MIN_STATS} statistics to keep the
- * cores busy and, for f16, the group length is even (every group starts on a 32-bit word, so no
- * two invocations share one); otherwise the three-dispatch layout of {@link selectStatsLayout}.
- *
- * @example
- * ```ts
- * selectGroupNormLayout({ cpu: true }, { layout: 'NCHW', dtype: 'f32', batch: 1, groups: 32, groupSize: 40960, elements: 1310720 }); // 'fused'
- * ```
- */
-export function selectGroupNormLayout(
-  profile: { readonly cpu: boolean },
-  s: Pick<GroupNormShape, 'layout' | 'dtype' | 'batch' | 'groups' | 'groupSize' | 'elements'>,
-): StatsLayout | 'fused' {
-  if (profile.cpu && s.layout === 'NCHW' && s.batch * s.groups >= FUSED_MIN_STATS && (s.dtype === 'f32' || s.groupSize % 2 === 0)) return 'fused';
-  return selectStatsLayout(profile, s);
-}
-
 /**
  * Records GroupNorm into `target`; never submits. Three dispatches: partial statistics into the
  * normalizer's scratch buffer, a merge per (image, group), the elementwise normalization (on CPU
@@ -122,9 +118,7 @@ export function selectGroupNormLayout(
  * ```
  */
 export function encodeGroupNorm(ctx: KernelContext, target: EncodeTarget, options: EncodeGroupNormOptions): NormPlanInfo {
-  checkTarget(target);
-  const shape = checkGroupNormParams(checkTensorShape(options, 'f32'), options);
-  return encodeShaped(ctx, target, shape, options, 'webgpu-norm groupNorm');
+  return encodeOp(ctx, target, 'groupNorm', options);
 }
 
 /**
@@ -136,35 +130,40 @@ export function encodeGroupNorm(ctx: KernelContext, target: EncodeTarget, option
  * ```
  */
 export function encodeInstanceNorm(ctx: KernelContext, target: EncodeTarget, options: EncodeInstanceNormOptions): NormPlanInfo {
-  checkTarget(target);
-  const base = checkTensorShape(options, 'f32');
-  const shape = checkGroupNormParams(base, { ...options, groups: base.channels });
-  return encodeShaped(ctx, target, shape, options, 'webgpu-norm instanceNorm');
+  return encodeOp(ctx, target, 'instanceNorm', options);
 }
 
-function encodeShaped(ctx: KernelContext, target: EncodeTarget, s: GroupNormShape, o: EncodeInstanceNormOptions, label: string): NormPlanInfo {
+function encodeOp(ctx: KernelContext, target: EncodeTarget, op: GroupNormOpName, options: EncodeInstanceNormOptions): NormPlanInfo {
+  checkTarget(target);
+  return recordGroupNorm(ctx, target, op, checkGroupNormOptions(op, options, 'operands'), options);
+}
+
+/**
+ * Records a GroupNorm / InstanceNorm whose options `s` were validated by
+ * {@link checkGroupNormOptions} (the encode forms) or {@link checkGroupNormArrays} (the typed-array
+ * forms, with their uploads): checks the operands (size, usage, alignment, aliasing), then records.
+ *
+ * @example
+ * ```ts
+ * recordGroupNorm(ctx, encoder, 'groupNorm', checkGroupNormArrays('groupNorm', x, options), { x: xBuffer, y, mean, rstd });
+ * ```
+ */
+export function recordGroupNorm(ctx: KernelContext, target: EncodeTarget, op: GroupNormOpName, s: GroupNormShape, o: GroupNormOperands): NormPlanInfo {
   const { limits } = ctx;
   const stats = s.batch * s.groups;
-  const ranges: NamedRange[] = [
-    resolveOperand(o.x, 'x', storageBytes(s.elements, s.dtype), limits, false),
-    resolveOperand(o.y, 'y', storageBytes(s.elements, s.dtype), limits, true),
-  ];
-  const optional = (name: 'gamma' | 'beta' | 'mean' | 'rstd', count: number, writes: boolean): NamedRange | undefined => {
-    const op = o[name];
-    if (op === undefined) return undefined;
-    const r = resolveOperand(op, name, count * 4, limits, writes);
-    ranges.push(r);
-    return r;
-  };
-  const gamma = optional('gamma', s.channels, false);
-  const beta = optional('beta', s.channels, false);
-  const mean = optional('mean', stats, true);
-  const rstd = optional('rstd', stats, true);
+  const ops = operandResolver(o, limits, encodeMethod(op));
+  const x = ops.take('x', storageBytes(s.elements, s.dtype), false, true)!;
+  const y = ops.take('y', storageBytes(s.elements, s.dtype), true, true)!;
+  const gamma = ops.take('gamma', storageBytes(s.channels, 'f32'), false, false);
+  const beta = ops.take('beta', storageBytes(s.channels, 'f32'), false, false);
+  const mean = ops.take('mean', storageBytes(stats, 'f32'), true, false);
+  const rstd = ops.take('rstd', storageBytes(stats, 'f32'), true, false);
   if ((mean === undefined) !== (rstd === undefined)) {
     throw new NormError('invalid-argument', 'give both mean and rstd, or neither', mean ? 'rstd' : 'mean');
   }
-  checkAliasing(ranges);
+  checkAliasing(ops.ranges);
 
+  const label = `webgpu-norm ${op}`;
   const layout = selectGroupNormLayout(ctx.profile, s);
   const outputs = {
     mean,
@@ -176,14 +175,12 @@ function encodeShaped(ctx: KernelContext, target: EncodeTarget, s: GroupNormShap
     addToStd: s.epsilonMode === 'add-to-std',
   };
   if (layout === 'fused') {
-    const [x, y] = ranges as [NamedRange, NamedRange];
     const d = fusedGroupNormDispatch(ctx, s, x, y, outputs);
     recordDispatches(target, label, [d]);
     return { chunks: 1, partials: 0, workgroups: [d.grid[0] * d.grid[1]], statsLayout: 'fused' };
   }
   const plan = planStats({ ...s, per: 'group' }, limits, layout);
-  const coefficients = scratchRange(ctx.resources, 'coefficients', s.batch * s.channels * 16);
-  const [x, y] = ranges as [NamedRange, NamedRange];
+  const coefficients = scratchRange(ctx.resources, 'coefficients', coefficientsBytes(plan, s.batch * s.channels));
   const passes = statsDispatches(ctx, plan, x, s.dtype, { ...outputs, coefficients });
   const apply = applyDispatch(ctx, s, x, y, { coefficients });
   recordDispatches(target, label, [...passes, apply.dispatch]);

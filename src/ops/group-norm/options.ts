@@ -1,10 +1,36 @@
 /**
- * GroupNorm's and InstanceNorm's options and results, and the validation of a typed-array call,
- * shared by the GPU convenience forms and the CPU reference.
+ * GroupNorm's and InstanceNorm's options and results, and their one validation: every form (typed
+ * arrays on the GPU, encode, CPU reference) runs {@link checkGroupNormOptions}; the typed-array
+ * forms and the reference add {@link checkGroupNormArrays}' data checks, the encode form its
+ * operand checks (encode.ts).
  */
-import { NormError, checkEpsilon, checkInteger } from '../../core/errors.js';
-import { DEFAULT_EPSILON, checkChannelArray, checkTensorData, checkUnbiased, type TensorShape, type TensorShapeOptions } from '../channel/options.js';
-import { checkEpsilonMode, type EpsilonMode, type TensorData } from '../../core/tensor.js';
+import { NormError, checkInteger } from '../../core/errors.js';
+import {
+  checkChannelArray,
+  checkChannelCall,
+  checkChannelData,
+  checkChannelEpsilon,
+  checkUnbiased,
+  type AdmittedKeys,
+  type Assert,
+  type CallForm,
+  type ChannelOpKeys,
+  type SameKeys,
+  type TensorShape,
+  type TensorShapeOptions,
+} from '../channel/options.js';
+import type { EpsilonMode, TensorData } from '../../core/tensor.js';
+import type { OpsOf } from '../table.js';
+
+/**
+ * The ops of this family: GroupNorm, and InstanceNorm (GroupNorm with one group per channel).
+ *
+ * @example
+ * ```ts
+ * const op: GroupNormOpName = 'instanceNorm';
+ * ```
+ */
+export type GroupNormOpName = OpsOf<'group-norm'>;
 
 /**
  * Options of InstanceNorm: GroupNorm with one channel per group.
@@ -19,7 +45,7 @@ export interface InstanceNormOptions extends TensorShapeOptions {
   readonly gamma?: Float32Array | undefined;
   /** Per-channel shift, length `channels`, f32 for every dtype. Absent means 0. */
   readonly beta?: Float32Array | undefined;
-  /** Default `1e-5`. */
+  /** Default `1e-5` (`OPS[op].defaultEpsilon`). */
   readonly epsilon?: number | undefined;
   /** Default `'inside-sqrt'`. */
   readonly epsilonMode?: EpsilonMode | undefined;
@@ -64,7 +90,7 @@ export interface GroupNormResult<Y extends TensorData | Float64Array = Float32Ar
  *
  * @example
  * ```ts
- * const s: GroupNormShape = checkGroupNormArrays(x, { batch: 1, channels: 320, spatial: 4096, groups: 32, layout: 'NCHW' });
+ * const s: GroupNormShape = checkGroupNormArrays('groupNorm', x, { batch: 1, channels: 320, spatial: 4096, groups: 32, layout: 'NCHW' });
  * s.groupSize; // 40960
  * ```
  */
@@ -79,50 +105,77 @@ export interface GroupNormShape extends TensorShape {
   readonly unbiased: boolean;
 }
 
+const runningStats = (op: GroupNormOpName) => `${op} normalizes with the statistics of x; running statistics are for batchNormInference`;
+
 /**
- * Checks `groups` and the epsilon options against a validated shape (shared by the typed-array
- * and the encode forms).
+ * What each op takes beyond the shape, per form, and its siblings' keys it refuses with a reason.
  *
  * @example
  * ```ts
- * checkGroupNormParams(shape, { groups: 32 }).channelsPerGroup; // shape.channels / 32
+ * GROUP_NORM_KEYS.instanceNorm.misplaced.groups; // 'instanceNorm has one group per channel; use groupNorm for groups'
  * ```
  */
-export function checkGroupNormParams(
-  shape: TensorShape,
-  options: Pick<GroupNormOptions, 'groups' | 'epsilon' | 'epsilonMode' | 'unbiased'>,
-): GroupNormShape {
-  const groups = checkInteger(options.groups, 'groups');
+export const GROUP_NORM_KEYS = {
+  groupNorm: {
+    params: ['groups', 'epsilon', 'epsilonMode', 'unbiased'],
+    arrays: ['gamma', 'beta'],
+    operands: ['x', 'y', 'gamma', 'beta', 'mean', 'rstd'],
+    misplaced: { runningMean: runningStats('groupNorm'), runningVar: runningStats('groupNorm') },
+  },
+  instanceNorm: {
+    params: ['epsilon', 'epsilonMode', 'unbiased'],
+    arrays: ['gamma', 'beta'],
+    operands: ['x', 'y', 'gamma', 'beta', 'mean', 'rstd'],
+    misplaced: {
+      groups: 'instanceNorm has one group per channel; use groupNorm for groups',
+      runningMean: runningStats('instanceNorm'),
+      runningVar: runningStats('instanceNorm'),
+    },
+  },
+} as const satisfies Record<GroupNormOpName, ChannelOpKeys>;
+
+/** Compile-time only: the key lists and the typed-array option interfaces name the same keys (encode.ts checks its own). */
+type GroupNormKeysMatch = [
+  Assert<SameKeys<keyof GroupNormOptions, AdmittedKeys<(typeof GROUP_NORM_KEYS)['groupNorm'], 'arrays'>>>,
+  Assert<SameKeys<keyof InstanceNormOptions, AdmittedKeys<(typeof GROUP_NORM_KEYS)['instanceNorm'], 'arrays'>>>,
+];
+
+/**
+ * The one check of every non-tensor option of a GroupNorm (`groups` given) or InstanceNorm
+ * (`groups` = channels) call, in any form: option keys, shape, `groups`, epsilon (default from the
+ * op table), `epsilonMode`, `unbiased`. `dtype` defaults to `'f32'` here; the typed-array forms
+ * take it from x ({@link checkGroupNormArrays}).
+ *
+ * @example
+ * ```ts
+ * checkGroupNormOptions('groupNorm', { batch: 1, channels: 320, spatial: 4096, groups: 32, layout: 'NCHW' }, 'operands').channelsPerGroup; // 10
+ * ```
+ */
+export function checkGroupNormOptions(op: GroupNormOpName, options: unknown, form: CallForm): GroupNormShape {
+  const shape = checkChannelCall(op, options, form, GROUP_NORM_KEYS[op]);
+  const o = options as GroupNormOptions;
+  const groups = checkInteger(op === 'instanceNorm' ? shape.channels : o.groups, 'groups');
   if (shape.channels % groups !== 0) {
     throw new NormError('shape-mismatch', `channels (${shape.channels}) must be a multiple of groups (${groups})`, 'groups');
   }
   const channelsPerGroup = shape.channels / groups;
   const groupSize = channelsPerGroup * shape.spatial;
-  return {
-    ...shape,
-    groups,
-    channelsPerGroup,
-    groupSize,
-    epsilon: checkEpsilon(options.epsilon ?? DEFAULT_EPSILON),
-    epsilonMode: checkEpsilonMode(options.epsilonMode),
-    unbiased: checkUnbiased(options.unbiased, groupSize),
-  };
+  return { ...shape, groups, channelsPerGroup, groupSize, ...checkChannelEpsilon(op, o), unbiased: checkUnbiased(o.unbiased, groupSize) };
 }
 
 /**
- * Checks a typed-array GroupNorm call (`groups` given) or InstanceNorm call (`groups` absent:
- * one group per channel) and derives its shape.
+ * Checks a typed-array GroupNorm or InstanceNorm call (GPU or CPU reference): the options, then
+ * x (its dtype decides the call's) and the per-channel arrays.
  *
  * @example
  * ```ts
- * checkGroupNormArrays(new Float32Array(2 * 8 * 9), { batch: 2, channels: 8, spatial: 9, groups: 4, layout: 'NCHW' }).groupSize; // 18
+ * checkGroupNormArrays('groupNorm', new Float32Array(2 * 8 * 9), { batch: 2, channels: 8, spatial: 9, groups: 4, layout: 'NCHW' }).groupSize; // 18
  * ```
  */
-export function checkGroupNormArrays(x: unknown, options: GroupNormOptions | InstanceNormOptions, instance = false): GroupNormShape {
-  const shape = checkTensorData(x, options);
-  const groups = instance ? shape.channels : (options as GroupNormOptions).groups;
-  const g = checkGroupNormParams(shape, { ...options, groups });
+export function checkGroupNormArrays(op: GroupNormOpName, x: unknown, options: GroupNormOptions | InstanceNormOptions): GroupNormShape {
+  const shape = checkGroupNormOptions(op, options, 'arrays');
+  const dtype = checkChannelData(x, shape, options.dtype);
   checkChannelArray(options.gamma, shape.channels, 'gamma', false);
   checkChannelArray(options.beta, shape.channels, 'beta', false);
-  return g;
+  return { ...shape, dtype };
 }

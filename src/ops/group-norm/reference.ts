@@ -89,7 +89,7 @@ function groupNormShaped(x: TensorData, s: GroupNormShape, gamma?: Float32Array,
  * ```
  */
 export function groupNormF64(x: TensorData, options: GroupNormOptions): GroupNormResult<Float64Array, Float64Array> {
-  return groupNormShaped(x, checkGroupNormArrays(x, options), options.gamma, options.beta);
+  return groupNormShaped(x, checkGroupNormArrays('groupNorm', x, options), options.gamma, options.beta);
 }
 
 /**
@@ -102,7 +102,7 @@ export function groupNormF64(x: TensorData, options: GroupNormOptions): GroupNor
  * ```
  */
 export function instanceNormF64(x: TensorData, options: InstanceNormOptions): GroupNormResult<Float64Array, Float64Array> {
-  return groupNormShaped(x, checkGroupNormArrays(x, options, true), options.gamma, options.beta);
+  return groupNormShaped(x, checkGroupNormArrays('instanceNorm', x, options), options.gamma, options.beta);
 }
 
 /**
@@ -115,7 +115,7 @@ export function instanceNormF64(x: TensorData, options: InstanceNormOptions): Gr
  * ```
  */
 export function groupNorm<X extends TensorData>(x: X, options: GroupNormOptions): GroupNormResult<X extends Uint16Array ? Uint16Array : Float32Array> {
-  const s = checkGroupNormArrays(x, options);
+  const s = checkGroupNormArrays('groupNorm', x, options);
   return rounded(groupNormShaped(x, s, options.gamma, options.beta), s.dtype) as GroupNormResult<X extends Uint16Array ? Uint16Array : Float32Array>;
 }
 
@@ -128,7 +128,7 @@ export function groupNorm<X extends TensorData>(x: X, options: GroupNormOptions)
  * ```
  */
 export function instanceNorm<X extends TensorData>(x: X, options: InstanceNormOptions): GroupNormResult<X extends Uint16Array ? Uint16Array : Float32Array> {
-  const s = checkGroupNormArrays(x, options, true);
+  const s = checkGroupNormArrays('instanceNorm', x, options);
   return rounded(groupNormShaped(x, s, options.gamma, options.beta), s.dtype) as GroupNormResult<X extends Uint16Array ? Uint16Array : Float32Array>;
 }
 

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { f32ToF16, type Normalizer } from '../../../dist/index.js';
 import { checkRowNorm, isAdd, isRms, runConvenience, type RowOp, type RowOptions, type RowOutputs } from '../../row-norm/check-row-norm.js';
 import { normalizer } from './harness.js';
+import { encodeMethod } from '../../../src/ops/table.js';
 
 const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -3e-39, 1.4e-45, 65504, -65504, 6e-8, -6.1e-5, 1e15, -1e15];
 const value = fc.oneof(
@@ -112,7 +113,7 @@ async function runEncodedAt(norm: Normalizer, op: RowOp, c: FuzzCase, x: Float32
     if (!isRms(op)) o.mean = place(c.rows * 4);
     o.rstd = place(c.rows * 4);
   }
-  const method = ({ layerNorm: 'encodeLayerNorm', rmsNorm: 'encodeRmsNorm', addLayerNorm: 'encodeAddLayerNorm', addRmsNorm: 'encodeAddRmsNorm' } as const)[op];
+  const method = encodeMethod(op);
   const encoder = device.createCommandEncoder();
   const encode = (t: GPUCommandEncoder | GPUComputePassEncoder) => (norm[method] as (t: unknown, o: unknown) => unknown).call(norm, t, o);
   if (c.form === 'pass') {

@@ -10,12 +10,13 @@ import { normalizer, runInScope } from './harness.js';
 
 type Caught = { code: string; argument: string | null; message: string } | { other: string } | null;
 
-async function caught(fn: () => unknown): Promise<Caught> {
+/** What `fn` threw: a NormError of `errorClass` (the built package's, unless a case runs src/), or anything else. */
+async function caught(fn: () => unknown, errorClass: typeof lib.NormError = lib.NormError): Promise<Caught> {
   try {
     await fn();
     return null;
   } catch (e) {
-    return e instanceof lib.NormError ? { code: e.code, argument: e.argument ?? null, message: e.message } : { other: String(e) };
+    return e instanceof errorClass ? { code: e.code, argument: e.argument ?? null, message: e.message } : { other: String(e) };
   }
 }
 
@@ -44,24 +45,31 @@ function runBadInput(id: string) {
 // ---------------------------------------------------------------------------------------------
 /**
  * Debug mode with a deliberately broken shader: one line of row-norm/row_norm_core.wgsl gets an
- * unresolved identifier appended (through the internal `__testHooks.transformCode`), on a fresh
- * device so the module is compiled anew. The error must cite that file, line and column.
+ * unresolved identifier appended (through the internal `testHooks.transformCode`), on a fresh
+ * device so the module is compiled anew. The error must cite that file, line and column. The hook
+ * is no part of the package, so this case imports the normalizer and the hook from src/ (the Vite
+ * dev server serving this page compiles them, WGSL plugin included): one module instance, so the
+ * hook reaches the pipeline cache the normalizer uses.
  */
 async function debugBrokenShader() {
+  const { testHooks } = await import('../../../src/core/pipeline-cache.js');
+  const { createNormalizer } = await import('../../../src/normalizer.js');
+  const { NormError } = await import('../../../src/core/errors.js');
+  const caughtNorm = (fn: () => unknown) => caught(fn, NormError);
   const source = await (await fetch('/shaders/row-norm/row_norm_core.wgsl')).text();
   const lines = source.split('\n');
   const index = lines.findIndex((l) => /^\s+let \w+/.test(l));
   const original = lines[index]!;
   const injected = ' let broken_probe: u32 = no_such_symbol;';
   const expected = `row-norm/row_norm_core.wgsl:${index + 1}:${original.length + injected.indexOf('no_such_symbol') + 1}`;
-  lib.__testHooks.transformCode = (_name, code) => {
+  testHooks.transformCode = (_name, code) => {
     const linked = code.split('\n');
     const begin = linked.indexOf('// ---- begin row-norm/row_norm_core.wgsl ----');
     const at = linked.indexOf(original, begin);
     linked[at] = original + injected;
     return linked.join('\n');
   };
-  const norm = await lib.createNormalizer({ debug: true, tuning: false });
+  const norm = await createNormalizer({ debug: true, tuning: false });
   const device = norm.device;
   const uncaptured: string[] = [];
   device.addEventListener('uncapturederror', (e) => uncaptured.push((e as GPUUncapturedErrorEvent).error.message));
@@ -69,16 +77,16 @@ async function debugBrokenShader() {
     const x = device.createBuffer({ size: 32, usage: S() });
     const y = device.createBuffer({ size: 32, usage: S() });
     // The encode form cannot wait for the compiler: it returns, and checkErrors() reports.
-    const encodeThrew = await caught(() => norm.encodeLayerNorm(device.createCommandEncoder(), { x, y, rows: 2, cols: 4 }));
-    const fromCheck = await caught(() => norm.checkErrors());
-    const afterCheck = await caught(() => norm.checkErrors());
+    const encodeThrew = await caughtNorm(() => norm.encodeLayerNorm(device.createCommandEncoder(), { x, y, rows: 2, cols: 4 }));
+    const fromCheck = await caughtNorm(() => norm.checkErrors());
+    const afterCheck = await caughtNorm(() => norm.checkErrors());
     // The typed-array form rejects with its own error (a second debug normalizer checks the module anew).
-    const other = await lib.createNormalizer({ device, debug: true, tuning: false });
-    const fromConvenience = await caught(() => other.rmsNorm(new Float32Array(8), { cols: 4 }));
+    const other = await createNormalizer({ device, debug: true, tuning: false });
+    const fromConvenience = await caughtNorm(() => other.rmsNorm(new Float32Array(8), { cols: 4 }));
     other.destroy();
     return { expected, encodeThrew, fromCheck, afterCheck, fromConvenience, uncaptured };
   } finally {
-    lib.__testHooks.transformCode = undefined;
+    testHooks.transformCode = undefined;
     norm.destroy();
   }
 }

@@ -1,5 +1,6 @@
 /**
- * GPU time of compute passes. With `timestamp-query`, every timed pass gets `timestampWrites`
+ * GPU time of compute passes, for the benchmark (bench/) and for `norm.tune()`
+ * (src/ops/row-norm/tune.ts), so both measure the same way. With `timestamp-query`, every timed pass gets `timestampWrites`
  * and the difference of its two timestamps is the GPU time of exactly that pass. Without it, each
  * pass is submitted alone and timed from submit to `onSubmittedWorkDone` (an upper bound that
  * includes the submission round trip), and the run says so.
@@ -13,6 +14,8 @@
  * rotates from sample to sample, so no kernel always runs right after another one.
  */
 import { timestampGranularity } from './timestamp-resolution.js';
+import { MapMode, ShaderStage } from './gpu-flags.js';
+import { Usage } from './operands.js';
 
 /**
  * The order in which {@link GpuTimer.sample} runs `n` kernels: from index `rotate` (mod n),
@@ -28,13 +31,34 @@ export function rotatedOrder(n: number, rotate: number): number[] {
   return Array.from({ length: n }, (_, i) => (start + i) % n);
 }
 
-/** Records one unit of work into a compute pass the timer opened. */
+/**
+ * Records one unit of work into a compute pass the timer opened.
+ *
+ * @example
+ * ```ts
+ * const record: PassRecorder = (pass) => norm.encodeLayerNorm(pass, { x, y, rows, cols });
+ * ```
+ */
 export type PassRecorder = (pass: GPUComputePassEncoder) => void;
 
-/** How {@link GpuTimer} measures: see the module comment. */
+/**
+ * How {@link GpuTimer} measures: see the module comment.
+ *
+ * @example
+ * ```ts
+ * const exact = new GpuTimer(device).mode === 'timestamp-query';
+ * ```
+ */
 export type GpuTimingMode = 'timestamp-query' | 'submit-wall';
 
-/** What the timestamps of a series of samples looked like. */
+/**
+ * What the timestamps of a series of samples looked like.
+ *
+ * @example
+ * ```ts
+ * const { granularityNs, zeroSamples } = timer.takeReport();
+ * ```
+ */
 export interface TimestampReport {
   /** Step of the raw timestamps (ns); null without timestamps or when not inferable. */
   readonly granularityNs: number | null;
@@ -42,7 +66,35 @@ export interface TimestampReport {
   readonly zeroSamples: number;
 }
 
-/** Times passes on one device. Not reentrant: await each call before the next. */
+/**
+ * What a {@link GpuTimer} may be given besides its device.
+ *
+ * @example
+ * ```ts
+ * const timer = new GpuTimer(device, { label: 'webgpu-norm tune', map: (b) => lifecycle.mapRead(b) });
+ * ```
+ */
+export interface GpuTimerOptions {
+  /**
+   * Maps the timestamp read-back buffer for reading. Default `buffer.mapAsync(MapMode.READ)`; the
+   * normalizer passes its own, which rejects with `device-lost` instead of waiting forever.
+   */
+  readonly map?: ((buffer: GPUBuffer) => Promise<void>) | undefined;
+  /** Prefix of the labels of the timer's GPU objects. Default `'bench'`. */
+  readonly label?: string | undefined;
+}
+
+/**
+ * Times passes on one device. Not reentrant: await each call before the next.
+ *
+ * @example
+ * ```ts
+ * const timer = new GpuTimer(device);
+ * await timer.untimed([record], 1); // compile and warm up
+ * const [ms] = await timer.sample([record]);
+ * timer.destroy();
+ * ```
+ */
 export class GpuTimer {
   readonly mode: GpuTimingMode;
   private capacity = 0;
@@ -53,8 +105,16 @@ export class GpuTimer {
   private zeros = 0;
   private wake: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup; buffer: GPUBuffer } | undefined;
 
-  constructor(private readonly device: GPUDevice) {
+  private readonly map: (buffer: GPUBuffer) => Promise<void>;
+  private readonly label: string;
+
+  constructor(
+    private readonly device: GPUDevice,
+    options: GpuTimerOptions = {},
+  ) {
     this.mode = device.features.has('timestamp-query') ? 'timestamp-query' : 'submit-wall';
+    this.map = options.map ?? ((buffer) => buffer.mapAsync(MapMode.READ));
+    this.label = options.label ?? 'bench';
   }
 
   /**
@@ -73,7 +133,7 @@ export class GpuTimer {
 
   /** Runs every kernel `reps` times, untimed, in one submission (warm-up). */
   async untimed(kernels: readonly PassRecorder[], reps: number): Promise<void> {
-    const encoder = this.device.createCommandEncoder({ label: 'bench warm-up' });
+    const encoder = this.device.createCommandEncoder({ label: `${this.label} warm-up` });
     for (let r = 0; r < reps; r++) {
       for (const record of kernels) {
         const pass = encoder.beginComputePass();
@@ -111,9 +171,9 @@ export class GpuTimer {
     if (queries <= this.capacity) return;
     this.freeQueries();
     const { device } = this;
-    this.querySet = device.createQuerySet({ label: 'bench timestamps', type: 'timestamp', count: queries });
-    this.resolveBuffer = device.createBuffer({ label: 'bench resolve', size: queries * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-    this.readback = device.createBuffer({ label: 'bench timestamps readback', size: queries * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    this.querySet = device.createQuerySet({ label: `${this.label} timestamps`, type: 'timestamp', count: queries });
+    this.resolveBuffer = device.createBuffer({ label: `${this.label} resolve`, size: queries * 8, usage: Usage.QUERY_RESOLVE | Usage.COPY_SRC });
+    this.readback = device.createBuffer({ label: `${this.label} timestamps readback`, size: queries * 8, usage: Usage.MAP_READ | Usage.COPY_DST });
     this.capacity = queries;
   }
 
@@ -122,7 +182,7 @@ export class GpuTimer {
     this.ensureCapacity(queries);
     const querySet = this.querySet!;
     const readback = this.readback!;
-    const encoder = this.device.createCommandEncoder({ label: 'bench timed' });
+    const encoder = this.device.createCommandEncoder({ label: `${this.label} timed` });
     this.recordWake(encoder);
     kernels.forEach((record, k) => {
       const pass = encoder.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * k, endOfPassWriteIndex: 2 * k + 1 } });
@@ -132,7 +192,8 @@ export class GpuTimer {
     encoder.resolveQuerySet(querySet, 0, queries, this.resolveBuffer!, 0);
     encoder.copyBufferToBuffer(this.resolveBuffer!, 0, readback, 0, queries * 8);
     this.device.queue.submit([encoder.finish()]);
-    await readback.mapAsync(GPUMapMode.READ, 0, queries * 8);
+    // Mapped whole (it may be larger, from an earlier sample of more kernels); only these queries are read.
+    await this.map(readback);
     const stamps = new BigInt64Array(readback.getMappedRange(0, queries * 8).slice(0));
     readback.unmap();
     return kernels.map((_, k) => {
@@ -149,19 +210,20 @@ export class GpuTimer {
   private recordWake(encoder: GPUCommandEncoder): void {
     if (!this.wake) {
       const { device } = this;
+      const label = `${this.label} wake`;
       const layout = device.createBindGroupLayout({
-        label: 'bench wake',
-        entries: [{ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage', minBindingSize: 4 } }],
+        label,
+        entries: [{ binding: 0, visibility: ShaderStage.COMPUTE, buffer: { type: 'storage', minBindingSize: 4 } }],
       });
       const module = device.createShaderModule({
-        label: 'bench wake',
+        label,
         code: '@group(0) @binding(0) var<storage, read_write> w: array<u32>;\n@compute @workgroup_size(1) fn main() { w[0] = w[0] + 1u; }\n',
       });
-      const pipeline = device.createComputePipeline({ label: 'bench wake', layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: 'main' } });
-      const buffer = device.createBuffer({ label: 'bench wake', size: 4, usage: GPUBufferUsage.STORAGE });
-      this.wake = { pipeline, bindGroup: device.createBindGroup({ label: 'bench wake', layout, entries: [{ binding: 0, resource: { buffer } }] }), buffer };
+      const pipeline = device.createComputePipeline({ label, layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: 'main' } });
+      const buffer = device.createBuffer({ label, size: 4, usage: Usage.STORAGE });
+      this.wake = { pipeline, bindGroup: device.createBindGroup({ label, layout, entries: [{ binding: 0, resource: { buffer } }] }), buffer };
     }
-    const pass = encoder.beginComputePass({ label: 'bench wake' });
+    const pass = encoder.beginComputePass({ label: `${this.label} wake` });
     pass.setPipeline(this.wake.pipeline);
     pass.setBindGroup(0, this.wake.bindGroup);
     pass.dispatchWorkgroups(1);

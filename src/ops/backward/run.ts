@@ -1,0 +1,66 @@
+/**
+ * The typed-array forms of the LayerNorm and RMSNorm backward passes: validate, upload, record
+ * through the encode form, submit, read back dx/dgamma/dbeta, and free every temporary, whatever
+ * happens.
+ */
+import { Transfers, checkBindingSize, checkBufferSize, type ArrayRunContext } from '../../core/transfers.js';
+import { storageBytes, type TensorData } from '../../core/tensor.js';
+import { checkBackwardArrays, type BackwardOpName, type LayerNormBackwardOptions, type RmsNormBackwardOptions } from './options.js';
+import { encodeNormBackward } from './encode.js';
+
+/** What a backward pass returns: `dbeta` for LayerNorm only. */
+export interface NormBackwardOutputs {
+  readonly dx: TensorData;
+  readonly dgamma: Float32Array;
+  readonly dbeta: Float32Array | undefined;
+}
+
+/**
+ * The gradients of `op` (layerNormBackward or rmsNormBackward) of typed arrays on the GPU.
+ *
+ * @example
+ * ```ts
+ * const { dx, dgamma, dbeta } = await runNormBackward(run, 'layerNormBackward', dy, x, { cols: 768, gamma, mean, rstd });
+ * ```
+ */
+export async function runNormBackward(
+  ctx: ArrayRunContext,
+  op: BackwardOpName,
+  dy: TensorData,
+  x: TensorData,
+  options: LayerNormBackwardOptions | RmsNormBackwardOptions,
+): Promise<NormBackwardOutputs> {
+  const { rows, cols, dtype, gammaOffset, rms } = checkBackwardArrays(op, dy, x, options);
+  const bytes = storageBytes(rows * cols, dtype);
+  const outputs: [name: 'dx' | 'dgamma' | 'dbeta', size: number][] = [['dx', bytes], ['dgamma', cols * 4]];
+  if (!rms) outputs.push(['dbeta', cols * 4]);
+  const total = outputs.reduce((sum, [, size]) => sum + size, 0);
+  checkBufferSize(ctx.limits, bytes, 'x');
+  checkBufferSize(ctx.limits, total, 'x', ' (dx, dgamma and dbeta are read back in one buffer)');
+  checkBindingSize(ctx.limits, bytes, 'x');
+  const io = new Transfers(ctx);
+  try {
+    const out: Record<string, GPUBuffer> = {};
+    for (const [name, size] of outputs) out[name] = io.output(size, name);
+    const encoder = ctx.device.createCommandEncoder({ label: 'webgpu-norm backward convenience' });
+    const mean = rms ? undefined : (options as LayerNormBackwardOptions).mean;
+    encodeNormBackward(ctx, encoder, op, {
+      rows,
+      cols,
+      dtype,
+      dy: io.upload(dy, 'dy'),
+      x: io.upload(x, 'x'),
+      dx: out.dx!,
+      gamma: options.gamma && io.upload(options.gamma, 'gamma'),
+      rstd: io.upload(options.rstd, 'rstd'),
+      dsum: options.dsum && io.upload(options.dsum, 'dsum'),
+      dgamma: out.dgamma,
+      ...(rms ? { gammaOffset } : { mean: io.upload(mean!, 'mean'), dbeta: out.dbeta }),
+    });
+    const [dxBytes, dgammaBytes, dbetaBytes] = await io.readBack(encoder, outputs.map(([name]) => out[name]!));
+    const dxOut = dtype === 'f16' ? new Uint16Array(dxBytes!.slice(0, rows * cols * 2)) : new Float32Array(dxBytes!.slice(0, rows * cols * 4));
+    return { dx: dxOut, dgamma: new Float32Array(dgammaBytes!), dbeta: dbetaBytes && new Float32Array(dbetaBytes) };
+  } finally {
+    io.release();
+  }
+}

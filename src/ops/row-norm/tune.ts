@@ -1,0 +1,110 @@
+/**
+ * `norm.tune()`: times every candidate variant of a row-norm op at one shape on the user's own
+ * adapter, with the same GPU timer as the benchmark (src/core/gpu-timer.ts: timestamp queries
+ * where the device has them, each submission opened by an untimed wake-up dispatch; otherwise
+ * wall time from submit to done), and records the median-fastest for the shape's bucket.
+ */
+import { NormError, checkInteger, describe } from '../../core/errors.js';
+import { GpuTimer, type PassRecorder } from '../../core/gpu-timer.js';
+import { Usage } from '../../core/operands.js';
+import { storageBytes } from '../../core/tensor.js';
+import type { ArrayRunContext } from '../../core/transfers.js';
+import { tunableOps } from '../table.js';
+import { encodeRowNorm } from './encode.js';
+import { rowNormKind } from './run.js';
+import { candidateVariants, saveTuning, tuningKey, type RowNormOpName } from './tuning.js';
+import { describeVariant, type LayerNormVariant } from './variant.js';
+
+/**
+ * What {@link tuneRowNorm} (`norm.tune()`) measured.
+ *
+ * @example
+ * ```ts
+ * const { variant, ms, candidates, timer } = await norm.tune('rmsNorm', { rows: 1, cols: 4096 });
+ * console.log(`${describeVariant(variant)}: ${ms.toFixed(3)} ms (${timer}, ${candidates.length} candidates)`);
+ * ```
+ */
+export interface TuneResult {
+  /** The fastest variant, now used for every shape in the same bucket. */
+  readonly variant: LayerNormVariant;
+  /** Its median GPU time in milliseconds. */
+  readonly ms: number;
+  /** Every candidate with its median time, fastest first. */
+  readonly candidates: readonly { readonly variant: LayerNormVariant; readonly label: string; readonly ms: number }[];
+  /** How the time was measured: GPU timestamps, or wall time around each submission. */
+  readonly timer: 'timestamp-query' | 'wall';
+}
+
+/** The shape `norm.tune()` times. */
+export interface TuneShape {
+  rows: number;
+  cols: number;
+  dtype?: 'f32' | 'f16';
+}
+
+/**
+ * Times every candidate variant for `op` at `shape` (an untimed run to compile and warm up, then
+ * the median of `repetitions` samples, at least 3) and stores the winner in `ctx.tuning`, and in
+ * `localStorage` when `persist`.
+ *
+ * @example
+ * ```ts
+ * const { variant, candidates } = await tuneRowNorm(run, 'layerNorm', { rows: 512, cols: 4096 }, {}, true);
+ * ```
+ */
+export async function tuneRowNorm(ctx: ArrayRunContext, op: RowNormOpName, shape: TuneShape, options: { repetitions?: number }, persist: boolean): Promise<TuneResult> {
+  const ops = tunableOps();
+  if (!ops.includes(op)) throw new NormError('invalid-argument', `expected one of ${ops.join(', ')}, got ${describe(op)}`, 'op');
+  const kind = rowNormKind(op);
+  if (typeof shape !== 'object' || shape === null) throw new NormError('invalid-argument', `expected { rows, cols, dtype? }, got ${describe(shape)}`, 'shape');
+  const rows = checkInteger(shape.rows, 'rows');
+  const cols = checkInteger(shape.cols, 'cols');
+  const dtype = shape.dtype ?? 'f32';
+  if (dtype !== 'f32' && dtype !== 'f16') throw new NormError('invalid-argument', `expected 'f32' or 'f16', got ${describe(dtype)}`, 'dtype');
+  const reps = Math.max(3, Math.floor(options.repetitions ?? 7));
+  const { device, resources } = ctx;
+  const bytes = storageBytes(rows * cols, dtype);
+  const temps: GPUBuffer[] = [];
+  const buffer = (size: number) => {
+    const b = resources.createBuffer({ label: 'webgpu-norm tune', size: Math.max(16, Math.ceil(size / 4) * 4), usage: Usage.STORAGE });
+    temps.push(b);
+    return b;
+  };
+  const timer = new GpuTimer(device, { label: 'webgpu-norm tune', map: (b) => ctx.map(b) });
+  try {
+    const operands = {
+      rows,
+      cols,
+      dtype,
+      x: buffer(bytes),
+      y: buffer(bytes),
+      gamma: buffer(cols * 4),
+      ...(kind.rms ? {} : { beta: buffer(cols * 4) }),
+      ...(kind.add ? { residual: buffer(bytes), sum: buffer(bytes) } : {}),
+    };
+    // Validates the shape once, with the rule's variant, before any candidate runs.
+    encodeRowNorm(ctx, device.createCommandEncoder(), kind, operands);
+    const candidates: { variant: LayerNormVariant; label: string; ms: number }[] = [];
+    for (const variant of candidateVariants(ctx.profile, { rows, cols, dtype })) {
+      try {
+        encodeRowNorm(ctx, device.createCommandEncoder(), kind, { ...operands, variant });
+      } catch {
+        continue; // not valid for this shape or device (e.g. vec4 with an odd width)
+      }
+      const record: PassRecorder = (pass) => void encodeRowNorm(ctx, pass, kind, { ...operands, variant });
+      await timer.untimed([record], 1); // compile and warm up
+      const times: number[] = [];
+      for (let i = 0; i < reps; i++) times.push((await timer.sample([record]))[0]!);
+      times.sort((a, b) => a - b);
+      candidates.push({ variant, label: describeVariant(variant), ms: times[Math.floor(times.length / 2)]! });
+    }
+    candidates.sort((a, b) => a.ms - b.ms);
+    const best = candidates[0]!;
+    ctx.tuning.entries[tuningKey(ctx.profile, op, dtype, rows, cols)] = { ...best.variant, ms: best.ms };
+    if (persist) saveTuning(ctx.tuning);
+    return { variant: best.variant, ms: best.ms, candidates, timer: timer.mode === 'timestamp-query' ? 'timestamp-query' : 'wall' };
+  } finally {
+    timer.destroy();
+    for (const b of temps) resources.release(b);
+  }
+}

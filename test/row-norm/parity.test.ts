@@ -1,0 +1,57 @@
+/**
+ * Row-norm ops (LayerNorm, RMSNorm, fused add + either): the typed-array form, the encode form and
+ * the CPU reference accept and refuse the same options with the same code and argument
+ * (runner: test/core/parity.ts).
+ */
+import { OPS, opsOf } from '../../src/ops/table.js';
+import { like, OMIT, P, parityTests, refuse, row, type ParityRow } from '../core/parity.js';
+
+const bad = (argument: string) => refuse('invalid-argument', argument);
+/** Drifts on the code this was written against (the lead flips them as the validation work lands). */
+const UNKNOWN_KEYS = 'all three forms silently ignore unknown keys';
+
+function rows(): ParityRow[] {
+  const out: ParityRow[] = [];
+  for (const op of opsOf('row-norm')) {
+    const rms = OPS[op].statistic === 'mean-square';
+    const add = OPS[op].fusedAdd;
+    const r = (name: string, change: Record<string, unknown>, expect: ReturnType<typeof bad> | 'accept', drift?: string) => out.push(row(op, name, change, expect, drift));
+    // Dimensions.
+    for (const [name, cols] of [['0', 0], ['NaN', NaN], ['2.5', 2.5], ['-3', -3], ['Infinity', Infinity], ['missing', OMIT]] as const) r(`cols ${name}`, { cols }, bad('cols'));
+    // Storage dtype.
+    r("dtype 'bf16'", { dtype: 'bf16' }, bad('dtype'));
+    // Epsilon and its convention.
+    for (const [name, epsilon] of [['-1', -1], ['NaN', NaN], ['Infinity', Infinity], ["'1e-5'", '1e-5']] as const) r(`epsilon ${name}`, { epsilon }, bad('epsilon'));
+    r('epsilon 0', { epsilon: 0 }, 'accept');
+    r("epsilonMode 'inside_sqrt' (typo)", { epsilonMode: 'inside_sqrt' }, bad('epsilonMode'));
+    r("unbiased 'yes'", { unbiased: 'yes' }, bad('unbiased'));
+    // Options of the other statistic.
+    if (rms) {
+      r("epsilonMode 'add-to-std'", { epsilonMode: 'add-to-std' }, bad('epsilonMode'));
+      r('unbiased true', { unbiased: true }, bad('unbiased'));
+      r('beta', { beta: P }, bad('beta'));
+      r('gammaOffset 1 without gamma', { gammaOffset: 1 }, bad('gammaOffset'));
+      r('gammaOffset NaN', { gamma: P, gammaOffset: NaN }, bad('gammaOffset'));
+      r('gammaOffset 0 without gamma (no offset)', { gammaOffset: 0 }, 'accept');
+    } else {
+      r('gammaOffset 0 (an RMSNorm option)', { gamma: P, gammaOffset: 0 }, bad('gammaOffset'), 'encode accepts gammaOffset 0 on LayerNorm ops; typed and cpu refuse it');
+      r('gammaOffset 1 (an RMSNorm option)', { gamma: P, gammaOffset: 1 }, bad('gammaOffset'));
+    }
+    if (!add) r('bias (a fused-add option)', { bias: P }, bad('bias'), 'cpu reference ignores bias on non-fused ops; typed and encode refuse it');
+    // Misspelled keys: never silently ignored.
+    r("misspelled 'eps'", { eps: 1e-3 }, bad('eps'), UNKNOWN_KEYS);
+    r("misspelled 'epsilonmode'", { epsilonmode: 'inside-sqrt' }, bad('epsilonmode'), UNKNOWN_KEYS);
+    r("misspelled 'gama'", { gama: like('gamma') }, bad('gama'), UNKNOWN_KEYS);
+    r("misspelled 'Cols' beside cols", { Cols: 4 }, bad('Cols'), UNKNOWN_KEYS);
+    // Accepted: the bare call, and every valid option together, f32 and f16.
+    r('only the required options', {}, 'accept');
+    const all = rms
+      ? { gamma: P, epsilon: 1e-3, epsilonMode: 'inside-sqrt', gammaOffset: 1, ...(add ? { bias: P } : {}) }
+      : { gamma: P, beta: P, epsilon: 1e-3, epsilonMode: 'add-to-std', unbiased: true, ...(add ? { bias: P } : {}) };
+    r('every option (f32)', { ...all, dtype: 'f32' }, 'accept');
+    r('every option (f16)', { ...all, dtype: 'f16' }, 'accept');
+  }
+  return out;
+}
+
+parityTests(rows());
