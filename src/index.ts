@@ -51,3 +51,4 @@ export type { GroupNormOptions, InstanceNormOptions, GroupNormResult } from './o
 export type { EncodeGroupNormOptions, EncodeInstanceNormOptions, NormPlanInfo } from './ops/group-norm/encode.js';
 export type { BatchNormInferenceOptions, BatchNormInferenceResult, BatchNormStatsOptions, BatchNormStatsResult } from './ops/batch-norm/options.js';
 export type { EncodeBatchNormInferenceOptions, EncodeBatchNormStatsOptions } from './ops/batch-norm/encode.js';
+export type { EncodeLpNormOptions, LpNormOptions, LpNormResult, LpNormVariant } from './ops/lp-norm/options.js';

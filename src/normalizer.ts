@@ -26,6 +26,9 @@ import { runNormBackward } from './ops/backward/run.js';
 import type { GroupNormOptions, GroupNormResult, InstanceNormOptions } from './ops/group-norm/options.js';
 import { encodeGroupNorm, encodeInstanceNorm, type EncodeGroupNormOptions, type EncodeInstanceNormOptions, type NormPlanInfo } from './ops/group-norm/encode.js';
 import { runGroupNorm, runInstanceNorm } from './ops/group-norm/run.js';
+import { encodeLpNorm } from './ops/lp-norm/encode.js';
+import type { EncodeLpNormOptions, LpNormOptions, LpNormResult, LpNormVariant } from './ops/lp-norm/options.js';
+import { runLpNorm } from './ops/lp-norm/run.js';
 import type { BatchNormInferenceOptions, BatchNormInferenceResult, BatchNormStatsOptions, BatchNormStatsResult } from './ops/batch-norm/options.js';
 import { encodeBatchNormInference, encodeBatchNormStats, type EncodeBatchNormInferenceOptions, type EncodeBatchNormStatsOptions } from './ops/batch-norm/encode.js';
 import { runBatchNormInference, runBatchNormStats } from './ops/batch-norm/run.js';
@@ -234,6 +237,29 @@ export interface Normalizer {
 
   /** Merges a tuning table (entries for other adapters are kept but never match). */
   importTuning(table: TuningTable): void;
+
+  // ---- Lp normalization (src/ops/lp-norm) ----
+
+  /**
+   * Lp normalization of each row: `y = x / max(‖x‖_p, ε)`, p = 1 or 2 (ONNX LpNormalization,
+   * PyTorch's F.normalize: unit-length embeddings, QK-norm). Also returns each row's norm.
+   *
+   * @example
+   * ```ts
+   * const { y, norm: lengths } = await norm.lpNorm(embeddings, { cols: 384 });
+   * ```
+   */
+  lpNorm<X extends TensorData>(x: X, options: LpNormOptions): Promise<LpNormResult<SameData<X>>>;
+
+  /**
+   * Records Lp normalization into the caller's encoder or pass. Never submits.
+   *
+   * @example
+   * ```ts
+   * norm.encodeLpNorm(encoder, { x: embeddings, y: unit, norm: lengths, rows: 32, cols: 384, p: 2 });
+   * ```
+   */
+  encodeLpNorm(target: EncodeTarget, options: EncodeLpNormOptions): LpNormVariant;
 
   // ---- GroupNorm / InstanceNorm / BatchNorm (src/ops/group-norm, src/ops/batch-norm) ----
 
@@ -518,6 +544,16 @@ class GpuNormalizer implements Normalizer {
   async rmsNormBackward(dy: TensorData, x: TensorData, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<TensorData>> {
     const r = await this.run((run) => runNormBackward(run, 'rmsNormBackward', dy, x, options));
     return { dx: r.dx, dgamma: r.dgamma };
+  }
+
+  // ---- Lp normalization (src/ops/lp-norm) ----
+
+  encodeLpNorm(target: EncodeTarget, options: EncodeLpNormOptions): LpNormVariant {
+    return this.encode(options, () => encodeLpNorm(this.ctx, target, options));
+  }
+
+  async lpNorm<X extends TensorData>(x: X, options: LpNormOptions): Promise<LpNormResult<SameData<X>>> {
+    return this.run((run) => runLpNorm(run, x, options));
   }
 
   // ---- GroupNorm / InstanceNorm (src/ops/group-norm), BatchNorm (src/ops/batch-norm) ----

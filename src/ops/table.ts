@@ -6,7 +6,7 @@
  */
 
 /** The folder under `src/ops/` (and `shaders/`, `test/`) that holds an op. */
-export type OpFamily = 'row-norm' | 'backward' | 'group-norm' | 'batch-norm';
+export type OpFamily = 'row-norm' | 'lp-norm' | 'backward' | 'group-norm' | 'batch-norm';
 
 /** What a row of the table says about an op. */
 export interface OpSpec {
@@ -43,6 +43,7 @@ export const OPS = {
   rmsNorm: { family: 'row-norm', title: 'RMSNorm', defaultEpsilon: 1e-6, tunable: true, statistic: 'mean-square', fusedAdd: false },
   addLayerNorm: { family: 'row-norm', title: 'residual add + LayerNorm', defaultEpsilon: 1e-5, tunable: true, statistic: 'mean-var', fusedAdd: true },
   addRmsNorm: { family: 'row-norm', title: 'residual add + RMSNorm', defaultEpsilon: 1e-6, tunable: true, statistic: 'mean-square', fusedAdd: true },
+  lpNorm: { family: 'lp-norm', title: 'Lp normalization', defaultEpsilon: 1e-12, tunable: false },
   layerNormBackward: { family: 'backward', title: 'LayerNorm backward', defaultEpsilon: 1e-5, tunable: false, gradientOf: 'layerNorm' },
   rmsNormBackward: { family: 'backward', title: 'RMSNorm backward', defaultEpsilon: 1e-6, tunable: false, gradientOf: 'rmsNorm' },
   groupNorm: { family: 'group-norm', title: 'GroupNorm', defaultEpsilon: 1e-5, tunable: false },

@@ -118,6 +118,8 @@ function fixture(op: OpName): Fixture {
         sizes: ROW,
       };
     }
+    case 'lp-norm':
+      return { inputs: ['x'], base: { cols: ROW.cols }, encodeShape: { rows: ROW.rows }, outputs: { y: 'act' }, operands: { norm: 'rows' }, sizes: ROW };
     case 'backward':
       return {
         inputs: ['dy', 'x'],

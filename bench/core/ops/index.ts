@@ -28,5 +28,19 @@ const rmsNorm = rowNormOp({
   reference: (lib, x, options) => lib.cpu.rmsNormF64(x, options),
 });
 
+const lpNorm = rowNormOp({
+  name: 'lpNorm',
+  params: [],
+  stats: [],
+  encode: (_lib, norm, target, { x, y, rows, cols, epsilon }) => {
+    const v = norm.encodeLpNorm(target, { x, y, rows, cols, epsilon });
+    return `${v.rowPerWorkgroup ? 'row/wg' : 'row/inv'}/wg${v.workgroupSize}`;
+  },
+  convenience: (norm, x, { cols, epsilon }) => norm.lpNorm(x, { cols, epsilon }),
+  // No separate fast JS path: the CPU column times the float64 reference.
+  cpu: (lib, x, { cols, epsilon }) => lib.cpu.lpNorm(x, { cols, epsilon }),
+  reference: (lib, x, { cols, epsilon }) => lib.cpu.lpNormF64(x, { cols, epsilon }),
+});
+
 /** Every op the benchmark knows, by `--ops` name. */
-export const BENCH_OPS: ReadonlyMap<string, BenchOp> = new Map([layerNorm, rmsNorm, groupNormOp, groupNormNhwcOp, batchNormInferenceOp, batchNormInferenceNhwcOp, normBackwardOp(false), normBackwardOp(true)].map((op) => [op.name, op]));
+export const BENCH_OPS: ReadonlyMap<string, BenchOp> = new Map([layerNorm, rmsNorm, lpNorm, groupNormOp, groupNormNhwcOp, batchNormInferenceOp, batchNormInferenceNhwcOp, normBackwardOp(false), normBackwardOp(true)].map((op) => [op.name, op]));

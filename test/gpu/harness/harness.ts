@@ -147,6 +147,18 @@ const backwardHarness = {
 };
 Object.assign(harness, backwardHarness);
 export type BackwardHarness = Harness & typeof backwardHarness;
+// Lp normalization (test/lp-norm/lp-norm.gpu.test.ts).
+import { lpNormCase, type LpNormCase } from '../../lp-norm/lp-norm-case.js';
+const lpNormHarness = {
+  runLpNormCase: async (c: LpNormCase) => {
+    const norm = await normalizer();
+    uncaptured.length = 0;
+    const result = await lpNormCase(norm, c);
+    return { ...result, uncapturedErrors: [...uncaptured] };
+  },
+};
+Object.assign(harness, lpNormHarness);
+export type LpNormHarness = Harness & typeof lpNormHarness;
 import { trainMlp } from './mlp-train.js';
 Object.assign(harness, { trainMlp: async (steps: number) => trainMlp(await normalizer(), steps) });
 export type TrainHarness = BackwardHarness & { trainMlp(steps: number): Promise<{ gpu: number[]; cpu: number[] }> };
