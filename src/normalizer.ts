@@ -34,37 +34,19 @@ import { encodeBatchNormInference, encodeBatchNormStats, type EncodeBatchNormInf
 import { runBatchNormInference, runBatchNormStats } from './ops/batch-norm/run.js';
 
 export type { TuneResult } from './ops/row-norm/tune.js';
+import type { NormalizerOptions } from './normalizer-options.js';
+export type { NormalizerOptions };
 
-export interface NormalizerOptions {
-  /** Use this device (the caller keeps owning it). Without it, one is requested and owned by the normalizer. */
-  readonly device?: GPUDevice | undefined;
-  /** Adapter preference when the normalizer requests its own device. */
-  readonly powerPreference?: GPUPowerPreference | undefined;
-  /**
-   * The adapter's info, for variant selection when `device.adapterInfo` is unavailable (older
-   * browsers). Pass `adapter.info` of the adapter your device came from.
-   */
-  readonly adapterInfo?: GPUAdapterInfo | undefined;
-  /**
-   * Autotuned variants to start from: a table from {@link Normalizer.exportTuning}, or
-   * `'localStorage'` (the default) to load what earlier `tune()` calls persisted there, or `false`.
-   */
-  readonly tuning?: TuningTable | 'localStorage' | false | undefined;
-  /** Write `tune()` results to `localStorage` where available. Default true. */
-  readonly persistTuning?: boolean | undefined;
-  /**
-   * Debug mode: every call runs inside `validation` and `out-of-memory` error scopes, every new
-   * shader module's compilation messages are checked (and cited as `row-norm/row_norm_core.wgsl:87:5`),
-   * and each caller buffer is probed for belonging to this device (`wrong-device`; a GPUBuffer
-   * cannot be asked for its device, so a one-entry bind group is created on it inside a scope,
-   * until it passes once). The
-   * typed-array forms reject with what they caused; the synchronous `encode…` forms cannot wait,
-   * so their errors surface on the next call, from {@link Normalizer.flushErrors}, or from
-   * `await` {@link Normalizer.checkErrors}. Costs a few error scopes per call: for development.
-   */
-  readonly debug?: boolean | undefined;
-}
-
+/**
+ * Normalization kernels bound to one `GPUDevice`: every op in a typed-array form and an `encode…`
+ * form, autotuning, debug mode and the lifecycle. Made by {@link createNormalizer}.
+ *
+ * @example
+ * ```ts
+ * const norm: Normalizer = await createNormalizer({ device });
+ * const { y } = await norm.rmsNorm(x, { cols: 4096, gamma });
+ * ```
+ */
 export interface Normalizer {
   /** The device every kernel runs on. */
   readonly device: GPUDevice;

@@ -1,0 +1,43 @@
+/**
+ * The options of {@link createNormalizer}: whose device, which tuning table, debug mode.
+ */
+import type { TuningTable } from './ops/row-norm/tuning.js';
+
+/**
+ * Options for {@link createNormalizer}. All are optional: without `device` the normalizer requests
+ * (and owns) one.
+ *
+ * @example
+ * ```ts
+ * const norm = await createNormalizer({ device, tuning: false, debug: true });
+ * ```
+ */
+export interface NormalizerOptions {
+  /** Use this device (the caller keeps owning it). Without it, one is requested and owned by the normalizer. */
+  readonly device?: GPUDevice | undefined;
+  /** Adapter preference when the normalizer requests its own device. */
+  readonly powerPreference?: GPUPowerPreference | undefined;
+  /**
+   * The adapter's info, for variant selection when `device.adapterInfo` is unavailable (older
+   * browsers). Pass `adapter.info` of the adapter your device came from.
+   */
+  readonly adapterInfo?: GPUAdapterInfo | undefined;
+  /**
+   * Autotuned variants to start from: a table from {@link Normalizer.exportTuning}, or
+   * `'localStorage'` (the default) to load what earlier `tune()` calls persisted there, or `false`.
+   */
+  readonly tuning?: TuningTable | 'localStorage' | false | undefined;
+  /** Write `tune()` results to `localStorage` where available. Default true. */
+  readonly persistTuning?: boolean | undefined;
+  /**
+   * Debug mode: every call runs inside `validation` and `out-of-memory` error scopes, every new
+   * shader module's compilation messages are checked (and cited as `row-norm/row_norm_core.wgsl:87:5`),
+   * and each caller buffer is probed for belonging to this device (`wrong-device`; a GPUBuffer
+   * cannot be asked for its device, so a one-entry bind group is created on it inside a scope,
+   * until it passes once). The
+   * typed-array forms reject with what they caused; the synchronous `encode…` forms cannot wait,
+   * so their errors surface on the next call, from {@link Normalizer.flushErrors}, or from
+   * `await` {@link Normalizer.checkErrors}. Costs a few error scopes per call: for development.
+   */
+  readonly debug?: boolean | undefined;
+}
