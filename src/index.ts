@@ -35,7 +35,7 @@ export type {
   EncodeLayerNormOptions,
   EncodeRmsNormOptions,
 } from './ops/row-norm/encode.js';
-export { describeVariant, type AdapterProfile, type LayerNormVariant } from './ops/row-norm/variant.js';
+export { describeVariant, type AdapterProfile, type RowNormVariant } from './ops/row-norm/variant.js';
 export type { TuningTable } from './ops/row-norm/tuning.js';
 export type { RowNormOpName } from './ops/table.js';
 export type { TuneResult } from './ops/row-norm/tune.js';

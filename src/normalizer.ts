@@ -19,7 +19,7 @@ import { runRowNorm } from './ops/row-norm/run.js';
 import { tuneRowNorm, type TuneResult } from './ops/row-norm/tune.js';
 import { loadTuning, type TuningTable } from './ops/row-norm/tuning.js';
 import type { RowNormOpName } from './ops/table.js';
-import { profileDevice, type AdapterProfile, type LayerNormVariant } from './ops/row-norm/variant.js';
+import { profileDevice, type AdapterProfile, type RowNormVariant } from './ops/row-norm/variant.js';
 import type { LayerNormBackwardOptions, LayerNormBackwardResult, RmsNormBackwardOptions, RmsNormBackwardResult } from './ops/backward/options.js';
 import { encodeNormBackward, type EncodeLayerNormBackwardOptions, type EncodeRmsNormBackwardOptions } from './ops/backward/encode.js';
 import { runNormBackward } from './ops/backward/run.js';
@@ -116,7 +116,7 @@ export interface Normalizer {
    * device.queue.submit([enc.finish()]);
    * ```
    */
-  encodeLayerNorm(target: EncodeTarget, options: EncodeLayerNormOptions): LayerNormVariant;
+  encodeLayerNorm(target: EncodeTarget, options: EncodeLayerNormOptions): RowNormVariant;
 
   /**
    * Records RMSNorm. Never submits.
@@ -126,7 +126,7 @@ export interface Normalizer {
    * norm.encodeRmsNorm(pass, { x, y, gamma, rstd, rows, cols: 4096, epsilon: 1e-6 });
    * ```
    */
-  encodeRmsNorm(target: EncodeTarget, options: EncodeRmsNormOptions): LayerNormVariant;
+  encodeRmsNorm(target: EncodeTarget, options: EncodeRmsNormOptions): RowNormVariant;
 
   /**
    * Records the fused residual add + LayerNorm. Never submits.
@@ -136,7 +136,7 @@ export interface Normalizer {
    * norm.encodeAddLayerNorm(enc, { x: hidden, residual: attnOut, sum: hidden2, y: normed, gamma, beta, rows, cols: 768 });
    * ```
    */
-  encodeAddLayerNorm(target: EncodeTarget, options: EncodeAddLayerNormOptions): LayerNormVariant;
+  encodeAddLayerNorm(target: EncodeTarget, options: EncodeAddLayerNormOptions): RowNormVariant;
 
   /**
    * Records the fused residual add + RMSNorm. Never submits.
@@ -146,7 +146,7 @@ export interface Normalizer {
    * norm.encodeAddRmsNorm(enc, { x: hidden, residual: mlpOut, sum: hidden2, y: normed, gamma, rows, cols: 4096 });
    * ```
    */
-  encodeAddRmsNorm(target: EncodeTarget, options: EncodeAddRmsNormOptions): LayerNormVariant;
+  encodeAddRmsNorm(target: EncodeTarget, options: EncodeAddRmsNormOptions): RowNormVariant;
 
   /**
    * Times every candidate variant for `op` on this adapter at this shape (GPU timestamps where
@@ -200,7 +200,7 @@ export interface Normalizer {
    * norm.encodeLayerNormBackward(enc, { dy, x, dx, gamma, mean, rstd, dgamma, dbeta, rows, cols: 768 });
    * ```
    */
-  encodeLayerNormBackward(target: EncodeTarget, options: EncodeLayerNormBackwardOptions): LayerNormVariant;
+  encodeLayerNormBackward(target: EncodeTarget, options: EncodeLayerNormBackwardOptions): RowNormVariant;
 
   /**
    * Records the RMSNorm backward pass (dx, and dgamma when given). Never submits.
@@ -210,7 +210,7 @@ export interface Normalizer {
    * norm.encodeRmsNormBackward(pass, { dy, x, dx, gamma, rstd, dgamma, rows, cols: 4096 });
    * ```
    */
-  encodeRmsNormBackward(target: EncodeTarget, options: EncodeRmsNormBackwardOptions): LayerNormVariant;
+  encodeRmsNormBackward(target: EncodeTarget, options: EncodeRmsNormBackwardOptions): RowNormVariant;
 
   // ---- end of backward passes ------------------------------------------------------------------
 
@@ -444,19 +444,19 @@ class GpuNormalizer implements Normalizer {
 
   // ---- LayerNorm / RMSNorm and the fused residual-add forms (src/ops/row-norm) ----
 
-  encodeLayerNorm(target: EncodeTarget, options: EncodeLayerNormOptions): LayerNormVariant {
+  encodeLayerNorm(target: EncodeTarget, options: EncodeLayerNormOptions): RowNormVariant {
     return this.encode(options, () => encodeRowNorm(this.ctx, target, 'layerNorm', options));
   }
 
-  encodeRmsNorm(target: EncodeTarget, options: EncodeRmsNormOptions): LayerNormVariant {
+  encodeRmsNorm(target: EncodeTarget, options: EncodeRmsNormOptions): RowNormVariant {
     return this.encode(options, () => encodeRowNorm(this.ctx, target, 'rmsNorm', options));
   }
 
-  encodeAddLayerNorm(target: EncodeTarget, options: EncodeAddLayerNormOptions): LayerNormVariant {
+  encodeAddLayerNorm(target: EncodeTarget, options: EncodeAddLayerNormOptions): RowNormVariant {
     return this.encode(options, () => encodeRowNorm(this.ctx, target, 'addLayerNorm', options));
   }
 
-  encodeAddRmsNorm(target: EncodeTarget, options: EncodeAddRmsNormOptions): LayerNormVariant {
+  encodeAddRmsNorm(target: EncodeTarget, options: EncodeAddRmsNormOptions): RowNormVariant {
     return this.encode(options, () => encodeRowNorm(this.ctx, target, 'addRmsNorm', options));
   }
 
@@ -506,11 +506,11 @@ class GpuNormalizer implements Normalizer {
 
   // ---- Backward passes (src/ops/backward) ----
 
-  encodeLayerNormBackward(target: EncodeTarget, options: EncodeLayerNormBackwardOptions): LayerNormVariant {
+  encodeLayerNormBackward(target: EncodeTarget, options: EncodeLayerNormBackwardOptions): RowNormVariant {
     return this.encode(options, () => encodeNormBackward(this.ctx, target, 'layerNormBackward', options));
   }
 
-  encodeRmsNormBackward(target: EncodeTarget, options: EncodeRmsNormBackwardOptions): LayerNormVariant {
+  encodeRmsNormBackward(target: EncodeTarget, options: EncodeRmsNormBackwardOptions): RowNormVariant {
     return this.encode(options, () => encodeNormBackward(this.ctx, target, 'rmsNormBackward', options));
   }
 

@@ -12,7 +12,7 @@
  * - dgamma: |gpu − ref| ≤ 1e-5·Σ_rows|dy·x̂|; dbeta: ≤ 1e-5·Σ_rows|dy| (relative to Σ|terms|).
  */
 import { outputHash } from '../shared/output-hash.js';
-import { cpu, f16ToF32, f32ToF16, type LayerNormVariant, type Normalizer } from '../../dist/index.js';
+import { cpu, f16ToF32, f32ToF16, type RowNormVariant, type Normalizer } from '../../dist/index.js';
 import { compare, compareF16, type Comparison } from '../shared/compare.js';
 import { makeAffine, makeInput, normal, rng, type Pattern } from '../shared/data.js';
 
@@ -28,7 +28,7 @@ export interface BackwardCase {
   /** Add a residual-stream gradient (fused add ops). */
   readonly dsum?: boolean;
   readonly gammaOffset?: number;
-  readonly variant?: LayerNormVariant;
+  readonly variant?: RowNormVariant;
 }
 
 export interface BackwardCaseResult {
@@ -36,7 +36,7 @@ export interface BackwardCaseResult {
   readonly dgamma: Comparison;
   readonly dbeta: Comparison | null;
   readonly validationError: string | null;
-  readonly variant: LayerNormVariant | null;
+  readonly variant: RowNormVariant | null;
   readonly ms: number;
   /** Digest of dx, dgamma and dbeta's bytes, to prove a refactor bit-identical. */
   readonly hash: string;
@@ -105,7 +105,7 @@ async function runGpu(norm: Normalizer, c: BackwardCase, inp: ReturnType<typeof 
       ? norm.encodeRmsNormBackward(target, { ...common, ...(gammaOffset !== undefined ? { gammaOffset } : {}) })
       : norm.encodeLayerNormBackward(target, { ...common, mean: meanB!, dbeta: dbB });
   };
-  let variant: LayerNormVariant;
+  let variant: RowNormVariant;
   if (c.form === 'pass') {
     const pass = encoder.beginComputePass();
     variant = go(pass);

@@ -4,7 +4,7 @@
  * instead of its rule, and tuned kernels stay exact.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { LayerNormVariant } from '../../dist/index.js';
+import type { RowNormVariant } from '../../dist/index.js';
 import { openHarness, type HarnessPage } from './page.js';
 
 let h: HarnessPage;
@@ -54,7 +54,7 @@ test('tune() times every candidate, picks the fastest, and encode uses it for th
     // The winner may happen to be the rule's pick, which a no-op import would also give; so also
     // import a table of two entries (LayerNorm's bucket and RMSNorm's) that each name a candidate
     // the rule does not pick: both must be used.
-    const other = (ruleLabel: string) => tuned.candidates.find((c: { variant: LayerNormVariant }) => describeVariant(c.variant) !== ruleLabel)!.variant;
+    const other = (ruleLabel: string) => tuned.candidates.find((c: { variant: RowNormVariant }) => describeVariant(c.variant) !== ruleLabel)!.variant;
     const forced = { layerNorm: other(rule.layerNorm), rmsNorm: other(rule.rmsNorm) };
     const forcedNorm = await fresh();
     forcedNorm.importTuning({

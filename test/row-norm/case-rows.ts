@@ -4,7 +4,7 @@
  * removing or reordering a row never changes another row (the output-digest baseline is keyed by
  * case name, which includes the seed).
  */
-import type { LayerNormVariant } from '../../dist/index.js';
+import type { RowNormVariant } from '../../dist/index.js';
 import type { Pattern } from '../shared/data.js';
 import type { RowNormCase, RowOp } from './row-norm-case.js';
 
@@ -42,16 +42,16 @@ export type Row = readonly [
  * // { workgroupSize: 4, threadsPerRow: 4, vec4: true, reduction: 'subgroup', cachedChunks: 1, splitRow: 7 }
  * ```
  */
-export function variant(spec: string): LayerNormVariant {
+export function variant(spec: string): RowNormVariant {
   const m = /^wg(\d+) t(\d+) (vec4|scalar) (workgroup|subgroup) reg(\d+)(?: x(\d+))?(?: split(\d+))?$/.exec(spec);
   if (!m) throw new Error(`not a variant: '${spec}'`);
   return {
     workgroupSize: Number(m[1]),
     threadsPerRow: Number(m[2]),
     vec4: m[3] === 'vec4',
-    reduction: m[4] as LayerNormVariant['reduction'],
+    reduction: m[4] as RowNormVariant['reduction'],
     cachedChunks: Number(m[5]),
-    ...(m[6] !== undefined ? { rowsPerInvocation: Number(m[6]) as LayerNormVariant['rowsPerInvocation'] } : {}),
+    ...(m[6] !== undefined ? { rowsPerInvocation: Number(m[6]) as RowNormVariant['rowsPerInvocation'] } : {}),
     ...(m[7] !== undefined ? { splitRow: Number(m[7]) } : {}),
   };
 }

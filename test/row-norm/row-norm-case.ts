@@ -3,7 +3,7 @@
  * GPU (convenience form, caller's encoder, or caller's compute pass with operands at non-zero
  * offsets), inside a validation error scope; the result compared with the float64 reference.
  */
-import { cpu, f16ToF32, f32ToF16, type LayerNormVariant, type Normalizer } from '../../dist/index.js';
+import { cpu, f16ToF32, f32ToF16, type RowNormVariant, type Normalizer } from '../../dist/index.js';
 import { compare, compareF16, type Comparison } from '../shared/compare.js';
 import { makeAffine, makeInput, normal, poisonedRow, rng, type Pattern } from '../shared/data.js';
 import { meanTolerance, rstdTolerance, yTolerance } from '../shared/tolerance.js';
@@ -29,7 +29,7 @@ export interface RowNormCase {
   readonly gammaOffset?: number;
   /** Fused ops: add a per-feature bias. */
   readonly bias?: boolean;
-  readonly variant?: LayerNormVariant;
+  readonly variant?: RowNormVariant;
 }
 
 export interface RowNormCaseResult {
@@ -40,7 +40,7 @@ export interface RowNormCaseResult {
   /** The poisoned row (nan-row / inf-row), how many of its outputs are non-finite, and of how many. */
   readonly poisoned: { row: number; nonFinite: number; cols: number } | null;
   readonly validationError: string | null;
-  readonly variant: LayerNormVariant | null;
+  readonly variant: RowNormVariant | null;
   readonly gpuMs: number;
   /** Digest of every output's bytes (y, sum, mean, rstd), to prove a refactor bit-identical. */
   readonly hash: string;
@@ -60,7 +60,7 @@ function toStorage(values: Float32Array, dtype: 'f32' | 'f16'): Float32Array | U
 }
 
 /** Records the op with every operand in a caller-made buffer at a non-zero offset, reads back. */
-async function runEncoded(norm: Normalizer, c: RowNormCase, inputs: Record<string, Float32Array | Uint16Array | undefined>): Promise<Outputs & { variant: LayerNormVariant }> {
+async function runEncoded(norm: Normalizer, c: RowNormCase, inputs: Record<string, Float32Array | Uint16Array | undefined>): Promise<Outputs & { variant: RowNormVariant }> {
   const { device } = norm;
   const A = device.limits.minStorageBufferOffsetAlignment;
   const S = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
@@ -99,8 +99,8 @@ async function runEncoded(norm: Normalizer, c: RowNormCase, inputs: Record<strin
   }
   const encoder = device.createCommandEncoder();
   const method = encodeMethod(c.op);
-  const encode = (target: GPUCommandEncoder | GPUComputePassEncoder) => (norm[method] as (t: typeof target, o: unknown) => LayerNormVariant)(target, operands);
-  let variant: LayerNormVariant;
+  const encode = (target: GPUCommandEncoder | GPUComputePassEncoder) => (norm[method] as (t: typeof target, o: unknown) => RowNormVariant)(target, operands);
+  let variant: RowNormVariant;
   if (c.form === 'pass') {
     const pass = encoder.beginComputePass();
     variant = encode(pass);
@@ -127,7 +127,7 @@ async function runEncoded(norm: Normalizer, c: RowNormCase, inputs: Record<strin
   const n = c.rows * c.cols;
   const act = (name: string) =>
     c.dtype === 'f16' ? new Uint16Array(data.slice(at[name]!, at[name]! + n * 2)) : new Float32Array(data.slice(at[name]!, at[name]! + n * 4));
-  const out: Outputs & { variant: LayerNormVariant } = { y: act('y'), variant };
+  const out: Outputs & { variant: RowNormVariant } = { y: act('y'), variant };
   if (outs.includes('sum')) out.sum = act('sum');
   if (outs.includes('mean')) out.mean = new Float32Array(data.slice(at.mean!, at.mean! + c.rows * 4));
   if (outs.includes('rstd')) out.rstd = new Float32Array(data.slice(at.rstd!, at.rstd! + c.rows * 4));
@@ -173,7 +173,7 @@ export async function rowNormCase(norm: Normalizer, c: RowNormCase): Promise<Row
 
   norm.device.pushErrorScope('validation');
   const t0 = performance.now();
-  let out!: Outputs & { variant: LayerNormVariant | null };
+  let out!: Outputs & { variant: RowNormVariant | null };
   let scopeError: GPUError | null = null;
   try {
     if (c.form === 'convenience') {

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { NormError } from '../../src/core/errors.js';
 import { candidateVariants, loadTuning, saveTuning, STORAGE_KEY, tuningKey } from '../../src/ops/row-norm/tuning.js';
-import { checkVariant, describeVariant, MAX_CACHED_CHUNKS, MAX_SPLIT_ROW, profileDevice, selectVariant, type AdapterProfile, type LayerNormVariant } from '../../src/ops/row-norm/variant.js';
+import { checkVariant, describeVariant, MAX_CACHED_CHUNKS, MAX_SPLIT_ROW, profileDevice, selectVariant, type AdapterProfile, type RowNormVariant } from '../../src/ops/row-norm/variant.js';
 
 const swiftshader: AdapterProfile = { name: 'google/swiftshader', cpu: true, subgroups: true, maxWorkgroupSize: 256, subgroupMinSize: 4 };
 const nvidia: AdapterProfile = { name: 'nvidia/ampere', cpu: false, subgroups: true, maxWorkgroupSize: 256, subgroupMinSize: 32 };
@@ -100,8 +100,8 @@ describe('selectVariant', () => {
 });
 
 describe('checkVariant', () => {
-  const ok: LayerNormVariant = { reduction: 'workgroup', vec4: true, workgroupSize: 64, threadsPerRow: 64, cachedChunks: 2 };
-  const bad: [string, Partial<LayerNormVariant> | null, string][] = [
+  const ok: RowNormVariant = { reduction: 'workgroup', vec4: true, workgroupSize: 64, threadsPerRow: 64, cachedChunks: 2 };
+  const bad: [string, Partial<RowNormVariant> | null, string][] = [
     ['not an object', null, 'variant'],
     ['unknown reduction', { reduction: 'warp' as 'subgroup' }, 'variant.reduction'],
     ['workgroup size not a power of two', { workgroupSize: 48, threadsPerRow: 16 }, 'variant.workgroupSize'],

@@ -26,7 +26,7 @@ import { backwardDxShader, paramGradFinalShader, type ParamGradSink } from './sh
 import { checkTarget, recordDispatches, type RecordedDispatch } from '../../core/record.js';
 import { scratchRange } from '../../core/scratch.js';
 import type { Access } from '../row-norm/shaders.js';
-import { checkVariant, selectVariant, type LayerNormVariant } from '../row-norm/variant.js';
+import { checkVariant, selectVariant, type RowNormVariant } from '../row-norm/variant.js';
 import { type Dtype, storageBytes } from '../../core/tensor.js';
 import { checkBackwardOptions, type BackwardOpName } from './options.js';
 
@@ -53,7 +53,7 @@ interface EncodeBackwardCommon {
   /** `f32` (default) or `f16` (packed halves) for dy, x, dsum and dx. Statistics and parameters are f32. */
   readonly dtype?: Dtype | undefined;
   /** Force a dx kernel variant (tests, tuning); `cachedChunks` and `rowsPerInvocation` are ignored (reported as 0 and absent). */
-  readonly variant?: LayerNormVariant | undefined;
+  readonly variant?: RowNormVariant | undefined;
 }
 
 /** GPU operands of the LayerNorm backward pass. */
@@ -144,7 +144,7 @@ export function paramGradBlocks(rows: number, cols: number, maxBindingBytes: num
  * encodeNormBackward(ctx, encoder, 'layerNormBackward', { dy, x, dx, gamma, mean, rstd, dgamma, dbeta, rows: 128, cols: 768 });
  * ```
  */
-export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, op: BackwardOpName, options: AnyBackwardOptions): LayerNormVariant {
+export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, op: BackwardOpName, options: AnyBackwardOptions): RowNormVariant {
   checkTarget(target);
   const { rows, cols, dtype, gammaOffset, rms } = checkBackwardOptions(op, 'encode', options);
   const { limits, profile, resources, device } = ctx;
@@ -160,7 +160,7 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, op:
   // The forward kernel's rowsPerInvocation and splitRow do not apply: the dx kernel picks its own
   // rows at once and keeps whole rows.
   const { rowsPerInvocation: _forwardOnly, splitRow: _forwardSplit, ...chosen } = forced ?? selectVariant(profile, { rows, cols, dtype });
-  const variant: LayerNormVariant = { ...chosen, cachedChunks: 0 };
+  const variant: RowNormVariant = { ...chosen, cachedChunks: 0 };
   const { ranges, take: operand } = operandResolver(options, limits, op);
   const dy = operand('dy', bytes, false, true)!;
   const x = operand('x', bytes, false, true)!;

@@ -16,7 +16,7 @@ import { OPS, type RowNormOpName } from '../table.js';
 import { resolveRowNormOptions } from './options.js';
 import { rowNormShader, type Access } from './shaders.js';
 import { tuningKey } from './tuning.js';
-import { checkVariant, rowsPerWorkgroup, selectVariant, splitSegments, type LayerNormVariant } from './variant.js';
+import { checkVariant, rowsPerWorkgroup, selectVariant, splitSegments, type RowNormVariant } from './variant.js';
 import { type Dtype, type EpsilonMode, storageBytes } from '../../core/tensor.js';
 
 interface EncodeCommon {
@@ -31,7 +31,7 @@ interface EncodeCommon {
   /** `f32` (default) or `f16` (IEEE halves, packed two per 4 bytes; buffers sized to whole 4-byte words). */
   readonly dtype?: Dtype | undefined;
   /** Force a kernel variant instead of the automatic choice (tests, tuning). */
-  readonly variant?: LayerNormVariant | undefined;
+  readonly variant?: RowNormVariant | undefined;
 }
 
 /** GPU operands and shape of one LayerNorm. */
@@ -85,7 +85,7 @@ type AnyEncodeOptions = EncodeCommon &
   };
 
 /** The autotuned winner for the shape's bucket if there is a valid one, else the selection rule. */
-function chooseVariant(ctx: KernelContext, op: RowNormOpName, shape: { rows: number; cols: number; dtype: Dtype }): LayerNormVariant {
+function chooseVariant(ctx: KernelContext, op: RowNormOpName, shape: { rows: number; cols: number; dtype: Dtype }): RowNormVariant {
   const tuned = ctx.tuning.entries[tuningKey(ctx.profile, op, shape.dtype, shape.rows, shape.cols)];
   if (tuned) {
     try {
@@ -110,7 +110,7 @@ function chooseVariant(ctx: KernelContext, op: RowNormOpName, shape: { rows: num
  * encodeRowNorm(ctx, encoder, 'layerNorm', { x, y, rows: 128, cols: 768 });
  * ```
  */
-export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, op: RowNormOpName, options: AnyEncodeOptions): LayerNormVariant {
+export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, op: RowNormOpName, options: AnyEncodeOptions): RowNormVariant {
   checkTarget(target);
   const { rows, cols, dtype, epsilon, epsilonMode, unbiased, gammaOffset } = resolveRowNormOptions(op, options, 'encode');
   const { statistic, fusedAdd } = OPS[op];

@@ -14,7 +14,7 @@ import { encodeRowNorm } from './encode.js';
 import { candidateVariants, saveTuning, tuningKey } from './tuning.js';
 import { OPS, type RowNormOpName } from '../table.js';
 import { checkDtype } from '../../core/tensor.js';
-import { describeVariant, type LayerNormVariant } from './variant.js';
+import { describeVariant, type RowNormVariant } from './variant.js';
 
 /**
  * What {@link tuneRowNorm} (`norm.tune()`) measured.
@@ -27,11 +27,11 @@ import { describeVariant, type LayerNormVariant } from './variant.js';
  */
 export interface TuneResult {
   /** The fastest variant, now used for every shape in the same bucket. */
-  readonly variant: LayerNormVariant;
+  readonly variant: RowNormVariant;
   /** Its median GPU time in milliseconds. */
   readonly ms: number;
   /** Every candidate with its median time, fastest first. */
-  readonly candidates: readonly { readonly variant: LayerNormVariant; readonly label: string; readonly ms: number }[];
+  readonly candidates: readonly { readonly variant: RowNormVariant; readonly label: string; readonly ms: number }[];
   /** How the time was measured: GPU timestamps, or wall time around each submission. */
   readonly timer: 'timestamp-query' | 'wall';
 }
@@ -83,7 +83,7 @@ export async function tuneRowNorm(ctx: ArrayRunContext, op: RowNormOpName, shape
     };
     // Validates the shape once, with the rule's variant, before any candidate runs.
     encodeRowNorm(ctx, device.createCommandEncoder(), op, operands);
-    const candidates: { variant: LayerNormVariant; label: string; ms: number }[] = [];
+    const candidates: { variant: RowNormVariant; label: string; ms: number }[] = [];
     for (const variant of candidateVariants(ctx.profile, { rows, cols, dtype })) {
       try {
         encodeRowNorm(ctx, device.createCommandEncoder(), op, { ...operands, variant });

@@ -4,14 +4,14 @@
  * persisted in `localStorage` where the platform has it, so a page tunes once per device.
  */
 import { nextPowerOfTwo } from '../../core/dispatch.js';
-import { MAX_CACHED_CHUNKS, type AdapterProfile, type LayerNormVariant } from './variant.js';
+import { MAX_CACHED_CHUNKS, type AdapterProfile, type RowNormVariant } from './variant.js';
 import { type Dtype } from '../../core/tensor.js';
 import { type RowNormOpName } from '../table.js';
 
 /** Winners by {@link tuningKey}. */
 export interface TuningTable {
   readonly version: 1;
-  readonly entries: Record<string, LayerNormVariant & { readonly ms: number }>;
+  readonly entries: Record<string, RowNormVariant & { readonly ms: number }>;
 }
 
 export const STORAGE_KEY = 'webgpu-norm:tuning:v1';
@@ -41,10 +41,10 @@ export function tuningKey(profile: AdapterProfile, op: RowNormOpName, dtype: Dty
  * candidateVariants(profile, { rows: 1, cols: 4096, dtype: 'f32' }).length; // ~14
  * ```
  */
-export function candidateVariants(profile: AdapterProfile, shape: { rows: number; cols: number; dtype: Dtype }): LayerNormVariant[] {
+export function candidateVariants(profile: AdapterProfile, shape: { rows: number; cols: number; dtype: Dtype }): RowNormVariant[] {
   const vec4 = shape.dtype === 'f32' && shape.cols % 4 === 0;
   const chunks = Math.ceil(shape.cols / 4);
-  const out: LayerNormVariant[] = [];
+  const out: RowNormVariant[] = [];
   for (const workgroupSize of [16, 64, 256]) {
     if (workgroupSize > profile.maxWorkgroupSize) continue;
     for (const cachedChunks of [0, Math.min(chunks, MAX_CACHED_CHUNKS)]) {

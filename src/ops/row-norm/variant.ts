@@ -18,7 +18,7 @@ import { type Dtype } from '../../core/tensor.js';
  * `workgroupSize / threadsPerRow` rows; the `threadsPerRow` invocations of one row reduce its
  * statistics together.
  */
-export interface LayerNormVariant {
+export interface RowNormVariant {
   /**
    * How the invocations of one row combine partial sums: `workgroup` is a tree in workgroup memory
    * (one barrier per level); `subgroup` uses `subgroupAdd` and one barrier per reduction (needs
@@ -66,7 +66,7 @@ export const MAX_SPLIT_ROW = 256;
  * splitSegments({ reduction: 'subgroup', vec4: true, workgroupSize: 256, threadsPerRow: 256, cachedChunks: 0, splitRow: 8 }); // 8
  * ```
  */
-export function splitSegments(v: LayerNormVariant): number {
+export function splitSegments(v: RowNormVariant): number {
   return v.splitRow ?? 1;
 }
 
@@ -78,7 +78,7 @@ export function splitSegments(v: LayerNormVariant): number {
  * rowsPerWorkgroup({ reduction: 'workgroup', vec4: true, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 4 }); // 64
  * ```
  */
-export function rowsPerWorkgroup(v: LayerNormVariant): number {
+export function rowsPerWorkgroup(v: RowNormVariant): number {
   return (v.workgroupSize / v.threadsPerRow) * (v.rowsPerInvocation ?? 1);
 }
 
@@ -186,7 +186,7 @@ function gpuSplitSegments(rows: number, cols: number): number {
  * selectVariant(profileDevice(device), { rows: 128, cols: 768, dtype: 'f32' });
  * ```
  */
-export function selectVariant(profile: AdapterProfile, shape: { rows: number; cols: number; dtype: Dtype }): LayerNormVariant {
+export function selectVariant(profile: AdapterProfile, shape: { rows: number; cols: number; dtype: Dtype }): RowNormVariant {
   const { rows, cols, dtype } = shape;
   const vec4 = dtype === 'f32' && cols % 4 === 0;
   const chunks = Math.ceil(cols / 4);
@@ -249,10 +249,10 @@ export function selectVariant(profile: AdapterProfile, shape: { rows: number; co
  * checkVariant({ reduction: 'workgroup', vec4: false, workgroupSize: 64, threadsPerRow: 1, cachedChunks: 0 }, 13, 'f32', profile);
  * ```
  */
-export function checkVariant(v: unknown, cols: number, dtype: Dtype, profile: AdapterProfile): LayerNormVariant {
+export function checkVariant(v: unknown, cols: number, dtype: Dtype, profile: AdapterProfile): RowNormVariant {
   const bad = (message: string, arg = 'variant') => new NormError('invalid-argument', message, arg);
   if (typeof v !== 'object' || v === null) throw bad(`expected a variant object, got ${describe(v)}`);
-  const { reduction, vec4, workgroupSize: wg, threadsPerRow: t, cachedChunks } = v as LayerNormVariant;
+  const { reduction, vec4, workgroupSize: wg, threadsPerRow: t, cachedChunks } = v as RowNormVariant;
   const pow2 = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
   if (reduction !== 'workgroup' && reduction !== 'subgroup') throw bad(`expected 'workgroup' or 'subgroup', got ${describe(reduction)}`, 'variant.reduction');
   if (!pow2(wg) || wg > profile.maxWorkgroupSize) throw bad(`expected a power of two <= ${profile.maxWorkgroupSize}, got ${describe(wg)}`, 'variant.workgroupSize');
@@ -266,21 +266,21 @@ export function checkVariant(v: unknown, cols: number, dtype: Dtype, profile: Ad
     if (!profile.subgroups) throw bad("the 'subgroup' reduction needs the device feature 'subgroups' (and WGSL subgroup_id)", 'variant.reduction');
     if (t !== wg) throw bad("the 'subgroup' reduction needs threadsPerRow === workgroupSize (one row per workgroup)", 'variant.reduction');
   }
-  const rowsPerInvocation = (v as LayerNormVariant).rowsPerInvocation ?? 1;
+  const rowsPerInvocation = (v as RowNormVariant).rowsPerInvocation ?? 1;
   if (rowsPerInvocation !== 1 && rowsPerInvocation !== 2 && rowsPerInvocation !== 4) {
     throw bad(`expected 1, 2 or 4, got ${describe(rowsPerInvocation)}`, 'variant.rowsPerInvocation');
   }
   if (rowsPerInvocation > 1 && (t !== 1 || cachedChunks !== 0)) {
     throw bad(`rowsPerInvocation > 1 needs threadsPerRow === 1 and cachedChunks === 0 (got ${t} and ${cachedChunks})`, 'variant.rowsPerInvocation');
   }
-  const splitRow = (v as LayerNormVariant).splitRow ?? 1;
+  const splitRow = (v as RowNormVariant).splitRow ?? 1;
   if (typeof splitRow !== 'number' || !Number.isInteger(splitRow) || splitRow < 1 || splitRow > MAX_SPLIT_ROW) {
     throw bad(`expected an integer in [1, ${MAX_SPLIT_ROW}], got ${describe(splitRow)}`, 'variant.splitRow');
   }
   if (splitRow > 1 && (rowsPerInvocation !== 1 || cachedChunks !== 0)) {
     throw bad(`splitRow > 1 needs rowsPerInvocation === 1 and cachedChunks === 0 (got ${rowsPerInvocation} and ${cachedChunks})`, 'variant.splitRow');
   }
-  const out: LayerNormVariant = { reduction, vec4, workgroupSize: wg, threadsPerRow: t, cachedChunks };
+  const out: RowNormVariant = { reduction, vec4, workgroupSize: wg, threadsPerRow: t, cachedChunks };
   if (rowsPerInvocation > 1) return { ...out, rowsPerInvocation };
   if (splitRow > 1) return { ...out, splitRow };
   return out;
@@ -295,6 +295,6 @@ export function checkVariant(v: unknown, cols: number, dtype: Dtype, profile: Ad
  * describeVariant(norm.encodeLayerNorm(encoder, options)); // e.g. 'wg256/t256/vec4/subgroup/reg1'
  * ```
  */
-export function describeVariant(v: LayerNormVariant): string {
+export function describeVariant(v: RowNormVariant): string {
   return `wg${v.workgroupSize}/t${v.threadsPerRow}/${v.vec4 ? 'vec4' : 'scalar'}/${v.threadsPerRow === 1 ? 'none' : v.reduction}/reg${v.cachedChunks}${(v.rowsPerInvocation ?? 1) > 1 ? `/x${v.rowsPerInvocation}` : ''}${splitSegments(v) > 1 ? `/split${v.splitRow}` : ''}`;
 }
