@@ -124,6 +124,18 @@ fn store_norm(row: u32, n: f32, e: i32) {
   }
 }
 
+// The norm of the row starting at element `base`, summed by one invocation, rescaled exactly when
+// needed. Returns (n, e) with ‖x‖_p = n · 2^e.
+fn serial_row_norm(base: u32) -> vec2<f32> {
+  var s = strided_sum(base, 0u, 1u, 1.0);
+  var e = 0;
+  if (needs_rescale(s)) {
+    e = pow2_exponent(s.y);
+    s = strided_sum(base, 0u, 1u, ldexp(1.0, -e));
+  }
+  return vec2<f32>(root(s.x), f32(e));
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn row_norms(@builtin(workgroup_id) wid: vec3<u32>,
              @builtin(num_workgroups) nwg: vec3<u32>,
@@ -132,15 +144,9 @@ fn row_norms(@builtin(workgroup_id) wid: vec3<u32>,
   if (row >= params.rows) {
     return;
   }
-  let base = row * params.cols;
-  var s = strided_sum(base, 0u, 1u, 1.0);
-  var e = 0;
-  if (needs_rescale(s)) {
-    e = pow2_exponent(s.y);
-    s = strided_sum(base, 0u, 1u, ldexp(1.0, -e));
-  }
-  scaled_norms[row] = vec2<f32>(root(s.x), f32(e));
-  store_norm(row, root(s.x), e);
+  let ne = serial_row_norm(row * params.cols);
+  scaled_norms[row] = ne;
+  store_norm(row, ne.x, i32(ne.y));
 }
 
 // The per-row factors of y = x / max(n · 2^e, ε): (2^-e, max(n, ε · 2^-e)), so that
@@ -216,15 +222,9 @@ fn rows_fused(@builtin(workgroup_id) wid: vec3<u32>,
     return;
   }
   let base = row * params.cols;
-  var s = strided_sum(base, 0u, 1u, 1.0);
-  var e = 0;
-  if (needs_rescale(s)) {
-    e = pow2_exponent(s.y);
-    s = strided_sum(base, 0u, 1u, ldexp(1.0, -e));
-  }
-  let n = root(s.x);
-  store_norm(row, n, e);
-  let f = row_factors(n, e);
+  let ne = serial_row_norm(base);
+  store_norm(row, ne.x, i32(ne.y));
+  let f = row_factors(ne.x, i32(ne.y));
   if (F16) {
     for (var w = base / 2u; w < (base + params.cols) / 2u; w += 1u) {
       y[w] = f16_pack(element(2u * w) * f.x / f.y, element(2u * w + 1u) * f.x / f.y);
