@@ -207,6 +207,9 @@ export function gammaOffsetWithoutGamma(): NormError {
   );
 }
 
+/** The key lists and messages per (op, form), built once: encode runs on every call. */
+const KEYS = new Map<string, { readonly known: readonly string[]; readonly misplaced: Record<string, string>; readonly name: string }>();
+
 /**
  * The one validation of the family's non-operand options, for every form: the options object,
  * its keys (unknown ones refused with the nearest known name; a sibling op's with a specific
@@ -231,7 +234,9 @@ export function resolveRowNormOptions(op: RowNormOpName, options: unknown, form:
   }
   const o = options as AnyRowNormOptions;
   const typedDtype = form === 'typed' ? dataDtype(x, o.dtype, 'x') : undefined;
-  checkOptionKeys(o, rowNormOptionKeys(op, form), form === 'typed' ? op : encodeMethod(op), misplacedRowNormKeys(op, form));
+  let keys = KEYS.get(`${op}|${form}`);
+  if (!keys) KEYS.set(`${op}|${form}`, (keys = { known: rowNormOptionKeys(op, form), misplaced: misplacedRowNormKeys(op, form), name: form === 'typed' ? op : encodeMethod(op) }));
+  checkOptionKeys(o, keys.known, keys.name, keys.misplaced);
   const givenRows = form === 'encode' ? checkInteger(o.rows, 'rows') : undefined;
   const cols = checkInteger(o.cols, 'cols');
   const dtype = typedDtype ?? (o.dtype === undefined ? 'f32' : checkDtype(o.dtype));
