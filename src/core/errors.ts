@@ -66,12 +66,52 @@ export function checkInteger(value: unknown, argument: string, min = 1, max = Nu
   return value;
 }
 
-/** Throws `NormError('invalid-argument')` unless `value` is a finite number >= 0. */
-export function checkEpsilon(value: unknown, argument = 'epsilon'): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new NormError('invalid-argument', `expected a finite number >= 0, got ${describe(value)}`, argument);
+/** The largest finite f32. */
+const F32_MAX = 3.4028234663852886e38;
+/** The smallest normal f32: a GPU may flush a smaller non-zero value to zero. */
+const F32_MIN_NORMAL = 2 ** -126;
+
+/**
+ * Throws `NormError('invalid-argument')` unless `value` is a number the GPU receives as itself: 0,
+ * or a normal f32 (2^-126 <= |value| <= 3.4028234663852886e38), and at least `min` when given. Every
+ * numeric option that becomes an f32 uniform or `override` constant goes through here: a JS number
+ * past f32's range would arrive as ±Inf (or fail pipeline creation), and a subnormal one may be
+ * flushed to 0, both silently changing the answer.
+ *
+ * @example
+ * ```ts
+ * checkF32Option(1e-5, 'epsilon', { min: 0 }); // 1e-5
+ * checkF32Option(1e39, 'epsilon', { min: 0 }); // throws: not representable as an f32
+ * checkF32Option(-2, 'gammaOffset');            // -2
+ * ```
+ */
+export function checkF32Option(value: unknown, argument: string, bounds: { readonly min?: number } = {}): number {
+  const min = bounds.min;
+  const range = min === undefined ? '0 or a magnitude in [2^-126, 3.4028234663852886e38]' : `${min === 0 ? '0 or ' : ''}in [2^-126, 3.4028234663852886e38]`;
+  const expected = `expected a finite number${min === undefined ? '' : ` >= ${min}`} that f32 represents: ${range} (the GPU computes in f32)`;
+  if (typeof value !== 'number' || !Number.isFinite(value) || (min !== undefined && value < min)) {
+    throw new NormError('invalid-argument', `${expected}, got ${describe(value)}`, argument);
+  }
+  const magnitude = Math.abs(value);
+  if (magnitude > F32_MAX) throw new NormError('invalid-argument', `${expected}, got ${describe(value)}, which is ±Infinity as an f32`, argument);
+  if (value !== 0 && magnitude < F32_MIN_NORMAL) {
+    throw new NormError('invalid-argument', `${expected}, got ${describe(value)}, which a GPU may flush to 0 (it is not a normal f32)`, argument);
   }
   return value;
+}
+
+/**
+ * Throws `NormError('invalid-argument')` unless `value` is an epsilon the GPU receives as itself: 0
+ * or a normal f32 >= 0 (see {@link checkF32Option}).
+ *
+ * @example
+ * ```ts
+ * checkEpsilon(1e-5); // 1e-5
+ * checkEpsilon(1e-45); // throws: a GPU may flush it to 0
+ * ```
+ */
+export function checkEpsilon(value: unknown, argument = 'epsilon'): number {
+  return checkF32Option(value, argument, { min: 0 });
 }
 
 /** A short, safe rendering of a value for error messages. */

@@ -19,6 +19,8 @@ function rows(): ParityRow[] {
       r('mean (RMSNorm has none)', { mean: P }, bad('mean'));
       r('gammaOffset 1 without gamma', { gammaOffset: 1 }, bad('gammaOffset'));
       r('gammaOffset NaN', { gamma: P, gammaOffset: NaN }, bad('gammaOffset'));
+      r('gammaOffset 3.5e38 (±Inf as an f32)', { gamma: P, gammaOffset: 3.5e38 }, bad('gammaOffset'));
+      r('gammaOffset 1e-45 (flushed to 0 as an f32)', { gamma: P, gammaOffset: 1e-45 }, bad('gammaOffset'));
     } else {
       r('mean missing', { mean: OMIT }, bad('mean'));
       r('gammaOffset 0 (an RMSNorm option)', { gamma: P, gammaOffset: 0 }, bad('gammaOffset'));

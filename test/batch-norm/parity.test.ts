@@ -24,7 +24,7 @@ function rows(): ParityRow[] {
     r("misspelled 'epsilonmode'", { epsilonmode: 'add-to-std' }, bad('epsilonmode'));
     r('only the required options', {}, 'accept');
     if (inference) {
-      for (const [name, epsilon] of [['-1', -1], ['NaN', NaN], ['Infinity', Infinity]] as const) r(`epsilon ${name}`, { epsilon }, bad('epsilon'));
+      for (const [name, epsilon] of [['-1', -1], ['NaN', NaN], ['Infinity', Infinity], ['1e39', 1e39], ['1e-45', 1e-45]] as const) r(`epsilon ${name}`, { epsilon }, bad('epsilon'));
       r("epsilonMode 'inside_sqrt' (typo)", { epsilonMode: 'inside_sqrt' }, bad('epsilonMode'));
       r('runningMean missing', { runningMean: OMIT }, bad('runningMean'));
       r('runningVar missing', { runningVar: OMIT }, bad('runningVar'));

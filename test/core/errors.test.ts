@@ -2,7 +2,7 @@
  * NormError and the scalar argument checks every entry point shares.
  */
 import { describe, expect, test } from 'vitest';
-import { NormError, checkEpsilon, checkInteger, describe as describeValue } from '../../src/core/errors.js';
+import { NormError, checkEpsilon, checkF32Option, checkInteger, describe as describeValue } from '../../src/core/errors.js';
 
 describe('NormError', () => {
   test('carries name, code and argument, and prefixes the message with the argument', () => {
@@ -78,11 +78,12 @@ describe('checkInteger', () => {
 });
 
 describe('checkEpsilon', () => {
-  test.each([0, 1e-12, 1e-5, 1, 1e30])('accepts %s', (v) => {
+  test.each([0, 1e-12, 1e-5, 1, 1e30, 2 ** -126, 3.4028234663852886e38])('accepts %s', (v) => {
     expect(checkEpsilon(v)).toBe(v);
   });
 
-  test.each<[unknown]>([[NaN], [Infinity], [-Infinity], [-1], [-1e-30], ['1e-5'], [null]])('rejects %s', (v) => {
+  // The last three are numbers, but not f32s: +Inf on the GPU, or flushed to 0 there.
+  test.each<[unknown]>([[NaN], [Infinity], [-Infinity], [-1], [-1e-30], ['1e-5'], [null], [1e39], [1e-45], [Number.MIN_VALUE]])('rejects %s', (v) => {
     let err: unknown;
     try {
       checkEpsilon(v);
@@ -100,6 +101,34 @@ describe('checkEpsilon', () => {
 
   test('names a custom argument', () => {
     expect(() => checkEpsilon(NaN, 'options.eps')).toThrow(/^options\.eps: /);
+  });
+});
+
+describe('checkF32Option', () => {
+  test.each([0, -0, 1, -1, 2 ** -126, -(2 ** -126), 3.4028234663852886e38, -3.4028234663852886e38])('accepts %s without a minimum', (v) => {
+    expect(checkF32Option(v, 'gammaOffset')).toBe(v);
+  });
+
+  test.each([
+    [3.5e38, /got 3\.5e\+38, which is ±Infinity as an f32$/],
+    [-3.5e38, /got -3\.5e\+38, which is ±Infinity as an f32$/],
+    [1e-45, /got 1e-45, which a GPU may flush to 0/],
+    [-(2 ** -127), /which a GPU may flush to 0/],
+    [NaN, /got NaN$/],
+  ])('refuses %s, stating the representable range', (v, says) => {
+    let err: unknown;
+    try {
+      checkF32Option(v, 'gammaOffset');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: 'invalid-argument', argument: 'gammaOffset' });
+    expect((err as NormError).message).toMatch(/^gammaOffset: expected a finite number that f32 represents: 0 or a magnitude in \[2\^-126, 3\.4028234663852886e38\]/);
+    expect((err as NormError).message).toMatch(says);
+  });
+
+  test('a minimum is enforced and stated', () => {
+    expect(() => checkF32Option(-1, 'epsilon', { min: 0 })).toThrow(/^epsilon: expected a finite number >= 0 that f32 represents: 0 or in \[2\^-126, /);
   });
 });
 

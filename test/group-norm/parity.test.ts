@@ -23,7 +23,7 @@ function rows(): ParityRow[] {
     r("layout 'nchw'", { layout: 'nchw' }, bad('layout'));
     r('layout missing', { layout: OMIT }, bad('layout'));
     r("dtype 'bf16'", { dtype: 'bf16' }, bad('dtype'));
-    for (const [name, epsilon] of [['-1', -1], ['NaN', NaN], ['Infinity', Infinity]] as const) r(`epsilon ${name}`, { epsilon }, bad('epsilon'));
+    for (const [name, epsilon] of [['-1', -1], ['NaN', NaN], ['Infinity', Infinity], ['1e39', 1e39], ['1e-45', 1e-45]] as const) r(`epsilon ${name}`, { epsilon }, bad('epsilon'));
     r("epsilonMode 'inside_sqrt' (typo)", { epsilonMode: 'inside_sqrt' }, bad('epsilonMode'));
     r("unbiased 'yes'", { unbiased: 'yes' }, bad('unbiased'));
     r('gammaOffset 0 (an RMSNorm option)', { gamma: P, gammaOffset: 0 }, bad('gammaOffset'));

@@ -64,7 +64,8 @@ describe('messages (test/lp-norm/parity.test.ts checks that every form refuses a
     [{ cols: 4, gamma: new Float32Array(4) }, /^gamma: lpNorm has no gamma/],
     [{ cols: 4, epsilonMode: 'add-to-std' }, /^epsilonMode: lpNorm divides by max/],
     [{ cols: 4, p: 3 }, /^p: expected 1 or 2, got 3$/],
-    [{ cols: 4, epsilon: 1e-45 }, /^epsilon: expected 0 or a number in \[2\^-126, 3\.4e38\] \(a normal f32/],
+    [{ cols: 4, epsilon: 1e-45 }, /^epsilon: expected a finite number >= 0 that f32 represents: 0 or in \[2\^-126, 3\.4028234663852886e38\] .*got 1e-45, which a GPU may flush to 0/],
+    [{ cols: 4, epsilon: 1e39 }, /^epsilon: expected a finite number >= 0 that f32 represents: .*got 1e\+39, which is ±Infinity as an f32$/],
     [{ cols: 4, rows: 2 }, /^rows: unknown option of lpNorm/],
   ])('%o', (options, expected) => expect(message(options)).toMatch(expected));
 });

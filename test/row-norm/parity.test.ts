@@ -21,6 +21,10 @@ function rows(): ParityRow[] {
     // Epsilon and its convention.
     for (const [name, epsilon] of [['-1', -1], ['NaN', NaN], ['Infinity', Infinity], ["'1e-5'", '1e-5']] as const) r(`epsilon ${name}`, { epsilon }, bad('epsilon'));
     r('epsilon 0', { epsilon: 0 }, 'accept');
+    // Not an f32 (the GPU computes in f32): ±Inf there, or flushed to 0.
+    r('epsilon 1e39', { epsilon: 1e39 }, bad('epsilon'));
+    r('epsilon 1e-45', { epsilon: 1e-45 }, bad('epsilon'));
+    r('epsilon 2^-126 (the smallest normal f32)', { epsilon: 2 ** -126 }, 'accept');
     r("epsilonMode 'inside_sqrt' (typo)", { epsilonMode: 'inside_sqrt' }, bad('epsilonMode'));
     r("unbiased 'yes'", { unbiased: 'yes' }, bad('unbiased'));
     // Options of the other statistic.
@@ -31,6 +35,9 @@ function rows(): ParityRow[] {
       r('beta', { beta: P }, bad('beta'));
       r('gammaOffset 1 without gamma', { gammaOffset: 1 }, bad('gammaOffset'));
       r('gammaOffset NaN', { gamma: P, gammaOffset: NaN }, bad('gammaOffset'));
+      r('gammaOffset 3.5e38 (±Inf as an f32)', { gamma: P, gammaOffset: 3.5e38 }, bad('gammaOffset'));
+      r('gammaOffset -1e-45 (flushed to 0 as an f32)', { gamma: P, gammaOffset: -1e-45 }, bad('gammaOffset'));
+      r('gammaOffset -1 (negative offsets are allowed)', { gamma: P, gammaOffset: -1 }, 'accept');
       r('gammaOffset 0 without gamma (no offset)', { gammaOffset: 0 }, 'accept');
     } else {
       r('gammaOffset 0 (an RMSNorm option)', { gamma: P, gammaOffset: 0 }, bad('gammaOffset'));

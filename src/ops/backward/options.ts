@@ -12,7 +12,7 @@
  * the same code, argument and message from `cpu.…Backward`, `norm.…Backward` and
  * `norm.encode…Backward`; the forms add only their own checks (array lengths, GPU operands).
  */
-import { NormError, checkInteger, describe } from '../../core/errors.js';
+import { NormError, checkF32Option, checkInteger, describe } from '../../core/errors.js';
 import { checkOptionKeys } from '../../core/option-keys.js';
 import { checkDtype, dataDtype, type Dtype, type TensorData } from '../../core/tensor.js';
 import { gammaOffsetWithoutGamma } from '../row-norm/options.js';
@@ -182,10 +182,7 @@ export function checkBackwardOptions(op: BackwardOpName, form: BackwardForm, opt
   const dtype = form === 'arrays' ? dataDtype(x, o.dtype, 'x') : o.dtype === undefined ? 'f32' : checkDtype(o.dtype);
   const cols = checkInteger(o.cols, 'cols');
   const rows = form === 'arrays' ? rowsOf(x as TensorData, cols) : checkInteger(o.rows, 'rows');
-  const gammaOffset = o.gammaOffset ?? 0;
-  if (typeof gammaOffset !== 'number' || !Number.isFinite(gammaOffset)) {
-    throw new NormError('invalid-argument', `expected a finite number, got ${describe(gammaOffset)}`, 'gammaOffset');
-  }
+  const gammaOffset = checkF32Option(o.gammaOffset ?? 0, 'gammaOffset');
   if (gammaOffset !== 0 && o.gamma === undefined) throw gammaOffsetWithoutGamma();
   return { op, forward, rms, rows, cols, dtype, gammaOffset };
 }

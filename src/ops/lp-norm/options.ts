@@ -3,7 +3,7 @@
  * encode form and the CPU reference all resolve their options through {@link resolveLpNormOptions},
  * so the same mistake gets the same `NormError` from each.
  */
-import { NormError, checkInteger, describe } from '../../core/errors.js';
+import { NormError, checkEpsilon, checkInteger, describe } from '../../core/errors.js';
 import { checkOptionKeys } from '../../core/option-keys.js';
 import type { Operand } from '../../core/operands.js';
 import { checkDtype, dataDtype, type Dtype, type TensorData } from '../../core/tensor.js';
@@ -99,10 +99,6 @@ const MISPLACED: Readonly<Record<string, string>> = {
   axis: 'lpNorm normalizes the last dimension (rows × cols); reshape so the normalized axis is last',
 };
 
-/** The smallest normal f32: a smaller non-zero ε could be flushed to zero by the GPU. */
-const F32_MIN_NORMAL = 2 ** -126;
-const F32_MAX = 3.4028234663852886e38;
-
 /**
  * Checks the non-operand options of an Lp normalization call of either form (keys, cols, p,
  * epsilon, dtype) and resolves the defaults.
@@ -122,10 +118,7 @@ export function resolveLpNormOptions(options: unknown, form: 'arrays' | 'encode'
   const cols = checkInteger(o.cols, 'cols');
   const p = o.p ?? 2;
   if (p !== 1 && p !== 2) throw new NormError('invalid-argument', `expected 1 or 2, got ${describe(p)}`, 'p');
-  const epsilon = o.epsilon ?? OPS.lpNorm.defaultEpsilon;
-  if (typeof epsilon !== 'number' || !(epsilon === 0 || (epsilon >= F32_MIN_NORMAL && epsilon <= F32_MAX))) {
-    throw new NormError('invalid-argument', `expected 0 or a number in [2^-126, 3.4e38] (a normal f32: the GPU computes in f32), got ${describe(epsilon)}`, 'epsilon');
-  }
+  const epsilon = checkEpsilon(o.epsilon ?? OPS.lpNorm.defaultEpsilon);
   if (o.dtype !== undefined) checkDtype(o.dtype);
   return { cols, p, epsilon };
 }

@@ -5,7 +5,7 @@
  * accepts and rejects exactly the same options with the same message; the forms add only what is
  * specific to their operands (array lengths and types here, buffer ranges in encode.ts).
  */
-import { NormError, checkEpsilon, checkInteger, describe } from '../../core/errors.js';
+import { NormError, checkEpsilon, checkF32Option, checkInteger, describe } from '../../core/errors.js';
 import { checkOptionKeys } from '../../core/option-keys.js';
 import { checkDtype, checkEpsilonMode, dataDtype, type Dtype, type EpsilonMode, type TensorData } from '../../core/tensor.js';
 import { OPS, encodeMethod, type RowNormOpName } from '../table.js';
@@ -247,10 +247,7 @@ export function resolveRowNormOptions(op: RowNormOpName, options: unknown, form:
   const unbiased = o.unbiased ?? false;
   if (typeof unbiased !== 'boolean') throw new NormError('invalid-argument', `expected a boolean, got ${describe(unbiased)}`, 'unbiased');
   if (unbiased && !centres(op)) throw new NormError('invalid-argument', 'RMSNorm has no variance to correct', 'unbiased');
-  const gammaOffset = o.gammaOffset ?? 0;
-  if (typeof gammaOffset !== 'number' || !Number.isFinite(gammaOffset)) {
-    throw new NormError('invalid-argument', `expected a finite number, got ${describe(gammaOffset)}`, 'gammaOffset');
-  }
+  const gammaOffset = checkF32Option(o.gammaOffset ?? 0, 'gammaOffset');
   if (gammaOffset !== 0 && o.gamma === undefined) throw gammaOffsetWithoutGamma();
   return { rows, cols, dtype, epsilon, epsilonMode, unbiased, gammaOffset };
 }
