@@ -324,6 +324,22 @@ describe('tune()', () => {
     expect(labels(fake.live()).filter((l) => l === 'webgpu-norm tune')).toEqual([]);
   });
 
+  // Each shape fits every check but one; tune() must refuse before it creates any buffer (a buffer
+  // past the limits would be a device validation error, a size past 2^53 a TypeError).
+  test.each([
+    ['past maxStorageBufferBindingSize', { maxStorageBufferBindingSize: 1 << 20 }, { rows: 1024, cols: 257 }],
+    ['past maxBufferSize', { maxBufferSize: 1 << 20 }, { rows: 1024, cols: 257 }],
+    ['f16 whose f32 gamma is the largest operand', { maxStorageBufferBindingSize: 1 << 20 }, { rows: 1, cols: (1 << 18) + 4, dtype: 'f16' as const }],
+    ['over 2^53 bytes', {}, { rows: 2 ** 30, cols: 2 ** 30 }],
+  ])('a shape %s is refused with limit-exceeded before any buffer is created', async (_, limits, shape) => {
+    const { fake, norm } = await normalizerOn(limits);
+    const before = fake.buffers.length;
+    expectCode(await rejection(norm.tune('layerNorm', shape)), 'limit-exceeded', 'rows');
+    expect(fake.buffers.length).toBe(before);
+    expect(fake.validationErrors).toEqual([]);
+    expect(fake.dispatches).toEqual([]);
+  });
+
   test('an op that cannot be tuned is refused before anything runs', async () => {
     const { fake, norm } = await normalizerOn();
     expectCode(await rejection(norm.tune('groupNorm' as 'layerNorm', { rows: 4, cols: 4 })), 'invalid-argument', 'op');

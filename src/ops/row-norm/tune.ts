@@ -8,7 +8,7 @@ import { NormError, checkInteger, describe } from '../../core/errors.js';
 import { GpuTimer, type PassRecorder } from '../../core/gpu-timer.js';
 import { Usage } from '../../core/operands.js';
 import { storageBytes } from '../../core/tensor.js';
-import type { ArrayRunContext } from '../../core/transfers.js';
+import { checkBindingSize, checkBufferSize, type ArrayRunContext } from '../../core/transfers.js';
 import { tunableOps } from '../table.js';
 import { encodeRowNorm } from './encode.js';
 import { candidateVariants, saveTuning, tuningKey } from './tuning.js';
@@ -61,8 +61,16 @@ export async function tuneRowNorm(ctx: ArrayRunContext, op: RowNormOpName, shape
   const cols = checkInteger(shape.cols, 'cols');
   const dtype = shape.dtype === undefined ? 'f32' : checkDtype(shape.dtype);
   const reps = Math.max(3, Math.floor(options.repetitions ?? 7));
-  const { device, resources } = ctx;
+  const { device, resources, limits } = ctx;
+  // Every operand is checked against the device before the first buffer exists: a buffer past
+  // maxBufferSize is a device validation error (and a size past 2^53 a TypeError), not a NormError.
   const bytes = storageBytes(rows * cols, dtype);
+  const largest = Math.max(bytes, cols * 4);
+  if (!Number.isSafeInteger(largest)) {
+    throw new NormError('limit-exceeded', `rows * cols = ${rows} * ${cols} ${dtype} elements need ${largest} bytes, beyond 2^53; split the rows into several calls`, 'rows');
+  }
+  checkBufferSize(limits, largest, 'rows');
+  checkBindingSize(limits, largest, 'rows');
   const temps: GPUBuffer[] = [];
   const buffer = (size: number) => {
     const b = resources.createBuffer({ label: 'webgpu-norm tune', size: Math.max(16, Math.ceil(size / 4) * 4), usage: Usage.STORAGE });
