@@ -7,6 +7,7 @@
  */
 import { NormError } from './errors.js';
 import { ShaderStage } from './gpu-flags.js';
+import { isGpuBuffer } from './operands.js';
 import { compiledModules } from './pipeline-cache.js';
 import { compilationError } from './wgsl-source-map.js';
 
@@ -17,10 +18,9 @@ function safePop(device: GPUDevice): Promise<GPUError | null> {
 
 /** The GPUBuffer of an operand (a buffer or a binding), else undefined. */
 function asBuffer(value: unknown): GPUBuffer | undefined {
-  const isBuffer = (v: unknown): v is GPUBuffer => typeof v === 'object' && v !== null && typeof (v as GPUBuffer).getMappedRange === 'function';
-  if (isBuffer(value)) return value;
+  if (isGpuBuffer(value)) return value;
   const inner = (value as { buffer?: unknown } | null)?.buffer;
-  return typeof value === 'object' && value !== null && isBuffer(inner) ? inner : undefined;
+  return typeof value === 'object' && value !== null && isGpuBuffer(inner) ? inner : undefined;
 }
 
 /**

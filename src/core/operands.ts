@@ -31,13 +31,32 @@ export interface NamedRange extends BufferRange {
   readonly writes: boolean;
 }
 
-function isBuffer(value: unknown): value is GPUBuffer {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as GPUBuffer).getMappedRange === 'function' &&
-    typeof (value as GPUBuffer).size === 'number'
-  );
+/**
+ * Whether `value` is a GPUBuffer that `createBindGroup` will take. Where the platform defines the
+ * `GPUBuffer` interface (browsers; Dawn in Node once its globals are installed, as
+ * `requestNormDevice` does), only an instance of it passes: an object that merely looks like one
+ * (a wrapper, a mock, a buffer-shaped plain object) would get past every check here and then make
+ * `createBindGroup` throw a TypeError. Without that global (a device from Dawn with no globals,
+ * or a test double) the shape is all there is to check.
+ *
+ * @example
+ * ```ts
+ * isGpuBuffer(device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE })); // true
+ * isGpuBuffer({ size: 16, usage: 0x80, mapState: 'unmapped', getMappedRange() {} }); // false in a browser
+ * ```
+ */
+export function isGpuBuffer(value: unknown): value is GPUBuffer {
+  if (typeof value !== 'object' || value === null) return false;
+  const platform = (globalThis as { GPUBuffer?: unknown }).GPUBuffer;
+  if (typeof platform === 'function') return value instanceof platform;
+  const b = value as GPUBuffer;
+  return typeof b.getMappedRange === 'function' && typeof b.size === 'number' && typeof b.usage === 'number' && typeof b.mapState === 'string';
+}
+
+/** `describe`, plus what is inside a binding-shaped object (`{ buffer: Object }`). */
+function describeOperand(operand: unknown): string {
+  const inner = typeof operand === 'object' && operand !== null && 'buffer' in operand ? (operand as { buffer: unknown }).buffer : undefined;
+  return inner === undefined ? describe(operand) : `{ buffer: ${describe(inner)} }`;
 }
 
 /**
@@ -59,15 +78,15 @@ export function resolveOperand(
   let buffer: GPUBuffer;
   let offset = 0;
   let size: number | undefined;
-  if (isBuffer(operand)) {
+  if (isGpuBuffer(operand)) {
     buffer = operand;
-  } else if (typeof operand === 'object' && operand !== null && isBuffer((operand as GPUBufferBinding).buffer)) {
+  } else if (typeof operand === 'object' && operand !== null && isGpuBuffer((operand as GPUBufferBinding).buffer)) {
     const b = operand as GPUBufferBinding;
     buffer = b.buffer;
     offset = b.offset ?? 0;
     size = b.size;
   } else {
-    throw new NormError('invalid-argument', `expected a GPUBuffer or { buffer, offset?, size? }, got ${describe(operand)}`, argument);
+    throw new NormError('invalid-argument', `expected a GPUBuffer (one createBuffer returned) or { buffer, offset?, size? } with one, got ${describeOperand(operand)}`, argument);
   }
 
   if (!Number.isInteger(offset) || offset < 0) {

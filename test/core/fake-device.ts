@@ -102,6 +102,9 @@ export function fakeDevice(limits: Partial<FakeLimits> = {}): FakeDevice {
         this.destroyed++;
       },
     };
+    // Where a test defines the platform's GPUBuffer interface, the fake's buffers are instances of it.
+    const platform = (globalThis as { GPUBuffer?: unknown }).GPUBuffer;
+    if (typeof platform === 'function') Object.setPrototypeOf(b, platform.prototype as object);
     buffers.push(b);
     return b;
   };

@@ -174,8 +174,9 @@ function materialize(f: Fixture, change: Readonly<Record<string, unknown>>, form
     options[key] = value instanceof Operand ? make(sizeOf(value.name || key)) : value;
   }
   if (form === 'encode') {
-    for (const name of f.inputs) options[name] = buffer('act');
-    for (const [name, size] of Object.entries(f.outputs)) options[name] = buffer(size);
+    // An input or output the row changes keeps the row's value (a row may pass a non-buffer there).
+    for (const name of f.inputs) if (!(name in change)) options[name] = buffer('act');
+    for (const [name, size] of Object.entries(f.outputs)) if (!(name in change)) options[name] = buffer(size);
     return { inputs: [], options };
   }
   return { inputs: f.inputs.map(() => array('act')), options };
