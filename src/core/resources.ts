@@ -1,8 +1,10 @@
 /**
  * The GPU memory one normalizer owns: immutable uniform buffers keyed by their contents, dummy
  * buffers standing in for absent optional operands, cached bind groups, and the temporary buffers
- * of the convenience (typed-array) forms. Everything created here is tracked, so `destroy()` frees
- * exactly what the library made and tests can check that nothing accumulates.
+ * of the convenience (typed-array) forms. Everything created here is tracked until it is released
+ * or, for an evicted uniform, dropped to the GC (never destroyed: an encoder recorded with it may
+ * not be submitted yet), so `destroy()` frees exactly what the library still holds and tests can
+ * check that nothing accumulates.
  */
 import type { BufferRange } from './bindings.js';
 import { bindGroupEntries, packUniform } from './bindings.js';
@@ -43,7 +45,7 @@ class Lru<V> {
   }
 }
 
-/** Distinct uniform contents (shape, epsilon) kept per normalizer before the least recent is retired. */
+/** Distinct uniform contents (shape, epsilon) kept per normalizer before the least recent is dropped. */
 export const UNIFORM_CACHE_SIZE = 512;
 
 let nextBufferId = 1;
@@ -75,41 +77,24 @@ export class OwnedResources {
   private readonly bindGroups = new Lru<GPUBindGroup>(1024);
   private readonly dummies = new Map<string, GPUBuffer>();
 
-  /** Evicted uniform buffers waiting for the queue to finish the work submitted before they were evicted. */
-  private retired: GPUBuffer[] = [];
-  private retiring = false;
-
   constructor(readonly device: GPUDevice) {
     // Uniform buffers are never rewritten (that would race with work already encoded but not
-    // yet submitted), so a new shape gets a new buffer. Evicted ones stay tracked (stats count
-    // them) until destroyed after the queue drains; see retire().
-    this.uniforms = new Lru<GPUBuffer>(UNIFORM_CACHE_SIZE, (b) => this.retire(b));
+    // yet submitted), so a new shape gets a new buffer. An evicted one is dropped, never
+    // destroyed; see drop().
+    this.uniforms = new Lru<GPUBuffer>(UNIFORM_CACHE_SIZE, (b) => this.drop(b));
   }
 
   /**
-   * Destroys an evicted uniform buffer once `queue.onSubmittedWorkDone()` says all work submitted
-   * so far has finished: leaving it to GC kept GPU memory alive for an unknown time and invisible
-   * to `stats()`. One pending wait per batch, so a burst of evictions costs one promise.
-   * The one case this cannot see: a command buffer the caller encoded with this uniform and still
-   * has not submitted after {@link UNIFORM_CACHE_SIZE} other distinct shapes were encoded. Submit
-   * encoders before encoding hundreds of other shapes (or keep using the shape, which keeps it cached).
+   * Forgets an evicted uniform buffer without destroying it: a command buffer the caller recorded
+   * with it may still be waiting to be submitted (a runtime that records a whole model before it
+   * submits), and a destroyed buffer would fail that submit and leave its outputs unwritten. The
+   * library cannot see the caller's submits, so no moment is safe to destroy it; once nothing
+   * refers to it (the implementation keeps it alive for recorded work), the GC reclaims it. It
+   * is one small uniform struct, and from then on neither `stats()` counts it nor `destroy()` frees it.
    */
-  private retire(buffer: GPUBuffer): void {
-    this.retired.push(buffer);
-    if (this.retiring) return;
-    this.retiring = true;
-    const flush = () => {
-      const batch = this.retired;
-      this.retired = [];
-      const done = () => {
-        this.releaseAll(batch);
-        if (this.retired.length > 0) flush();
-        else this.retiring = false;
-      };
-      // Destroying on rejection too: after device loss nothing can use these buffers any more.
-      this.device.queue.onSubmittedWorkDone().then(done, done);
-    };
-    flush();
+  private drop(buffer: GPUBuffer): void {
+    if (!this.live.delete(buffer)) return;
+    this.forgetBindGroups([buffer]);
   }
 
   /** Creates a buffer this normalizer owns and tracks. */
@@ -129,10 +114,15 @@ export class OwnedResources {
 
   /** {@link release} for many buffers with one pass over the bind group cache. */
   private releaseAll(buffers: readonly GPUBuffer[]): void {
+    const released = buffers.filter((buffer) => this.live.delete(buffer));
+    for (const buffer of released) buffer.destroy();
+    this.forgetBindGroups(released);
+  }
+
+  /** Drops the cached bind groups over `buffers`: they can never be hit again. */
+  private forgetBindGroups(buffers: readonly GPUBuffer[]): void {
     const tags: string[] = [];
     for (const buffer of buffers) {
-      if (!this.live.delete(buffer)) continue;
-      buffer.destroy();
       const id = bufferIds.get(buffer);
       if (id !== undefined) tags.push(`:${id}@`);
     }
@@ -205,7 +195,6 @@ export class OwnedResources {
   destroy(): void {
     for (const b of this.live) b.destroy();
     this.live.clear();
-    this.retired = [];
     this.uniforms.clear();
     this.bindGroups.clear();
     this.dummies.clear();

@@ -158,6 +158,27 @@ describe('destroy()', () => {
   });
 });
 
+describe('encode now, submit later', () => {
+  test('an encoder recorded before hundreds of other distinct shapes still references no destroyed buffer', async () => {
+    const { fake, norm } = await normalizerOn();
+    const x = fake.device.createBuffer({ size: 1024, usage: Usage.STORAGE });
+    const y = fake.device.createBuffer({ size: 1024, usage: Usage.STORAGE });
+    const first = fake.bindGroups.length;
+    norm.encodeLayerNorm(fake.device.createCommandEncoder(), { x, y, rows: 4, cols: 4 });
+    const recorded = fake.bindGroups.slice(first).flatMap((g) => [...g.entries].map((e) => (e.resource as GPUBufferBinding).buffer as unknown as FakeBuffer));
+    expect(recorded.length).toBeGreaterThan(0);
+    // Far more distinct uniforms than the cache holds, each encoded (and submitted) in its own encoder.
+    for (let i = 0; i < 600; i++) {
+      const encoder = fake.device.createCommandEncoder();
+      norm.encodeLayerNorm(encoder, { x, y, rows: 4, cols: 4, epsilon: 1e-5 * (2 + i) });
+      fake.device.queue.submit([encoder.finish()]);
+      if (i % 100 === 99) await new Promise((r) => setTimeout(r, 0)); // every onSubmittedWorkDone reaction runs
+    }
+    expect(fake.buffers.filter((b) => b.destroyed > 0)).toEqual([]);
+    expect(recorded.every((b) => b.destroyed === 0)).toBe(true);
+  });
+});
+
 describe('device loss', () => {
   test('every call after the loss fails with device-lost, naming the reason', async () => {
     const { fake, norm } = await normalizerOn();

@@ -3,7 +3,8 @@
  * it stays fast on SwiftShader) with ~1,500 distinct epsilons, so the uniform cache evicts
  * constantly. Live GPU buffers and bytes — by `norm.stats()` and by an independent count of what
  * the library's device created and destroyed — must be the same after as after warm-up, and the
- * JS heap (after a forced GC) must not grow beyond a small bound.
+ * JS heap (after a forced GC) must not grow beyond a small bound. Then the encode-now-submit-later
+ * case: an evicted uniform must still be usable by an encoder recorded before its eviction.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { ReliabilityHarness } from './harness/harness.js';
@@ -51,11 +52,26 @@ test('10,000+ mixed calls: live buffers, bytes and JS heap stay flat', async () 
   );
   expect(soakCalls).toBeGreaterThanOrEqual(10_000);
   expect(last.uncaptured).toEqual([]);
-  // stats() covers everything the library created on the device, evicted uniforms included.
-  expect(before.counted).toEqual({ buffers: before.stats.liveBuffers, bytes: before.stats.liveBytes });
-  expect(last.counted).toEqual({ buffers: last.stats.liveBuffers, bytes: last.stats.liveBytes });
+  // stats() covers every non-uniform buffer the library holds, plus exactly the cached uniforms:
+  // an evicted uniform is dropped to the GC and never destroyed (an encoder recorded with it may
+  // not be submitted yet), so the JS heap bound below is what shows dropped ones are reclaimed.
+  for (const m of [before, last]) {
+    expect(m.counted.buffers + m.stats.cachedUniforms).toBe(m.stats.liveBuffers);
+    expect(m.stats.liveBytes).toBeGreaterThan(m.counted.bytes);
+  }
+  expect(last.uniforms.created, 'the uniform cache evicted').toBeGreaterThan(last.stats.cachedUniforms);
+  expect(last.uniforms.destroyed, 'no uniform destroyed while the normalizer lives').toBe(0);
+  expect(last.counted.bytes).toBe(before.counted.bytes);
   expect(last.stats.liveBuffers).toBe(before.stats.liveBuffers);
-  expect(last.stats.liveBytes).toBe(before.stats.liveBytes);
   expect(heapAfter - heapBefore, 'JS heap growth over 10,000 calls').toBeLessThan(4e6);
-  expect(after.counted.buffers, 'destroy() frees everything').toBe(0);
+  expect(after.counted.buffers, 'destroy() frees every non-uniform buffer').toBe(0);
+  expect(after.uniforms.destroyed, 'destroy() frees exactly the cached uniforms').toBe(last.stats.cachedUniforms);
+}, 600_000);
+
+test('encode now, submit later: an encoder submitted after 600 other distinct uniforms were encoded still computes y', async () => {
+  const r = await h.run((harness) => (harness as ReliabilityHarness).encodeThenSubmitLater(600));
+  expect(r.cachedUniforms).toBeLessThan(600); // the cache evicted the late encoder's uniform
+  expect(r.error).toBeNull();
+  expect(r.uncaptured).toEqual([]);
+  expect(r.maxError).toBeLessThan(1e-5);
 }, 600_000);

@@ -243,6 +243,8 @@ interface SoakState {
   device: GPUDevice;
   operands: Record<string, GPUBuffer>;
   live: Map<GPUBuffer, number>;
+  /** Uniform buffers, counted but not held: an evicted one is dropped to the GC, never destroyed. */
+  uniforms: { created: number; destroyed: number };
   calls: number;
   uncaptured: string[];
 }
@@ -260,9 +262,20 @@ async function soakSetup() {
   }
   // Every buffer created from here on is the library's.
   const live = new Map<GPUBuffer, number>();
+  const uniforms = { created: 0, destroyed: 0 };
   const create = device.createBuffer.bind(device);
   device.createBuffer = (d: GPUBufferDescriptor) => {
     const buffer = create(d);
+    if (d.usage & GPUBufferUsage.UNIFORM) {
+      // Not held here, so the GC can reclaim the ones the library drops (holding them would leak).
+      uniforms.created++;
+      const destroyUniform = buffer.destroy.bind(buffer);
+      buffer.destroy = () => {
+        uniforms.destroyed++;
+        destroyUniform();
+      };
+      return buffer;
+    }
     live.set(buffer, d.size);
     const destroy = buffer.destroy.bind(buffer);
     buffer.destroy = () => {
@@ -272,7 +285,7 @@ async function soakSetup() {
     return buffer;
   };
   const norm = await lib.createNormalizer({ device, tuning: false });
-  soakState = { norm, device, operands, live, calls: 0, uncaptured };
+  soakState = { norm, device, operands, live, uniforms, calls: 0, uncaptured };
 }
 
 /** `count` more soak calls: encode-heavy (submitted every 64), one typed-array call in 50. */
@@ -312,11 +325,6 @@ async function soakRun(count: number) {
   }
   device.queue.submit([encoder.finish()]);
   await device.queue.onSubmittedWorkDone();
-  // Let deferred uniform destruction (after onSubmittedWorkDone) run.
-  for (let k = 0; k < 5; k++) {
-    await device.queue.onSubmittedWorkDone();
-    await timeout(0, null);
-  }
   return soakMeasure(performance.now() - t0);
 }
 
@@ -325,7 +333,7 @@ function soakMeasure(ms = 0) {
   let bytes = 0;
   for (const size of s.live.values()) bytes += size;
   const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
-  return { calls: s.calls, ms, stats: s.norm.stats(), counted: { buffers: s.live.size, bytes }, heap: memory?.usedJSHeapSize ?? null, uncaptured: s.uncaptured.slice(0, 3) };
+  return { calls: s.calls, ms, stats: s.norm.stats(), counted: { buffers: s.live.size, bytes }, uniforms: { ...s.uniforms }, heap: memory?.usedJSHeapSize ?? null, uncaptured: s.uncaptured.slice(0, 3) };
 }
 
 function soakTeardown() {
@@ -337,4 +345,49 @@ function soakTeardown() {
   return left;
 }
 
-export const reliability = { runBadInput, debugBrokenShader, debugWrongDevice, deviceLoss, concurrency, soakSetup, soakRun, soakTeardown };
+// ---------------------------------------------------------------------------------------------
+/**
+ * Encode now, submit later: one LayerNorm recorded into an encoder that is submitted only after
+ * `others` other distinct uniforms (epsilons) were encoded and submitted, far more than the
+ * uniform cache holds. Returns the validation error of that late submit and y against the CPU.
+ */
+async function encodeThenSubmitLater(others: number) {
+  // Its own normalizer (and device), so the shared one's cache is left as the other suites expect.
+  const norm = await lib.createNormalizer({ tuning: false });
+  const { device } = norm;
+  const uncaptured: string[] = [];
+  device.addEventListener('uncapturederror', (e) => uncaptured.push((e as GPUUncapturedErrorEvent).error.message));
+  const rows = 2;
+  const cols = 8;
+  const x = values(rows * cols, 7);
+  const xBuf = device.createBuffer({ size: x.byteLength, usage: S() });
+  device.queue.writeBuffer(xBuf, 0, x);
+  const yBuf = device.createBuffer({ size: x.byteLength, usage: S() });
+  const late = device.createCommandEncoder();
+  norm.encodeLayerNorm(late, { x: xBuf, y: yBuf, rows, cols, epsilon: 1e-3 });
+  const scratch = device.createBuffer({ size: x.byteLength, usage: S() });
+  for (let i = 0; i < others; i++) {
+    const encoder = device.createCommandEncoder();
+    norm.encodeLayerNorm(encoder, { x: xBuf, y: scratch, rows, cols, epsilon: 1e-4 * (1 + i / others) });
+    device.queue.submit([encoder.finish()]);
+    if (i % 100 === 99) await device.queue.onSubmittedWorkDone();
+  }
+  await device.queue.onSubmittedWorkDone();
+  await timeout(0, null);
+  device.pushErrorScope('validation');
+  const read = device.createBuffer({ size: x.byteLength, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  late.copyBufferToBuffer(yBuf, 0, read, 0, x.byteLength);
+  device.queue.submit([late.finish()]);
+  const error = await device.popErrorScope();
+  await read.mapAsync(GPUMapMode.READ);
+  const y = new Float32Array(read.getMappedRange().slice(0));
+  read.unmap();
+  const expected = lib.cpu.layerNorm(x, { cols, epsilon: 1e-3 }).y;
+  let maxError = 0;
+  for (let i = 0; i < y.length; i++) maxError = Math.max(maxError, Math.abs(y[i]! - expected[i]!));
+  const cachedUniforms = norm.stats().cachedUniforms;
+  norm.destroy();
+  return { error: error?.message ?? null, uncaptured, maxError, cachedUniforms };
+}
+
+export const reliability = { runBadInput, debugBrokenShader, debugWrongDevice, deviceLoss, concurrency, soakSetup, soakRun, soakTeardown, encodeThenSubmitLater };
