@@ -357,7 +357,20 @@ export interface Normalizer {
    */
   flushErrors(): NormError[];
 
-  /** Frees what this normalizer created (and the device, if it requested it). Idempotent. */
+  /**
+   * Frees what this normalizer created (and the device, if it requested it). Idempotent. Its
+   * buffers (cached uniforms, dummies, scratch) are destroyed at once, so submit every encoder you
+   * recorded with `encode…` first: one submitted after `destroy()` fails validation and writes
+   * nothing. Work already submitted is unaffected (WebGPU finishes it before the memory goes).
+   * Until then an encoder may be submitted any time: the caches drop what they evict, never destroy it.
+   *
+   * @example
+   * ```ts
+   * norm.encodeLayerNorm(encoder, { x, y, rows, cols });
+   * device.queue.submit([encoder.finish()]); // first submit what was recorded
+   * norm.destroy();
+   * ```
+   */
   destroy(): void;
 }
 
