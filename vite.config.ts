@@ -14,7 +14,7 @@ export default defineConfig({
     target: 'es2022',
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    sourcemap: false,
     minify: false,
     lib: {
       entry: resolve(import.meta.dirname, 'src/index.ts'),

@@ -441,10 +441,17 @@ class GpuNormalizer implements Normalizer {
     return this.debug.encode(options, fn);
   }
 
-  /** A typed-array call: checks, then `fn`; in debug mode its own GPU errors reject it. */
-  private async run<T>(fn: (run: ArrayRunContext) => Promise<T>): Promise<T> {
-    this.check();
-    return this.debug.run(() => fn(this.arrayRun));
+  /**
+   * A typed-array call: checks, then `fn`; in debug mode its own GPU errors reject it. The promise
+   * it returns is the one the caller gets (see DeviceLifecycle.settle for destroy() mid-call).
+   */
+  private run<T>(fn: (run: ArrayRunContext) => Promise<T>): Promise<T> {
+    return this.life.settle(
+      (async () => {
+        this.check();
+        return this.debug.run(() => fn(this.arrayRun));
+      })(),
+    );
   }
 
   flushErrors(): NormError[] {
@@ -475,30 +482,26 @@ class GpuNormalizer implements Normalizer {
 
   layerNorm(x: Float32Array, options: LayerNormOptions): Promise<LayerNormResult>;
   layerNorm(x: Uint16Array, options: LayerNormOptions): Promise<LayerNormResult<Uint16Array>>;
-  async layerNorm(x: TensorData, options: LayerNormOptions): Promise<LayerNormResult<TensorData>> {
-    const r = await this.run((run) => runRowNorm(run, 'layerNorm', x, options));
-    return { y: r.y, mean: r.mean!, rstd: r.rstd! };
+  layerNorm(x: TensorData, options: LayerNormOptions): Promise<LayerNormResult<TensorData>> {
+    return this.run((run) => runRowNorm(run, 'layerNorm', x, options).then((r) => ({ y: r.y, mean: r.mean!, rstd: r.rstd! })));
   }
 
   rmsNorm(x: Float32Array, options: RmsNormOptions): Promise<RmsNormResult>;
   rmsNorm(x: Uint16Array, options: RmsNormOptions): Promise<RmsNormResult<Uint16Array>>;
-  async rmsNorm(x: TensorData, options: RmsNormOptions): Promise<RmsNormResult<TensorData>> {
-    const r = await this.run((run) => runRowNorm(run, 'rmsNorm', x, options));
-    return { y: r.y, rstd: r.rstd! };
+  rmsNorm(x: TensorData, options: RmsNormOptions): Promise<RmsNormResult<TensorData>> {
+    return this.run((run) => runRowNorm(run, 'rmsNorm', x, options).then((r) => ({ y: r.y, rstd: r.rstd! })));
   }
 
   addLayerNorm(x: Float32Array, residual: Float32Array, options: AddLayerNormOptions): Promise<AddNormResult>;
   addLayerNorm(x: Uint16Array, residual: Uint16Array, options: AddLayerNormOptions): Promise<AddNormResult<Uint16Array>>;
-  async addLayerNorm(x: TensorData, residual: TensorData, options: AddLayerNormOptions): Promise<AddNormResult<TensorData>> {
-    const r = await this.run((run) => runRowNorm(run, 'addLayerNorm', x, options, residual));
-    return { y: r.y, sum: r.sum! };
+  addLayerNorm(x: TensorData, residual: TensorData, options: AddLayerNormOptions): Promise<AddNormResult<TensorData>> {
+    return this.run((run) => runRowNorm(run, 'addLayerNorm', x, options, residual).then((r) => ({ y: r.y, sum: r.sum! })));
   }
 
   addRmsNorm(x: Float32Array, residual: Float32Array, options: AddRmsNormOptions): Promise<AddNormResult>;
   addRmsNorm(x: Uint16Array, residual: Uint16Array, options: AddRmsNormOptions): Promise<AddNormResult<Uint16Array>>;
-  async addRmsNorm(x: TensorData, residual: TensorData, options: AddRmsNormOptions): Promise<AddNormResult<TensorData>> {
-    const r = await this.run((run) => runRowNorm(run, 'addRmsNorm', x, options, residual));
-    return { y: r.y, sum: r.sum! };
+  addRmsNorm(x: TensorData, residual: TensorData, options: AddRmsNormOptions): Promise<AddNormResult<TensorData>> {
+    return this.run((run) => runRowNorm(run, 'addRmsNorm', x, options, residual).then((r) => ({ y: r.y, sum: r.sum! })));
   }
 
   async tune(op: RowNormOpName, shape: { rows: number; cols: number; dtype?: 'f32' | 'f16' }, options: { repetitions?: number } = {}): Promise<TuneResult> {
@@ -529,16 +532,14 @@ class GpuNormalizer implements Normalizer {
 
   layerNormBackward(dy: Float32Array, x: Float32Array, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult>;
   layerNormBackward(dy: Uint16Array, x: Uint16Array, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<Uint16Array>>;
-  async layerNormBackward(dy: TensorData, x: TensorData, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<TensorData>> {
-    const r = await this.run((run) => runNormBackward(run, 'layerNormBackward', dy, x, options));
-    return { dx: r.dx, dgamma: r.dgamma, dbeta: r.dbeta! };
+  layerNormBackward(dy: TensorData, x: TensorData, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<TensorData>> {
+    return this.run((run) => runNormBackward(run, 'layerNormBackward', dy, x, options).then((r) => ({ dx: r.dx, dgamma: r.dgamma, dbeta: r.dbeta! })));
   }
 
   rmsNormBackward(dy: Float32Array, x: Float32Array, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult>;
   rmsNormBackward(dy: Uint16Array, x: Uint16Array, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<Uint16Array>>;
-  async rmsNormBackward(dy: TensorData, x: TensorData, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<TensorData>> {
-    const r = await this.run((run) => runNormBackward(run, 'rmsNormBackward', dy, x, options));
-    return { dx: r.dx, dgamma: r.dgamma };
+  rmsNormBackward(dy: TensorData, x: TensorData, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<TensorData>> {
+    return this.run((run) => runNormBackward(run, 'rmsNormBackward', dy, x, options).then((r) => ({ dx: r.dx, dgamma: r.dgamma })));
   }
 
   // ---- Lp normalization (src/ops/lp-norm) ----
@@ -547,7 +548,7 @@ class GpuNormalizer implements Normalizer {
     return this.encode(options, () => encodeLpNorm(this.ctx, target, options));
   }
 
-  async lpNorm<X extends TensorData>(x: X, options: LpNormOptions): Promise<LpNormResult<SameData<X>>> {
+  lpNorm<X extends TensorData>(x: X, options: LpNormOptions): Promise<LpNormResult<SameData<X>>> {
     return this.run((run) => runLpNorm(run, x, options));
   }
 
@@ -557,7 +558,7 @@ class GpuNormalizer implements Normalizer {
     return this.encode(options, () => encodeGroupNorm(this.ctx, target, options));
   }
 
-  async groupNorm<X extends TensorData>(x: X, options: GroupNormOptions): Promise<GroupNormResult<SameData<X>>> {
+  groupNorm<X extends TensorData>(x: X, options: GroupNormOptions): Promise<GroupNormResult<SameData<X>>> {
     return this.run((run) => runGroupNorm(run, x, options));
   }
 
@@ -565,7 +566,7 @@ class GpuNormalizer implements Normalizer {
     return this.encode(options, () => encodeInstanceNorm(this.ctx, target, options));
   }
 
-  async instanceNorm<X extends TensorData>(x: X, options: InstanceNormOptions): Promise<GroupNormResult<SameData<X>>> {
+  instanceNorm<X extends TensorData>(x: X, options: InstanceNormOptions): Promise<GroupNormResult<SameData<X>>> {
     return this.run((run) => runInstanceNorm(run, x, options));
   }
 
@@ -573,7 +574,7 @@ class GpuNormalizer implements Normalizer {
     return this.encode(options, () => encodeBatchNormInference(this.ctx, target, options));
   }
 
-  async batchNormInference<X extends TensorData>(x: X, options: BatchNormInferenceOptions): Promise<BatchNormInferenceResult<SameData<X>>> {
+  batchNormInference<X extends TensorData>(x: X, options: BatchNormInferenceOptions): Promise<BatchNormInferenceResult<SameData<X>>> {
     return this.run((run) => runBatchNormInference(run, x, options));
   }
 
@@ -581,7 +582,7 @@ class GpuNormalizer implements Normalizer {
     return this.encode(options, () => encodeBatchNormStats(this.ctx, target, options));
   }
 
-  async batchNormStats(x: TensorData, options: BatchNormStatsOptions): Promise<BatchNormStatsResult> {
+  batchNormStats(x: TensorData, options: BatchNormStatsOptions): Promise<BatchNormStatsResult> {
     return this.run((run) => runBatchNormStats(run, x, options));
   }
 

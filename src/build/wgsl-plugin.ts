@@ -125,7 +125,7 @@ export function wgslPlugin(): Plugin {
  * Every kernel module links the same common files (row_norm.wgsl and friends), so the linked
  * sources repeat each other; the pieces between `// ---- begin/end` markers are imported from
  * content-addressed virtual modules instead, and the bundler keeps one copy of each (the bundle's
- * WGSL shrinks ~4×). `code` is the same string as before, joined once at module load.
+ * WGSL shrinks ~4×). `code` is the same string as before, joined once on first read.
  *
  * @example
  * ```ts
@@ -149,7 +149,11 @@ export function shaderModuleCode(info: ShaderInfo): { js: string; shared: Map<st
     parts.push(local);
   }
   const { code: _code, ...rest } = info;
-  const js = `${imports.join('\n')}\nexport default { ...${JSON.stringify(rest)}, code: [${parts.join(', ')}].join('') };`;
+  // `code` is a getter joined on first read, not at module load: a top-level `[…].join('')` is a
+  // call a bundler must keep, which kept every kernel's WGSL in apps that never run a kernel.
+  // The object literal itself has no side effects, so an unused module drops out whole.
+  const fields = JSON.stringify(rest).slice(1, -1);
+  const js = `${imports.join('\n')}\nlet code;\nexport default { ${fields}, get code() { return (code ??= [${parts.join(', ')}].join('')); } };`;
   return { js, shared };
 }
 

@@ -5,7 +5,7 @@
  * the normalizer's device. Synchronous `encode…` calls cannot wait for the GPU's answers, so their
  * findings are queued for the next call, `flushErrors()` and `checkErrors()`.
  */
-import { NormError } from './errors.js';
+import { NormError, describeBuffer } from './errors.js';
 import { ShaderStage } from './gpu-flags.js';
 import { isGpuBuffer } from './operands.js';
 import { compiledModules } from './pipeline-cache.js';
@@ -151,7 +151,7 @@ export class DebugMode {
             e &&
             new NormError(
               'wrong-device',
-              `buffer "${buffer.label}" belongs to another GPUDevice than this normalizer's (norm.device); create it on norm.device (${e.message})`,
+              `${describeBuffer(buffer)} belongs to another GPUDevice than this normalizer's (norm.device); create it on norm.device (${e.message})`,
               argument,
             )
           );

@@ -124,3 +124,17 @@ export function describe(value: unknown): string {
   if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
   return typeof value;
 }
+
+/**
+ * How a message names a buffer: `buffer "activations"`, or `an unlabeled buffer` when its label is
+ * empty (the default), rather than quoting an empty string.
+ *
+ * @example
+ * ```ts
+ * describeBuffer({ label: 'x' }); // 'buffer "x"'
+ * describeBuffer({ label: '' }); // 'an unlabeled buffer'
+ * ```
+ */
+export function describeBuffer(buffer: { readonly label: string }): string {
+  return buffer.label ? `buffer ${JSON.stringify(buffer.label)}` : 'an unlabeled buffer';
+}

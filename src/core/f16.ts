@@ -4,8 +4,10 @@
  * the GPU does.
  */
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
+// Pure: `f32.buffer` is a property read a bundler must otherwise assume has effects, which would
+// keep these two arrays in apps that never convert a half.
+const f32 = /* @__PURE__ */ new Float32Array(1);
+const u32 = /* @__PURE__ */ new Uint32Array(f32.buffer);
 
 /**
  * binary16 bits → number (exact).

@@ -47,6 +47,29 @@ export class DeviceLifecycle {
     return true;
   }
 
+  /**
+   * `call` as its caller gets it. A call that was running when destroy() came rejects with
+   * `destroyed` as before, but that rejection is marked handled: the caller ended the normalizer,
+   * so a call it never awaited must not surface as an unhandled rejection. A call started after
+   * destroy() is the caller's mistake and stays loud; other errors are never quieted.
+   *
+   * @example
+   * ```ts
+   * return life.settle(runTheCall()); // `await` still throws `destroyed`
+   * ```
+   */
+  settle<T>(call: Promise<T>): Promise<T> {
+    if (this.isDestroyed) return call;
+    const out: Promise<T> = new Promise<T>((resolve, reject) =>
+      call.then(resolve, (e: unknown) => {
+        // A handler attached before the rejection: nothing is reported, awaiting still throws.
+        if (e instanceof NormError && e.code === 'destroyed') out.catch(() => {});
+        reject(e);
+      }),
+    );
+    return out;
+  }
+
   /** Throws `destroyed` after destroy(), `device-lost` once the device is lost. */
   check(): void {
     if (this.isDestroyed) throw new NormError('destroyed', 'this normalizer was destroyed; create a new one');

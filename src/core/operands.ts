@@ -4,7 +4,7 @@
  * `NormError` naming the argument instead of an asynchronous validation error on the device.
  */
 import type { BufferRange } from './bindings.js';
-import { NormError, describe } from './errors.js';
+import { NormError, describe, describeBuffer } from './errors.js';
 
 /** A whole buffer, or a range of one (`offset`/`size` in bytes). */
 export type Operand = GPUBuffer | GPUBufferBinding;
@@ -100,10 +100,10 @@ export function resolveOperand(
     );
   }
   if ((buffer.usage & Usage.STORAGE) === 0) {
-    throw new NormError('buffer-usage', `buffer "${buffer.label}" lacks GPUBufferUsage.STORAGE`, argument);
+    throw new NormError('buffer-usage', `${describeBuffer(buffer)} lacks GPUBufferUsage.STORAGE`, argument);
   }
   if (buffer.mapState !== 'unmapped') {
-    throw new NormError('invalid-argument', `buffer "${buffer.label}" is ${buffer.mapState}; unmap it before use`, argument);
+    throw new NormError('invalid-argument', `${describeBuffer(buffer)} is ${buffer.mapState}; unmap it before use`, argument);
   }
   const available = size ?? buffer.size - offset;
   if (size !== undefined && (!Number.isInteger(size) || size < 0)) {
@@ -145,7 +145,7 @@ export function checkAliasing(ranges: readonly NamedRange[]): void {
       if (a.buffer !== b.buffer) continue;
       // Blame the output: a read-only operand is never the one to move. Of two outputs, the later.
       const [out, other] = a.writes && !b.writes ? [a, b] : [b, a];
-      const where = `bytes [${out.offset}, ${out.offset + out.size}) and [${other.offset}, ${other.offset + other.size}) of buffer "${out.buffer.label}"`;
+      const where = `bytes [${out.offset}, ${out.offset + out.size}) and [${other.offset}, ${other.offset + other.size}) of ${describeBuffer(out.buffer)}`;
       if (!other.writes) {
         throw new NormError(
           'aliasing',

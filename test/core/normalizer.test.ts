@@ -208,6 +208,43 @@ describe('device loss', () => {
     norm.destroy();
     expectCode(await rejection(p), 'destroyed');
   });
+
+  /** Runs `fn`, then lets Node report unhandled rejections (it does once microtasks drain). */
+  async function unhandledDuring(fn: () => Promise<void>): Promise<unknown[]> {
+    const unhandled: unknown[] = [];
+    const listener = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', listener);
+    try {
+      await fn();
+      await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+    return unhandled;
+  }
+
+  test('a call destroy() rejects that nobody awaits is no unhandled rejection', async () => {
+    const { fake, norm } = await normalizerOn();
+    const unhandled = await unhandledDuring(async () => {
+      fake.failNextMap = true;
+      void norm.layerNorm(new Float32Array(8), { cols: 4 }); // never awaited
+      norm.destroy();
+    });
+    expect(unhandled).toEqual([]);
+  });
+
+  test('other rejections stay loud: a bad argument, or a call made after destroy()', async () => {
+    const { norm } = await normalizerOn();
+    const late: Promise<unknown>[] = [];
+    const unhandled = await unhandledDuring(async () => {
+      void norm.layerNorm(new Float32Array(8), { cols: 3 });
+      norm.destroy();
+      late.push(norm.rmsNorm(new Float32Array(8), { cols: 4 }));
+    });
+    // Reported in no particular order: the one started first takes one more promise hop.
+    expect(unhandled.map((e) => `${(e as NormError).code} ${(e as NormError).argument}`).sort()).toEqual(['destroyed undefined', 'shape-mismatch x']);
+    expectCode(await rejection(late[0]), 'destroyed');
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
  * The package as users install it: the exports map, the built bundle and its types. Runs after
  * `npm run build` (npm test builds first).
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
@@ -76,5 +77,27 @@ describe('dist/', () => {
     // The declarations must not promise them either.
     const dts = readFileSync(`${root}dist/index.d.ts`, 'utf8');
     for (const name of internals) expect(dts, name).not.toMatch(new RegExp(`\\b${name}\\b`));
+  });
+});
+
+describe('npm pack', () => {
+  /** The README states the packed size; this bound is what a regression would cross. */
+  const MAX_PACKED_BYTES = 160_000;
+
+  test('ships LICENSE, README, the bundle and its declarations; no shaders, source map or tests; under the bound', () => {
+    // --ignore-scripts: the suite runs after a build; prepack would build again.
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+    const [packed] = JSON.parse(out) as { size: number; files: { path: string }[] }[];
+    const files = packed!.files.map((f) => f.path);
+    for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cpu.d.ts']) expect(files).toContain(f);
+    expect(files.filter((f) => /^shaders\/|\.wgsl$|\.map$|^test\/|\.test\.|^src\//.test(f))).toEqual([]);
+    expect(packed!.size).toBeLessThan(MAX_PACKED_BYTES);
+  });
+
+  test('LICENSE is the MIT licence package.json names; prepack builds', () => {
+    expect(pkg.license).toBe('MIT');
+    expect(readFileSync(`${root}LICENSE`, 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) 2026 webgpu-norm contributors/);
+    expect(pkg.scripts.prepack).toMatch(/npm run build/);
+    expect(pkg.keywords).toContain('webgpu');
   });
 });

@@ -36,6 +36,16 @@ describe('shaderModuleCode', () => {
     expect(shared.size).toBeGreaterThan(2);
   });
 
+  test('the code is joined on first read, not at module load (so bundlers can drop unused kernels)', async () => {
+    const info = await linked('row-norm/row_norm_vec4', 'common/reduce_workgroup.wgsl');
+    const { js, shared } = shaderModuleCode(info);
+    // The only call in the module sits inside the getter; everything at the top level is literal.
+    expect(js.replace(/get code\(\) \{[^]*\} \};$/, '')).not.toMatch(/\.join\(/);
+    const out = evaluate(js, shared);
+    expect(typeof Object.getOwnPropertyDescriptor(out, 'code')?.get).toBe('function');
+    expect(out.code).toBe(out.code);
+  });
+
   test('modules linking the same common files share their pieces', async () => {
     const a = shaderModuleCode(await linked('row-norm/row_norm_vec4', 'common/reduce_workgroup.wgsl'));
     const b = shaderModuleCode(await linked('row-norm/add_row_norm_vec4', 'common/reduce_subgroup.wgsl'));

@@ -385,6 +385,22 @@ describe('resolveOperand', () => {
     );
     expect(thrown(() => resolveOperand({ buffer: buf, size: 16 }, 'x', 1024, LIMITS, false))).toHaveProperty('message', 'x: needs 1024 bytes at offset 0, but the range is 16');
   });
+
+  test('an unlabeled buffer is called that, not quoted as ""', () => {
+    const noStorage = fakeBuffer({ size: 64, usage: Usage.COPY_DST, label: '' });
+    expect(thrown(() => resolveOperand(noStorage, 'x', 16, LIMITS, false))).toHaveProperty('message', 'x: an unlabeled buffer lacks GPUBufferUsage.STORAGE');
+    const mapped = fakeBuffer({ size: 64, label: '', mapState: 'mapped' });
+    expect(thrown(() => resolveOperand(mapped, 'x', 16, LIMITS, false))).toHaveProperty('message', 'x: an unlabeled buffer is mapped; unmap it before use');
+    const shared = fakeBuffer({ size: 1 << 16, label: '' });
+    const e = thrown(() =>
+      checkAliasing([
+        { argument: 'x', buffer: shared, offset: 0, size: 1024, writes: false },
+        { argument: 'y', buffer: shared, offset: 512, size: 1024, writes: true },
+      ]),
+    );
+    expect((e as Error).message).toContain('of an unlabeled buffer)');
+    expect((e as Error).message).not.toContain('""');
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -103,9 +103,13 @@ const CPU_FINAL_WORKGROUPS = 4;
 
 /**
  * Bytes one column takes in a dgamma/dbeta partial row, from the final stage's declaration of the
- * partials (`array<f32>`): the scratch is sized from the shader, not from a restated `* 4`.
+ * partials (`array<f32>`): the scratch is sized from the shader, not from a restated `* 4`. A
+ * function, not a module-level constant: the package is one bundled file, and a top-level call in
+ * it would keep the backward shaders in every app, even one that imports only `cpu`.
  */
-const PARTIAL_COLUMN_BYTES = elementStride(paramGradFinalShader(false), 'main', 'partial');
+function partialColumnBytes(): number {
+  return elementStride(paramGradFinalShader(false), 'main', 'partial');
+}
 
 /**
  * How the rows are split into blocks, one per team of the dx kernel, each with its own
@@ -121,7 +125,7 @@ const PARTIAL_COLUMN_BYTES = elementStride(paramGradFinalShader(false), 'main', 
  * ```
  */
 export function paramGradBlocks(rows: number, cols: number, maxBindingBytes: number, rowsAtOnce = 1, targetBlocks = GPU_TARGET_BLOCKS): { rowsPerBlock: number; blocks: number } {
-  const blockBytes = 2 * cols * PARTIAL_COLUMN_BYTES;
+  const blockBytes = 2 * cols * partialColumnBytes();
   const maxBlocks = Math.floor(maxBindingBytes / blockBytes);
   if (maxBlocks < 1) {
     throw new NormError('limit-exceeded', `cols = ${cols} needs ${blockBytes} bytes of scratch per row block, beyond maxStorageBufferBindingSize (${maxBindingBytes})`, 'cols');
@@ -193,7 +197,7 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, op:
   const sink: ParamGradSink = paramGrad && blocks === 1 && dsum === undefined ? 'direct' : 'partials';
   const dgammaAsPartial = sink === 'partials' && blocks === 1 && dgamma !== undefined && dbeta === undefined;
   const finalStage = paramGrad && sink === 'partials' && !dgammaAsPartial;
-  const partial = dgammaAsPartial ? dgamma : finalStage ? scratchRange(resources, 'param-grad-partials', blocks * 2 * cols * PARTIAL_COLUMN_BYTES) : resources.dummy('partial');
+  const partial = dgammaAsPartial ? dgamma : finalStage ? scratchRange(resources, 'param-grad-partials', blocks * 2 * cols * partialColumnBytes()) : resources.dummy('partial');
 
   const access: Access = dtype === 'f16' ? 'f16' : variant.vec4 ? 'vec4' : 'scalar';
   const reduction = variant.threadsPerRow > 1 ? variant.reduction : 'workgroup';
