@@ -10,7 +10,7 @@ import { NormError, checkInteger, describe } from '../../core/errors.js';
 import { checkAliasing, operandResolver } from '../../core/operands.js';
 import { getPipeline } from '../../core/pipeline-cache.js';
 import { checkTarget, recordDispatches } from '../../core/record.js';
-import { checkScratch, scratchRange } from '../../core/scratch.js';
+import { checkScratch, scratchFits, scratchRange } from '../../core/scratch.js';
 import { checkDtype, storageBytes } from '../../core/tensor.js';
 import type { AdapterProfile } from '../row-norm/variant.js';
 import { resolveLpNormOptions, type EncodeLpNormOptions, type LpNormVariant } from './options.js';
@@ -67,16 +67,23 @@ export function encodeLpNorm(ctx: KernelContext, target: EncodeTarget, options: 
       'rows',
     );
   }
-  const variant = options.variant === undefined ? selectLpNormVariant(profile, cols) : checkVariant(options.variant, profile);
+  let variant = options.variant === undefined ? selectLpNormVariant(profile, cols) : checkVariant(options.variant, profile);
+  // Rows that start on a word can take the fused layout, which keeps no norms in scratch.
+  const fusable = dtype === 'f32' || cols % 2 === 0;
+  const normsBytes = (v: LpNormVariant) => rows * elementStride(shader, v.rowPerWorkgroup ? 'row_norms_team' : 'row_norms', 'scaled_norms');
+  if (options.variant === undefined && variant.rowPerWorkgroup && fusable && !scratchFits(limits, normsBytes(variant))) {
+    // The rule's layout would need more scratch than the device binds: the fused one instead.
+    variant = { rowPerWorkgroup: false, workgroupSize: Math.min(64, profile.maxWorkgroupSize) };
+  }
   const operands = operandResolver(options, limits, 'lpNorm');
   const x = operands.take('x', bytes, false, true)!;
   const y = operands.take('y', bytes, true, true)!;
   const norm = operands.take('norm', rows * 4, true, false);
   checkAliasing(operands.ranges);
   // The two-pass layouts keep each row's norm in scratch: checked before anything is created.
-  const twoPass = variant.rowPerWorkgroup || (dtype === 'f16' && cols % 2 !== 0);
+  const twoPass = variant.rowPerWorkgroup || !fusable;
   const normsEntry = variant.rowPerWorkgroup ? 'row_norms_team' : 'row_norms';
-  if (twoPass) checkScratch(limits, `the norms of ${rows} rows`, rows * elementStride(shader, normsEntry, 'scaled_norms'), 'rows', 'split the rows into several calls');
+  if (twoPass) checkScratch(limits, `the norms of ${rows} rows`, normsBytes(variant), 'rows', 'split the rows into several calls');
 
   const constants = { WORKGROUP_SIZE: variant.workgroupSize, P: p, F16: dtype === 'f16', WRITE_NORM: norm !== undefined };
   const params = resources.uniform(shader, 'params', { rows, cols, epsilon });
@@ -94,7 +101,7 @@ export function encodeLpNorm(ctx: KernelContext, target: EncodeTarget, options: 
   const normsPipeline = getPipeline(ctx.device, shader, normsEntry, constants);
   const applyPipeline = getPipeline(ctx.device, shader, 'apply', constants);
   // Each row's norm as (n, e), n · 2^e, kept between the two dispatches.
-  const scaled_norms = scratchRange(resources, 'lp-norms', rows * elementStride(shader, normsEntry, 'scaled_norms'));
+  const scaled_norms = scratchRange(resources, 'lp-norms', normsBytes(variant));
   const normGroups = variant.rowPerWorkgroup ? rows : Math.ceil(rows / variant.workgroupSize);
   const words = dtype === 'f16' ? Math.ceil(elements / 2) : elements;
   recordDispatches(target, 'webgpu-norm lpNorm', [
