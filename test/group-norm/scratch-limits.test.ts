@@ -70,7 +70,7 @@ describe('channel statistics scratch and the device limits', () => {
     expect(created()).toEqual(before);
   });
 
-  test('BatchNorm statistics past the partials limit are refused before anything is created', async () => {
+  test('BatchNorm statistics past the partials limit are refused before anything is created, in both forms', async () => {
     const { norm, buffer, created } = await setup();
     const x = buffer(16384 * 4);
     const mean = buffer(16384 * 4);
@@ -78,6 +78,9 @@ describe('channel statistics scratch and the device limits', () => {
     const before = created();
     const e = await refusal(() => norm.encodeBatchNormStats(norm.device.createCommandEncoder(), { ...WIDE, x, mean, var: variance }));
     expect({ code: e.code, argument: e.argument }).toEqual({ code: 'limit-exceeded', argument: 'channels' });
+    expect(created()).toEqual(before);
+    const typed = await refusal(() => norm.batchNormStats(new Float32Array(16384), WIDE));
+    expect(typed.code).toBe('limit-exceeded');
     expect(created()).toEqual(before);
   });
 
