@@ -14,6 +14,8 @@ export interface KernelContext {
   readonly profile: AdapterProfile;
   /** Autotuned winners consulted before the selection rule. */
   readonly tuning: TuningTable;
+  /** Debug mode (`createNormalizer({ debug: true })`): fallbacks are reported with `console.warn`. */
+  readonly debug?: boolean | undefined;
 }
 
 /** Where work is recorded: the caller's command encoder (we open and close one compute pass in

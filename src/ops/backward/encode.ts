@@ -24,7 +24,7 @@ import { getPipeline } from '../../core/pipeline-cache.js';
 import type { EncodeTarget, KernelContext } from '../../core/context.js';
 import { backwardDxShader, paramGradFinalShader, type ParamGradSink } from './shaders.js';
 import { checkTarget, recordDispatches, type RecordedDispatch } from '../../core/record.js';
-import { scratchRange } from '../../core/scratch.js';
+import { maxScratchBytes, scratchRange } from '../../core/scratch.js';
 import type { Access } from '../row-norm/shaders.js';
 import { checkVariant, selectVariant, type RowNormVariant } from '../row-norm/variant.js';
 import { type Dtype, storageBytes } from '../../core/tensor.js';
@@ -128,7 +128,7 @@ export function paramGradBlocks(rows: number, cols: number, maxBindingBytes: num
   const blockBytes = 2 * cols * partialColumnBytes();
   const maxBlocks = Math.floor(maxBindingBytes / blockBytes);
   if (maxBlocks < 1) {
-    throw new NormError('limit-exceeded', `cols = ${cols} needs ${blockBytes} bytes of scratch per row block, beyond maxStorageBufferBindingSize (${maxBindingBytes})`, 'cols');
+    throw new NormError('limit-exceeded', `cols = ${cols} needs ${blockBytes} bytes of scratch per row block, beyond the device's largest scratch binding (${maxBindingBytes} bytes: maxStorageBufferBindingSize and maxBufferSize)`, 'cols');
   }
   const groups = Math.ceil(rows / rowsAtOnce);
   const perBlock = Math.max(Math.min(Math.ceil(groups / targetBlocks), MAX_GROUPS_PER_BLOCK), Math.ceil(groups / maxBlocks));
@@ -183,7 +183,7 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, op:
   // Several rows per invocation only where a team is one invocation, and only on CPU adapters
   // (GPUs want every row's invocations busy; one row per invocation is not their layout anyway).
   const rowsAtOnce = variant.threadsPerRow === 1 && profile.cpu ? CPU_ROWS_AT_ONCE : 1;
-  const { rowsPerBlock, blocks } = paramGrad ? paramGradBlocks(rows, cols, limits.maxStorageBufferBindingSize, rowsAtOnce, profile.cpu ? CPU_TARGET_BLOCKS : GPU_TARGET_BLOCKS) : { rowsPerBlock: rowsAtOnce, blocks: Math.ceil(rows / rowsAtOnce) };
+  const { rowsPerBlock, blocks } = paramGrad ? paramGradBlocks(rows, cols, maxScratchBytes(limits), rowsAtOnce, profile.cpu ? CPU_TARGET_BLOCKS : GPU_TARGET_BLOCKS) : { rowsPerBlock: rowsAtOnce, blocks: Math.ceil(rows / rowsAtOnce) };
 
   // Everything is validated; from here on only recording happens.
   const dispatches: RecordedDispatch[] = [];

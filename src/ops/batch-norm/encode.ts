@@ -4,7 +4,7 @@
  * passes). The typed-array forms are in `run.ts`.
  */
 import { checkAliasing, operandResolver, type Operand } from '../../core/operands.js';
-import { planStats, selectStatsLayout, statsDispatches } from '../channel/stats.js';
+import { checkStatsScratch, planStats, selectStatsLayout, statsDispatches, type StatsPlan } from '../channel/stats.js';
 import type { EncodeTarget, KernelContext } from '../../core/context.js';
 import type { NormPlanInfo } from '../group-norm/encode.js';
 import { applyDispatch } from '../channel/apply.js';
@@ -154,8 +154,23 @@ export function recordBatchNormStats(ctx: KernelContext, target: EncodeTarget, s
   const variance = ops.take('var', storageBytes(s.channels, 'f32'), true, true)!;
   checkAliasing(ops.ranges);
   const count = s.batch * s.spatial;
-  const plan = planStats({ ...s, per: 'channel', groups: s.channels }, limits, selectStatsLayout(ctx.profile, s));
+  const plan = planBatchNormStats(ctx, s);
   const passes = statsDispatches(ctx, plan, x, s.dtype, { mean, variance, divisor: s.unbiased ? count - 1 : count, epsilon: 0, addToStd: false });
   recordDispatches(target, 'webgpu-norm batchNormStats', passes);
   return { chunks: plan.chunks, partials: plan.partials, workgroups: [plan.partialWorkgroups, plan.mergeWorkgroups], statsLayout: plan.layout };
+}
+
+/**
+ * The statistics plan of a batchNormStats call, its partials checked against the device limits
+ * (`limit-exceeded`). Creates nothing, so the typed-array form calls it before its uploads.
+ *
+ * @example
+ * ```ts
+ * planBatchNormStats(ctx, checkBatchNormStatsArrays(x, options));
+ * ```
+ */
+export function planBatchNormStats(ctx: KernelContext, s: BatchNormStatsShape): StatsPlan {
+  const plan = planStats({ ...s, per: 'channel', groups: s.channels }, ctx.limits, selectStatsLayout(ctx.profile, s));
+  checkStatsScratch(ctx.limits, plan, 0);
+  return plan;
 }

@@ -12,7 +12,7 @@ import {
   type BatchNormStatsOptions,
   type BatchNormStatsResult,
 } from './options.js';
-import { recordBatchNormInference, recordBatchNormStats } from './encode.js';
+import { planBatchNormStats, recordBatchNormInference, recordBatchNormStats } from './encode.js';
 
 /**
  * BatchNorm inference of typed arrays on the GPU.
@@ -57,6 +57,8 @@ export async function runBatchNormInference<X extends TensorData>(
  */
 export async function runBatchNormStats(ctx: ArrayRunContext, x: TensorData, options: BatchNormStatsOptions): Promise<BatchNormStatsResult> {
   const s = checkBatchNormStatsArrays(x, options);
+  // The partials are checked before the uploads: a refusal leaves nothing created.
+  planBatchNormStats(ctx, s);
   const io = new Transfers(ctx);
   try {
     const mean = io.output(storageBytes(s.channels, 'f32'), 'mean');

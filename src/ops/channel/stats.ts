@@ -12,7 +12,7 @@ import { foldWorkgroups, nextPowerOfTwo } from '../../core/dispatch.js';
 import { getPipeline } from '../../core/pipeline-cache.js';
 import type { KernelContext } from '../../core/context.js';
 import type { RecordedDispatch } from '../../core/record.js';
-import { scratchRange } from '../../core/scratch.js';
+import { checkScratch, scratchRange, type ScratchLimits } from '../../core/scratch.js';
 import type { TensorLayout } from './options.js';
 import { type Dtype, storageBytes } from '../../core/tensor.js';
 
@@ -351,7 +351,9 @@ export interface StatsOutputs {
 export function statsDispatches(ctx: KernelContext, plan: StatsPlan, x: BufferRange, dtype: Dtype, out: StatsOutputs): RecordedDispatch[] {
   const { device, resources, limits } = ctx;
   const f16 = dtype === 'f16';
-  const partials = scratchRange(resources, 'partials', plan.partials * elementStride(partialsShader, plan.entryPoint, 'partials'));
+  // Before the scratch or any uniform is created (callers with more scratch check it all first).
+  checkStatsScratch(limits, plan, 0);
+  const partials = scratchRange(resources, 'partials', partialsBytes(plan));
 
   const p1 = getPipeline(device, partialsShader, plan.entryPoint, { WORKGROUP_SIZE: plan.partialWorkgroupSize, CHANNEL_LANES: plan.channelLanes, F16: f16, ALIGNED: plan.aligned });
   const p1Group = resources.bindGroup(partialsShader, plan.entryPoint, p1, {
@@ -403,4 +405,32 @@ export function statsDispatches(ctx: KernelContext, plan: StatsPlan, x: BufferRa
  */
 export function coefficientsBytes(plan: Pick<StatsPlan, 'mergeEntryPoint'>, count: number): number {
   return count * elementStride(mergeShader, plan.mergeEntryPoint, 'coefficients');
+}
+
+/**
+ * Bytes of the partial statistics pass 1 of `plan` writes, from the partials shader's declaration.
+ *
+ * @example
+ * ```ts
+ * partialsBytes(plan); // plan.partials * 16
+ * ```
+ */
+export function partialsBytes(plan: Pick<StatsPlan, 'partials' | 'entryPoint'>): number {
+  return plan.partials * elementStride(partialsShader, plan.entryPoint, 'partials');
+}
+
+/**
+ * Refuses, with `limit-exceeded` and before anything is created, a plan whose partials (or
+ * `coefficients` bytes of GroupNorm coefficients, 0 for none) would not fit one storage binding:
+ * 16 bytes per (image, chunk, channel) in NHWC, which a wide InstanceNorm can push past it.
+ *
+ * @example
+ * ```ts
+ * checkStatsScratch(ctx.limits, plan, coefficientsBytes(plan, batch * channels));
+ * ```
+ */
+export function checkStatsScratch(limits: ScratchLimits, plan: Pick<StatsPlan, 'partials' | 'entryPoint'>, coefficients: number): void {
+  const split = 'split the batch, or the channels at group boundaries, into several calls';
+  checkScratch(limits, `the ${plan.partials} partial statistics`, partialsBytes(plan), 'channels', split);
+  if (coefficients > 0) checkScratch(limits, 'the per-(image, channel) coefficients', coefficients, 'channels', split);
 }

@@ -5,7 +5,7 @@
  */
 import { NormError } from '../../core/errors.js';
 import { checkAliasing, operandResolver, type Operand } from '../../core/operands.js';
-import { coefficientsBytes, planStats, statsDispatches, type StatsLayout } from '../channel/stats.js';
+import { checkStatsScratch, coefficientsBytes, planStats, statsDispatches, type StatsLayout, type StatsPlan } from '../channel/stats.js';
 import type { EncodeTarget, KernelContext } from '../../core/context.js';
 import { GROUP_NORM_KEYS, checkGroupNormOptions, type GroupNormOpName, type GroupNormShape } from './options.js';
 import { fusedGroupNormDispatch, selectGroupNormLayout } from './fused.js';
@@ -162,9 +162,9 @@ export function recordGroupNorm(ctx: KernelContext, target: EncodeTarget, op: Gr
     throw new NormError('invalid-argument', 'give both mean and rstd, or neither', mean ? 'rstd' : 'mean');
   }
   checkAliasing(ops.ranges);
+  const plan = planGroupNorm(ctx, s);
 
   const label = `webgpu-norm ${op}`;
-  const layout = selectGroupNormLayout(ctx.profile, s);
   const outputs = {
     mean,
     rstd,
@@ -174,12 +174,11 @@ export function recordGroupNorm(ctx: KernelContext, target: EncodeTarget, op: Gr
     epsilon: s.epsilon,
     addToStd: s.epsilonMode === 'add-to-std',
   };
-  if (layout === 'fused') {
+  if (plan === undefined) {
     const d = fusedGroupNormDispatch(ctx, s, x, y, outputs);
     recordDispatches(target, label, [d]);
     return { chunks: 1, partials: 0, workgroups: [d.grid[0] * d.grid[1]], statsLayout: 'fused' };
   }
-  const plan = planStats({ ...s, per: 'group' }, limits, layout);
   const coefficients = scratchRange(ctx.resources, 'coefficients', coefficientsBytes(plan, s.batch * s.channels));
   const passes = statsDispatches(ctx, plan, x, s.dtype, { ...outputs, coefficients });
   const apply = applyDispatch(ctx, s, x, y, { coefficients });
@@ -191,4 +190,22 @@ export function recordGroupNorm(ctx: KernelContext, target: EncodeTarget, op: Gr
     apply: apply.kind,
     statsLayout: plan.layout,
   };
+}
+
+/**
+ * The statistics plan of a GroupNorm / InstanceNorm (undefined for the fused one-dispatch layout,
+ * which keeps no scratch), its partials and coefficients checked against the device limits
+ * (`limit-exceeded`). Creates nothing, so the typed-array form calls it before its uploads.
+ *
+ * @example
+ * ```ts
+ * const plan = planGroupNorm(ctx, checkGroupNormArrays('instanceNorm', x, options));
+ * ```
+ */
+export function planGroupNorm(ctx: KernelContext, s: GroupNormShape): StatsPlan | undefined {
+  const layout = selectGroupNormLayout(ctx.profile, s);
+  if (layout === 'fused') return undefined;
+  const plan = planStats({ ...s, per: 'group' }, ctx.limits, layout);
+  checkStatsScratch(ctx.limits, plan, coefficientsBytes(plan, s.batch * s.channels));
+  return plan;
 }

@@ -5,7 +5,7 @@
 import { Transfers, tensorView, type ArrayRunContext, type SameData } from '../../core/transfers.js';
 import { storageBytes, type TensorData } from '../../core/tensor.js';
 import { checkGroupNormArrays, type GroupNormOpName, type GroupNormOptions, type GroupNormResult, type InstanceNormOptions } from './options.js';
-import { recordGroupNorm } from './encode.js';
+import { planGroupNorm, recordGroupNorm } from './encode.js';
 
 /**
  * GroupNorm of typed arrays on the GPU.
@@ -39,6 +39,8 @@ async function runOp<X extends TensorData>(
 ): Promise<GroupNormResult<SameData<X>>> {
   // Validated once here; recordGroupNorm adds only the checks of the uploaded operands.
   const s = checkGroupNormArrays(op, x, options);
+  // The scratch is checked before the uploads: a refusal leaves nothing created.
+  planGroupNorm(ctx, s);
   const io = new Transfers(ctx);
   try {
     const statBytes = storageBytes(s.batch * s.groups, 'f32');

@@ -10,7 +10,7 @@ import { NormError, checkInteger, describe } from '../../core/errors.js';
 import { checkAliasing, operandResolver } from '../../core/operands.js';
 import { getPipeline } from '../../core/pipeline-cache.js';
 import { checkTarget, recordDispatches } from '../../core/record.js';
-import { scratchRange } from '../../core/scratch.js';
+import { checkScratch, scratchFits, scratchRange } from '../../core/scratch.js';
 import { checkDtype, storageBytes } from '../../core/tensor.js';
 import type { AdapterProfile } from '../row-norm/variant.js';
 import { resolveLpNormOptions, type EncodeLpNormOptions, type LpNormVariant } from './options.js';
@@ -67,18 +67,29 @@ export function encodeLpNorm(ctx: KernelContext, target: EncodeTarget, options: 
       'rows',
     );
   }
-  const variant = options.variant === undefined ? selectLpNormVariant(profile, cols) : checkVariant(options.variant, profile);
+  let variant = options.variant === undefined ? selectLpNormVariant(profile, cols) : checkVariant(options.variant, profile);
+  // Rows that start on a word can take the fused layout, which keeps no norms in scratch.
+  const fusable = dtype === 'f32' || cols % 2 === 0;
+  const normsBytes = (v: LpNormVariant) => rows * elementStride(shader, v.rowPerWorkgroup ? 'row_norms_team' : 'row_norms', 'scaled_norms');
+  if (options.variant === undefined && variant.rowPerWorkgroup && fusable && !scratchFits(limits, normsBytes(variant))) {
+    // The rule's layout would need more scratch than the device binds: the fused one instead.
+    variant = { rowPerWorkgroup: false, workgroupSize: Math.min(64, profile.maxWorkgroupSize) };
+  }
   const operands = operandResolver(options, limits, 'lpNorm');
   const x = operands.take('x', bytes, false, true)!;
   const y = operands.take('y', bytes, true, true)!;
   const norm = operands.take('norm', rows * 4, true, false);
   checkAliasing(operands.ranges);
+  // The two-pass layouts keep each row's norm in scratch: checked before anything is created.
+  const twoPass = variant.rowPerWorkgroup || !fusable;
+  const normsEntry = variant.rowPerWorkgroup ? 'row_norms_team' : 'row_norms';
+  if (twoPass) checkScratch(limits, `the norms of ${rows} rows`, normsBytes(variant), 'rows', 'split the rows into several calls');
 
   const constants = { WORKGROUP_SIZE: variant.workgroupSize, P: p, F16: dtype === 'f16', WRITE_NORM: norm !== undefined };
   const params = resources.uniform(shader, 'params', { rows, cols, epsilon });
   const norm_out = norm ?? resources.dummy('norm_out');
   const { maxComputeWorkgroupsPerDimension: maxGrid } = limits;
-  if (!variant.rowPerWorkgroup && (dtype === 'f32' || cols % 2 === 0)) {
+  if (!twoPass) {
     // Rows start on a word: one dispatch, a row per invocation, y written straight from the norm.
     const vec4 = dtype === 'f32' && cols % 4 === 0;
     const entry = vec4 ? 'rows_fused_vec4' : 'rows_fused';
@@ -87,11 +98,10 @@ export function encodeLpNorm(ctx: KernelContext, target: EncodeTarget, options: 
     recordDispatches(target, 'webgpu-norm lpNorm', [{ label: 'lpNorm rows', pipeline: fused.pipeline, bindGroup, grid: foldWorkgroups(Math.ceil(rows / variant.workgroupSize), maxGrid) }]);
     return variant;
   }
-  const normsEntry = variant.rowPerWorkgroup ? 'row_norms_team' : 'row_norms';
   const normsPipeline = getPipeline(ctx.device, shader, normsEntry, constants);
   const applyPipeline = getPipeline(ctx.device, shader, 'apply', constants);
   // Each row's norm as (n, e), n · 2^e, kept between the two dispatches.
-  const scaled_norms = scratchRange(resources, 'lp-norms', rows * elementStride(shader, normsEntry, 'scaled_norms'));
+  const scaled_norms = scratchRange(resources, 'lp-norms', normsBytes(variant));
   const normGroups = variant.rowPerWorkgroup ? rows : Math.ceil(rows / variant.workgroupSize);
   const words = dtype === 'f16' ? Math.ceil(elements / 2) : elements;
   recordDispatches(target, 'webgpu-norm lpNorm', [

@@ -11,12 +11,12 @@ import { checkAliasing, operandResolver, type NamedRange, type Operand } from '.
 import { getPipeline } from '../../core/pipeline-cache.js';
 import { type EncodeTarget, type KernelContext } from '../../core/context.js';
 import { checkTarget, recordDispatches, type RecordedDispatch } from '../../core/record.js';
-import { scratchRange } from '../../core/scratch.js';
+import { checkScratch, scratchRange } from '../../core/scratch.js';
 import { OPS, type RowNormOpName } from '../table.js';
 import { resolveRowNormOptions } from './options.js';
 import { rowNormShader, type Access } from './shaders.js';
 import { tuningKey } from './tuning.js';
-import { checkVariant, rowsPerWorkgroup, selectVariant, splitSegments, type RowNormVariant } from './variant.js';
+import { checkVariant, describeVariant, rowsPerWorkgroup, selectVariant, splitScratchBytes, splitSegments, variantFits, type RowNormVariant } from './variant.js';
 import { type Dtype, type EpsilonMode, storageBytes } from '../../core/tensor.js';
 
 interface EncodeCommon {
@@ -84,19 +84,55 @@ type AnyEncodeOptions = EncodeCommon &
     gammaOffset?: number;
   };
 
-/** The autotuned winner for the shape's bucket if there is a valid one, else the selection rule. */
+/**
+ * The autotuned winner for the shape's bucket if there is a valid one whose scratch fits the
+ * device, else the selection rule (which itself skips splits that would not fit).
+ */
 function chooseVariant(ctx: KernelContext, op: RowNormOpName, shape: { rows: number; cols: number; dtype: Dtype }): RowNormVariant {
   const tuned = ctx.tuning.entries[tuningKey(ctx.profile, op, shape.dtype, shape.rows, shape.cols)];
   if (tuned) {
+    let variant: RowNormVariant | undefined;
     try {
-      const { ms: _, ...variant } = tuned;
-      return checkVariant(variant, shape.cols, shape.dtype, ctx.profile);
+      const { ms: _, ...entry } = tuned;
+      variant = checkVariant(entry, shape.cols, shape.dtype, ctx.profile);
     } catch {
       // A bucket shares tuned entries between shapes; one that does not fit this shape (e.g.
       // vec4 for a width that is not a multiple of 4) falls back to the rule.
     }
+    if (variant && variantFits(variant, shape.rows, ctx.limits)) return variant;
+    if (variant && ctx.debug) {
+      // Also shared by a bucket (up to twice the rows it was tuned for), or imported from another
+      // device: a split whose scratch is past this device's limits would fail its bind group.
+      console.warn(
+        `webgpu-norm: the tuned ${op} variant ${describeVariant(variant)} needs ${splitScratchBytes(variant, shape.rows)} bytes of scratch for ${shape.rows} rows, beyond this device's limits; using the selection rule for this call`,
+      );
+    }
   }
-  return selectVariant(ctx.profile, shape);
+  return selectVariant(ctx.profile, shape, ctx.limits);
+}
+
+/**
+ * The variant one call of `op` runs with: the forced one (`options.variant`), checked, and
+ * refused with `limit-exceeded` when its split-row scratch would not fit the device; else the
+ * tuned or rule's choice ({@link chooseVariant}). Creates nothing, so the typed-array form calls
+ * it before its uploads.
+ *
+ * @example
+ * ```ts
+ * const variant = resolveRowNormVariant(ctx, 'layerNorm', { rows: 1, cols: 65536, dtype: 'f32' }, undefined);
+ * ```
+ */
+export function resolveRowNormVariant(ctx: KernelContext, op: RowNormOpName, shape: { rows: number; cols: number; dtype: Dtype }, forced: unknown): RowNormVariant {
+  if (forced === undefined) return chooseVariant(ctx, op, shape);
+  const variant = checkVariant(forced, shape.cols, shape.dtype, ctx.profile);
+  checkScratch(
+    ctx.limits,
+    `splitRow = ${splitSegments(variant)} over ${shape.rows} rows: the split-row partials`,
+    splitScratchBytes(variant, shape.rows),
+    'variant.splitRow',
+    'use fewer segments or split the rows into several calls',
+  );
+  return variant;
 }
 
 /**
@@ -124,7 +160,8 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, op: RowN
       'rows',
     );
   }
-  const variant = options.variant !== undefined ? checkVariant(options.variant, cols, dtype, profile) : chooseVariant(ctx, op, { rows, cols, dtype });
+  // Checked (a forced split past the limits refused) before anything is created.
+  const variant = resolveRowNormVariant(ctx, op, { rows, cols, dtype }, options.variant);
   const segments = splitSegments(variant);
   const grid = foldWorkgroups(Math.ceil((rows * segments) / rowsPerWorkgroup(variant)), limits.maxComputeWorkgroupsPerDimension);
 

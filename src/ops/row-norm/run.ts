@@ -7,7 +7,7 @@ import { Transfers, checkBindingSize, checkBufferSize, type ArrayRunContext } fr
 import { storageBytes, type TensorData } from '../../core/tensor.js';
 import { OPS, type RowNormOpName } from '../table.js';
 import { resolveRowNormArrays, type RowNormArrayOptions } from './options.js';
-import { encodeRowNorm } from './encode.js';
+import { encodeRowNorm, resolveRowNormVariant } from './encode.js';
 
 /** Everything a row-norm op can return; which fields are set depends on the op. */
 export interface RowNormOutputs {
@@ -40,6 +40,8 @@ export async function runRowNorm(ctx: ArrayRunContext, op: RowNormOpName, x: Ten
   checkBufferSize(ctx.limits, bytes, 'x');
   checkBufferSize(ctx.limits, total, 'x', ` (the outputs ${outputs.map(([n]) => n).join(', ')} are read back in one buffer)`);
   checkBindingSize(ctx.limits, bytes, 'x');
+  // Chosen (and its scratch checked) before the uploads; the encode below runs with it.
+  const variant = resolveRowNormVariant(ctx, op, { rows, cols, dtype }, undefined);
   const io = new Transfers(ctx);
   try {
     const out: Record<string, GPUBuffer> = {};
@@ -51,6 +53,7 @@ export async function runRowNorm(ctx: ArrayRunContext, op: RowNormOpName, x: Ten
       ...options,
       rows,
       dtype,
+      variant,
       x: io.upload(x, 'x'),
       residual: residual && io.upload(residual, 'residual'),
       gamma: options.gamma && io.upload(options.gamma, 'gamma'),

@@ -92,7 +92,7 @@ export async function tuneRowNorm(ctx: ArrayRunContext, op: RowNormOpName, shape
     // Validates the shape once, with the rule's variant, before any candidate runs.
     encodeRowNorm(ctx, device.createCommandEncoder(), op, operands);
     const candidates: { variant: RowNormVariant; label: string; ms: number }[] = [];
-    for (const variant of candidateVariants(ctx.profile, { rows, cols, dtype })) {
+    for (const variant of candidateVariants(ctx.profile, { rows, cols, dtype }, ctx.limits)) {
       try {
         encodeRowNorm(ctx, device.createCommandEncoder(), op, { ...operands, variant });
       } catch {

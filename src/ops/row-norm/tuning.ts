@@ -4,7 +4,8 @@
  * persisted in `localStorage` where the platform has it, so a page tunes once per device.
  */
 import { nextPowerOfTwo } from '../../core/dispatch.js';
-import { MAX_CACHED_CHUNKS, type AdapterProfile, type RowNormVariant } from './variant.js';
+import type { ScratchLimits } from '../../core/scratch.js';
+import { MAX_CACHED_CHUNKS, variantFits, type AdapterProfile, type RowNormVariant } from './variant.js';
 import { type Dtype } from '../../core/tensor.js';
 import { type RowNormOpName } from '../table.js';
 
@@ -35,13 +36,14 @@ export function tuningKey(profile: AdapterProfile, op: RowNormOpName, dtype: Dty
  * sizes, with and without register caching; two and four rows at two sizes), teams of 4 to
  * the device maximum with each reduction, and for fewer than 64 rows of 4096 or more, rows split
  * into 2–32 segments (of at least 1024 elements) owned by teams of 4 and of the device maximum.
+ * Given the device `limits`, a split whose scratch would not fit them is left out.
  *
  * @example
  * ```ts
- * candidateVariants(profile, { rows: 1, cols: 4096, dtype: 'f32' }).length; // ~14
+ * candidateVariants(profile, { rows: 1, cols: 4096, dtype: 'f32' }, device.limits).length; // ~14
  * ```
  */
-export function candidateVariants(profile: AdapterProfile, shape: { rows: number; cols: number; dtype: Dtype }): RowNormVariant[] {
+export function candidateVariants(profile: AdapterProfile, shape: { rows: number; cols: number; dtype: Dtype }, limits?: ScratchLimits): RowNormVariant[] {
   const vec4 = shape.dtype === 'f32' && shape.cols % 4 === 0;
   const chunks = Math.ceil(shape.cols / 4);
   const out: RowNormVariant[] = [];
@@ -77,7 +79,7 @@ export function candidateVariants(profile: AdapterProfile, shape: { rows: number
       }
     }
   }
-  return out;
+  return out.filter((v) => variantFits(v, shape.rows, limits));
 }
 
 /**

@@ -11,6 +11,7 @@
  */
 import { nextPowerOfTwo } from '../../core/dispatch.js';
 import { NormError, describe } from '../../core/errors.js';
+import { scratchFits, type ScratchLimits } from '../../core/scratch.js';
 import { type Dtype } from '../../core/tensor.js';
 
 /**
@@ -68,6 +69,37 @@ export const MAX_SPLIT_ROW = 256;
  */
 export function splitSegments(v: RowNormVariant): number {
   return v.splitRow ?? 1;
+}
+
+/**
+ * Bytes of one row segment's partial statistics in the split-row scratch: one `vec4<f32>`
+ * (`partials` in row-norm/row_norm_split.wgsl; a unit test ties the two).
+ */
+export const SPLIT_PARTIAL_BYTES = 16;
+
+/**
+ * Scratch bytes `v` needs for `rows` rows: one partial per row segment when rows are split, else 0.
+ *
+ * @example
+ * ```ts
+ * splitScratchBytes({ reduction: 'subgroup', vec4: true, workgroupSize: 256, threadsPerRow: 256, cachedChunks: 0, splitRow: 256 }, 32769); // 134221824
+ * ```
+ */
+export function splitScratchBytes(v: RowNormVariant, rows: number): number {
+  const segments = splitSegments(v);
+  return segments > 1 ? rows * segments * SPLIT_PARTIAL_BYTES : 0;
+}
+
+/**
+ * Whether `v`'s scratch for `rows` rows fits the device (always, without `limits`).
+ *
+ * @example
+ * ```ts
+ * variantFits(variant, rows, device.limits);
+ * ```
+ */
+export function variantFits(v: RowNormVariant, rows: number, limits?: ScratchLimits): boolean {
+  return limits === undefined || scratchFits(limits, splitScratchBytes(v, rows));
 }
 
 /**
@@ -180,13 +212,14 @@ function gpuSplitSegments(rows: number, cols: number): number {
  *   (64–256) each, reduced with subgroups when available. Each invocation keeps up to 8 chunks in
  *   registers, so rows up to 8192 wide are read once. Fewer than 64 rows of 16384 or more: split
  *   rows (`splitRow`), see {@link GPU_SPLIT_MAX_ROWS}.
+ * - Given the device `limits`, a split whose scratch would not fit them is not chosen: rows stay whole.
  *
  * @example
  * ```ts
- * selectVariant(profileDevice(device), { rows: 128, cols: 768, dtype: 'f32' });
+ * selectVariant(profileDevice(device), { rows: 128, cols: 768, dtype: 'f32' }, device.limits);
  * ```
  */
-export function selectVariant(profile: AdapterProfile, shape: { rows: number; cols: number; dtype: Dtype }): RowNormVariant {
+export function selectVariant(profile: AdapterProfile, shape: { rows: number; cols: number; dtype: Dtype }, limits?: ScratchLimits): RowNormVariant {
   const { rows, cols, dtype } = shape;
   const vec4 = dtype === 'f32' && cols % 4 === 0;
   const chunks = Math.ceil(cols / 4);
@@ -208,8 +241,9 @@ export function selectVariant(profile: AdapterProfile, shape: { rows: number; co
       // One subgroup per row: subgroupAdd alone reduces it, no barrier at all; a lone wide row
       // in two halves, so that two cores work on it.
       const t = Math.min(profile.subgroupMinSize, max);
-      const split = rows === 1 && cols >= CPU_SPLIT_MIN_COLS ? { splitRow: 2 } : {};
-      return { reduction: 'subgroup', vec4, workgroupSize: t, threadsPerRow: t, cachedChunks: 0, ...split };
+      const team: RowNormVariant = { reduction: 'subgroup', vec4, workgroupSize: t, threadsPerRow: t, cachedChunks: 0 };
+      const split: RowNormVariant = { ...team, splitRow: 2 };
+      return rows === 1 && cols >= CPU_SPLIT_MIN_COLS && variantFits(split, rows, limits) ? split : team;
     }
     const threadsPerRow = Math.min(16, max);
     return { reduction: 'workgroup', vec4, workgroupSize: threadsPerRow, threadsPerRow, cachedChunks: Math.min(MAX_CACHED_CHUNKS, Math.ceil(chunks / threadsPerRow)) };
@@ -229,7 +263,8 @@ export function selectVariant(profile: AdapterProfile, shape: { rows: number; co
   if (segments > 1) {
     // Few, very wide rows: one workgroup per row would leave most of the GPU idle, so each row is
     // split into segments, each a full workgroup's team (see GPU_SPLIT_* above).
-    return { reduction: profile.subgroups ? 'subgroup' : 'workgroup', vec4, workgroupSize: max, threadsPerRow: max, cachedChunks: 0, splitRow: segments };
+    const split: RowNormVariant = { reduction: profile.subgroups ? 'subgroup' : 'workgroup', vec4, workgroupSize: max, threadsPerRow: max, cachedChunks: 0, splitRow: segments };
+    if (variantFits(split, rows, limits)) return split;
   }
   const threadsPerRow = Math.min(max, Math.max(64, nextPowerOfTwo(Math.ceil(chunks / 4))));
   return {
