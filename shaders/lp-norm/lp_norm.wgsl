@@ -124,6 +124,12 @@ fn store_norm(row: u32, n: f32, e: i32) {
   }
 }
 
+// This invocation's index across the grid, which the encoder folds into 2D when there are more
+// workgroups than one dimension holds (src/core/dispatch.ts foldWorkgroups).
+fn invocation_index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
+  return (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+}
+
 // The norm of the row starting at element `base`, summed by one invocation, rescaled exactly when
 // needed. Returns (n, e) with ‖x‖_p = n · 2^e.
 fn serial_row_norm(base: u32) -> vec2<f32> {
@@ -140,7 +146,7 @@ fn serial_row_norm(base: u32) -> vec2<f32> {
 fn row_norms(@builtin(workgroup_id) wid: vec3<u32>,
              @builtin(num_workgroups) nwg: vec3<u32>,
              @builtin(local_invocation_index) lid: u32) {
-  let row = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let row = invocation_index(wid, nwg, lid);
   if (row >= params.rows) {
     return;
   }
@@ -198,7 +204,7 @@ fn sum_vec4(base4: u32, count4: u32, scale: f32) -> vec2<f32> {
 fn rows_fused_vec4(@builtin(workgroup_id) wid: vec3<u32>,
                    @builtin(num_workgroups) nwg: vec3<u32>,
                    @builtin(local_invocation_index) lid: u32) {
-  let row = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let row = invocation_index(wid, nwg, lid);
   if (row >= params.rows) {
     return;
   }
@@ -217,7 +223,7 @@ fn rows_fused_vec4(@builtin(workgroup_id) wid: vec3<u32>,
 fn rows_fused(@builtin(workgroup_id) wid: vec3<u32>,
               @builtin(num_workgroups) nwg: vec3<u32>,
               @builtin(local_invocation_index) lid: u32) {
-  let row = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let row = invocation_index(wid, nwg, lid);
   if (row >= params.rows) {
     return;
   }
@@ -289,7 +295,7 @@ fn normalized(i: u32) -> f32 {
 fn apply(@builtin(workgroup_id) wid: vec3<u32>,
          @builtin(num_workgroups) nwg: vec3<u32>,
          @builtin(local_invocation_index) lid: u32) {
-  let w = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let w = invocation_index(wid, nwg, lid);
   let n = params.rows * params.cols;
   if (F16) {
     if (w >= (n + 1u) / 2u) {
