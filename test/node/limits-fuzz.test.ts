@@ -12,7 +12,7 @@ import { limitsFuzz } from '../gpu/harness/limits-fuzz.js';
 const lib = (await import(new URL('../../dist/index.js', import.meta.url).href)) as typeof Lib;
 
 const SEED = Number(process.env.LIMITS_SEED ?? 20261207);
-const RUNS = Number(process.env.LIMITS_RUNS ?? 60);
+const RUNS = Number(process.env.LIMITS_RUNS ?? 40);
 
 let norm: Lib.Normalizer;
 const uncaptured: string[] = [];
