@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { openHarness, type HarnessPage } from './page.js';
 
 const SEED = Number(process.env.LIMITS_SEED ?? 20261206);
-const RUNS = Number(process.env.LIMITS_RUNS ?? 100);
+const RUNS = Number(process.env.LIMITS_RUNS ?? 70);
 
 let h: HarnessPage;
 
