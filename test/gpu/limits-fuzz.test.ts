@@ -10,7 +10,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { openHarness, type HarnessPage } from './page.js';
 
 const SEED = Number(process.env.LIMITS_SEED ?? 20261206);
-const RUNS = Number(process.env.LIMITS_RUNS ?? 70);
+const RUNS = Number(process.env.LIMITS_RUNS ?? 45);
+const SCRATCH_RUNS = Number(process.env.LIMITS_SCRATCH_RUNS ?? 30);
 
 let h: HarnessPage;
 
@@ -30,4 +31,13 @@ test(`limits property: ${RUNS} random calls (seed ${SEED}) are refused before th
   expect(r.outcomes.computed ?? 0).toBeGreaterThan(RUNS / 4);
   expect(r.outcomes['limit-exceeded'] ?? 0).toBeGreaterThan(0);
   expect(h.errors).toEqual([]);
+}, 300_000);
+
+test(`limits property, leaning on scratch: ${SCRATCH_RUNS} calls of many narrow rows or channels with split-row tuning entries and forced variants (seed ${SEED})`, async () => {
+  const r = await h.run((harness, a: { seed: number; runs: number }) => harness.runLimitsFuzz({ ...a, scratch: true }), { seed: SEED, runs: SCRATCH_RUNS });
+  console.log(`limits fuzz (scratch): ${r.runs} cases in ${(r.ms / 1000).toFixed(1)} s; outcomes ${JSON.stringify(r.outcomes)}`);
+  expect(r.failure, `limits property failed (replay: LIMITS_SEED=${SEED})`).toBeNull();
+  expect(r.runs).toBe(SCRATCH_RUNS);
+  expect(r.outcomes.computed ?? 0).toBeGreaterThan(SCRATCH_RUNS / 4);
+  expect(r.outcomes['limit-exceeded'] ?? 0).toBeGreaterThan(0);
 }, 300_000);

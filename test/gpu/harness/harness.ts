@@ -52,7 +52,7 @@ async function adapterInfo() {
 
 /** `lib` is the built package itself, for tests that script the public API directly. */
 /** The limits property (limits-fuzz.ts) over the shared normalizer's device. */
-async function runLimitsFuzz(a: { seed: number; runs: number; timeLimitMs?: number }) {
+async function runLimitsFuzz(a: { seed: number; runs: number; timeLimitMs?: number; scratch?: boolean }) {
   return limitsFuzz(lib, (await normalizer()).device, a);
 }
 

@@ -70,7 +70,7 @@ const GAMMA_OFFSET = fc.oneof(
 const pow2 = (max: number) => fc.integer({ min: 0, max: Math.log2(max) }).map((e) => 2 ** e);
 
 /** A row-norm variant object: mostly plausible (within the checks), sometimes broken on purpose. */
-function rowVariant(): fc.Arbitrary<Record<string, unknown>> {
+function rowVariant(split = false): fc.Arbitrary<Record<string, unknown>> {
   return fc
     .record({
       reduction: fc.constantFrom('workgroup', 'subgroup', 'workgroup', 'tree'),
@@ -78,8 +78,8 @@ function rowVariant(): fc.Arbitrary<Record<string, unknown>> {
       workgroupSize: fc.oneof({ arbitrary: pow2(256), weight: 9 }, { arbitrary: fc.constantFrom(3, 512, 0), weight: 1 }),
       tpr: pow2(256),
       cachedChunks: fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.integer({ min: 0, max: 33 }), weight: 1 }),
-      rowsPerInvocation: fc.constantFrom(undefined, undefined, 1, 2, 4, 3),
-      splitRow: fc.oneof({ arbitrary: fc.constant(undefined), weight: 2 }, { arbitrary: fc.integer({ min: 1, max: 257 }), weight: 2 }),
+      rowsPerInvocation: split ? fc.constant(undefined) : fc.constantFrom(undefined, undefined, 1, 2, 4, 3),
+      splitRow: fc.oneof({ arbitrary: fc.constant(undefined), weight: split ? 0 : 2 }, { arbitrary: fc.integer({ min: 1, max: 257 }), weight: 2 }),
     })
     .map(({ tpr, ...v }) => {
       const wg = v.workgroupSize;
@@ -110,35 +110,37 @@ function repairRowVariant(v: Record<string, unknown>, vec4: boolean): Record<str
 }
 
 /** Rows × cols of `bytesPer` each: tiny, narrow and many (split scratch), wide up to the binding limit, or just past it. */
-function rowShape(limits: ClaimedLimits, bytesPer: number): fc.Arbitrary<{ rows: number; cols: number }> {
+function rowShape(limits: ClaimedLimits, bytesPer: number, scratch: boolean): fc.Arbitrary<{ rows: number; cols: number }> {
   const cap = Math.floor(limits.maxStorageBufferBindingSize / bytesPer);
   return fc.oneof(
-    { arbitrary: fc.record({ rows: fc.integer({ min: 1, max: 9 }), cols: fc.integer({ min: 1, max: 300 }) }), weight: 8 },
-    { arbitrary: fc.record({ rows: fc.integer({ min: 1000, max: 70000 }), cols: fc.integer({ min: 1, max: 8 }) }), weight: 2 },
+    { arbitrary: fc.record({ rows: fc.integer({ min: 1, max: 9 }), cols: fc.integer({ min: 1, max: 300 }) }), weight: scratch ? 0 : 8 },
+    { arbitrary: fc.record({ rows: fc.integer({ min: 1000, max: 70000 }), cols: fc.integer({ min: 1, max: 8 }) }), weight: scratch ? 6 : 2 },
     { arbitrary: fc.integer({ min: 1, max: 3 }).chain((rows) => fc.record({ rows: fc.constant(rows), cols: fc.integer({ min: Math.floor(cap / rows) - 64, max: Math.floor(cap / rows) + 64 }) })), weight: 2 },
     { arbitrary: fc.record({ rows: fc.integer({ min: 1, max: 2 }), cols: fc.integer({ min: cap + 1, max: 2 * cap }) }), weight: 1 },
   );
 }
 
 /** batch × channels × spatial: tiny, many channels (partials and coefficients scratch), or near/past the binding limit. */
-function channelShape(limits: ClaimedLimits, bytesPer: number): fc.Arbitrary<{ batch: number; channels: number; spatial: number }> {
+function channelShape(limits: ClaimedLimits, bytesPer: number, scratch: boolean): fc.Arbitrary<{ batch: number; channels: number; spatial: number }> {
   const cap = Math.floor(limits.maxStorageBufferBindingSize / bytesPer);
   return fc.oneof(
-    { arbitrary: fc.record({ batch: fc.integer({ min: 1, max: 3 }), channels: fc.integer({ min: 1, max: 12 }), spatial: fc.integer({ min: 1, max: 40 }) }), weight: 8 },
-    { arbitrary: fc.record({ batch: fc.integer({ min: 1, max: 4 }), channels: fc.integer({ min: 5000, max: 140000 }), spatial: fc.integer({ min: 1, max: 2 }) }), weight: 2 },
+    { arbitrary: fc.record({ batch: fc.integer({ min: 1, max: 3 }), channels: fc.integer({ min: 1, max: 12 }), spatial: fc.integer({ min: 1, max: 40 }) }), weight: scratch ? 0 : 8 },
+    { arbitrary: fc.record({ batch: fc.integer({ min: 1, max: 4 }), channels: fc.integer({ min: 5000, max: 140000 }), spatial: fc.integer({ min: 1, max: 2 }) }), weight: scratch ? 6 : 2 },
     { arbitrary: fc.record({ batch: fc.constant(1), channels: fc.integer({ min: 1, max: 4 }), spatial: fc.integer({ min: Math.floor(cap / 4) - 64, max: cap + 64 }) }), weight: 2 },
   );
 }
 
 /**
- * One random call of one op.
+ * One random call of one op. With `scratch`, the draw leans on what derives scratch sizes: many
+ * narrow rows or many channels, and (row-norm) a split-row tuning entry or forced variant nearly
+ * always, so a missing scratch guard shows within a few dozen runs.
  *
  * @example
  * ```ts
  * fc.sample(limitsCase({ maxStorageBufferBindingSize: 1 << 20, maxBufferSize: 3 << 19 }), 1);
  * ```
  */
-export function limitsCase(limits: ClaimedLimits): fc.Arbitrary<LimitsCase> {
+export function limitsCase(limits: ClaimedLimits, scratch = false): fc.Arbitrary<LimitsCase> {
   const ops = Object.keys(OPS) as OpName[];
   return fc
     .record({ op: fc.constantFrom(...ops), dtype: fc.constantFrom<'f32' | 'f16'>('f32', 'f16'), form: fc.constantFrom<Form>('typed', 'encode', 'pass') })
@@ -152,7 +154,7 @@ export function limitsCase(limits: ClaimedLimits): fc.Arbitrary<LimitsCase> {
         op: fc.constant(op),
         form: fc.constant(form),
         dtype: fc.constant(dtype),
-        shape: rowFamily ? rowShape(limits, bytesPer).map((s) => ({ ...s, batch: 0, channels: 0, spatial: 0 })) : channelShape(limits, bytesPer).map((s) => ({ ...s, rows: 0, cols: 0 })),
+        shape: rowFamily ? rowShape(limits, bytesPer, scratch).map((s) => ({ ...s, batch: 0, channels: 0, spatial: 0 })) : channelShape(limits, bytesPer, scratch).map((s) => ({ ...s, rows: 0, cols: 0 })),
         layout: fc.constantFrom<'NCHW' | 'NHWC'>('NCHW', 'NHWC'),
         groupsPick: fc.integer({ min: 0, max: 7 }),
         epsilon: family === 'backward' || op === 'batchNormStats' ? fc.constant(undefined) : EPSILON,
@@ -166,11 +168,11 @@ export function limitsCase(limits: ClaimedLimits): fc.Arbitrary<LimitsCase> {
         withDsum: family === 'backward' ? fc.boolean() : fc.constant(false),
         variant:
           form !== 'typed' && (family === 'row-norm' || family === 'backward')
-            ? fc.option(rowVariant(), { freq: 2 })
+            ? fc.option(rowVariant(scratch), { freq: scratch ? 8 : 2 })
             : form !== 'typed' && family === 'lp-norm'
               ? fc.option(lpVariant, { freq: 2 })
               : fc.constant(undefined),
-        tuned: family === 'row-norm' ? fc.option(rowVariant(), { freq: 2 }) : fc.constant(undefined),
+        tuned: family === 'row-norm' ? fc.option(rowVariant(scratch), { freq: scratch ? 8 : 2 }) : fc.constant(undefined),
         layouts: fc.array(layout, { minLength: 10, maxLength: 10 }),
         repair: fc.integer({ min: 0, max: 3 }),
         seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),

@@ -207,21 +207,22 @@ export interface LimitsFuzzReport {
 }
 
 /**
- * Runs `runs` random calls with `seed` on a device that claims `limits`, over the real `device`.
+ * Runs `runs` random calls with `seed` on a device that claims `limits`, over the real `device`
+ * (`scratch`: calls that lean on derived scratch sizes, see {@link limitsCase}).
  *
  * @example
  * ```ts
  * const report = await limitsFuzz(lib, norm.device, { seed: 1, runs: 120 });
  * ```
  */
-export async function limitsFuzz(lib: Library, device: GPUDevice, o: { seed: number; runs: number; limits?: ClaimedLimits; timeLimitMs?: number }): Promise<LimitsFuzzReport> {
+export async function limitsFuzz(lib: Library, device: GPUDevice, o: { seed: number; runs: number; limits?: ClaimedLimits; timeLimitMs?: number; scratch?: boolean }): Promise<LimitsFuzzReport> {
   const limits = o.limits ?? SMALL_LIMITS;
   const { device: small, audit } = limitedDevice(device, limits);
   const outcomes: Record<string, number> = {};
   const computedByOp: Record<string, number> = {};
   let runs = 0;
   const t0 = performance.now();
-  const property = fc.asyncProperty(limitsCase(limits), async (c) => {
+  const property = fc.asyncProperty(limitsCase(limits, o.scratch === true), async (c) => {
     runs++;
     const norm = await lib.createNormalizer({ device: small, tuning: false, persistTuning: false });
     const call = materialize(lib, c);
