@@ -9,6 +9,7 @@ import { createNormalizer, NormError, type Normalizer } from '../../../dist/inde
 import { rowNormCase, type RowNormCase } from '../../row-norm/row-norm-case.js';
 import { reliability } from './reliability.js';
 import { fuzz } from './fuzz.js';
+import { limitsFuzz } from './limits-fuzz.js';
 
 export type { RowNormCase, RowNormCaseResult } from '../../row-norm/row-norm-case.js';
 
@@ -50,7 +51,12 @@ async function adapterInfo() {
 }
 
 /** `lib` is the built package itself, for tests that script the public API directly. */
-const harness = { runRowNormCase, expectNormError, adapterInfo, normalizer, lib };
+/** The limits property (limits-fuzz.ts) over the shared normalizer's device. */
+async function runLimitsFuzz(a: { seed: number; runs: number; timeLimitMs?: number; scratch?: boolean }) {
+  return limitsFuzz(lib, (await normalizer()).device, a);
+}
+
+const harness = { runRowNormCase, expectNormError, adapterInfo, normalizer, lib, runLimitsFuzz };
 (window as unknown as { harness: typeof harness }).harness = harness;
 export type Harness = typeof harness;
 
