@@ -178,28 +178,20 @@ class GpuNormalizer implements Normalizer {
     return this.encode(options, () => this.kernels.lookup('addRmsNorm').encode(this.ctx, target, 'addRmsNorm', options));
   }
 
-  layerNorm(x: Float32Array, options: LayerNormOptions): Promise<LayerNormResult>;
-  layerNorm(x: Uint16Array, options: LayerNormOptions): Promise<LayerNormResult<Uint16Array>>;
-  layerNorm(x: TensorData, options: LayerNormOptions): Promise<LayerNormResult<TensorData>> {
-    return this.run((run) => this.kernels.lookup('layerNorm').run(run, 'layerNorm', x, options).then((r) => ({ y: r.y, mean: r.mean!, rstd: r.rstd! })));
+  layerNorm<X extends TensorData>(x: X, options: LayerNormOptions): Promise<LayerNormResult<SameData<X>>> {
+    return this.run((run) => this.kernels.lookup('layerNorm').run(run, 'layerNorm', x, options).then((r) => ({ y: r.y, mean: r.mean!, rstd: r.rstd! }))) as Promise<LayerNormResult<SameData<X>>>;
   }
 
-  rmsNorm(x: Float32Array, options: RmsNormOptions): Promise<RmsNormResult>;
-  rmsNorm(x: Uint16Array, options: RmsNormOptions): Promise<RmsNormResult<Uint16Array>>;
-  rmsNorm(x: TensorData, options: RmsNormOptions): Promise<RmsNormResult<TensorData>> {
-    return this.run((run) => this.kernels.lookup('rmsNorm').run(run, 'rmsNorm', x, options).then((r) => ({ y: r.y, rstd: r.rstd! })));
+  rmsNorm<X extends TensorData>(x: X, options: RmsNormOptions): Promise<RmsNormResult<SameData<X>>> {
+    return this.run((run) => this.kernels.lookup('rmsNorm').run(run, 'rmsNorm', x, options).then((r) => ({ y: r.y, rstd: r.rstd! }))) as Promise<RmsNormResult<SameData<X>>>;
   }
 
-  addLayerNorm(x: Float32Array, residual: Float32Array, options: AddLayerNormOptions): Promise<AddNormResult>;
-  addLayerNorm(x: Uint16Array, residual: Uint16Array, options: AddLayerNormOptions): Promise<AddNormResult<Uint16Array>>;
-  addLayerNorm(x: TensorData, residual: TensorData, options: AddLayerNormOptions): Promise<AddNormResult<TensorData>> {
-    return this.run((run) => this.kernels.lookup('addLayerNorm').run(run, 'addLayerNorm', x, options, residual).then((r) => ({ y: r.y, sum: r.sum! })));
+  addLayerNorm<X extends TensorData>(x: X, residual: SameData<X>, options: AddLayerNormOptions): Promise<AddNormResult<SameData<X>>> {
+    return this.run((run) => this.kernels.lookup('addLayerNorm').run(run, 'addLayerNorm', x, options, residual).then((r) => ({ y: r.y, sum: r.sum! }))) as Promise<AddNormResult<SameData<X>>>;
   }
 
-  addRmsNorm(x: Float32Array, residual: Float32Array, options: AddRmsNormOptions): Promise<AddNormResult>;
-  addRmsNorm(x: Uint16Array, residual: Uint16Array, options: AddRmsNormOptions): Promise<AddNormResult<Uint16Array>>;
-  addRmsNorm(x: TensorData, residual: TensorData, options: AddRmsNormOptions): Promise<AddNormResult<TensorData>> {
-    return this.run((run) => this.kernels.lookup('addRmsNorm').run(run, 'addRmsNorm', x, options, residual).then((r) => ({ y: r.y, sum: r.sum! })));
+  addRmsNorm<X extends TensorData>(x: X, residual: SameData<X>, options: AddRmsNormOptions): Promise<AddNormResult<SameData<X>>> {
+    return this.run((run) => this.kernels.lookup('addRmsNorm').run(run, 'addRmsNorm', x, options, residual).then((r) => ({ y: r.y, sum: r.sum! }))) as Promise<AddNormResult<SameData<X>>>;
   }
 
   async tune(op: RowNormOpName, shape: { rows: number; cols: number; dtype?: 'f32' | 'f16' }, options: { repetitions?: number } = {}): Promise<TuneResult> {
@@ -228,16 +220,12 @@ class GpuNormalizer implements Normalizer {
     return this.encode(options, () => this.kernels.lookup('rmsNormBackward').encode(this.ctx, target, 'rmsNormBackward', options));
   }
 
-  layerNormBackward(dy: Float32Array, x: Float32Array, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult>;
-  layerNormBackward(dy: Uint16Array, x: Uint16Array, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<Uint16Array>>;
-  layerNormBackward(dy: TensorData, x: TensorData, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<TensorData>> {
-    return this.run((run) => this.kernels.lookup('layerNormBackward').run(run, 'layerNormBackward', dy, x, options).then((r) => ({ dx: r.dx, dgamma: r.dgamma, dbeta: r.dbeta! })));
+  layerNormBackward<X extends TensorData>(dy: X, x: SameData<X>, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<SameData<X>>> {
+    return this.run((run) => this.kernels.lookup('layerNormBackward').run(run, 'layerNormBackward', dy, x, options).then((r) => ({ dx: r.dx, dgamma: r.dgamma, dbeta: r.dbeta! }))) as Promise<LayerNormBackwardResult<SameData<X>>>;
   }
 
-  rmsNormBackward(dy: Float32Array, x: Float32Array, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult>;
-  rmsNormBackward(dy: Uint16Array, x: Uint16Array, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<Uint16Array>>;
-  rmsNormBackward(dy: TensorData, x: TensorData, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<TensorData>> {
-    return this.run((run) => this.kernels.lookup('rmsNormBackward').run(run, 'rmsNormBackward', dy, x, options).then((r) => ({ dx: r.dx, dgamma: r.dgamma })));
+  rmsNormBackward<X extends TensorData>(dy: X, x: SameData<X>, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<SameData<X>>> {
+    return this.run((run) => this.kernels.lookup('rmsNormBackward').run(run, 'rmsNormBackward', dy, x, options).then((r) => ({ dx: r.dx, dgamma: r.dgamma }))) as Promise<RmsNormBackwardResult<SameData<X>>>;
   }
 
   // ---- Lp normalization (src/ops/lp-norm) ----

@@ -89,7 +89,7 @@ describe('npm pack', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
     const [packed] = JSON.parse(out) as { size: number; files: { path: string }[] }[];
     const files = packed!.files.map((f) => f.path);
-    for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cpu.d.ts']) expect(files).toContain(f);
+    for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cpu.d.ts', 'types/ts5.d.ts']) expect(files).toContain(f);
     expect(files.filter((f) => /^shaders\/|\.wgsl$|\.map$|^test\/|\.test\.|^src\//.test(f))).toEqual([]);
     expect(packed!.size).toBeLessThan(MAX_PACKED_BYTES);
   });
