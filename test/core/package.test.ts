@@ -15,8 +15,9 @@ describe('package.json', () => {
     expect(pkg.name).toBe('webgpu-norm');
     expect(pkg.type).toBe('module');
     expect(pkg.sideEffects).toBe(false);
-    expect(Object.keys(pkg.exports['.'])).toEqual(['types', 'import']);
-    expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
+    // TypeScript takes the first matching types condition: the versioned one must come first.
+    expect(Object.keys(pkg.exports['.'])).toEqual(['types@<6.0', 'types', 'import']);
+    expect(pkg.exports['.']).toEqual({ 'types@<6.0': './types/ts5.d.ts', types: './dist/index.d.ts', import: './dist/index.js' });
   });
 
   test('no runtime dependencies: the WGSL parser is a build-time tool only', () => {
