@@ -50,7 +50,7 @@ export async function createNormalizer(options: NormalizerOptions = {}): Promise
   if (typeof options === 'object' && options !== null && 'kernels' in options) {
     throw new NormError('invalid-argument', 'createNormalizer loads every kernel family; to choose them, call createLeanNormalizer({ kernels: [...] })', 'kernels');
   }
-  return open(options, ALL_KERNELS);
+  return openNormalizer(options, ALL_KERNELS);
 }
 
 /** Every family: what createNormalizer loads (and so bundles). */
@@ -73,10 +73,11 @@ export async function createLeanNormalizer(options: LeanNormalizerOptions): Prom
   if (typeof options !== 'object' || options === null) {
     throw new NormError('invalid-argument', `expected an options object { kernels: [...] }, got ${describe(options)}`, 'options');
   }
-  return open(options, options.kernels);
+  return openNormalizer(options, options.kernels);
 }
 
-async function open(options: NormalizerOptions, kernels: unknown): Promise<Normalizer> {
+/** Checks the options and the kernel families, then creates the normalizer on the given or a new device. */
+async function openNormalizer(options: NormalizerOptions, kernels: unknown): Promise<Normalizer> {
   if (typeof options !== 'object' || options === null) {
     throw new NormError('invalid-argument', `expected an options object, got ${describe(options)}`, 'options');
   }

@@ -71,6 +71,9 @@ const MISSPELLED = [
   [`await norm.addLayerNorm(x, x, { cols: 4, epsilonMode: 'inside-sqrt', betta: x });`, 'betta'],
   [`cpu.layerNorm(h, { cols: 4, epsilon: 1e-5, unbaised: true });`, 'unbaised'],
   [`cpu.rmsNormBackward(x, x, { cols: 4, rstd: x, gamaOffset: 1 });`, 'gamaOffset'],
+  [`await norm.lpNorm(h, { cols: 4, P: 1 });`, 'P'],
+  [`await norm.groupNorm(x, { batch: 1, channels: 2, spatial: 4, layout: 'NCHW', groups: 1, epsilom: 1e-5 });`, 'epsilom'],
+  [`norm.encodeRmsNorm(norm.device.createCommandEncoder(), { x: buffer, y: buffer, rows: 1, cols: 4, gamma_offset: 1 });`, 'gamma_offset'],
 ] as const;
 
 const MISSPELLED_APP = `
@@ -78,6 +81,7 @@ import { createNormalizer, cpu } from 'webgpu-norm';
 const norm = await createNormalizer();
 const x = new Float32Array(8);
 const h = new Uint16Array(8);
+declare const buffer: GPUBuffer;
 ${MISSPELLED.map(([line]) => line).join('\n')}
 `;
 
