@@ -26,9 +26,11 @@ const FEATURES: readonly [GPUFeatureName, string][] = [
  * ```
  */
 export function mountAdapterPanel(host: HTMLElement, norm: Normalizer): void {
+  // #region library-code
   const info = norm.device.adapterInfo;
   const features = new Set([...norm.device.features]);
   const variant = lib.describeVariant(selectVariant(norm.profile, { rows: 128, cols: 768, dtype: 'f32' }));
+  // #endregion
   results.adapter = { vendor: info.vendor, architecture: info.architecture, features: [...features].sort(), variant };
   const row = (k: string, v: Node | string) => el('tr', {}, el('th', {}, k), el('td', {}, v));
   host.append(

@@ -72,6 +72,7 @@ export function mountLayerNormSteps(host: HTMLElement, norm: Normalizer | null):
     }
     const s = layerNormSteps(x, gamma, beta, epsilon);
     // The library's float64 reference must agree with the walk-through above (it is the same math).
+    // #region library-code
     const ref = cpu.layerNormF64(new Float32Array(x), { cols: 4, gamma: new Float32Array(gamma), beta: new Float32Array(beta), epsilon });
     let gpu: { mean: number; variance: number; rstd: number; xhat: number[]; y: number[] } | null = null;
     if (norm) {
@@ -83,6 +84,7 @@ export function mountLayerNormSteps(host: HTMLElement, norm: Normalizer | null):
       const rstd = full.rstd[0]!;
       gpu = { mean: full.mean[0]!, rstd, variance: 1 / (rstd * rstd) - epsilon, xhat: [...plain.y], y: [...full.y] };
     }
+    // #endregion
     if (g !== generation) return; // a newer edit is on its way
     results.steps = { x, gamma, beta, epsilon, cpu: s, gpu };
     const vec = (v: readonly number[] | undefined) => (v ? `(${v.map((n) => fmt(n)).join(', ')})` : '—');

@@ -11,6 +11,13 @@ import { applyNoGpuParam, detectWebGpu, noWebGpuMessage, type NoWebGpuReason } f
 import { mountLayerNormSteps } from './layer-norm-steps.js';
 import { mountNormComparison } from './norm-comparison.js';
 import { mountPrePostLn } from './pre-post-ln.js';
+import { codeDetails } from './code-view.js';
+import mainSource from './main.ts?raw';
+import adapterSource from './adapter-panel.ts?raw';
+import stepsSource from './layer-norm-steps.ts?raw';
+import compareSource from './norm-comparison.ts?raw';
+import prepostSource from './pre-post-ln.ts?raw';
+import benchSource from './bench-panel.ts?raw';
 
 async function start(): Promise<void> {
   applyNoGpuParam(location.search);
@@ -19,7 +26,9 @@ async function start(): Promise<void> {
   let detail: string | undefined;
   if (!reason) {
     try {
+      // #region library-code
       norm = await createNormalizer();
+      // #endregion
       norm.device.addEventListener('uncapturederror', (e) => console.error(`WebGPU: ${(e as GPUUncapturedErrorEvent).error.message}`));
     } catch (e) {
       reason = e instanceof NormError && /requestAdapter/.test(e.message) ? 'no-adapter' : 'device-failed';
@@ -39,6 +48,13 @@ async function start(): Promise<void> {
     byId('adapter').append(el('p', { class: 'muted' }, 'No adapter: see the message above.'));
   }
   status.webgpu = norm ? 'available' : `unavailable: ${reason}`;
+
+  // Under each section, the lines of its panel that call the library, verbatim.
+  byId('adapter').after(codeDetails([mainSource, 'demo/main.ts'], [adapterSource, 'demo/adapter-panel.ts']));
+  byId('steps').after(codeDetails([stepsSource, 'demo/layer-norm-steps.ts']));
+  byId('compare').after(codeDetails([compareSource, 'demo/norm-comparison.ts']));
+  byId('prepost').after(codeDetails([prepostSource, 'demo/pre-post-ln.ts']));
+  byId('bench').after(codeDetails([benchSource, 'demo/bench-panel.ts']));
 
   await section('steps', byId('steps'), () => mountLayerNormSteps(byId('steps'), norm).ready);
   await section('compare', byId('compare'), () => mountNormComparison(byId('compare'), norm));

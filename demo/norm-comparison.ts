@@ -107,8 +107,10 @@ async function timeBatchNorm(norm: MaybeBatchNorm, x: Float32Array, bx: GPUBuffe
       const variance = stat();
       try {
         const bn = (p: GPUComputePassEncoder) => {
+          // #region library-code
           norm.encodeBatchNormStats!(p, { x: bx, mean, var: variance, ...shape });
           norm.encodeBatchNormInference!(p, { x: bx, y: by, runningMean: mean, runningVar: variance, ...shape });
+          // #endregion
         };
         d.pushErrorScope('validation');
         await timer.untimed([bn], 2);
@@ -179,8 +181,10 @@ export async function mountNormComparison(host: HTMLElement, norm: Normalizer | 
   const beta = Float32Array.from({ length: COLS }, () => rnd() * 0.1);
 
   const cpuMs = [
+    // #region library-code
     timeCpu(() => cpu.fast.layerNorm(x, { cols: COLS, gamma, beta })),
     timeCpu(() => cpu.fast.rmsNorm(x, { cols: COLS, gamma })),
+    // #endregion
     timeCpu(() => batchNormCpu(x, ROWS, COLS)),
   ];
   let gpuMs: (number | null)[] = [null, null, null];
@@ -199,8 +203,10 @@ export async function mountNormComparison(host: HTMLElement, norm: Normalizer | 
     const bb = buf(beta);
     const timer = new GpuTimer(d);
     try {
+      // #region library-code
       const ln = (p: GPUComputePassEncoder) => void norm.encodeLayerNorm(p, { x: bx, y: by, gamma: bg, beta: bb, rows: ROWS, cols: COLS });
       const rms = (p: GPUComputePassEncoder) => void norm.encodeRmsNorm(p, { x: bx, y: by, gamma: bg, rows: ROWS, cols: COLS });
+      // #endregion
       await timer.untimed([ln, rms], 2);
       const samples: number[][] = [[], []];
       for (let k = 0; k < REPS; k++) (await timer.sample([ln, rms])).forEach((v, i) => samples[i]!.push(v));

@@ -136,6 +136,7 @@ async function runGpu(norm: Normalizer, x0: Float32Array, weights: Float32Array[
   const f = slot();
   const encoder = device.createCommandEncoder({ label: 'demo pre/post-LN stack' });
   device.pushErrorScope('validation');
+  // #region library-code
   const pass = encoder.beginComputePass();
   for (let l = 0; l < L; l++) {
     const y = slot();
@@ -155,6 +156,7 @@ async function runGpu(norm: Normalizer, x0: Float32Array, weights: Float32Array[
     preU.push(u);
   }
   pass.end();
+  // #endregion
   const all = [...postH, ...postX, ...preH, ...preU];
   const readback = device.createBuffer({ size: bytes * all.length, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   all.forEach((b, i) => encoder.copyBufferToBuffer(b, 0, readback, i * bytes, bytes));
@@ -232,10 +234,13 @@ export async function mountPrePostLn(host: HTMLElement, norm: Normalizer | null)
       for (const k of ['pre', 'post'] as const)
         for (const part of ['stream', 'normed'] as const) gpu[k][part].forEach((a, l) => a.forEach((v, i) => (maxErr = Math.max(maxErr, Math.abs(v - ref[k][part][l]![i]!)))));
     }
-    const preGrowth = stats(use.pre.stream[L]!).std / stats(use.pre.stream[0]!).std;
+    const preStd0 = stats(use.pre.stream[0]!).std;
+    const preStdL = stats(use.pre.stream[L]!).std;
+    const preGrowth = preStdL / preStd0;
     results.prepost = { layers: L, gain: g, maxErr: gpu ? maxErr : null, preGrowth, preStd: std(use.pre.stream), postStd: std(use.post.stream) };
     verdict.textContent =
-      `After ${L} blocks the Pre-LN residual stream's std is ${fmt(preGrowth, 3)}× its input's — it is never normalized, so it grows with depth while every sublayer still reads unit-scale LN(hₗ); Post-LN renormalizes the stream after every block, so gradients must pass through ${L} norms on the way back, which is why it needs learning-rate warm-up. ` +
+      // The two stds as the table prints them, so the text and the table agree digit for digit.
+      `After ${L} blocks the Pre-LN residual stream's std has grown from ${fmt(preStd0, 3)} to ${fmt(preStdL, 3)} (${fmt(preGrowth, 3)}×) — it is never normalized, so it grows with depth while every sublayer still reads unit-scale LN(hₗ); Post-LN renormalizes the stream after every block, so gradients must pass through ${L} norms on the way back, which is why it needs learning-rate warm-up. ` +
       (gpu ? `GPU stack (${2 * L} matmuls + ${2 * L + 1} norm kernels in one compute pass) vs the CPU reference: max |Δ| = ${fmt(maxErr, 2)}.` : 'Computed on the CPU (no WebGPU).');
   }
   const rerun = () => void run().catch((e) => console.error(e));

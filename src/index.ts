@@ -11,7 +11,8 @@
  * const ref = cpu.layerNorm(x, { cols: 768, gamma, beta });
  * ```
  */
-export { createNormalizer, type Normalizer, type NormalizerOptions } from './normalizer.js';
+export { createNormalizer, createLeanNormalizer, type Normalizer, type NormalizerOptions, type LeanNormalizerOptions } from './normalizer.js';
+export { rowNormKernels, lpNormKernels, backwardKernels, groupNormKernels, batchNormKernels, type NormKernels } from './kernels.js';
 export { requestNormDevice, type RequestDeviceOptions } from './core/device.js';
 export { NormError, type NormErrorCode } from './core/errors.js';
 export * as cpu from './cpu.js';

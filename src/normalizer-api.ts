@@ -56,8 +56,7 @@ export interface Normalizer {
    * const { y, mean, rstd } = await norm.layerNorm(x, { cols: 768, gamma, beta, epsilon: 1e-5 });
    * ```
    */
-  layerNorm(x: Float32Array, options: LayerNormOptions): Promise<LayerNormResult>;
-  layerNorm(x: Uint16Array, options: LayerNormOptions): Promise<LayerNormResult<Uint16Array>>;
+  layerNorm<X extends TensorData>(x: X, options: LayerNormOptions): Promise<LayerNormResult<SameData<X>>>;
 
   /**
    * RMSNorm: `y = x / sqrt(mean(x²) + eps) · (gamma + gammaOffset)`.
@@ -68,8 +67,7 @@ export interface Normalizer {
    * const gemma = await norm.rmsNorm(x, { cols: 2048, gamma, gammaOffset: 1 });
    * ```
    */
-  rmsNorm(x: Float32Array, options: RmsNormOptions): Promise<RmsNormResult>;
-  rmsNorm(x: Uint16Array, options: RmsNormOptions): Promise<RmsNormResult<Uint16Array>>;
+  rmsNorm<X extends TensorData>(x: X, options: RmsNormOptions): Promise<RmsNormResult<SameData<X>>>;
 
   /**
    * Fused residual add + LayerNorm: `sum = x + residual (+ bias)`, `y = LayerNorm(sum)`, in one
@@ -83,8 +81,7 @@ export interface Normalizer {
    * const { y: nextIn, sum: h } = await norm.addLayerNorm(x, sublayerOut, { cols: 768, gamma, beta });
    * ```
    */
-  addLayerNorm(x: Float32Array, residual: Float32Array, options: AddLayerNormOptions): Promise<AddNormResult>;
-  addLayerNorm(x: Uint16Array, residual: Uint16Array, options: AddLayerNormOptions): Promise<AddNormResult<Uint16Array>>;
+  addLayerNorm<X extends TensorData>(x: X, residual: SameData<X>, options: AddLayerNormOptions): Promise<AddNormResult<SameData<X>>>;
 
   /**
    * Fused residual add + RMSNorm (LLaMA-style Pre-LN blocks).
@@ -94,8 +91,7 @@ export interface Normalizer {
    * const { y, sum } = await norm.addRmsNorm(h, attnOut, { cols: 4096, gamma });
    * ```
    */
-  addRmsNorm(x: Float32Array, residual: Float32Array, options: AddRmsNormOptions): Promise<AddNormResult>;
-  addRmsNorm(x: Uint16Array, residual: Uint16Array, options: AddRmsNormOptions): Promise<AddNormResult<Uint16Array>>;
+  addRmsNorm<X extends TensorData>(x: X, residual: SameData<X>, options: AddRmsNormOptions): Promise<AddNormResult<SameData<X>>>;
 
   /**
    * Records LayerNorm into the caller's command encoder or compute pass. Never submits. With a
@@ -166,8 +162,7 @@ export interface Normalizer {
    * const { dx, dgamma, dbeta } = await norm.layerNormBackward(dy, x, { cols: 768, gamma, mean, rstd });
    * ```
    */
-  layerNormBackward(dy: Float32Array, x: Float32Array, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult>;
-  layerNormBackward(dy: Uint16Array, x: Uint16Array, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<Uint16Array>>;
+  layerNormBackward<X extends TensorData>(dy: X, x: SameData<X>, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<SameData<X>>>;
 
   /**
    * RMSNorm's gradients: `dx` and `dgamma = Σ dy·x·rstd`.
@@ -178,8 +173,7 @@ export interface Normalizer {
    * const { dx, dgamma } = await norm.rmsNormBackward(dy, x, { cols: 4096, gamma, rstd });
    * ```
    */
-  rmsNormBackward(dy: Float32Array, x: Float32Array, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult>;
-  rmsNormBackward(dy: Uint16Array, x: Uint16Array, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<Uint16Array>>;
+  rmsNormBackward<X extends TensorData>(dy: X, x: SameData<X>, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<SameData<X>>>;
 
   /**
    * Records the LayerNorm backward pass (dx, and dgamma/dbeta when given) into the caller's

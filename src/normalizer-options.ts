@@ -1,6 +1,7 @@
 /**
  * The options of {@link createNormalizer}: whose device, which tuning table, debug mode.
  */
+import type { NormKernels } from './kernels.js';
 import type { TuningTable } from './ops/row-norm/tuning.js';
 
 /**
@@ -40,4 +41,18 @@ export interface NormalizerOptions {
    * `await` {@link Normalizer.checkErrors}. Costs a few error scopes per call: for development.
    */
   readonly debug?: boolean | undefined;
+}
+
+/**
+ * Options for {@link createLeanNormalizer}: those of {@link NormalizerOptions} and the kernel
+ * families to load (an app bundles only these families' WGSL).
+ *
+ * @example
+ * ```ts
+ * const norm = await createLeanNormalizer({ device, kernels: [rowNormKernels, lpNormKernels] });
+ * ```
+ */
+export interface LeanNormalizerOptions extends NormalizerOptions {
+  /** The families to load: any of `rowNormKernels`, `lpNormKernels`, `backwardKernels`, `groupNormKernels`, `batchNormKernels`. */
+  readonly kernels: readonly NormKernels[];
 }

@@ -14,21 +14,16 @@ import { OwnedResources, type ResourceStats } from './core/resources.js';
 import type { ArrayRunContext, SameData } from './core/transfers.js';
 import type { TensorData } from './core/tensor.js';
 import type { AddLayerNormOptions, AddNormResult, AddRmsNormOptions, LayerNormOptions, LayerNormResult, RmsNormOptions, RmsNormResult } from './ops/row-norm/options.js';
-import { encodeRowNorm, type EncodeAddLayerNormOptions, type EncodeAddRmsNormOptions, type EncodeLayerNormOptions, type EncodeRmsNormOptions } from './ops/row-norm/encode.js';
-import { runRowNorm } from './ops/row-norm/run.js';
-import { tuneRowNorm, type TuneResult } from './ops/row-norm/tune.js';
+import type { EncodeAddLayerNormOptions, EncodeAddRmsNormOptions, EncodeLayerNormOptions, EncodeRmsNormOptions } from './ops/row-norm/encode.js';
+import type { TuneResult } from './ops/row-norm/tune.js';
 import { loadTuning, type TuningTable } from './ops/row-norm/tuning.js';
 import type { RowNormOpName } from './ops/table.js';
 import { profileDevice, type AdapterProfile, type RowNormVariant } from './ops/row-norm/variant.js';
 import type { LayerNormBackwardOptions, LayerNormBackwardResult, RmsNormBackwardOptions, RmsNormBackwardResult } from './ops/backward/options.js';
-import { encodeNormBackward, type EncodeLayerNormBackwardOptions, type EncodeRmsNormBackwardOptions } from './ops/backward/encode.js';
-import { runNormBackward } from './ops/backward/run.js';
+import type { EncodeLayerNormBackwardOptions, EncodeRmsNormBackwardOptions } from './ops/backward/encode.js';
 import type { GroupNormOptions, GroupNormResult, InstanceNormOptions } from './ops/group-norm/options.js';
-import { encodeGroupNorm, encodeInstanceNorm, type EncodeGroupNormOptions, type EncodeInstanceNormOptions, type NormPlanInfo } from './ops/group-norm/encode.js';
-import { runGroupNorm, runInstanceNorm } from './ops/group-norm/run.js';
-import { encodeLpNorm } from './ops/lp-norm/encode.js';
+import type { EncodeGroupNormOptions, EncodeInstanceNormOptions, NormPlanInfo } from './ops/group-norm/encode.js';
 import type { EncodeLpNormOptions, LpNormOptions, LpNormResult, LpNormVariant } from './ops/lp-norm/options.js';
-import { runLpNorm } from './ops/lp-norm/run.js';
 import type {
   BatchNormInferenceOptions,
   BatchNormInferenceResult,
@@ -37,21 +32,14 @@ import type {
   BatchNormTrainingOptions,
   BatchNormTrainingResult,
 } from './ops/batch-norm/options.js';
-import {
-  encodeBatchNormInference,
-  encodeBatchNormStats,
-  encodeBatchNormTraining,
-  type EncodeBatchNormInferenceOptions,
-  type EncodeBatchNormStatsOptions,
-  type EncodeBatchNormTrainingOptions,
-} from './ops/batch-norm/encode.js';
-import { runBatchNormInference, runBatchNormStats, runBatchNormTraining } from './ops/batch-norm/run.js';
+import type { EncodeBatchNormInferenceOptions, EncodeBatchNormStatsOptions, EncodeBatchNormTrainingOptions } from './ops/batch-norm/encode.js';
+import { LoadedKernels, backwardKernels, batchNormKernels, groupNormKernels, lpNormKernels, rowNormKernels } from './kernels.js';
 
 export type { TuneResult } from './ops/row-norm/tune.js';
 import type { Normalizer } from './normalizer-api.js';
 export type { Normalizer };
-import type { NormalizerOptions } from './normalizer-options.js';
-export type { NormalizerOptions };
+import type { LeanNormalizerOptions, NormalizerOptions } from './normalizer-options.js';
+export type { LeanNormalizerOptions, NormalizerOptions };
 
 /**
  * Creates a normalizer on `options.device`, or on a newly requested device.
@@ -66,17 +54,49 @@ export type { NormalizerOptions };
  * ```
  */
 export async function createNormalizer(options: NormalizerOptions = {}): Promise<Normalizer> {
+  if (typeof options === 'object' && options !== null && 'kernels' in options) {
+    throw new NormError('invalid-argument', 'createNormalizer loads every kernel family; to choose them, call createLeanNormalizer({ kernels: [...] })', 'kernels');
+  }
+  return openNormalizer(options, ALL_KERNELS);
+}
+
+/** Every family: what createNormalizer loads (and so bundles). */
+const ALL_KERNELS = [rowNormKernels, lpNormKernels, backwardKernels, groupNormKernels, batchNormKernels];
+
+/**
+ * Creates a normalizer that loads only the kernel families in `options.kernels`, so an app's
+ * bundle carries only their WGSL. Everything else is as {@link createNormalizer}; an op whose
+ * family was not given throws (or rejects with) `NormError('op-not-loaded')` naming the object to import.
+ *
+ * @example
+ * ```ts
+ * import { createLeanNormalizer, rowNormKernels } from 'webgpu-norm';
+ * const norm = await createLeanNormalizer({ device, kernels: [rowNormKernels] });
+ * const { y } = await norm.layerNorm(x, { cols: 768, gamma, beta });
+ * await norm.groupNorm(img, { ... }); // NormError 'op-not-loaded': import { groupNormKernels }
+ * ```
+ */
+export async function createLeanNormalizer(options: LeanNormalizerOptions): Promise<Normalizer> {
+  if (typeof options !== 'object' || options === null) {
+    throw new NormError('invalid-argument', `expected an options object { kernels: [...] }, got ${describe(options)}`, 'options');
+  }
+  return openNormalizer(options, options.kernels);
+}
+
+/** Checks the options and the kernel families, then creates the normalizer on the given or a new device. */
+async function openNormalizer(options: NormalizerOptions, kernels: unknown): Promise<Normalizer> {
   if (typeof options !== 'object' || options === null) {
     throw new NormError('invalid-argument', `expected an options object, got ${describe(options)}`, 'options');
   }
+  const loaded = new LoadedKernels(kernels);
   if (options.device !== undefined) {
     if (typeof (options.device as GPUDevice)?.createBuffer !== 'function') {
       throw new NormError('invalid-argument', `expected a GPUDevice, got ${describe(options.device)}`, 'device');
     }
-    return new GpuNormalizer(options.device, false, options, options.adapterInfo);
+    return new GpuNormalizer(options.device, false, options, loaded, options.adapterInfo);
   }
   const { device, adapter } = await requestNormDevice({ powerPreference: options.powerPreference });
-  return new GpuNormalizer(device, true, options, options.adapterInfo ?? adapter.info);
+  return new GpuNormalizer(device, true, options, loaded, options.adapterInfo ?? adapter.info);
 }
 
 class GpuNormalizer implements Normalizer {
@@ -87,7 +107,14 @@ class GpuNormalizer implements Normalizer {
   /** What the typed-array forms run with: the kernel context and a read-back map that rejects on device loss. */
   private readonly arrayRun: ArrayRunContext;
 
-  constructor(readonly device: GPUDevice, private readonly ownsDevice: boolean, options: NormalizerOptions, adapterInfo?: GPUAdapterInfo) {
+  constructor(
+    readonly device: GPUDevice,
+    private readonly ownsDevice: boolean,
+    options: NormalizerOptions,
+    /** The kernel families this normalizer was given; each op looks its family up here. */
+    private readonly kernels: LoadedKernels,
+    adapterInfo?: GPUAdapterInfo,
+  ) {
     const t = options.tuning ?? 'localStorage';
     const tuning: TuningTable = t === 'localStorage' ? loadTuning() : t === false ? { version: 1, entries: {} } : { version: 1, entries: { ...t.entries } };
     this.persistTuning = options.persistTuning ?? true;
@@ -144,48 +171,40 @@ class GpuNormalizer implements Normalizer {
   // ---- LayerNorm / RMSNorm and the fused residual-add forms (src/ops/row-norm) ----
 
   encodeLayerNorm(target: EncodeTarget, options: EncodeLayerNormOptions): RowNormVariant {
-    return this.encode(options, () => encodeRowNorm(this.ctx, target, 'layerNorm', options));
+    return this.encode(options, () => this.kernels.lookup('layerNorm').encode(this.ctx, target, 'layerNorm', options));
   }
 
   encodeRmsNorm(target: EncodeTarget, options: EncodeRmsNormOptions): RowNormVariant {
-    return this.encode(options, () => encodeRowNorm(this.ctx, target, 'rmsNorm', options));
+    return this.encode(options, () => this.kernels.lookup('rmsNorm').encode(this.ctx, target, 'rmsNorm', options));
   }
 
   encodeAddLayerNorm(target: EncodeTarget, options: EncodeAddLayerNormOptions): RowNormVariant {
-    return this.encode(options, () => encodeRowNorm(this.ctx, target, 'addLayerNorm', options));
+    return this.encode(options, () => this.kernels.lookup('addLayerNorm').encode(this.ctx, target, 'addLayerNorm', options));
   }
 
   encodeAddRmsNorm(target: EncodeTarget, options: EncodeAddRmsNormOptions): RowNormVariant {
-    return this.encode(options, () => encodeRowNorm(this.ctx, target, 'addRmsNorm', options));
+    return this.encode(options, () => this.kernels.lookup('addRmsNorm').encode(this.ctx, target, 'addRmsNorm', options));
   }
 
-  layerNorm(x: Float32Array, options: LayerNormOptions): Promise<LayerNormResult>;
-  layerNorm(x: Uint16Array, options: LayerNormOptions): Promise<LayerNormResult<Uint16Array>>;
-  layerNorm(x: TensorData, options: LayerNormOptions): Promise<LayerNormResult<TensorData>> {
-    return this.run((run) => runRowNorm(run, 'layerNorm', x, options).then((r) => ({ y: r.y, mean: r.mean!, rstd: r.rstd! })));
+  layerNorm<X extends TensorData>(x: X, options: LayerNormOptions): Promise<LayerNormResult<SameData<X>>> {
+    return this.run((run) => this.kernels.lookup('layerNorm').run(run, 'layerNorm', x, options).then((r) => ({ y: r.y, mean: r.mean!, rstd: r.rstd! }))) as Promise<LayerNormResult<SameData<X>>>;
   }
 
-  rmsNorm(x: Float32Array, options: RmsNormOptions): Promise<RmsNormResult>;
-  rmsNorm(x: Uint16Array, options: RmsNormOptions): Promise<RmsNormResult<Uint16Array>>;
-  rmsNorm(x: TensorData, options: RmsNormOptions): Promise<RmsNormResult<TensorData>> {
-    return this.run((run) => runRowNorm(run, 'rmsNorm', x, options).then((r) => ({ y: r.y, rstd: r.rstd! })));
+  rmsNorm<X extends TensorData>(x: X, options: RmsNormOptions): Promise<RmsNormResult<SameData<X>>> {
+    return this.run((run) => this.kernels.lookup('rmsNorm').run(run, 'rmsNorm', x, options).then((r) => ({ y: r.y, rstd: r.rstd! }))) as Promise<RmsNormResult<SameData<X>>>;
   }
 
-  addLayerNorm(x: Float32Array, residual: Float32Array, options: AddLayerNormOptions): Promise<AddNormResult>;
-  addLayerNorm(x: Uint16Array, residual: Uint16Array, options: AddLayerNormOptions): Promise<AddNormResult<Uint16Array>>;
-  addLayerNorm(x: TensorData, residual: TensorData, options: AddLayerNormOptions): Promise<AddNormResult<TensorData>> {
-    return this.run((run) => runRowNorm(run, 'addLayerNorm', x, options, residual).then((r) => ({ y: r.y, sum: r.sum! })));
+  addLayerNorm<X extends TensorData>(x: X, residual: SameData<X>, options: AddLayerNormOptions): Promise<AddNormResult<SameData<X>>> {
+    return this.run((run) => this.kernels.lookup('addLayerNorm').run(run, 'addLayerNorm', x, options, residual).then((r) => ({ y: r.y, sum: r.sum! }))) as Promise<AddNormResult<SameData<X>>>;
   }
 
-  addRmsNorm(x: Float32Array, residual: Float32Array, options: AddRmsNormOptions): Promise<AddNormResult>;
-  addRmsNorm(x: Uint16Array, residual: Uint16Array, options: AddRmsNormOptions): Promise<AddNormResult<Uint16Array>>;
-  addRmsNorm(x: TensorData, residual: TensorData, options: AddRmsNormOptions): Promise<AddNormResult<TensorData>> {
-    return this.run((run) => runRowNorm(run, 'addRmsNorm', x, options, residual).then((r) => ({ y: r.y, sum: r.sum! })));
+  addRmsNorm<X extends TensorData>(x: X, residual: SameData<X>, options: AddRmsNormOptions): Promise<AddNormResult<SameData<X>>> {
+    return this.run((run) => this.kernels.lookup('addRmsNorm').run(run, 'addRmsNorm', x, options, residual).then((r) => ({ y: r.y, sum: r.sum! }))) as Promise<AddNormResult<SameData<X>>>;
   }
 
   async tune(op: RowNormOpName, shape: { rows: number; cols: number; dtype?: 'f32' | 'f16' }, options: { repetitions?: number } = {}): Promise<TuneResult> {
     this.check();
-    return tuneRowNorm(this.arrayRun, op, shape, options, this.persistTuning);
+    return this.kernels.lookup('layerNorm', 'op').tune(this.arrayRun, op, shape, options, this.persistTuning);
   }
 
   exportTuning(): TuningTable {
@@ -202,75 +221,71 @@ class GpuNormalizer implements Normalizer {
   // ---- Backward passes (src/ops/backward) ----
 
   encodeLayerNormBackward(target: EncodeTarget, options: EncodeLayerNormBackwardOptions): RowNormVariant {
-    return this.encode(options, () => encodeNormBackward(this.ctx, target, 'layerNormBackward', options));
+    return this.encode(options, () => this.kernels.lookup('layerNormBackward').encode(this.ctx, target, 'layerNormBackward', options));
   }
 
   encodeRmsNormBackward(target: EncodeTarget, options: EncodeRmsNormBackwardOptions): RowNormVariant {
-    return this.encode(options, () => encodeNormBackward(this.ctx, target, 'rmsNormBackward', options));
+    return this.encode(options, () => this.kernels.lookup('rmsNormBackward').encode(this.ctx, target, 'rmsNormBackward', options));
   }
 
-  layerNormBackward(dy: Float32Array, x: Float32Array, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult>;
-  layerNormBackward(dy: Uint16Array, x: Uint16Array, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<Uint16Array>>;
-  layerNormBackward(dy: TensorData, x: TensorData, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<TensorData>> {
-    return this.run((run) => runNormBackward(run, 'layerNormBackward', dy, x, options).then((r) => ({ dx: r.dx, dgamma: r.dgamma, dbeta: r.dbeta! })));
+  layerNormBackward<X extends TensorData>(dy: X, x: SameData<X>, options: LayerNormBackwardOptions): Promise<LayerNormBackwardResult<SameData<X>>> {
+    return this.run((run) => this.kernels.lookup('layerNormBackward').run(run, 'layerNormBackward', dy, x, options).then((r) => ({ dx: r.dx, dgamma: r.dgamma, dbeta: r.dbeta! }))) as Promise<LayerNormBackwardResult<SameData<X>>>;
   }
 
-  rmsNormBackward(dy: Float32Array, x: Float32Array, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult>;
-  rmsNormBackward(dy: Uint16Array, x: Uint16Array, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<Uint16Array>>;
-  rmsNormBackward(dy: TensorData, x: TensorData, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<TensorData>> {
-    return this.run((run) => runNormBackward(run, 'rmsNormBackward', dy, x, options).then((r) => ({ dx: r.dx, dgamma: r.dgamma })));
+  rmsNormBackward<X extends TensorData>(dy: X, x: SameData<X>, options: RmsNormBackwardOptions): Promise<RmsNormBackwardResult<SameData<X>>> {
+    return this.run((run) => this.kernels.lookup('rmsNormBackward').run(run, 'rmsNormBackward', dy, x, options).then((r) => ({ dx: r.dx, dgamma: r.dgamma }))) as Promise<RmsNormBackwardResult<SameData<X>>>;
   }
 
   // ---- Lp normalization (src/ops/lp-norm) ----
 
   encodeLpNorm(target: EncodeTarget, options: EncodeLpNormOptions): LpNormVariant {
-    return this.encode(options, () => encodeLpNorm(this.ctx, target, options));
+    return this.encode(options, () => this.kernels.lookup('lpNorm').encode(this.ctx, target, options));
   }
 
   lpNorm<X extends TensorData>(x: X, options: LpNormOptions): Promise<LpNormResult<SameData<X>>> {
-    return this.run((run) => runLpNorm(run, x, options));
+    return this.run((run) => this.kernels.lookup('lpNorm').run(run, x, options));
   }
 
   // ---- GroupNorm / InstanceNorm (src/ops/group-norm), BatchNorm (src/ops/batch-norm) ----
 
   encodeGroupNorm(target: EncodeTarget, options: EncodeGroupNormOptions): NormPlanInfo {
-    return this.encode(options, () => encodeGroupNorm(this.ctx, target, options));
+    return this.encode(options, () => this.kernels.lookup('groupNorm').encodeGroupNorm(this.ctx, target, options));
   }
 
   groupNorm<X extends TensorData>(x: X, options: GroupNormOptions): Promise<GroupNormResult<SameData<X>>> {
-    return this.run((run) => runGroupNorm(run, x, options));
+    return this.run((run) => this.kernels.lookup('groupNorm').runGroupNorm(run, x, options));
   }
 
   encodeInstanceNorm(target: EncodeTarget, options: EncodeInstanceNormOptions): NormPlanInfo {
-    return this.encode(options, () => encodeInstanceNorm(this.ctx, target, options));
+    return this.encode(options, () => this.kernels.lookup('instanceNorm').encodeInstanceNorm(this.ctx, target, options));
   }
 
   instanceNorm<X extends TensorData>(x: X, options: InstanceNormOptions): Promise<GroupNormResult<SameData<X>>> {
-    return this.run((run) => runInstanceNorm(run, x, options));
+    return this.run((run) => this.kernels.lookup('instanceNorm').runInstanceNorm(run, x, options));
   }
 
   encodeBatchNormInference(target: EncodeTarget, options: EncodeBatchNormInferenceOptions): NormPlanInfo {
-    return this.encode(options, () => encodeBatchNormInference(this.ctx, target, options));
+    return this.encode(options, () => this.kernels.lookup('batchNormInference').encodeInference(this.ctx, target, options));
   }
 
   batchNormInference<X extends TensorData>(x: X, options: BatchNormInferenceOptions): Promise<BatchNormInferenceResult<SameData<X>>> {
-    return this.run((run) => runBatchNormInference(run, x, options));
+    return this.run((run) => this.kernels.lookup('batchNormInference').runInference(run, x, options));
   }
 
   encodeBatchNormStats(target: EncodeTarget, options: EncodeBatchNormStatsOptions): NormPlanInfo {
-    return this.encode(options, () => encodeBatchNormStats(this.ctx, target, options));
+    return this.encode(options, () => this.kernels.lookup('batchNormStats').encodeStats(this.ctx, target, options));
   }
 
   batchNormStats(x: TensorData, options: BatchNormStatsOptions): Promise<BatchNormStatsResult> {
-    return this.run((run) => runBatchNormStats(run, x, options));
+    return this.run((run) => this.kernels.lookup('batchNormStats').runStats(run, x, options));
   }
 
   encodeBatchNormTraining(target: EncodeTarget, options: EncodeBatchNormTrainingOptions): NormPlanInfo {
-    return this.encode(options, () => encodeBatchNormTraining(this.ctx, target, options));
+    return this.encode(options, () => this.kernels.lookup('batchNormTraining').encodeTraining(this.ctx, target, options));
   }
 
   batchNormTraining<X extends TensorData>(x: X, options: BatchNormTrainingOptions): Promise<BatchNormTrainingResult<SameData<X>>> {
-    return this.run((run) => runBatchNormTraining(run, x, options));
+    return this.run((run) => this.kernels.lookup('batchNormTraining').runTraining(run, x, options));
   }
 
   // ---- end of the families ----

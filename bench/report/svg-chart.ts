@@ -33,6 +33,8 @@ const GROUP_GAP = 28;
 const MARGIN = { left: 84, right: 24, top: 112, bottom: 64 };
 const PLOT_HEIGHT = 300;
 const MIN_WIDTH = 680;
+/** The legend's second column, from the plot's left edge. */
+const LEGEND_COLUMN = 320;
 
 /** Escapes text for SVG content and attribute values. */
 export function escapeXml(s: string): string {
@@ -67,7 +69,9 @@ export function logDomain(values: readonly number[]): [number, number] {
  */
 export function renderChart(records: readonly CaseRecord[], text: ChartText): string {
   const barsWidth = CHART_SERIES.length * BAR + (CHART_SERIES.length - 1) * BAR_GAP;
-  const plotWidth = Math.max(MIN_WIDTH - MARGIN.left - MARGIN.right, records.length * (barsWidth + GROUP_GAP));
+  // Wide enough for the legend's second column too (its labels at up to ~7 px a character).
+  const legendRight = LEGEND_COLUMN + 16 + 7 * Math.max(...CHART_SERIES.filter((_, i) => i % 2 === 1).map((s) => s.label.length));
+  const plotWidth = Math.max(MIN_WIDTH - MARGIN.left - MARGIN.right, legendRight - MARGIN.right, records.length * (barsWidth + GROUP_GAP));
   // Few cases: spread the groups over the plot rather than crowd them at the left.
   const groupWidth = plotWidth / Math.max(1, records.length);
   const width = MARGIN.left + plotWidth + MARGIN.right;
@@ -90,7 +94,7 @@ export function renderChart(records: readonly CaseRecord[], text: ChartText): st
 
   // Legend: two columns, so long labels fit the narrowest chart.
   CHART_SERIES.forEach((s, i) => {
-    const lx = MARGIN.left + (i % 2) * 320;
+    const lx = MARGIN.left + (i % 2) * LEGEND_COLUMN;
     const ly = 58 + Math.floor(i / 2) * 18;
     push(`<rect x="${lx}" y="${ly}" width="12" height="12" fill="${s.color}"/>`);
     push(`<text x="${lx + 16}" y="${ly + 10}" fill="#374151">${escapeXml(s.label)}</text>`);

@@ -30,7 +30,12 @@ export type NormErrorCode =
    * synchronously (a `GPUBuffer` does not expose its device), so it is reported in debug mode,
    * on the next call or by `checkErrors()`.
    */
-  | 'wrong-device';
+  | 'wrong-device'
+  /**
+   * The op's kernel family was not given to `createLeanNormalizer` (`kernels: [...]`); the
+   * message names the object to import (`rowNormKernels`, `groupNormKernels`, ...).
+   */
+  | 'op-not-loaded';
 
 /**
  * The one error type this library throws. `code` says what kind of mistake it is and `argument`

@@ -15,19 +15,6 @@ export interface CachedPipeline {
   readonly key: string;
 }
 
-/**
- * Test-only hooks (never exported from the package entry; test pages import this module from
- * src/, and with it the normalizer, see test/gpu/harness/reliability.ts). `transformCode` rewrites a
- * module's WGSL before it is compiled, so tests can compile a deliberately broken shader and check
- * what debug mode reports. Applies to modules created after it is set (caches are per device).
- *
- * @example
- * ```ts
- * testHooks.transformCode = (name, code) => (name === 'row_norm' ? code + '\nfn broken() { no_such_symbol; }' : code);
- * ```
- */
-export const testHooks: { transformCode?: ((name: string, code: string) => string) | undefined } = {};
-
 /** A compiled module and the exact WGSL it was compiled from (for mapping compiler messages). */
 export interface CompiledModule {
   readonly shader: { readonly name: string; readonly code: string };
@@ -47,10 +34,9 @@ class DeviceCache {
   module(shader: ShaderInfo): GPUShaderModule {
     let m = this.modules.get(shader.name);
     if (!m) {
-      const code = testHooks.transformCode ? testHooks.transformCode(shader.name, shader.code) : shader.code;
-      m = this.device.createShaderModule({ label: `${shader.name}.wgsl`, code });
+      m = this.device.createShaderModule({ label: `${shader.name}.wgsl`, code: shader.code });
       this.modules.set(shader.name, m);
-      this.compiled.push({ shader: { name: shader.name, code }, module: m });
+      this.compiled.push({ shader, module: m });
     }
     return m;
   }

@@ -62,12 +62,39 @@ describe('bundle size', () => {
   });
 
   test('an app with createNormalizer + layerNorm stays under its bound', async () => {
-    // The normalizer object carries every op, so every family's kernels ship with it (issue #16:
-    // per-op loading needs an API that names the ops up front). This bound catches regressions.
+    // createNormalizer loads every family, so every family's kernels ship with it; an app that
+    // wants less names its families with createLeanNormalizer (below). This bound catches regressions.
     const { js, gzip } = await app(
       `import { createNormalizer } from 'webgpu-norm';\nconst n = await createNormalizer();\nconsole.log(await n.layerNorm(new Float32Array(4), { cols: 4 }));`,
     );
-    expect(js).toMatch(WGSL_OF.rowNorm);
+    for (const re of Object.values(WGSL_OF)) expect(js).toMatch(re);
     expect(gzip).toBeLessThanOrEqual(48 * 1024);
+  });
+
+  test('createLeanNormalizer with no family is the core: no WGSL, under 8 kB gzip', async () => {
+    const { js, gzip } = await app(`import { createLeanNormalizer } from 'webgpu-norm';\nconst n = await createLeanNormalizer({ kernels: [] });\nconsole.log(n.stats());`);
+    for (const re of Object.values(WGSL_OF)) expect(js).not.toMatch(re);
+    expect(gzip).toBeLessThanOrEqual(8 * 1024);
+  });
+
+  /**
+   * createLeanNormalizer + one family: that family's WGSL and nobody else's, within a bound a
+   * little above what it measures today (the core is about 6 kB gzip of each).
+   */
+  test.each<[string, string, (keyof typeof WGSL_OF)[], number]>([
+    ['rowNormKernels', 'n.layerNorm(x, { cols: 4 })', ['rowNorm'], 27],
+    ['lpNormKernels', 'n.lpNorm(x, { cols: 4 })', ['lpNorm'], 16],
+    ['backwardKernels', 'n.rmsNormBackward(x, x, { cols: 4, rstd: x })', ['backward'], 22],
+    ['groupNormKernels', "n.groupNorm(x, { batch: 1, channels: 2, spatial: 2, layout: 'NCHW', groups: 1 })", ['groupNorm', 'channel'], 26],
+    ['batchNormKernels', "n.batchNormStats(x, { batch: 1, channels: 2, spatial: 2, layout: 'NCHW' })", ['channel'], 25],
+  ])('createLeanNormalizer with %s ships that family\'s kernels only', async (family, call, own, kB) => {
+    const { js, gzip } = await app(
+      `import { createLeanNormalizer, ${family} } from 'webgpu-norm';\nconst n = await createLeanNormalizer({ kernels: [${family}] });\nconst x = new Float32Array(4);\nconsole.log(await ${call});`,
+    );
+    for (const [name, re] of Object.entries(WGSL_OF)) {
+      if (own.includes(name as keyof typeof WGSL_OF)) expect(js, name).toMatch(re);
+      else expect(js, name).not.toMatch(re);
+    }
+    expect(gzip).toBeLessThanOrEqual(kB * 1024);
   });
 });

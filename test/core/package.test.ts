@@ -15,8 +15,9 @@ describe('package.json', () => {
     expect(pkg.name).toBe('webgpu-norm');
     expect(pkg.type).toBe('module');
     expect(pkg.sideEffects).toBe(false);
-    expect(Object.keys(pkg.exports['.'])).toEqual(['types', 'import']);
-    expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
+    // TypeScript takes the first matching types condition: the versioned one must come first.
+    expect(Object.keys(pkg.exports['.'])).toEqual(['types@<6.0', 'types', 'import']);
+    expect(pkg.exports['.']).toEqual({ 'types@<6.0': './types/ts5.d.ts', types: './dist/index.d.ts', import: './dist/index.js' });
   });
 
   test('no runtime dependencies: the WGSL parser is a build-time tool only', () => {
@@ -57,7 +58,7 @@ describe('dist/', () => {
   test('the entry exports the public API and no internals', async () => {
     const lib = (await import('webgpu-norm' as string)) as Record<string, unknown>;
     expect(Object.keys(lib).sort()).toEqual(
-      ['NormError', 'cpu', 'createNormalizer', 'describeVariant', 'f16ToF32', 'f32ToF16', 'fromF16Array', 'requestNormDevice', 'roundF16', 'toF16Array'].sort(),
+      ['NormError', 'cpu', 'createNormalizer', 'createLeanNormalizer', 'rowNormKernels', 'lpNormKernels', 'backwardKernels', 'groupNormKernels', 'batchNormKernels', 'describeVariant', 'f16ToF32', 'f32ToF16', 'fromF16Array', 'requestNormDevice', 'roundF16', 'toF16Array'].sort(),
     );
     const internals = [
       'foldWorkgroups',
@@ -77,6 +78,8 @@ describe('dist/', () => {
     // The declarations must not promise them either.
     const dts = readFileSync(`${root}dist/index.d.ts`, 'utf8');
     for (const name of internals) expect(dts, name).not.toMatch(new RegExp(`\\b${name}\\b`));
+    // No test hook ships: tests reach the GPU through the device they hand the normalizer.
+    expect(readFileSync(`${root}dist/index.js`, 'utf8')).not.toMatch(/testHooks|transformCode/);
   });
 });
 
@@ -89,7 +92,7 @@ describe('npm pack', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
     const [packed] = JSON.parse(out) as { size: number; files: { path: string }[] }[];
     const files = packed!.files.map((f) => f.path);
-    for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cpu.d.ts']) expect(files).toContain(f);
+    for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cpu.d.ts', 'types/ts5.d.ts']) expect(files).toContain(f);
     expect(files.filter((f) => /^shaders\/|\.wgsl$|\.map$|^test\/|\.test\.|^src\//.test(f))).toEqual([]);
     expect(packed!.size).toBeLessThan(MAX_PACKED_BYTES);
   });

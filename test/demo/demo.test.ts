@@ -7,6 +7,7 @@ import { detectWebGpu, noWebGpuMessage } from '../../demo/gpu-availability.js';
 import { parseShapeList } from '../../demo/shape-list.js';
 import { barChart, lineChart } from '../../demo/svg-chart.js';
 import { shouldOpen } from '../../tools/demo.js';
+import { codeRegions } from '../../demo/code-view.js';
 
 describe('no-WebGPU degrade', () => {
   test('detects an insecure context before a missing navigator.gpu', () => {
@@ -64,5 +65,14 @@ describe('npm run demo', () => {
     expect(shouldOpen([], { DISPLAY: ':0', CI: 'true' }, 'linux')).toBe(false);
     expect(shouldOpen(['--no-open'], {}, 'darwin')).toBe(false);
     expect(shouldOpen([], {}, 'darwin')).toBe(true);
+  });
+});
+
+describe('code shown under each section', () => {
+  test('the marked regions, dedented, joined by an ellipsis line; unmarked code is left out', () => {
+    const src = ['setup();', '  // #region library-code', '  const norm = await createNormalizer();', '    norm.layerNorm(x);', '  // #endregion', 'other();', '// #region library-code', 'cpu.rmsNorm(x);', '// #endregion'].join('\n');
+    expect(codeRegions(src)).toBe('const norm = await createNormalizer();\n  norm.layerNorm(x);\n…\ncpu.rmsNorm(x);');
+    expect(codeRegions('nothing();')).toBe('');
+    expect(() => codeRegions('// #region library-code\nx();')).toThrow(/without its/);
   });
 });

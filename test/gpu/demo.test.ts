@@ -11,6 +11,8 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { inject } from 'vitest';
 import type * as Lib from '../../src/index.js';
+import { readFileSync } from 'node:fs';
+import { CHART_SERIES } from '../../bench/report/svg-chart.js';
 
 const lib = (await import(new URL('../../dist/index.js', import.meta.url).href)) as typeof Lib;
 const OUT = new URL('../../test-results/demo/', import.meta.url);
@@ -147,6 +149,45 @@ describe('demo page with WebGPU (SwiftShader)', () => {
     else expect(c.gpuMs[2], note).toBeGreaterThan(0);
   });
 
+  test('Pre-LN vs Post-LN: the verdict quotes the table\'s own numbers', async () => {
+    const { first, last, verdict } = await page.evaluate(() => {
+      const rows = [...document.querySelectorAll('#prepost table.stats tr')].slice(1);
+      const preStd = (r: Element) => (r.children[1]!.textContent ?? '').split(' / ')[0]!;
+      return { first: preStd(rows[0]!), last: preStd(rows[rows.length - 1]!), verdict: document.getElementById('prepost-verdict')!.textContent ?? '' };
+    });
+    expect(verdict).toContain(`from ${first} to ${last} (`);
+  });
+
+  test('every section shows the library code behind it, verbatim from its module, collapsed', async () => {
+    const blocks = await page.$$eval('section', (ss) =>
+      ss.map((s) => ({ open: s.querySelector<HTMLDetailsElement>('details.code')?.open ?? null, code: [...s.querySelectorAll('details.code code')].map((c) => ({ file: (c as HTMLElement).dataset.file!, text: c.textContent ?? '' })) })),
+    );
+    const expected = [['createNormalizer', 'describeVariant'], ['norm.layerNorm', 'cpu.layerNormF64'], ['encodeLayerNorm', 'encodeRmsNorm', 'cpu.fast.layerNorm'], ['encodeAddLayerNorm'], ['runCase']];
+    expect(blocks).toHaveLength(expected.length);
+    blocks.forEach((b, i) => {
+      expect(b.open, `section ${i}`).toBe(false);
+      const all = b.code.map((c) => c.text).join('\n');
+      for (const call of expected[i]!) expect(all, `section ${i}`).toContain(call);
+      for (const { file, text } of b.code) {
+        const source = readFileSync(fileURLToPath(new URL(`../../${file}`, import.meta.url)), 'utf8');
+        for (const line of text.split('\n').slice(1)) if (line !== '…' && line.trim()) expect(source, `${file}: ${line}`).toContain(line.trim());
+      }
+    });
+    // Opening one shows its code.
+    await page.click('section:nth-of-type(2) details.code summary');
+    expect(await page.$eval('section:nth-of-type(2) details.code pre', (e) => e.getBoundingClientRect().height)).toBeGreaterThan(40);
+    await page.click('section:nth-of-type(2) details.code summary');
+  });
+
+  test('the op checkboxes stay on the line of their names at any width', async () => {
+    for (const width of [1200, 700, 420]) {
+      await page.setViewport({ width, height: 900 });
+      const split = await page.$$eval('label:has(input[data-op])', (ls) => ls.filter((l) => l.getClientRects().length !== 1 || Math.abs(l.querySelector('input')!.getBoundingClientRect().top - l.getBoundingClientRect().top) > 8).map((l) => l.textContent));
+      expect(split, `${width} px`).toEqual([]);
+    }
+    await page.setViewport({ width: 1200, height: 900 });
+  });
+
   test('Pre-LN vs Post-LN: GPU stack matches the CPU, Pre-LN stream grows, chart drawn', async () => {
     const p = await results<{ layers: number; maxErr: number; preGrowth: number; postStd: number[] }>(page, 'prepost');
     expect(p.layers).toBe(12);
@@ -176,6 +217,16 @@ describe('demo page with WebGPU (SwiftShader)', () => {
     expect(report.records).toHaveLength(2);
     expect(report.records[0]!.adapter).toContain('swiftshader');
     expect(await page.$$eval('#bench-table tr', (es) => es.length)).toBe(3);
+    // The status text names every kind of bar the chart draws, and the chart draws that many per case.
+    const progress = await page.$eval('#bench-progress', (e) => e.textContent ?? '');
+    for (const s of CHART_SERIES) expect(progress).toContain(s.label);
+    expect(bars).toBe(CHART_SERIES.length * recs.length);
+    // No text of the chart (legend included) runs past the chart's right edge.
+    const overflow = await page.$eval('#bench-chart svg', (svg) => {
+      const right = svg.getBoundingClientRect().right;
+      return [...svg.querySelectorAll('text')].filter((t) => t.getBoundingClientRect().right > right + 0.5).map((t) => t.textContent);
+    });
+    expect(overflow).toEqual([]);
   });
 
   test('screenshot looks like a page, no console errors', async () => {

@@ -108,4 +108,18 @@ describe('Node (webgpu package / Dawn), built dist/index.js', () => {
       expect(Array.from(got.sum)).toEqual(Array.from(ref.sum));
     });
   }
+
+  test('createLeanNormalizer with rowNormKernels runs LayerNorm on the same device and refuses GroupNorm as op-not-loaded', async () => {
+    const lean = await lib.createLeanNormalizer({ device: norm.device, kernels: [lib.rowNormKernels], tuning: false });
+    try {
+      const x = data(3 * 13, 5, 100);
+      const gamma = data(13, 6, 1, 0.2);
+      expectF32((await lean.layerNorm(x, { cols: 13, gamma })).y, cpu.layerNormF64(x, { cols: 13, gamma }).y, gamma, 13, 'lean layerNorm y');
+      const e = await lean.groupNorm(x, { batch: 1, channels: 3, spatial: 13, layout: 'NCHW', groups: 1 }).catch((err: unknown) => err);
+      expect(e).toBeInstanceOf(lib.NormError);
+      expect({ code: (e as Lib.NormError).code, argument: (e as Lib.NormError).argument }).toEqual({ code: 'op-not-loaded', argument: 'groupNorm' });
+    } finally {
+      lean.destroy();
+    }
+  });
 });

@@ -20,7 +20,7 @@ import {
   type RmsNormBackwardOptions,
   type RmsNormBackwardResult,
 } from './options.js';
-import { decodeValues, encodeValues, type Dtype, type TensorData } from '../../core/tensor.js';
+import { decodeValues, encodeValues, type Dtype, type SameData, type TensorData } from '../../core/tensor.js';
 
 /** Neumaier-compensated accumulator (one per column for dgamma/dbeta, so it must be cheap). */
 class Sum {
@@ -102,11 +102,9 @@ export function layerNormBackwardF64(dy: TensorData, x: TensorData, options: Lay
  * const { dx, dgamma, dbeta } = cpu.layerNormBackward(dy, x, { cols: 768, gamma, mean, rstd });
  * ```
  */
-export function layerNormBackward(dy: Float32Array, x: Float32Array, options: LayerNormBackwardOptions): LayerNormBackwardResult;
-export function layerNormBackward(dy: Uint16Array, x: Uint16Array, options: LayerNormBackwardOptions): LayerNormBackwardResult<Uint16Array>;
-export function layerNormBackward(dy: TensorData, x: TensorData, options: LayerNormBackwardOptions): LayerNormBackwardResult<TensorData> {
+export function layerNormBackward<X extends TensorData>(dy: X, x: SameData<X>, options: LayerNormBackwardOptions): LayerNormBackwardResult<SameData<X>> {
   const r = backwardF64('layerNormBackward', dy, x, options);
-  return { dx: encodeValues(r.dx, r.dtype), dgamma: Float32Array.from(r.dgamma), dbeta: Float32Array.from(r.dbeta) };
+  return { dx: encodeValues(r.dx, r.dtype), dgamma: Float32Array.from(r.dgamma), dbeta: Float32Array.from(r.dbeta) } as LayerNormBackwardResult<SameData<X>>;
 }
 
 /**
@@ -131,9 +129,7 @@ export function rmsNormBackwardF64(dy: TensorData, x: TensorData, options: RmsNo
  * const { dx, dgamma } = cpu.rmsNormBackward(dy, x, { cols: 4096, gamma, rstd });
  * ```
  */
-export function rmsNormBackward(dy: Float32Array, x: Float32Array, options: RmsNormBackwardOptions): RmsNormBackwardResult;
-export function rmsNormBackward(dy: Uint16Array, x: Uint16Array, options: RmsNormBackwardOptions): RmsNormBackwardResult<Uint16Array>;
-export function rmsNormBackward(dy: TensorData, x: TensorData, options: RmsNormBackwardOptions): RmsNormBackwardResult<TensorData> {
+export function rmsNormBackward<X extends TensorData>(dy: X, x: SameData<X>, options: RmsNormBackwardOptions): RmsNormBackwardResult<SameData<X>> {
   const r = backwardF64('rmsNormBackward', dy, x, options);
-  return { dx: encodeValues(r.dx, r.dtype), dgamma: Float32Array.from(r.dgamma) };
+  return { dx: encodeValues(r.dx, r.dtype), dgamma: Float32Array.from(r.dgamma) } as RmsNormBackwardResult<SameData<X>>;
 }

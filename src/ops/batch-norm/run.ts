@@ -93,10 +93,15 @@ export async function runBatchNormTraining<X extends TensorData>(
   const s = checkBatchNormTrainingArrays(x, options);
   // The scratch is checked before the uploads: a refusal leaves nothing created.
   planBatchNormTraining(ctx, s);
-  const io = new Transfers(ctx);
+  const bytes = storageBytes(s.elements, s.dtype);
+  const perChannel = storageBytes(s.channels, 'f32');
+  const io = new Transfers(ctx, {
+    uploads: [bytes, perChannel],
+    outputs: [bytes, perChannel, perChannel, perChannel, perChannel],
+    outputNames: ['y', 'mean', 'var', 'newRunningMean', 'newRunningVar'],
+  });
   try {
-    const perChannel = storageBytes(s.channels, 'f32');
-    const y = io.output(storageBytes(s.elements, s.dtype), 'y');
+    const y = io.output(bytes, 'y');
     const mean = io.output(perChannel, 'mean');
     const variance = io.output(perChannel, 'var');
     const newRunningMean = io.output(perChannel, 'newRunningMean');

@@ -11,7 +11,7 @@
 import { f16ToF32, f32ToF16 } from '../../core/f16.js';
 import { resolveRowNormArrays, type RowNormArrayOptions, type AddLayerNormOptions, type AddNormResult, type AddRmsNormOptions, type LayerNormOptions, type LayerNormResult, type RmsNormOptions, type RmsNormResult } from './options.js';
 import { OPS, type RowNormOpName } from '../table.js';
-import { decodeValues, type Dtype, encodeValues, type TensorData } from '../../core/tensor.js';
+import { decodeValues, type Dtype, encodeValues, type SameData, type TensorData } from '../../core/tensor.js';
 
 /** Neumaier-compensated sum of `f(i)` for i in [0, n). */
 function compensatedSum(n: number, f: (i: number) => number): number {
@@ -100,11 +100,9 @@ export function layerNormF64(x: TensorData, options: LayerNormOptions): LayerNor
  * const { y } = cpu.layerNorm(x, { cols: 768, gamma, beta, epsilon: 1e-5 });
  * ```
  */
-export function layerNorm(x: Float32Array, options: LayerNormOptions): LayerNormResult;
-export function layerNorm(x: Uint16Array, options: LayerNormOptions): LayerNormResult<Uint16Array>;
-export function layerNorm(x: TensorData, options: LayerNormOptions): LayerNormResult<TensorData> {
+export function layerNorm<X extends TensorData>(x: X, options: LayerNormOptions): LayerNormResult<SameData<X>> {
   const r = rowNormF64('layerNorm', x, options);
-  return { y: encodeValues(r.y, r.dtype), mean: Float32Array.from(r.mean), rstd: Float32Array.from(r.rstd) };
+  return { y: encodeValues(r.y, r.dtype), mean: Float32Array.from(r.mean), rstd: Float32Array.from(r.rstd) } as LayerNormResult<SameData<X>>;
 }
 
 /**
@@ -128,11 +126,9 @@ export function rmsNormF64(x: TensorData, options: RmsNormOptions): RmsNormResul
  * const { y, rstd } = cpu.rmsNorm(x, { cols: 4096, gamma, gammaOffset: 1 }); // Gemma
  * ```
  */
-export function rmsNorm(x: Float32Array, options: RmsNormOptions): RmsNormResult;
-export function rmsNorm(x: Uint16Array, options: RmsNormOptions): RmsNormResult<Uint16Array>;
-export function rmsNorm(x: TensorData, options: RmsNormOptions): RmsNormResult<TensorData> {
+export function rmsNorm<X extends TensorData>(x: X, options: RmsNormOptions): RmsNormResult<SameData<X>> {
   const r = rowNormF64('rmsNorm', x, options);
-  return { y: encodeValues(r.y, r.dtype), rstd: Float32Array.from(r.rstd) };
+  return { y: encodeValues(r.y, r.dtype), rstd: Float32Array.from(r.rstd) } as RmsNormResult<SameData<X>>;
 }
 
 /**
@@ -157,11 +153,9 @@ export function addLayerNormF64(x: TensorData, residual: TensorData, options: Ad
  * const { y, sum } = cpu.addLayerNorm(x, residual, { cols: 768 });
  * ```
  */
-export function addLayerNorm(x: Float32Array, residual: Float32Array, options: AddLayerNormOptions): AddNormResult;
-export function addLayerNorm(x: Uint16Array, residual: Uint16Array, options: AddLayerNormOptions): AddNormResult<Uint16Array>;
-export function addLayerNorm(x: TensorData, residual: TensorData, options: AddLayerNormOptions): AddNormResult<TensorData> {
+export function addLayerNorm<X extends TensorData>(x: X, residual: SameData<X>, options: AddLayerNormOptions): AddNormResult<SameData<X>> {
   const r = rowNormF64('addLayerNorm', x, options, residual);
-  return { y: encodeValues(r.y, r.dtype), sum: encodeValues(r.sum!, r.dtype) };
+  return { y: encodeValues(r.y, r.dtype), sum: encodeValues(r.sum!, r.dtype) } as AddNormResult<SameData<X>>;
 }
 
 /**
@@ -185,9 +179,7 @@ export function addRmsNormF64(x: TensorData, residual: TensorData, options: AddR
  * const { y, sum } = cpu.addRmsNorm(x, residual, { cols: 4096, gamma });
  * ```
  */
-export function addRmsNorm(x: Float32Array, residual: Float32Array, options: AddRmsNormOptions): AddNormResult;
-export function addRmsNorm(x: Uint16Array, residual: Uint16Array, options: AddRmsNormOptions): AddNormResult<Uint16Array>;
-export function addRmsNorm(x: TensorData, residual: TensorData, options: AddRmsNormOptions): AddNormResult<TensorData> {
+export function addRmsNorm<X extends TensorData>(x: X, residual: SameData<X>, options: AddRmsNormOptions): AddNormResult<SameData<X>> {
   const r = rowNormF64('addRmsNorm', x, options, residual);
-  return { y: encodeValues(r.y, r.dtype), sum: encodeValues(r.sum!, r.dtype) };
+  return { y: encodeValues(r.y, r.dtype), sum: encodeValues(r.sum!, r.dtype) } as AddNormResult<SameData<X>>;
 }

@@ -159,7 +159,8 @@ export function limitsCase(limits: ClaimedLimits, scratch = false): fc.Arbitrary
         groupsPick: fc.integer({ min: 0, max: 7 }),
         epsilon: family === 'backward' || op === 'batchNormStats' ? fc.constant(undefined) : EPSILON,
         epsilonMode: meanVar && op !== 'batchNormStats' ? fc.constantFrom<'inside-sqrt' | 'add-to-std' | undefined>(undefined, 'inside-sqrt', 'add-to-std') : fc.constant(undefined),
-        unbiased: meanVar && op !== 'batchNormInference' ? fc.constantFrom(undefined, false, true) : fc.constant(undefined),
+        // batchNormTraining's running-variance choice is `runningVarUnbiased` (unbiased would be refused as unknown).
+        unbiased: meanVar && op !== 'batchNormInference' && op !== 'batchNormTraining' ? fc.constantFrom(undefined, false, true) : fc.constant(undefined),
         gammaOffset: rms && family !== 'lp-norm' ? GAMMA_OFFSET : fc.constant(undefined),
         p: family === 'lp-norm' ? fc.constantFrom<1 | 2 | undefined>(undefined, 1, 2) : fc.constant(undefined),
         withGamma: family === 'lp-norm' || op === 'batchNormStats' ? fc.constant(false) : fc.boolean(),

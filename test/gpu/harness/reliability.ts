@@ -45,31 +45,30 @@ function runBadInput(id: string) {
 // ---------------------------------------------------------------------------------------------
 /**
  * Debug mode with a deliberately broken shader: one line of row-norm/row_norm_core.wgsl gets an
- * unresolved identifier appended (through the internal `testHooks.transformCode`), on a fresh
- * device so the module is compiled anew. The error must cite that file, line and column. The hook
- * is no part of the package, so this case imports the normalizer and the hook from src/ (the Vite
- * dev server serving this page compiles them, WGSL plugin included): one module instance, so the
- * hook reaches the pipeline cache the normalizer uses.
+ * unresolved identifier appended, on a fresh device so the module is compiled anew. The library
+ * has no test hook: the page wraps that device's createShaderModule, as any code holding the
+ * device could. The error must cite that file, line and column.
  */
 async function debugBrokenShader() {
-  const { testHooks } = await import('../../../src/core/pipeline-cache.js');
-  const { createNormalizer } = await import('../../../src/normalizer.js');
-  const { NormError } = await import('../../../src/core/errors.js');
-  const caughtNorm = (fn: () => unknown) => caught(fn, NormError);
+  const { createNormalizer } = lib;
+  const caughtNorm = (fn: () => unknown) => caught(fn);
   const source = await (await fetch('/shaders/row-norm/row_norm_core.wgsl')).text();
   const lines = source.split('\n');
   const index = lines.findIndex((l) => /^\s+let \w+/.test(l));
   const original = lines[index]!;
   const injected = ' let broken_probe: u32 = no_such_symbol;';
   const expected = `row-norm/row_norm_core.wgsl:${index + 1}:${original.length + injected.indexOf('no_such_symbol') + 1}`;
-  testHooks.transformCode = (_name, code) => {
-    const linked = code.split('\n');
+  const adapter = await navigator.gpu.requestAdapter();
+  const fresh = await adapter!.requestDevice();
+  const createShaderModule = fresh.createShaderModule.bind(fresh);
+  fresh.createShaderModule = (d) => {
+    const linked = d.code.split('\n');
     const begin = linked.indexOf('// ---- begin row-norm/row_norm_core.wgsl ----');
-    const at = linked.indexOf(original, begin);
-    linked[at] = original + injected;
-    return linked.join('\n');
+    const at = begin < 0 ? -1 : linked.indexOf(original, begin);
+    if (at >= 0) linked[at] = original + injected;
+    return createShaderModule({ ...d, code: linked.join('\n') });
   };
-  const norm = await createNormalizer({ debug: true, tuning: false });
+  const norm = await createNormalizer({ device: fresh, debug: true, tuning: false });
   const device = norm.device;
   const uncaptured: string[] = [];
   device.addEventListener('uncapturederror', (e) => uncaptured.push((e as GPUUncapturedErrorEvent).error.message));
@@ -86,8 +85,8 @@ async function debugBrokenShader() {
     other.destroy();
     return { expected, encodeThrew, fromCheck, afterCheck, fromConvenience, uncaptured };
   } finally {
-    testHooks.transformCode = undefined;
     norm.destroy();
+    fresh.destroy();
   }
 }
 
