@@ -52,3 +52,5 @@ export type { EncodeGroupNormOptions, EncodeInstanceNormOptions, NormPlanInfo } 
 export type { BatchNormInferenceOptions, BatchNormInferenceResult, BatchNormStatsOptions, BatchNormStatsResult } from './ops/batch-norm/options.js';
 export type { EncodeBatchNormInferenceOptions, EncodeBatchNormStatsOptions } from './ops/batch-norm/encode.js';
 export type { EncodeLpNormOptions, LpNormOptions, LpNormResult, LpNormVariant } from './ops/lp-norm/options.js';
+export type { OnnxEncodeNode, OnnxGpuTensor, OnnxNode, OnnxOutputInfo, OnnxTensor, TensorInfo as OnnxTensorInfo } from './onnx/validate.js';
+export type { OnnxTensorType } from './onnx/schemas.js';

@@ -21,6 +21,7 @@ import type { EncodeGroupNormOptions, EncodeInstanceNormOptions, NormPlanInfo } 
 import type { EncodeLpNormOptions, LpNormOptions, LpNormResult, LpNormVariant } from './ops/lp-norm/options.js';
 import type { BatchNormInferenceOptions, BatchNormInferenceResult, BatchNormStatsOptions, BatchNormStatsResult } from './ops/batch-norm/options.js';
 import type { EncodeBatchNormInferenceOptions, EncodeBatchNormStatsOptions } from './ops/batch-norm/encode.js';
+import type { OnnxEncodeNode, OnnxNode, OnnxOutputInfo, OnnxTensor, TensorInfo } from './onnx/validate.js';
 
 /**
  * Normalization kernels bound to one `GPUDevice`: every op in a typed-array form and an `encode…`
@@ -312,6 +313,55 @@ export interface Normalizer {
   encodeBatchNormStats(target: EncodeTarget, options: EncodeBatchNormStatsOptions): NormPlanInfo;
 
   // ---- end GroupNorm / InstanceNorm / BatchNorm ----
+
+  // ---- ONNX nodes (src/onnx) ----
+
+  /**
+   * Runs one ONNX node (LayerNormalization, RMSNormalization, SimplifiedLayerNormalization,
+   * GroupNormalization, InstanceNormalization, BatchNormalization, MeanVarianceNormalization,
+   * LpNormalization; com.microsoft SkipLayerNormalization, SkipSimplifiedLayerNormalization,
+   * GroupNorm) with its schema's attributes and defaults, on typed arrays. Resolves to the outputs
+   * in output order, `null` past `outputCount`. Bad nodes are refused with `unsupported-op`,
+   * `shape-mismatch`, `invalid-argument`, `unsupported-attribute` or `unsupported-type`.
+   *
+   * @example
+   * ```ts
+   * const [y, mean, invStdDev] = await norm.runOnnxNode({
+   *   opType: 'LayerNormalization', domain: '', opset: 17, attributes: { axis: -1, epsilon: 1e-5 },
+   *   inputs: [{ data: x, dims: [2, 768], type: 'float32' }, { data: scale, dims: [768], type: 'float32' }, null],
+   *   outputCount: 3,
+   * });
+   * ```
+   */
+  runOnnxNode(node: OnnxNode<OnnxTensor>): Promise<(OnnxTensor | null)[]>;
+
+  /**
+   * Records one ONNX node into the caller's encoder or pass, GPU-resident; never submits. Inputs
+   * and outputs are `{ buffer, dims, type }` (float16 packed two per word), `null` where omitted or
+   * not wanted; allocate the outputs from {@link onnxOutputInfo}.
+   *
+   * @example
+   * ```ts
+   * const [info] = norm.onnxOutputInfo(node);
+   * const y = device.createBuffer({ size: bytesOf(info), usage: GPUBufferUsage.STORAGE });
+   * norm.encodeOnnxNode(encoder, { ...node, outputs: [{ buffer: y, ...info }] });
+   * ```
+   */
+  encodeOnnxNode(target: EncodeTarget, node: OnnxEncodeNode): void;
+
+  /**
+   * The dims and type of each output `node` produces (the first `outputCount`), from its inputs'
+   * dims and types; validates the node as `encodeOnnxNode` does.
+   *
+   * @example
+   * ```ts
+   * norm.onnxOutputInfo({ opType: 'SkipLayerNormalization', domain: 'com.microsoft', opset: 1, attributes: {}, inputs: [x, skip, gamma], outputCount: 1 });
+   * // [{ dims: [2, 128, 768], type: 'float16' }]
+   * ```
+   */
+  onnxOutputInfo(node: OnnxNode<TensorInfo>): OnnxOutputInfo[];
+
+  // ---- end ONNX nodes ----
 
   /** GPU memory this normalizer currently owns (uniforms, dummies, in-flight temporaries). */
   stats(): ResourceStats;

@@ -32,6 +32,10 @@ import { runLpNorm } from './ops/lp-norm/run.js';
 import type { BatchNormInferenceOptions, BatchNormInferenceResult, BatchNormStatsOptions, BatchNormStatsResult } from './ops/batch-norm/options.js';
 import { encodeBatchNormInference, encodeBatchNormStats, type EncodeBatchNormInferenceOptions, type EncodeBatchNormStatsOptions } from './ops/batch-norm/encode.js';
 import { runBatchNormInference, runBatchNormStats } from './ops/batch-norm/run.js';
+import { encodeOnnxNode } from './onnx/encode.js';
+import { onnxOutputInfo } from './onnx/output-info.js';
+import { runOnnxNode } from './onnx/run.js';
+import type { OnnxEncodeNode, OnnxNode, OnnxOutputInfo, OnnxTensor, TensorInfo } from './onnx/validate.js';
 
 export type { TuneResult } from './ops/row-norm/tune.js';
 import type { Normalizer } from './normalizer-api.js';
@@ -249,6 +253,21 @@ class GpuNormalizer implements Normalizer {
 
   batchNormStats(x: TensorData, options: BatchNormStatsOptions): Promise<BatchNormStatsResult> {
     return this.run((run) => runBatchNormStats(run, x, options));
+  }
+
+  // ---- ONNX nodes (src/onnx) ----
+
+  runOnnxNode(node: OnnxNode<OnnxTensor>): Promise<(OnnxTensor | null)[]> {
+    return this.run((run) => runOnnxNode(run, node));
+  }
+
+  encodeOnnxNode(target: EncodeTarget, node: OnnxEncodeNode): void {
+    this.encode(node, () => encodeOnnxNode(this.ctx, target, node));
+  }
+
+  onnxOutputInfo(node: OnnxNode<TensorInfo>): OnnxOutputInfo[] {
+    this.check();
+    return onnxOutputInfo(node);
   }
 
   // ---- end of the families ----

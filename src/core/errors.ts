@@ -30,7 +30,13 @@ export type NormErrorCode =
    * synchronously (a `GPUBuffer` does not expose its device), so it is reported in debug mode,
    * on the next call or by `checkErrors()`.
    */
-  | 'wrong-device';
+  | 'wrong-device'
+  /** An ONNX node names an operator (opType, domain, opset) this library does not implement. */
+  | 'unsupported-op'
+  /** An ONNX node sets an attribute to a value the schema allows but this library does not implement. */
+  | 'unsupported-attribute'
+  /** An ONNX node's tensor type (float64, bfloat16, or a combination) is allowed by the schema but not computed here. */
+  | 'unsupported-type';
 
 /**
  * The one error type this library throws. `code` says what kind of mistake it is and `argument`
