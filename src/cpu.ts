@@ -15,7 +15,7 @@ export {
 } from './ops/row-norm/reference.js';
 export * as fast from './ops/row-norm/fast.js';
 export { groupNorm, groupNormF64, instanceNorm, instanceNormF64 } from './ops/group-norm/reference.js';
-export { batchNormInference, batchNormInferenceF64, batchNormStats, batchNormStatsF64 } from './ops/batch-norm/reference.js';
+export { batchNormInference, batchNormInferenceF64, batchNormStats, batchNormStatsF64, batchNormTraining, batchNormTrainingF64 } from './ops/batch-norm/reference.js';
 export { layerNormBackward, layerNormBackwardF64, rmsNormBackward, rmsNormBackwardF64 } from './ops/backward/reference.js';
 export { lpNorm, lpNormF64 } from './ops/lp-norm/reference.js';
 export { runOnnxNode, runOnnxNodeF64 } from './onnx/reference.js';

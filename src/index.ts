@@ -47,10 +47,17 @@ export type {
 } from './ops/backward/options.js';
 export type { EncodeLayerNormBackwardOptions, EncodeRmsNormBackwardOptions } from './ops/backward/encode.js';
 export type { TensorLayout, TensorShapeOptions } from './ops/channel/options.js';
-export type { GroupNormOptions, InstanceNormOptions, GroupNormResult } from './ops/group-norm/options.js';
+export type { GroupNormOptions, InstanceNormOptions, GroupNormResult, GroupNormActivation } from './ops/group-norm/options.js';
 export type { EncodeGroupNormOptions, EncodeInstanceNormOptions, NormPlanInfo } from './ops/group-norm/encode.js';
-export type { BatchNormInferenceOptions, BatchNormInferenceResult, BatchNormStatsOptions, BatchNormStatsResult } from './ops/batch-norm/options.js';
-export type { EncodeBatchNormInferenceOptions, EncodeBatchNormStatsOptions } from './ops/batch-norm/encode.js';
+export type {
+  BatchNormInferenceOptions,
+  BatchNormInferenceResult,
+  BatchNormStatsOptions,
+  BatchNormStatsResult,
+  BatchNormTrainingOptions,
+  BatchNormTrainingResult,
+} from './ops/batch-norm/options.js';
+export type { EncodeBatchNormInferenceOptions, EncodeBatchNormStatsOptions, EncodeBatchNormTrainingOptions } from './ops/batch-norm/encode.js';
 export type { EncodeLpNormOptions, LpNormOptions, LpNormResult, LpNormVariant } from './ops/lp-norm/options.js';
 export type { OnnxEncodeNode, OnnxGpuTensor, OnnxNode, OnnxOutputInfo, OnnxTensor, TensorInfo as OnnxTensorInfo } from './onnx/validate.js';
 export type { OnnxTensorType } from './onnx/schemas.js';

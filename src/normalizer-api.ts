@@ -19,8 +19,15 @@ import type { EncodeLayerNormBackwardOptions, EncodeRmsNormBackwardOptions } fro
 import type { GroupNormOptions, GroupNormResult, InstanceNormOptions } from './ops/group-norm/options.js';
 import type { EncodeGroupNormOptions, EncodeInstanceNormOptions, NormPlanInfo } from './ops/group-norm/encode.js';
 import type { EncodeLpNormOptions, LpNormOptions, LpNormResult, LpNormVariant } from './ops/lp-norm/options.js';
-import type { BatchNormInferenceOptions, BatchNormInferenceResult, BatchNormStatsOptions, BatchNormStatsResult } from './ops/batch-norm/options.js';
-import type { EncodeBatchNormInferenceOptions, EncodeBatchNormStatsOptions } from './ops/batch-norm/encode.js';
+import type {
+  BatchNormInferenceOptions,
+  BatchNormInferenceResult,
+  BatchNormStatsOptions,
+  BatchNormStatsResult,
+  BatchNormTrainingOptions,
+  BatchNormTrainingResult,
+} from './ops/batch-norm/options.js';
+import type { EncodeBatchNormInferenceOptions, EncodeBatchNormStatsOptions, EncodeBatchNormTrainingOptions } from './ops/batch-norm/encode.js';
 import type { OnnxEncodeNode, OnnxNode, OnnxOutputInfo, OnnxTensor, TensorInfo } from './onnx/validate.js';
 
 /**
@@ -311,6 +318,34 @@ export interface Normalizer {
    * ```
    */
   encodeBatchNormStats(target: EncodeTarget, options: EncodeBatchNormStatsOptions): NormPlanInfo;
+
+  /**
+   * One BatchNorm training step: y normalized with the batch statistics (mean, biased variance),
+   * which are returned too, and the running statistics updated with `momentum` (PyTorch's meaning,
+   * default 0.1; the variance unbiased unless `runningVarUnbiased: false`). The arrays given are
+   * not modified; the updated ones are returned.
+   *
+   * @example
+   * ```ts
+   * const r = await norm.batchNormTraining(x, { batch: 8, channels: 64, spatial: 3136, layout: 'NCHW', runningMean, runningVar, gamma, beta });
+   * runningMean.set(r.runningMean);
+   * runningVar.set(r.runningVar);
+   * ```
+   */
+  batchNormTraining<X extends TensorData>(x: X, options: BatchNormTrainingOptions): Promise<BatchNormTrainingResult<SameData<X>>>;
+
+  /**
+   * Records one BatchNorm training step (partial statistics → merge → normalize → running update)
+   * into the caller's encoder or pass. Never submits. The running statistics are updated in place
+   * unless `newRunningMean` / `newRunningVar` are given; `mean` / `var` receive the batch statistics
+   * when given.
+   *
+   * @example
+   * ```ts
+   * norm.encodeBatchNormTraining(encoder, { x, y, runningMean, runningVar, gamma, beta, batch: 8, channels: 64, spatial: 3136, layout: 'NHWC', momentum: 0.1 });
+   * ```
+   */
+  encodeBatchNormTraining(target: EncodeTarget, options: EncodeBatchNormTrainingOptions): NormPlanInfo;
 
   // ---- end GroupNorm / InstanceNorm / BatchNorm ----
 

@@ -29,9 +29,23 @@ import { runGroupNorm, runInstanceNorm } from './ops/group-norm/run.js';
 import { encodeLpNorm } from './ops/lp-norm/encode.js';
 import type { EncodeLpNormOptions, LpNormOptions, LpNormResult, LpNormVariant } from './ops/lp-norm/options.js';
 import { runLpNorm } from './ops/lp-norm/run.js';
-import type { BatchNormInferenceOptions, BatchNormInferenceResult, BatchNormStatsOptions, BatchNormStatsResult } from './ops/batch-norm/options.js';
-import { encodeBatchNormInference, encodeBatchNormStats, type EncodeBatchNormInferenceOptions, type EncodeBatchNormStatsOptions } from './ops/batch-norm/encode.js';
-import { runBatchNormInference, runBatchNormStats } from './ops/batch-norm/run.js';
+import type {
+  BatchNormInferenceOptions,
+  BatchNormInferenceResult,
+  BatchNormStatsOptions,
+  BatchNormStatsResult,
+  BatchNormTrainingOptions,
+  BatchNormTrainingResult,
+} from './ops/batch-norm/options.js';
+import {
+  encodeBatchNormInference,
+  encodeBatchNormStats,
+  encodeBatchNormTraining,
+  type EncodeBatchNormInferenceOptions,
+  type EncodeBatchNormStatsOptions,
+  type EncodeBatchNormTrainingOptions,
+} from './ops/batch-norm/encode.js';
+import { runBatchNormInference, runBatchNormStats, runBatchNormTraining } from './ops/batch-norm/run.js';
 import { encodeOnnxNode } from './onnx/encode.js';
 import { onnxOutputInfo } from './onnx/output-info.js';
 import { runOnnxNode } from './onnx/run.js';
@@ -253,6 +267,14 @@ class GpuNormalizer implements Normalizer {
 
   batchNormStats(x: TensorData, options: BatchNormStatsOptions): Promise<BatchNormStatsResult> {
     return this.run((run) => runBatchNormStats(run, x, options));
+  }
+
+  encodeBatchNormTraining(target: EncodeTarget, options: EncodeBatchNormTrainingOptions): NormPlanInfo {
+    return this.encode(options, () => encodeBatchNormTraining(this.ctx, target, options));
+  }
+
+  batchNormTraining<X extends TensorData>(x: X, options: BatchNormTrainingOptions): Promise<BatchNormTrainingResult<SameData<X>>> {
+    return this.run((run) => runBatchNormTraining(run, x, options));
   }
 
   // ---- ONNX nodes (src/onnx) ----

@@ -42,8 +42,13 @@
 //   positions per iteration; side-by-side invocations touch side-by-side memory.
 // All of them compute exactly what the one-vector-per-invocation entry points compute, element by
 // element (same fma order), so the layouts are bit-identical.
+//
+// SILU (GroupNorm / InstanceNorm `activation: 'silu'`): every entry point passes each final f32
+// value through activation.wgsl's silu before storing (and rounding, f16). CHANNEL_COEFFICIENTS
+// (BatchNorm training): per-channel coefficients from the merge's batch statistics.
 
 // #include "../common/f16.wgsl"
+// #include "activation.wgsl"
 
 struct Params {
   // Elements of x and y.
@@ -73,6 +78,9 @@ override RUNNING_STATS: bool = false;
 override HAS_GAMMA: bool = false;
 override HAS_BETA: bool = false;
 override ADD_TO_STD: bool = false;
+// BatchNorm training: per-channel coefficients from the `coefficients` buffer (written by the merge
+// from the batch statistics), indexed like the running statistics.
+override CHANNEL_COEFFICIENTS: bool = false;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -87,21 +95,26 @@ override ADD_TO_STD: bool = false;
 @group(0) @binding(6) var<storage, read> gamma: array<f32>;
 @group(0) @binding(7) var<storage, read> beta: array<f32>;
 
-// Which coefficient element e uses: its channel (RUNNING_STATS) or its (image, channel) row.
+// Coefficients per channel (BatchNorm), else per (image, channel) row.
+fn per_channel() -> bool {
+  return RUNNING_STATS || CHANNEL_COEFFICIENTS;
+}
+
+// Which coefficient element e uses: its channel (per_channel) or its (image, channel) row.
 fn coefficient_index(e: u32) -> u32 {
   if (NHWC) {
     let c = e % params.channels;
-    if (RUNNING_STATS) { return c; }
+    if (per_channel()) { return c; }
     return (e / params.image) * params.channels + c;
   }
   let row = e / params.spatial;
-  if (RUNNING_STATS) { return row % params.channels; }
+  if (per_channel()) { return row % params.channels; }
   return row;
 }
 
 // NCHW: the coefficient row of (image, channel) map `row`.
 fn row_coefficient(row: u32) -> u32 {
-  if (RUNNING_STATS) { return row % params.channels; }
+  if (per_channel()) { return row % params.channels; }
   return row;
 }
 
@@ -122,12 +135,12 @@ fn coefficients_at(i: u32) -> vec4<f32> {
 }
 
 fn apply_one(v: f32, k: vec4<f32>) -> f32 {
-  return fma((v - k.x) - k.y, k.z, k.w);
+  return activate(fma((v - k.x) - k.y, k.z, k.w));
 }
 
 // Four elements sharing one coefficient row.
 fn apply4(v: vec4<f32>, k: vec4<f32>) -> vec4<f32> {
-  return fma((v - vec4<f32>(k.x)) - vec4<f32>(k.y), vec4<f32>(k.z), vec4<f32>(k.w));
+  return activate4(fma((v - vec4<f32>(k.x)) - vec4<f32>(k.y), vec4<f32>(k.z), vec4<f32>(k.w)));
 }
 
 fn unit_index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
@@ -241,7 +254,7 @@ fn apply_word(w: u32) {
 
 fn apply_word_k(word: u32, k: vec4<f32>) -> u32 {
   let v = vec2<f32>(f16_to_f32(word & 0xffffu), f16_to_f32(word >> 16u));
-  let r = fma((v - vec2<f32>(k.x)) - vec2<f32>(k.y), vec2<f32>(k.z), vec2<f32>(k.w));
+  let r = activate2(fma((v - vec2<f32>(k.x)) - vec2<f32>(k.y), vec2<f32>(k.z), vec2<f32>(k.w)));
   return f32_to_f16(r.x) | (f32_to_f16(r.y) << 16u);
 }
 
@@ -287,7 +300,7 @@ fn apply_span_f16(@builtin(workgroup_id) wid: vec3<u32>,
 fn quad_coefficients(n: u32, c0: u32) -> mat4x4<f32> {
   let last = params.channels - 1u;
   var base = 0u;
-  if (!RUNNING_STATS) { base = n * params.channels; }
+  if (!per_channel()) { base = n * params.channels; }
   let k0 = coefficients_at(base + c0);
   let k1 = coefficients_at(base + min(c0 + 1u, last));
   let k2 = coefficients_at(base + min(c0 + 2u, last));
@@ -316,7 +329,7 @@ fn columns_of(u: u32) -> Columns {
 }
 
 fn apply_quad(v: vec4<f32>, k: mat4x4<f32>) -> vec4<f32> {
-  return fma((v - k[0]) - k[1], k[2], k[3]);
+  return activate4(fma((v - k[0]) - k[1], k[2], k[3]));
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -369,7 +382,7 @@ fn apply_columns_scalar(@builtin(workgroup_id) wid: vec3<u32>,
     // The last, partial quad: lanes past the last channel are neither read nor written.
     for (var r = 0u; r < q.count; r++) {
       for (var i = 0u; i < lanes; i++) {
-        y[e + i] = fma((x[e + i] - q.k[0][i]) - q.k[1][i], q.k[2][i], q.k[3][i]);
+        y[e + i] = activate(fma((x[e + i] - q.k[0][i]) - q.k[1][i], q.k[2][i], q.k[3][i]));
       }
       e += C;
     }

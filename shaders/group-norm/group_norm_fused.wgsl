@@ -20,9 +20,12 @@
 // exact for offset data, and |corr| <= 2.65 std when the one-pass sums are kept (tiny after the
 // exact pass), so beta - corr * a rounds by at most ~6e-8 (|beta| + 2.65 |gamma|) absolutely.
 
+// With SILU (activation.wgsl) each final value goes through silu before it is stored.
+
 // #include "../common/rstd.wgsl"
 // #include "../channel/stats_x.wgsl"
 // #include "../channel/span_stats.wgsl"
+// #include "../channel/activation.wgsl"
 
 struct FusedParams {
   // batch * groups.
@@ -101,13 +104,13 @@ fn group_norm_fused_vec4(@builtin(workgroup_id) wid: vec3<u32>,
       let v1 = bitcast<vec4<f32>>(x4[w + 1u]);
       let v2 = bitcast<vec4<f32>>(x4[w + 2u]);
       let v3 = bitcast<vec4<f32>>(x4[w + 3u]);
-      y4[w] = fma(v0 - ce, a, b);
-      y4[w + 1u] = fma(v1 - ce, a, b);
-      y4[w + 2u] = fma(v2 - ce, a, b);
-      y4[w + 3u] = fma(v3 - ce, a, b);
+      y4[w] = activate4(fma(v0 - ce, a, b));
+      y4[w + 1u] = activate4(fma(v1 - ce, a, b));
+      y4[w + 2u] = activate4(fma(v2 - ce, a, b));
+      y4[w + 3u] = activate4(fma(v3 - ce, a, b));
     }
     for (; w < stop; w++) {
-      y4[w] = fma(bitcast<vec4<f32>>(x4[w]) - ce, a, b);
+      y4[w] = activate4(fma(bitcast<vec4<f32>>(x4[w]) - ce, a, b));
     }
   }
 }
@@ -130,21 +133,21 @@ fn group_norm_fused_scalar(@builtin(workgroup_id) wid: vec3<u32>,
     let stop = e + S;
     for (; e + 4u <= stop; e += 4u) {
       let v = vec4<f32>(bitcast<f32>(x[e]), bitcast<f32>(x[e + 1u]), bitcast<f32>(x[e + 2u]), bitcast<f32>(x[e + 3u]));
-      let o = fma((v - ce) - co, vec4<f32>(k.x), vec4<f32>(k.y));
+      let o = activate4(fma((v - ce) - co, vec4<f32>(k.x), vec4<f32>(k.y)));
       y[e] = o.x;
       y[e + 1u] = o.y;
       y[e + 2u] = o.z;
       y[e + 3u] = o.w;
     }
     for (; e < stop; e++) {
-      y[e] = fma((bitcast<f32>(x[e]) - st.x) - st.y, k.x, k.y);
+      y[e] = activate(fma((bitcast<f32>(x[e]) - st.x) - st.y, k.x, k.y));
     }
   }
 }
 
 fn fused_word(word: u32, st: vec3<f32>, k: vec2<f32>) -> u32 {
   let v = vec2<f32>(f16_to_f32(word & 0xffffu), f16_to_f32(word >> 16u));
-  let r = fma((v - vec2<f32>(st.x)) - vec2<f32>(st.y), vec2<f32>(k.x), vec2<f32>(k.y));
+  let r = activate2(fma((v - vec2<f32>(st.x)) - vec2<f32>(st.y), vec2<f32>(k.x), vec2<f32>(k.y)));
   return f32_to_f16(r.x) | (f32_to_f16(r.y) << 16u);
 }
 
@@ -167,8 +170,8 @@ fn group_norm_fused_f16(@builtin(workgroup_id) wid: vec3<u32>,
       // The word straddling maps j - 1 and j (j > 0: the group starts on a word).
       let w = first >> 1u;
       let word = x[w];
-      let lo = fma((f16_to_f32(word & 0xffffu) - st.x) - st.y, prev.x, prev.y);
-      let hi = fma((f16_to_f32(word >> 16u) - st.x) - st.y, k.x, k.y);
+      let lo = activate(fma((f16_to_f32(word & 0xffffu) - st.x) - st.y, prev.x, prev.y));
+      let hi = activate(fma((f16_to_f32(word >> 16u) - st.x) - st.y, k.x, k.y));
       yh[w] = f32_to_f16(lo) | (f32_to_f16(hi) << 16u);
     }
     // Words wholly inside map j.

@@ -11,11 +11,11 @@ import { checkAliasing, resolveOperand, type NamedRange } from '../core/operands
 import { checkTarget } from '../core/record.js';
 import { checkScratch, scratchRange } from '../core/scratch.js';
 import { storageBytes, type Dtype } from '../core/tensor.js';
-import { encodeBatchNormInference, encodeBatchNormStats } from '../ops/batch-norm/encode.js';
+import { encodeBatchNormInference, encodeBatchNormStats, encodeBatchNormTraining } from '../ops/batch-norm/encode.js';
 import { encodeGroupNorm, encodeInstanceNorm } from '../ops/group-norm/encode.js';
 import { encodeLpNorm } from '../ops/lp-norm/encode.js';
 import { encodeRowNorm } from '../ops/row-norm/encode.js';
-import { checkParamScratch, paramOperand } from './convert.js';
+import { checkParamScratch, identityParam, paramOperand, recordConvert } from './convert.js';
 import { planNode, type NodePlan, type ParamPlan } from './plan.js';
 import type { OnnxTensorType } from './schemas.js';
 import { product, type OnnxEncodeNode, type OnnxGpuTensor } from './validate.js';
@@ -32,9 +32,9 @@ const FEATURES = {
   residualRows: false,
   optionalSum: false,
   /** GroupNorm / InstanceNorm with a fused SiLU. */
-  silu: false,
+  silu: true,
   /** BatchNorm training statistics with the running-statistics update. */
-  batchNormTraining: false,
+  batchNormTraining: true,
   /** Lp normalization along a non-last axis. */
   lpInnerStride: false,
 };
@@ -166,7 +166,10 @@ export function encodeOnnxNode(ctx: KernelContext, target: EncodeTarget, node: O
       return;
     }
     case 'channel': {
-      const o = { x, y, batch: plan.batch, channels: plan.channels, spatial: plan.spatial, layout: plan.layout, dtype, epsilon: plan.epsilon, epsilonMode: plan.epsilonMode, gamma: param(plan.gamma, 'gamma'), beta: param(plan.beta, 'beta') };
+      const o = {
+        x, y, batch: plan.batch, channels: plan.channels, spatial: plan.spatial, layout: plan.layout, dtype, epsilon: plan.epsilon, epsilonMode: plan.epsilonMode,
+        gamma: param(plan.gamma, 'gamma'), beta: param(plan.beta, 'beta'), activation: plan.activation,
+      };
       if (plan.op === 'groupNorm') encodeGroupNorm(ctx, target, { ...o, groups: plan.groups });
       else encodeInstanceNorm(ctx, target, o);
       return;
@@ -183,6 +186,26 @@ export function encodeOnnxNode(ctx: KernelContext, target: EncodeTarget, node: O
       }
       const runningMean = param(plan.mean, 'mean')!;
       const runningVar = param(plan.var, 'var')!;
+      if (plan.mode === 'training') {
+        // The running statistics are inputs: the update goes to the outputs (or scratch when not
+        // requested), never in place. ONNX's momentum weighs the old value; the kernel's (PyTorch's)
+        // weighs the batch. ONNX updates with the biased batch variance.
+        const stat = (slot: number, role: string): BufferRange => {
+          const out = outRanges[slot];
+          return out && plan.statType === 'float32' ? out : scratchRange(ctx.resources, role, plan.channels * 4);
+        };
+        const newRunningMean = stat(1, 'onnx-running-mean');
+        const newRunningVar = stat(2, 'onnx-running-var');
+        encodeBatchNormTraining(ctx, target, {
+          ...shape, x, y, runningMean, runningVar, newRunningMean, newRunningVar, gamma: param(plan.gamma, 'gamma'), beta: param(plan.beta, 'beta'),
+          epsilon: plan.epsilon, momentum: 1 - plan.momentum, runningVarUnbiased: false,
+        });
+        for (const [slot, source] of [[1, newRunningMean], [2, newRunningVar]] as const) {
+          const out = outRanges[slot];
+          if (out && plan.statType === 'float16') recordConvert(ctx, target, identityParam(plan.channels, 'float32'), source, out, true);
+        }
+        return;
+      }
       encodeBatchNormInference(ctx, target, { ...shape, x, y, runningMean, runningVar, gamma: param(plan.gamma, 'gamma'), beta: param(plan.beta, 'beta'), epsilon: plan.epsilon });
       return;
     }

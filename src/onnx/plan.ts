@@ -285,6 +285,9 @@ function batchPlan(node: CheckedNode): BatchPlan {
     return broadcastParam(node, i, [channels], names[i]!);
   });
   const momentum = checkF32Option(node.attrs.momentum, 'attributes.momentum');
+  if (training === 1 && (momentum < 0 || momentum > 1)) {
+    throw new NormError('unsupported-attribute', `momentum ${momentum}: only a weight in [0, 1] (running · momentum + batch · (1 − momentum)) is implemented`, 'attributes.momentum');
+  }
   const statType = inputs[3]!.type;
   const stat: OnnxOutputInfo = { dims: [channels], type: statType };
   return {

@@ -50,6 +50,7 @@ export const OPS = {
   instanceNorm: { family: 'group-norm', title: 'InstanceNorm', defaultEpsilon: 1e-5, tunable: false },
   batchNormInference: { family: 'batch-norm', title: 'BatchNorm (inference)', defaultEpsilon: 1e-5, tunable: false },
   batchNormStats: { family: 'batch-norm', title: 'BatchNorm statistics', defaultEpsilon: 1e-5, tunable: false },
+  batchNormTraining: { family: 'batch-norm', title: 'BatchNorm (training)', defaultEpsilon: 1e-5, tunable: false },
 } as const satisfies Record<string, OpSpec>;
 
 /** The name of an op: `'layerNorm'`, `'groupNorm'`, … */
@@ -69,7 +70,7 @@ export type TunableOpName = { [K in OpName]: (typeof OPS)[K]['tunable'] extends 
  *
  * @example
  * ```ts
- * opsOf('batch-norm'); // ['batchNormInference', 'batchNormStats']
+ * opsOf('batch-norm'); // ['batchNormInference', 'batchNormStats', 'batchNormTraining']
  * ```
  */
 export function opsOf<F extends OpFamily>(family: F): OpsOf<F>[] {

@@ -82,7 +82,7 @@ describe('dist/', () => {
 
 describe('npm pack', () => {
   /** The README states the packed size; this bound is what a regression would cross. */
-  const MAX_PACKED_BYTES = 160_000;
+  const MAX_PACKED_BYTES = 185_000; // raised with the ONNX entry point (src/onnx) and batchNormTraining
 
   test('ships LICENSE, README, the bundle and its declarations; no shaders, source map or tests; under the bound', () => {
     // --ignore-scripts: the suite runs after a build; prepack would build again.

@@ -146,7 +146,13 @@ function fixture(op: OpName): Fixture {
             base: { ...CHANNEL, runningMean: P, runningVar: P },
             encodeShape: {},
             outputs: { y: 'act' },
-            operands: { gamma: 'channels', beta: 'channels', runningMean: 'channels', runningVar: 'channels' },
+            operands: {
+              gamma: 'channels',
+              beta: 'channels',
+              runningMean: 'channels',
+              runningVar: 'channels',
+              ...(op === 'batchNormTraining' ? { mean: 'channels', var: 'channels', newRunningMean: 'channels', newRunningVar: 'channels' } : {}),
+            },
             sizes: CHANNEL_SIZES,
           };
   }

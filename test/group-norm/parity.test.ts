@@ -32,10 +32,17 @@ function rows(): ParityRow[] {
     r("misspelled 'epsilonmode'", { epsilonmode: 'add-to-std' }, bad('epsilonmode'));
     r("misspelled 'gama'", { gama: like('gamma') }, bad('gama'));
     r('only the required options', {}, 'accept');
-    const all = { gamma: P, beta: P, epsilon: 1e-3, epsilonMode: 'add-to-std', unbiased: true };
+    const all = { gamma: P, beta: P, epsilon: 1e-3, epsilonMode: 'add-to-std', unbiased: true, activation: 'silu' };
     r('every option (f32, NCHW)', { ...all, dtype: 'f32' }, 'accept');
     r('every option (f16, NHWC)', { ...all, dtype: 'f16', layout: 'NHWC' }, 'accept');
     r('epsilon 0', { epsilon: 0 }, 'accept');
+    r("activation 'silu'", { activation: 'silu' }, 'accept');
+    r("activation 'none'", { activation: 'none' }, 'accept');
+    r("activation 'silu' (f16, NHWC)", { activation: 'silu', dtype: 'f16', layout: 'NHWC' }, 'accept');
+    r("activation 'swish'", { activation: 'swish' }, bad('activation'));
+    r("activation 'relu'", { activation: 'relu' }, bad('activation'));
+    r('activation true', { activation: true }, bad('activation'));
+    r("misspelled 'activaton'", { activaton: 'silu' }, bad('activaton'));
   }
   return out;
 }

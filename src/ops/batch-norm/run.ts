@@ -1,5 +1,5 @@
 /**
- * The typed-array forms of BatchNorm (inference and batch statistics): validate, upload, record,
+ * The typed-array forms of BatchNorm (inference, batch statistics, training): validate, upload, record,
  * submit, read back, and free every temporary, whatever happens.
  */
 import { Transfers, tensorView, type ArrayRunContext, type SameData } from '../../core/transfers.js';
@@ -7,12 +7,15 @@ import { storageBytes, type TensorData } from '../../core/tensor.js';
 import {
   checkBatchNormInferenceArrays,
   checkBatchNormStatsArrays,
+  checkBatchNormTrainingArrays,
+  type BatchNormTrainingOptions,
+  type BatchNormTrainingResult,
   type BatchNormInferenceOptions,
   type BatchNormInferenceResult,
   type BatchNormStatsOptions,
   type BatchNormStatsResult,
 } from './options.js';
-import { planBatchNormStats, recordBatchNormInference, recordBatchNormStats } from './encode.js';
+import { planBatchNormStats, planBatchNormTraining, recordBatchNormInference, recordBatchNormStats, recordBatchNormTraining } from './encode.js';
 
 /**
  * BatchNorm inference of typed arrays on the GPU.
@@ -67,6 +70,57 @@ export async function runBatchNormStats(ctx: ArrayRunContext, x: TensorData, opt
     recordBatchNormStats(ctx, encoder, s, { x: io.upload(x, 'x'), mean, var: variance });
     const [mb, vb] = (await io.readBack(encoder, [mean, variance])) as [ArrayBuffer, ArrayBuffer];
     return { mean: new Float32Array(mb), var: new Float32Array(vb) };
+  } finally {
+    io.release();
+  }
+}
+
+/**
+ * One BatchNorm training step of typed arrays on the GPU: y, the batch statistics and the updated
+ * running statistics (the arrays given are not modified).
+ *
+ * @example
+ * ```ts
+ * const r = await runBatchNormTraining(run, x, { batch: 8, channels: 64, spatial: 3136, layout: 'NHWC', runningMean, runningVar });
+ * ```
+ */
+export async function runBatchNormTraining<X extends TensorData>(
+  ctx: ArrayRunContext,
+  x: X,
+  options: BatchNormTrainingOptions,
+): Promise<BatchNormTrainingResult<SameData<X>>> {
+  const s = checkBatchNormTrainingArrays(x, options);
+  // The scratch is checked before the uploads: a refusal leaves nothing created.
+  planBatchNormTraining(ctx, s);
+  const io = new Transfers(ctx);
+  try {
+    const perChannel = storageBytes(s.channels, 'f32');
+    const y = io.output(storageBytes(s.elements, s.dtype), 'y');
+    const mean = io.output(perChannel, 'mean');
+    const variance = io.output(perChannel, 'var');
+    const newRunningMean = io.output(perChannel, 'newRunningMean');
+    const newRunningVar = io.output(perChannel, 'newRunningVar');
+    const encoder = ctx.device.createCommandEncoder({ label: 'webgpu-norm batchNormTraining' });
+    recordBatchNormTraining(ctx, encoder, s, {
+      x: io.upload(x, 'x'),
+      y,
+      runningMean: io.upload(options.runningMean, 'runningMean'),
+      runningVar: io.upload(options.runningVar, 'runningVar'),
+      gamma: options.gamma && io.upload(options.gamma, 'gamma'),
+      beta: options.beta && io.upload(options.beta, 'beta'),
+      mean,
+      var: variance,
+      newRunningMean,
+      newRunningVar,
+    });
+    const [yb, mb, vb, rmb, rvb] = (await io.readBack(encoder, [y, mean, variance, newRunningMean, newRunningVar])) as ArrayBuffer[];
+    return {
+      y: tensorView(yb!, s.dtype, s.elements) as SameData<X>,
+      mean: new Float32Array(mb!),
+      var: new Float32Array(vb!),
+      runningMean: new Float32Array(rmb!),
+      runningVar: new Float32Array(rvb!),
+    };
   } finally {
     io.release();
   }

@@ -132,16 +132,18 @@ const KINDS: Record<ApplyKind, { readonly entryPoint: string; readonly view: '' 
 };
 
 /**
- * Where the coefficients come from: the merge pass's per-(image, channel) buffer, or the running
- * statistics of BatchNorm inference.
+ * Where the coefficients come from: the merge pass's buffer, per (image, channel) (GroupNorm) or
+ * per channel (`perChannel`: BatchNorm training's batch statistics), or the running statistics of
+ * BatchNorm inference. `silu` passes every output through SiLU before it is stored (GroupNorm's
+ * `activation`).
  *
  * @example
  * ```ts
- * const source: ApplySource = { coefficients: scratch };
+ * const source: ApplySource = { coefficients: scratch, silu: true };
  * ```
  */
 export type ApplySource =
-  | { readonly coefficients: BufferRange }
+  | { readonly coefficients: BufferRange; readonly perChannel?: boolean | undefined; readonly silu?: boolean | undefined }
   | {
       readonly runningMean: BufferRange;
       readonly runningVar: BufferRange;
@@ -167,6 +169,7 @@ export function applyDispatch(ctx: KernelContext, shape: TensorShape, x: BufferR
   const { entryPoint, view: suffix } = KINDS[kind];
   const workgroupSize = plan.span > 1 ? Math.min(SPAN_WORKGROUP_SIZE, workgroupCap(limits)) : workgroupCap(limits);
   const running = 'runningMean' in source ? source : undefined;
+  const merged = 'coefficients' in source ? source : undefined;
   const constants = {
     WORKGROUP_SIZE: workgroupSize,
     NHWC: shape.layout === 'NHWC',
@@ -174,9 +177,9 @@ export function applyDispatch(ctx: KernelContext, shape: TensorShape, x: BufferR
     HAS_GAMMA: running?.gamma !== undefined,
     HAS_BETA: running?.beta !== undefined,
     ADD_TO_STD: running?.addToStd ?? false,
+    CHANNEL_COEFFICIENTS: merged?.perChannel ?? false,
+    SILU: merged?.silu ?? false,
   };
-  // A fast key (the constants as a string) so warm calls skip re-deriving the cache key.
-  const flags = `${+constants.NHWC}${+constants.RUNNING_STATS}${+constants.HAS_GAMMA}${+constants.HAS_BETA}${+constants.ADD_TO_STD}`;
   const pipeline = getPipeline(device, shader, entryPoint, constants);
   const bindGroup = resources.bindGroup(shader, entryPoint, pipeline, {
     params: resources.uniform(shader, 'params', {
@@ -192,7 +195,7 @@ export function applyDispatch(ctx: KernelContext, shape: TensorShape, x: BufferR
     }),
     ['x' + suffix]: x,
     ['y' + suffix]: y,
-    coefficients: 'coefficients' in source ? source.coefficients : resources.dummy('coefficients'),
+    coefficients: merged?.coefficients ?? resources.dummy('coefficients'),
     running_mean: running?.runningMean ?? resources.dummy('running_mean'),
     running_var: running?.runningVar ?? resources.dummy('running_var'),
     gamma: running?.gamma ?? resources.dummy('gamma'),

@@ -7,7 +7,7 @@ import { NormError } from '../../core/errors.js';
 import { checkAliasing, operandResolver, type Operand } from '../../core/operands.js';
 import { checkStatsScratch, coefficientsBytes, planStats, statsDispatches, type StatsLayout, type StatsPlan } from '../channel/stats.js';
 import type { EncodeTarget, KernelContext } from '../../core/context.js';
-import { GROUP_NORM_KEYS, checkGroupNormOptions, type GroupNormOpName, type GroupNormShape } from './options.js';
+import { GROUP_NORM_KEYS, checkGroupNormOptions, type GroupNormActivation, type GroupNormOpName, type GroupNormShape } from './options.js';
 import { fusedGroupNormDispatch, selectGroupNormLayout } from './fused.js';
 import { applyDispatch, type ApplyKind } from '../channel/apply.js';
 import { checkTarget, recordDispatches } from '../../core/record.js';
@@ -44,6 +44,8 @@ export interface EncodeInstanceNormOptions extends TensorShapeOptions {
   readonly epsilonMode?: EpsilonMode | undefined;
   /** Divide by N − 1. Default false. */
   readonly unbiased?: boolean | undefined;
+  /** `'silu'`: y = silu(normalized · γ + β), fused into the same pass. Default `'none'`. */
+  readonly activation?: GroupNormActivation | undefined;
 }
 
 /**
@@ -165,6 +167,7 @@ export function recordGroupNorm(ctx: KernelContext, target: EncodeTarget, op: Gr
   const plan = planGroupNorm(ctx, s);
 
   const label = `webgpu-norm ${op}`;
+  const silu = s.activation === 'silu';
   const outputs = {
     mean,
     rstd,
@@ -175,13 +178,13 @@ export function recordGroupNorm(ctx: KernelContext, target: EncodeTarget, op: Gr
     addToStd: s.epsilonMode === 'add-to-std',
   };
   if (plan === undefined) {
-    const d = fusedGroupNormDispatch(ctx, s, x, y, outputs);
+    const d = fusedGroupNormDispatch(ctx, s, x, y, outputs, silu);
     recordDispatches(target, label, [d]);
     return { chunks: 1, partials: 0, workgroups: [d.grid[0] * d.grid[1]], statsLayout: 'fused' };
   }
   const coefficients = scratchRange(ctx.resources, 'coefficients', coefficientsBytes(plan, s.batch * s.channels));
   const passes = statsDispatches(ctx, plan, x, s.dtype, { ...outputs, coefficients });
-  const apply = applyDispatch(ctx, s, x, y, { coefficients });
+  const apply = applyDispatch(ctx, s, x, y, { coefficients, silu });
   recordDispatches(target, label, [...passes, apply.dispatch]);
   return {
     chunks: plan.chunks,

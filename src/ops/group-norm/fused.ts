@@ -59,14 +59,15 @@ export interface FusedGroupNormProblem {
 
 /**
  * The fused GroupNorm dispatch: one invocation per (image, group) computes the group's statistics
- * and normalizes it (`group_norm_fused_*` in `shaders/group-norm/group_norm_fused.wgsl`).
+ * and normalizes it (`group_norm_fused_*` in `shaders/group-norm/group_norm_fused.wgsl`); `silu`
+ * passes every output through SiLU before it is stored.
  *
  * @example
  * ```ts
  * const d = fusedGroupNormDispatch(ctx, problem, x, y, { gamma, beta, mean, rstd, divisor: 40960, epsilon: 1e-5, addToStd: false });
  * ```
  */
-export function fusedGroupNormDispatch(ctx: KernelContext, p: FusedGroupNormProblem, x: BufferRange, y: BufferRange, out: StatsOutputs): RecordedDispatch {
+export function fusedGroupNormDispatch(ctx: KernelContext, p: FusedGroupNormProblem, x: BufferRange, y: BufferRange, out: StatsOutputs, silu = false): RecordedDispatch {
   const { device, resources, limits } = ctx;
   const f16 = p.dtype === 'f16';
   const vec4 = !f16 && p.spatial % 4 === 0;
@@ -80,6 +81,7 @@ export function fusedGroupNormDispatch(ctx: KernelContext, p: FusedGroupNormProb
     HAS_GAMMA: out.gamma !== undefined,
     HAS_BETA: out.beta !== undefined,
     ADD_TO_STD: out.addToStd,
+    SILU: silu,
   };
   const pipeline = getPipeline(device, shader, entryPoint, constants);
   const stats = p.batch * p.groups;

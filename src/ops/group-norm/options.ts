@@ -4,7 +4,7 @@
  * forms and the reference add {@link checkGroupNormArrays}' data checks, the encode form its
  * operand checks (encode.ts).
  */
-import { NormError, checkInteger } from '../../core/errors.js';
+import { NormError, checkInteger, describe } from '../../core/errors.js';
 import {
   checkChannelArray,
   checkChannelCall,
@@ -51,7 +51,23 @@ export interface InstanceNormOptions extends TensorShapeOptions {
   readonly epsilonMode?: EpsilonMode | undefined;
   /** Divide by N − 1 instead of N (N = elements per group). Default false (PyTorch's GroupNorm). */
   readonly unbiased?: boolean | undefined;
+  /**
+   * Applied to the normalized, scaled and shifted value: `'silu'` gives `y = v · sigmoid(v)` (the
+   * GroupNorm + SiLU of diffusion UNets and ONNX's com.microsoft GroupNorm), fused into the same
+   * pass, computed in f32 and rounded once. Default `'none'`.
+   */
+  readonly activation?: GroupNormActivation | undefined;
 }
+
+/**
+ * What GroupNorm / InstanceNorm apply to their output: nothing, or SiLU (`v · sigmoid(v)`).
+ *
+ * @example
+ * ```ts
+ * const activation: GroupNormActivation = 'silu';
+ * ```
+ */
+export type GroupNormActivation = 'none' | 'silu';
 
 /**
  * Options of GroupNorm: the channels are split into `groups` equal runs of consecutive channels,
@@ -103,6 +119,7 @@ export interface GroupNormShape extends TensorShape {
   readonly epsilon: number;
   readonly epsilonMode: EpsilonMode;
   readonly unbiased: boolean;
+  readonly activation: GroupNormActivation;
 }
 
 const runningStats = (op: GroupNormOpName) => `${op} normalizes with the statistics of x; running statistics are for batchNormInference`;
@@ -117,13 +134,13 @@ const runningStats = (op: GroupNormOpName) => `${op} normalizes with the statist
  */
 export const GROUP_NORM_KEYS = {
   groupNorm: {
-    params: ['groups', 'epsilon', 'epsilonMode', 'unbiased'],
+    params: ['groups', 'epsilon', 'epsilonMode', 'unbiased', 'activation'],
     arrays: ['gamma', 'beta'],
     operands: ['x', 'y', 'gamma', 'beta', 'mean', 'rstd'],
     misplaced: { runningMean: runningStats('groupNorm'), runningVar: runningStats('groupNorm') },
   },
   instanceNorm: {
-    params: ['epsilon', 'epsilonMode', 'unbiased'],
+    params: ['epsilon', 'epsilonMode', 'unbiased', 'activation'],
     arrays: ['gamma', 'beta'],
     operands: ['x', 'y', 'gamma', 'beta', 'mean', 'rstd'],
     misplaced: {
@@ -143,7 +160,7 @@ type GroupNormKeysMatch = [
 /**
  * The one check of every non-tensor option of a GroupNorm (`groups` given) or InstanceNorm
  * (`groups` = channels) call, in any form: option keys, shape, `groups`, epsilon (default from the
- * op table), `epsilonMode`, `unbiased`. `dtype` defaults to `'f32'` here; the typed-array forms
+ * op table), `epsilonMode`, `unbiased`, `activation`. `dtype` defaults to `'f32'` here; the typed-array forms
  * take it from x ({@link checkGroupNormArrays}).
  *
  * @example
@@ -160,7 +177,26 @@ export function checkGroupNormOptions(op: GroupNormOpName, options: unknown, for
   }
   const channelsPerGroup = shape.channels / groups;
   const groupSize = channelsPerGroup * shape.spatial;
-  return { ...shape, groups, channelsPerGroup, groupSize, ...checkChannelEpsilon(op, o), unbiased: checkUnbiased(o.unbiased, groupSize) };
+  const unbiased = checkUnbiased(o.unbiased, groupSize);
+  return { ...shape, groups, channelsPerGroup, groupSize, ...checkChannelEpsilon(op, o), unbiased, activation: checkActivation(o.activation) };
+}
+
+/**
+ * `activation`: `'none'` (the default) or `'silu'`.
+ *
+ * @example
+ * ```ts
+ * checkActivation(undefined); // 'none'
+ * checkActivation('swish');   // throws NormError invalid-argument (argument 'activation')
+ * ```
+ */
+export function checkActivation(value: unknown): GroupNormActivation {
+  if (value === undefined) return 'none';
+  if (value !== 'none' && value !== 'silu') {
+    const hint = value === 'swish' || value === 'SiLU' || value === 'Silu' ? " (SiLU, also called swish, is spelled 'silu')" : '';
+    throw new NormError('invalid-argument', `expected 'none' or 'silu', got ${describe(value)}${hint}`, 'activation');
+  }
+  return value;
 }
 
 /**

@@ -52,6 +52,21 @@ export function rstdOf(variance: number, epsilon: number, mode: EpsilonMode): nu
   return mode === 'add-to-std' ? 1 / (Math.sqrt(variance) + epsilon) : 1 / Math.sqrt(variance + epsilon);
 }
 
+/**
+ * SiLU, `v · sigmoid(v)`, in float64: sigmoid from `e = exp(−|v|)` (as the GPU computes it), so no
+ * intermediate overflows: silu(−1000) = −0, silu(1000) = 1000, silu(NaN) = NaN.
+ *
+ * @example
+ * ```ts
+ * silu(0);    // 0
+ * silu(-100); // -3.7e-42
+ * ```
+ */
+export function silu(v: number): number {
+  const e = Math.exp(-Math.abs(v));
+  return v * ((v >= 0 ? 1 : e) / (1 + e));
+}
+
 function groupNormShaped(x: TensorData, s: GroupNormShape, gamma?: Float32Array, beta?: Float32Array): GroupNormResult<Float64Array, Float64Array> {
   const v = decodeValues(x);
   const { batch, groups, channelsPerGroup: cg, spatial } = s;
@@ -72,8 +87,9 @@ function groupNormShaped(x: TensorData, s: GroupNormShape, gamma?: Float32Array,
       const r = rstdOf(sq.value / (s.unbiased ? s.groupSize - 1 : s.groupSize), s.epsilon, s.epsilonMode);
       mean[n * groups + g] = m;
       rstd[n * groups + g] = r;
+      const act = s.activation === 'silu' ? silu : (u: number) => u;
       each((i, c) => {
-        y[i] = (v[i]! - m) * r * (gamma ? gamma[c]! : 1) + (beta ? beta[c]! : 0);
+        y[i] = act((v[i]! - m) * r * (gamma ? gamma[c]! : 1) + (beta ? beta[c]! : 0));
       });
     }
   }
