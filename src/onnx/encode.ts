@@ -36,7 +36,7 @@ const FEATURES = {
   /** BatchNorm training statistics with the running-statistics update. */
   batchNormTraining: true,
   /** Lp normalization along a non-last axis. */
-  lpInnerStride: false,
+  lpInnerStride: true,
 };
 
 /**
@@ -60,7 +60,7 @@ export function dtypeOf(type: OnnxTensorType): Dtype {
  * checkImplemented(planNode(node));
  * ```
  */
-export function checkImplemented(plan: NodePlan): void {
+export function checkImplemented(plan: NodePlan, wanted: readonly boolean[] = plan.outputs.map(() => true)): void {
   const op = plan.node.schema.opType;
   const refuse = (code: 'unsupported-type' | 'unsupported-attribute', message: string, argument: string) => {
     throw new NormError(code, `${op}: ${message} is not implemented by this build's kernels`, argument);
@@ -70,7 +70,7 @@ export function checkImplemented(plan: NodePlan): void {
       if (plan.yType !== plan.xType && !FEATURES.rowOutputDtype) refuse('unsupported-type', `${plan.xType} X with ${plan.yType} scale (Y in the scale's type)`, 'inputs[1].type');
       break;
     case 'skip': {
-      const wants = (i: number) => plan.outputs.length > i;
+      const wants = (i: number) => wanted[i] === true;
       if (plan.residualRows !== plan.rows && !FEATURES.residualRows) refuse('unsupported-attribute', 'a skip broadcast over the batch', 'inputs[1].dims');
       if ((wants(1) || wants(2)) && !FEATURES.addStats) refuse('unsupported-attribute', 'the mean / inv_std_var outputs', 'outputCount');
       break;
@@ -128,8 +128,8 @@ function checkOutputs(node: OnnxEncodeNode, plan: NodePlan): (OnnxGpuTensor | un
 export function encodeOnnxNode(ctx: KernelContext, target: EncodeTarget, node: OnnxEncodeNode): void {
   checkTarget(target);
   const plan = planNode(node);
-  checkImplemented(plan);
   const outs = checkOutputs(node, plan);
+  checkImplemented(plan, outs.map((o) => o !== undefined));
   const { limits } = ctx;
   const ins: (NamedRange | undefined)[] = plan.node.inputs.map((info, i) => {
     if (!info) return undefined;
@@ -149,7 +149,14 @@ export function encodeOnnxNode(ctx: KernelContext, target: EncodeTarget, node: O
       const base = { x, y, rows: plan.rows, cols: plan.cols, dtype, epsilon: plan.epsilon, gamma: param(plan.gamma, 'gamma') };
       const rstd = plan.rstdOutput !== undefined ? outRanges[plan.rstdOutput] : undefined;
       if (plan.op === 'layerNorm') {
-        const mean = plan.meanOutput !== undefined ? outRanges[plan.meanOutput] : undefined;
+        let mean: BufferRange | undefined = plan.meanOutput !== undefined ? outRanges[plan.meanOutput] : undefined;
+        // The kernel writes both statistics or neither: the one not requested goes to scratch.
+        const scratchStat = (role: string) => {
+          checkScratch(limits, 'the unrequested row statistic', plan.rows * 4, 'outputCount', 'request both Mean and InvStdDev');
+          return scratchRange(ctx.resources, role, plan.rows * 4);
+        };
+        if (mean && !rstd) return void encodeRowNorm(ctx, target, 'layerNorm', { ...base, beta: param(plan.beta, 'beta'), mean, rstd: scratchStat('onnx-rstd') });
+        if (rstd && !mean) mean = scratchStat('onnx-mean');
         encodeRowNorm(ctx, target, 'layerNorm', { ...base, beta: param(plan.beta, 'beta'), mean, rstd });
       } else {
         encodeRowNorm(ctx, target, 'rmsNorm', { ...base, rstd });
@@ -210,7 +217,7 @@ export function encodeOnnxNode(ctx: KernelContext, target: EncodeTarget, node: O
       return;
     }
     case 'lp':
-      encodeLpNorm(ctx, target, { x, y, rows: plan.rows, cols: plan.cols, p: plan.p, epsilon: plan.epsilon, dtype });
+      encodeLpNorm(ctx, target, { x, y, rows: plan.rows, cols: plan.cols, p: plan.p, epsilon: plan.epsilon, dtype, inner: plan.inner });
       return;
   }
 }

@@ -167,3 +167,17 @@ export type TrainHarness = BackwardHarness & { trainMlp(steps: number): Promise<
 // reliability.ts and fuzz.ts. Registered here so every GPU test file shares one page.
 Object.assign(harness, reliability, fuzz);
 export type ReliabilityHarness = BadInputHarness & typeof reliability & typeof fuzz;
+// ONNX nodes (test/onnx/onnx.gpu.test.ts).
+import { onnxCase, type OnnxCase } from '../../onnx/onnx-case.js';
+import { onnxGraph } from '../../onnx/onnx-graph.js';
+const onnxHarness = {
+  runOnnxCase: async (c: OnnxCase) => {
+    const norm = await normalizer();
+    uncaptured.length = 0;
+    const result = await onnxCase(norm, c);
+    return { ...result, uncapturedErrors: [...uncaptured] };
+  },
+  runOnnxGraph: async (g: Parameters<typeof onnxGraph>[1]) => onnxGraph(await normalizer(), g),
+};
+Object.assign(harness, onnxHarness);
+export type OnnxHarness = Harness & typeof onnxHarness;
