@@ -22,10 +22,13 @@ export type { Operand } from './core/operands.js';
 export type { ResourceStats } from './core/resources.js';
 export type {
   AddLayerNormOptions,
+  AddLayerNormResult,
   AddNormResult,
   AddRmsNormOptions,
+  AddRmsNormResult,
   LayerNormOptions,
   LayerNormResult,
+  OutputData,
   RmsNormOptions,
   RmsNormResult,
 } from './ops/row-norm/options.js';

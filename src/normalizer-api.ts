@@ -7,8 +7,18 @@ import type { NormError } from './core/errors.js';
 import type { EncodeTarget } from './core/context.js';
 import type { ResourceStats } from './core/resources.js';
 import type { SameData } from './core/transfers.js';
-import type { TensorData } from './core/tensor.js';
-import type { AddLayerNormOptions, AddNormResult, AddRmsNormOptions, LayerNormOptions, LayerNormResult, RmsNormOptions, RmsNormResult } from './ops/row-norm/options.js';
+import type { Dtype, TensorData } from './core/tensor.js';
+import type {
+  AddLayerNormOptions,
+  AddLayerNormResult,
+  AddRmsNormOptions,
+  AddRmsNormResult,
+  LayerNormOptions,
+  LayerNormResult,
+  OutputData,
+  RmsNormOptions,
+  RmsNormResult,
+} from './ops/row-norm/options.js';
 import type { EncodeAddLayerNormOptions, EncodeAddRmsNormOptions, EncodeLayerNormOptions, EncodeRmsNormOptions } from './ops/row-norm/encode.js';
 import type { TuneResult } from './ops/row-norm/tune.js';
 import type { TuningTable } from './ops/row-norm/tuning.js';
@@ -50,15 +60,15 @@ export interface Normalizer {
 
   /**
    * LayerNorm over the last dimension of `x` (rows = `x.length / cols`), on the GPU.
-   * f16: pass half bits as a Uint16Array; `y` comes back the same way.
+   * f16: pass half bits as a Uint16Array; `y` comes back the same way, or in `outputDtype`.
    *
    * @example
    * ```ts
    * const { y, mean, rstd } = await norm.layerNorm(x, { cols: 768, gamma, beta, epsilon: 1e-5 });
+   * const { y: half } = await norm.layerNorm(x, { cols: 768, outputDtype: 'f16' }); // Uint16Array
    * ```
    */
-  layerNorm(x: Float32Array, options: LayerNormOptions): Promise<LayerNormResult>;
-  layerNorm(x: Uint16Array, options: LayerNormOptions): Promise<LayerNormResult<Uint16Array>>;
+  layerNorm<X extends Float32Array | Uint16Array, O extends Dtype | undefined = undefined>(x: X, options: LayerNormOptions<O>): Promise<LayerNormResult<OutputData<X, O>>>;
 
   /**
    * RMSNorm: `y = x / sqrt(mean(x²) + eps) · (gamma + gammaOffset)`.
@@ -69,12 +79,12 @@ export interface Normalizer {
    * const gemma = await norm.rmsNorm(x, { cols: 2048, gamma, gammaOffset: 1 });
    * ```
    */
-  rmsNorm(x: Float32Array, options: RmsNormOptions): Promise<RmsNormResult>;
-  rmsNorm(x: Uint16Array, options: RmsNormOptions): Promise<RmsNormResult<Uint16Array>>;
+  rmsNorm<X extends Float32Array | Uint16Array, O extends Dtype | undefined = undefined>(x: X, options: RmsNormOptions<O>): Promise<RmsNormResult<OutputData<X, O>>>;
 
   /**
    * Fused residual add + LayerNorm: `sum = x + residual (+ bias)`, `y = LayerNorm(sum)`, in one
-   * pass over memory.
+   * pass over memory; also returns sum's per-row `mean` and `rstd` (for `layerNormBackward`).
+   * `residualRows` broadcasts a residual of fewer rows; `outputDtype` sets y's dtype.
    *
    * @example
    * ```ts
@@ -84,8 +94,11 @@ export interface Normalizer {
    * const { y: nextIn, sum: h } = await norm.addLayerNorm(x, sublayerOut, { cols: 768, gamma, beta });
    * ```
    */
-  addLayerNorm(x: Float32Array, residual: Float32Array, options: AddLayerNormOptions): Promise<AddNormResult>;
-  addLayerNorm(x: Uint16Array, residual: Uint16Array, options: AddLayerNormOptions): Promise<AddNormResult<Uint16Array>>;
+  addLayerNorm<X extends Float32Array | Uint16Array, O extends Dtype | undefined = undefined>(
+    x: X,
+    residual: X,
+    options: AddLayerNormOptions<O>,
+  ): Promise<AddLayerNormResult<OutputData<X, O>, SameData<X>>>;
 
   /**
    * Fused residual add + RMSNorm (LLaMA-style Pre-LN blocks).
@@ -95,8 +108,11 @@ export interface Normalizer {
    * const { y, sum } = await norm.addRmsNorm(h, attnOut, { cols: 4096, gamma });
    * ```
    */
-  addRmsNorm(x: Float32Array, residual: Float32Array, options: AddRmsNormOptions): Promise<AddNormResult>;
-  addRmsNorm(x: Uint16Array, residual: Uint16Array, options: AddRmsNormOptions): Promise<AddNormResult<Uint16Array>>;
+  addRmsNorm<X extends Float32Array | Uint16Array, O extends Dtype | undefined = undefined>(
+    x: X,
+    residual: X,
+    options: AddRmsNormOptions<O>,
+  ): Promise<AddRmsNormResult<OutputData<X, O>, SameData<X>>>;
 
   /**
    * Records LayerNorm into the caller's command encoder or compute pass. Never submits. With a

@@ -12,8 +12,18 @@ import { DebugMode } from './core/debug.js';
 import { DeviceLifecycle } from './core/lifecycle.js';
 import { OwnedResources, type ResourceStats } from './core/resources.js';
 import type { ArrayRunContext, SameData } from './core/transfers.js';
-import type { TensorData } from './core/tensor.js';
-import type { AddLayerNormOptions, AddNormResult, AddRmsNormOptions, LayerNormOptions, LayerNormResult, RmsNormOptions, RmsNormResult } from './ops/row-norm/options.js';
+import type { Dtype, TensorData } from './core/tensor.js';
+import type {
+  AddLayerNormOptions,
+  AddLayerNormResult,
+  AddRmsNormOptions,
+  AddRmsNormResult,
+  LayerNormOptions,
+  LayerNormResult,
+  OutputData,
+  RmsNormOptions,
+  RmsNormResult,
+} from './ops/row-norm/options.js';
 import { encodeRowNorm, type EncodeAddLayerNormOptions, type EncodeAddRmsNormOptions, type EncodeLayerNormOptions, type EncodeRmsNormOptions } from './ops/row-norm/encode.js';
 import { runRowNorm } from './ops/row-norm/run.js';
 import { tuneRowNorm, type TuneResult } from './ops/row-norm/tune.js';
@@ -163,28 +173,22 @@ class GpuNormalizer implements Normalizer {
     return this.encode(options, () => encodeRowNorm(this.ctx, target, 'addRmsNorm', options));
   }
 
-  layerNorm(x: Float32Array, options: LayerNormOptions): Promise<LayerNormResult>;
-  layerNorm(x: Uint16Array, options: LayerNormOptions): Promise<LayerNormResult<Uint16Array>>;
-  layerNorm(x: TensorData, options: LayerNormOptions): Promise<LayerNormResult<TensorData>> {
-    return this.run((run) => runRowNorm(run, 'layerNorm', x, options).then((r) => ({ y: r.y, mean: r.mean!, rstd: r.rstd! })));
+  layerNorm<X extends TensorData, O extends Dtype | undefined = undefined>(x: X, options: LayerNormOptions<O>): Promise<LayerNormResult<OutputData<X, O>>> {
+    return this.run((run) => runRowNorm(run, 'layerNorm', x, options).then((r) => ({ y: r.y as OutputData<X, O>, mean: r.mean!, rstd: r.rstd! })));
   }
 
-  rmsNorm(x: Float32Array, options: RmsNormOptions): Promise<RmsNormResult>;
-  rmsNorm(x: Uint16Array, options: RmsNormOptions): Promise<RmsNormResult<Uint16Array>>;
-  rmsNorm(x: TensorData, options: RmsNormOptions): Promise<RmsNormResult<TensorData>> {
-    return this.run((run) => runRowNorm(run, 'rmsNorm', x, options).then((r) => ({ y: r.y, rstd: r.rstd! })));
+  rmsNorm<X extends TensorData, O extends Dtype | undefined = undefined>(x: X, options: RmsNormOptions<O>): Promise<RmsNormResult<OutputData<X, O>>> {
+    return this.run((run) => runRowNorm(run, 'rmsNorm', x, options).then((r) => ({ y: r.y as OutputData<X, O>, rstd: r.rstd! })));
   }
 
-  addLayerNorm(x: Float32Array, residual: Float32Array, options: AddLayerNormOptions): Promise<AddNormResult>;
-  addLayerNorm(x: Uint16Array, residual: Uint16Array, options: AddLayerNormOptions): Promise<AddNormResult<Uint16Array>>;
-  addLayerNorm(x: TensorData, residual: TensorData, options: AddLayerNormOptions): Promise<AddNormResult<TensorData>> {
-    return this.run((run) => runRowNorm(run, 'addLayerNorm', x, options, residual).then((r) => ({ y: r.y, sum: r.sum! })));
+  addLayerNorm<X extends TensorData, O extends Dtype | undefined = undefined>(x: X, residual: X, options: AddLayerNormOptions<O>): Promise<AddLayerNormResult<OutputData<X, O>, SameData<X>>> {
+    return this.run((run) =>
+      runRowNorm(run, 'addLayerNorm', x, options, residual).then((r) => ({ y: r.y as OutputData<X, O>, sum: r.sum as SameData<X>, mean: r.mean!, rstd: r.rstd! })),
+    );
   }
 
-  addRmsNorm(x: Float32Array, residual: Float32Array, options: AddRmsNormOptions): Promise<AddNormResult>;
-  addRmsNorm(x: Uint16Array, residual: Uint16Array, options: AddRmsNormOptions): Promise<AddNormResult<Uint16Array>>;
-  addRmsNorm(x: TensorData, residual: TensorData, options: AddRmsNormOptions): Promise<AddNormResult<TensorData>> {
-    return this.run((run) => runRowNorm(run, 'addRmsNorm', x, options, residual).then((r) => ({ y: r.y, sum: r.sum! })));
+  addRmsNorm<X extends TensorData, O extends Dtype | undefined = undefined>(x: X, residual: X, options: AddRmsNormOptions<O>): Promise<AddRmsNormResult<OutputData<X, O>, SameData<X>>> {
+    return this.run((run) => runRowNorm(run, 'addRmsNorm', x, options, residual).then((r) => ({ y: r.y as OutputData<X, O>, sum: r.sum as SameData<X>, rstd: r.rstd! })));
   }
 
   async tune(op: RowNormOpName, shape: { rows: number; cols: number; dtype?: 'f32' | 'f16' }, options: { repetitions?: number } = {}): Promise<TuneResult> {
