@@ -26,11 +26,17 @@ import { product, type OnnxEncodeNode, type OnnxGpuTensor } from './validate.js'
  */
 const FEATURES = {
   /** Row norms writing y in another dtype than x (RMSNormalization's V ≠ T). */
-  rowOutputDtype: false,
+  rowOutputDtype: true,
   /** The fused add forms writing per-row mean / rstd, reading a batch-broadcast residual, sum optional. */
-  addStats: false,
-  residualRows: false,
-  optionalSum: false,
+  addStats: true,
+  residualRows: true,
+  optionalSum: true,
+  /**
+   * The fused add forms normalizing the exact f32 sum of float16 input + skip + bias. They
+   * normalize the sum rounded to f16 (the residual stream as stored), which issue #13 rules out
+   * for ONNX nodes: float16 Skip* nodes are refused until the kernel offers the exact sum.
+   */
+  addF16ExactSum: false,
   /** GroupNorm / InstanceNorm with a fused SiLU. */
   silu: true,
   /** BatchNorm training statistics with the running-statistics update. */
@@ -72,6 +78,9 @@ export function checkImplemented(plan: NodePlan, wanted: readonly boolean[] = pl
     case 'skip': {
       const wants = (i: number) => wanted[i] === true;
       if (plan.residualRows !== plan.rows && !FEATURES.residualRows) refuse('unsupported-attribute', 'a skip broadcast over the batch', 'inputs[1].dims');
+      if (plan.xType === 'float16' && !FEATURES.addF16ExactSum) {
+        refuse('unsupported-type', 'float16 input normalized from the exact input + skip + bias (the fused kernel normalizes the sum rounded to float16)', 'inputs[0].type');
+      }
       if ((wants(1) || wants(2)) && !FEATURES.addStats) refuse('unsupported-attribute', 'the mean / inv_std_var outputs', 'outputCount');
       break;
     }
@@ -146,7 +155,7 @@ export function encodeOnnxNode(ctx: KernelContext, target: EncodeTarget, node: O
   const param = (p: ParamPlan | undefined, role: string): BufferRange | undefined => (p ? paramOperand(ctx, target, p, ins[p.input]!, `onnx-${role}`) : undefined);
   switch (plan.kind) {
     case 'row': {
-      const base = { x, y, rows: plan.rows, cols: plan.cols, dtype, epsilon: plan.epsilon, gamma: param(plan.gamma, 'gamma') };
+      const base = { x, y, rows: plan.rows, cols: plan.cols, dtype, outputDtype: dtypeOf(plan.yType), epsilon: plan.epsilon, gamma: param(plan.gamma, 'gamma') };
       const rstd = plan.rstdOutput !== undefined ? outRanges[plan.rstdOutput] : undefined;
       if (plan.op === 'layerNorm') {
         let mean: BufferRange | undefined = plan.meanOutput !== undefined ? outRanges[plan.meanOutput] : undefined;
@@ -164,12 +173,29 @@ export function encodeOnnxNode(ctx: KernelContext, target: EncodeTarget, node: O
       return;
     }
     case 'skip': {
-      const sumBytes = storageBytes(plan.rows * plan.cols, dtype);
-      if (!outRanges[3]) checkScratch(limits, 'the unrequested input_skip_bias_sum', sumBytes, 'outputCount', 'request output 3 (input_skip_bias_sum) into a buffer of your own');
-      const sum = outRanges[3] ?? scratchRange(ctx.resources, 'onnx-sum', sumBytes);
-      const common = { x, residual: ins[plan.skipInput]!, y, sum, rows: plan.rows, cols: plan.cols, dtype, epsilon: plan.epsilon, gamma: param(plan.gamma, 'gamma'), bias: param(plan.bias, 'bias') };
-      if (plan.op === 'addLayerNorm') encodeRowNorm(ctx, target, 'addLayerNorm', { ...common, beta: param(plan.beta, 'beta') });
-      else encodeRowNorm(ctx, target, 'addRmsNorm', common);
+      // The kernels write both statistics or neither: one not requested goes to scratch.
+      const stat = (slot: number, role: string): BufferRange => {
+        const out = outRanges[slot];
+        if (out) return out;
+        checkScratch(limits, 'the unrequested row statistic', plan.rows * 4, 'outputCount', 'request both mean and inv_std_var');
+        return scratchRange(ctx.resources, role, plan.rows * 4);
+      };
+      const common = {
+        x, residual: ins[plan.skipInput]!, residualRows: plan.residualRows, y, sum: outRanges[3], rows: plan.rows, cols: plan.cols, dtype, epsilon: plan.epsilon,
+        gamma: param(plan.gamma, 'gamma'), bias: param(plan.bias, 'bias'),
+      };
+      if (plan.op === 'addLayerNorm') {
+        const stats = outRanges[1] || outRanges[2] ? { mean: stat(1, 'onnx-mean'), rstd: stat(2, 'onnx-rstd') } : {};
+        encodeRowNorm(ctx, target, 'addLayerNorm', { ...common, beta: param(plan.beta, 'beta'), ...stats });
+        return;
+      }
+      encodeRowNorm(ctx, target, 'addRmsNorm', { ...common, rstd: outRanges[2] });
+      if (outRanges[1]) {
+        // SkipSimplifiedLayerNormalization's mean output (the mean of input + skip + bias), which
+        // an RMS norm does not compute: one more fused-add pass, its y and 1/σ into scratch.
+        const yScratch = scratchRange(ctx.resources, 'onnx-skip-mean-y', storageBytes(plan.rows * plan.cols, dtype));
+        encodeRowNorm(ctx, target, 'addLayerNorm', { ...common, y: yScratch, sum: undefined, gamma: undefined, bias: common.bias, mean: outRanges[1], rstd: stat(-1, 'onnx-rstd') });
+      }
       return;
     }
     case 'channel': {

@@ -44,6 +44,9 @@ const ROWS: Row[] = [
   ['RMSNormalization', op('RMSNormalization', 23, [f32([3, 32]), f32([32])], { epsilon: 1e-6 })],
   ['RMSNormalization float16, deviations ±900', op('RMSNormalization', 23, [f16([4, 64], wide), f16([64])])],
   ['RMSNormalization axis 1 of 3, scale broadcast', op('RMSNormalization', 23, [f32([2, 4, 8]), f32([1, 8])], { axis: 1 })],
+  ['RMSNormalization float16 X, float32 scale: Y float32', op('RMSNormalization', 23, [f16([3, 40], wide), f32([40])])],
+  ['RMSNormalization float32 X, float16 scale: Y float16', op('RMSNormalization', 23, [f32([3, 40], wide), f16([40])], { epsilon: 1e-5 })],
+  ['SimplifiedLayerNormalization float16 X, float32 scale, inv_std_var', op('SimplifiedLayerNormalization', 1, [f16([2, 2, 24]), f32([24])], {}, 2)],
   ['SimplifiedLayerNormalization Y and inv_std_var', op('SimplifiedLayerNormalization', 1, [f32([2, 3, 32]), f32([32])], {}, 2)],
   ['SimplifiedLayerNormalization float16, deviations ±900', op('SimplifiedLayerNormalization', 1, [f16([5, 48], wide), f16([48])], {}, 2)],
   ['GroupNormalization-18 per-group scale', op('GroupNormalization', 18, [f32([2, 6, 5, 3]), f32([3]), f32([3])], { num_groups: 3 })],
@@ -68,13 +71,27 @@ const ROWS: Row[] = [
   ['LpNormalization axis 0 float16 (odd width, strided)', op('LpNormalization', 22, [f16([9, 5], wide)], { axis: 0 })],
   ['LpNormalization axis -3 of 3', op('LpNormalization', 1, [f32([6, 2, 3])], { axis: -3 })],
   ['SkipLayerNormalization (B,S,H) skip, beta, bias', op('SkipLayerNormalization', 1, [f32([2, 3, 32]), f32([2, 3, 32]), f32([32]), f32([32]), f32([32])], {}, 1, ms.domain)],
-  ['SkipLayerNormalization float16, ±900, sum output', op('SkipLayerNormalization', 1, [f16([2, 4, 64], wide), f16([2, 4, 64], wide), f16([64]), f16([64]), f16([64])], { epsilon: 1e-5 }, 1, ms.domain)],
   ['SkipLayerNormalization mean 1e4, no beta', op('SkipLayerNormalization', 1, [f32([1, 8, 96], offset), f32([1, 8, 96]), f32([96]), null, f32([96])], {}, 1, ms.domain)],
+  ['SkipLayerNormalization every output', op('SkipLayerNormalization', 1, [f32([2, 3, 32]), f32([2, 3, 32]), f32([32]), f32([32]), f32([32])], {}, 4, ms.domain)],
+  ['SkipLayerNormalization (1,S,H) skip, mean 1e4', op('SkipLayerNormalization', 1, [f32([3, 4, 48], offset), f32([1, 4, 48]), f32([48]), f32([48]), f32([48])], {}, 4, ms.domain)],
+  ['SkipSimplifiedLayerNormalization every output (mean of the sum too)', op('SkipSimplifiedLayerNormalization', 1, [f32([2, 3, 32]), f32([2, 3, 32]), f32([32]), f32([32])], {}, 4, ms.domain)],
   ['SkipSimplifiedLayerNormalization 2D, bias in slot 3', op('SkipSimplifiedLayerNormalization', 1, [f32([6, 32]), f32([6, 32]), f32([32]), f32([32])], {}, 1, ms.domain)],
-  ['SkipSimplifiedLayerNormalization float16 ±900', op('SkipSimplifiedLayerNormalization', 1, [f16([2, 3, 48], wide), f16([2, 3, 48]), f16([48])], {}, 1, ms.domain)],
   ['GroupNorm NHWC (default) SiLU', op('GroupNorm', 1, [f32([2, 4, 4, 8]), f32([8]), f32([8])], { groups: 4, activation: 1 }, 1, ms.domain)],
   ['GroupNorm NCHW SiLU, float32 X with float16 gamma/beta', op('GroupNorm', 1, [f32([1, 8, 3, 3]), f16([8]), f16([8])], { groups: 2, activation: 1, channels_last: 0 }, 1, ms.domain)],
   ['GroupNorm NHWC float16 ±900, float32 gamma/beta, no activation', op('GroupNorm', 1, [f16([1, 5, 5, 16], wide), f32([16]), f32([16])], { groups: 8, activation: 0, epsilon: 1e-6 }, 1, ms.domain)],
+];
+
+// float16 Skip* nodes: the fused add kernel normalizes the float16-rounded input + skip + bias,
+// which issue #13 rules out (y off by ~1e-3 at ±900), so they are refused with unsupported-type
+// until the kernel normalizes the exact sum (src/onnx/encode.ts FEATURES.addF16ExactSum); then
+// these rows move back to ROWS.
+// prettier-ignore
+const REFUSED_F16_SKIP: Row[] = [
+  ['SkipLayerNormalization float16, ±900, sum output', op('SkipLayerNormalization', 1, [f16([2, 4, 64], wide), f16([2, 4, 64], wide), f16([64]), f16([64]), f16([64])], { epsilon: 1e-5 }, 1, ms.domain)],
+  ['SkipLayerNormalization float16 ±900, every output', op('SkipLayerNormalization', 1, [f16([2, 4, 64], wide), f16([2, 4, 64]), f16([64]), f16([64]), null], {}, 4, ms.domain)],
+  ['SkipLayerNormalization (S,H) skip float16', op('SkipLayerNormalization', 1, [f16([3, 5, 32]), f16([5, 32]), f16([32]), null, f16([32])], {}, 4, ms.domain)],
+  ['SkipSimplifiedLayerNormalization (S,H) skip float16 ±900, inv_std_var', op('SkipSimplifiedLayerNormalization', 1, [f16([2, 3, 48], wide), f16([3, 48], wide), f16([48]), f16([48])], {}, 3, ms.domain)],
+  ['SkipSimplifiedLayerNormalization float16 ±900', op('SkipSimplifiedLayerNormalization', 1, [f16([2, 3, 48], wide), f16([2, 3, 48]), f16([48])], {}, 1, ms.domain)],
 ];
 
 describe('ONNX nodes match the float64 reference', () => {
@@ -95,9 +112,24 @@ describe('ONNX nodes match the float64 reference', () => {
   });
 });
 
+describe('float16 Skip* nodes are refused, not approximated', () => {
+  REFUSED_F16_SKIP.forEach(([name, c], i) => {
+    test(name, async () => {
+      const r = await h.run((harness, arg) => (harness as OnnxHarness).runOnnxRefusal(arg), { ...c, seed: 2000 + i });
+      expect(r).toEqual({ code: 'unsupported-type', argument: 'inputs[0].type' });
+    });
+  });
+});
+
 describe('a graph, GPU-resident, node by node through encodeOnnxNode', () => {
   test('LayerNormalization → MatMul → SkipLayerNormalization → GroupNorm (NHWC, SiLU)', async () => {
     const r = await h.run((harness, arg) => (harness as OnnxHarness).runOnnxGraph(arg), { batch: 2, seq: 8, hidden: 32, groups: 8, seed: 7, skipDims: 'full' as const });
+    expect(r.validationError).toBeNull();
+    expect(r.failures, `${r.failures}/${r.count} outside tolerance, ${r.maxRatio.toFixed(3)}x; worst ${r.worst}`).toBe(0);
+    expect(r.skipSumMaxRatio, 'input_skip_bias_sum').toBeLessThanOrEqual(1);
+  });
+  test('the same graph with an (S,H) skip broadcast over the batch', async () => {
+    const r = await h.run((harness, arg) => (harness as OnnxHarness).runOnnxGraph(arg), { batch: 3, seq: 4, hidden: 16, groups: 4, seed: 8, skipDims: 'seq' as const });
     expect(r.validationError).toBeNull();
     expect(r.failures, `${r.failures}/${r.count} outside tolerance, ${r.maxRatio.toFixed(3)}x; worst ${r.worst}`).toBe(0);
     expect(r.skipSumMaxRatio, 'input_skip_bias_sum').toBeLessThanOrEqual(1);
