@@ -147,20 +147,3 @@ export async function onnxCase(norm: Normalizer, c: OnnxCase): Promise<OnnxCaseR
   return { outputs, produced: gpu.map((o) => (o ? o.type : null)), validationError, hash: outputHash(...gpu.map((o) => o?.data)) };
 }
 
-/**
- * Runs a case expecting a refusal: the NormError's code and argument, or null if it ran.
- *
- * @example
- * ```ts
- * await onnxRefusal(norm, c); // { code: 'unsupported-type', argument: 'inputs[0].type' }
- * ```
- */
-export async function onnxRefusal(norm: Normalizer, c: OnnxCase): Promise<{ code: string; argument: string | undefined } | null> {
-  try {
-    await norm.runOnnxNode({ opType: c.opType, domain: c.domain, opset: c.opset, attributes: c.attributes, inputs: makeInputs(c), outputCount: c.outputCount });
-    return null;
-  } catch (e) {
-    const err = e as { code?: string; argument?: string };
-    return { code: String(err.code), argument: err.argument };
-  }
-}

@@ -87,7 +87,6 @@ const BAD: Bad[] = [
   ['stash_type 11 (double)', node('LayerNormalization', [t([2, 4]), t([4])], { stash_type: 11 }), 'unsupported-attribute', 'attributes.stash_type'],
   ['GroupNormalization-21 stash_type 16', node('GroupNormalization', [t([1, 4, 2]), t([4]), t([4])], { num_groups: 2, stash_type: 16 }, { opset: 21 }), 'unsupported-attribute', 'attributes.stash_type'],
   ['MVN over alternating blocks', node('MeanVarianceNormalization', [t([2, 3, 4, 5])], { axes: [0, 2] }), 'unsupported-attribute', 'attributes.axes'],
-  ['float16 Skip* (the fused kernel rounds the sum to float16)', { ...node('SkipLayerNormalization', [t([1, 2, 4], 'float16'), t([1, 2, 4], 'float16'), t([4], 'float16')]), ...ms }, 'unsupported-type', 'inputs[0].type', undefined, true],
   ['float64', node('LayerNormalization', [t([2, 4], 'float64'), t([4], 'float64')]), 'unsupported-type', 'inputs[0].type'],
   ['bfloat16', node('LpNormalization', [t([2, 4], 'bfloat16')]), 'unsupported-type', 'inputs[0].type'],
   ['float64 running statistics', node('BatchNormalization', [t([2, 3]), t([3]), t([3]), t([3], 'float64'), t([3], 'float64')]), 'unsupported-type', 'inputs[3].type'],
@@ -139,6 +138,21 @@ test('the encode form refuses before recording anything, and checks the output t
   const mark = fake.dispatches.length;
   norm.encodeOnnxNode(enc(), { ...ln, inputs: [x16, scale16, null], outputs: [{ buffer: buf(32), dims: [2, 8], type: 'float16' }] });
   expect(fake.dispatches.slice(mark)[0]).toMatch(/convert/);
+  // A float16 SkipLayerNormalization sums exactly in its own pass first (the fused add kernel
+  // would normalize the f16-rounded sum); a float32 one runs the fused kernel alone.
+  const skipNode = (type: 'float16' | 'float32') => {
+    const size = type === 'float16' ? 32 : 64;
+    const e = { buffer: buf(size), dims: [2, 8], type };
+    return { opType: 'SkipLayerNormalization', domain: 'com.microsoft', opset: 1, attributes: {}, inputs: [e, { ...e, buffer: buf(size) }, { buffer: buf(32), dims: [8], type: 'float32' as const }], outputs: [{ ...e, buffer: buf(size) }], outputCount: 1 };
+  };
+  const skipMark = fake.dispatches.length;
+  norm.encodeOnnxNode(enc(), skipNode('float32'));
+  const fused = fake.dispatches.slice(skipMark);
+  expect(fused.some((l) => /skip_sum/.test(l)), fused.join(', ')).toBe(false);
+  const f16Mark = fake.dispatches.length;
+  norm.encodeOnnxNode(enc(), { ...skipNode('float16'), inputs: [...skipNode('float16').inputs.slice(0, 2), { buffer: buf(16), dims: [8], type: 'float16' as const }] });
+  const exact = fake.dispatches.slice(f16Mark);
+  expect(exact.some((l) => /skip_sum/.test(l)), exact.join(', ')).toBe(true);
   expect(fake.validationErrors).toEqual([]);
 });
 

@@ -168,7 +168,7 @@ export type TrainHarness = BackwardHarness & { trainMlp(steps: number): Promise<
 Object.assign(harness, reliability, fuzz);
 export type ReliabilityHarness = BadInputHarness & typeof reliability & typeof fuzz;
 // ONNX nodes (test/onnx/onnx.gpu.test.ts).
-import { onnxCase, onnxRefusal, type OnnxCase } from '../../onnx/onnx-case.js';
+import { onnxCase, type OnnxCase } from '../../onnx/onnx-case.js';
 import { onnxGraph } from '../../onnx/onnx-graph.js';
 const onnxHarness = {
   runOnnxCase: async (c: OnnxCase) => {
@@ -178,7 +178,6 @@ const onnxHarness = {
     return { ...result, uncapturedErrors: [...uncaptured] };
   },
   runOnnxGraph: async (g: Parameters<typeof onnxGraph>[1]) => onnxGraph(await normalizer(), g),
-  runOnnxRefusal: async (c: OnnxCase) => onnxRefusal(await normalizer(), c),
 };
 Object.assign(harness, onnxHarness);
 export type OnnxHarness = Harness & typeof onnxHarness;
