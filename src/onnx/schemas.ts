@@ -66,7 +66,8 @@ const float = (d?: number): OnnxAttributeSpec => ({ kind: 'float', default: d })
  * ONNX_SCHEMAS.find((s) => s.opType === 'LayerNormalization')!.attributes.epsilon.default; // 1e-5
  * ```
  */
-export const ONNX_SCHEMAS: readonly OnnxSchema[] = [
+// Built in a pure function call so that an app importing none of the ONNX API bundles none of it.
+export const ONNX_SCHEMAS: readonly OnnxSchema[] = /* @__PURE__ */ ((): OnnxSchema[] => [
   {
     domain: '',
     opType: 'LayerNormalization',
@@ -190,7 +191,7 @@ export const ONNX_SCHEMAS: readonly OnnxSchema[] = [
     attributes: { activation: int(), channels_last: int(1), epsilon: float(1e-5), groups: int() },
     types: { T: F16_F32, M: F16_F32 },
   },
-];
+])();
 
 /**
  * The domain as the table spells it: `''` and `'ai.onnx'` are the standard domain.
@@ -204,5 +205,14 @@ export function canonicalDomain(domain: string): string {
   return domain === 'ai.onnx' ? '' : domain;
 }
 
-/** Every implemented `domain::opType`, for `unsupported-op`'s nearest-name suggestion. */
-export const KNOWN_OPS: readonly string[] = [...new Set(ONNX_SCHEMAS.map((s) => s.opType))];
+/**
+ * Every implemented opType, for `unsupported-op`'s nearest-name suggestion.
+ *
+ * @example
+ * ```ts
+ * knownOps().includes('GroupNorm'); // true
+ * ```
+ */
+export function knownOps(): string[] {
+  return [...new Set(ONNX_SCHEMAS.map((s) => s.opType))];
+}

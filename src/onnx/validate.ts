@@ -7,7 +7,7 @@
  */
 import { NormError, describe } from '../core/errors.js';
 import { nearestKey } from '../core/option-keys.js';
-import { COMPUTED_TYPES, KNOWN_OPS, ONNX_SCHEMAS, canonicalDomain, type OnnxSchema, type OnnxTensorType } from './schemas.js';
+import { COMPUTED_TYPES, ONNX_SCHEMAS, knownOps, canonicalDomain, type OnnxSchema, type OnnxTensorType } from './schemas.js';
 
 /**
  * An ONNX node as a runtime holds it: `inputs` in the operator's input order, `null` for an
@@ -131,8 +131,8 @@ export function findSchema(node: { readonly opType: unknown; readonly domain: un
     if (elsewhere) {
       throw new NormError('unsupported-op', `${node.opType} is in the ${elsewhere.domain === '' ? "ONNX domain ('')" : `'${elsewhere.domain}' domain`}, not '${node.domain}'`, 'domain');
     }
-    const near = nearestKey(node.opType, KNOWN_OPS);
-    const known = near ? `did you mean ${near}?` : `implemented: ${KNOWN_OPS.join(', ')}`;
+    const near = nearestKey(node.opType, knownOps());
+    const known = near ? `did you mean ${near}?` : `implemented: ${knownOps().join(', ')}`;
     throw new NormError('unsupported-op', `no ONNX operator ${JSON.stringify(node.opType)} in domain ${JSON.stringify(node.domain)} here; ${known}`, 'opType');
   }
   const fitting = versions.filter((s) => s.since <= (node.opset as number)).sort((a, b) => b.since - a.since);

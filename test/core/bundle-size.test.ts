@@ -49,10 +49,12 @@ describe('bundle size', () => {
     for (const re of Object.values(WGSL_OF)) expect(dist).toMatch(re);
   });
 
-  test('an app importing only cpu.layerNorm carries no WGSL and stays under 10 kB gzip', async () => {
+  test('an app importing only cpu.layerNorm carries no WGSL and stays under 16 kB gzip', async () => {
     const { js, gzip } = await app(`import { cpu } from 'webgpu-norm';\nconsole.log(cpu.layerNorm(new Float32Array(4), { cols: 4 }).y);`);
     for (const re of Object.values(WGSL_OF)) expect(js).not.toMatch(re);
-    expect(gzip).toBeLessThanOrEqual(10 * 1024);
+    // The `cpu` namespace ships whole (member access on it is not tree-shaken): every family's
+    // reference, and the ONNX reference with its schema table and validation (~6 kB, was 10 kB).
+    expect(gzip).toBeLessThanOrEqual(16 * 1024);
   });
 
   test('an app importing only toF16Array stays under 10 kB gzip', async () => {
@@ -68,6 +70,7 @@ describe('bundle size', () => {
       `import { createNormalizer } from 'webgpu-norm';\nconst n = await createNormalizer();\nconsole.log(await n.layerNorm(new Float32Array(4), { cols: 4 }));`,
     );
     expect(js).toMatch(WGSL_OF.rowNorm);
-    expect(gzip).toBeLessThanOrEqual(48 * 1024);
+    // 48 kB before the ONNX entry point (src/onnx: ~8 kB with its two small shaders).
+    expect(gzip).toBeLessThanOrEqual(60 * 1024);
   });
 });
