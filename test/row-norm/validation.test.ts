@@ -114,6 +114,13 @@ describe("resolveRowNormArrays('layerNorm', …) (convenience form and CPU paths
     });
   }
 
+  test('the fast CPU path refuses an f16 y rather than ignoring outputDtype', () => {
+    for (const fn of [cpu.fast.layerNorm, cpu.fast.rmsNorm]) {
+      expectNormError(() => fn(x8, { cols: 4, outputDtype: 'f16' } as never), 'invalid-argument', 'outputDtype');
+      expect(fn(x8, { cols: 4, outputDtype: 'f32' } as never).y).toBeInstanceOf(Float32Array);
+    }
+  });
+
   test('the first problem in argument order is the one reported', () => {
     // Both x and cols are wrong: x is checked first.
     expectNormError(() => checkLayerNormArrays(new Float64Array(3), { cols: 0 }), 'invalid-argument', 'x');

@@ -7,6 +7,7 @@
 import * as lib from '../../../dist/index.js';
 import { createNormalizer, NormError, type Normalizer } from '../../../dist/index.js';
 import { rowNormCase, type RowNormCase } from '../../row-norm/row-norm-case.js';
+import { addLayerNormBackwardChain } from '../../row-norm/chain-case.js';
 import { reliability } from './reliability.js';
 import { fuzz } from './fuzz.js';
 
@@ -50,7 +51,11 @@ async function adapterInfo() {
 }
 
 /** `lib` is the built package itself, for tests that script the public API directly. */
-const harness = { runRowNormCase, expectNormError, adapterInfo, normalizer, lib };
+async function runAddLayerNormBackwardChain(c: Parameters<typeof addLayerNormBackwardChain>[1]) {
+  return addLayerNormBackwardChain(await normalizer(), c);
+}
+
+const harness = { runRowNormCase, runAddLayerNormBackwardChain, expectNormError, adapterInfo, normalizer, lib };
 (window as unknown as { harness: typeof harness }).harness = harness;
 export type Harness = typeof harness;
 
