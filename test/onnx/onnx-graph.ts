@@ -7,7 +7,7 @@
  * Outputs are allocated from `onnxOutputInfo`. The float64 reference runs the same graph node by
  * node with `cpu.runOnnxNode` (float32 between nodes, as the GPU keeps them).
  */
-import { cpu, type Normalizer, type OnnxGpuTensor, type OnnxTensor } from '../../dist/index.js';
+import { cpu, f16ToF32, f32ToF16, type Normalizer, type OnnxGpuTensor, type OnnxTensor } from '../../dist/index.js';
 import { normal, rng } from '../shared/data.js';
 
 const MATMUL = /* wgsl */ `
@@ -155,4 +155,72 @@ export async function onnxGraph(norm: Normalizer, g: { batch: number; seq: numbe
   const refSum = slnRef[3]!.data;
   for (let i = 0; i < n; i++) skipSumMaxRatio = Math.max(skipSumMaxRatio, Math.abs(gpuSum[i]! - refSum[i]!) / (1e-6 + 1e-3 * Math.abs(refSum[i]!)));
   return { count: n, failures, maxRatio, worst, skipSumMaxRatio, validationError };
+}
+
+/**
+ * encodeOnnxNode into the caller's open compute pass, every tensor a `{ buffer, offset, size }`
+ * range at a non-zero offset (f16 data, an f16 scale broadcast from (S, 1) over the (S, H) block,
+ * all three outputs): the conversion pass and the kernel share the caller's pass.
+ *
+ * @example
+ * ```ts
+ * const r = await onnxEncodeInPass(norm, 3); // { yBad: 0, statBad: 0, validationError: null }
+ * ```
+ */
+export async function onnxEncodeInPass(norm: Normalizer, seed: number): Promise<{ yBad: number; statBad: number; validationError: string | null }> {
+  const { device } = norm;
+  const A = device.limits.minStorageBufferOffsetAlignment;
+  const gauss = normal(rng(seed));
+  const [b, s, hdim] = [2, 3, 10];
+  const xv = Uint16Array.from({ length: b * s * hdim }, () => f32ToF16(gauss() * 50 + 20));
+  const scale = Uint16Array.from({ length: s }, () => f32ToF16(gauss()));
+  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+  const range = (bytes: number, data?: Uint16Array) => {
+    const size = Math.ceil(bytes / 4) * 4;
+    const buffer = device.createBuffer({ size: A + size + A, usage });
+    if (data) {
+      const padded = new Uint16Array(size / 2);
+      padded.set(data);
+      device.queue.writeBuffer(buffer, A, padded);
+    }
+    return { buffer, offset: A, size };
+  };
+  const node = {
+    opType: 'LayerNormalization', domain: '', opset: 17, attributes: { axis: 1 }, outputCount: 3,
+    inputs: [{ buffer: range(xv.byteLength, xv), dims: [b, s, hdim], type: 'float16' as const }, { buffer: range(scale.byteLength, scale), dims: [s, 1], type: 'float16' as const }, null],
+  };
+  const infos = norm.onnxOutputInfo(node);
+  const outputs = infos.map((info) => ({ buffer: range(info.dims.reduce((p, q) => p * q, 1) * (info.type === 'float16' ? 2 : 4)), dims: info.dims, type: info.type }));
+  device.pushErrorScope('validation');
+  const encoder = device.createCommandEncoder();
+  const pass = encoder.beginComputePass();
+  norm.encodeOnnxNode(pass, { ...node, outputs });
+  pass.end();
+  const sizes = outputs.map((o) => o.buffer.size);
+  const read = device.createBuffer({ size: sizes.reduce((p, q) => p + q, 0), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  let at = 0;
+  for (const o of outputs) {
+    encoder.copyBufferToBuffer(o.buffer.buffer, A, read, at, o.buffer.size);
+    at += o.buffer.size;
+  }
+  device.queue.submit([encoder.finish()]);
+  const validationError = (await device.popErrorScope())?.message ?? null;
+  await read.mapAsync(GPUMapMode.READ);
+  const bytes = read.getMappedRange().slice(0);
+  read.unmap();
+  const y = new Uint16Array(bytes, 0, b * s * hdim);
+  const stats = new Float32Array(bytes, sizes[0]!, b);
+  const inv = new Float32Array(bytes, sizes[0]! + sizes[1]!, b);
+  const ref = cpu.runOnnxNodeF64({ ...node, inputs: [{ data: xv, dims: [b, s, hdim], type: 'float16' }, { data: scale, dims: [s, 1], type: 'float16' }, null] });
+  let yBad = 0;
+  // float16 y: one rounding (2^-11 relative) plus f32 arithmetic; stats: float32.
+  ref[0]!.data.forEach((e, i) => {
+    if (!(Math.abs(f16ToF32(y[i]!) - e) <= 1e-3 * Math.abs(e) + 1e-6)) yBad++;
+  });
+  let statBad = 0;
+  for (let r = 0; r < b; r++) {
+    if (!(Math.abs(stats[r]! - ref[1]!.data[r]!) <= 1e-5 * Math.abs(ref[1]!.data[r]!) + 1e-7)) statBad++;
+    if (!(Math.abs(inv[r]! - ref[2]!.data[r]!) <= 1e-5 * Math.abs(ref[2]!.data[r]!))) statBad++;
+  }
+  return { yBad, statBad, validationError };
 }

@@ -117,4 +117,8 @@ describe('a graph, GPU-resident, node by node through encodeOnnxNode', () => {
     expect(r.failures, `${r.failures}/${r.count} outside tolerance, ${r.maxRatio.toFixed(3)}x; worst ${r.worst}`).toBe(0);
     expect(r.skipSumMaxRatio, 'input_skip_bias_sum').toBeLessThanOrEqual(1);
   });
+  test('encodeOnnxNode into the caller’s compute pass, tensors at non-zero offsets, float16 with a broadcast float16 scale', async () => {
+    const r = await h.run((harness, seed) => (harness as OnnxHarness).runOnnxEncodeInPass(seed), 3);
+    expect(r).toEqual({ yBad: 0, statBad: 0, validationError: null });
+  });
 });

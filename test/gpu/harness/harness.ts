@@ -174,7 +174,7 @@ Object.assign(harness, reliability, fuzz);
 export type ReliabilityHarness = BadInputHarness & typeof reliability & typeof fuzz;
 // ONNX nodes (test/onnx/onnx.gpu.test.ts).
 import { onnxCase, type OnnxCase } from '../../onnx/onnx-case.js';
-import { onnxGraph } from '../../onnx/onnx-graph.js';
+import { onnxEncodeInPass, onnxGraph } from '../../onnx/onnx-graph.js';
 const onnxHarness = {
   runOnnxCase: async (c: OnnxCase) => {
     const norm = await normalizer();
@@ -183,6 +183,7 @@ const onnxHarness = {
     return { ...result, uncapturedErrors: [...uncaptured] };
   },
   runOnnxGraph: async (g: Parameters<typeof onnxGraph>[1]) => onnxGraph(await normalizer(), g),
+  runOnnxEncodeInPass: async (seed: number) => onnxEncodeInPass(await normalizer(), seed),
 };
 Object.assign(harness, onnxHarness);
 export type OnnxHarness = Harness & typeof onnxHarness;
