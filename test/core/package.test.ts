@@ -74,6 +74,10 @@ describe('dist/', () => {
       'GpuTimer',
     ];
     for (const name of internals) expect(lib, name).not.toHaveProperty(name);
+    // The ONNX entry point: its reference in cpu, its node and tensor types in the declarations.
+    expect(Object.keys(lib.cpu as object)).toEqual(expect.arrayContaining(['runOnnxNode', 'runOnnxNodeF64']));
+    const declared = readFileSync(`${root}dist/index.d.ts`, 'utf8');
+    for (const name of ['OnnxNode', 'OnnxEncodeNode', 'OnnxTensor', 'OnnxGpuTensor', 'OnnxOutputInfo', 'OnnxTensorInfo', 'OnnxTensorType']) expect(declared, name).toMatch(new RegExp(`\\b${name}\\b`));
     // The declarations must not promise them either.
     const dts = readFileSync(`${root}dist/index.d.ts`, 'utf8');
     for (const name of internals) expect(dts, name).not.toMatch(new RegExp(`\\b${name}\\b`));
