@@ -20,8 +20,11 @@ struct UpdateParams {
 override WORKGROUP_SIZE: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> update: UpdateParams;
-@group(0) @binding(1) var<storage, read> batch_mean: array<f32>;
-@group(0) @binding(2) var<storage, read> batch_var: array<f32>;
+// The batch statistics are only read, but bound read_write: they are outputs of the call, which
+// may share a buffer with the other outputs written here (newRunning*, or running* in place), and
+// a read-only binding of a buffer that the dispatch also writes is a validation error.
+@group(0) @binding(1) var<storage, read_write> batch_mean: array<f32>;
+@group(0) @binding(2) var<storage, read_write> batch_var: array<f32>;
 @group(0) @binding(3) var<storage, read> running_mean: array<f32>;
 @group(0) @binding(4) var<storage, read> running_var: array<f32>;
 @group(0) @binding(5) var<storage, read_write> new_running_mean: array<f32>;

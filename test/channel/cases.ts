@@ -8,11 +8,18 @@
 import type { ChannelPattern } from '../shared/channel-data.js';
 import type { ChannelNormCase, ChannelOp } from './channel-norm-case.js';
 
-/** What a row may add: the epsilon convention, the unbiased variance, a forced GPU layout. */
+/**
+ * What a row may add: the epsilon convention, the unbiased variance, a forced GPU layout, GroupNorm's
+ * activation, BatchNorm training's momentum / running variance / separate running outputs.
+ */
 interface RowOptions {
   readonly epsilonMode?: 'inside-sqrt' | 'add-to-std';
   readonly unbiased?: boolean;
   readonly statsLayout?: 'workgroup';
+  readonly activation?: 'silu';
+  readonly momentum?: number;
+  readonly runningVarUnbiased?: boolean;
+  readonly newRunning?: boolean;
 }
 
 /** seed, op, batch, channels, spatial, groups (groupNorm, else null), layout, dtype, pattern, affine, epsilon, form, options. */
@@ -38,7 +45,17 @@ function channelCase([seed, op, batch, channels, spatial, groups, layout, dtype,
 
 export function caseName(c: ChannelNormCase): string {
   const g = (c.op === 'groupNorm' ? ` g${c.groups}` : '') + (c.statsLayout ? ` [${c.statsLayout} layout]` : '');
-  const eps = [c.epsilonMode === 'add-to-std' ? 'add-to-std' : '', c.unbiased ? 'unbiased' : ''].filter(Boolean).join(' ');
+  const eps = [
+    c.epsilonMode === 'add-to-std' ? 'add-to-std' : '',
+    c.unbiased ? 'unbiased' : '',
+    // Only set on the rows that test them, so the older cases keep their names (and digests' keys).
+    c.activation ?? '',
+    c.momentum !== undefined ? `momentum=${c.momentum}` : '',
+    c.runningVarUnbiased === false ? 'biased-running' : '',
+    c.newRunning ? 'new-running' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return `${c.op} ${c.batch}x${c.channels}x${c.spatial}${g} ${c.layout} ${c.dtype} ${c.pattern}${c.affine ? ' affine' : ''}${eps ? ' ' + eps : ''} ${c.form} seed=${c.seed}`;
 }
 
@@ -270,6 +287,38 @@ const GROUP_NORM: readonly Row[] = [
   [164, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f32', 'nan-unit', true, 1e-5, 'convenience', { statsLayout: 'workgroup' }],
   [165, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f32', 'spikes', true, 1e-5, 'convenience', { statsLayout: 'workgroup' }],
   [166, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f32', 'spikes', true, 1e-5, 'convenience', { statsLayout: 'workgroup' }],
+  // activation 'silu' in every elementwise layout: fused (NCHW, >= 8 groups: f32 vectors, f32 odd
+  // spatial, f16), span / span-f16 (NCHW, fewer groups), columns / columns-scalar / columns-f16
+  // (NHWC), the one-unit kinds (scalar, f16) and the forced GPU layouts (vec4, scalar, f16); large
+  // offsets, zero variance, NaN in one group, f16 extremes, and spikes (normalized values of
+  // |v| ~ 60, where exp(|v|) would be near f32's range).
+  [167, 'groupNorm', 2, 16, 1024, 8, 'NCHW', 'f32', 'normal', true, 1e-5, 'encode', { activation: 'silu' }],
+  [168, 'groupNorm', 2, 8, 4099, 4, 'NCHW', 'f32', 'offset', true, 1e-5, 'encode', { activation: 'silu' }],
+  [169, 'groupNorm', 2, 8, 4099, 4, 'NCHW', 'f16', 'offset', true, 1e-5, 'encode', { activation: 'silu' }],
+  [170, 'groupNorm', 2, 16, 1024, 8, 'NCHW', 'f32', 'nan-unit', true, 1e-5, 'convenience', { activation: 'silu' }],
+  [171, 'groupNorm', 2, 8, 4099, 4, 'NCHW', 'f16', 'zero-variance', true, 1e-5, 'pass', { activation: 'silu' }],
+  [172, 'groupNorm', 2, 8, 4096, 2, 'NCHW', 'f32', 'spikes', true, 1e-5, 'encode', { activation: 'silu' }],
+  [173, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience', { activation: 'silu' }],
+  [174, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f16', 'offset', true, 1e-5, 'convenience', { activation: 'silu' }],
+  [175, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f32', 'zero-variance', true, 1e-5, 'encode', { activation: 'silu' }],
+  [176, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f16', 'nan-unit', true, 1e-5, 'encode', { activation: 'silu' }],
+  [177, 'groupNorm', 1, 7, 9, 7, 'NCHW', 'f32', 'offset', true, 1e-5, 'convenience', { activation: 'silu' }],
+  [178, 'groupNorm', 2, 12, 1333, 4, 'NHWC', 'f32', 'normal', true, 1e-5, 'encode', { activation: 'silu' }],
+  [179, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f32', 'offset', true, 1e-5, 'convenience', { activation: 'silu' }],
+  [180, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f16', 'offset', true, 1e-5, 'convenience', { activation: 'silu' }],
+  [181, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f32', 'nan-unit', true, 1e-5, 'encode', { activation: 'silu' }],
+  [182, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f16', 'zero-variance', true, 1e-5, 'pass', { activation: 'silu' }],
+  [183, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f16', 'f16-extreme', true, 1e-5, 'encode', { activation: 'silu' }],
+  [184, 'groupNorm', 2, 8, 4096, 2, 'NHWC', 'f16', 'spikes', true, 1e-5, 'encode', { activation: 'silu' }],
+  [185, 'instanceNorm', 3, 5, 49, null, 'NHWC', 'f16', 'normal', true, 1e-5, 'convenience', { activation: 'silu' }],
+  [186, 'instanceNorm', 1, 9, 30, null, 'NCHW', 'f32', 'mixed-scale', true, 1e-5, 'convenience', { activation: 'silu', epsilonMode: 'add-to-std', unbiased: true }],
+  [187, 'instanceNorm', 2, 8, 1024, null, 'NCHW', 'f16', 'nan-unit', true, 1e-5, 'encode', { activation: 'silu' }],
+  [188, 'groupNorm', 2, 8, 64, 4, 'NCHW', 'f32', 'normal', true, 1e-5, 'encode', { activation: 'silu', statsLayout: 'workgroup' }],
+  [189, 'groupNorm', 1, 6, 49, 3, 'NCHW', 'f32', 'offset', true, 1e-5, 'encode', { activation: 'silu', statsLayout: 'workgroup' }],
+  [190, 'groupNorm', 1, 7, 9, 7, 'NHWC', 'f16', 'normal', true, 1e-5, 'encode', { activation: 'silu', statsLayout: 'workgroup' }],
+  [191, 'groupNorm', 2, 8, 64, 4, 'NHWC', 'f32', 'nan-unit', true, 1e-5, 'convenience', { activation: 'silu', statsLayout: 'workgroup' }],
+  [192, 'groupNorm', 2, 6, 4099, 2, 'NCHW', 'f16', 'zero-variance', true, 1e-5, 'convenience', { activation: 'silu', statsLayout: 'workgroup' }],
+  [193, 'groupNorm', 2, 6, 4099, 2, 'NHWC', 'f32', 'spikes', true, 1e-5, 'convenience', { activation: 'silu', statsLayout: 'workgroup' }],
 ];
 
 const BATCH_NORM: readonly Row[] = [
@@ -376,6 +425,46 @@ const BATCH_NORM: readonly Row[] = [
   [91, 'batchNormInference', 1, 7, 9, null, 'NCHW', 'f32', 'normal', false, 1e-5, 'encode', { statsLayout: 'workgroup' }],
   [92, 'batchNormInference', 1, 7, 9, null, 'NHWC', 'f32', 'normal', false, 1e-5, 'encode', { statsLayout: 'workgroup' }],
   [93, 'batchNormInference', 2, 6, 25, null, 'NCHW', 'f16', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  // Training: shapes × layouts × dtypes with the defaults (momentum 0.1, unbiased running variance).
+  [94, 'batchNormTraining', 3, 6, 49, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [95, 'batchNormTraining', 3, 6, 49, null, 'NCHW', 'f16', 'normal', true, 1e-5, 'convenience'],
+  [96, 'batchNormTraining', 3, 6, 49, null, 'NHWC', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [97, 'batchNormTraining', 3, 6, 49, null, 'NHWC', 'f16', 'normal', true, 1e-5, 'convenience'],
+  // momentum 0 (running statistics kept), 1 (replaced), biased running variance.
+  [98, 'batchNormTraining', 2, 12, 16, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience', { momentum: 0 }],
+  [99, 'batchNormTraining', 2, 12, 16, null, 'NHWC', 'f32', 'normal', true, 1e-5, 'convenience', { momentum: 1 }],
+  [100, 'batchNormTraining', 2, 12, 16, null, 'NCHW', 'f16', 'normal', true, 1e-5, 'convenience', { momentum: 0.3, runningVarUnbiased: false }],
+  [101, 'batchNormTraining', 2, 12, 16, null, 'NHWC', 'f16', 'normal', true, 0.01, 'convenience', { momentum: 0, runningVarUnbiased: false, epsilonMode: 'add-to-std' }],
+  // Adversarial patterns on channels split across several chunks.
+  [102, 'batchNormTraining', 3, 3, 4099, null, 'NCHW', 'f32', 'offset', true, 1e-5, 'convenience'],
+  [103, 'batchNormTraining', 3, 3, 4099, null, 'NHWC', 'f16', 'offset', true, 1e-5, 'convenience'],
+  [104, 'batchNormTraining', 3, 3, 4099, null, 'NCHW', 'f32', 'zero-variance', true, 1e-5, 'convenience'],
+  [105, 'batchNormTraining', 3, 3, 4099, null, 'NHWC', 'f16', 'zero-variance', true, 1e-5, 'convenience'],
+  [106, 'batchNormTraining', 3, 3, 4099, null, 'NCHW', 'f32', 'nan-unit', true, 1e-5, 'convenience'],
+  [107, 'batchNormTraining', 3, 3, 4099, null, 'NHWC', 'f32', 'nan-unit', true, 1e-5, 'convenience'],
+  [108, 'batchNormTraining', 3, 3, 4099, null, 'NCHW', 'f16', 'nan-unit', true, 1e-5, 'convenience', { momentum: 1 }],
+  [109, 'batchNormTraining', 3, 3, 4099, null, 'NHWC', 'f16', 'f16-extreme', true, 1e-5, 'convenience'],
+  [110, 'batchNormTraining', 3, 3, 4099, null, 'NCHW', 'f32', 'mixed-scale', true, 1e-5, 'convenience'],
+  [111, 'batchNormTraining', 3, 8, 4096, null, 'NHWC', 'f32', 'spikes', true, 1e-5, 'convenience'],
+  // The caller's encoder and pass: running statistics updated in place, or into new… outputs
+  // (the given ones must stay as they were).
+  [112, 'batchNormTraining', 2, 6, 25, null, 'NCHW', 'f16', 'offset', true, 1e-5, 'encode'],
+  [113, 'batchNormTraining', 2, 16, 36, null, 'NHWC', 'f32', 'mixed-scale', true, 1e-5, 'encode', { momentum: 0.5 }],
+  [114, 'batchNormTraining', 2, 6, 25, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'encode', { newRunning: true }],
+  [115, 'batchNormTraining', 2, 6, 25, null, 'NHWC', 'f16', 'nan-unit', true, 1e-5, 'encode', { newRunning: true, momentum: 1 }],
+  [116, 'batchNormTraining', 2, 16, 36, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'pass', { newRunning: true }],
+  [117, 'batchNormTraining', 2, 16, 36, null, 'NHWC', 'f16', 'zero-variance', true, 1e-5, 'pass'],
+  // One value per channel (batch · spatial = 1): only the biased running variance is defined.
+  [118, 'batchNormTraining', 1, 5, 1, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience', { runningVarUnbiased: false }],
+  [119, 'batchNormTraining', 1, 6, 1, null, 'NHWC', 'f16', 'normal', true, 1e-5, 'encode', { runningVarUnbiased: false, newRunning: true }],
+  // (N, C) activations, and a larger map.
+  [120, 'batchNormTraining', 256, 64, 1, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'convenience'],
+  [121, 'batchNormTraining', 1, 64, 4096, null, 'NCHW', 'f32', 'offset', true, 1e-5, 'encode'],
+  // The GPU (workgroup) layouts, forced.
+  [122, 'batchNormTraining', 3, 6, 49, null, 'NCHW', 'f32', 'normal', true, 1e-5, 'encode', { statsLayout: 'workgroup' }],
+  [123, 'batchNormTraining', 3, 3, 4099, null, 'NHWC', 'f32', 'offset', true, 1e-5, 'convenience', { statsLayout: 'workgroup' }],
+  [124, 'batchNormTraining', 2, 6, 25, null, 'NCHW', 'f16', 'nan-unit', true, 1e-5, 'encode', { statsLayout: 'workgroup', newRunning: true }],
+  [125, 'batchNormTraining', 1, 8, 64, null, 'NHWC', 'f16', 'zero-variance', true, 1e-5, 'encode', { statsLayout: 'workgroup', momentum: 0 }],
 ];
 
 /**

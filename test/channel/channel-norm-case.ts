@@ -24,7 +24,7 @@ import {
 import { compareF16, type F16Comparison } from '../shared/f16-compare.js';
 import { ATOL, RTOL } from '../shared/tolerance.js';
 
-export type ChannelOp = 'groupNorm' | 'instanceNorm' | 'batchNormInference' | 'batchNormStats';
+export type ChannelOp = 'groupNorm' | 'instanceNorm' | 'batchNormInference' | 'batchNormStats' | 'batchNormTraining';
 
 export interface ChannelNormCase extends ChannelShape {
   readonly op: ChannelOp;
@@ -36,6 +36,13 @@ export interface ChannelNormCase extends ChannelShape {
   readonly epsilon?: number;
   readonly epsilonMode?: 'inside-sqrt' | 'add-to-std';
   readonly unbiased?: boolean;
+  /** GroupNorm / InstanceNorm: the fused activation. */
+  readonly activation?: 'silu';
+  /** batchNormTraining: the running update's momentum (default 0.1) and variance (default unbiased). */
+  readonly momentum?: number;
+  readonly runningVarUnbiased?: boolean;
+  /** batchNormTraining, encode forms: write the update to newRunningMean / newRunningVar (else in place). */
+  readonly newRunning?: boolean;
   /**
    * Force the GPU layouts (statistics and elementwise): `workgroup` runs on a normalizer told it is on a GPU (the
    * adapter here is SwiftShader, where the automatic rule picks `invocation`).
@@ -72,6 +79,8 @@ export interface ChannelNormCaseResult {
   readonly refMs: number;
   /** Digest of every output's bytes (y, mean, rstd, var), to prove a refactor bit-identical. */
   readonly hash: string;
+  /** batchNormTraining, encode forms with newRunning: the given running statistics were not written (null otherwise). */
+  readonly runningInputsUntouched: boolean | null;
 }
 
 let normPromise: Promise<Normalizer> | undefined;
@@ -119,6 +128,10 @@ interface Outputs {
   mean?: Float32Array;
   rstd?: Float32Array;
   var?: Float32Array;
+  runningMean?: Float32Array;
+  runningVar?: Float32Array;
+  /** batchNormTraining with newRunning: the given running statistics were left as they were. */
+  runningInputsUntouched?: boolean;
   info: NormPlanInfo | null;
   outsideUntouched: boolean | null;
 }
@@ -128,7 +141,7 @@ function makeInputs(c: ChannelNormCase): Inputs {
   const x = c.dtype === 'f16' ? toF16Array(values) : values;
   const inputs: Inputs = { x };
   if (c.affine) Object.assign(inputs, makeChannelAffine(c.channels, c.seed));
-  if (c.op === 'batchNormInference') Object.assign(inputs, makeRunningStats(c.channels, c.seed, c.pattern === 'offset' ? 1e4 : 0));
+  if (c.op === 'batchNormInference' || c.op === 'batchNormTraining') Object.assign(inputs, makeRunningStats(c.channels, c.seed, c.pattern === 'offset' ? 1e4 : 0));
   return inputs;
 }
 
@@ -138,10 +151,19 @@ function options(c: ChannelNormCase, inputs: Inputs) {
   const affine = { gamma: inputs.gamma, beta: inputs.beta };
   const eps = { epsilon: c.epsilon, epsilonMode: c.epsilonMode };
   return {
-    groupNorm: { ...shape, ...affine, ...eps, unbiased: c.unbiased, groups: c.groups! },
-    instanceNorm: { ...shape, ...affine, ...eps, unbiased: c.unbiased },
+    groupNorm: { ...shape, ...affine, ...eps, unbiased: c.unbiased, groups: c.groups!, activation: c.activation },
+    instanceNorm: { ...shape, ...affine, ...eps, unbiased: c.unbiased, activation: c.activation },
     batchNormInference: { ...shape, ...affine, ...eps, runningMean: inputs.runningMean!, runningVar: inputs.runningVar! },
     batchNormStats: { ...shape, unbiased: c.unbiased },
+    batchNormTraining: {
+      ...shape,
+      ...affine,
+      ...eps,
+      runningMean: inputs.runningMean!,
+      runningVar: inputs.runningVar!,
+      momentum: c.momentum,
+      runningVarUnbiased: c.runningVarUnbiased,
+    },
   };
 }
 
@@ -157,6 +179,8 @@ async function runConvenience(norm: Normalizer, c: ChannelNormCase, inputs: Inpu
       return { ...(await norm.batchNormInference(inputs.x, o.batchNormInference)), ...none };
     case 'batchNormStats':
       return { ...(await norm.batchNormStats(inputs.x, o.batchNormStats)), ...none };
+    case 'batchNormTraining':
+      return { ...(await norm.batchNormTraining(inputs.x, o.batchNormTraining)), ...none };
   }
 }
 
@@ -195,12 +219,22 @@ async function runEncoded(norm: Normalizer, c: ChannelNormCase, inputs: Inputs):
   };
   const gamma = perChannel(inputs.gamma, 0);
   const beta = perChannel(inputs.beta, 1);
-  const runningMean = perChannel(inputs.runningMean, 2);
-  const runningVar = perChannel(inputs.runningVar, 3);
-  // Statistic outputs share one buffer at distinct offsets.
-  const stats = c.op === 'batchNormStats' ? c.channels : c.op === 'groupNorm' ? c.batch * c.groups! : c.op === 'instanceNorm' ? c.batch * c.channels : 0;
+  const training = c.op === 'batchNormTraining';
+  // Training updates the running statistics (in place unless newRunning), so they get a buffer of
+  // their own: an output may not share one with the inputs.
+  const runBuf = training ? make(2 * chanOff) : undefined;
+  const running = (data: Float32Array | undefined, slot: number) => {
+    if (!training) return perChannel(data, slot + 2);
+    device.queue.writeBuffer(runBuf!, slot * chanOff, data!);
+    return { buffer: runBuf!, offset: slot * chanOff, size: c.channels * 4 };
+  };
+  const runningMean = running(inputs.runningMean, 0);
+  const runningVar = running(inputs.runningVar, 1);
+  // Statistic outputs share one buffer at distinct offsets (training: mean, var, then newRunningMean / newRunningVar).
+  const stats = c.op === 'batchNormStats' || training ? c.channels : c.op === 'groupNorm' ? c.batch * c.groups! : c.op === 'instanceNorm' ? c.batch * c.channels : 0;
   const statOff = align(Math.max(1, stats) * 4, A);
-  const statBuf = make(2 * statOff + 64, SENTINEL);
+  const statSlots = training && c.newRunning ? 4 : 2;
+  const statBuf = make(statSlots * statOff + 64, SENTINEL);
   const stat = (slot: number) => ({ buffer: statBuf, offset: slot * statOff, size: stats * 4 });
 
   const encoder = device.createCommandEncoder();
@@ -209,7 +243,7 @@ async function runEncoded(norm: Normalizer, c: ChannelNormCase, inputs: Inputs):
   const shape = { batch: c.batch, channels: c.channels, spatial: c.spatial, layout: c.layout, dtype: c.dtype };
   const x = { buffer: xBuf, offset: A, size: boundBytes };
   const y = { buffer: yBuf, offset: yOff };
-  const eps = { epsilon: c.epsilon, epsilonMode: c.epsilonMode, unbiased: c.unbiased };
+  const eps = { epsilon: c.epsilon, epsilonMode: c.epsilonMode, unbiased: c.unbiased, activation: c.activation };
   let info: NormPlanInfo;
   switch (c.op) {
     case 'groupNorm':
@@ -224,6 +258,24 @@ async function runEncoded(norm: Normalizer, c: ChannelNormCase, inputs: Inputs):
     case 'batchNormStats':
       info = norm.encodeBatchNormStats(target, { ...shape, unbiased: c.unbiased, x, mean: stat(0), var: stat(1) });
       break;
+    case 'batchNormTraining':
+      info = norm.encodeBatchNormTraining(target, {
+        ...shape,
+        epsilon: c.epsilon,
+        epsilonMode: c.epsilonMode,
+        momentum: c.momentum,
+        runningVarUnbiased: c.runningVarUnbiased,
+        x,
+        y,
+        gamma,
+        beta,
+        runningMean: runningMean!,
+        runningVar: runningVar!,
+        mean: stat(0),
+        var: stat(1),
+        ...(c.newRunning ? { newRunningMean: stat(2), newRunningVar: stat(3) } : {}),
+      });
+      break;
   }
   pass?.end();
   const rbY = device.createBuffer({ size: yBuf.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
@@ -231,10 +283,16 @@ async function runEncoded(norm: Normalizer, c: ChannelNormCase, inputs: Inputs):
   created.push(rbY, rbS);
   encoder.copyBufferToBuffer(yBuf, 0, rbY, 0, yBuf.size);
   encoder.copyBufferToBuffer(statBuf, 0, rbS, 0, statBuf.size);
+  const rbR = runBuf && device.createBuffer({ size: runBuf.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  if (rbR) {
+    created.push(rbR);
+    encoder.copyBufferToBuffer(runBuf!, 0, rbR, 0, runBuf!.size);
+  }
   device.queue.submit([encoder.finish()]);
-  await Promise.all([rbY.mapAsync(GPUMapMode.READ), rbS.mapAsync(GPUMapMode.READ)]);
+  await Promise.all([rbY.mapAsync(GPUMapMode.READ), rbS.mapAsync(GPUMapMode.READ), rbR?.mapAsync(GPUMapMode.READ)]);
   const yBytes = new Uint8Array(rbY.getMappedRange().slice(0));
   const sBytes = new Uint8Array(rbS.getMappedRange().slice(0));
+  const rBytes = rbR && rbR.getMappedRange().slice(0);
   for (const b of created) b.destroy();
 
   const hasY = c.op !== 'batchNormStats';
@@ -247,12 +305,25 @@ async function runEncoded(norm: Normalizer, c: ChannelNormCase, inputs: Inputs):
     return true;
   };
   outsideUntouched &&= untouched(yBytes, hasY ? [[yOff, yOff + tensorBytes]] : []);
-  outsideUntouched &&= untouched(sBytes, stats ? [[0, stats * 4], [statOff, statOff + stats * 4]] : []);
+  const written: [number, number][] = [];
+  for (let slot = 0; slot < statSlots && stats; slot++) written.push([slot * statOff, slot * statOff + stats * 4]);
+  outsideUntouched &&= untouched(sBytes, written);
   const yData = yBytes.buffer.slice(yOff, yOff + boundBytes);
   const out: Outputs = { info, outsideUntouched };
   if (hasY) out.y = c.dtype === 'f16' ? new Uint16Array(yData, 0, elements) : new Float32Array(yData, 0, elements);
   const statArray = (slot: number) => new Float32Array(sBytes.buffer.slice(slot * statOff, slot * statOff + stats * 4));
   if (c.op === 'batchNormStats') Object.assign(out, { mean: statArray(0), var: statArray(1) });
+  else if (training) {
+    const given = (slot: number) => new Float32Array(rBytes!.slice(slot * chanOff, slot * chanOff + c.channels * 4));
+    Object.assign(out, { mean: statArray(0), var: statArray(1) });
+    if (c.newRunning) {
+      Object.assign(out, { runningMean: statArray(2), runningVar: statArray(3) });
+      const same = (a: Float32Array, b: Float32Array) => a.every((v, i) => Object.is(v, b[i]));
+      out.runningInputsUntouched = same(given(0), inputs.runningMean!) && same(given(1), inputs.runningVar!);
+    } else {
+      Object.assign(out, { runningMean: given(0), runningVar: given(1) });
+    }
+  }
   else if (c.op !== 'batchNormInference') Object.assign(out, { mean: statArray(0), rstd: statArray(1) });
   return out;
 }
@@ -286,14 +357,16 @@ async function channelNormCase(c: ChannelNormCase): Promise<ChannelNormCaseResul
 
   const t1 = performance.now();
   const o = options(c, inputs);
-  const ref: { y?: Float64Array; mean?: Float64Array; rstd?: Float64Array; var?: Float64Array } =
+  const ref: { y?: Float64Array; mean?: Float64Array; rstd?: Float64Array; var?: Float64Array; runningMean?: Float64Array; runningVar?: Float64Array } =
     c.op === 'groupNorm'
       ? cpu.groupNormF64(inputs.x, o.groupNorm)
       : c.op === 'instanceNorm'
         ? cpu.instanceNormF64(inputs.x, o.instanceNorm)
         : c.op === 'batchNormInference'
           ? cpu.batchNormInferenceF64(inputs.x, o.batchNormInference)
-          : cpu.batchNormStatsF64(inputs.x, o.batchNormStats);
+          : c.op === 'batchNormTraining'
+            ? cpu.batchNormTrainingF64(inputs.x, o.batchNormTraining)
+            : cpu.batchNormStatsF64(inputs.x, o.batchNormStats);
   const refMs = performance.now() - t1;
 
   const shape: ChannelShape = c;
@@ -321,6 +394,15 @@ async function channelNormCase(c: ChannelNormCase): Promise<ChannelNormCaseResul
   }
   if (ref.rstd && out.rstd) outputs.rstd = summarize(compare(out.rstd, ref.rstd, { rtol: RTOL, atol: 0 }), statLabel);
   if (ref.var && out.var) outputs.var = summarize(compare(out.var, ref.var, { rtol: RTOL, atol: 0 }), statLabel);
+  if (ref.runningMean && out.runningMean && ref.mean && ref.var) {
+    // (1 − m)·old + m·mean: each term held to 1e-5 of itself, the mean's to 1e-5 of the spread.
+    const m = c.momentum ?? 0.1;
+    const old = inputs.runningMean!;
+    const allowed = (i: number) => ATOL * (m * (Math.sqrt(ref.var![i]!) + Math.abs(ref.mean![i]!)) + (1 - m) * Math.abs(old[i]!));
+    outputs.runningMean = summarize(compare(out.runningMean, ref.runningMean, { rtol: RTOL, atol: (i) => (Number.isFinite(allowed(i)) ? allowed(i) : 0) }), statLabel);
+  }
+  // (1 − m)·old + m·var·N/(N − 1): terms of one sign, so 1e-5 of the result.
+  if (ref.runningVar && out.runningVar) outputs.runningVar = summarize(compare(out.runningVar, ref.runningVar, { rtol: RTOL, atol: 0 }), statLabel);
 
   let poisoned: ChannelNormCaseResult['poisoned'] = null;
   const kind = unitKind(c);
@@ -343,7 +425,9 @@ async function channelNormCase(c: ChannelNormCase): Promise<ChannelNormCaseResul
   }
 
   return {
-    hash: outputHash(out.y, out.mean, out.rstd, out.var),
+    // Training adds its running statistics (the other ops keep their digests).
+    hash: c.op === 'batchNormTraining' ? outputHash(out.y, out.mean, out.rstd, out.var, out.runningMean, out.runningVar) : outputHash(out.y, out.mean, out.rstd, out.var),
+    runningInputsUntouched: out.runningInputsUntouched ?? null,
     outputs,
     poisoned,
     info: out.info,

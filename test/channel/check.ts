@@ -15,7 +15,15 @@ export function checkChannelNormCase(c: ChannelNormCase, r: ChannelNormCaseResul
   expect(r.validationError, 'validation error scope').toBeNull();
   expect(r.uncapturedErrors, 'uncaptured GPU errors').toEqual([]);
   if (r.outsideUntouched !== null) expect(r.outsideUntouched, 'bytes outside the output ranges were written').toBe(true);
-  const expected = c.op === 'batchNormStats' ? ['mean', 'var'] : c.op === 'batchNormInference' ? ['y'] : ['y', 'mean', 'rstd'];
+  if (r.runningInputsUntouched !== null) expect(r.runningInputsUntouched, 'runningMean / runningVar written although newRunning… were given').toBe(true);
+  const expected =
+    c.op === 'batchNormStats'
+      ? ['mean', 'var']
+      : c.op === 'batchNormInference'
+        ? ['y']
+        : c.op === 'batchNormTraining'
+          ? ['y', 'mean', 'var', 'runningMean', 'runningVar']
+          : ['y', 'mean', 'rstd'];
   expect(Object.keys(r.outputs).sort()).toEqual(expected.sort());
   for (const [name, out] of Object.entries(r.outputs)) {
     expect(out.failures, `${name} of ${caseName(c)}: ${out.failures}/${out.count} outside tolerance, worst ${out.worstUlp} ULP\n${out.report}`).toBe(0);

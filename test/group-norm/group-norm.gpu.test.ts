@@ -112,6 +112,23 @@ describe('bad input is refused with a NormError before anything reaches the GPU'
     }],
     ['batchNormInference with a Uint16Array runningMean', 'invalid-argument', 'runningMean', (norm) =>
       norm.batchNormInference(new Float32Array(24), { batch: 1, channels: 6, spatial: 4, layout: 'NCHW', runningMean: new Uint16Array(6), runningVar: new Float32Array(6) })],
+    ['groupNorm activation relu (only none and silu)', 'invalid-argument', 'activation', (norm, d) => {
+      const mk = () => d.createBuffer({ size: 1024, usage: GPUBufferUsage.STORAGE });
+      return norm.encodeGroupNorm(d.createCommandEncoder(), { x: mk(), y: mk(), batch: 1, channels: 6, spatial: 4, groups: 3, layout: 'NHWC', activation: 'relu' });
+    }],
+    ['batchNormTraining momentum 2', 'invalid-argument', 'momentum', (norm) =>
+      norm.batchNormTraining(new Float32Array(24), { batch: 1, channels: 6, spatial: 4, layout: 'NCHW', runningMean: new Float32Array(6), runningVar: new Float32Array(6), momentum: 2 })],
+    ['batchNormTraining with one value per channel and the unbiased update', 'invalid-argument', 'runningVarUnbiased', (norm) =>
+      norm.batchNormTraining(new Float32Array(6), { batch: 1, channels: 6, spatial: 1, layout: 'NHWC', runningMean: new Float32Array(6), runningVar: new Float32Array(6) })],
+    ['batchNormTraining newRunningMean without newRunningVar', 'invalid-argument', 'newRunningVar', (norm, d) => {
+      const mk = () => d.createBuffer({ size: 1024, usage: GPUBufferUsage.STORAGE });
+      return norm.encodeBatchNormTraining(d.createCommandEncoder(), { x: mk(), y: mk(), runningMean: mk(), runningVar: mk(), newRunningMean: mk(), batch: 1, channels: 6, spatial: 4, layout: 'NCHW' });
+    }],
+    ['batchNormTraining in place with runningVar sharing x\'s buffer', 'aliasing', 'runningVar', (norm, d) => {
+      const mk = () => d.createBuffer({ size: 1024, usage: GPUBufferUsage.STORAGE });
+      const x = d.createBuffer({ size: 1024, usage: GPUBufferUsage.STORAGE });
+      return norm.encodeBatchNormTraining(d.createCommandEncoder(), { x: { buffer: x, offset: 0, size: 96 }, y: mk(), runningMean: mk(), runningVar: { buffer: x, offset: 256, size: 24 }, batch: 1, channels: 6, spatial: 4, layout: 'NCHW' });
+    }],
   ];
   for (const [name, code, argument, fn] of cases) {
     test(name, async () => {
