@@ -76,9 +76,12 @@ override EPS_ADD_TO_STD: bool = false;
 override UNBIASED: bool = false;
 
 const MAX_CACHED: u32 = 32u;
-// Per-invocation sums run in blocks of BLOCK chunks that are then added to the total (two-level
-// summation): an invocation that owns a long row (65539 wide with 4 invocations is 4096 chunks
-// each) would otherwise accumulate rounding ~n times; this keeps it ~(BLOCK + n / BLOCK).
+// Per-invocation sums run in blocks of BLOCK chunks, BLOCK blocks to a super-block, super-blocks
+// then added to the total (three-level summation): an invocation that owns a long row (65539 wide
+// with 4 invocations is 4096 chunks each; one lane of a 2^25-wide row split in two is 2^21) would
+// otherwise accumulate rounding ~n times, and once a large term (an outlier) is in the total, every
+// small block added after it would lose its low bits; this keeps it ~(2·BLOCK + n / BLOCK²).
+// Up to BLOCK² chunks per invocation this is bit-identical to two levels (0 + sum is exact).
 const BLOCK: u32 = 32u;
 
 // Lanes of chunk c that lie inside the row, as 1.0 / 0.0 (only the last chunk of a row whose
@@ -145,17 +148,24 @@ fn deviation_sums(base: u32, t: u32, full: u32, tail: bool, center: f32) -> vec2
   var k = 0u;
   var c = t;
   while (c < full) {
-    let end = min(c + BLOCK * THREADS_PER_ROW, full);
-    var be = vec4<f32>(0.0);
-    var be2 = vec4<f32>(0.0);
-    for (; c < end; c += THREADS_PER_ROW) {
-      let e = chunk_again(base, c, k) - vec4<f32>(center);
-      be += e;
-      be2 = fma(e, e, be2);
-      k += 1u;
+    let super_end = min(c + BLOCK * BLOCK * THREADS_PER_ROW, full);
+    var te = vec4<f32>(0.0);
+    var te2 = vec4<f32>(0.0);
+    while (c < super_end) {
+      let end = min(c + BLOCK * THREADS_PER_ROW, super_end);
+      var be = vec4<f32>(0.0);
+      var be2 = vec4<f32>(0.0);
+      for (; c < end; c += THREADS_PER_ROW) {
+        let e = chunk_again(base, c, k) - vec4<f32>(center);
+        be += e;
+        be2 = fma(e, e, be2);
+        k += 1u;
+      }
+      te += be;
+      te2 += be2;
     }
-    se += be;
-    se2 += be2;
+    se += te;
+    se2 += te2;
   }
   if (tail && c == full) {
     let e = (chunk_again(base, c, k) - vec4<f32>(center)) * chunk_mask(c);
@@ -175,32 +185,39 @@ fn shifted_sums(base: u32, first: u32, full: u32, tail: bool, pivot: f32) -> vec
   var k = 0u;
   var c = first;
   while (c < full) {
-    let end = min(c + BLOCK * THREADS_PER_ROW, full);
-    var bd = vec4<f32>(0.0);
-    var bd2 = vec4<f32>(0.0);
-    // Two chunks per iteration: half the loop overhead, two independent loads in flight.
-    for (; c + THREADS_PER_ROW < end; c += 2u * THREADS_PER_ROW) {
-      let v0 = io_load(base, c);
-      let v1 = io_load(base, c + THREADS_PER_ROW);
-      if (k < CACHED_CHUNKS) { cache[k] = v0; }
-      if (k + 1u < CACHED_CHUNKS) { cache[k + 1u] = v1; }
-      let d0 = v0 - vec4<f32>(pivot);
-      let d1 = v1 - vec4<f32>(pivot);
-      bd += d0 + d1;
-      bd2 = fma(d0, d0, fma(d1, d1, bd2));
-      k += 2u;
+    let super_end = min(c + BLOCK * BLOCK * THREADS_PER_ROW, full);
+    var td = vec4<f32>(0.0);
+    var td2 = vec4<f32>(0.0);
+    while (c < super_end) {
+      let end = min(c + BLOCK * THREADS_PER_ROW, super_end);
+      var bd = vec4<f32>(0.0);
+      var bd2 = vec4<f32>(0.0);
+      // Two chunks per iteration: half the loop overhead, two independent loads in flight.
+      for (; c + THREADS_PER_ROW < end; c += 2u * THREADS_PER_ROW) {
+        let v0 = io_load(base, c);
+        let v1 = io_load(base, c + THREADS_PER_ROW);
+        if (k < CACHED_CHUNKS) { cache[k] = v0; }
+        if (k + 1u < CACHED_CHUNKS) { cache[k + 1u] = v1; }
+        let d0 = v0 - vec4<f32>(pivot);
+        let d1 = v1 - vec4<f32>(pivot);
+        bd += d0 + d1;
+        bd2 = fma(d0, d0, fma(d1, d1, bd2));
+        k += 2u;
+      }
+      if (c < end) {
+        let v = io_load(base, c);
+        if (k < CACHED_CHUNKS) { cache[k] = v; }
+        let d = v - vec4<f32>(pivot);
+        bd += d;
+        bd2 = fma(d, d, bd2);
+        k += 1u;
+        c += THREADS_PER_ROW;
+      }
+      td += bd;
+      td2 += bd2;
     }
-    if (c < end) {
-      let v = io_load(base, c);
-      if (k < CACHED_CHUNKS) { cache[k] = v; }
-      let d = v - vec4<f32>(pivot);
-      bd += d;
-      bd2 = fma(d, d, bd2);
-      k += 1u;
-      c += THREADS_PER_ROW;
-    }
-    sd += bd;
-    sd2 += bd2;
+    sd += td;
+    sd2 += td2;
   }
   if (tail && c == full) {
     let v = io_load(base, c);

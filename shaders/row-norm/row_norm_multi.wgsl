@@ -57,43 +57,55 @@ fn row_norm_multi(group: u32, lid: u32) {
       p.w = io_pivot(b3);
     }
   }
-  // Per-row sums of d and d^2 over the full chunks (blocks of BLOCK chunks, see row_norm.wgsl);
-  // the partial last chunk, if any, is added after the loop so the hot loop has no test.
+  // Per-row sums of d and d^2 over the full chunks (blocks of BLOCK chunks, BLOCK blocks to a
+  // super-block: see BLOCK in row_norm_core.wgsl); the partial last chunk, if any, is added after
+  // the loop so the hot loop has no test.
   var s0 = vec2<f32>(0.0);
   var s1 = vec2<f32>(0.0);
   var s2 = vec2<f32>(0.0);
   var s3 = vec2<f32>(0.0);
   var c = 0u;
   while (c < full) {
-    let end = min(c + BLOCK, full);
-    var a0 = vec4<f32>(0.0);
-    var q0 = vec4<f32>(0.0);
-    var a1 = vec4<f32>(0.0);
-    var q1 = vec4<f32>(0.0);
-    var a2 = vec4<f32>(0.0);
-    var q2 = vec4<f32>(0.0);
-    var a3 = vec4<f32>(0.0);
-    var q3 = vec4<f32>(0.0);
-    for (; c < end; c += 1u) {
-      let d0 = io_load(b0, c) - vec4<f32>(p.x);
-      a0 += d0;
-      q0 = fma(d0, d0, q0);
-      let d1 = io_load(b1, c) - vec4<f32>(p.y);
-      a1 += d1;
-      q1 = fma(d1, d1, q1);
-      if (four) {
-        let d2 = io_load(b2, c) - vec4<f32>(p.z);
-        a2 += d2;
-        q2 = fma(d2, d2, q2);
-        let d3 = io_load(b3, c) - vec4<f32>(p.w);
-        a3 += d3;
-        q3 = fma(d3, d3, q3);
+    let super_end = min(c + BLOCK * BLOCK, full);
+    var t0 = vec2<f32>(0.0);
+    var t1 = vec2<f32>(0.0);
+    var t2 = vec2<f32>(0.0);
+    var t3 = vec2<f32>(0.0);
+    while (c < super_end) {
+      let end = min(c + BLOCK, super_end);
+      var a0 = vec4<f32>(0.0);
+      var q0 = vec4<f32>(0.0);
+      var a1 = vec4<f32>(0.0);
+      var q1 = vec4<f32>(0.0);
+      var a2 = vec4<f32>(0.0);
+      var q2 = vec4<f32>(0.0);
+      var a3 = vec4<f32>(0.0);
+      var q3 = vec4<f32>(0.0);
+      for (; c < end; c += 1u) {
+        let d0 = io_load(b0, c) - vec4<f32>(p.x);
+        a0 += d0;
+        q0 = fma(d0, d0, q0);
+        let d1 = io_load(b1, c) - vec4<f32>(p.y);
+        a1 += d1;
+        q1 = fma(d1, d1, q1);
+        if (four) {
+          let d2 = io_load(b2, c) - vec4<f32>(p.z);
+          a2 += d2;
+          q2 = fma(d2, d2, q2);
+          let d3 = io_load(b3, c) - vec4<f32>(p.w);
+          a3 += d3;
+          q3 = fma(d3, d3, q3);
+        }
       }
+      t0 += sums_of(a0, q0);
+      t1 += sums_of(a1, q1);
+      t2 += sums_of(a2, q2);
+      t3 += sums_of(a3, q3);
     }
-    s0 += sums_of(a0, q0);
-    s1 += sums_of(a1, q1);
-    s2 += sums_of(a2, q2);
-    s3 += sums_of(a3, q3);
+    s0 += t0;
+    s1 += t1;
+    s2 += t2;
+    s3 += t3;
   }
   if (tail) {
     let mask = chunk_mask(full);

@@ -31,12 +31,48 @@ export interface ArrayRunContext extends KernelContext {
 export type SameData<X extends TensorData> = X extends Uint16Array ? Uint16Array : Float32Array;
 
 /**
- * Temporary buffers of one typed-array call (uploads, outputs, one read-back), all released in
- * `release()`. Every convenience form uses it.
+ * The sizes of every temporary a typed-array call will create, stated before it creates any: each
+ * upload and output is bound as storage (so must fit `maxStorageBufferBindingSize` and
+ * `maxBufferSize`), and the outputs are read back in one buffer (their sum must fit
+ * `maxBufferSize`). `argument` is what a refusal names (the tensor that sets the sizes).
+ */
+export interface TransferSizes {
+  readonly uploads: readonly number[];
+  readonly outputs: readonly number[];
+  readonly argument?: string | undefined;
+  /** Names the outputs in the read-back refusal's message. */
+  readonly outputNames?: readonly string[] | undefined;
+}
+
+/**
+ * Refuses, with `limit-exceeded`, a typed-array call whose temporaries would not fit the device
+ * (see {@link TransferSizes}); creates nothing. {@link Transfers} calls it in its constructor, so
+ * every typed-array form checks all of its sizes before its first upload.
  *
  * @example
  * ```ts
- * const io = new Transfers(run);
+ * checkTransfers(ctx.limits, { uploads: [xBytes, cols * 4], outputs: [xBytes, rows * 4], argument: 'x' });
+ * ```
+ */
+export function checkTransfers(limits: Pick<GPUSupportedLimits, 'maxBufferSize' | 'maxStorageBufferBindingSize'>, sizes: TransferSizes): void {
+  const argument = sizes.argument ?? 'x';
+  const all = [...sizes.uploads, ...sizes.outputs];
+  const largest = Math.max(0, ...all.map(align4));
+  checkBufferSize(limits, largest, argument);
+  checkBindingSize(limits, largest, argument);
+  const total = sizes.outputs.reduce((sum, b) => sum + b, 0);
+  const named = sizes.outputNames ? ` (the outputs ${sizes.outputNames.join(', ')} are read back in one buffer)` : ' (the outputs are read back in one buffer)';
+  checkBufferSize(limits, total, argument, named);
+}
+
+/**
+ * Temporary buffers of one typed-array call (uploads, outputs, one read-back), all released in
+ * `release()`. Every convenience form uses it; its sizes are checked when it is constructed
+ * ({@link checkTransfers}), so a refusal comes before anything is created.
+ *
+ * @example
+ * ```ts
+ * const io = new Transfers(run, { uploads: [x.byteLength], outputs: [bytes] });
  * try {
  *   encodeSomething(encoder, { x: io.upload(x, 'x'), y: io.output(bytes, 'y') });
  *   const [y] = await io.readBack(encoder, [yBuffer]);
@@ -47,7 +83,12 @@ export type SameData<X extends TensorData> = X extends Uint16Array ? Uint16Array
  */
 export class Transfers {
   private readonly temps: GPUBuffer[] = [];
-  constructor(private readonly ctx: ArrayRunContext) {}
+  constructor(
+    private readonly ctx: ArrayRunContext,
+    sizes: TransferSizes,
+  ) {
+    checkTransfers(ctx.limits, sizes);
+  }
 
   private create(descriptor: GPUBufferDescriptor): GPUBuffer {
     const max = this.ctx.limits.maxBufferSize;

@@ -6,7 +6,8 @@
 import { Transfers, checkBindingSize, checkBufferSize, type ArrayRunContext } from '../../core/transfers.js';
 import { storageBytes, type TensorData } from '../../core/tensor.js';
 import { checkBackwardArrays, type BackwardOpName, type LayerNormBackwardOptions, type RmsNormBackwardOptions } from './options.js';
-import { encodeNormBackward } from './encode.js';
+import { encodeNormBackward, paramGradBlocks } from './encode.js';
+import { maxScratchBytes } from '../../core/scratch.js';
 
 /** What a backward pass returns: `dbeta` for LayerNorm only. */
 export interface NormBackwardOutputs {
@@ -38,7 +39,9 @@ export async function runNormBackward(
   checkBufferSize(ctx.limits, bytes, 'x');
   checkBufferSize(ctx.limits, total, 'x', ' (dx, dgamma and dbeta are read back in one buffer)');
   checkBindingSize(ctx.limits, bytes, 'x');
-  const io = new Transfers(ctx);
+  // The dgamma/dbeta partials' per-block size depends only on cols: refused here, before the uploads.
+  paramGradBlocks(rows, cols, maxScratchBytes(ctx.limits));
+  const io = new Transfers(ctx, { uploads: [bytes, cols * 4, rows * 4], outputs: outputs.map(([, size]) => size), outputNames: outputs.map(([n]) => n) });
   try {
     const out: Record<string, GPUBuffer> = {};
     for (const [name, size] of outputs) out[name] = io.output(size, name);

@@ -31,9 +31,10 @@ export async function runBatchNormInference<X extends TensorData>(
   options: BatchNormInferenceOptions,
 ): Promise<BatchNormInferenceResult<SameData<X>>> {
   const s = checkBatchNormInferenceArrays(x, options);
-  const io = new Transfers(ctx);
+  const bytes = storageBytes(s.elements, s.dtype);
+  const io = new Transfers(ctx, { uploads: [bytes, s.channels * 4], outputs: [bytes], outputNames: ['y'] });
   try {
-    const y = io.output(storageBytes(s.elements, s.dtype), 'y');
+    const y = io.output(bytes, 'y');
     const encoder = ctx.device.createCommandEncoder({ label: 'webgpu-norm batchNormInference' });
     recordBatchNormInference(ctx, encoder, s, {
       x: io.upload(x, 'x'),
@@ -60,9 +61,9 @@ export async function runBatchNormInference<X extends TensorData>(
  */
 export async function runBatchNormStats(ctx: ArrayRunContext, x: TensorData, options: BatchNormStatsOptions): Promise<BatchNormStatsResult> {
   const s = checkBatchNormStatsArrays(x, options);
-  // The partials are checked before the uploads: a refusal leaves nothing created.
+  // The sizes and the partials are checked before the uploads: a refusal leaves nothing created.
+  const io = new Transfers(ctx, { uploads: [storageBytes(s.elements, s.dtype)], outputs: [s.channels * 4, s.channels * 4], outputNames: ['mean', 'var'] });
   planBatchNormStats(ctx, s);
-  const io = new Transfers(ctx);
   try {
     const mean = io.output(storageBytes(s.channels, 'f32'), 'mean');
     const variance = io.output(storageBytes(s.channels, 'f32'), 'var');

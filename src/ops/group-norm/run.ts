@@ -40,11 +40,12 @@ async function runOp<X extends TensorData>(
   // Validated once here; recordGroupNorm adds only the checks of the uploaded operands.
   const s = checkGroupNormArrays(op, x, options);
   // The scratch is checked before the uploads: a refusal leaves nothing created.
+  const statBytes = storageBytes(s.batch * s.groups, 'f32');
+  const bytes = storageBytes(s.elements, s.dtype);
+  const io = new Transfers(ctx, { uploads: [bytes, s.channels * 4], outputs: [bytes, statBytes, statBytes], outputNames: ['y', 'mean', 'rstd'] });
   planGroupNorm(ctx, s);
-  const io = new Transfers(ctx);
   try {
-    const statBytes = storageBytes(s.batch * s.groups, 'f32');
-    const y = io.output(storageBytes(s.elements, s.dtype), 'y');
+    const y = io.output(bytes, 'y');
     const mean = io.output(statBytes, 'mean');
     const rstd = io.output(statBytes, 'rstd');
     const encoder = ctx.device.createCommandEncoder({ label: `webgpu-norm ${op}` });

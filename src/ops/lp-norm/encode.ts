@@ -10,8 +10,8 @@ import { NormError, checkInteger, describe } from '../../core/errors.js';
 import { checkAliasing, operandResolver } from '../../core/operands.js';
 import { getPipeline } from '../../core/pipeline-cache.js';
 import { checkTarget, recordDispatches } from '../../core/record.js';
-import { checkScratch, scratchFits, scratchRange } from '../../core/scratch.js';
-import { checkDtype, storageBytes } from '../../core/tensor.js';
+import { checkScratch, scratchFits, scratchRange, type ScratchLimits } from '../../core/scratch.js';
+import { checkDtype, storageBytes, type Dtype } from '../../core/tensor.js';
 import type { AdapterProfile } from '../row-norm/variant.js';
 import { checkInnerDivides, resolveLpNormOptions, type EncodeLpNormOptions, type LpNormVariant } from './options.js';
 
@@ -44,6 +44,42 @@ function checkVariant(v: unknown, profile: AdapterProfile): LpNormVariant {
 }
 
 /**
+ * The layout one call runs with (the forced `variant`, checked, or the rule's) and the scratch its
+ * two-pass layouts keep per row; creates nothing. A rule's row-per-workgroup layout whose norms
+ * would not fit the device gives way to the fused one.
+ *
+ * @example
+ * ```ts
+ * lpNormLayout(ctx, 32, 384, 'f32', undefined); // { variant, twoPass: false, normsBytes: 256 }
+ * ```
+ */
+export function lpNormLayout(ctx: KernelContext, rows: number, cols: number, dtype: Dtype, forced: unknown, inner = 1): { variant: LpNormVariant; twoPass: boolean; normsBytes: number } {
+  const { limits, profile } = ctx;
+  let variant = forced === undefined ? selectLpNormVariant(profile, cols) : checkVariant(forced, profile);
+  // Rows that start on a word can take the fused layout, which keeps no norms in scratch; rows
+  // interleaved `inner` apart cannot (an invocation would write words shared with other rows).
+  const fusable = inner === 1 && (dtype === 'f32' || cols % 2 === 0);
+  const normsBytes = (v: LpNormVariant) => rows * elementStride(shader, v.rowPerWorkgroup ? 'row_norms_team' : 'row_norms', 'scaled_norms');
+  if (forced === undefined && variant.rowPerWorkgroup && fusable && !scratchFits(limits, normsBytes(variant))) {
+    // The rule's layout would need more scratch than the device binds: the fused one instead.
+    variant = { rowPerWorkgroup: false, workgroupSize: Math.min(64, profile.maxWorkgroupSize) };
+  }
+  return { variant, twoPass: variant.rowPerWorkgroup || !fusable, normsBytes: normsBytes(variant) };
+}
+
+/**
+ * Refuses (`limit-exceeded`) a two-pass layout whose per-row norms would not fit the device.
+ *
+ * @example
+ * ```ts
+ * checkLpNormScratch(ctx.limits, rows, layout.twoPass, layout.normsBytes);
+ * ```
+ */
+export function checkLpNormScratch(limits: ScratchLimits, rows: number, twoPass: boolean, normsBytes: number): void {
+  if (twoPass) checkScratch(limits, `the norms of ${rows} rows`, normsBytes, 'rows', 'split the rows into several calls');
+}
+
+/**
  * Records Lp normalization into `target` (the caller's encoder or open compute pass); never
  * submits. Returns the layout of the norms pass.
  *
@@ -68,24 +104,15 @@ export function encodeLpNorm(ctx: KernelContext, target: EncodeTarget, options: 
       'rows',
     );
   }
-  let variant = options.variant === undefined ? selectLpNormVariant(profile, cols) : checkVariant(options.variant, profile);
-  // Rows that start on a word can take the fused layout, which keeps no norms in scratch; rows
-  // interleaved `inner` apart cannot (an invocation would write words shared with other rows).
-  const fusable = inner === 1 && (dtype === 'f32' || cols % 2 === 0);
-  const normsBytes = (v: LpNormVariant) => rows * elementStride(shader, v.rowPerWorkgroup ? 'row_norms_team' : 'row_norms', 'scaled_norms');
-  if (options.variant === undefined && variant.rowPerWorkgroup && fusable && !scratchFits(limits, normsBytes(variant))) {
-    // The rule's layout would need more scratch than the device binds: the fused one instead.
-    variant = { rowPerWorkgroup: false, workgroupSize: Math.min(64, profile.maxWorkgroupSize) };
-  }
+  const { variant, twoPass, normsBytes } = lpNormLayout(ctx, rows, cols, dtype, options.variant, inner);
   const operands = operandResolver(options, limits, 'lpNorm');
   const x = operands.take('x', bytes, false, true)!;
   const y = operands.take('y', bytes, true, true)!;
   const norm = operands.take('norm', rows * 4, true, false);
   checkAliasing(operands.ranges);
   // The two-pass layouts keep each row's norm in scratch: checked before anything is created.
-  const twoPass = variant.rowPerWorkgroup || !fusable;
   const normsEntry = variant.rowPerWorkgroup ? 'row_norms_team' : 'row_norms';
-  if (twoPass) checkScratch(limits, `the norms of ${rows} rows`, normsBytes(variant), 'rows', 'split the rows into several calls');
+  checkLpNormScratch(limits, rows, twoPass, normsBytes);
 
   const constants = { WORKGROUP_SIZE: variant.workgroupSize, P: p, F16: dtype === 'f16', WRITE_NORM: norm !== undefined };
   const params = resources.uniform(shader, 'params', { rows, cols, epsilon, inner });
@@ -103,7 +130,7 @@ export function encodeLpNorm(ctx: KernelContext, target: EncodeTarget, options: 
   const normsPipeline = getPipeline(ctx.device, shader, normsEntry, constants);
   const applyPipeline = getPipeline(ctx.device, shader, 'apply', constants);
   // Each row's norm as (n, e), n · 2^e, kept between the two dispatches.
-  const scaled_norms = scratchRange(resources, 'lp-norms', normsBytes(variant));
+  const scaled_norms = scratchRange(resources, 'lp-norms', normsBytes);
   const normGroups = variant.rowPerWorkgroup ? rows : Math.ceil(rows / variant.workgroupSize);
   const words = dtype === 'f16' ? Math.ceil(elements / 2) : elements;
   recordDispatches(target, 'webgpu-norm lpNorm', [

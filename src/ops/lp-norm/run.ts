@@ -5,7 +5,7 @@
 import { NormError } from '../../core/errors.js';
 import { Transfers, tensorView, type ArrayRunContext } from '../../core/transfers.js';
 import { storageBytes, type SameData, type TensorData } from '../../core/tensor.js';
-import { encodeLpNorm } from './encode.js';
+import { checkLpNormScratch, encodeLpNorm, lpNormLayout } from './encode.js';
 import { checkLpNormArrays, type LpNormOptions, type LpNormResult } from './options.js';
 
 /**
@@ -22,7 +22,11 @@ export async function runLpNorm<X extends TensorData>(ctx: ArrayRunContext, x: X
   if (bytes > ctx.limits.maxStorageBufferBindingSize) {
     throw new NormError('limit-exceeded', `${bytes} bytes exceed the device's maxStorageBufferBindingSize (${ctx.limits.maxStorageBufferBindingSize}); split the rows into several calls`, 'x');
   }
-  const io = new Transfers(ctx);
+  // Every size, and the norms scratch of the layout the encode below will choose, is checked
+  // before the first upload: a refusal leaves nothing created.
+  const layout = lpNormLayout(ctx, s.rows, s.cols, s.dtype, undefined, s.inner);
+  checkLpNormScratch(ctx.limits, s.rows, layout.twoPass, layout.normsBytes);
+  const io = new Transfers(ctx, { uploads: [bytes], outputs: [bytes, s.rows * 4], outputNames: ['y', 'norm'] });
   try {
     const y = io.output(bytes, 'y');
     const norm = io.output(s.rows * 4, 'norm');

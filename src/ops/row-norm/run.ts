@@ -41,7 +41,7 @@ export async function runRowNorm(ctx: ArrayRunContext, op: RowNormOpName, x: Ten
   checkBindingSize(ctx.limits, Math.max(bytes, yBytes), 'x');
   // Chosen (and its scratch checked) before the uploads; the encode below runs with it.
   const variant = resolveRowNormVariant(ctx, op, { rows, cols, dtype }, undefined);
-  const io = new Transfers(ctx);
+  const io = new Transfers(ctx, { uploads: [bytes, cols * 4], outputs: outputs.map(([, size]) => size), outputNames: outputs.map(([n]) => n) });
   try {
     const out: Record<string, GPUBuffer> = {};
     for (const [name, size] of outputs) out[name] = io.output(size, name);

@@ -10,6 +10,7 @@ import { rowNormCase, type RowNormCase } from '../../row-norm/row-norm-case.js';
 import { addLayerNormBackwardChain } from '../../row-norm/chain-case.js';
 import { reliability } from './reliability.js';
 import { fuzz } from './fuzz.js';
+import { limitsFuzz } from './limits-fuzz.js';
 
 export type { RowNormCase, RowNormCaseResult } from '../../row-norm/row-norm-case.js';
 
@@ -55,7 +56,12 @@ async function runAddLayerNormBackwardChain(c: Parameters<typeof addLayerNormBac
   return addLayerNormBackwardChain(await normalizer(), c);
 }
 
-const harness = { runRowNormCase, runAddLayerNormBackwardChain, expectNormError, adapterInfo, normalizer, lib };
+/** The limits property (limits-fuzz.ts) over the shared normalizer's device. */
+async function runLimitsFuzz(a: { seed: number; runs: number; timeLimitMs?: number; scratch?: boolean }) {
+  return limitsFuzz(lib, (await normalizer()).device, a);
+}
+
+const harness = { runRowNormCase, runAddLayerNormBackwardChain, expectNormError, adapterInfo, normalizer, lib, runLimitsFuzz };
 (window as unknown as { harness: typeof harness }).harness = harness;
 export type Harness = typeof harness;
 
