@@ -3,7 +3,7 @@
  * uploads the inputs, records `encodeOnnxNode`, reads every produced output back in one copy, and
  * frees its temporaries whatever happens.
  */
-import { Transfers, checkBindingSize, checkBufferSize, tensorView, type ArrayRunContext } from '../core/transfers.js';
+import { Transfers, tensorView, type ArrayRunContext } from '../core/transfers.js';
 import { storageBytes } from '../core/tensor.js';
 import { checkImplemented, dtypeOf, encodeOnnxNode } from './encode.js';
 import { planTypedNode } from './reference.js';
@@ -21,13 +21,11 @@ export async function runOnnxNode(ctx: ArrayRunContext, node: OnnxNode<OnnxTenso
   const plan = planTypedNode(node);
   checkImplemented(plan);
   const outBytes = plan.outputs.map((o) => storageBytes(product(o.dims), dtypeOf(o.type)));
-  outBytes.forEach((b, i) => checkBindingSize(ctx.limits, b, `outputs[${i}]`));
-  checkBufferSize(ctx.limits, outBytes.reduce((a, b) => a + b, 0), 'outputCount', ' (the outputs are read back in one buffer)');
-  const io = new Transfers(ctx);
+  const uploads = node.inputs.map((t) => (t ? t.data.byteLength : 0));
+  const io = new Transfers(ctx, { uploads, outputs: outBytes, argument: 'inputs[0]', outputNames: plan.node.schema.outputs.slice(0, outBytes.length).map((p) => p.name) });
   try {
     const inputs = node.inputs.map((t, i): OnnxGpuTensor | null => {
       if (!t) return null;
-      checkBindingSize(ctx.limits, t.data.byteLength, `inputs[${i}]`);
       return { buffer: io.upload(t.data as Float32Array | Uint16Array, `inputs[${i}]`), dims: t.dims, type: t.type };
     });
     const outputs = plan.outputs.map((o, i) => ({ buffer: io.output(Math.max(4, outBytes[i]!), `outputs[${i}]`), dims: o.dims, type: o.type }));

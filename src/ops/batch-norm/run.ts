@@ -93,7 +93,13 @@ export async function runBatchNormTraining<X extends TensorData>(
   const s = checkBatchNormTrainingArrays(x, options);
   // The scratch is checked before the uploads: a refusal leaves nothing created.
   planBatchNormTraining(ctx, s);
-  const io = new Transfers(ctx);
+  const xBytes = storageBytes(s.elements, s.dtype);
+  const channelBytes = s.channels * 4;
+  const io = new Transfers(ctx, {
+    uploads: [xBytes, channelBytes],
+    outputs: [xBytes, channelBytes, channelBytes, channelBytes, channelBytes],
+    outputNames: ['y', 'mean', 'var', 'runningMean', 'runningVar'],
+  });
   try {
     const perChannel = storageBytes(s.channels, 'f32');
     const y = io.output(storageBytes(s.elements, s.dtype), 'y');
