@@ -12,10 +12,20 @@
  * ```
  */
 export { createNormalizer, createLeanNormalizer, type Normalizer, type NormalizerOptions, type LeanNormalizerOptions } from './normalizer.js';
-export { rowNormKernels, lpNormKernels, backwardKernels, groupNormKernels, batchNormKernels, type NormKernels } from './kernels.js';
+export { rowNormKernels, lpNormKernels, backwardKernels, groupNormKernels, batchNormKernels, onnxKernels, type NormKernels } from './kernels.js';
 export { requestNormDevice, type RequestDeviceOptions } from './core/device.js';
 export { NormError, type NormErrorCode } from './core/errors.js';
 export * as cpu from './cpu.js';
+/**
+ * The float64 reference of the ONNX-node entry point: `cpuOnnx.runOnnxNode(node)` (rounded to the
+ * output types) and `cpuOnnx.runOnnxNodeF64(node)`.
+ *
+ * @example
+ * ```ts
+ * const [y] = cpuOnnx.runOnnxNode({ opType: 'LayerNormalization', domain: '', opset: 17, attributes: {}, inputs: [x, scale, null], outputCount: 1 });
+ * ```
+ */
+export * as cpuOnnx from './onnx/cpu.js';
 export { f16ToF32, f32ToF16, roundF16, toF16Array, fromF16Array } from './core/f16.js';
 export type { Dtype, EpsilonMode, SameData, TensorData } from './core/tensor.js';
 export type { EncodeTarget } from './core/context.js';
@@ -23,10 +33,13 @@ export type { Operand } from './core/operands.js';
 export type { ResourceStats } from './core/resources.js';
 export type {
   AddLayerNormOptions,
+  AddLayerNormResult,
   AddNormResult,
   AddRmsNormOptions,
+  AddRmsNormResult,
   LayerNormOptions,
   LayerNormResult,
+  OutputData,
   RmsNormOptions,
   RmsNormResult,
 } from './ops/row-norm/options.js';
@@ -60,3 +73,5 @@ export type {
 } from './ops/batch-norm/options.js';
 export type { EncodeBatchNormInferenceOptions, EncodeBatchNormStatsOptions, EncodeBatchNormTrainingOptions } from './ops/batch-norm/encode.js';
 export type { EncodeLpNormOptions, LpNormOptions, LpNormResult, LpNormVariant } from './ops/lp-norm/options.js';
+export type { OnnxEncodeNode, OnnxGpuTensor, OnnxNode, OnnxOutputInfo, OnnxTensor, TensorInfo as OnnxTensorInfo } from './onnx/validate.js';
+export type { OnnxTensorType } from './onnx/schemas.js';

@@ -16,7 +16,13 @@ import { encodeGroupNorm, encodeInstanceNorm } from './ops/group-norm/encode.js'
 import { runGroupNorm, runInstanceNorm } from './ops/group-norm/run.js';
 import { encodeBatchNormInference, encodeBatchNormStats, encodeBatchNormTraining } from './ops/batch-norm/encode.js';
 import { runBatchNormInference, runBatchNormStats, runBatchNormTraining } from './ops/batch-norm/run.js';
+import { encodeOnnxNode } from './onnx/encode.js';
+import { runOnnxNode } from './onnx/run.js';
+import { onnxOutputInfo } from './onnx/output-info.js';
 import { OPS, type OpFamily, type OpName } from './ops/table.js';
+
+/** A kernel family's name: an op family of the table, or `'onnx'` (the ONNX-node entry points). */
+type KernelFamily = OpFamily | 'onnx';
 
 /**
  * One family of kernels for {@link createLeanNormalizer}: `rowNormKernels`, `lpNormKernels`,
@@ -30,8 +36,8 @@ import { OPS, type OpFamily, type OpName } from './ops/table.js';
  * ```
  */
 export interface NormKernels {
-  /** The family, as the op table names it (`'row-norm'`, `'lp-norm'`, …). */
-  readonly family: OpFamily;
+  /** The family, as the op table names it (`'row-norm'`, `'lp-norm'`, …), or `'onnx'`. */
+  readonly family: KernelFamily;
 }
 
 /**
@@ -100,6 +106,18 @@ export const batchNormKernels: NormKernels = {
   runTraining: runBatchNormTraining,
 } as BatchNorm;
 
+/**
+ * The ONNX-node entry points (`runOnnxNode`, `encodeOnnxNode`, `onnxOutputInfo`). A node may map
+ * onto any family, so this object brings every family's kernels with it.
+ *
+ * @example
+ * ```ts
+ * const norm = await createLeanNormalizer({ device, kernels: [onnxKernels] });
+ * norm.encodeOnnxNode(encoder, node);
+ * ```
+ */
+export const onnxKernels: NormKernels = { family: 'onnx', encode: encodeOnnxNode, run: runOnnxNode, outputInfo: onnxOutputInfo } as Onnx;
+
 /*
  * What each family's object holds (the normalizer calls these; the public type stays opaque, so
  * the functions' internal types are no part of the API).
@@ -131,6 +149,11 @@ interface BatchNorm extends NormKernels {
   readonly encodeTraining: typeof encodeBatchNormTraining;
   readonly runTraining: typeof runBatchNormTraining;
 }
+interface Onnx extends NormKernels {
+  readonly encode: typeof encodeOnnxNode;
+  readonly run: typeof runOnnxNode;
+  readonly outputInfo: typeof onnxOutputInfo;
+}
 interface KernelsOf {
   'row-norm': RowNorm;
   'lp-norm': LpNorm;
@@ -140,12 +163,13 @@ interface KernelsOf {
 }
 
 /** The exported name of each family's object, for messages that say what to import. */
-const EXPORT_NAME: Record<OpFamily, string> = {
+const EXPORT_NAME: Record<KernelFamily, string> = {
   'row-norm': 'rowNormKernels',
   'lp-norm': 'lpNormKernels',
   backward: 'backwardKernels',
   'group-norm': 'groupNormKernels',
   'batch-norm': 'batchNormKernels',
+  onnx: 'onnxKernels',
 };
 
 /**
@@ -153,7 +177,7 @@ const EXPORT_NAME: Record<OpFamily, string> = {
  * `lookup(op)` returns the op's family or throws `NormError('op-not-loaded')` naming what to import.
  */
 export class LoadedKernels {
-  private readonly byFamily = new Map<OpFamily, NormKernels>();
+  private readonly byFamily = new Map<KernelFamily, NormKernels>();
 
   constructor(kernels: unknown) {
     if (!Array.isArray(kernels)) {
@@ -169,8 +193,8 @@ export class LoadedKernels {
   }
 
   /** The families loaded, in table order. */
-  families(): OpFamily[] {
-    return (Object.keys(EXPORT_NAME) as OpFamily[]).filter((f) => this.byFamily.has(f));
+  families(): KernelFamily[] {
+    return (Object.keys(EXPORT_NAME) as KernelFamily[]).filter((f) => this.byFamily.has(f));
   }
 
   /** `op`'s family's kernels; a NormError('op-not-loaded') naming the object to import when it was not given. */
@@ -186,5 +210,18 @@ export class LoadedKernels {
       );
     }
     return k as KernelsOf[(typeof OPS)[K]['family']];
+  }
+
+  /** The ONNX entry points; a NormError('op-not-loaded') naming `onnxKernels` when they were not given. */
+  onnx(method: string): Onnx {
+    const k = this.byFamily.get('onnx');
+    if (!k) {
+      throw new NormError(
+        'op-not-loaded',
+        `this normalizer was created without the ONNX entry points that ${method} needs; import { onnxKernels } from 'webgpu-norm' and pass it in createLeanNormalizer({ kernels: [..., onnxKernels] }) (or use createNormalizer, which loads every family)`,
+        method,
+      );
+    }
+    return k as Onnx;
   }
 }

@@ -7,8 +7,18 @@ import type { NormError } from './core/errors.js';
 import type { EncodeTarget } from './core/context.js';
 import type { ResourceStats } from './core/resources.js';
 import type { SameData } from './core/transfers.js';
-import type { TensorData } from './core/tensor.js';
-import type { AddLayerNormOptions, AddNormResult, AddRmsNormOptions, LayerNormOptions, LayerNormResult, RmsNormOptions, RmsNormResult } from './ops/row-norm/options.js';
+import type { Dtype, TensorData } from './core/tensor.js';
+import type {
+  AddLayerNormOptions,
+  AddLayerNormResult,
+  AddRmsNormOptions,
+  AddRmsNormResult,
+  LayerNormOptions,
+  LayerNormResult,
+  OutputData,
+  RmsNormOptions,
+  RmsNormResult,
+} from './ops/row-norm/options.js';
 import type { EncodeAddLayerNormOptions, EncodeAddRmsNormOptions, EncodeLayerNormOptions, EncodeRmsNormOptions } from './ops/row-norm/encode.js';
 import type { TuneResult } from './ops/row-norm/tune.js';
 import type { TuningTable } from './ops/row-norm/tuning.js';
@@ -28,6 +38,7 @@ import type {
   BatchNormTrainingResult,
 } from './ops/batch-norm/options.js';
 import type { EncodeBatchNormInferenceOptions, EncodeBatchNormStatsOptions, EncodeBatchNormTrainingOptions } from './ops/batch-norm/encode.js';
+import type { OnnxEncodeNode, OnnxNode, OnnxOutputInfo, OnnxTensor, TensorInfo } from './onnx/validate.js';
 
 /**
  * Normalization kernels bound to one `GPUDevice`: every op in a typed-array form and an `encode…`
@@ -49,14 +60,15 @@ export interface Normalizer {
 
   /**
    * LayerNorm over the last dimension of `x` (rows = `x.length / cols`), on the GPU.
-   * f16: pass half bits as a Uint16Array; `y` comes back the same way.
+   * f16: pass half bits as a Uint16Array; `y` comes back the same way, or in `outputDtype`.
    *
    * @example
    * ```ts
    * const { y, mean, rstd } = await norm.layerNorm(x, { cols: 768, gamma, beta, epsilon: 1e-5 });
+   * const { y: half } = await norm.layerNorm(x, { cols: 768, outputDtype: 'f16' }); // Uint16Array
    * ```
    */
-  layerNorm<X extends TensorData>(x: X, options: LayerNormOptions): Promise<LayerNormResult<SameData<X>>>;
+  layerNorm<X extends TensorData, O extends Dtype | undefined = undefined>(x: X, options: LayerNormOptions<O>): Promise<LayerNormResult<OutputData<X, O>>>;
 
   /**
    * RMSNorm: `y = x / sqrt(mean(x²) + eps) · (gamma + gammaOffset)`.
@@ -67,11 +79,12 @@ export interface Normalizer {
    * const gemma = await norm.rmsNorm(x, { cols: 2048, gamma, gammaOffset: 1 });
    * ```
    */
-  rmsNorm<X extends TensorData>(x: X, options: RmsNormOptions): Promise<RmsNormResult<SameData<X>>>;
+  rmsNorm<X extends TensorData, O extends Dtype | undefined = undefined>(x: X, options: RmsNormOptions<O>): Promise<RmsNormResult<OutputData<X, O>>>;
 
   /**
    * Fused residual add + LayerNorm: `sum = x + residual (+ bias)`, `y = LayerNorm(sum)`, in one
-   * pass over memory.
+   * pass over memory; also returns sum's per-row `mean` and `rstd` (for `layerNormBackward`).
+   * `residualRows` broadcasts a residual of fewer rows; `outputDtype` sets y's dtype.
    *
    * @example
    * ```ts
@@ -81,7 +94,11 @@ export interface Normalizer {
    * const { y: nextIn, sum: h } = await norm.addLayerNorm(x, sublayerOut, { cols: 768, gamma, beta });
    * ```
    */
-  addLayerNorm<X extends TensorData>(x: X, residual: SameData<X>, options: AddLayerNormOptions): Promise<AddNormResult<SameData<X>>>;
+  addLayerNorm<X extends TensorData, O extends Dtype | undefined = undefined>(
+    x: X,
+    residual: SameData<X>,
+    options: AddLayerNormOptions<O>,
+  ): Promise<AddLayerNormResult<OutputData<X, O>, SameData<X>>>;
 
   /**
    * Fused residual add + RMSNorm (LLaMA-style Pre-LN blocks).
@@ -91,7 +108,11 @@ export interface Normalizer {
    * const { y, sum } = await norm.addRmsNorm(h, attnOut, { cols: 4096, gamma });
    * ```
    */
-  addRmsNorm<X extends TensorData>(x: X, residual: SameData<X>, options: AddRmsNormOptions): Promise<AddNormResult<SameData<X>>>;
+  addRmsNorm<X extends TensorData, O extends Dtype | undefined = undefined>(
+    x: X,
+    residual: SameData<X>,
+    options: AddRmsNormOptions<O>,
+  ): Promise<AddRmsNormResult<OutputData<X, O>, SameData<X>>>;
 
   /**
    * Records LayerNorm into the caller's command encoder or compute pass. Never submits. With a
@@ -341,6 +362,55 @@ export interface Normalizer {
   encodeBatchNormTraining(target: EncodeTarget, options: EncodeBatchNormTrainingOptions): NormPlanInfo;
 
   // ---- end GroupNorm / InstanceNorm / BatchNorm ----
+
+  // ---- ONNX nodes (src/onnx) ----
+
+  /**
+   * Runs one ONNX node (LayerNormalization, RMSNormalization, SimplifiedLayerNormalization,
+   * GroupNormalization, InstanceNormalization, BatchNormalization, MeanVarianceNormalization,
+   * LpNormalization; com.microsoft SkipLayerNormalization, SkipSimplifiedLayerNormalization,
+   * GroupNorm) with its schema's attributes and defaults, on typed arrays. Resolves to the outputs
+   * in output order, `null` past `outputCount`. Bad nodes are refused with `unsupported-op`,
+   * `shape-mismatch`, `invalid-argument`, `unsupported-attribute` or `unsupported-type`.
+   *
+   * @example
+   * ```ts
+   * const [y, mean, invStdDev] = await norm.runOnnxNode({
+   *   opType: 'LayerNormalization', domain: '', opset: 17, attributes: { axis: -1, epsilon: 1e-5 },
+   *   inputs: [{ data: x, dims: [2, 768], type: 'float32' }, { data: scale, dims: [768], type: 'float32' }, null],
+   *   outputCount: 3,
+   * });
+   * ```
+   */
+  runOnnxNode(node: OnnxNode<OnnxTensor>): Promise<(OnnxTensor | null)[]>;
+
+  /**
+   * Records one ONNX node into the caller's encoder or pass, GPU-resident; never submits. Inputs
+   * and outputs are `{ buffer, dims, type }` (float16 packed two per word), `null` where omitted or
+   * not wanted; allocate the outputs from {@link onnxOutputInfo}.
+   *
+   * @example
+   * ```ts
+   * const [info] = norm.onnxOutputInfo(node);
+   * const y = device.createBuffer({ size: bytesOf(info), usage: GPUBufferUsage.STORAGE });
+   * norm.encodeOnnxNode(encoder, { ...node, outputs: [{ buffer: y, ...info }] });
+   * ```
+   */
+  encodeOnnxNode(target: EncodeTarget, node: OnnxEncodeNode): void;
+
+  /**
+   * The dims and type of each output `node` produces (the first `outputCount`), from its inputs'
+   * dims and types; validates the node as `encodeOnnxNode` does.
+   *
+   * @example
+   * ```ts
+   * norm.onnxOutputInfo({ opType: 'SkipLayerNormalization', domain: 'com.microsoft', opset: 1, attributes: {}, inputs: [x, skip, gamma], outputCount: 1 });
+   * // [{ dims: [2, 128, 768], type: 'float16' }]
+   * ```
+   */
+  onnxOutputInfo(node: OnnxNode<TensorInfo>): OnnxOutputInfo[];
+
+  // ---- end ONNX nodes ----
 
   /** GPU memory this normalizer currently owns (uniforms, dummies, in-flight temporaries). */
   stats(): ResourceStats;

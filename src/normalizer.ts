@@ -12,8 +12,18 @@ import { DebugMode } from './core/debug.js';
 import { DeviceLifecycle } from './core/lifecycle.js';
 import { OwnedResources, type ResourceStats } from './core/resources.js';
 import type { ArrayRunContext, SameData } from './core/transfers.js';
-import type { TensorData } from './core/tensor.js';
-import type { AddLayerNormOptions, AddNormResult, AddRmsNormOptions, LayerNormOptions, LayerNormResult, RmsNormOptions, RmsNormResult } from './ops/row-norm/options.js';
+import type { Dtype, TensorData } from './core/tensor.js';
+import type {
+  AddLayerNormOptions,
+  AddLayerNormResult,
+  AddRmsNormOptions,
+  AddRmsNormResult,
+  LayerNormOptions,
+  LayerNormResult,
+  OutputData,
+  RmsNormOptions,
+  RmsNormResult,
+} from './ops/row-norm/options.js';
 import type { EncodeAddLayerNormOptions, EncodeAddRmsNormOptions, EncodeLayerNormOptions, EncodeRmsNormOptions } from './ops/row-norm/encode.js';
 import type { TuneResult } from './ops/row-norm/tune.js';
 import { loadTuning, type TuningTable } from './ops/row-norm/tuning.js';
@@ -33,7 +43,8 @@ import type {
   BatchNormTrainingResult,
 } from './ops/batch-norm/options.js';
 import type { EncodeBatchNormInferenceOptions, EncodeBatchNormStatsOptions, EncodeBatchNormTrainingOptions } from './ops/batch-norm/encode.js';
-import { LoadedKernels, backwardKernels, batchNormKernels, groupNormKernels, lpNormKernels, rowNormKernels } from './kernels.js';
+import { LoadedKernels, backwardKernels, batchNormKernels, groupNormKernels, lpNormKernels, onnxKernels, rowNormKernels } from './kernels.js';
+import type { OnnxEncodeNode, OnnxNode, OnnxOutputInfo, OnnxTensor, TensorInfo } from './onnx/validate.js';
 
 export type { TuneResult } from './ops/row-norm/tune.js';
 import type { Normalizer } from './normalizer-api.js';
@@ -61,7 +72,7 @@ export async function createNormalizer(options: NormalizerOptions = {}): Promise
 }
 
 /** Every family: what createNormalizer loads (and so bundles). */
-const ALL_KERNELS = [rowNormKernels, lpNormKernels, backwardKernels, groupNormKernels, batchNormKernels];
+const ALL_KERNELS = [rowNormKernels, lpNormKernels, backwardKernels, groupNormKernels, batchNormKernels, onnxKernels];
 
 /**
  * Creates a normalizer that loads only the kernel families in `options.kernels`, so an app's
@@ -186,20 +197,30 @@ class GpuNormalizer implements Normalizer {
     return this.encode(options, () => this.kernels.lookup('addRmsNorm').encode(this.ctx, target, 'addRmsNorm', options));
   }
 
-  layerNorm<X extends TensorData>(x: X, options: LayerNormOptions): Promise<LayerNormResult<SameData<X>>> {
-    return this.run((run) => this.kernels.lookup('layerNorm').run(run, 'layerNorm', x, options).then((r) => ({ y: r.y, mean: r.mean!, rstd: r.rstd! }))) as Promise<LayerNormResult<SameData<X>>>;
+  layerNorm<X extends TensorData, O extends Dtype | undefined = undefined>(x: X, options: LayerNormOptions<O>): Promise<LayerNormResult<OutputData<X, O>>> {
+    return this.run((run) => this.kernels.lookup('layerNorm').run(run, 'layerNorm', x, options).then((r) => ({ y: r.y as OutputData<X, O>, mean: r.mean!, rstd: r.rstd! })));
   }
 
-  rmsNorm<X extends TensorData>(x: X, options: RmsNormOptions): Promise<RmsNormResult<SameData<X>>> {
-    return this.run((run) => this.kernels.lookup('rmsNorm').run(run, 'rmsNorm', x, options).then((r) => ({ y: r.y, rstd: r.rstd! }))) as Promise<RmsNormResult<SameData<X>>>;
+  rmsNorm<X extends TensorData, O extends Dtype | undefined = undefined>(x: X, options: RmsNormOptions<O>): Promise<RmsNormResult<OutputData<X, O>>> {
+    return this.run((run) => this.kernels.lookup('rmsNorm').run(run, 'rmsNorm', x, options).then((r) => ({ y: r.y as OutputData<X, O>, rstd: r.rstd! })));
   }
 
-  addLayerNorm<X extends TensorData>(x: X, residual: SameData<X>, options: AddLayerNormOptions): Promise<AddNormResult<SameData<X>>> {
-    return this.run((run) => this.kernels.lookup('addLayerNorm').run(run, 'addLayerNorm', x, options, residual).then((r) => ({ y: r.y, sum: r.sum! }))) as Promise<AddNormResult<SameData<X>>>;
+  addLayerNorm<X extends TensorData, O extends Dtype | undefined = undefined>(x: X, residual: SameData<X>, options: AddLayerNormOptions<O>): Promise<AddLayerNormResult<OutputData<X, O>, SameData<X>>> {
+    return this.run((run) =>
+      this.kernels
+        .lookup('addLayerNorm')
+        .run(run, 'addLayerNorm', x, options, residual)
+        .then((r) => ({ y: r.y as OutputData<X, O>, sum: r.sum as SameData<X>, mean: r.mean!, rstd: r.rstd! })),
+    );
   }
 
-  addRmsNorm<X extends TensorData>(x: X, residual: SameData<X>, options: AddRmsNormOptions): Promise<AddNormResult<SameData<X>>> {
-    return this.run((run) => this.kernels.lookup('addRmsNorm').run(run, 'addRmsNorm', x, options, residual).then((r) => ({ y: r.y, sum: r.sum! }))) as Promise<AddNormResult<SameData<X>>>;
+  addRmsNorm<X extends TensorData, O extends Dtype | undefined = undefined>(x: X, residual: SameData<X>, options: AddRmsNormOptions<O>): Promise<AddRmsNormResult<OutputData<X, O>, SameData<X>>> {
+    return this.run((run) =>
+      this.kernels
+        .lookup('addRmsNorm')
+        .run(run, 'addRmsNorm', x, options, residual)
+        .then((r) => ({ y: r.y as OutputData<X, O>, sum: r.sum as SameData<X>, rstd: r.rstd! })),
+    );
   }
 
   async tune(op: RowNormOpName, shape: { rows: number; cols: number; dtype?: 'f32' | 'f16' }, options: { repetitions?: number } = {}): Promise<TuneResult> {
@@ -286,6 +307,21 @@ class GpuNormalizer implements Normalizer {
 
   batchNormTraining<X extends TensorData>(x: X, options: BatchNormTrainingOptions): Promise<BatchNormTrainingResult<SameData<X>>> {
     return this.run((run) => this.kernels.lookup('batchNormTraining').runTraining(run, x, options));
+  }
+
+  // ---- ONNX nodes (src/onnx) ----
+
+  runOnnxNode(node: OnnxNode<OnnxTensor>): Promise<(OnnxTensor | null)[]> {
+    return this.run((run) => this.kernels.onnx('runOnnxNode').run(run, node));
+  }
+
+  encodeOnnxNode(target: EncodeTarget, node: OnnxEncodeNode): void {
+    this.encode(node, () => this.kernels.onnx('encodeOnnxNode').encode(this.ctx, target, node));
+  }
+
+  onnxOutputInfo(node: OnnxNode<TensorInfo>): OnnxOutputInfo[] {
+    this.check();
+    return this.kernels.onnx('onnxOutputInfo').outputInfo(node);
   }
 
   // ---- end of the families ----

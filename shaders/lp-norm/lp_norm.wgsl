@@ -27,6 +27,10 @@ struct Params {
   rows: u32,
   cols: u32,
   epsilon: f32,
+  // Element stride within a row: x is (outer, cols, inner), row r = x[r / inner, :, r % inner]
+  // (ONNX LpNormalization along a middle axis). 1: contiguous rows, the only case the fused
+  // entry points take.
+  inner: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -77,7 +81,7 @@ fn strided_sum(base: u32, first: u32, stride: u32, scale: f32) -> vec2<f32> {
   var count = 0u;
   var largest = 0.0;
   for (var j = first; j < params.cols; j += stride) {
-    let a = abs(element(base + j)) * scale;
+    let a = abs(element(base + j * params.inner)) * scale;
     largest = max(largest, a);
     run += select(a, a * a, P == 2u);
     count += 1u;
@@ -130,6 +134,11 @@ fn invocation_index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
   return (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
 }
 
+// The first element of row `row`: r / inner blocks of cols · inner elements, then r % inner.
+fn row_base(row: u32) -> u32 {
+  return (row / params.inner) * params.cols * params.inner + row % params.inner;
+}
+
 // The norm of the row starting at element `base`, summed by one invocation, rescaled exactly when
 // needed. Returns (n, e) with ‖x‖_p = n · 2^e.
 fn serial_row_norm(base: u32) -> vec2<f32> {
@@ -150,7 +159,7 @@ fn row_norms(@builtin(workgroup_id) wid: vec3<u32>,
   if (row >= params.rows) {
     return;
   }
-  let ne = serial_row_norm(row * params.cols);
+  let ne = serial_row_norm(row_base(row));
   scaled_norms[row] = ne;
   store_norm(row, ne.x, i32(ne.y));
 }
@@ -264,7 +273,7 @@ fn row_norms_team(@builtin(workgroup_id) wid: vec3<u32>,
   if (row >= params.rows) {
     return;
   }
-  let base = row * params.cols;
+  let base = row_base(row);
   team[lid] = strided_sum(base, lid, WORKGROUP_SIZE, 1.0);
   let s = reduce_team(lid);
   if (lid == 0u) {
@@ -286,7 +295,9 @@ fn row_norms_team(@builtin(workgroup_id) wid: vec3<u32>,
 }
 
 fn normalized(i: u32) -> f32 {
-  let s = scaled_norms[i / params.cols];
+  // Element i = (o, j, k) of (outer, cols, inner) belongs to row o · inner + k.
+  let span = params.cols * params.inner;
+  let s = scaled_norms[(i / span) * params.inner + i % params.inner];
   let f = row_factors(s.x, i32(s.y));
   return element(i) * f.x / f.y;
 }

@@ -1,48 +1,5 @@
-// Fused residual add + LayerNorm / RMSNorm, f32 of any width (see add_row_norm_vec4.wgsl).
-// #include "row_norm_core.wgsl"
-// #include "affine_scalar.wgsl"
-
-override HAS_BIAS: bool = false;
-
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> y: array<f32>;
-@group(0) @binding(5) var<storage, read> residual: array<f32>;
-@group(0) @binding(6) var<storage, read> bias: array<f32>;
-@group(0) @binding(7) var<storage, read_write> sum: array<f32>;
-
-// First index of a row in this kernel's view of x (vec4s or elements), computed once per row.
-fn io_base(row: u32) -> u32 { return row * params.cols; }
-
-fn sum_at(g: u32, j: u32) -> f32 {
-  var v = x[g] + residual[g];
-  if (HAS_BIAS) { v += bias[j]; }
-  return v;
-}
-fn io_pivot(base: u32) -> f32 { return sum_at(base, 0u); }
-fn io_first(base: u32, c: u32) -> f32 { return sum_at(base + 4u * c, 4u * c); }
-fn io_load(base: u32, c: u32) -> vec4<f32> {
-  var v = vec4<f32>(0.0);
-  for (var k = 0u; k < 4u; k += 1u) {
-    let j = 4u * c + k;
-    if (j < params.cols) {
-      v[k] = sum_at(base + j, j);
-      sum[base + j] = v[k];
-    }
-  }
-  return v;
-}
-fn io_reload(base: u32, c: u32) -> vec4<f32> {
-  var v = vec4<f32>(0.0);
-  let g = base + 4u * c;
-  for (var k = 0u; k < 4u; k += 1u) {
-    if (4u * c + k < params.cols) { v[k] = sum[g + k]; }
-  }
-  return v;
-}
-fn io_store(base: u32, c: u32, v: vec4<f32>) {
-  let g = base + 4u * c;
-  for (var k = 0u; k < 4u; k += 1u) {
-    if (4u * c + k < params.cols) { y[g + k] = v[k]; }
-  }
-}
-fn io_stats(row: u32, m: f32, r: f32) {}
+// Fused residual add + LayerNorm / RMSNorm, f32 in and out as scalars (any width): the input side (add_input_scalar.wgsl) with the output side of the same dtype
+// (output_scalar.wgsl). An outputDtype other than the input's links another output side instead
+// (src/ops/row-norm/shaders.ts).
+// #include "add_input_scalar.wgsl"
+// #include "output_scalar.wgsl"

@@ -1,35 +1,5 @@
-// Fused residual add + LayerNorm / RMSNorm, f32 as vec4 (cols % 4 == 0):
-//   sum = x + residual (+ bias);  y = norm(sum);  sum is written out in the same pass,
-// so a transformer block reads its residual stream once (Pre-LN: the next sublayer's input is
-// norm(sum) and sum goes on; Post-LN: y is the block output).
-// #include "row_norm_core.wgsl"
-// #include "affine_vec4.wgsl"
-
-override HAS_BIAS: bool = false;
-
-@group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read_write> y: array<vec4<f32>>;
-@group(0) @binding(5) var<storage, read> residual: array<vec4<f32>>;
-@group(0) @binding(6) var<storage, read> bias: array<vec4<f32>>;
-@group(0) @binding(7) var<storage, read_write> sum: array<vec4<f32>>;
-
-// First index of a row in this kernel's view of x (vec4s or elements), computed once per row.
-fn io_base(row: u32) -> u32 { return row * (params.cols / 4u); }
-
-fn sum_at(i: u32, c: u32) -> vec4<f32> {
-  var v = x[i] + residual[i];
-  if (HAS_BIAS) { v += bias[c]; }
-  return v;
-}
-fn io_pivot(base: u32) -> f32 { return sum_at(base, 0u).x; }
-fn io_first(base: u32, c: u32) -> f32 { return sum_at(base + c, c).x; }
-fn io_load(base: u32, c: u32) -> vec4<f32> {
-  let i = base + c;
-  let v = sum_at(i, c);
-  sum[i] = v;
-  return v;
-}
-// Each invocation reads back only the chunks it wrote itself, so no barrier is needed.
-fn io_reload(base: u32, c: u32) -> vec4<f32> { return sum[base + c]; }
-fn io_store(base: u32, c: u32, v: vec4<f32>) { y[base + c] = v; }
-fn io_stats(row: u32, m: f32, r: f32) {}
+// Fused residual add + LayerNorm / RMSNorm, f32 in and out as vec4<f32>: the input side (add_input_vec4.wgsl) with the output side of the same dtype
+// (output_vec4.wgsl). An outputDtype other than the input's links another output side instead
+// (src/ops/row-norm/shaders.ts).
+// #include "add_input_vec4.wgsl"
+// #include "output_vec4.wgsl"

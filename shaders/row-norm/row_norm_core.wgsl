@@ -28,6 +28,8 @@
 //   fn io_base(row: u32) -> u32                   the row's first index in the kernel's view;
 //                                                 the functions below take it as `base`, so the
 //                                                 row offset is computed once, not per chunk
+//   fn io_row_start(base: u32) -> u32             the row's first element (output sides index
+//                                                 elements whatever the input's view)
 //   fn io_pivot(base: u32) -> f32                 the row's first (input) element
 //   fn io_first(base: u32, c: u32) -> f32         the first (input) element of chunk c (split
 //                                                 rows' local pivots; no side effects)
@@ -48,6 +50,8 @@ struct Params {
   rows: u32,
   cols: u32,
   epsilon: f32,
+  // Rows of the fused kernels' residual (add_io.wgsl); the plain kernels get rows.
+  residual_rows: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;

@@ -1,48 +1,5 @@
-// LayerNorm / RMSNorm forward, f16 storage packed two halves per u32 (no `shader-f16` needed),
-// f32 arithmetic. Any width: rows of odd width start mid-word, so y is written through
-// common/f16_chunk.wgsl (whole words stored, shared halves merged atomically).
-// #include "row_norm_core.wgsl"
-// #include "affine_scalar.wgsl"
-// #include "../common/f16_chunk.wgsl"
-
-@group(0) @binding(1) var<storage, read> x: array<u32>;
-@group(0) @binding(2) var<storage, read_write> y: array<atomic<u32>>;
-@group(0) @binding(5) var<storage, read_write> mean: array<f32>;
-@group(0) @binding(6) var<storage, read_write> rstd: array<f32>;
-
-// First index of a row in this kernel's view of x (vec4s or elements), computed once per row.
-fn io_base(row: u32) -> u32 { return row * params.cols; }
-
-fn io_pivot(base: u32) -> f32 {
-  let g = base;
-  return f16_select(x[g >> 1u], g);
-}
-fn io_first(base: u32, c: u32) -> f32 {
-  let g = base + 4u * c;
-  return f16_select(x[g >> 1u], g);
-}
-fn io_load(base: u32, c: u32) -> vec4<f32> {
-  var v = vec4<f32>(0.0);
-  let g = base + 4u * c;
-  for (var k = 0u; k < 4u; k += 1u) {
-    if (4u * c + k < params.cols) { v[k] = f16_select(x[(g + k) >> 1u], g + k); }
-  }
-  return v;
-}
-fn io_reload(base: u32, c: u32) -> vec4<f32> { return io_load(base, c); }
-fn io_store(base: u32, c: u32, v: vec4<f32>) {
-  let writes = f16_chunk_writes(base + 4u * c, min(4u, params.cols - 4u * c), v);
-  for (var i = 0u; i < writes.count; i += 1u) {
-    let w = writes.w[i];
-    if (w.mask == 0xffffffffu) {
-      atomicStore(&y[w.index], w.bits);
-    } else {
-      atomicAnd(&y[w.index], ~w.mask);
-      atomicOr(&y[w.index], w.bits);
-    }
-  }
-}
-fn io_stats(row: u32, m: f32, r: f32) {
-  mean[row] = m;
-  rstd[row] = r;
-}
+// LayerNorm / RMSNorm forward, packed f16 in and out: the input side (input_f16.wgsl) with the output side of the same dtype
+// (output_f16.wgsl). An outputDtype other than the input's links another output side instead
+// (src/ops/row-norm/shaders.ts).
+// #include "input_f16.wgsl"
+// #include "output_f16.wgsl"

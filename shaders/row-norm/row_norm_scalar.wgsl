@@ -1,34 +1,5 @@
-// LayerNorm / RMSNorm forward, f32 storage of any width: chunk c is elements 4c..4c+3 of the row,
-// loaded and stored as scalars (rows of odd width do not start 16-byte aligned).
-// #include "row_norm_core.wgsl"
-// #include "affine_scalar.wgsl"
-
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> y: array<f32>;
-@group(0) @binding(5) var<storage, read_write> mean: array<f32>;
-@group(0) @binding(6) var<storage, read_write> rstd: array<f32>;
-
-// First index of a row in this kernel's view of x (vec4s or elements), computed once per row.
-fn io_base(row: u32) -> u32 { return row * params.cols; }
-
-fn io_pivot(base: u32) -> f32 { return x[base]; }
-fn io_first(base: u32, c: u32) -> f32 { return x[base + 4u * c]; }
-fn io_load(base: u32, c: u32) -> vec4<f32> {
-  var v = vec4<f32>(0.0);
-  let g = base + 4u * c;
-  for (var k = 0u; k < 4u; k += 1u) {
-    if (4u * c + k < params.cols) { v[k] = x[g + k]; }
-  }
-  return v;
-}
-fn io_reload(base: u32, c: u32) -> vec4<f32> { return io_load(base, c); }
-fn io_store(base: u32, c: u32, v: vec4<f32>) {
-  let g = base + 4u * c;
-  for (var k = 0u; k < 4u; k += 1u) {
-    if (4u * c + k < params.cols) { y[g + k] = v[k]; }
-  }
-}
-fn io_stats(row: u32, m: f32, r: f32) {
-  mean[row] = m;
-  rstd[row] = r;
-}
+// LayerNorm / RMSNorm forward, f32 in and out as scalars (any width): the input side (input_scalar.wgsl) with the output side of the same dtype
+// (output_scalar.wgsl). An outputDtype other than the input's links another output side instead
+// (src/ops/row-norm/shaders.ts).
+// #include "input_scalar.wgsl"
+// #include "output_scalar.wgsl"

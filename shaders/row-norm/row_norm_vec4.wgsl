@@ -1,22 +1,5 @@
-// LayerNorm / RMSNorm forward, f32 storage read and written as vec4<f32> (needs cols % 4 == 0,
-// so every row starts 16-byte aligned). The algorithm is in common/row_norm.wgsl.
-// #include "row_norm_core.wgsl"
-// #include "affine_vec4.wgsl"
-
-@group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read_write> y: array<vec4<f32>>;
-@group(0) @binding(5) var<storage, read_write> mean: array<f32>;
-@group(0) @binding(6) var<storage, read_write> rstd: array<f32>;
-
-// First index of a row in this kernel's view of x (vec4s or elements), computed once per row.
-fn io_base(row: u32) -> u32 { return row * (params.cols / 4u); }
-
-fn io_pivot(base: u32) -> f32 { return x[base].x; }
-fn io_first(base: u32, c: u32) -> f32 { return x[base + c].x; }
-fn io_load(base: u32, c: u32) -> vec4<f32> { return x[base + c]; }
-fn io_reload(base: u32, c: u32) -> vec4<f32> { return x[base + c]; }
-fn io_store(base: u32, c: u32, v: vec4<f32>) { y[base + c] = v; }
-fn io_stats(row: u32, m: f32, r: f32) {
-  mean[row] = m;
-  rstd[row] = r;
-}
+// LayerNorm / RMSNorm forward, f32 in and out as vec4<f32>: the input side (input_vec4.wgsl) with the output side of the same dtype
+// (output_vec4.wgsl). An outputDtype other than the input's links another output side instead
+// (src/ops/row-norm/shaders.ts).
+// #include "input_vec4.wgsl"
+// #include "output_vec4.wgsl"

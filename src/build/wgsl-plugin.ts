@@ -68,7 +68,9 @@ export async function linkWgsl(file: string, seen = new Set<string>()): Promise<
     const linked = await linkWgsl(included, seen);
     files.push(...linked.files);
     const marker = shadersPath(included);
-    out.push(`// ---- begin ${marker} ----`, linked.code, `// ---- end ${marker} ----`);
+    // A file already spliced in (included from two places) leaves an empty block: no blank line
+    // in it, which would map to the file's first line.
+    out.push(`// ---- begin ${marker} ----`, ...(linked.files.length > 0 ? [linked.code] : []), `// ---- end ${marker} ----`);
   }
   return { code: out.join('\n'), files };
 }

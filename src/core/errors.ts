@@ -35,7 +35,13 @@ export type NormErrorCode =
    * The op's kernel family was not given to `createLeanNormalizer` (`kernels: [...]`); the
    * message names the object to import (`rowNormKernels`, `groupNormKernels`, ...).
    */
-  | 'op-not-loaded';
+  | 'op-not-loaded'
+  /** An ONNX node names an operator (opType, domain, opset) this library does not implement. */
+  | 'unsupported-op'
+  /** An ONNX node sets an attribute to a value the schema allows but this library does not implement. */
+  | 'unsupported-attribute'
+  /** An ONNX node's tensor type (float64, bfloat16, or a combination) is allowed by the schema but not computed here. */
+  | 'unsupported-type';
 
 /**
  * The one error type this library throws. `code` says what kind of mistake it is and `argument`

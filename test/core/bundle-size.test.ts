@@ -52,6 +52,8 @@ describe('bundle size', () => {
   test('an app importing only cpu.layerNorm carries no WGSL and stays under 10 kB gzip', async () => {
     const { js, gzip } = await app(`import { cpu } from 'webgpu-norm';\nconsole.log(cpu.layerNorm(new Float32Array(4), { cols: 4 }).y);`);
     for (const re of Object.values(WGSL_OF)) expect(js).not.toMatch(re);
+    // The `cpu` namespace ships whole (member access on it is not tree-shaken): every family's
+    // reference. The ONNX reference is `cpuOnnx` for that reason.
     expect(gzip).toBeLessThanOrEqual(10 * 1024);
   });
 
@@ -68,7 +70,9 @@ describe('bundle size', () => {
       `import { createNormalizer } from 'webgpu-norm';\nconst n = await createNormalizer();\nconsole.log(await n.layerNorm(new Float32Array(4), { cols: 4 }));`,
     );
     for (const re of Object.values(WGSL_OF)) expect(js).toMatch(re);
-    expect(gzip).toBeLessThanOrEqual(48 * 1024);
+    // 48 kB before the ONNX entry point (src/onnx, ~8 kB with its two small shaders), which
+    // createNormalizer loads too.
+    expect(gzip).toBeLessThanOrEqual(62 * 1024);
   });
 
   test('createLeanNormalizer with no family is the core: no WGSL, under 8 kB gzip', async () => {

@@ -182,7 +182,12 @@ function materialize(f: Fixture, change: Readonly<Record<string, unknown>>, form
   if (form === 'encode') {
     // An input or output the row changes keeps the row's value (a row may pass a non-buffer there).
     for (const name of f.inputs) if (!(name in change)) options[name] = buffer('act');
-    for (const [name, size] of Object.entries(f.outputs)) if (!(name in change)) options[name] = buffer(size);
+    for (const [name, size] of Object.entries(f.outputs)) {
+      if (name in change) continue;
+      // y in another dtype than x (the row-norm ops' outputDtype) is sized in that dtype.
+      const other = name === 'y' && (merged.outputDtype === 'f16' || merged.outputDtype === 'f32') && merged.outputDtype !== (f16 ? 'f16' : 'f32');
+      options[name] = other ? device.createBuffer({ size: merged.outputDtype === 'f16' ? Math.ceil(f.sizes.elements / 2) * 4 : f.sizes.elements * 4, usage: Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST }) : buffer(size);
+    }
     return { inputs: [], options };
   }
   return { inputs: f.inputs.map(() => array('act')), options };

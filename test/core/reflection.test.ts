@@ -16,7 +16,9 @@ import type { ShaderInfo } from '../../src/core/shader-info.js';
 const MODULES: ShaderInfo[] = [];
 for (const add of [false, true]) {
   for (const access of ['vec4', 'scalar', 'f16'] as Access[]) {
-    for (const reduction of ['workgroup', 'subgroup'] as const) MODULES.push(rowNormShader(add, access, reduction));
+    for (const reduction of ['workgroup', 'subgroup'] as const) {
+      for (const out of ['f32', 'f16'] as const) MODULES.push(rowNormShader(add, access, reduction, out));
+    }
   }
 }
 
@@ -110,11 +112,12 @@ describe.each(MODULES.map((m) => [m.name, m] as const))('compiled-in module %s',
 
   test('packUniform fills params at the reflected offsets', () => {
     const params = info.uniforms.params!;
-    const view = new DataView(packUniform(params, { rows: 70000, cols: 768, epsilon: 1e-5 }));
+    const view = new DataView(packUniform(params, { rows: 70000, cols: 768, epsilon: 1e-5, residual_rows: 35000 }));
     expect(view.byteLength).toBe(params.size);
     expect(view.getUint32(params.members.rows!.offset, true)).toBe(70000);
     expect(view.getUint32(params.members.cols!.offset, true)).toBe(768);
     expect(view.getFloat32(params.members.epsilon!.offset, true)).toBe(Math.fround(1e-5));
+    expect(view.getUint32(params.members.residual_rows!.offset, true)).toBe(35000);
   });
 });
 

@@ -27,7 +27,7 @@ function call(op: OpName, rows: number, cols: number): [unknown[], Record<string
     case 'group-norm':
       return [[act()], { batch: rows, channels: cols, spatial: 1, layout: 'NHWC', ...(op === 'groupNorm' ? { groups: 1 } : {}) }];
     case 'batch-norm':
-      return [[act()], { batch: rows, channels: cols, spatial: 1, layout: 'NHWC', ...(op === 'batchNormInference' ? { runningMean: params(), runningVar: params().fill(1) } : {}) }];
+      return [[act()], { batch: rows, channels: cols, spatial: 1, layout: 'NHWC', ...(op !== 'batchNormStats' ? { runningMean: params(), runningVar: params().fill(1) } : {}) }];
   }
 }
 

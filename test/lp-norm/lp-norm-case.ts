@@ -22,6 +22,8 @@ export interface LpNormCase {
   /** convenience: typed arrays; encode: caller's encoder, operands at non-zero offsets; pass: caller's compute pass. */
   readonly form: 'convenience' | 'encode' | 'pass';
   readonly variant?: LpNormVariant;
+  /** Rows interleaved this far apart (a middle axis); default 1. */
+  readonly inner?: number;
 }
 
 export interface LpNormCaseResult {
@@ -69,6 +71,7 @@ async function runEncoded(norm: Normalizer, c: LpNormCase, x: Float32Array | Uin
     dtype: c.dtype,
     ...(c.epsilon !== undefined ? { epsilon: c.epsilon } : {}),
     ...(c.variant ? { variant: c.variant } : {}),
+    ...(c.inner !== undefined ? { inner: c.inner } : {}),
   };
   let variant: LpNormVariant;
   if (c.form === 'pass') {
@@ -100,7 +103,7 @@ async function runEncoded(norm: Normalizer, c: LpNormCase, x: Float32Array | Uin
 export async function lpNormCase(norm: Normalizer, c: LpNormCase): Promise<LpNormCaseResult> {
   const values = makeInput(c.pattern, c.rows, c.cols, c.seed).map((v) => v * c.scale);
   const x = c.dtype === 'f16' ? Uint16Array.from(values, (v) => f32ToF16(v)) : values;
-  const options = { cols: c.cols, p: c.p, ...(c.epsilon !== undefined ? { epsilon: c.epsilon } : {}) };
+  const options = { cols: c.cols, p: c.p, ...(c.epsilon !== undefined ? { epsilon: c.epsilon } : {}), ...(c.inner !== undefined ? { inner: c.inner } : {}) };
   norm.device.pushErrorScope('validation');
   let out!: Outputs;
   let scope: GPUError | null = null;

@@ -75,13 +75,18 @@ const ROWS: readonly Row[] = [
   [70000, 3, 2, 'f32', 'inf-row', 1, 'encode', 39, { variant: { rowPerWorkgroup: true, workgroupSize: 32 } }],
   [9, 13, 2, 'f16', 'normal', 1, 'encode', 40, { variant: { rowPerWorkgroup: false, workgroupSize: 1 } }],
   [100, 768, 1, 'f32', 'mixed-scale', 1, 'pass', 41, { variant: { rowPerWorkgroup: false, workgroupSize: 256 } }],
+  // Rows interleaved `inner` apart (a middle axis of (outer, cols, inner)): both norms layouts.
+  [12, 33, 2, 'f32', 'normal', 1, 'convenience', 42, { inner: 4 }],
+  [12, 33, 1, 'f16', 'offset', 1, 'encode', 43, { inner: 3 }],
+  [12, 300, 2, 'f32', 'normal', 1e30, 'encode', 44, { inner: 6, variant: { rowPerWorkgroup: true, workgroupSize: 64 } }],
+  [15, 7, 2, 'f16', 'mixed-scale', 1, 'pass', 45, { inner: 5, variant: { rowPerWorkgroup: true, workgroupSize: 4 } }],
 ];
 
 const cases: LpNormCase[] = ROWS.map(([rows, cols, p, dtype, pattern, scale, form, seed, extra]) => ({ rows, cols, p, dtype, pattern, scale, form, seed, ...extra }));
 
 function caseName(c: LpNormCase): string {
   const v = c.variant ? ` [${c.variant.rowPerWorkgroup ? 'row per workgroup' : 'row per invocation'} wg${c.variant.workgroupSize}]` : '';
-  const eps = c.epsilon !== undefined ? ` eps=${c.epsilon}` : '';
+  const eps = (c.epsilon !== undefined ? ` eps=${c.epsilon}` : '') + (c.inner !== undefined ? ` inner=${c.inner}` : '');
   return `lpNorm p${c.p} ${c.dtype} ${c.rows}x${c.cols} ${c.pattern} x${c.scale}${eps} ${c.form}${v} #${c.seed}`;
 }
 

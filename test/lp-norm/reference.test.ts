@@ -60,7 +60,7 @@ describe('messages (test/lp-norm/parity.test.ts checks that every form refuses a
     return 'accepted';
   };
   test.each([
-    [{ cols: 4, eps: 1e-6 }, /^eps: unknown option of lpNorm; did you mean 'epsilon'\? known options: cols, p, epsilon, dtype$/],
+    [{ cols: 4, eps: 1e-6 }, /^eps: unknown option of lpNorm; did you mean 'epsilon'\? known options: cols, p, epsilon, dtype, inner$/],
     [{ cols: 4, gamma: new Float32Array(4) }, /^gamma: lpNorm has no gamma/],
     [{ cols: 4, epsilonMode: 'add-to-std' }, /^epsilonMode: lpNorm divides by max/],
     [{ cols: 4, p: 3 }, /^p: expected 1 or 2, got 3$/],

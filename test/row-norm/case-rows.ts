@@ -15,6 +15,10 @@ export interface RowOptions {
   readonly gammaOffset?: number;
   readonly bias?: boolean;
   readonly variant?: string;
+  readonly outputDtype?: 'f32' | 'f16';
+  readonly residualRows?: number;
+  readonly stats?: boolean;
+  readonly noSum?: boolean;
 }
 
 /** seed, op, dtype, rows, cols, pattern, affine, epsilon, form, options. */

@@ -15,7 +15,16 @@ export function caseName(c: RowNormCase): string {
   const v = c.variant
     ? ` [wg${c.variant.workgroupSize} t${c.variant.threadsPerRow} ${c.variant.vec4 ? 'vec4' : 'scalar'} ${c.variant.reduction} reg${c.variant.cachedChunks}${(c.variant.rowsPerInvocation ?? 1) > 1 ? ` x${c.variant.rowsPerInvocation}` : ''}${(c.variant.splitRow ?? 1) > 1 ? ` split${c.variant.splitRow}` : ''}]`
     : '';
-  const opts = [c.epsilonMode === 'add-to-std' ? 'eps+std' : '', c.unbiased ? 'unbiased' : '', c.gammaOffset ? `gamma+${c.gammaOffset}` : '', c.bias ? 'bias' : '']
+  const opts = [
+    c.epsilonMode === 'add-to-std' ? 'eps+std' : '',
+    c.unbiased ? 'unbiased' : '',
+    c.gammaOffset ? `gamma+${c.gammaOffset}` : '',
+    c.bias ? 'bias' : '',
+    c.outputDtype ? `y:${c.outputDtype}` : '',
+    c.residualRows !== undefined ? `residualRows=${c.residualRows}` : '',
+    c.stats ? 'stats' : '',
+    c.noSum ? 'no-sum' : '',
+  ]
     .filter(Boolean)
     .join(' ');
   return `${c.op} ${c.dtype} ${c.rows}x${c.cols} ${c.pattern} ${c.affine} eps=${c.epsilon}${opts ? ' ' + opts : ''} ${c.form}${v} #${c.seed}`;

@@ -44,6 +44,21 @@ function rows(): ParityRow[] {
       r('gammaOffset 1 (an RMSNorm option)', { gamma: P, gammaOffset: 1 }, bad('gammaOffset'));
     }
     if (!add) r('bias (a fused-add option)', { bias: P }, bad('bias'));
+    // The dtype y is written in.
+    r("outputDtype 'bf16'", { outputDtype: 'bf16' }, bad('outputDtype'));
+    r('outputDtype 16', { outputDtype: 16 }, bad('outputDtype'));
+    r("outputDtype 'f16' from f32", { outputDtype: 'f16' }, 'accept');
+    r("outputDtype 'f32' from f16", { dtype: 'f16', outputDtype: 'f32' }, 'accept');
+    r("outputDtype 'f32' from f32 (the default, stated)", { outputDtype: 'f32' }, 'accept');
+    // The residual's rows (the fixture has 2 rows).
+    if (add) {
+      for (const [name, residualRows] of [['0', 0], ['1.5', 1.5], ["'2'", '2'], ['NaN', NaN]] as const) r(`residualRows ${name}`, { residualRows }, bad('residualRows'));
+      r('residualRows 3 (does not divide rows 2)', { residualRows: 3 }, refuse('shape-mismatch', 'residualRows'));
+      r('residualRows 2 (= rows, the default, stated)', { residualRows: 2 }, 'accept');
+      r('sum left out (the encode form writes none; the others return it)', { sum: OMIT }, 'accept');
+    } else {
+      r('residualRows (a fused-add option)', { residualRows: 2 }, bad('residualRows'));
+    }
     // Misspelled keys: never silently ignored.
     r("misspelled 'eps'", { eps: 1e-3 }, bad('eps'));
     r("misspelled 'epsilonmode'", { epsilonmode: 'inside-sqrt' }, bad('epsilonmode'));

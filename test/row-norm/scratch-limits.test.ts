@@ -49,7 +49,7 @@ describe('split-row scratch and the device limits', () => {
     for (const fusedAdd of [false, true]) {
       for (const access of ['vec4', 'scalar', 'f16'] as const) {
         for (const reduction of ['workgroup', 'subgroup'] as const) {
-          expect(elementStride(rowNormShader(fusedAdd, access, reduction), 'main', 'partials')).toBe(SPLIT_PARTIAL_BYTES);
+          for (const out of ['f32', 'f16'] as const) expect(elementStride(rowNormShader(fusedAdd, access, reduction, out), 'main', 'partials')).toBe(SPLIT_PARTIAL_BYTES);
         }
       }
     }

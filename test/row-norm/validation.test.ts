@@ -114,6 +114,13 @@ describe("resolveRowNormArrays('layerNorm', …) (convenience form and CPU paths
     });
   }
 
+  test('the fast CPU path refuses an f16 y rather than ignoring outputDtype', () => {
+    for (const fn of [cpu.fast.layerNorm, cpu.fast.rmsNorm]) {
+      expectNormError(() => fn(x8, { cols: 4, outputDtype: 'f16' } as never), 'invalid-argument', 'outputDtype');
+      expect(fn(x8, { cols: 4, outputDtype: 'f32' } as never).y).toBeInstanceOf(Float32Array);
+    }
+  });
+
   test('the first problem in argument order is the one reported', () => {
     // Both x and cols are wrong: x is checked first.
     expectNormError(() => checkLayerNormArrays(new Float64Array(3), { cols: 0 }), 'invalid-argument', 'x');
@@ -192,13 +199,14 @@ describe('one option validation for every form of every row-norm op', () => {
   }
 
   test('the known keys of each op and form are the documented ones', () => {
-    const scalars = (layer: boolean) => ['cols', 'dtype', 'epsilon', 'epsilonMode', 'unbiased', ...(layer ? [] : ['gammaOffset'])];
+    const scalars = (layer: boolean) => ['cols', 'dtype', 'outputDtype', 'epsilon', 'epsilonMode', 'unbiased', ...(layer ? [] : ['gammaOffset'])];
     for (const op of ROW_OPS) {
       const layer = op === 'layerNorm' || op === 'addLayerNorm';
       const params = ['gamma', ...(layer ? ['beta'] : []), ...(fused(op) ? ['bias'] : [])];
-      const operands = ['x', 'y', ...(fused(op) ? ['residual', 'sum'] : layer ? ['mean', 'rstd'] : ['rstd'])];
-      expect(new Set(rowNormOptionKeys(op, 'typed')), op).toEqual(new Set([...params, ...scalars(layer)]));
-      expect(new Set(rowNormOptionKeys(op, 'encode')), op).toEqual(new Set([...params, ...scalars(layer), ...operands, 'rows', 'variant']));
+      const operands = ['x', 'y', ...(fused(op) ? ['residual', 'sum'] : []), ...(layer ? ['mean', 'rstd'] : ['rstd'])];
+      const shape = fused(op) ? ['residualRows'] : [];
+      expect(new Set(rowNormOptionKeys(op, 'typed')), op).toEqual(new Set([...params, ...scalars(layer), ...shape]));
+      expect(new Set(rowNormOptionKeys(op, 'encode')), op).toEqual(new Set([...params, ...scalars(layer), ...shape, ...operands, 'rows', 'variant']));
     }
   });
 
@@ -220,6 +228,8 @@ describe('one option validation for every form of every row-norm op', () => {
           rows: ROWS,
           cols: COLS,
           dtype: 'f32',
+          outputDtype: 'f16',
+          residualRows: ROWS, // the residual's rows (a broadcast one has its own test below)
           epsilon: 1e-3,
           // RMSNorm ops take epsilonMode and unbiased only at their defaults.
           epsilonMode: /rms/i.test(op) ? 'inside-sqrt' : 'add-to-std',
@@ -272,18 +282,89 @@ describe('one option validation for every form of every row-norm op', () => {
       expect((await refusal('rmsNorm', form, { variant: {} })).message).toMatch(/^variant: variant is an option of encodeRmsNorm/);
       expect((await refusal('addLayerNorm', form, { sum: new Float32Array(8) })).message).toMatch(/^sum: sum is an output/);
       expect((await refusal('addRmsNorm', form, { residual: new Float32Array(8) })).message).toMatch(/^residual: residual is an argument of addRmsNorm\(x, residual, options\)/);
-      expect((await refusal('addRmsNorm', form, { mean: new Float32Array(2) })).message).toBe('mean: addRmsNorm does not output mean');
+      expect((await refusal('addRmsNorm', form, { mean: new Float32Array(2) })).message).toBe('mean: RMSNorm has no mean');
+      expect((await refusal('addLayerNorm', form, { mean: new Float32Array(2) })).message).toMatch(/^mean: mean is an output: addLayerNorm\(\) returns it/);
     }
   });
 
-  test('encode operands of a sibling op keep their messages (mean on RMSNorm, mean on fused ops, residual on plain ops)', async () => {
+  test('encode operands of a sibling op keep their messages (mean on RMSNorm ops, residual on plain ops)', async () => {
     const m = async (op: RowNormOpName, options: Record<string, unknown>) => (await refusal(op, 'encode', options)).message;
     expect(await m('rmsNorm', { mean: storage(8) })).toBe('mean: RMSNorm has no mean');
-    expect(await m('addLayerNorm', { mean: storage(8) })).toBe('mean: addLayerNorm does not output mean');
-    expect(await m('addRmsNorm', { rstd: storage(8) })).toBe('rstd: addRmsNorm does not output rstd');
+    expect(await m('addRmsNorm', { mean: storage(8), rstd: storage(8) })).toBe('mean: RMSNorm has no mean');
     expect(await m('layerNorm', { residual: storage(32) })).toBe('residual: only the fused add ops take residual');
     expect(await m('rmsNorm', { sum: storage(32) })).toBe('sum: only the fused add ops take sum');
+    expect(await m('layerNorm', { residualRows: 1 })).toBe('residualRows: only the fused add ops take residualRows');
   });
+
+  test('the fused ops give mean and rstd together (addLayerNorm), like encodeLayerNorm', async () => {
+    for (const op of ['layerNorm', 'addLayerNorm'] as const) {
+      for (const [given, missing] of [['mean', 'rstd'], ['rstd', 'mean']] as const) {
+        const e = await refusal(op, 'encode', { [given]: storage(ROWS * 4) });
+        expect({ code: e.code, argument: e.argument, message: e.message }).toEqual({ code: 'invalid-argument', argument: missing, message: `${missing}: give both mean and rstd, or neither` });
+      }
+    }
+    // addRmsNorm has only rstd; sum may be left out.
+    expect(await call('addRmsNorm', 'encode', { rstd: storage(ROWS * 4), sum: undefined })).not.toBeInstanceOf(Error);
+  });
+
+  test('outputDtype is a dtype, in every form', async () => {
+    for (const op of ROW_OPS) {
+      await sameRefusal(op, { outputDtype: 'bf16' }, 'outputDtype', /^outputDtype: /);
+      await sameRefusal(op, { outputDtype: 16 }, 'outputDtype', /^outputDtype: /);
+    }
+  });
+
+  test('residualRows is a positive integer dividing rows, in every form', async () => {
+    for (const op of ['addLayerNorm', 'addRmsNorm'] as const) {
+      for (const bad of [0, -1, 1.5, NaN, '1']) await sameRefusal(op, { residualRows: bad }, 'residualRows', /^residualRows: expected an integer >= 1/);
+      const messages = new Set<string>();
+      for (const form of FORMS) {
+        // rows = 2: 3 rows of residual divide nothing (the typed forms get a residual of 3 rows).
+        const e = await callWithResidual(op, form, 3);
+        expect(e, form).toBeInstanceOf(NormError);
+        expect({ form, code: (e as NormError).code, argument: (e as NormError).argument }).toEqual({ form, code: 'shape-mismatch', argument: 'residualRows' });
+        messages.add((e as NormError).message);
+      }
+      expect([...messages]).toEqual(['residualRows: residualRows 3 does not divide rows 2 (row r adds residual row r % residualRows)']);
+    }
+  });
+
+  test('the residual holds residualRows rows: typed arrays of another length are refused, buffers too small too', async () => {
+    for (const op of ['addLayerNorm', 'addRmsNorm'] as const) {
+      for (const form of ['cpu', 'typed'] as const) {
+        // residualRows 1 but a residual of 2 rows.
+        const e = await call(op, form, { residualRows: 1 });
+        expect(e, form).toBeInstanceOf(NormError);
+        expect({ code: (e as NormError).code, argument: (e as NormError).argument, message: (e as NormError).message }).toEqual({
+          code: 'shape-mismatch',
+          argument: 'residual',
+          message: `residual: expected residualRows * cols = ${COLS}, got ${ROWS * COLS}`,
+        });
+        // A residual of one row, broadcast over both rows, is accepted.
+        expect(await callWithResidual(op, form, 1)).not.toBeInstanceOf(Error);
+      }
+      // Encode: a residual buffer of one row is enough for residualRows 1, too small without it.
+      expect(await callWithResidual(op, 'encode', 1)).not.toBeInstanceOf(Error);
+      const small = await refusal(op, 'encode', { residual: storage(COLS * 4) });
+      expect({ code: small.code, argument: small.argument }).toEqual({ code: 'buffer-too-small', argument: 'residual' });
+    }
+  });
+
+  /** `op` in `form` with a residual of `residualRows` rows and `residualRows` set. */
+  async function callWithResidual(op: 'addLayerNorm' | 'addRmsNorm', form: Form, residualRows: number): Promise<unknown> {
+    fake ??= fakeDevice();
+    norm ??= await createNormalizer({ device: fake.device });
+    try {
+      if (form === 'encode') {
+        const o = { x: storage(ROWS * COLS * 4), y: storage(ROWS * COLS * 4), residual: storage(residualRows * COLS * 4), rows: ROWS, cols: COLS, residualRows };
+        return norm[encodeMethod(op)].call(norm, fake.device.createCommandEncoder(), o as never);
+      }
+      const fn = (form === 'cpu' ? cpu[op] : norm[op].bind(norm)) as (...a: unknown[]) => unknown;
+      return await fn(new Float32Array(ROWS * COLS), new Float32Array(residualRows * COLS), { cols: COLS, residualRows });
+    } catch (e) {
+      return e;
+    }
+  }
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -98,7 +98,7 @@ export async function runBatchNormTraining<X extends TensorData>(
   const io = new Transfers(ctx, {
     uploads: [bytes, perChannel],
     outputs: [bytes, perChannel, perChannel, perChannel, perChannel],
-    outputNames: ['y', 'mean', 'var', 'newRunningMean', 'newRunningVar'],
+    outputNames: ['y', 'mean', 'var', 'runningMean', 'runningVar'],
   });
   try {
     const y = io.output(bytes, 'y');

@@ -13,7 +13,7 @@ import { checkTarget, recordDispatches } from '../../core/record.js';
 import { checkScratch, scratchFits, scratchRange, type ScratchLimits } from '../../core/scratch.js';
 import { checkDtype, storageBytes, type Dtype } from '../../core/tensor.js';
 import type { AdapterProfile } from '../row-norm/variant.js';
-import { resolveLpNormOptions, type EncodeLpNormOptions, type LpNormVariant } from './options.js';
+import { checkInnerDivides, resolveLpNormOptions, type EncodeLpNormOptions, type LpNormVariant } from './options.js';
 
 /**
  * The norms-pass layout for a shape on this adapter: CPU adapters pay for every barrier and run
@@ -53,11 +53,12 @@ function checkVariant(v: unknown, profile: AdapterProfile): LpNormVariant {
  * lpNormLayout(ctx, 32, 384, 'f32', undefined); // { variant, twoPass: false, normsBytes: 256 }
  * ```
  */
-export function lpNormLayout(ctx: KernelContext, rows: number, cols: number, dtype: Dtype, forced: unknown): { variant: LpNormVariant; twoPass: boolean; normsBytes: number } {
+export function lpNormLayout(ctx: KernelContext, rows: number, cols: number, dtype: Dtype, forced: unknown, inner = 1): { variant: LpNormVariant; twoPass: boolean; normsBytes: number } {
   const { limits, profile } = ctx;
   let variant = forced === undefined ? selectLpNormVariant(profile, cols) : checkVariant(forced, profile);
-  // Rows that start on a word can take the fused layout, which keeps no norms in scratch.
-  const fusable = dtype === 'f32' || cols % 2 === 0;
+  // Rows that start on a word can take the fused layout, which keeps no norms in scratch; rows
+  // interleaved `inner` apart cannot (an invocation would write words shared with other rows).
+  const fusable = inner === 1 && (dtype === 'f32' || cols % 2 === 0);
   const normsBytes = (v: LpNormVariant) => rows * elementStride(shader, v.rowPerWorkgroup ? 'row_norms_team' : 'row_norms', 'scaled_norms');
   if (forced === undefined && variant.rowPerWorkgroup && fusable && !scratchFits(limits, normsBytes(variant))) {
     // The rule's layout would need more scratch than the device binds: the fused one instead.
@@ -89,8 +90,9 @@ export function checkLpNormScratch(limits: ScratchLimits, rows: number, twoPass:
  */
 export function encodeLpNorm(ctx: KernelContext, target: EncodeTarget, options: EncodeLpNormOptions): LpNormVariant {
   checkTarget(target);
-  const { cols, p, epsilon } = resolveLpNormOptions(options, 'encode');
+  const { cols, p, epsilon, inner } = resolveLpNormOptions(options, 'encode');
   const rows = checkInteger(options.rows, 'rows');
+  checkInnerDivides(rows, inner);
   const dtype = options.dtype === undefined ? 'f32' : checkDtype(options.dtype);
   const { limits, profile, resources } = ctx;
   const elements = rows * cols;
@@ -102,7 +104,7 @@ export function encodeLpNorm(ctx: KernelContext, target: EncodeTarget, options: 
       'rows',
     );
   }
-  const { variant, twoPass, normsBytes } = lpNormLayout(ctx, rows, cols, dtype, options.variant);
+  const { variant, twoPass, normsBytes } = lpNormLayout(ctx, rows, cols, dtype, options.variant, inner);
   const operands = operandResolver(options, limits, 'lpNorm');
   const x = operands.take('x', bytes, false, true)!;
   const y = operands.take('y', bytes, true, true)!;
@@ -113,7 +115,7 @@ export function encodeLpNorm(ctx: KernelContext, target: EncodeTarget, options: 
   checkLpNormScratch(limits, rows, twoPass, normsBytes);
 
   const constants = { WORKGROUP_SIZE: variant.workgroupSize, P: p, F16: dtype === 'f16', WRITE_NORM: norm !== undefined };
-  const params = resources.uniform(shader, 'params', { rows, cols, epsilon });
+  const params = resources.uniform(shader, 'params', { rows, cols, epsilon, inner });
   const norm_out = norm ?? resources.dummy('norm_out');
   const { maxComputeWorkgroupsPerDimension: maxGrid } = limits;
   if (!twoPass) {

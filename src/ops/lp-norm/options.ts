@@ -26,6 +26,12 @@ export interface LpNormOptions {
   readonly epsilon?: number | undefined;
   /** `f32` (Float32Array in and out) or `f16` (Uint16Array of half bits). Default: from x's type. */
   readonly dtype?: Dtype | undefined;
+  /**
+   * Normalize along a middle axis: x is (outer, cols, inner) and each row is x[o, :, i], its
+   * elements `inner` apart (the product of the dims after the normalized one; ONNX
+   * LpNormalization with an axis other than the last). Rows are outer · inner. Default 1.
+   */
+  readonly inner?: number | undefined;
 }
 
 /**
@@ -79,6 +85,8 @@ export interface EncodeLpNormOptions {
   readonly epsilon?: number | undefined;
   /** `f32` (default) or `f16` (IEEE halves, packed two per 4 bytes). */
   readonly dtype?: Dtype | undefined;
+  /** Rows interleaved `inner` apart, as in {@link LpNormOptions.inner}; must divide rows. Default 1. */
+  readonly inner?: number | undefined;
   /** Force a kernel layout instead of the adapter's (tests). */
   readonly variant?: LpNormVariant | undefined;
 }
@@ -88,15 +96,17 @@ export interface LpNormConfig {
   readonly cols: number;
   readonly p: 1 | 2;
   readonly epsilon: number;
+  /** Element stride within a row (1: rows are contiguous). */
+  readonly inner: number;
 }
 
-const SCALARS = ['cols', 'p', 'epsilon', 'dtype'] as const;
+const SCALARS = ['cols', 'p', 'epsilon', 'dtype', 'inner'] as const;
 const KEYS = { arrays: SCALARS, encode: [...SCALARS, 'rows', 'x', 'y', 'norm', 'variant'] } as const;
 const MISPLACED: Readonly<Record<string, string>> = {
   gamma: 'lpNorm has no gamma: it only rescales each row to unit length; scale y afterwards',
   beta: 'lpNorm has no beta',
   epsilonMode: 'lpNorm divides by max(‖x‖_p, ε); it has no epsilon mode',
-  axis: 'lpNorm normalizes the last dimension (rows × cols); reshape so the normalized axis is last',
+  axis: 'lpNorm normalizes rows of cols elements; for a middle axis of (outer, cols, inner) pass inner',
 };
 
 /**
@@ -105,7 +115,7 @@ const MISPLACED: Readonly<Record<string, string>> = {
  *
  * @example
  * ```ts
- * resolveLpNormOptions({ cols: 384 }, 'arrays'); // { cols: 384, p: 2, epsilon: 1e-12 }
+ * resolveLpNormOptions({ cols: 384 }, 'arrays'); // { cols: 384, p: 2, epsilon: 1e-12, inner: 1 }
  * resolveLpNormOptions({ cols: 384, eps: 1e-6 }, 'arrays'); // throws: unknown option; did you mean 'epsilon'?
  * ```
  */
@@ -120,7 +130,8 @@ export function resolveLpNormOptions(options: unknown, form: 'arrays' | 'encode'
   if (p !== 1 && p !== 2) throw new NormError('invalid-argument', `expected 1 or 2, got ${describe(p)}`, 'p');
   const epsilon = checkEpsilon(o.epsilon ?? OPS.lpNorm.defaultEpsilon);
   if (o.dtype !== undefined) checkDtype(o.dtype);
-  return { cols, p, epsilon };
+  const inner = o.inner === undefined ? 1 : checkInteger(o.inner, 'inner');
+  return { cols, p, epsilon, inner };
 }
 
 /**
@@ -128,7 +139,7 @@ export function resolveLpNormOptions(options: unknown, form: 'arrays' | 'encode'
  *
  * @example
  * ```ts
- * checkLpNormArrays(new Float32Array(6), { cols: 3 }); // { rows: 2, cols: 3, p: 2, epsilon: 1e-12, dtype: 'f32' }
+ * checkLpNormArrays(new Float32Array(6), { cols: 3 }); // { rows: 2, cols: 3, p: 2, epsilon: 1e-12, inner: 1, dtype: 'f32' }
  * ```
  */
 export function checkLpNormArrays(x: unknown, options: unknown): LpNormConfig & { readonly rows: number; readonly dtype: Dtype } {
@@ -139,5 +150,18 @@ export function checkLpNormArrays(x: unknown, options: unknown): LpNormConfig & 
   if (n % config.cols !== 0) {
     throw new NormError('shape-mismatch', `x.length ${n} is not a multiple of cols ${config.cols} (rows * cols must equal x.length)`, 'x');
   }
+  checkInnerDivides(n / config.cols, config.inner);
   return { ...config, rows: n / config.cols, dtype };
+}
+
+/**
+ * `shape-mismatch` unless `inner` divides the rows: x is (outer, cols, inner) with rows = outer · inner.
+ *
+ * @example
+ * ```ts
+ * checkInnerDivides(8, 4); // ok: two outer blocks of four interleaved rows
+ * ```
+ */
+export function checkInnerDivides(rows: number, inner: number): void {
+  if (rows % inner !== 0) throw new NormError('shape-mismatch', `rows ${rows} is not a multiple of inner ${inner} (x is (outer, cols, inner), rows = outer · inner)`, 'inner');
 }

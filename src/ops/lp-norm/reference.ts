@@ -16,7 +16,9 @@ import { checkLpNormArrays, type LpNormOptions, type LpNormResult } from './opti
  * ```
  */
 export function lpNormF64(x: TensorData, options: LpNormOptions): LpNormResult<Float64Array, Float64Array> {
-  const { rows, cols, p, epsilon } = checkLpNormArrays(x, options);
+  const { rows, cols, p, epsilon, inner } = checkLpNormArrays(x, options);
+  // Element j of row r: rows are interleaved `inner` apart within blocks of cols · inner.
+  const at = (r: number, j: number) => Math.floor(r / inner) * cols * inner + (r % inner) + j * inner;
   const v = decodeValues(x);
   const y = new Float64Array(v.length);
   const norm = new Float64Array(rows);
@@ -24,7 +26,7 @@ export function lpNormF64(x: TensorData, options: LpNormOptions): LpNormResult<F
     let sum = 0;
     let c = 0; // Neumaier compensation
     for (let j = 0; j < cols; j++) {
-      const a = Math.abs(v[r * cols + j]!);
+      const a = Math.abs(v[at(r, j)]!);
       const t = p === 2 ? a * a : a;
       const next = sum + t;
       c += Math.abs(sum) >= Math.abs(t) ? sum - next + t : t - next + sum;
@@ -35,7 +37,7 @@ export function lpNormF64(x: TensorData, options: LpNormOptions): LpNormResult<F
     const n = p === 2 ? Math.sqrt(total) : total;
     norm[r] = n;
     const d = Number.isFinite(n) ? Math.max(n, epsilon) : NaN;
-    for (let j = 0; j < cols; j++) y[r * cols + j] = v[r * cols + j]! / d;
+    for (let j = 0; j < cols; j++) y[at(r, j)] = v[at(r, j)]! / d;
   }
   return { y, norm };
 }

@@ -24,14 +24,14 @@ export async function runLpNorm<X extends TensorData>(ctx: ArrayRunContext, x: X
   }
   // Every size, and the norms scratch of the layout the encode below will choose, is checked
   // before the first upload: a refusal leaves nothing created.
-  const layout = lpNormLayout(ctx, s.rows, s.cols, s.dtype, undefined);
+  const layout = lpNormLayout(ctx, s.rows, s.cols, s.dtype, undefined, s.inner);
   checkLpNormScratch(ctx.limits, s.rows, layout.twoPass, layout.normsBytes);
   const io = new Transfers(ctx, { uploads: [bytes], outputs: [bytes, s.rows * 4], outputNames: ['y', 'norm'] });
   try {
     const y = io.output(bytes, 'y');
     const norm = io.output(s.rows * 4, 'norm');
     const encoder = ctx.device.createCommandEncoder({ label: 'webgpu-norm lpNorm' });
-    encodeLpNorm(ctx, encoder, { rows: s.rows, cols: s.cols, p: s.p, epsilon: s.epsilon, dtype: s.dtype, x: io.upload(x, 'x'), y, norm });
+    encodeLpNorm(ctx, encoder, { rows: s.rows, cols: s.cols, p: s.p, epsilon: s.epsilon, dtype: s.dtype, inner: s.inner, x: io.upload(x, 'x'), y, norm });
     const [yb, nb] = (await io.readBack(encoder, [y, norm])) as [ArrayBuffer, ArrayBuffer];
     return { y: tensorView(yb, s.dtype, s.rows * s.cols) as SameData<X>, norm: new Float32Array(nb) };
   } finally {

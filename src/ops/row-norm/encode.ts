@@ -14,15 +14,18 @@ import { checkTarget, recordDispatches, type RecordedDispatch } from '../../core
 import { checkScratch, scratchRange } from '../../core/scratch.js';
 import { OPS, type RowNormOpName } from '../table.js';
 import { resolveRowNormOptions } from './options.js';
-import { rowNormShader, type Access } from './shaders.js';
+import { addStatsCopyShader, rowNormShader, type Access } from './shaders.js';
 import { tuningKey } from './tuning.js';
-import { checkVariant, describeVariant, rowsPerWorkgroup, selectVariant, splitScratchBytes, splitSegments, variantFits, type RowNormVariant } from './variant.js';
+import { checkVariant, describeVariant, rowsPerWorkgroup, selectVariant, SPLIT_PARTIAL_BYTES, splitScratchBytes, splitSegments, variantFits, type RowNormVariant } from './variant.js';
+
+/** Invocations per workgroup of the fused ops' statistics copy (one per row). */
+const STATS_COPY_WORKGROUP = 64;
 import { type Dtype, type EpsilonMode, storageBytes } from '../../core/tensor.js';
 
 interface EncodeCommon {
   /** Input activations, `rows * cols` elements of `dtype`. */
   readonly x: Operand;
-  /** Output, same shape and dtype as x. Must not overlap any other operand. */
+  /** Output, same shape as x, in `outputDtype`. Must not overlap any other operand. */
   readonly y: Operand;
   /** Per-feature scale, `cols` f32. */
   readonly gamma?: Operand | undefined;
@@ -30,6 +33,8 @@ interface EncodeCommon {
   readonly cols: number;
   /** `f32` (default) or `f16` (IEEE halves, packed two per 4 bytes; buffers sized to whole 4-byte words). */
   readonly dtype?: Dtype | undefined;
+  /** The dtype y is written in (computed in f32, rounded once). Default `dtype`. */
+  readonly outputDtype?: Dtype | undefined;
   /** Force a kernel variant instead of the automatic choice (tests, tuning). */
   readonly variant?: RowNormVariant | undefined;
 }
@@ -59,19 +64,24 @@ export interface EncodeRmsNormOptions extends EncodeCommon {
 }
 
 interface EncodeAdd {
-  /** Added to x: the residual stream (or the sublayer output), same shape and dtype as x. */
+  /** Added to x: the residual stream (or the sublayer output), `residualRows * cols` of x's dtype. */
   readonly residual: Operand;
+  /** Rows of `residual` (default `rows`); divides `rows`, and row r adds residual row r % residualRows. */
+  readonly residualRows?: number | undefined;
   /** Per-feature bias added to the sum, `cols` f32. */
   readonly bias?: Operand | undefined;
-  /** Output x + residual (+ bias), same shape and dtype as x. */
-  readonly sum: Operand;
+  /** Output x + residual (+ bias), same shape and dtype as x. Absent: not written. */
+  readonly sum?: Operand | undefined;
 }
 
-/** GPU operands of the fused residual add + LayerNorm. */
-export interface EncodeAddLayerNormOptions extends EncodeAdd, Omit<EncodeLayerNormOptions, 'mean' | 'rstd'> {}
+/**
+ * GPU operands of the fused residual add + LayerNorm; `mean`/`rstd` (give both or neither) are
+ * sum's per-row statistics, written in the same pass.
+ */
+export interface EncodeAddLayerNormOptions extends EncodeAdd, EncodeLayerNormOptions {}
 
-/** GPU operands of the fused residual add + RMSNorm. */
-export interface EncodeAddRmsNormOptions extends EncodeAdd, Omit<EncodeRmsNormOptions, 'rstd'> {}
+/** GPU operands of the fused residual add + RMSNorm; `rstd` is sum's per-row factor. */
+export interface EncodeAddRmsNormOptions extends EncodeAdd, EncodeRmsNormOptions {}
 
 type AnyEncodeOptions = EncodeCommon &
   Partial<EncodeAdd> & {
@@ -148,47 +158,56 @@ export function resolveRowNormVariant(ctx: KernelContext, op: RowNormOpName, sha
  */
 export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, op: RowNormOpName, options: AnyEncodeOptions): RowNormVariant {
   checkTarget(target);
-  const { rows, cols, dtype, epsilon, epsilonMode, unbiased, gammaOffset } = resolveRowNormOptions(op, options, 'encode');
+  const { rows, cols, dtype, outputDtype, residualRows, epsilon, epsilonMode, unbiased, gammaOffset } = resolveRowNormOptions(op, options, 'encode');
   const { statistic, fusedAdd } = OPS[op];
   const { limits, profile } = ctx;
   const elements = rows * cols;
   const bytes = storageBytes(elements, dtype);
-  if (bytes > limits.maxStorageBufferBindingSize) {
-    throw new NormError(
-      'limit-exceeded',
-      `rows * cols = ${elements} ${dtype} elements (${bytes} bytes) exceed maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize}); split the rows into several calls`,
-      'rows',
-    );
+  const yBytes = storageBytes(elements, outputDtype);
+  for (const [b, t] of [[bytes, dtype], [yBytes, outputDtype]] as const) {
+    if (b > limits.maxStorageBufferBindingSize) {
+      throw new NormError(
+        'limit-exceeded',
+        `rows * cols = ${elements} ${t} elements (${b} bytes) exceed maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize}); split the rows into several calls`,
+        'rows',
+      );
+    }
   }
   // Checked (a forced split past the limits refused) before anything is created.
   const variant = resolveRowNormVariant(ctx, op, { rows, cols, dtype }, options.variant);
   const segments = splitSegments(variant);
+  // The fused ops' statistics pass through scratch, past the split partials (add_io.wgsl says why).
+  const fusedStats = fusedAdd && options.rstd !== undefined;
+  const statsFirst = segments > 1 ? rows * segments : 0;
+  const partialEntries = statsFirst + (fusedStats ? rows : 0);
+  if (fusedStats) {
+    checkScratch(limits, `the split partials and per-row statistics of ${rows} rows`, partialEntries * SPLIT_PARTIAL_BYTES, 'rows', 'split the rows into several calls');
+  }
   const grid = foldWorkgroups(Math.ceil((rows * segments) / rowsPerWorkgroup(variant)), limits.maxComputeWorkgroupsPerDimension);
 
   // The option keys were checked above: an operand the op does not take is already refused.
   const { ranges, take: operand } = operandResolver(options, limits, op);
   const x = operand('x', bytes, false, true)!;
-  const y = operand('y', bytes, true, true)!;
+  const y = operand('y', yBytes, true, true)!;
   const gamma = operand('gamma', cols * 4, false, false);
   const beta = statistic === 'mean-var' ? operand('beta', cols * 4, false, false) : undefined;
   let residual: NamedRange | undefined, bias: NamedRange | undefined, sum: NamedRange | undefined;
   let mean: NamedRange | undefined, rstd: NamedRange | undefined;
   if (fusedAdd) {
-    residual = operand('residual', bytes, false, true);
+    residual = operand('residual', storageBytes(residualRows * cols, dtype), false, true);
     bias = operand('bias', cols * 4, false, false);
-    sum = operand('sum', bytes, true, true);
-  } else {
-    if (statistic === 'mean-var') mean = operand('mean', rows * 4, true, false);
-    rstd = operand('rstd', rows * 4, true, false);
-    if (statistic === 'mean-var' && (mean === undefined) !== (rstd === undefined)) {
-      throw new NormError('invalid-argument', 'give both mean and rstd, or neither', mean ? 'rstd' : 'mean');
-    }
+    sum = operand('sum', bytes, true, false);
+  }
+  if (statistic === 'mean-var') mean = operand('mean', rows * 4, true, false);
+  rstd = operand('rstd', rows * 4, true, false);
+  if (statistic === 'mean-var' && (mean === undefined) !== (rstd === undefined)) {
+    throw new NormError('invalid-argument', 'give both mean and rstd, or neither', mean ? 'rstd' : 'mean');
   }
   checkAliasing(ranges);
 
   const access: Access = dtype === 'f16' ? 'f16' : variant.vec4 ? 'vec4' : 'scalar';
   const reduction = variant.threadsPerRow > 1 ? variant.reduction : 'workgroup';
-  const shader = rowNormShader(fusedAdd, access, reduction);
+  const shader = rowNormShader(fusedAdd, access, reduction, outputDtype);
   const constants: Record<string, number | boolean> = {
     WORKGROUP_SIZE: variant.workgroupSize,
     THREADS_PER_ROW: variant.threadsPerRow,
@@ -202,23 +221,29 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, op: RowN
     EPS_ADD_TO_STD: epsilonMode === 'add-to-std',
     UNBIASED: unbiased,
   };
-  if (fusedAdd) constants.HAS_BIAS = bias !== undefined;
+  if (fusedAdd) {
+    constants.HAS_BIAS = bias !== undefined;
+    // Only where they differ from the WGSL defaults, so the usual call keeps its pipeline key.
+    if (sum === undefined) constants.WRITE_SUM = false;
+    if (residualRows !== rows) constants.RESIDUAL_BROADCAST = true;
+  }
   if (reduction === 'subgroup') constants.SUBGROUP_MIN_SIZE = profile.subgroupMinSize;
   const { resources } = ctx;
   const bound: Record<string, NamedRange | ReturnType<typeof resources.dummy>> = {
-    params: resources.uniform(shader, 'params', { rows, cols, epsilon }),
+    params: resources.uniform(shader, 'params', { rows, cols, epsilon, residual_rows: residualRows }),
     x,
     y,
     gamma: gamma ?? resources.dummy('gamma'),
     beta: beta ?? resources.dummy('beta'),
     // Split rows: one partial statistic per row segment, kept between the two dispatches.
-    partials: segments > 1 ? scratchRange(resources, 'row-partials', rows * segments * elementStride(shader, 'main', 'partials')) : resources.dummy('partials'),
+    partials: partialEntries > 0 ? scratchRange(resources, 'row-partials', partialEntries * elementStride(shader, 'main', 'partials')) : resources.dummy('partials'),
   };
   if (fusedAdd) {
     bound.residual = residual!;
     bound.bias = bias ?? resources.dummy('bias');
-    bound.sum = sum!;
-  } else {
+    bound.sum = sum ?? resources.dummy('sum');
+  }
+  if (!fusedAdd) {
     bound.mean = mean ?? resources.dummy('mean');
     bound.rstd = rstd ?? resources.dummy('rstd');
   }
@@ -235,6 +260,17 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, op: RowN
     const p = getPipeline(ctx.device, shader, 'main', { ...constants, ...split });
     return { label, pipeline: p.pipeline, bindGroup: resources.bindGroup(shader, 'main', p, bound), grid };
   });
+  if (fusedStats) {
+    const p = getPipeline(ctx.device, addStatsCopyShader, 'main', { WORKGROUP_SIZE: STATS_COPY_WORKGROUP, WRITE_MEAN: mean !== undefined });
+    const copied = {
+      params: resources.uniform(addStatsCopyShader, 'params', { rows, first: statsFirst }),
+      stats: bound.partials!,
+      mean: mean ?? resources.dummy('mean'),
+      rstd: rstd!,
+    };
+    const statsGrid = foldWorkgroups(Math.ceil(rows / STATS_COPY_WORKGROUP), limits.maxComputeWorkgroupsPerDimension);
+    dispatches.push({ label: `${op} statistics`, pipeline: p.pipeline, bindGroup: resources.bindGroup(addStatsCopyShader, 'main', p, copied), grid: statsGrid });
+  }
   recordDispatches(target, `webgpu-norm ${op}`, dispatches);
   return variant;
 }

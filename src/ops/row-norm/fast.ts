@@ -7,8 +7,9 @@
 import { NormError } from '../../core/errors.js';
 import { resolveRowNormArrays, type LayerNormOptions, type LayerNormResult, type RmsNormOptions, type RmsNormResult } from './options.js';
 
-function f32Only(dtype: string): void {
+function f32Only(dtype: string, outputDtype: string): void {
   if (dtype !== 'f32') throw new NormError('invalid-argument', 'the fast CPU path handles f32 only; use cpu.layerNorm for f16', 'dtype');
+  if (outputDtype !== 'f32') throw new NormError('invalid-argument', 'the fast CPU path writes f32 only; use cpu.layerNorm for an f16 y', 'outputDtype');
 }
 
 /**
@@ -18,8 +19,8 @@ function f32Only(dtype: string): void {
  * ```
  */
 export function layerNorm(x: Float32Array, options: LayerNormOptions): LayerNormResult {
-  const { rows, cols, epsilon, epsilonMode, unbiased, dtype } = resolveRowNormArrays('layerNorm', x, options);
-  f32Only(dtype);
+  const { rows, cols, epsilon, epsilonMode, unbiased, dtype, outputDtype } = resolveRowNormArrays('layerNorm', x, options);
+  f32Only(dtype, outputDtype);
   const { gamma, beta } = options;
   // The conventions are honoured, not ignored: Bessel's N - 1 and epsilon added to the std.
   const divisor = unbiased ? cols - 1 : cols;
@@ -60,8 +61,8 @@ export function layerNorm(x: Float32Array, options: LayerNormOptions): LayerNorm
  * ```
  */
 export function rmsNorm(x: Float32Array, options: RmsNormOptions): RmsNormResult {
-  const { rows, cols, epsilon, dtype, gammaOffset } = resolveRowNormArrays('rmsNorm', x, options);
-  f32Only(dtype);
+  const { rows, cols, epsilon, dtype, outputDtype, gammaOffset } = resolveRowNormArrays('rmsNorm', x, options);
+  f32Only(dtype, outputDtype);
   const { gamma } = options;
   const y = new Float32Array(rows * cols);
   const rstd = new Float32Array(rows);

@@ -7,20 +7,28 @@
  */
 import { NormError, checkEpsilon, checkF32Option, checkInteger, describe } from '../../core/errors.js';
 import { checkOptionKeys } from '../../core/option-keys.js';
-import { checkDtype, checkEpsilonMode, dataDtype, type Dtype, type EpsilonMode, type TensorData } from '../../core/tensor.js';
+import { checkDtype, checkEpsilonMode, dataDtype, type Dtype, type EpsilonMode, type SameData, type TensorData } from '../../core/tensor.js';
 import { OPS, encodeMethod, type RowNormOpName } from '../table.js';
 
-interface RowOptionsBase {
+interface RowOptionsBase<O extends Dtype | undefined> {
   /** Features per token (row width). `x.length` must be a multiple of it. */
   readonly cols: number;
   /** Per-feature scale (f32, length `cols`). Absent means 1. */
   readonly gamma?: Float32Array | undefined;
   /** `f32` (Float32Array in and out) or `f16` (Uint16Array of half bits). Default: from x's type. */
   readonly dtype?: Dtype | undefined;
+  /**
+   * The dtype `y` is written in (`f32`: Float32Array, `f16`: Uint16Array of half bits); default
+   * x's dtype. y is computed in f32 and rounded once to it. `sum` of the fused ops stays in x's
+   * dtype. The type parameter `O` makes the result's `y` type precise: a variable typed
+   * `LayerNormOptions` (O = undefined) keeps y in x's type; write `LayerNormOptions<'f16'>` to
+   * hold an options object that changes it.
+   */
+  readonly outputDtype?: O | undefined;
 }
 
-/** Options of LayerNorm (`norm.layerNorm`, `cpu.layerNorm`). */
-export interface LayerNormOptions extends RowOptionsBase {
+/** Options of LayerNorm (`norm.layerNorm`, `cpu.layerNorm`); `O`: see `outputDtype`. */
+export interface LayerNormOptions<O extends Dtype | undefined = undefined> extends RowOptionsBase<O> {
   /** Per-feature shift (f32, length `cols`). Absent means 0. */
   readonly beta?: Float32Array | undefined;
   /** Default `1e-5` (PyTorch's default). */
@@ -32,23 +40,30 @@ export interface LayerNormOptions extends RowOptionsBase {
 }
 
 /** Options of RMSNorm (`norm.rmsNorm`): y = x / sqrt(mean(x²) + eps) · (gamma + gammaOffset). */
-export interface RmsNormOptions extends RowOptionsBase {
+export interface RmsNormOptions<O extends Dtype | undefined = undefined> extends RowOptionsBase<O> {
   /** Default `1e-6` (LLaMA's). */
   readonly epsilon?: number | undefined;
   /** Added to gamma: 1 gives Gemma's `x · rstd · (1 + gamma)`. Default 0. */
   readonly gammaOffset?: number | undefined;
 }
 
-/** Options of the fused residual add + LayerNorm: sum = x + residual (+ bias), y = LayerNorm(sum). */
-export interface AddLayerNormOptions extends LayerNormOptions {
+/** What the fused residual add forms take beyond their norm's options. */
+interface AddOptions {
   /** Per-feature bias added to the sum before normalization (f32, length `cols`). */
   readonly bias?: Float32Array | undefined;
+  /**
+   * Rows of `residual` (default: rows of x): it must divide the rows of x, and row r of x adds
+   * residual row `r % residualRows`, read in place. For a residual broadcast over a batch, e.g.
+   * ONNX SkipLayerNormalization's skip of shape (S, H) with input (B, S, H): `residualRows: S`.
+   */
+  readonly residualRows?: number | undefined;
 }
 
+/** Options of the fused residual add + LayerNorm: sum = x + residual (+ bias), y = LayerNorm(sum). */
+export interface AddLayerNormOptions<O extends Dtype | undefined = undefined> extends LayerNormOptions<O>, AddOptions {}
+
 /** Options of the fused residual add + RMSNorm. */
-export interface AddRmsNormOptions extends RmsNormOptions {
-  readonly bias?: Float32Array | undefined;
-}
+export interface AddRmsNormOptions<O extends Dtype | undefined = undefined> extends RmsNormOptions<O>, AddOptions {}
 
 /**
  * The typed-array options of any family member, as the shared code paths (the runner, the
@@ -59,7 +74,7 @@ export interface AddRmsNormOptions extends RmsNormOptions {
  * const o: RowNormArrayOptions = { cols: 4, gamma: new Float32Array(4) };
  * ```
  */
-export type RowNormArrayOptions = LayerNormOptions & RmsNormOptions & { readonly bias?: Float32Array | undefined };
+export type RowNormArrayOptions = LayerNormOptions<Dtype | undefined> & RmsNormOptions<Dtype | undefined> & AddOptions;
 
 /** Outputs of LayerNorm. */
 export interface LayerNormResult<Y extends ArrayLike<number> = Float32Array, S extends ArrayLike<number> = Float32Array> {
@@ -78,13 +93,53 @@ export interface RmsNormResult<Y extends ArrayLike<number> = Float32Array, S ext
   readonly rstd: S;
 }
 
-/** Outputs of the fused residual add + norm. */
-export interface AddNormResult<Y extends ArrayLike<number> = Float32Array> {
-  /** norm(sum). */
+/** Outputs of the fused residual add + norm (`S`: sum's type, x's; `Y`: y's, per `outputDtype`). */
+export interface AddNormResult<Y extends ArrayLike<number> = Float32Array, S extends ArrayLike<number> = Y> {
+  /** norm(sum), in `outputDtype`. */
   readonly y: Y;
   /** x + residual (+ bias): the residual stream, in x's dtype. */
-  readonly sum: Y;
+  readonly sum: S;
 }
+
+/**
+ * Outputs of the fused residual add + LayerNorm: y, sum and sum's per-row statistics (written in
+ * the same pass; what `layerNormBackward` needs).
+ *
+ * @example
+ * ```ts
+ * const { y, sum, mean, rstd }: AddLayerNormResult = await norm.addLayerNorm(x, r, { cols: 768 });
+ * ```
+ */
+export interface AddLayerNormResult<Y extends ArrayLike<number> = Float32Array, S extends ArrayLike<number> = Y> extends AddNormResult<Y, S> {
+  /** Per-row mean of sum, f32, length `rows`. */
+  readonly mean: Float32Array;
+  /** Per-row factor applied to (sum − mean), f32, length `rows`. */
+  readonly rstd: Float32Array;
+}
+
+/**
+ * Outputs of the fused residual add + RMSNorm: y, sum and sum's per-row `1/sqrt(mean(sum²) + eps)`.
+ *
+ * @example
+ * ```ts
+ * const { y, sum, rstd }: AddRmsNormResult = await norm.addRmsNorm(x, r, { cols: 4096 });
+ * ```
+ */
+export interface AddRmsNormResult<Y extends ArrayLike<number> = Float32Array, S extends ArrayLike<number> = Y> extends AddNormResult<Y, S> {
+  /** Per-row `1/sqrt(mean(sum²) + eps)`, f32, length `rows`. */
+  readonly rstd: Float32Array;
+}
+
+/**
+ * The array type of `y` for input data `X` and `outputDtype` `O`: `O`'s (`f16`: Uint16Array
+ * half bits, `f32`: Float32Array), or X's own when `O` is undefined.
+ *
+ * @example
+ * ```ts
+ * type Y = OutputData<Float32Array, 'f16'>; // Uint16Array
+ * ```
+ */
+export type OutputData<X extends TensorData, O extends Dtype | undefined> = [O] extends [undefined] ? SameData<X> : O extends 'f16' ? Uint16Array : O extends 'f32' ? Float32Array : SameData<X>;
 
 /**
  * Which form a call comes in: `typed` (typed arrays: `norm.layerNorm(x, …)` and the CPU
@@ -110,6 +165,10 @@ export interface RowNormConfig {
   readonly rows: number;
   readonly cols: number;
   readonly dtype: Dtype;
+  /** The dtype y is written in (default `dtype`). */
+  readonly outputDtype: Dtype;
+  /** Rows of the residual (fused ops; `rows` for the others and by default): divides `rows`. */
+  readonly residualRows: number;
   readonly epsilon: number;
   /** `inside-sqrt` for the RMSNorm ops. */
   readonly epsilonMode: EpsilonMode;
@@ -120,7 +179,9 @@ export interface RowNormConfig {
 }
 
 /** Every option any member of the family has, as a caller may pass it (unchecked). */
-type AnyRowNormOptions = { readonly [K in 'rows' | 'cols' | 'dtype' | 'epsilon' | 'epsilonMode' | 'unbiased' | 'gammaOffset' | 'gamma' | 'beta' | 'bias']?: unknown };
+type AnyRowNormOptions = {
+  readonly [K in 'rows' | 'cols' | 'dtype' | 'outputDtype' | 'residualRows' | 'epsilon' | 'epsilonMode' | 'unbiased' | 'gammaOffset' | 'gamma' | 'beta' | 'bias']?: unknown;
+};
 
 /** Whether `op` centres (LayerNorm, addLayerNorm) rather than only scales (the RMSNorm ops). */
 function centres(op: RowNormOpName): boolean {
@@ -128,14 +189,14 @@ function centres(op: RowNormOpName): boolean {
 }
 
 /**
- * The option keys `op` takes in `form`: the scalars (`cols`, `dtype`, `epsilon`, `epsilonMode`,
- * `unbiased`; `gammaOffset` for the RMSNorm ops), the per-feature
- * parameters (`gamma`; `beta` for the LayerNorm ops, `bias` for the fused ops) and, in the encode
- * form, `rows`, `variant` and the GPU operands the op reads and writes.
+ * The option keys `op` takes in `form`: the scalars (`cols`, `dtype`, `outputDtype`, `epsilon`,
+ * `epsilonMode`, `unbiased`; `gammaOffset` for the RMSNorm ops, `residualRows` for the fused ops),
+ * the per-feature parameters (`gamma`; `beta` for the LayerNorm ops, `bias` for the fused ops)
+ * and, in the encode form, `rows`, `variant` and the GPU operands the op reads and writes.
  *
  * @example
  * ```ts
- * rowNormOptionKeys('rmsNorm', 'typed'); // ['gamma', 'cols', 'dtype', 'epsilon', 'epsilonMode', 'unbiased', 'gammaOffset']
+ * rowNormOptionKeys('rmsNorm', 'typed'); // ['gamma', 'cols', 'dtype', 'outputDtype', 'epsilon', 'epsilonMode', 'unbiased', 'gammaOffset']
  * ```
  */
 export function rowNormOptionKeys(op: RowNormOpName, form: RowNormForm): string[] {
@@ -144,11 +205,12 @@ export function rowNormOptionKeys(op: RowNormOpName, form: RowNormForm): string[
   const keys: string[] = [];
   if (form === 'encode') keys.push('x', ...(fusedAdd ? ['residual'] : []), 'y', ...(fusedAdd ? ['sum'] : []));
   keys.push('gamma', ...(layer ? ['beta'] : []), ...(fusedAdd ? ['bias'] : []));
-  if (form === 'encode' && !fusedAdd) keys.push(...(layer ? ['mean'] : []), 'rstd');
+  if (form === 'encode') keys.push(...(layer ? ['mean'] : []), 'rstd');
   if (form === 'encode') keys.push('rows');
+  if (fusedAdd) keys.push('residualRows');
   // The RMSNorm ops take epsilonMode and unbiased too, but only at their one meaningful value
   // (a caller passing one options bag to every norm states the defaults): checked below.
-  keys.push('cols', 'dtype', 'epsilon', 'epsilonMode', 'unbiased', ...(layer ? [] : ['gammaOffset']));
+  keys.push('cols', 'dtype', 'outputDtype', 'epsilon', 'epsilonMode', 'unbiased', ...(layer ? [] : ['gammaOffset']));
   if (form === 'encode') keys.push('variant');
   return keys;
 }
@@ -165,13 +227,8 @@ function misplacedRowNormKeys(op: RowNormOpName, form: RowNormForm): Record<stri
   } else {
     why.beta = 'RMSNorm has no beta; use layerNorm, or add a bias after';
   }
-  if (fusedAdd) {
-    why.mean = `${op} does not output mean`;
-    why.rstd = `${op} does not output rstd`;
-  } else {
-    for (const n of ['residual', 'bias', 'sum']) why[n] = `only the fused add ops take ${n}`;
-    if (!centres(op)) why.mean = 'RMSNorm has no mean';
-  }
+  if (!fusedAdd) for (const n of ['residual', 'bias', 'sum', 'residualRows']) why[n] = `only the fused add ops take ${n}`;
+  if (!centres(op)) why.mean = 'RMSNorm has no mean';
   if (form === 'typed') {
     // Keys of the encode form given to the typed-array form.
     const call = fusedAdd ? `${op}(x, residual, options)` : `${op}(x, options)`;
@@ -221,7 +278,7 @@ const KEYS = new Map<string, { readonly known: readonly string[]; readonly mispl
  * @example
  * ```ts
  * resolveRowNormOptions('rmsNorm', { rows: 2, cols: 3, gamma, gammaOffset: 1 }, 'encode');
- * // { rows: 2, cols: 3, dtype: 'f32', epsilon: 1e-6, epsilonMode: 'inside-sqrt', unbiased: false, gammaOffset: 1 }
+ * // { rows: 2, cols: 3, dtype: 'f32', outputDtype: 'f32', residualRows: 2, epsilon: 1e-6, epsilonMode: 'inside-sqrt', unbiased: false, gammaOffset: 1 }
  * resolveRowNormOptions('layerNorm', { cols: 3, eps: 1e-3 }, 'typed', new Float32Array(6));
  * // throws NormError invalid-argument (eps): "unknown option of layerNorm; did you mean 'epsilon'? …"
  * ```
@@ -240,7 +297,12 @@ export function resolveRowNormOptions(op: RowNormOpName, options: unknown, form:
   const givenRows = form === 'encode' ? checkInteger(o.rows, 'rows') : undefined;
   const cols = checkInteger(o.cols, 'cols');
   const dtype = typedDtype ?? (o.dtype === undefined ? 'f32' : checkDtype(o.dtype));
+  const outputDtype = o.outputDtype === undefined ? dtype : checkDtype(o.outputDtype, 'outputDtype');
   const rows = givenRows ?? typedRows(x as TensorData, cols);
+  const residualRows = o.residualRows === undefined ? rows : checkInteger(o.residualRows, 'residualRows');
+  if (rows % residualRows !== 0) {
+    throw new NormError('shape-mismatch', `residualRows ${residualRows} does not divide rows ${rows} (row r adds residual row r % residualRows)`, 'residualRows');
+  }
   const epsilon = checkEpsilon(o.epsilon === undefined ? OPS[op].defaultEpsilon : o.epsilon);
   // RMSNorm has no standard deviation to add epsilon to and no variance to correct.
   const epsilonMode = checkEpsilonMode(o.epsilonMode, centres(op) ? undefined : ['inside-sqrt'], 'RMSNorm');
@@ -249,7 +311,7 @@ export function resolveRowNormOptions(op: RowNormOpName, options: unknown, form:
   if (unbiased && !centres(op)) throw new NormError('invalid-argument', 'RMSNorm has no variance to correct', 'unbiased');
   const gammaOffset = checkF32Option(o.gammaOffset ?? 0, 'gammaOffset');
   if (gammaOffset !== 0 && o.gamma === undefined) throw gammaOffsetWithoutGamma();
-  return { rows, cols, dtype, epsilon, epsilonMode, unbiased, gammaOffset };
+  return { rows, cols, dtype, outputDtype, residualRows, epsilon, epsilonMode, unbiased, gammaOffset };
 }
 
 /** Rows of typed-array data `x` of width `cols`: x must hold whole rows, at least one. */
@@ -277,7 +339,7 @@ function checkVector(v: unknown, name: string, cols: number): void {
  * @example
  * ```ts
  * resolveRowNormArrays('layerNorm', new Float32Array(6), { cols: 3 });
- * // { rows: 2, cols: 3, dtype: 'f32', epsilon: 1e-5, epsilonMode: 'inside-sqrt', unbiased: false, gammaOffset: 0 }
+ * // { rows: 2, cols: 3, dtype: 'f32', outputDtype: 'f32', residualRows: 2, epsilon: 1e-5, epsilonMode: 'inside-sqrt', unbiased: false, gammaOffset: 0 }
  * ```
  */
 export function resolveRowNormArrays(op: RowNormOpName, x: unknown, options: unknown, residual?: unknown): RowNormConfig {
@@ -286,9 +348,10 @@ export function resolveRowNormArrays(op: RowNormOpName, x: unknown, options: unk
   const o = options as AnyRowNormOptions;
   if (OPS[op].fusedAdd) {
     dataDtype(residual, dtype, 'residual');
-    const length = (x as TensorData).length;
+    const length = config.residualRows * cols;
     if ((residual as TensorData).length !== length) {
-      throw new NormError('shape-mismatch', `expected the length of x (${length}), got ${(residual as TensorData).length}`, 'residual');
+      const expected = config.residualRows === config.rows ? `the length of x (${length})` : `residualRows * cols = ${length}`;
+      throw new NormError('shape-mismatch', `expected ${expected}, got ${(residual as TensorData).length}`, 'residual');
     }
     checkVector(o.bias, 'bias', cols);
   }

@@ -9,7 +9,19 @@
  * reference normalizes the very same sum.
  */
 import { f16ToF32, f32ToF16 } from '../../core/f16.js';
-import { resolveRowNormArrays, type RowNormArrayOptions, type AddLayerNormOptions, type AddNormResult, type AddRmsNormOptions, type LayerNormOptions, type LayerNormResult, type RmsNormOptions, type RmsNormResult } from './options.js';
+import {
+  resolveRowNormArrays,
+  type RowNormArrayOptions,
+  type AddLayerNormOptions,
+  type AddLayerNormResult,
+  type AddRmsNormOptions,
+  type AddRmsNormResult,
+  type LayerNormOptions,
+  type LayerNormResult,
+  type OutputData,
+  type RmsNormOptions,
+  type RmsNormResult,
+} from './options.js';
 import { OPS, type RowNormOpName } from '../table.js';
 import { decodeValues, type Dtype, encodeValues, type SameData, type TensorData } from '../../core/tensor.js';
 
@@ -26,11 +38,15 @@ function compensatedSum(n: number, f: (i: number) => number): number {
   return sum + c;
 }
 
-/** sum = x + residual (+ bias) formed as the GPU forms it: f32 additions, then f16 rounding for f16. */
-function residualSum(x: Float64Array, residual: Float64Array, cols: number, dtype: Dtype, bias?: Float32Array): Float64Array {
+/**
+ * sum = x + residual (+ bias) formed as the GPU forms it: f32 additions, then f16 rounding for
+ * f16. Row r of x adds residual row r % residualRows.
+ */
+function residualSum(x: Float64Array, residual: Float64Array, cols: number, dtype: Dtype, residualRows: number, bias?: Float32Array): Float64Array {
   const sum = new Float64Array(x.length);
+  const period = residualRows * cols;
   for (let i = 0; i < x.length; i++) {
-    let v = Math.fround(x[i]! + residual[i]!);
+    let v = Math.fround(x[i]! + residual[i % period]!);
     if (bias) v = Math.fround(v + bias[i % cols]!);
     sum[i] = dtype === 'f16' ? f16ToF32(f32ToF16(v)) : v;
   }
@@ -43,13 +59,14 @@ interface Full {
   rstd: Float64Array;
   sum: Float64Array | undefined;
   dtype: Dtype;
+  outputDtype: Dtype;
 }
 
 function rowNormF64(op: RowNormOpName, xIn: TensorData, options: RowNormArrayOptions, residualIn?: TensorData): Full {
-  const { rows, cols, dtype, epsilon, epsilonMode, unbiased, gammaOffset } = resolveRowNormArrays(op, xIn, options, residualIn);
+  const { rows, cols, dtype, outputDtype, residualRows, epsilon, epsilonMode, unbiased, gammaOffset } = resolveRowNormArrays(op, xIn, options, residualIn);
   const { gamma, beta } = options;
   let x = decodeValues(xIn);
-  const sum = OPS[op].fusedAdd ? residualSum(x, decodeValues(residualIn!), cols, dtype, options.bias) : undefined;
+  const sum = OPS[op].fusedAdd ? residualSum(x, decodeValues(residualIn!), cols, dtype, residualRows, options.bias) : undefined;
   if (sum) x = sum;
   const y = new Float64Array(rows * cols);
   const mean = new Float64Array(rows);
@@ -73,7 +90,7 @@ function rowNormF64(op: RowNormOpName, xIn: TensorData, options: RowNormArrayOpt
       y[base + j] = (x[base + j]! - m) * s * g + (beta ? beta[j]! : 0);
     }
   }
-  return { y, mean, rstd, sum, dtype };
+  return { y, mean, rstd, sum, dtype, outputDtype };
 }
 
 /**
@@ -86,23 +103,25 @@ function rowNormF64(op: RowNormOpName, xIn: TensorData, options: RowNormArrayOpt
  * mean[0]; // 2.5
  * ```
  */
-export function layerNormF64(x: TensorData, options: LayerNormOptions): LayerNormResult<Float64Array, Float64Array> {
+export function layerNormF64(x: TensorData, options: LayerNormOptions<Dtype | undefined>): LayerNormResult<Float64Array, Float64Array> {
   const r = rowNormF64('layerNorm', x, options);
   return { y: r.y, mean: r.mean, rstd: r.rstd };
 }
 
 /**
  * The LayerNorm reference with outputs in the storage type: the same signature and results as
- * `norm.layerNorm`, synchronous. `y` is a Float32Array, or Uint16Array half bits for f16.
+ * `norm.layerNorm`, synchronous. `y` is a Float32Array, or Uint16Array half bits for f16
+ * (`outputDtype`, default x's).
  *
  * @example
  * ```ts
  * const { y } = cpu.layerNorm(x, { cols: 768, gamma, beta, epsilon: 1e-5 });
+ * const { y: half } = cpu.layerNorm(x, { cols: 768, outputDtype: 'f16' }); // Uint16Array
  * ```
  */
-export function layerNorm<X extends TensorData>(x: X, options: LayerNormOptions): LayerNormResult<SameData<X>> {
+export function layerNorm<X extends TensorData, O extends Dtype | undefined = undefined>(x: X, options: LayerNormOptions<O>): LayerNormResult<OutputData<X, O>> {
   const r = rowNormF64('layerNorm', x, options);
-  return { y: encodeValues(r.y, r.dtype), mean: Float32Array.from(r.mean), rstd: Float32Array.from(r.rstd) } as LayerNormResult<SameData<X>>;
+  return { y: encodeValues(r.y, r.outputDtype) as OutputData<X, O>, mean: Float32Array.from(r.mean), rstd: Float32Array.from(r.rstd) };
 }
 
 /**
@@ -113,7 +132,7 @@ export function layerNorm<X extends TensorData>(x: X, options: LayerNormOptions)
  * cpu.rmsNormF64(new Float32Array([3, 4]), { cols: 2, epsilon: 0 }).rstd[0]; // 1 / sqrt(12.5)
  * ```
  */
-export function rmsNormF64(x: TensorData, options: RmsNormOptions): RmsNormResult<Float64Array, Float64Array> {
+export function rmsNormF64(x: TensorData, options: RmsNormOptions<Dtype | undefined>): RmsNormResult<Float64Array, Float64Array> {
   const r = rowNormF64('rmsNorm', x, options);
   return { y: r.y, rstd: r.rstd };
 }
@@ -126,9 +145,9 @@ export function rmsNormF64(x: TensorData, options: RmsNormOptions): RmsNormResul
  * const { y, rstd } = cpu.rmsNorm(x, { cols: 4096, gamma, gammaOffset: 1 }); // Gemma
  * ```
  */
-export function rmsNorm<X extends TensorData>(x: X, options: RmsNormOptions): RmsNormResult<SameData<X>> {
+export function rmsNorm<X extends TensorData, O extends Dtype | undefined = undefined>(x: X, options: RmsNormOptions<O>): RmsNormResult<OutputData<X, O>> {
   const r = rowNormF64('rmsNorm', x, options);
-  return { y: encodeValues(r.y, r.dtype), rstd: Float32Array.from(r.rstd) } as RmsNormResult<SameData<X>>;
+  return { y: encodeValues(r.y, r.outputDtype) as OutputData<X, O>, rstd: Float32Array.from(r.rstd) };
 }
 
 /**
@@ -140,22 +159,32 @@ export function rmsNorm<X extends TensorData>(x: X, options: RmsNormOptions): Rm
  * const { y, sum } = cpu.addLayerNormF64(x, sublayerOut, { cols: 768, gamma, beta });
  * ```
  */
-export function addLayerNormF64(x: TensorData, residual: TensorData, options: AddLayerNormOptions): AddNormResult<Float64Array> & LayerNormResult<Float64Array, Float64Array> {
+export function addLayerNormF64(x: TensorData, residual: TensorData, options: AddLayerNormOptions<Dtype | undefined>): LayerNormResult<Float64Array, Float64Array> & { readonly sum: Float64Array } {
   const r = rowNormF64('addLayerNorm', x, options, residual);
   return { y: r.y, sum: r.sum!, mean: r.mean, rstd: r.rstd };
 }
 
 /**
- * Fused residual add + LayerNorm with outputs in the storage type, as `norm.addLayerNorm`.
+ * Fused residual add + LayerNorm with outputs in the storage type, as `norm.addLayerNorm`: y (in
+ * `outputDtype`), sum (in x's dtype) and sum's per-row mean and rstd.
  *
  * @example
  * ```ts
- * const { y, sum } = cpu.addLayerNorm(x, residual, { cols: 768 });
+ * const { y, sum, mean, rstd } = cpu.addLayerNorm(x, residual, { cols: 768 });
  * ```
  */
-export function addLayerNorm<X extends TensorData>(x: X, residual: SameData<X>, options: AddLayerNormOptions): AddNormResult<SameData<X>> {
+export function addLayerNorm<X extends TensorData, O extends Dtype | undefined = undefined>(
+  x: X,
+  residual: SameData<X>,
+  options: AddLayerNormOptions<O>,
+): AddLayerNormResult<OutputData<X, O>, SameData<X>> {
   const r = rowNormF64('addLayerNorm', x, options, residual);
-  return { y: encodeValues(r.y, r.dtype), sum: encodeValues(r.sum!, r.dtype) } as AddNormResult<SameData<X>>;
+  return {
+    y: encodeValues(r.y, r.outputDtype) as OutputData<X, O>,
+    sum: encodeValues(r.sum!, r.dtype) as SameData<X>,
+    mean: Float32Array.from(r.mean),
+    rstd: Float32Array.from(r.rstd),
+  };
 }
 
 /**
@@ -166,20 +195,25 @@ export function addLayerNorm<X extends TensorData>(x: X, residual: SameData<X>, 
  * const { y, sum, rstd } = cpu.addRmsNormF64(x, residual, { cols: 4096 });
  * ```
  */
-export function addRmsNormF64(x: TensorData, residual: TensorData, options: AddRmsNormOptions): AddNormResult<Float64Array> & RmsNormResult<Float64Array, Float64Array> {
+export function addRmsNormF64(x: TensorData, residual: TensorData, options: AddRmsNormOptions<Dtype | undefined>): RmsNormResult<Float64Array, Float64Array> & { readonly sum: Float64Array } {
   const r = rowNormF64('addRmsNorm', x, options, residual);
   return { y: r.y, sum: r.sum!, rstd: r.rstd };
 }
 
 /**
- * Fused residual add + RMSNorm with outputs in the storage type, as `norm.addRmsNorm`.
+ * Fused residual add + RMSNorm with outputs in the storage type, as `norm.addRmsNorm`: y (in
+ * `outputDtype`), sum (in x's dtype) and sum's per-row rstd.
  *
  * @example
  * ```ts
- * const { y, sum } = cpu.addRmsNorm(x, residual, { cols: 4096, gamma });
+ * const { y, sum, rstd } = cpu.addRmsNorm(x, residual, { cols: 4096, gamma });
  * ```
  */
-export function addRmsNorm<X extends TensorData>(x: X, residual: SameData<X>, options: AddRmsNormOptions): AddNormResult<SameData<X>> {
+export function addRmsNorm<X extends TensorData, O extends Dtype | undefined = undefined>(
+  x: X,
+  residual: SameData<X>,
+  options: AddRmsNormOptions<O>,
+): AddRmsNormResult<OutputData<X, O>, SameData<X>> {
   const r = rowNormF64('addRmsNorm', x, options, residual);
-  return { y: encodeValues(r.y, r.dtype), sum: encodeValues(r.sum!, r.dtype) } as AddNormResult<SameData<X>>;
+  return { y: encodeValues(r.y, r.outputDtype) as OutputData<X, O>, sum: encodeValues(r.sum!, r.dtype) as SameData<X>, rstd: Float32Array.from(r.rstd) };
 }

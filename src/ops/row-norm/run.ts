@@ -18,8 +18,8 @@ export interface RowNormOutputs {
 }
 
 /**
- * One row-norm op on typed arrays on the GPU: `y`, plus `sum` for the fused add ops, else `rstd`
- * (and `mean` for LayerNorm).
+ * One row-norm op on typed arrays on the GPU: `y` (in `outputDtype`), `sum` for the fused add
+ * ops, `rstd`, and `mean` for the LayerNorm ops.
  *
  * @example
  * ```ts
@@ -27,19 +27,18 @@ export interface RowNormOutputs {
  * ```
  */
 export async function runRowNorm(ctx: ArrayRunContext, op: RowNormOpName, x: TensorData, options: RowNormArrayOptions, residual?: TensorData): Promise<RowNormOutputs> {
-  const { rows, cols, dtype } = resolveRowNormArrays(op, x, options, residual);
+  const { rows, cols, dtype, outputDtype } = resolveRowNormArrays(op, x, options, residual);
   const bytes = storageBytes(rows * cols, dtype);
-  const outputs: [name: 'y' | 'sum' | 'mean' | 'rstd', size: number][] = [['y', bytes]];
+  const yBytes = storageBytes(rows * cols, outputDtype);
+  const outputs: [name: 'y' | 'sum' | 'mean' | 'rstd', size: number][] = [['y', yBytes]];
   if (OPS[op].fusedAdd) outputs.push(['sum', bytes]);
-  else {
-    if (OPS[op].statistic === 'mean-var') outputs.push(['mean', rows * 4]);
-    outputs.push(['rstd', rows * 4]);
-  }
+  if (OPS[op].statistic === 'mean-var') outputs.push(['mean', rows * 4]);
+  outputs.push(['rstd', rows * 4]);
   const total = outputs.reduce((sum, [, size]) => sum + size, 0);
   // Every limit is checked before anything is allocated.
-  checkBufferSize(ctx.limits, bytes, 'x');
+  checkBufferSize(ctx.limits, Math.max(bytes, yBytes), 'x');
   checkBufferSize(ctx.limits, total, 'x', ` (the outputs ${outputs.map(([n]) => n).join(', ')} are read back in one buffer)`);
-  checkBindingSize(ctx.limits, bytes, 'x');
+  checkBindingSize(ctx.limits, Math.max(bytes, yBytes), 'x');
   // Chosen (and its scratch checked) before the uploads; the encode below runs with it.
   const variant = resolveRowNormVariant(ctx, op, { rows, cols, dtype }, undefined);
   const io = new Transfers(ctx, { uploads: [bytes, cols * 4], outputs: outputs.map(([, size]) => size), outputNames: outputs.map(([n]) => n) });
@@ -68,8 +67,9 @@ export async function runRowNorm(ctx: ArrayRunContext, op: RowNormOpName, x: Ten
     const result: Partial<Record<'y' | 'sum' | 'mean' | 'rstd', TensorData>> = {};
     outputs.forEach(([name], i) => {
       const isActivation = name === 'y' || name === 'sum';
+      const type = name === 'y' ? outputDtype : dtype;
       result[name] =
-        isActivation && dtype === 'f16'
+        isActivation && type === 'f16'
           ? new Uint16Array(parts[i]!.slice(0, rows * cols * 2))
           : new Float32Array(isActivation ? parts[i]!.slice(0, rows * cols * 4) : parts[i]!);
     });

@@ -15,7 +15,23 @@ import addNormScalar from '../../../shaders/row-norm/add_row_norm_scalar.wgsl?sh
 import addNormScalarSub from '../../../shaders/row-norm/add_row_norm_scalar.wgsl?shader&link=../common/reduce_subgroup.wgsl';
 import addNormF16 from '../../../shaders/row-norm/add_row_norm_f16.wgsl?shader&link=../common/reduce_workgroup.wgsl';
 import addNormF16Sub from '../../../shaders/row-norm/add_row_norm_f16.wgsl?shader&link=../common/reduce_subgroup.wgsl';
+// Output dtype other than the input's: an input side linked with the other output side (and, as
+// everywhere, the reduction last).
+import vec4ToF16 from '../../../shaders/row-norm/input_vec4.wgsl?shader&link=output_f16.wgsl,../common/reduce_workgroup.wgsl';
+import vec4ToF16Sub from '../../../shaders/row-norm/input_vec4.wgsl?shader&link=output_f16.wgsl,../common/reduce_subgroup.wgsl';
+import scalarToF16 from '../../../shaders/row-norm/input_scalar.wgsl?shader&link=output_f16.wgsl,../common/reduce_workgroup.wgsl';
+import scalarToF16Sub from '../../../shaders/row-norm/input_scalar.wgsl?shader&link=output_f16.wgsl,../common/reduce_subgroup.wgsl';
+import f16ToF32 from '../../../shaders/row-norm/input_f16.wgsl?shader&link=output_scalar.wgsl,../common/reduce_workgroup.wgsl';
+import f16ToF32Sub from '../../../shaders/row-norm/input_f16.wgsl?shader&link=output_scalar.wgsl,../common/reduce_subgroup.wgsl';
+import addVec4ToF16 from '../../../shaders/row-norm/add_input_vec4.wgsl?shader&link=output_f16.wgsl,../common/reduce_workgroup.wgsl';
+import addVec4ToF16Sub from '../../../shaders/row-norm/add_input_vec4.wgsl?shader&link=output_f16.wgsl,../common/reduce_subgroup.wgsl';
+import addScalarToF16 from '../../../shaders/row-norm/add_input_scalar.wgsl?shader&link=output_f16.wgsl,../common/reduce_workgroup.wgsl';
+import addScalarToF16Sub from '../../../shaders/row-norm/add_input_scalar.wgsl?shader&link=output_f16.wgsl,../common/reduce_subgroup.wgsl';
+import addF16ToF32 from '../../../shaders/row-norm/add_input_f16.wgsl?shader&link=output_scalar.wgsl,../common/reduce_workgroup.wgsl';
+import addF16ToF32Sub from '../../../shaders/row-norm/add_input_f16.wgsl?shader&link=output_scalar.wgsl,../common/reduce_subgroup.wgsl';
+import statsCopy from '../../../shaders/row-norm/add_stats_copy.wgsl?shader';
 import type { ShaderInfo } from '../../core/shader-info.js';
+import type { Dtype } from '../../core/tensor.js';
 
 /** How a kernel touches memory: f32 as vec4 (cols % 4 == 0), f32 scalars, or packed f16. */
 export type Access = 'vec4' | 'scalar' | 'f16';
@@ -33,15 +49,42 @@ const table: Record<'plain' | 'add', Record<Access, Record<'workgroup' | 'subgro
   },
 };
 
+/** Modules whose y dtype differs from x's: f32 input (either access) to f16, f16 input to f32. */
+const converting: Record<'plain' | 'add', Record<Access, Record<'workgroup' | 'subgroup', ShaderInfo>>> = {
+  plain: {
+    vec4: { workgroup: vec4ToF16, subgroup: vec4ToF16Sub },
+    scalar: { workgroup: scalarToF16, subgroup: scalarToF16Sub },
+    f16: { workgroup: f16ToF32, subgroup: f16ToF32Sub },
+  },
+  add: {
+    vec4: { workgroup: addVec4ToF16, subgroup: addVec4ToF16Sub },
+    scalar: { workgroup: addScalarToF16, subgroup: addScalarToF16Sub },
+    f16: { workgroup: addF16ToF32, subgroup: addF16ToF32Sub },
+  },
+};
+
 /**
- * The module for a (fused add?, access, reduction) triple; `fusedAdd` is the op's
- * `OPS[op].fusedAdd` (the fused modules read `residual`, `bias` and write `sum`).
+ * The module for a (fused add?, input access, reduction) triple and y's dtype; `fusedAdd` is the
+ * op's `OPS[op].fusedAdd` (the fused modules read `residual`, `bias` and write `sum`). Every input
+ * access has a module for each output dtype, so every variant honours `outputDtype` (absent: x's).
  *
  * @example
  * ```ts
- * rowNormShader(OPS.addRmsNorm.fusedAdd, 'f16', 'workgroup'); // add_row_norm_f16 + reduce_workgroup
+ * rowNormShader(OPS.addRmsNorm.fusedAdd, 'f16', 'workgroup', 'f16'); // add_row_norm_f16 + reduce_workgroup
+ * rowNormShader(false, 'vec4', 'subgroup', 'f16'); // input_vec4 + reduce_subgroup + output_f16
  * ```
  */
-export function rowNormShader(fusedAdd: boolean, access: Access, reduction: 'workgroup' | 'subgroup'): ShaderInfo {
-  return table[fusedAdd ? 'add' : 'plain'][access][reduction];
+export function rowNormShader(fusedAdd: boolean, access: Access, reduction: 'workgroup' | 'subgroup', outputDtype?: Dtype): ShaderInfo {
+  const same = outputDtype === undefined || (access === 'f16') === (outputDtype === 'f16');
+  return (same ? table : converting)[fusedAdd ? 'add' : 'plain'][access][reduction];
 }
+
+/**
+ * The fused ops' statistics copy: (mean, rstd) per row from scratch into the caller's buffers.
+ *
+ * @example
+ * ```ts
+ * getPipeline(device, addStatsCopyShader, 'main', { WORKGROUP_SIZE: 64, WRITE_MEAN: true });
+ * ```
+ */
+export const addStatsCopyShader: ShaderInfo = statsCopy;

@@ -7,6 +7,7 @@
 import * as lib from '../../../dist/index.js';
 import { createNormalizer, NormError, type Normalizer } from '../../../dist/index.js';
 import { rowNormCase, type RowNormCase } from '../../row-norm/row-norm-case.js';
+import { addLayerNormBackwardChain } from '../../row-norm/chain-case.js';
 import { reliability } from './reliability.js';
 import { fuzz } from './fuzz.js';
 import { limitsFuzz } from './limits-fuzz.js';
@@ -51,12 +52,16 @@ async function adapterInfo() {
 }
 
 /** `lib` is the built package itself, for tests that script the public API directly. */
+async function runAddLayerNormBackwardChain(c: Parameters<typeof addLayerNormBackwardChain>[1]) {
+  return addLayerNormBackwardChain(await normalizer(), c);
+}
+
 /** The limits property (limits-fuzz.ts) over the shared normalizer's device. */
 async function runLimitsFuzz(a: { seed: number; runs: number; timeLimitMs?: number; scratch?: boolean }) {
   return limitsFuzz(lib, (await normalizer()).device, a);
 }
 
-const harness = { runRowNormCase, expectNormError, adapterInfo, normalizer, lib, runLimitsFuzz };
+const harness = { runRowNormCase, runAddLayerNormBackwardChain, expectNormError, adapterInfo, normalizer, lib, runLimitsFuzz };
 (window as unknown as { harness: typeof harness }).harness = harness;
 export type Harness = typeof harness;
 
@@ -173,3 +178,18 @@ export type TrainHarness = BackwardHarness & { trainMlp(steps: number): Promise<
 // reliability.ts and fuzz.ts. Registered here so every GPU test file shares one page.
 Object.assign(harness, reliability, fuzz);
 export type ReliabilityHarness = BadInputHarness & typeof reliability & typeof fuzz;
+// ONNX nodes (test/onnx/onnx.gpu.test.ts).
+import { onnxCase, type OnnxCase } from '../../onnx/onnx-case.js';
+import { onnxEncodeInPass, onnxGraph } from '../../onnx/onnx-graph.js';
+const onnxHarness = {
+  runOnnxCase: async (c: OnnxCase) => {
+    const norm = await normalizer();
+    uncaptured.length = 0;
+    const result = await onnxCase(norm, c);
+    return { ...result, uncapturedErrors: [...uncaptured] };
+  },
+  runOnnxGraph: async (g: Parameters<typeof onnxGraph>[1]) => onnxGraph(await normalizer(), g),
+  runOnnxEncodeInPass: async (seed: number) => onnxEncodeInPass(await normalizer(), seed),
+};
+Object.assign(harness, onnxHarness);
+export type OnnxHarness = Harness & typeof onnxHarness;
