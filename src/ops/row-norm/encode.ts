@@ -186,7 +186,7 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, op: RowN
   }
   checkAliasing(ranges);
 
-  const access: Access = dtype === 'f16' ? 'f16' : variant.vec4 ? 'vec4' : 'scalar';
+  const access: Access = variant.nativeF16 ? (variant.vec4 ? 'f16x4' : 'f16native') : dtype === 'f16' ? 'f16' : variant.vec4 ? 'vec4' : 'scalar';
   const reduction = variant.threadsPerRow > 1 ? variant.reduction : 'workgroup';
   const shader = rowNormShader(fusedAdd, access, reduction);
   const constants: Record<string, number | boolean> = {
