@@ -4,7 +4,8 @@
  * round, once with f16 as WGSL's own f16 (`nativeF16`, vec4<f16> when cols % 4 == 0) and once
  * packed two per u32 (same layout otherwise), in one submission whose order alternates every round
  * (A/B, B/A, ...), after an untimed wake-up dispatch (src/core/gpu-timer.ts); GPU time by
- * timestamp queries where the device has them. Prints medians, the native/packed ratio, and the
+ * timestamp queries where the device has them. Shapes under 2^20 elements repeat the dispatch in
+ * the timed pass (up to 50 times) and report the time per dispatch. Prints medians, the native/packed ratio, and the
  * largest f16 ULP distance of native from packed and of each from the float64 reference.
  *
  *   npm run build
@@ -57,8 +58,8 @@ const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInf
 const load0 = loadavg()[0]!;
 const t0 = Date.now();
 console.log(`${new Date().toISOString()} · ${info?.vendor}/${info?.architecture} (${info?.description || info?.device}) · timer ${timer.mode} · ${ROUNDS} rounds · ${cpus().length} CPUs, 1-min load ${load0.toFixed(2)}`);
-console.log('| op | shape | native variant | packed ms | native ms | native / packed | y native vs packed (ULP) | y packed vs f64 (ULP) | y native vs f64 (ULP) | sum native vs packed (ULP) |');
-console.log('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| op | shape | native variant | dispatches per pass | packed ms | native ms | native / packed | y native vs packed (ULP) | y packed vs f64 (ULP) | y native vs f64 (ULP) | sum native vs packed (ULP) |');
+console.log('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 
 const U = GPUBufferUsage;
 /** A storage buffer holding `a` (whose byte length is a multiple of 4). */
@@ -114,13 +115,19 @@ for (const op of OPS) {
     if (!native.nativeF16) throw new Error(`the rule did not pick native f16 for ${op} ${rows}x${cols}`);
     const { nativeF16: _, ...layout } = native;
     const packed: Lib.RowNormVariant = { ...layout, vec4: false };
-    const kernels = [(p: GPUComputePassEncoder) => void encode(p, 'packed', packed), (p: GPUComputePassEncoder) => void encode(p, 'native', native)];
+    // Small shapes: several dispatches per timed pass (the time divided by them), so that coarse
+    // timestamps (lavapipe's step is ~65 µs) still resolve them.
+    const reps = Math.max(1, Math.min(50, Math.round(2 ** 20 / n)));
+    const repeat = (which: 'packed' | 'native', v: Lib.RowNormVariant) => (p: GPUComputePassEncoder) => {
+      for (let i = 0; i < reps; i++) encode(p, which, v);
+    };
+    const kernels = [repeat('packed', packed), repeat('native', native)];
     await timer.untimed(kernels, 2);
     const times: number[][] = [[], []];
     for (let r = 0; r < ROUNDS; r++) {
       const ms = await timer.sample(kernels, r);
-      times[0]!.push(ms[0]!);
-      times[1]!.push(ms[1]!);
+      times[0]!.push(ms[0]! / reps);
+      times[1]!.push(ms[1]! / reps);
     }
     const [yp, yn] = [await read(ys.packed, n), await read(ys.native, n)];
     const xs = xh.subarray(0, n);
@@ -130,7 +137,7 @@ for (const op of OPS) {
     const ref = toF16Array(f64.y);
     const [mp, mn] = [median(times[0]!), median(times[1]!)];
     console.log(
-      `| ${op} | ${rows}×${cols} | \`${describeVariant(native)}\` | ${mp.toPrecision(3)} | ${mn.toPrecision(3)} | ${(mn / mp).toFixed(2)}× | ${maxUlps(yn, yp)} | ${maxUlps(yp, ref)} | ${maxUlps(yn, ref)} | ${add ? maxUlps(await read(sums.native, n), await read(sums.packed, n)) : '–'} |`,
+      `| ${op} | ${rows}×${cols} | \`${describeVariant(native)}\` | ${reps} | ${mp.toPrecision(3)} | ${mn.toPrecision(3)} | ${(mn / mp).toFixed(2)}× | ${maxUlps(yn, yp)} | ${maxUlps(yp, ref)} | ${maxUlps(yn, ref)} | ${add ? maxUlps(await read(sums.native, n), await read(sums.packed, n)) : '–'} |`,
     );
     for (const b of [...Object.values(bufs), ...Object.values(ys), ...Object.values(sums)]) b.destroy();
   }

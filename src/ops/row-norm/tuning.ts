@@ -27,7 +27,7 @@ export const STORAGE_KEY = 'webgpu-norm:tuning:v1';
  * ```
  */
 export function tuningKey(profile: AdapterProfile, op: RowNormOpName, dtype: Dtype, rows: number, cols: number): string {
-  const vec4 = dtype === 'f32' && cols % 4 === 0 ? 'v' : 's';
+  const vec4 = (dtype === 'f32' || profile.shaderF16 === true) && cols % 4 === 0 ? 'v' : 's';
   return `${profile.name}|${op}|${dtype}|${nextPowerOfTwo(rows)}x${nextPowerOfTwo(cols)}${vec4}`;
 }
 

@@ -167,7 +167,7 @@ export function profileDevice(device: GPUDevice, info?: Partial<GPUAdapterInfo>)
     subgroups: device.features.has('subgroups') && subgroupId,
     maxWorkgroupSize: 2 ** Math.floor(Math.log2(max)),
     subgroupMinSize: Math.max(4, (i as { subgroupMinSize?: number }).subgroupMinSize ?? 4),
-    shaderF16: device.features.has('shader-f16'),
+    ...(device.features.has('shader-f16') ? { shaderF16: true } : {}),
   };
 }
 
