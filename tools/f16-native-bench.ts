@@ -9,7 +9,7 @@
  * largest f16 ULP distance of native from packed and of each from the float64 reference.
  *
  *   npm run build
- *   VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.json npx tsx tools/f16-native-bench.ts [--rounds 21] [--shapes 64x768,1x4099]
+ *   VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.json npx tsx tools/f16-native-bench.ts [--rounds 21] [--shapes 64x768,1x4099] [--ops layerNorm,addLayerNorm]
  *
  * Any adapter with `shader-f16` will do (on a real GPU, leave VK_ICD_FILENAMES unset). Ratios are
  * the point: absolute times on a CPU adapter say little about a GPU.
