@@ -11,7 +11,9 @@
  *   npm run build
  *   VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.json npx tsx tools/f16-native-bench.ts [--rounds 21] [--shapes 64x768,1x4099] [--ops layerNorm,addLayerNorm]
  *
- * Any adapter with `shader-f16` will do (on a real GPU, leave VK_ICD_FILENAMES unset). Ratios are
+ * `--adversarial` replaces the data with rows of a large offset, f16 values whose squares overflow
+ * f16, zero variance, a NaN and an Inf (NaN must meet NaN in the ULP columns; a lone NaN counts as
+ * Infinity). Any adapter with `shader-f16` will do (on a real GPU, leave VK_ICD_FILENAMES unset). Ratios are
  * the point: absolute times on a CPU adapter say little about a GPU.
  */
 import { loadavg, cpus } from 'node:os';
@@ -30,6 +32,23 @@ const SHAPES = (arg('shapes') ?? '4096x1024,1024x4096,64x768,1x4096,64x4099,1x40
   .split(',')
   .map((s) => s.split('x').map(Number) as [number, number]);
 const OPS = (arg('ops') ?? 'layerNorm,rmsNorm,addRmsNorm').split(',') as ('layerNorm' | 'rmsNorm' | 'addLayerNorm' | 'addRmsNorm')[];
+// Rows cycling through noise, a 1000 offset, |x| up to 60000 (squares overflow f16), zero variance,
+// a NaN, an Inf: for the ULP columns rather than the times.
+const ADVERSARIAL = process.argv.includes('--adversarial');
+
+function adversarial(rows: number, cols: number, seed: number): Float32Array {
+  const out = data(rows * cols, seed, 0, 0.5);
+  for (let r = 0; r < rows; r++) {
+    const kind = r % 6;
+    for (let c = 0; c < cols; c++) {
+      const u = out[r * cols + c]!;
+      out[r * cols + c] = kind === 0 ? 3 * u : kind === 1 ? 1000 + 8 * u : kind === 2 ? 60000 * Math.max(-1, Math.min(1, u)) : kind === 3 ? 7.5 : u;
+    }
+    if (kind === 4) out[r * cols + Math.floor(cols / 2)] = NaN;
+    if (kind === 5) out[r * cols + cols - 1] = Infinity;
+  }
+  return out;
+}
 
 /** Deterministic pseudo-normal data with an offset. */
 function data(n: number, seed: number, offset: number, scale: number): Float32Array {
@@ -57,7 +76,7 @@ const timer = new GpuTimer(device, { label: 'f16-native' });
 const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
 const load0 = loadavg()[0]!;
 const t0 = Date.now();
-console.log(`${new Date().toISOString()} · ${info?.vendor}/${info?.architecture} (${info?.description || info?.device}) · timer ${timer.mode} · ${ROUNDS} rounds · ${cpus().length} CPUs, 1-min load ${load0.toFixed(2)}`);
+console.log(`${new Date().toISOString()}${ADVERSARIAL ? ' · adversarial rows' : ''} · ${info?.vendor}/${info?.architecture} (${info?.description || info?.device}) · timer ${timer.mode} · ${ROUNDS} rounds · ${cpus().length} CPUs, 1-min load ${load0.toFixed(2)}`);
 console.log('| op | shape | native variant | dispatches per pass | packed ms | native ms | native / packed | y native vs packed (ULP) | y packed vs f64 (ULP) | y native vs f64 (ULP) | sum native vs packed (ULP) |');
 console.log('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 
@@ -85,7 +104,7 @@ for (const op of OPS) {
     const n = rows * cols;
     // Whole words: odd totals end mid-word, and the packed layout rounds buffers up to 4 bytes.
     const xh = new Uint16Array(n + (n % 2));
-    xh.set(toF16Array(data(n, rows * 31 + cols, 3, 2)));
+    xh.set(toF16Array(ADVERSARIAL ? adversarial(rows, cols, rows * 31 + cols) : data(n, rows * 31 + cols, 3, 2)));
     const rh = new Uint16Array(n + (n % 2));
     rh.set(toF16Array(data(n, rows * 37 + cols, 0, 1)));
     const gamma = data(cols, cols + 2, 1, 0.2);
