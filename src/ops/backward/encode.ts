@@ -25,7 +25,7 @@ import type { EncodeTarget, KernelContext } from '../../core/context.js';
 import { backwardDxShader, paramGradFinalShader, type ParamGradSink } from './shaders.js';
 import { checkTarget, recordDispatches, type RecordedDispatch } from '../../core/record.js';
 import { maxScratchBytes, scratchRange } from '../../core/scratch.js';
-import type { Access } from '../row-norm/shaders.js';
+import type { PortableAccess as Access } from '../row-norm/shaders.js';
 import { checkVariant, selectVariant, type RowNormVariant } from '../row-norm/variant.js';
 import { type Dtype, storageBytes } from '../../core/tensor.js';
 import { checkBackwardOptions, type BackwardOpName } from './options.js';
@@ -161,9 +161,10 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, op:
     );
   }
   const forced = options.variant !== undefined ? checkVariant(options.variant, cols, dtype, profile) : undefined;
+  if (forced?.nativeF16) throw new NormError('invalid-argument', 'nativeF16 is a forward-kernel access: the backward kernels read and write f16 packed', 'variant.nativeF16');
   // The forward kernel's rowsPerInvocation and splitRow do not apply: the dx kernel picks its own
-  // rows at once and keeps whole rows.
-  const { rowsPerInvocation: _forwardOnly, splitRow: _forwardSplit, ...chosen } = forced ?? selectVariant(profile, { rows, cols, dtype });
+  // rows at once and keeps whole rows. Its f16 access is always packed, whatever the device has.
+  const { rowsPerInvocation: _forwardOnly, splitRow: _forwardSplit, ...chosen } = forced ?? selectVariant({ ...profile, shaderF16: false }, { rows, cols, dtype });
   const variant: RowNormVariant = { ...chosen, cachedChunks: 0 };
   const { ranges, take: operand } = operandResolver(options, limits, op);
   const dy = operand('dy', bytes, false, true)!;

@@ -18,7 +18,7 @@ import directF16Sub from '../../../shaders/backward/row_norm_backward_f16.wgsl?s
 import paramGradFinal from '../../../shaders/backward/param_grad_final.wgsl?shader';
 import paramGradFinalVec4 from '../../../shaders/backward/param_grad_final_vec4.wgsl?shader';
 import type { ShaderInfo } from '../../core/shader-info.js';
-import type { Access } from '../row-norm/shaders.js';
+import type { PortableAccess as Access } from '../row-norm/shaders.js';
 
 /**
  * Where the dx kernel's dgamma/dbeta sums go: `partials` (per-block rows in scratch, added by the

@@ -132,9 +132,22 @@ function chooseVariant(ctx: KernelContext, op: RowNormOpName, shape: { rows: num
  * const variant = resolveRowNormVariant(ctx, 'layerNorm', { rows: 1, cols: 65536, dtype: 'f32' }, undefined);
  * ```
  */
-export function resolveRowNormVariant(ctx: KernelContext, op: RowNormOpName, shape: { rows: number; cols: number; dtype: Dtype }, forced: unknown): RowNormVariant {
-  if (forced === undefined) return chooseVariant(ctx, op, shape);
-  const variant = checkVariant(forced, shape.cols, shape.dtype, ctx.profile);
+export function resolveRowNormVariant(
+  ctx: KernelContext,
+  op: RowNormOpName,
+  shape: { rows: number; cols: number; dtype: Dtype; outputDtype?: Dtype | undefined },
+  forced: unknown,
+): RowNormVariant {
+  // The native-f16 modules serve LayerNorm and RMSNorm writing f16; the fused add forms (residual
+  // broadcast, statistics outputs, optional sum) and an f32 y run the packed f16 modules, so the
+  // rule, a tuned entry and a forced variant see a profile without shader-f16 there.
+  const native = !OPS[op].fusedAdd && (shape.outputDtype ?? shape.dtype) === shape.dtype;
+  if (!native && (forced as RowNormVariant | undefined)?.nativeF16 === true) {
+    throw new NormError('invalid-argument', `nativeF16 serves layerNorm and rmsNorm with an f16 y; ${op}${OPS[op].fusedAdd ? '' : ' with outputDtype f32'} runs the packed f16 kernels`, 'variant.nativeF16');
+  }
+  const c = native || ctx.profile.shaderF16 !== true ? ctx : { ...ctx, profile: { ...ctx.profile, shaderF16: false } };
+  if (forced === undefined) return chooseVariant(c, op, shape);
+  const variant = checkVariant(forced, shape.cols, shape.dtype, c.profile);
   checkScratch(
     ctx.limits,
     `splitRow = ${splitSegments(variant)} over ${shape.rows} rows: the split-row partials`,
@@ -174,7 +187,7 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, op: RowN
     }
   }
   // Checked (a forced split past the limits refused) before anything is created.
-  const variant = resolveRowNormVariant(ctx, op, { rows, cols, dtype }, options.variant);
+  const variant = resolveRowNormVariant(ctx, op, { rows, cols, dtype, outputDtype }, options.variant);
   const segments = splitSegments(variant);
   // The fused ops' statistics pass through scratch, past the split partials (add_io.wgsl says why).
   const fusedStats = fusedAdd && options.rstd !== undefined;
@@ -205,7 +218,7 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, op: RowN
   }
   checkAliasing(ranges);
 
-  const access: Access = dtype === 'f16' ? 'f16' : variant.vec4 ? 'vec4' : 'scalar';
+  const access: Access = variant.nativeF16 ? (variant.vec4 ? 'f16x4' : 'f16native') : dtype === 'f16' ? 'f16' : variant.vec4 ? 'vec4' : 'scalar';
   const reduction = variant.threadsPerRow > 1 ? variant.reduction : 'workgroup';
   const shader = rowNormShader(fusedAdd, access, reduction, outputDtype);
   const constants: Record<string, number | boolean> = {

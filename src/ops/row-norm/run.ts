@@ -40,7 +40,7 @@ export async function runRowNorm(ctx: ArrayRunContext, op: RowNormOpName, x: Ten
   checkBufferSize(ctx.limits, total, 'x', ` (the outputs ${outputs.map(([n]) => n).join(', ')} are read back in one buffer)`);
   checkBindingSize(ctx.limits, Math.max(bytes, yBytes), 'x');
   // Chosen (and its scratch checked) before the uploads; the encode below runs with it.
-  const variant = resolveRowNormVariant(ctx, op, { rows, cols, dtype }, undefined);
+  const variant = resolveRowNormVariant(ctx, op, { rows, cols, dtype, outputDtype }, undefined);
   const io = new Transfers(ctx, { uploads: [bytes, cols * 4], outputs: outputs.map(([, size]) => size), outputNames: outputs.map(([n]) => n) });
   try {
     const out: Record<string, GPUBuffer> = {};

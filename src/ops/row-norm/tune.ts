@@ -92,7 +92,9 @@ export async function tuneRowNorm(ctx: ArrayRunContext, op: RowNormOpName, shape
     // Validates the shape once, with the rule's variant, before any candidate runs.
     encodeRowNorm(ctx, device.createCommandEncoder(), op, operands);
     const candidates: { variant: RowNormVariant; label: string; ms: number }[] = [];
-    for (const variant of candidateVariants(ctx.profile, { rows, cols, dtype }, ctx.limits)) {
+    // The fused add forms run the packed f16 modules (see resolveRowNormVariant): no native candidates.
+    const profile = OPS[op].fusedAdd && ctx.profile.shaderF16 === true ? { ...ctx.profile, shaderF16: false } : ctx.profile;
+    for (const variant of candidateVariants(profile, { rows, cols, dtype }, ctx.limits)) {
       try {
         encodeRowNorm(ctx, device.createCommandEncoder(), op, { ...operands, variant });
       } catch {
@@ -107,7 +109,7 @@ export async function tuneRowNorm(ctx: ArrayRunContext, op: RowNormOpName, shape
     }
     candidates.sort((a, b) => a.ms - b.ms);
     const best = candidates[0]!;
-    ctx.tuning.entries[tuningKey(ctx.profile, op, dtype, rows, cols)] = { ...best.variant, ms: best.ms };
+    ctx.tuning.entries[tuningKey(profile, op, dtype, rows, cols)] = { ...best.variant, ms: best.ms };
     if (persist) saveTuning(ctx.tuning);
     return { variant: best.variant, ms: best.ms, candidates, timer: timer.mode === 'timestamp-query' ? 'timestamp-query' : 'wall' };
   } finally {

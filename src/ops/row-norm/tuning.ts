@@ -27,7 +27,7 @@ export const STORAGE_KEY = 'webgpu-norm:tuning:v1';
  * ```
  */
 export function tuningKey(profile: AdapterProfile, op: RowNormOpName, dtype: Dtype, rows: number, cols: number): string {
-  const vec4 = dtype === 'f32' && cols % 4 === 0 ? 'v' : 's';
+  const vec4 = (dtype === 'f32' || profile.shaderF16 === true) && cols % 4 === 0 ? 'v' : 's';
   return `${profile.name}|${op}|${dtype}|${nextPowerOfTwo(rows)}x${nextPowerOfTwo(cols)}${vec4}`;
 }
 
@@ -44,7 +44,9 @@ export function tuningKey(profile: AdapterProfile, op: RowNormOpName, dtype: Dty
  * ```
  */
 export function candidateVariants(profile: AdapterProfile, shape: { rows: number; cols: number; dtype: Dtype }, limits?: ScratchLimits): RowNormVariant[] {
-  const vec4 = shape.dtype === 'f32' && shape.cols % 4 === 0;
+  // f16 where the device has shader-f16: native access, as the rule picks (packed is not tried).
+  const nativeF16 = shape.dtype === 'f16' && profile.shaderF16 === true;
+  const vec4 = (shape.dtype === 'f32' || nativeF16) && shape.cols % 4 === 0;
   const chunks = Math.ceil(shape.cols / 4);
   const out: RowNormVariant[] = [];
   for (const workgroupSize of [16, 64, 256]) {
@@ -79,7 +81,7 @@ export function candidateVariants(profile: AdapterProfile, shape: { rows: number
       }
     }
   }
-  return out.filter((v) => variantFits(v, shape.rows, limits));
+  return out.filter((v) => variantFits(v, shape.rows, limits)).map((v) => (nativeF16 ? { ...v, nativeF16 } : v));
 }
 
 /**

@@ -27,8 +27,17 @@ export interface RowNormVariant {
    * `threadsPerRow` is 1 (no reduction at all).
    */
   readonly reduction: 'workgroup' | 'subgroup';
-  /** f32 loads/stores as vec4; needs `cols % 4 === 0` and f32 storage. */
+  /**
+   * Loads/stores as vec4 (`vec4<f32>`, or `vec4<f16>` with `nativeF16`); needs `cols % 4 === 0`
+   * and f32 storage or `nativeF16`.
+   */
   readonly vec4: boolean;
+  /**
+   * f16 storage through WGSL's own `f16` type (needs the device feature `shader-f16` and f16
+   * storage): no packed words, no atomics for odd widths, the implementation's conversions. Absent
+   * or false: f16 travels packed two per u32 (any device).
+   */
+  readonly nativeF16?: boolean | undefined;
   /** Invocations per workgroup: a power of two within the device's limits. */
   readonly workgroupSize: number;
   /** Invocations per row: a power of two <= workgroupSize. 1 = one row per invocation, no barriers. */
@@ -129,6 +138,8 @@ export interface AdapterProfile {
   readonly maxWorkgroupSize: number;
   /** Smallest subgroup size (adapter info; 4 when unknown, WebGPU's minimum). */
   readonly subgroupMinSize: number;
+  /** The device has `shader-f16` (absent: no). */
+  readonly shaderF16?: boolean | undefined;
 }
 
 const CPU_ADAPTERS = /swiftshader|llvmpipe|lavapipe|softpipe|warp|microsoft basic render/i;
@@ -156,6 +167,7 @@ export function profileDevice(device: GPUDevice, info?: Partial<GPUAdapterInfo>)
     subgroups: device.features.has('subgroups') && subgroupId,
     maxWorkgroupSize: 2 ** Math.floor(Math.log2(max)),
     subgroupMinSize: Math.max(4, (i as { subgroupMinSize?: number }).subgroupMinSize ?? 4),
+    ...(device.features.has('shader-f16') ? { shaderF16: true } : {}),
   };
 }
 
@@ -199,7 +211,8 @@ function gpuSplitSegments(rows: number, cols: number): number {
 
 /**
  * The automatic choice (documented in the README):
- * - vec4 access whenever the width allows (f32, `cols % 4 === 0`).
+ * - f16 storage as WGSL's own f16 where the device has `shader-f16` (`nativeF16`), else packed.
+ * - vec4 access whenever the width allows (`cols % 4 === 0`; f32 or native f16).
  * - CPU adapters: whole rows per invocation (no barriers), no register cache: four rows per
  *   invocation (γ/β loaded once for all four) in workgroups of 4–16 invocations, sized so the grid
  *   has at least 8 workgroups, when there are 128 rows or more; else one row per invocation, 16
@@ -220,8 +233,14 @@ function gpuSplitSegments(rows: number, cols: number): number {
  * ```
  */
 export function selectVariant(profile: AdapterProfile, shape: { rows: number; cols: number; dtype: Dtype }, limits?: ScratchLimits): RowNormVariant {
-  const { rows, cols, dtype } = shape;
-  const vec4 = dtype === 'f32' && cols % 4 === 0;
+  const nativeF16 = shape.dtype === 'f16' && profile.shaderF16 === true;
+  const v = selectLayout(profile, shape, (shape.dtype === 'f32' || nativeF16) && shape.cols % 4 === 0, limits);
+  return nativeF16 ? { ...v, nativeF16 } : v;
+}
+
+/** {@link selectVariant}'s choice of layout, given whether the access is vec4. */
+function selectLayout(profile: AdapterProfile, shape: { rows: number; cols: number }, vec4: boolean, limits?: ScratchLimits): RowNormVariant {
+  const { rows, cols } = shape;
   const chunks = Math.ceil(cols / 4);
   const max = profile.maxWorkgroupSize;
   if (profile.cpu) {
@@ -293,7 +312,13 @@ export function checkVariant(v: unknown, cols: number, dtype: Dtype, profile: Ad
   if (!pow2(wg) || wg > profile.maxWorkgroupSize) throw bad(`expected a power of two <= ${profile.maxWorkgroupSize}, got ${describe(wg)}`, 'variant.workgroupSize');
   if (!pow2(t) || t > wg) throw bad(`expected a power of two <= workgroupSize (${wg}), got ${describe(t)}`, 'variant.threadsPerRow');
   if (typeof vec4 !== 'boolean') throw bad(`expected a boolean, got ${describe(vec4)}`, 'variant.vec4');
-  if (vec4 && (dtype !== 'f32' || cols % 4 !== 0)) throw bad(`vec4 access needs f32 storage and cols % 4 === 0 (cols = ${cols}, dtype = ${dtype})`, 'variant.vec4');
+  const nativeF16 = (v as RowNormVariant).nativeF16 ?? false;
+  if (typeof nativeF16 !== 'boolean') throw bad(`expected a boolean, got ${describe(nativeF16)}`, 'variant.nativeF16');
+  if (nativeF16 && dtype !== 'f16') throw bad(`nativeF16 needs f16 storage (dtype = ${dtype})`, 'variant.nativeF16');
+  if (nativeF16 && profile.shaderF16 !== true) throw bad("nativeF16 needs the device feature 'shader-f16'", 'variant.nativeF16');
+  if (vec4 && ((dtype !== 'f32' && !nativeF16) || cols % 4 !== 0)) {
+    throw bad(`vec4 access needs f32 storage (or nativeF16) and cols % 4 === 0 (cols = ${cols}, dtype = ${dtype})`, 'variant.vec4');
+  }
   if (typeof cachedChunks !== 'number' || !Number.isInteger(cachedChunks) || cachedChunks < 0 || cachedChunks > MAX_CACHED_CHUNKS) {
     throw bad(`expected an integer in [0, ${MAX_CACHED_CHUNKS}], got ${describe(cachedChunks)}`, 'variant.cachedChunks');
   }
@@ -315,7 +340,7 @@ export function checkVariant(v: unknown, cols: number, dtype: Dtype, profile: Ad
   if (splitRow > 1 && (rowsPerInvocation !== 1 || cachedChunks !== 0)) {
     throw bad(`splitRow > 1 needs rowsPerInvocation === 1 and cachedChunks === 0 (got ${rowsPerInvocation} and ${cachedChunks})`, 'variant.splitRow');
   }
-  const out: RowNormVariant = { reduction, vec4, workgroupSize: wg, threadsPerRow: t, cachedChunks };
+  const out: RowNormVariant = { reduction, vec4, workgroupSize: wg, threadsPerRow: t, cachedChunks, ...(nativeF16 ? { nativeF16 } : {}) };
   if (rowsPerInvocation > 1) return { ...out, rowsPerInvocation };
   if (splitRow > 1) return { ...out, splitRow };
   return out;
@@ -323,7 +348,8 @@ export function checkVariant(v: unknown, cols: number, dtype: Dtype, profile: Ad
 
 /**
  * A short label for a variant, as the benchmark prints it: `wg64/t1/vec4/none/reg16`, with `/x4`
- * appended for four rows per invocation and `/split8` for rows split into 8 segments.
+ * appended for four rows per invocation and `/split8` for rows split into 8 segments; native f16
+ * access reads `f16x4` (vec4) or `f16` instead of `vec4` / `scalar`.
  *
  * @example
  * ```ts
@@ -331,5 +357,6 @@ export function checkVariant(v: unknown, cols: number, dtype: Dtype, profile: Ad
  * ```
  */
 export function describeVariant(v: RowNormVariant): string {
-  return `wg${v.workgroupSize}/t${v.threadsPerRow}/${v.vec4 ? 'vec4' : 'scalar'}/${v.threadsPerRow === 1 ? 'none' : v.reduction}/reg${v.cachedChunks}${(v.rowsPerInvocation ?? 1) > 1 ? `/x${v.rowsPerInvocation}` : ''}${splitSegments(v) > 1 ? `/split${v.splitRow}` : ''}`;
+  const access = v.nativeF16 ? (v.vec4 ? 'f16x4' : 'f16') : v.vec4 ? 'vec4' : 'scalar';
+  return `wg${v.workgroupSize}/t${v.threadsPerRow}/${access}/${v.threadsPerRow === 1 ? 'none' : v.reduction}/reg${v.cachedChunks}${(v.rowsPerInvocation ?? 1) > 1 ? `/x${v.rowsPerInvocation}` : ''}${splitSegments(v) > 1 ? `/split${v.splitRow}` : ''}`;
 }
