@@ -54,7 +54,7 @@ export function mountBenchPanel(host: HTMLElement, gpu: GPU | null, unavailable:
         const records: CaseRecord[] = [];
         for (const op of chosen)
           for (const shape of shapeList) {
-            records.push(await s.runCase({ op, shape, reps: r, warmup: 2 }, (phase) => (progress.textContent = `${op} ${shape.rows}×${shape.cols}: ${phase}`)));
+            records.push(await s.runCase({ op, shape, dtype: 'f32', reps: r, warmup: 2 }, (phase) => (progress.textContent = `${op} ${shape.rows}×${shape.cols}: ${phase}`)));
             chart.innerHTML = renderChart(records, { title: 'webgpu-norm, live in this tab', subtitle: describeAdapter(s.environment) });
           }
         table.replaceChildren(

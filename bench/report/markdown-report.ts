@@ -8,7 +8,7 @@
 import { MIN_RECOMMENDED_REPS, type RunScope } from '../args.js';
 import type { JsonRecord, JsonReport } from './json-report.js';
 import { formatError, formatNumber, formatShape } from './format.js';
-import { describeAdapter, describeTimestamps, summarizeOps, TABLE_LEGEND } from './text-report.js';
+import { describeAdapter, describeTimestamps, summarizeOps, TABLE_LEGEND, TARGETS, VARIANT_LEGEND, WIDE_LEGEND } from './text-report.js';
 
 /** How the report links to its neighbours. */
 export interface MarkdownOptions {
@@ -51,6 +51,8 @@ function browserOf(userAgent: string): string {
 
 const COLUMNS: readonly { title: string; right: boolean; cell: (r: JsonRecord) => string }[] = [
   { title: 'op', right: false, cell: (r) => r.op },
+  // Files written before f16 was benchmarked have no dtype: they were f32.
+  { title: 'dtype', right: false, cell: (r) => r.dtype ?? 'f32' },
   { title: 'shape', right: false, cell: (r) => formatShape(r.rows, r.cols) },
   { title: 'variant', right: false, cell: (r) => `\`${r.variant}\`` },
   { title: 'GPU ms', right: true, cell: (r) => formatNumber(r.gpuMs) },
@@ -62,6 +64,8 @@ const COLUMNS: readonly { title: string; right: boolean; cell: (r: JsonRecord) =
   { title: 'CPU ms', right: true, cell: (r) => formatNumber(r.cpuMs) },
   { title: 'CPU / GPU', right: true, cell: (r) => `${formatNumber(r.cpuSpeedup)}×` },
   { title: 'wall ms', right: true, cell: (r) => formatNumber(r.wallMs) },
+  { title: 'floor ms', right: true, cell: (r) => (r.transferMs === undefined ? '–' : formatNumber(r.transferMs)) },
+  { title: 'wall / (floor + GPU)', right: true, cell: (r) => (r.wallRatio === undefined ? '–' : `${formatNumber(r.wallRatio)}×`) },
   { title: 'encode µs', right: true, cell: (r) => formatNumber(r.encodeUs) },
   { title: 'max abs err', right: true, cell: (r) => formatError(r.maxAbsError) },
   { title: 'ok', right: false, cell: (r) => (r.withinTolerance ? '✓' : '✗ wrong') },
@@ -117,7 +121,7 @@ export function renderMarkdownReport(report: JsonReport, options: MarkdownOption
     ['adapter', describeAdapter(env)],
     ['device features', optional.join(', ') || 'none of timestamp-query, subgroups, shader-f16'],
     ['GPU timer', `${env.gpuTiming === 'timestamp-query' ? 'timestamp queries' : 'submit → done wall time'}; ${describeTimestamps(env.gpuTiming, env.timestampGranularityNs)}${meta.timestampsQuantized && !env.timestampsQuantized ? ' at start-up; some cases saw quantized timestamps' : ''}${zeros > 0 ? ` (${zeros} timed passes read as 0 ns)` : ''}`],
-    ['samples', `medians of ${reps} timed repetitions per op × shape, f32`],
+    ['samples', `medians of ${reps} timed repetitions per op × dtype × shape; ${[...new Set(records.map((r) => r.dtype ?? 'f32'))].join(' and ')}`],
     ['machine', `${meta.cpus} CPUs; 1-min load average ${meta.loadAverage.start.toFixed(2)} → ${meta.loadAverage.end.toFixed(2)}; run took ${meta.elapsedSeconds.toFixed(0)} s`],
     ...meta.notes.map((n): [string, string] => ['note', n]),
   ];
@@ -130,13 +134,15 @@ export function renderMarkdownReport(report: JsonReport, options: MarkdownOption
   if (options.chart !== undefined) out.push(`![GPU kernel, copy roofline, two-read floor, convenience form and CPU per op and shape](${options.chart})`, '');
 
   out.push('## Results', '', ...markdownTable(records), '');
-  out.push('## Per op', '', 'The figures the speed targets are stated in: geometric mean over the large shapes (128 rows or more), the worst shape, and single-token decode.', '');
-  for (const s of summarizeOps(records)) out.push(`- **${s.op}**: ${s.parts.join(' · ')}`);
+  out.push('## Per op', '', 'The figures the speed targets are stated in: geometric mean over the large shapes (128 rows or more), the worst shape, single-token decode, and the typed-array form against its floor.', '');
+  for (const s of summarizeOps(records.map((r) => ({ ...r, dtype: r.dtype ?? 'f32' })))) out.push(`- **${s.op}**: ${s.parts.join(' · ')}`);
+  out.push('', 'Targets:', '');
+  for (const l of TARGETS) out.push(`- ${l}`);
   out.push('');
 
   out.push('## Columns', '');
-  for (const l of TABLE_LEGEND) out.push(`- ${l}`);
-  out.push('');
+  for (const l of [...TABLE_LEGEND, ...WIDE_LEGEND]) out.push(`- ${l}`);
+  out.push('', VARIANT_LEGEND.map((l) => l.trim()).join(' '), '');
   out.push('## How to read this', '');
   out.push(
     '- **GPU / copy** is the kernel against the fastest copy of the same tensor (read once, written once) timed in the same submission: 1× is the copy roofline, what a kernel that reads its input once could reach. **GPU / 2-read** is against the two-read floor, a kernel that reads the tensor twice and writes it once: the least a norm costs where a row cannot stay in registers between its statistics and its output, as on CPU adapters ([variants](' +
