@@ -5,10 +5,14 @@ import { parseArgs } from 'node:util';
 import type { Shape } from './core/types.js';
 import type { BenchDtype } from './core/dtype.js';
 
-/** One storage dtype of a run and the ops it applies to (null: every op of the run). */
+/**
+ * One storage dtype of a run, the ops it applies to (null: every op of the run) and, unless
+ * `--shapes` says otherwise, its shapes (null: each op's defaults).
+ */
 export interface DtypePlan {
   readonly dtype: BenchDtype;
   readonly ops: readonly string[] | null;
+  readonly shapes?: readonly Shape[] | null;
 }
 
 /** The parsed command line. */
@@ -18,7 +22,8 @@ export interface BenchArgs {
   readonly ops: readonly string[];
   /**
    * `--dtype`: the storage dtypes, f32 first. Without it: f32 for every op, and f16 for
-   * {@link F16_DEFAULT_OPS} (the ops in-browser inference runs on f16 tensors most).
+   * {@link F16_DEFAULT_OPS} (the ops in-browser inference runs on f16 tensors most) on
+   * {@link F16_DEFAULT_SHAPES}.
    */
   readonly dtypes: readonly DtypePlan[];
   /** `--wide`: the table with every column (wider than 120 characters). */
@@ -65,6 +70,17 @@ export const MIN_RECOMMENDED_REPS = 20;
 export const DEFAULT_OPS: readonly string[] = ['layerNorm', 'rmsNorm', 'groupNorm', 'layerNormBackward', 'rmsNormBackward'];
 /** The ops the default run also times on f16 tensors. */
 export const F16_DEFAULT_OPS: readonly string[] = ['layerNorm', 'rmsNorm'];
+/**
+ * Their shapes in the default run: the default shapes up to 2048×768. On SwiftShader the packed
+ * f16 kernels take 25–80× the copy, so 512×4096 and 4096×1024 would add several minutes (more
+ * than every f32 case together); `--dtype f32,f16` runs every shape.
+ */
+export const F16_DEFAULT_SHAPES: readonly Shape[] = [
+  { rows: 1, cols: 768 },
+  { rows: 128, cols: 768 },
+  { rows: 2048, cols: 768 },
+  { rows: 1, cols: 4096 },
+];
 const DTYPES: readonly BenchDtype[] = ['f32', 'f16'];
 const DEFAULT_REPS = 30;
 const DEFAULT_WARMUP = 3;
@@ -84,8 +100,8 @@ Options:
   --shapes RxC,...    tokens x width, e.g. 128x768,1x4096 (default: each op's default shapes)
   --ops NAME,...      ops to run (default: layerNorm,rmsNorm,groupNorm,layerNormBackward,rmsNormBackward;
                       also lpNorm, groupNormNHWC, batchNormInference, batchNormInferenceNHWC)
-  --dtype LIST        storage dtypes, f32 and/or f16, for every op (default: f32 for every op,
-                      f16 for ${F16_DEFAULT_OPS.join(' and ')})
+  --dtype LIST        storage dtypes, f32 and/or f16, for every op and shape (default: f32 for
+                      every op, f16 for ${F16_DEFAULT_OPS.join(' and ')} up to 2048x768)
   --reps N            timed repetitions per measurement, medians reported (default ${DEFAULT_REPS})
   --warmup N          untimed repetitions before each measurement (default ${DEFAULT_WARMUP})
   --runtime NAME      chromium (headless, default) or node (the webgpu package)
@@ -197,7 +213,7 @@ export function parseBenchArgs(argv: readonly string[], knownOps: readonly strin
   let dtypes: DtypePlan[];
   if (values.dtype === undefined) {
     const f16 = ops.filter((o) => F16_DEFAULT_OPS.includes(o));
-    dtypes = [{ dtype: 'f32', ops: null }, ...(f16.length > 0 ? [{ dtype: 'f16' as const, ops: f16 }] : [])];
+    dtypes = [{ dtype: 'f32', ops: null }, ...(f16.length > 0 ? [{ dtype: 'f16' as const, ops: f16, shapes: F16_DEFAULT_SHAPES }] : [])];
   } else {
     const named = list(values.dtype.toLowerCase());
     for (const d of named) if (!DTYPES.includes(d as BenchDtype)) throw new UsageError(`--dtype expects f32 and/or f16, got "${d}"`);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { asPartial, defaultOutput, parseBenchArgs, parseShape, runStamp, UsageError } from '../../bench/args.js';
+import { asPartial, defaultOutput, F16_DEFAULT_SHAPES, parseBenchArgs, parseShape, runStamp, UsageError } from '../../bench/args.js';
 import { DEFAULT_SHAPES, planCases } from '../../bench/cases.js';
 
 const OPS = ['layerNorm', 'rmsNorm'];
@@ -27,7 +27,7 @@ describe('parseBenchArgs', () => {
       ops: ['layerNorm', 'rmsNorm'],
       dtypes: [
         { dtype: 'f32', ops: null },
-        { dtype: 'f16', ops: ['layerNorm', 'rmsNorm'] },
+        { dtype: 'f16', ops: ['layerNorm', 'rmsNorm'], shapes: F16_DEFAULT_SHAPES },
       ],
       wide: false,
       reps: 30,
@@ -102,7 +102,7 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs(['--ops', 'groupNorm'], ['groupNorm', 'layerNorm'], STARTED).dtypes).toEqual([{ dtype: 'f32', ops: null }]);
     expect(parseBenchArgs(['--ops', 'groupNorm,rmsNorm'], ['groupNorm', 'rmsNorm'], STARTED).dtypes).toEqual([
       { dtype: 'f32', ops: null },
-      { dtype: 'f16', ops: ['rmsNorm'] },
+      { dtype: 'f16', ops: ['rmsNorm'], shapes: F16_DEFAULT_SHAPES },
     ]);
   });
 
@@ -205,6 +205,18 @@ describe('planCases', () => {
     ];
     const cases = planCases({ ops: ['layerNorm', 'groupNorm'], shapes: [{ rows: 1, cols: 8 }], reps: 20, warmup: 0, dtypes }, ops);
     expect(cases.map((c) => `${c.dtype} ${c.op}`)).toEqual(['f32 layerNorm', 'f32 groupNorm', 'f16 layerNorm']);
+  });
+
+  test('a dtype\'s own shapes apply unless --shapes is given', () => {
+    const dtypes = [{ dtype: 'f16' as const, ops: null, shapes: [{ rows: 2, cols: 8 }] }];
+    const own = planCases({ ops: ['layerNorm'], shapes: null, reps: 20, warmup: 0, dtypes }, ops);
+    expect(own.map((c) => `${c.shape.rows}x${c.shape.cols}`)).toEqual(['2x8']);
+    const given = planCases({ ops: ['layerNorm'], shapes: [{ rows: 1, cols: 8 }], reps: 20, warmup: 0, dtypes }, ops);
+    expect(given.map((c) => `${c.shape.rows}x${c.shape.cols}`)).toEqual(['1x8']);
+  });
+
+  test('the default f16 shapes are the default shapes up to 2048×768', () => {
+    expect(F16_DEFAULT_SHAPES.every((s) => DEFAULT_SHAPES.some((d) => d.rows === s.rows && d.cols === s.cols) && s.rows * s.cols <= 2048 * 768)).toBe(true);
   });
 
   test('the default shapes are the ones the issue lists', () => {
