@@ -59,7 +59,7 @@ describe('formatTable', () => {
   test('header, rule, one row per record, all the same width', () => {
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(
-      /^op\s+dtype\s+shape\s+variant\s+gpu ms\s+GB\/s\s+copy ms\s+gpu\/copy\s+2read ms\s+gpu\/2read\s+wall ms\s+floor ms\s+wall\/floor\s+cpu ms\s+cpu\/gpu\s+encode µs\s+max\|err\|\s+ok$/,
+      /^op\s+dtype\s+shape\s+variant\s+gpu ms\s+GB\/s\s+copy ms\s+×copy\s+2read ms\s+×2read\s+wall ms\s+floor ms\s+×floor\s+cpu ms\s+cpu\/gpu\s+encode µs\s+max\|err\|\s+ok$/,
     );
     expect(lines[1]).toMatch(/^─+$/);
     // Numeric columns are right-aligned: 'gpu ms' ends where its values end.
@@ -90,9 +90,9 @@ describe('formatTable for a newcomer', () => {
   test('the default table fits 120 columns, cutting a long variant label with …', () => {
     const lines = formatTable(long);
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(120);
-    expect(lines[2]).toContain('wg16/t1/vec4/none/re…');
+    expect(lines[2]).toContain('wg16/t1/vec4/none/reg0/x4/sp…');
     expect(lines[0]).not.toContain('GB/s');
-    expect(lines[0]).toMatch(/^op\s+dtype\s+shape\s+variant\s+gpu ms\s+gpu\/copy\s+gpu\/2read\s+wall ms\s+wall\/floor\s+cpu ms\s+ok$/);
+    expect(lines[0]).toMatch(/^op\s+dtype\s+shape\s+variant\s+gpu ms\s+×copy\s+×2read\s+wall ms\s+×floor\s+cpu ms\s+ok$/);
   });
 
   test('--wide keeps every column and the whole label', () => {
