@@ -11,7 +11,7 @@ import { BENCH_OPS } from '../bench/core/ops/index.js';
 import type { CaseRecord } from '../bench/core/types.js';
 import { parseShapeList } from './shape-list.js';
 import { buildJsonReport } from '../bench/report/json-report.js';
-import { renderChart } from '../bench/report/svg-chart.js';
+import { CHART_SERIES, renderChart } from '../bench/report/svg-chart.js';
 import { describeAdapter } from '../bench/report/text-report.js';
 import { el, fmt, results } from './dom.js';
 
@@ -74,7 +74,7 @@ export function mountBenchPanel(host: HTMLElement, gpu: GPU | null, unavailable:
         });
         results.bench = records;
         results.benchReport = report;
-        progress.textContent = `Done: ${records.length} case(s) in ${fmt((performance.now() - started) / 1000, 3)} s. Bars: GPU kernel (timestamp queries), copy roofline moving the same bytes, convenience form (upload + run + readback), CPU path.`;
+        progress.textContent = `Done: ${records.length} case(s) in ${fmt((performance.now() - started) / 1000, 3)} s. Bars: ${CHART_SERIES.map((s) => s.label).join(', ')}.`;
         download.disabled = false;
       } catch (e) {
         progress.textContent = `Benchmark failed: ${e instanceof Error ? e.message : String(e)}`;

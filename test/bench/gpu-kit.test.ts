@@ -13,8 +13,8 @@ const dir = mkdtempSync(join(tmpdir(), 'gpu-kit-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** An `ar` archive of `members` (name → bytes), as dpkg writes it. */
-function ar(members: Record<string, Buffer>): Buffer {
-  const parts = [Buffer.from('!<arch>\n')];
+function ar(members: Record<string, Uint8Array>): Buffer {
+  const parts: Uint8Array[] = [Buffer.from('!<arch>\n')];
   for (const [name, data] of Object.entries(members)) {
     const header = `${`${name}/`.padEnd(16)}${'0'.padEnd(12)}${'0'.padEnd(6)}${'0'.padEnd(6)}${'100644'.padEnd(8)}${String(data.length).padEnd(10)}\`\n`;
     parts.push(Buffer.from(header, 'ascii'), data);
