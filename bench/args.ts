@@ -3,20 +3,39 @@
  */
 import { parseArgs } from 'node:util';
 import type { Shape } from './core/types.js';
+import type { BenchDtype } from './core/dtype.js';
+
+/**
+ * One storage dtype of a run, the ops it applies to (null: every op of the run) and, unless
+ * `--shapes` says otherwise, its shapes (null: each op's defaults).
+ */
+export interface DtypePlan {
+  readonly dtype: BenchDtype;
+  readonly ops: readonly string[] | null;
+  readonly shapes?: readonly Shape[] | null;
+}
 
 /** The parsed command line. */
 export interface BenchArgs {
   /** `--shapes`; null means each op's default shapes. */
   readonly shapes: readonly Shape[] | null;
   readonly ops: readonly string[];
+  /**
+   * `--dtype`: the storage dtypes, f32 first. Without it: f32 for every op, and f16 for
+   * {@link F16_DEFAULT_OPS} (the ops in-browser inference runs on f16 tensors most) on
+   * {@link F16_DEFAULT_SHAPES}.
+   */
+  readonly dtypes: readonly DtypePlan[];
+  /** `--wide`: the table with every column (wider than 120 characters). */
+  readonly wide: boolean;
   readonly reps: number;
   readonly warmup: number;
   readonly runtime: 'chromium' | 'node';
   /**
-   * `full`: the default ops and shapes with at least {@link MIN_RECOMMENDED_REPS} repetitions; in
-   * Chromium, the run docs/performance.md publishes. `partial`: anything less (`--shapes`,
-   * `--ops`, few reps), whose default outputs go to `bench-results/<runtime>-partial.*` so they
-   * never overwrite a full run's.
+   * `full`: the default ops, shapes and dtypes with at least {@link MIN_RECOMMENDED_REPS}
+   * repetitions; in Chromium, the run docs/performance.md publishes. `partial`: anything less
+   * (`--shapes`, `--ops`, `--dtype`, few reps), whose default outputs go to
+   * `bench-results/<runtime>-partial-<UTC time>.*`, so they never overwrite another run's.
    */
   readonly scope: RunScope;
   /** Output files; null when disabled with `--no-json` / `--no-chart` / `--no-markdown`. */
@@ -49,6 +68,20 @@ export class UsageError extends Error {
 export const MIN_RECOMMENDED_REPS = 20;
 /** What `npm run bench` runs without --ops: the row norms, the GroupNorm UNet shape, the backward passes. */
 export const DEFAULT_OPS: readonly string[] = ['layerNorm', 'rmsNorm', 'groupNorm', 'layerNormBackward', 'rmsNormBackward'];
+/** The ops the default run also times on f16 tensors. */
+export const F16_DEFAULT_OPS: readonly string[] = ['layerNorm', 'rmsNorm'];
+/**
+ * Their shapes in the default run: the default shapes up to 2048×768. On SwiftShader the packed
+ * f16 kernels take 25–80× the copy, so 512×4096 and 4096×1024 would add several minutes (more
+ * than every f32 case together); `--dtype f32,f16` runs every shape.
+ */
+export const F16_DEFAULT_SHAPES: readonly Shape[] = [
+  { rows: 1, cols: 768 },
+  { rows: 128, cols: 768 },
+  { rows: 2048, cols: 768 },
+  { rows: 1, cols: 4096 },
+];
+const DTYPES: readonly BenchDtype[] = ['f32', 'f16'];
 const DEFAULT_REPS = 30;
 const DEFAULT_WARMUP = 3;
 /** Where results go unless `--json` / `--chart` say otherwise (gitignored). */
@@ -66,7 +99,9 @@ reference, and prints a table. Runs the built dist/ (npm run bench builds it fir
 Options:
   --shapes RxC,...    tokens x width, e.g. 128x768,1x4096 (default: each op's default shapes)
   --ops NAME,...      ops to run (default: layerNorm,rmsNorm,groupNorm,layerNormBackward,rmsNormBackward;
-                      also groupNormNHWC, batchNormInference, batchNormInferenceNHWC)
+                      also lpNorm, groupNormNHWC, batchNormInference, batchNormInferenceNHWC)
+  --dtype LIST        storage dtypes, f32 and/or f16, for every op and shape (default: f32 for
+                      every op, f16 for ${F16_DEFAULT_OPS.join(' and ')} up to 2048x768)
   --reps N            timed repetitions per measurement, medians reported (default ${DEFAULT_REPS})
   --warmup N          untimed repetitions before each measurement (default ${DEFAULT_WARMUP})
   --runtime NAME      chromium (headless, default) or node (the webgpu package)
@@ -74,12 +109,14 @@ Options:
   --chart FILE        write an SVG chart (default: see below)
   --markdown FILE     write the markdown report (default: see below)
   --no-json, --no-chart, --no-markdown   skip that output
+  --wide              print every column (the default table fits 120 characters)
   -h, --help          show this help
 
-A full run (default ops and shapes, --reps >= ${MIN_RECOMMENDED_REPS}) in Chromium publishes ${PUBLISHED_MARKDOWN}
+A full run (default ops, shapes and dtypes, --reps >= ${MIN_RECOMMENDED_REPS}) in Chromium publishes ${PUBLISHED_MARKDOWN}
 and ${PUBLISHED_CHART} (its JSON: ${RESULTS_DIR}/chromium.json); in Node it writes ${RESULTS_DIR}/node.*.
-Any other run is partial: unless told otherwise it writes ${RESULTS_DIR}/<runtime>-partial.*, so it
-never overwrites a full run's outputs. A full run that fails part-way counts as partial too.`;
+Any other run is partial: unless told otherwise it writes ${RESULTS_DIR}/<runtime>-partial-<UTC time>.*,
+named by its start, so it never overwrites another run's outputs. A full run that fails part-way
+counts as partial too.`;
 
 /**
  * Parses `"128x768"` (also `128×768`, `128*768`) into a shape.
@@ -121,8 +158,10 @@ function list(text: string): string[] {
  * ```ts
  * parseBenchArgs(['--shapes', '128x768', '--reps', '30'], ['layerNorm']).reps; // 30
  * ```
+ *
+ * `started` names a partial run's default outputs.
  */
-export function parseBenchArgs(argv: readonly string[], knownOps: readonly string[]): BenchArgs {
+export function parseBenchArgs(argv: readonly string[], knownOps: readonly string[], started: Date = new Date()): BenchArgs {
   let values;
   try {
     ({ values } = parseArgs({
@@ -132,6 +171,8 @@ export function parseBenchArgs(argv: readonly string[], knownOps: readonly strin
       options: {
         shapes: { type: 'string' },
         ops: { type: 'string' },
+        dtype: { type: 'string' },
+        wide: { type: 'boolean' },
         reps: { type: 'string' },
         warmup: { type: 'string' },
         runtime: { type: 'string' },
@@ -169,21 +210,35 @@ export function parseBenchArgs(argv: readonly string[], knownOps: readonly strin
   }
   if (ops.length === 0) throw new UsageError('--ops is empty');
 
+  let dtypes: DtypePlan[];
+  if (values.dtype === undefined) {
+    const f16 = ops.filter((o) => F16_DEFAULT_OPS.includes(o));
+    dtypes = [{ dtype: 'f32', ops: null }, ...(f16.length > 0 ? [{ dtype: 'f16' as const, ops: f16, shapes: F16_DEFAULT_SHAPES }] : [])];
+  } else {
+    const named = list(values.dtype.toLowerCase());
+    for (const d of named) if (!DTYPES.includes(d as BenchDtype)) throw new UsageError(`--dtype expects f32 and/or f16, got "${d}"`);
+    dtypes = DTYPES.filter((d) => named.includes(d)).map((dtype) => ({ dtype, ops: null }));
+    if (dtypes.length === 0) throw new UsageError('--dtype is empty');
+  }
+
   const reps = values.reps === undefined ? DEFAULT_REPS : parseCount(values.reps, 'reps', 1);
   if (reps < MIN_RECOMMENDED_REPS) warnings.push(`--reps ${reps} is below ${MIN_RECOMMENDED_REPS}: medians will be noisy (fine for a smoke test)`);
   const warmup = values.warmup === undefined ? DEFAULT_WARMUP : parseCount(values.warmup, 'warmup', 0);
 
-  const scope: RunScope = values.shapes === undefined && values.ops === undefined && reps >= MIN_RECOMMENDED_REPS ? 'full' : 'partial';
+  const scope: RunScope = values.shapes === undefined && values.ops === undefined && values.dtype === undefined && reps >= MIN_RECOMMENDED_REPS ? 'full' : 'partial';
+  const stamp = runStamp(started);
   const output = (given: string | undefined, disabled: boolean | undefined, option: OutputKind): OutputFile | null => {
     if (disabled && given !== undefined) throw new UsageError(`--${option} and --no-${option} contradict each other`);
     if (disabled) return null;
     if (given !== undefined && given.trim() === '') throw new UsageError(`--${option} expects a file name`);
-    return given === undefined ? defaultOutput(option, runtime, scope) : { path: given, explicit: true };
+    return given === undefined ? defaultOutput(option, runtime, scope, stamp) : { path: given, explicit: true };
   };
 
   return {
     shapes,
     ops,
+    dtypes,
+    wide: values.wide ?? false,
     reps,
     warmup,
     runtime,
@@ -202,21 +257,34 @@ export type OutputKind = 'json' | 'chart' | 'markdown';
 const EXTENSION: Readonly<Record<OutputKind, string>> = { json: 'json', chart: 'svg', markdown: 'md' };
 
 /**
- * Where an output goes when the command line does not say: a full Chromium run publishes its
- * chart and report in docs/ and keeps its JSON in `bench-results/chromium.json`; a full Node run
- * writes `bench-results/node.*`; a partial run writes `bench-results/<runtime>-partial.*`.
+ * A run's start as it names a partial run's files: `20261206-130512` (UTC).
  *
  * @example
  * ```ts
- * defaultOutput('markdown', 'chromium', 'full');    // { path: 'docs/performance.md', explicit: false }
- * defaultOutput('markdown', 'chromium', 'partial'); // { path: 'bench-results/chromium-partial.md', explicit: false }
+ * runStamp(new Date('2026-12-06T13:05:12Z')); // '20261206-130512'
  * ```
  */
-export function defaultOutput(kind: OutputKind, runtime: BenchArgs['runtime'], scope: RunScope): OutputFile {
+export function runStamp(started: Date): string {
+  return started.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+}
+
+/**
+ * Where an output goes when the command line does not say: a full Chromium run publishes its
+ * chart and report in docs/ and keeps its JSON in `bench-results/chromium.json`; a full Node run
+ * writes `bench-results/node.*`; a partial run writes `bench-results/<runtime>-partial-<stamp>.*`,
+ * named by its start ({@link runStamp}), so no partial run overwrites another's chart.
+ *
+ * @example
+ * ```ts
+ * defaultOutput('markdown', 'chromium', 'full', '20261206-130512');    // { path: 'docs/performance.md', explicit: false }
+ * defaultOutput('markdown', 'chromium', 'partial', '20261206-130512'); // { path: 'bench-results/chromium-partial-20261206-130512.md', explicit: false }
+ * ```
+ */
+export function defaultOutput(kind: OutputKind, runtime: BenchArgs['runtime'], scope: RunScope, stamp: string): OutputFile {
   const published = scope === 'full' && runtime === 'chromium';
   if (published && kind === 'markdown') return { path: PUBLISHED_MARKDOWN, explicit: false };
   if (published && kind === 'chart') return { path: PUBLISHED_CHART, explicit: false };
-  const suffix = scope === 'full' ? '' : '-partial';
+  const suffix = scope === 'full' ? '' : `-partial-${stamp}`;
   return { path: `${RESULTS_DIR}/${runtime}${suffix}.${EXTENSION[kind]}`, explicit: false };
 }
 
@@ -226,10 +294,11 @@ export function defaultOutput(kind: OutputKind, runtime: BenchArgs['runtime'], s
  *
  * @example
  * ```ts
- * asPartial(parseBenchArgs([], ops)).markdown; // { path: 'bench-results/chromium-partial.md', explicit: false }
+ * asPartial(parseBenchArgs([], ops), new Date()).markdown; // { path: 'bench-results/chromium-partial-20261206-130512.md', explicit: false }
  * ```
  */
-export function asPartial(args: BenchArgs): BenchArgs {
-  const move = (file: OutputFile | null, kind: OutputKind) => (file === null || file.explicit ? file : defaultOutput(kind, args.runtime, 'partial'));
+export function asPartial(args: BenchArgs, started: Date): BenchArgs {
+  const stamp = runStamp(started);
+  const move = (file: OutputFile | null, kind: OutputKind) => (file === null || file.explicit ? file : defaultOutput(kind, args.runtime, 'partial', stamp));
   return { ...args, scope: 'partial', json: move(args.json, 'json'), chart: move(args.chart, 'chart'), markdown: move(args.markdown, 'markdown') };
 }

@@ -20,19 +20,25 @@ export const DEFAULT_SHAPES: readonly Shape[] = [
 ];
 
 /**
- * The cases in run order: op by op, each over `--shapes` or else its own default shapes (the
- * hook for ops like GroupNorm) or else {@link DEFAULT_SHAPES}.
+ * The cases in run order: dtype by dtype (f32 first), op by op, each over `--shapes` or else its
+ * own default shapes (the hook for ops like GroupNorm) or else {@link DEFAULT_SHAPES}. A dtype
+ * entry may name the ops and shapes it applies to (the default run's f16 covers the row norms up
+ * to 2048×768); `--shapes` overrides its shapes.
  *
  * @example
  * ```ts
  * planCases({ ...args, ops: ['layerNorm'], shapes: [{ rows: 1, cols: 768 }] }, BENCH_OPS);
  * ```
  */
-export function planCases(args: Pick<BenchArgs, 'ops' | 'shapes' | 'reps' | 'warmup'>, ops: ReadonlyMap<string, Pick<BenchOp, 'defaultShapes'>>): CaseSpec[] {
-  return args.ops.flatMap((name) => {
-    const op = ops.get(name);
-    if (!op) throw new Error(`unknown op ${name}`);
-    const shapes = args.shapes ?? op.defaultShapes ?? DEFAULT_SHAPES;
-    return shapes.map((shape) => ({ op: name, shape, reps: args.reps, warmup: args.warmup }));
-  });
+export function planCases(args: Pick<BenchArgs, 'ops' | 'shapes' | 'reps' | 'warmup' | 'dtypes'>, ops: ReadonlyMap<string, Pick<BenchOp, 'defaultShapes'>>): CaseSpec[] {
+  return args.dtypes.flatMap(({ dtype, ops: only, shapes: own }) =>
+    args.ops
+      .filter((name) => only === null || only.includes(name))
+      .flatMap((name) => {
+        const op = ops.get(name);
+        if (!op) throw new Error(`unknown op ${name}`);
+        const shapes = args.shapes ?? own ?? op.defaultShapes ?? DEFAULT_SHAPES;
+        return shapes.map((shape) => ({ op: name, dtype, shape, reps: args.reps, warmup: args.warmup }));
+      }),
+  );
 }

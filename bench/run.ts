@@ -18,16 +18,20 @@ import { formatShape } from './report/format.js';
 import { renderMarkdownReport } from './report/markdown-report.js';
 import { ProgressLine } from './report/progress.js';
 import { renderChart } from './report/svg-chart.js';
-import { describeAdapter, describeTimestamps, formatCaseLine, formatHeader, formatTable, formatTargetSummary, TABLE_LEGEND } from './report/text-report.js';
+import { describeAdapter, describeTimestamps, formatCaseLine, formatHeader, formatTable, formatTargetSummary, TABLE_LEGEND, TARGETS, VARIANT_LEGEND, WIDE_LEGEND } from './report/text-report.js';
+import { estimateRemaining, formatDuration, type CaseCost } from './report/eta.js';
+import { elementBytes } from './core/dtype.js';
 import { openChromiumRuntime } from './runtimes/chromium-runtime.js';
 import { openNodeRuntime } from './runtimes/node-runtime.js';
 import type { BenchRuntime } from './runtimes/runtime.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+/** When the run started: names a partial run's outputs. */
+const startedAt = new Date();
 
 function parse(): BenchArgs {
   try {
-    return parseBenchArgs(process.argv.slice(2), [...BENCH_OPS.keys()]);
+    return parseBenchArgs(process.argv.slice(2), [...BENCH_OPS.keys()], startedAt);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(`bench: ${e.message}\n\n${USAGE}`);
@@ -82,19 +86,27 @@ async function main(): Promise<number> {
     return 1;
   }
   const env = runtime.environment;
-  progress.line(`webgpu-norm benchmark: ${cases.length} case(s), ${args.reps} timed reps after ${args.warmup} warm-up, medians`);
+  const dtypes = args.dtypes.map((d) => (d.ops === null ? d.dtype : `${d.dtype} (${d.ops.join(', ')})`)).join(', ');
+  progress.line(`webgpu-norm benchmark: ${cases.length} case(s), ${dtypes}, ${args.reps} timed reps after ${args.warmup} warm-up, medians`);
   for (const l of formatHeader(env, runtime.notes)) progress.line(l);
   progress.line(`load       1-min load average ${loadStart.toFixed(2)} on ${cpus().length} CPUs (other processes share this machine: expect noise)`);
   progress.line('');
 
   const records: CaseRecord[] = [];
+  // The overall estimate: cases done so far, sized by their main tensor's bytes.
+  const costs: CaseCost[] = cases.map((c) => ({ bytes: c.shape.rows * c.shape.cols * elementBytes(c.dtype) }));
+  const done: CaseCost[] = [];
   let failure: unknown;
   try {
     for (const [i, spec] of cases.entries()) {
       const t0 = Date.now();
-      const name = `[${i + 1}/${cases.length}] ${spec.op} ${formatShape(spec.shape.rows, spec.shape.cols)}`;
+      const name = `[${i + 1}/${cases.length}] ${spec.op} ${spec.dtype} ${formatShape(spec.shape.rows, spec.shape.cols)}`;
       let phase = 'starting';
-      const show = () => progress.status(`${name} · ${phase} · ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      const show = () => {
+        const left = estimateRemaining(done, costs.slice(i));
+        const eta = left === null ? 'ETA after the first case' : `about ${formatDuration(Math.max(0, left - (Date.now() - t0) / 1000))} left in all`;
+        progress.status(`${name} · ${phase} · ${((Date.now() - t0) / 1000).toFixed(1)} s · ${eta}`);
+      };
       const ticker = setInterval(show, 250);
       show();
       try {
@@ -103,6 +115,7 @@ async function main(): Promise<number> {
           show();
         });
         records.push(record);
+        done.push({ ...costs[i]!, seconds: (Date.now() - t0) / 1000 });
         progress.line(formatCaseLine(i + 1, cases.length, record, (Date.now() - t0) / 1000));
       } finally {
         clearInterval(ticker);
@@ -116,17 +129,20 @@ async function main(): Promise<number> {
   }
 
   // A full run that stopped part-way must not overwrite the published report with a fragment.
-  if (failure !== undefined && args.scope === 'full') args = asPartial(args);
+  if (failure !== undefined && args.scope === 'full') args = asPartial(args, startedAt);
   const elapsedSeconds = (Date.now() - started) / 1000;
   const loadEnd = loadavg()[0]!;
   if (records.length > 0) {
     console.log('');
-    for (const l of formatTable(records)) console.log(l);
+    for (const l of formatTable(records, { wide: args.wide })) console.log(l);
     console.log('');
-    for (const l of TABLE_LEGEND) console.log(l);
+    for (const l of [...TABLE_LEGEND, ...(args.wide ? WIDE_LEGEND : []), ...VARIANT_LEGEND]) console.log(l);
+    if (!args.wide) console.log('(--wide adds GB/s, the copy, 2-read and transfer floor times, cpu/gpu, encode µs and max|err|)');
     console.log('');
-    console.log('per op (the speed targets are stated in these figures):');
+    console.log('per op, against the targets:');
     for (const l of formatTargetSummary(records)) console.log(`  ${l}`);
+    console.log('targets:');
+    for (const l of TARGETS) console.log(`  ${l}`);
     console.log('');
     const granularity = combineGranularities([env.timestampGranularityNs, ...records.map((r) => r.timestampGranularityNs)]);
     console.log(`timestamps: ${describeTimestamps(env.gpuTiming, granularity)}`);
@@ -147,7 +163,7 @@ async function main(): Promise<number> {
     if (args.json) console.log(`wrote ${write(args.json, JSON.stringify(report, null, 2) + '\n')}`);
     if (args.chart) {
       const svg = renderChart(records, {
-        title: `webgpu-norm benchmark · f32 · medians of ${args.reps} reps${args.scope === 'partial' ? ' · partial run' : ''}`,
+        title: `webgpu-norm benchmark · ${[...new Set(records.map((r) => r.dtype))].join(' and ')} · medians of ${args.reps} reps${args.scope === 'partial' ? ' · partial run' : ''}`,
         // Without the device id, which is long and says little, so the line fits the chart.
         subtitle: `${env.runtime} · ${describeAdapter({ ...env, adapter: { ...env.adapter, device: '' } })} · ${meta.date.slice(0, 16).replace('T', ' ')} UTC`,
       });

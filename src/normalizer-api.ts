@@ -412,7 +412,16 @@ export interface Normalizer {
 
   // ---- end ONNX nodes ----
 
-  /** GPU memory this normalizer currently owns (uniforms, dummies, in-flight temporaries). */
+  /**
+   * GPU memory this normalizer currently owns: uniforms, dummies and in-flight buffers
+   * (`liveBuffers`), and the typed-array forms' idle transfer buffers kept for the next call
+   * (`pooledBuffers`: the latest call's plus up to 32 MiB of others; `destroy()` frees them).
+   *
+   * @example
+   * ```ts
+   * const { liveBytes, pooledBytes } = norm.stats();
+   * ```
+   */
   stats(): ResourceStats;
 
   /**

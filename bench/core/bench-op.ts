@@ -6,12 +6,16 @@
 import type { Normalizer } from '../../src/index.js';
 import type { PassRecorder } from '../../src/core/gpu-timer.js';
 import type { NormLibrary, Shape } from './types.js';
+import type { BenchDtype } from './dtype.js';
+import type { TransferShape } from './transfer-floor.js';
 
 /** What an op instance gets to create its buffers and call the library. */
 export interface OpContext {
   readonly lib: NormLibrary;
   readonly norm: Normalizer;
   readonly device: GPUDevice;
+  /** Storage dtype of the activations. */
+  readonly dtype: BenchDtype;
 }
 
 /** The GPU result of the timed path checked against the float64 reference. */
@@ -25,8 +29,10 @@ export interface Verification {
 export interface OpInstance {
   /** Least bytes the op reads plus writes (each input once, each output once). */
   readonly bytes: number;
-  /** f32 elements of the main tensor: the copy roofline moves this many in and out. */
+  /** The main tensor's bytes / 4 (f32 words, whatever its dtype): the copy roofline moves this many in and out. */
   readonly copyElements: number;
+  /** What the typed-array form moves, for the transfer floor. */
+  readonly transfer: TransferShape;
   /** Records the op into an open pass or an encoder; returns the label of the variant used. */
   encode(target: GPUCommandEncoder | GPUComputePassEncoder): string;
   /** {@link encode} into the timer's pass. */

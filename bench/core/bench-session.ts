@@ -9,12 +9,14 @@
  * 2. tune the copy roofline for this size;
  * 3. encode cost: many `encode…` calls into encoders that are never submitted;
  * 4. warm-up, then `reps` rounds, each sampling once: the op pass and the copy pass (timestamp
- *    writes, one submission), the convenience form (upload, run, readback; wall time) and the
- *    CPU path. Medians over the rounds are reported.
+ *    writes, one submission), the convenience form (upload, run, readback; wall time), its
+ *    transfer floor (the same uploads and read-back with no kernel; wall time) and the CPU path.
+ *    Medians over the rounds are reported.
  */
 import type { Normalizer } from '../../src/index.js';
 import { BENCH_OPS } from './ops/index.js';
 import { CopyRoofline, type PreparedCopy } from './copy-roofline.js';
+import { prepareTransferFloor, type PreparedTransfer } from './transfer-floor.js';
 import { foldWorkgroups } from '../../src/core/dispatch.js';
 import { GpuTimer } from '../../src/core/gpu-timer.js';
 import { median, summarize } from './stats.js';
@@ -149,9 +151,10 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
   const { reps, warmup } = spec;
   s.uncaptured.length = 0;
   s.timer.takeReport(); // forget earlier cases' timestamps
-  const instance = op.create({ lib: s.lib, norm: s.norm, device: s.device }, spec.shape);
+  const instance = op.create({ lib: s.lib, norm: s.norm, device: s.device, dtype: spec.dtype }, spec.shape);
   let prepared: PreparedCopy | undefined;
   let reread: PreparedCopy | undefined;
+  let floor: PreparedTransfer | undefined;
   try {
     progress('verify');
     const verification = await instance.verify();
@@ -168,13 +171,19 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
     progress('warm-up');
     const kernels = [instance.record, prepared.record, reread.record];
     await s.timer.untimed(kernels, Math.max(1, warmup));
+    floor = prepareTransferFloor(s.device, instance.transfer);
     const convenience = () => instance.convenience();
+    const transfer = floor.run;
     const cpu = () => instance.cpu();
-    for (let i = 0; i < warmup; i++) {
+    // At least one of each, so the library's pooled transfer buffers exist before any timing,
+    // as they do for a caller's second call.
+    for (let i = 0; i < Math.max(1, warmup); i++) {
       await convenience();
+      await transfer();
       cpu();
     }
     const wallBatch = await calibrate(convenience);
+    const transferBatch = await calibrate(transfer);
     const cpuBatch = await calibrate(cpu);
 
     // Round-robin: each round samples every measurement once, so load from other processes
@@ -183,6 +192,7 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
     const copyMs: number[] = [];
     const rereadMs: number[] = [];
     const wallMs: number[] = [];
+    const transferMs: number[] = [];
     const cpuMs: number[] = [];
     for (let r = 0; r < reps; r++) {
       progress(`round ${r + 1}/${reps}`);
@@ -191,6 +201,7 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
       copyMs.push(c!);
       rereadMs.push(rr!);
       wallMs.push((await timeTotal(convenience, wallBatch)) / wallBatch);
+      transferMs.push((await timeTotal(transfer, transferBatch)) / transferBatch);
       cpuMs.push((await timeTotal(cpu, cpuBatch)) / cpuBatch);
     }
 
@@ -202,11 +213,13 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
     const copy = summarize(copyMs);
     const twice = summarize(rereadMs);
     const cpuMedian = median(cpuMs);
+    const wall = median(wallMs);
+    const moved = summarize(transferMs);
     return {
       op: spec.op,
       rows,
       cols,
-      dtype: 'f32',
+      dtype: spec.dtype,
       variant,
       reps,
       bytes: instance.bytes,
@@ -220,10 +233,14 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
       reread: twice,
       rereadVariant: reread.label,
       rereadBytes: reread.bytes,
-      wallMs: median(wallMs),
+      wallMs: wall,
+      transferMs: moved.median,
+      transfer: moved,
+      transferBytes: floor.bytes,
+      wallRatio: wall / (moved.median + gpu.median),
       cpuMs: cpuMedian,
       encodeUs: encode.us,
-      batches: { wall: wallBatch, cpu: cpuBatch, encode: encode.calls },
+      batches: { wall: wallBatch, transfer: transferBatch, cpu: cpuBatch, encode: encode.calls },
       gbps: instance.bytes / (gpu.median * 1e6),
       copyGbps: prepared.bytes / (copy.median * 1e6),
       rooflineRatio: gpu.median / copy.median,
@@ -238,6 +255,7 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
   } finally {
     prepared?.destroy();
     reread?.destroy();
+    floor?.destroy();
     instance.destroy();
   }
 }

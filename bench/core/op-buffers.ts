@@ -4,8 +4,8 @@
  */
 
 export interface OpBuffers {
-  /** A STORAGE | COPY_DST buffer holding `data`. */
-  input(data: Float32Array, label: string): GPUBuffer;
+  /** A STORAGE | COPY_DST buffer holding `data` (an odd-length f16 tensor padded to 4 bytes). */
+  input(data: Float32Array | Uint16Array, label: string): GPUBuffer;
   /** A STORAGE | COPY_SRC buffer of `bytes`. */
   output(bytes: number, label: string): GPUBuffer;
   /** Destroys every buffer made here. */
@@ -31,11 +31,14 @@ export function opBuffers(device: GPUDevice): OpBuffers {
   };
   return {
     input(data, label) {
-      const b = make(data.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, label);
-      device.queue.writeBuffer(b, 0, data);
+      const size = Math.ceil(data.byteLength / 4) * 4;
+      const b = make(size, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, label);
+      const bytes = new Uint8Array(size);
+      bytes.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      device.queue.writeBuffer(b, 0, bytes);
       return b;
     },
-    output: (bytes, label) => make(bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, label),
+    output: (bytes, label) => make(Math.ceil(bytes / 4) * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, label),
     destroy: () => owned.splice(0).forEach((b) => b.destroy()),
   };
 }

@@ -3,6 +3,7 @@
  * plain JSON-serializable objects only.
  */
 import type { SampleSummary } from './stats.js';
+import type { BenchDtype } from './dtype.js';
 
 /** The library as the benchmark uses it: the module namespace of the built `dist/index.js`. */
 export type NormLibrary = typeof import('../../src/index.js');
@@ -17,6 +18,8 @@ export interface Shape {
 export interface CaseSpec {
   readonly op: string;
   readonly shape: Shape;
+  /** Storage dtype of the activations (`--dtype`). */
+  readonly dtype: BenchDtype;
   /** Timed repetitions per measurement (the reported values are their medians). */
   readonly reps: number;
   /** Untimed repetitions before each measurement (pipeline creation, caches, clocks). */
@@ -52,7 +55,8 @@ export interface CaseRecord {
   readonly op: string;
   readonly rows: number;
   readonly cols: number;
-  readonly dtype: 'f32';
+  /** Storage dtype of the activations; parameters and statistics are f32 for both. */
+  readonly dtype: BenchDtype;
   /** The kernel variant the library chose (`describeVariant`). */
   readonly variant: string;
   readonly reps: number;
@@ -81,12 +85,22 @@ export interface CaseRecord {
   readonly rereadBytes: number;
   /** Convenience form (typed arrays in, upload, run, readback) wall time (median). */
   readonly wallMs: number;
+  /**
+   * The transfer floor (median wall time): `writeBuffer` of the same input arrays, one copy of
+   * the outputs into a read-back buffer, one `mapAsync`, each output copied out; no kernel.
+   */
+  readonly transferMs: number;
+  readonly transfer: SampleSummary;
+  /** Bytes the transfer floor writes plus reads back (the convenience form's inputs and outputs). */
+  readonly transferBytes: number;
+  /** wallMs / (transferMs + gpuMs): 1 is the convenience form at its floor. */
+  readonly wallRatio: number;
   /** `cpu.fast` in the same JS engine (median). */
   readonly cpuMs: number;
   /** JS cost of one encode call with warm caches, in µs (median of batches). */
   readonly encodeUs: number;
   /** Calls per JS-timed sample (each sample lasts ≥ 10 ms, so coarse timers do not matter). */
-  readonly batches: { readonly wall: number; readonly cpu: number; readonly encode: number };
+  readonly batches: { readonly wall: number; readonly transfer: number; readonly cpu: number; readonly encode: number };
   /** bytes / gpu time, in GB/s (1e9 bytes). */
   readonly gbps: number;
   readonly copyGbps: number;

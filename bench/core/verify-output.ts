@@ -4,17 +4,25 @@
  * and compare it element by element with an op-specific allowance.
  */
 import type { Verification } from './bench-op.js';
+import { decodeValues, type BenchDtype } from './dtype.js';
+import type { NormLibrary } from './types.js';
 
 /**
- * Records `encode` into a compute pass inside a validation error scope, copies the first `bytes`
- * of `output` out and returns them as f32. Throws on a validation error.
+ * Records `encode` into a compute pass inside a validation error scope, copies `output` out and
+ * returns its first `count` elements of `dtype` as numbers. Throws on a validation error.
  *
  * @example
  * ```ts
- * const got = await readAfter(device, (pass) => norm.encodeLayerNorm(pass, operands), y, y.size);
+ * const got = await readAfter(device, (pass) => norm.encodeLayerNorm(pass, operands), y, { lib, dtype: 'f16', count: rows * cols });
  * ```
  */
-export async function readAfter(device: GPUDevice, encode: (pass: GPUComputePassEncoder) => unknown, output: GPUBuffer, bytes: number): Promise<Float32Array> {
+export async function readAfter(
+  device: GPUDevice,
+  encode: (pass: GPUComputePassEncoder) => unknown,
+  output: GPUBuffer,
+  values: { readonly lib: NormLibrary; readonly dtype: BenchDtype; readonly count: number },
+): Promise<Float32Array> {
+  const bytes = Math.ceil((values.count * (values.dtype === 'f16' ? 2 : 4)) / 4) * 4;
   const readback = device.createBuffer({ label: 'bench verify readback', size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   try {
     device.pushErrorScope('validation');
@@ -27,7 +35,7 @@ export async function readAfter(device: GPUDevice, encode: (pass: GPUComputePass
     const error = await device.popErrorScope();
     if (error) throw new Error(`WebGPU validation error while verifying: ${error.message}`);
     await readback.mapAsync(GPUMapMode.READ);
-    const got = new Float32Array(readback.getMappedRange().slice(0));
+    const got = decodeValues(values.lib, readback.getMappedRange().slice(0), values.dtype, values.count);
     readback.unmap();
     return got;
   } finally {

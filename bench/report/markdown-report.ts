@@ -8,7 +8,7 @@
 import { MIN_RECOMMENDED_REPS, type RunScope } from '../args.js';
 import type { JsonRecord, JsonReport } from './json-report.js';
 import { formatError, formatNumber, formatShape } from './format.js';
-import { describeAdapter, describeTimestamps, summarizeOps, TABLE_LEGEND } from './text-report.js';
+import { describeAdapter, describeTimestamps, summarizeOps, TABLE_LEGEND, TARGETS, VARIANT_LEGEND, WIDE_LEGEND } from './text-report.js';
 
 /** How the report links to its neighbours. */
 export interface MarkdownOptions {
@@ -51,6 +51,8 @@ function browserOf(userAgent: string): string {
 
 const COLUMNS: readonly { title: string; right: boolean; cell: (r: JsonRecord) => string }[] = [
   { title: 'op', right: false, cell: (r) => r.op },
+  // Files written before f16 was benchmarked have no dtype: they were f32.
+  { title: 'dtype', right: false, cell: (r) => r.dtype ?? 'f32' },
   { title: 'shape', right: false, cell: (r) => formatShape(r.rows, r.cols) },
   { title: 'variant', right: false, cell: (r) => `\`${r.variant}\`` },
   { title: 'GPU ms', right: true, cell: (r) => formatNumber(r.gpuMs) },
@@ -62,6 +64,8 @@ const COLUMNS: readonly { title: string; right: boolean; cell: (r: JsonRecord) =
   { title: 'CPU ms', right: true, cell: (r) => formatNumber(r.cpuMs) },
   { title: 'CPU / GPU', right: true, cell: (r) => `${formatNumber(r.cpuSpeedup)}×` },
   { title: 'wall ms', right: true, cell: (r) => formatNumber(r.wallMs) },
+  { title: 'floor ms', right: true, cell: (r) => (r.transferMs === undefined ? '–' : formatNumber(r.transferMs)) },
+  { title: 'wall / (floor + GPU)', right: true, cell: (r) => (r.wallRatio === undefined ? '–' : `${formatNumber(r.wallRatio)}×`) },
   { title: 'encode µs', right: true, cell: (r) => formatNumber(r.encodeUs) },
   { title: 'max abs err', right: true, cell: (r) => formatError(r.maxAbsError) },
   { title: 'ok', right: false, cell: (r) => (r.withinTolerance ? '✓' : '✗ wrong') },
@@ -117,7 +121,7 @@ export function renderMarkdownReport(report: JsonReport, options: MarkdownOption
     ['adapter', describeAdapter(env)],
     ['device features', optional.join(', ') || 'none of timestamp-query, subgroups, shader-f16'],
     ['GPU timer', `${env.gpuTiming === 'timestamp-query' ? 'timestamp queries' : 'submit → done wall time'}; ${describeTimestamps(env.gpuTiming, env.timestampGranularityNs)}${meta.timestampsQuantized && !env.timestampsQuantized ? ' at start-up; some cases saw quantized timestamps' : ''}${zeros > 0 ? ` (${zeros} timed passes read as 0 ns)` : ''}`],
-    ['samples', `medians of ${reps} timed repetitions per op × shape, f32`],
+    ['samples', `medians of ${reps} timed repetitions per op × dtype × shape; ${[...new Set(records.map((r) => r.dtype ?? 'f32'))].join(' and ')}`],
     ['machine', `${meta.cpus} CPUs; 1-min load average ${meta.loadAverage.start.toFixed(2)} → ${meta.loadAverage.end.toFixed(2)}; run took ${meta.elapsedSeconds.toFixed(0)} s`],
     ...meta.notes.map((n): [string, string] => ['note', n]),
   ];
@@ -130,19 +134,34 @@ export function renderMarkdownReport(report: JsonReport, options: MarkdownOption
   if (options.chart !== undefined) out.push(`![GPU kernel, copy roofline, two-read floor, convenience form and CPU per op and shape](${options.chart})`, '');
 
   out.push('## Results', '', ...markdownTable(records), '');
-  out.push('## Per op', '', 'The figures the speed targets are stated in: geometric mean over the large shapes (128 rows or more), the worst shape, and single-token decode.', '');
-  for (const s of summarizeOps(records)) out.push(`- **${s.op}**: ${s.parts.join(' · ')}`);
+  out.push('## Per op', '', 'The figures the speed targets are stated in: geometric mean over the large shapes (128 rows or more), the worst shape, single-token decode, and the typed-array form against its floor.', '');
+  for (const s of summarizeOps(records.map((r) => ({ ...r, dtype: r.dtype ?? 'f32' })))) out.push(`- **${s.op}**: ${s.parts.join(' · ')}`);
+  out.push('', 'Targets:', '');
+  for (const l of TARGETS) out.push(`- ${l}`);
   out.push('');
 
   out.push('## Columns', '');
-  for (const l of TABLE_LEGEND) out.push(`- ${l}`);
-  out.push('');
+  for (const l of [...TABLE_LEGEND, ...WIDE_LEGEND]) out.push(`- ${l}`);
+  out.push('', VARIANT_LEGEND.map((l) => l.trim()).join(' '), '');
   out.push('## How to read this', '');
   out.push(
     '- **GPU / copy** is the kernel against the fastest copy of the same tensor (read once, written once) timed in the same submission: 1× is the copy roofline, what a kernel that reads its input once could reach. **GPU / 2-read** is against the two-read floor, a kernel that reads the tensor twice and writes it once: the least a norm costs where a row cannot stay in registers between its statistics and its output, as on CPU adapters ([variants](' +
       `${options.docs}variants.md)).`,
     '- Each round times the op, the copy and the two-read floor in one submission, in rotating order, after an untimed wake-up dispatch, so machine load and submission start-up hit all three alike. Ratios are the point; absolute times on a CPU adapter (SwiftShader, lavapipe) say little about a GPU.',
     `- Every timed output is checked against the float64 reference (tolerances in [numerics](${options.docs}numerics.md)); speed is never asserted in the tests.`,
+    '- **wall / (floor + GPU)** is the typed-array form (`await norm.layerNorm(x, …)`) against its transfer floor (`writeBuffer` of the same input arrays, one copy of the outputs into a read-back buffer, one `mapAsync`, each output copied out; no kernel) plus the kernel\'s GPU time. The library reuses its transfer buffers from call to call (`stats().pooledBuffers`). On small shapes the ratio stays above 1.25×: each call is one submission, and on a CPU adapter submitting a compute pass costs about a millisecond that neither the floor (which submits no compute) nor the GPU time sees. There, and wherever **CPU ms** is below **wall ms**, `cpu.fast` wins: keep small, one-off normalizations on the CPU, or use the `encode…` forms inside a pipeline that stays on the GPU.',
+    '- The default run is f32 for every default op and f16 for LayerNorm and RMSNorm (the ops in-browser inference runs on f16 tensors most) on the shapes up to 2048×768, 30 repetitions. The f16 run is trimmed to keep the default run within a few minutes: on SwiftShader the packed f16 kernels take 25–80× the copy, so 512×4096 and 4096×1024 in f16 alone would take longer than every f32 case together. `npm run bench -- --dtype f32,f16` runs f16 for every op and shape.',
+    '',
+    '## Measuring on a real GPU',
+    '',
+    'No GPU was available where these figures were measured. `npm run kit` builds `bench-results/gpu-kit/`, one folder of about 43 MiB that runs this benchmark on any Linux x64 machine with a Vulkan driver, without npm or network: the node binary, the `webgpu` package\'s Dawn addon, the benchmark and the library bundled into plain JavaScript, Debian\'s `libvulkan1` (unpacked only where the machine has no Vulkan loader), and `run.sh`. Copy the folder to the GPU machine and run',
+    '',
+    '```sh',
+    './run.sh /usr/share/vulkan/icd.d/nvidia_icd.json results     # the driver\'s ICD file; a few minutes',
+    './run.sh /usr/share/vulkan/icd.d/nvidia_icd.json quick --ops layerNorm --shapes 128x768 --reps 5   # a smoke test',
+    '```',
+    '',
+    'Send back the whole output folder: `bench.json` (every figure), `bench.md` (this report for that GPU), `bench.svg`, `console.txt` and `environment.txt` (kit version, ICD, loader, machine, `nvidia-smi` where present). Against it, read the GPU targets above (LayerNorm/RMSNorm ≤ 1.25× the copy on the large shapes, none over 2×), and compare each row\'s variant with what `norm.tune()` picks on that GPU. The kit was dry-run here from an empty folder with no `node_modules`, against SwiftShader\'s ICD and lavapipe\'s, with the kit\'s own loader forced (`KIT_USE_BUNDLED_LOADER=1`).',
     '',
   );
   return out.join('\n');

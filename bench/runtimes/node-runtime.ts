@@ -18,10 +18,13 @@ type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R
 export async function openNodeRuntime(): Promise<BenchRuntime> {
   const { env, notes } = nodeWebgpuEnv(process.env, existsSync);
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  const child = fork(fileURLToPath(new URL('./node-worker.ts', import.meta.url)), [], {
+  // In the GPU kit (tools/gpu-kit) this module is bundled into plain JavaScript, its worker too:
+  // a sibling .mjs that runs without tsx.
+  const bundled = !import.meta.url.endsWith('.ts');
+  const child = fork(fileURLToPath(new URL(bundled ? './node-worker.mjs' : './node-worker.ts', import.meta.url)), [], {
     cwd: root,
     env,
-    execArgv: ['--import', 'tsx'],
+    execArgv: bundled ? [] : ['--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   // Dawn's warnings go to stderr; keep them for error messages instead of interleaving them

@@ -11,6 +11,7 @@ import { bindGroupEntries, packUniform } from './bindings.js';
 import type { CachedPipeline } from './pipeline-cache.js';
 import { Usage } from './operands.js';
 import type { ShaderInfo } from './shader-info.js';
+import { TransferPool, type PoolStats } from './transfer-pool.js';
 
 /** Bounded map with least-recently-used eviction; `onEvict` decides what happens to the dropped value. */
 class Lru<V> {
@@ -62,7 +63,7 @@ function bufferId(buffer: GPUBuffer): number {
 }
 
 /** Counts of what a normalizer currently holds on the GPU. */
-export interface ResourceStats {
+export interface ResourceStats extends PoolStats {
   /** Buffers created by this normalizer and not yet destroyed or released. */
   readonly liveBuffers: number;
   /** Their total size in bytes. */
@@ -76,8 +77,11 @@ export class OwnedResources {
   private readonly uniforms: Lru<GPUBuffer>;
   private readonly bindGroups = new Lru<GPUBindGroup>(1024);
   private readonly dummies = new Map<string, GPUBuffer>();
+  /** The typed-array forms' upload, output and read-back buffers, reused from call to call. */
+  readonly transfers: TransferPool;
 
   constructor(readonly device: GPUDevice) {
+    this.transfers = new TransferPool(device, (gone) => this.forgetBindGroups(gone));
     // Uniform buffers are never rewritten (that would race with work already encoded but not
     // yet submitted), so a new shape gets a new buffer. An evicted one is dropped, never
     // destroyed; see drop().
@@ -188,11 +192,12 @@ export class OwnedResources {
   stats(): ResourceStats {
     let liveBytes = 0;
     for (const b of this.live) liveBytes += b.size;
-    return { liveBuffers: this.live.size, liveBytes, cachedUniforms: this.uniforms.size, cachedBindGroups: this.bindGroups.size };
+    return { liveBuffers: this.live.size, liveBytes, cachedUniforms: this.uniforms.size, cachedBindGroups: this.bindGroups.size, ...this.transfers.stats() };
   }
 
   /** Destroys every buffer this normalizer still owns and forgets all cached objects. */
   destroy(): void {
+    this.transfers.destroy();
     for (const b of this.live) b.destroy();
     this.live.clear();
     this.uniforms.clear();

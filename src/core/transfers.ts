@@ -66,9 +66,13 @@ export function checkTransfers(limits: Pick<GPUSupportedLimits, 'maxBufferSize' 
 }
 
 /**
- * Temporary buffers of one typed-array call (uploads, outputs, one read-back), all released in
- * `release()`. Every convenience form uses it; its sizes are checked when it is constructed
- * ({@link checkTransfers}), so a refusal comes before anything is created.
+ * The buffers of one typed-array call (uploads, outputs, one read-back), taken from the
+ * normalizer's `TransferPool` and given back in `release()`: kept for the next call when
+ * the read-back finished, destroyed when the call failed. Every convenience form uses it; its
+ * sizes are checked when it is constructed ({@link checkTransfers}), so a refusal comes before
+ * anything is created. The cost per call is what the transfer itself needs: one `writeBuffer` per
+ * input, one copy of the outputs into a read-back buffer, one map, one copy of each output out of
+ * the mapping.
  *
  * @example
  * ```ts
@@ -82,7 +86,11 @@ export function checkTransfers(limits: Pick<GPUSupportedLimits, 'maxBufferSize' 
  * ```
  */
 export class Transfers {
-  private readonly temps: GPUBuffer[] = [];
+  private readonly taken: GPUBuffer[] = [];
+  /** Bytes the call asked for, per output buffer (pooled buffers may be larger). */
+  private readonly wanted = new Map<GPUBuffer, number>();
+  /** Set once the read-back has finished: the GPU is done with every buffer of the call. */
+  private finished = false;
   constructor(
     private readonly ctx: ArrayRunContext,
     sizes: TransferSizes,
@@ -90,52 +98,67 @@ export class Transfers {
     checkTransfers(ctx.limits, sizes);
   }
 
-  private create(descriptor: GPUBufferDescriptor): GPUBuffer {
+  private take(bytes: number, usage: number, label: string): GPUBuffer {
     const max = this.ctx.limits.maxBufferSize;
-    if (descriptor.size > max) {
-      throw new NormError('limit-exceeded', `${descriptor.size} bytes exceed the device's maxBufferSize (${max}); split the batch into several calls`, 'x');
+    if (bytes > max) {
+      throw new NormError('limit-exceeded', `${bytes} bytes exceed the device's maxBufferSize (${max}); split the batch into several calls`, 'x');
     }
-    const b = this.ctx.resources.createBuffer(descriptor);
-    this.temps.push(b);
+    const b = this.ctx.resources.transfers.acquire(bytes, usage, label);
+    this.taken.push(b);
     return b;
   }
 
   upload(data: TensorData, label: string): GPUBuffer {
-    // Mapped-at-creation sizes must be multiples of 4; an odd-length f16 tensor gets a zero pad.
-    const b = this.create({ label: `webgpu-norm ${label}`, size: align4(data.byteLength), usage: Usage.STORAGE, mappedAtCreation: true });
-    new Uint8Array(b.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    b.unmap();
+    const b = this.take(align4(data.byteLength), Usage.STORAGE | Usage.COPY_DST, label);
+    // writeBuffer sizes must be multiples of 4: an odd-length f16 tensor's last element goes with a zero pad.
+    const whole = data.byteLength & ~3;
+    const queue = this.ctx.device.queue;
+    if (whole > 0) queue.writeBuffer(b, 0, data.buffer, data.byteOffset, whole);
+    if (whole < data.byteLength) {
+      const tail = new Uint8Array(4);
+      tail.set(new Uint8Array(data.buffer, data.byteOffset + whole, data.byteLength - whole));
+      queue.writeBuffer(b, whole, tail);
+    }
     return b;
   }
 
   output(bytes: number, label: string): GPUBuffer {
-    return this.create({ label: `webgpu-norm ${label}`, size: bytes, usage: Usage.STORAGE | Usage.COPY_SRC });
+    const b = this.take(bytes, Usage.STORAGE | Usage.COPY_SRC, label);
+    this.wanted.set(b, bytes);
+    return b;
   }
 
-  /** Copies each buffer into one readback buffer, submits `encoder`, and returns their bytes. */
+  /**
+   * Copies each output into one read-back buffer, submits `encoder`, maps once and returns each
+   * output's bytes (as many as `output()` asked for), copied out of the mapping once.
+   */
   async readBack(encoder: GPUCommandEncoder, buffers: readonly GPUBuffer[]): Promise<ArrayBuffer[]> {
-    const total = buffers.reduce((sum, b) => sum + b.size, 0);
-    const readback = this.create({ label: 'webgpu-norm readback', size: total, usage: Usage.MAP_READ | Usage.COPY_DST });
+    const sizes = buffers.map((b) => align4(this.wanted.get(b) ?? b.size));
+    const total = sizes.reduce((sum, n) => sum + n, 0);
+    const readback = this.take(total, Usage.MAP_READ | Usage.COPY_DST, 'readback');
     let offset = 0;
-    for (const b of buffers) {
-      encoder.copyBufferToBuffer(b, 0, readback, offset, b.size);
-      offset += b.size;
-    }
+    buffers.forEach((b, i) => {
+      encoder.copyBufferToBuffer(b, 0, readback, offset, sizes[i]!);
+      offset += sizes[i]!;
+    });
     this.ctx.device.queue.submit([encoder.finish()]);
     await this.ctx.map(readback);
-    const all = readback.getMappedRange();
+    const all = readback.getMappedRange(0, total);
     offset = 0;
-    const out = buffers.map((b) => {
-      const bytes = all.slice(offset, offset + b.size);
-      offset += b.size;
+    const out = sizes.map((n) => {
+      const bytes = all.slice(offset, offset + n);
+      offset += n;
       return bytes;
     });
     readback.unmap();
+    this.finished = true;
     return out;
   }
 
   release(): void {
-    for (const b of this.temps) this.ctx.resources.release(b);
+    const pool = this.ctx.resources.transfers;
+    if (this.finished) pool.recycle(this.taken);
+    else pool.discard(this.taken);
   }
 }
 

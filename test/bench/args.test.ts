@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { asPartial, defaultOutput, parseBenchArgs, parseShape, UsageError } from '../../bench/args.js';
+import { asPartial, defaultOutput, F16_DEFAULT_SHAPES, parseBenchArgs, parseShape, runStamp, UsageError } from '../../bench/args.js';
 import { DEFAULT_SHAPES, planCases } from '../../bench/cases.js';
 
 const OPS = ['layerNorm', 'rmsNorm'];
-const parse = (...argv: string[]) => parseBenchArgs(argv, OPS);
+const STARTED = new Date('2026-12-06T13:05:12.345Z');
+const parse = (...argv: string[]) => parseBenchArgs(argv, OPS, STARTED);
 
 describe('parseShape', () => {
   test.each([
@@ -24,6 +25,11 @@ describe('parseBenchArgs', () => {
       shapes: null,
       // The default ops that the registry knows (this test's registry has no groupNorm).
       ops: ['layerNorm', 'rmsNorm'],
+      dtypes: [
+        { dtype: 'f32', ops: null },
+        { dtype: 'f16', ops: ['layerNorm', 'rmsNorm'], shapes: F16_DEFAULT_SHAPES },
+      ],
+      wide: false,
       reps: 30,
       warmup: 3,
       runtime: 'chromium',
@@ -65,13 +71,44 @@ describe('parseBenchArgs', () => {
     [['--ops', 'layerNorm,rmsNorm']],
     [['--reps', '5']],
     [['--runtime', 'node', '--shapes', '1x768']],
+    [['--dtype', 'f16']],
   ])('a subset run (%j) is partial and never writes the published report or chart', (argv) => {
     const a = parse(...argv);
     expect(a.scope).toBe('partial');
     for (const file of [a.json, a.chart, a.markdown]) {
       expect(file!.explicit).toBe(false);
-      expect(file!.path).toMatch(/^bench-results\/(chromium|node)-partial\.(json|svg|md)$/);
+      expect(file!.path).toMatch(/^bench-results\/(chromium|node)-partial-20261206-130512\.(json|svg|md)$/);
     }
+  });
+
+  test('two partial runs started at different times never share an output file', () => {
+    const a = parseBenchArgs(['--shapes', '1x768'], OPS, new Date('2026-12-06T13:05:12Z'));
+    const b = parseBenchArgs(['--shapes', '1x768'], OPS, new Date('2026-12-06T13:05:13Z'));
+    expect(a.chart!.path).not.toBe(b.chart!.path);
+    expect(runStamp(new Date('2026-01-02T03:04:05Z'))).toBe('20260102-030405');
+  });
+
+  test('--dtype: f32 and/or f16 for every op, in that order; bad names refused', () => {
+    expect(parse('--dtype', 'f16,f32').dtypes).toEqual([
+      { dtype: 'f32', ops: null },
+      { dtype: 'f16', ops: null },
+    ]);
+    expect(parse('--dtype', 'F16').dtypes).toEqual([{ dtype: 'f16', ops: null }]);
+    expect(() => parse('--dtype', 'bf16')).toThrow(/--dtype expects f32 and\/or f16/);
+    expect(() => parse('--dtype', ',')).toThrow(/--dtype is empty/);
+  });
+
+  test('without --dtype, f16 only for the default f16 ops the run has', () => {
+    expect(parseBenchArgs(['--ops', 'groupNorm'], ['groupNorm', 'layerNorm'], STARTED).dtypes).toEqual([{ dtype: 'f32', ops: null }]);
+    expect(parseBenchArgs(['--ops', 'groupNorm,rmsNorm'], ['groupNorm', 'rmsNorm'], STARTED).dtypes).toEqual([
+      { dtype: 'f32', ops: null },
+      { dtype: 'f16', ops: ['rmsNorm'], shapes: F16_DEFAULT_SHAPES },
+    ]);
+  });
+
+  test('--wide', () => {
+    expect(parse('--wide').wide).toBe(true);
+    expect(parse('--wide').scope).toBe('full');
   });
 
   test('a subset run writes where it is told, docs/ included', () => {
@@ -81,17 +118,17 @@ describe('parseBenchArgs', () => {
   });
 
   test('a full run that failed part-way moves its default outputs to the partial paths, keeps explicit ones', () => {
-    const a = asPartial(parse('--json', 'mine.json'));
+    const a = asPartial(parse('--json', 'mine.json'), STARTED);
     expect(a.scope).toBe('partial');
     expect(a.json).toEqual({ path: 'mine.json', explicit: true });
-    expect(a.chart).toEqual({ path: 'bench-results/chromium-partial.svg', explicit: false });
-    expect(a.markdown).toEqual({ path: 'bench-results/chromium-partial.md', explicit: false });
-    expect(asPartial(parse('--no-markdown')).markdown).toBeNull();
+    expect(a.chart).toEqual({ path: 'bench-results/chromium-partial-20261206-130512.svg', explicit: false });
+    expect(a.markdown).toEqual({ path: 'bench-results/chromium-partial-20261206-130512.md', explicit: false });
+    expect(asPartial(parse('--no-markdown'), STARTED).markdown).toBeNull();
   });
 
   test('defaultOutput', () => {
-    expect(defaultOutput('json', 'chromium', 'full')).toEqual({ path: 'bench-results/chromium.json', explicit: false });
-    expect(defaultOutput('markdown', 'node', 'partial')).toEqual({ path: 'bench-results/node-partial.md', explicit: false });
+    expect(defaultOutput('json', 'chromium', 'full', 'x')).toEqual({ path: 'bench-results/chromium.json', explicit: false });
+    expect(defaultOutput('markdown', 'node', 'partial', '20261206-130512')).toEqual({ path: 'bench-results/node-partial-20261206-130512.md', explicit: false });
   });
 
   test('ops: case-insensitive, registry spelling kept, duplicates dropped', () => {
@@ -148,7 +185,7 @@ describe('planCases', () => {
   ]);
 
   test('default shapes, op by op; an op may bring its own', () => {
-    const cases = planCases({ ops: ['layerNorm', 'groupNorm'], shapes: null, reps: 20, warmup: 1 }, ops);
+    const cases = planCases({ ops: ['layerNorm', 'groupNorm'], shapes: null, reps: 20, warmup: 1, dtypes: [{ dtype: 'f32', ops: null }] }, ops);
     expect(cases.map((c) => `${c.op} ${c.shape.rows}x${c.shape.cols}`)).toEqual([
       ...DEFAULT_SHAPES.map((s) => `layerNorm ${s.rows}x${s.cols}`),
       'groupNorm 32x4096',
@@ -157,8 +194,29 @@ describe('planCases', () => {
   });
 
   test('--shapes applies to every op', () => {
-    const cases = planCases({ ops: ['layerNorm', 'groupNorm'], shapes: [{ rows: 1, cols: 8 }], reps: 20, warmup: 0 }, ops);
+    const cases = planCases({ ops: ['layerNorm', 'groupNorm'], shapes: [{ rows: 1, cols: 8 }], reps: 20, warmup: 0, dtypes: [{ dtype: 'f32', ops: null }] }, ops);
     expect(cases.map((c) => c.op)).toEqual(['layerNorm', 'groupNorm']);
+  });
+
+  test('dtype by dtype, f32 first; a dtype limited to some ops runs only those', () => {
+    const dtypes = [
+      { dtype: 'f32' as const, ops: null },
+      { dtype: 'f16' as const, ops: ['layerNorm'] },
+    ];
+    const cases = planCases({ ops: ['layerNorm', 'groupNorm'], shapes: [{ rows: 1, cols: 8 }], reps: 20, warmup: 0, dtypes }, ops);
+    expect(cases.map((c) => `${c.dtype} ${c.op}`)).toEqual(['f32 layerNorm', 'f32 groupNorm', 'f16 layerNorm']);
+  });
+
+  test('a dtype\'s own shapes apply unless --shapes is given', () => {
+    const dtypes = [{ dtype: 'f16' as const, ops: null, shapes: [{ rows: 2, cols: 8 }] }];
+    const own = planCases({ ops: ['layerNorm'], shapes: null, reps: 20, warmup: 0, dtypes }, ops);
+    expect(own.map((c) => `${c.shape.rows}x${c.shape.cols}`)).toEqual(['2x8']);
+    const given = planCases({ ops: ['layerNorm'], shapes: [{ rows: 1, cols: 8 }], reps: 20, warmup: 0, dtypes }, ops);
+    expect(given.map((c) => `${c.shape.rows}x${c.shape.cols}`)).toEqual(['1x8']);
+  });
+
+  test('the default f16 shapes are the default shapes up to 2048×768', () => {
+    expect(F16_DEFAULT_SHAPES.every((s) => DEFAULT_SHAPES.some((d) => d.rows === s.rows && d.cols === s.cols) && s.rows * s.cols <= 2048 * 768)).toBe(true);
   });
 
   test('the default shapes are the ones the issue lists', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { CHART_SERIES, escapeXml, logDomain, renderChart } from '../../bench/report/svg-chart.js';
+import { CHART_SERIES, CHART_WIDTH, chartPanels, escapeXml, logDomain, MAX_GROUPS_PER_ROW, renderChart } from '../../bench/report/svg-chart.js';
 import { record } from './fixtures.js';
 
 /** Tag balance of a generated document: every opened element is closed, in order. */
@@ -41,7 +41,8 @@ describe('renderChart', () => {
 
   test('one bar per series per case, with a tooltip naming it', () => {
     expect(svg.match(/<rect class="bar"/g)).toHaveLength(records.length * CHART_SERIES.length);
-    expect(svg).toContain('<title>layerNorm 4096×1024 · GPU kernel (timestamp queries): 244 ms</title>');
+    expect(svg).toContain('<title>layerNorm f32 4096×1024 · GPU kernel (timestamp queries): 244 ms</title>');
+    expect(svg).toContain('transfer floor');
     expect(svg).toContain('copy roofline');
     expect(svg).toContain('two-read floor');
     expect(svg).toContain('CPU (cpu.fast');
@@ -55,8 +56,8 @@ describe('renderChart', () => {
 
   test('bars grow with the value', () => {
     const heights = [...svg.matchAll(/<rect class="bar"[^>]*height="([\d.]+)"/g)].map((m) => Number(m[1]));
-    // Series order per group: gpu, copy, two-read, wall, cpu. In the big case gpu (244) > wall (222) > two-read (24) > cpu (23) > copy (15).
-    const [gpu, copy, twice, wall, cpu] = heights.slice(5);
+    // Series order per group: gpu, copy, two-read, wall, transfer, cpu. In the big case gpu (244) > wall (222) > two-read (24) > cpu (23) > copy (15).
+    const [gpu, copy, twice, wall, , cpu] = heights.slice(CHART_SERIES.length);
     expect(twice).toBeGreaterThan(cpu!);
     expect(gpu).toBeGreaterThan(wall!);
     expect(wall).toBeGreaterThan(cpu!);
@@ -66,13 +67,24 @@ describe('renderChart', () => {
   test('text is escaped; shapes and roofline ratios label the groups', () => {
     expect(svg).toContain('bench &lt;f32&gt; &amp; co');
     expect(svg).toContain('>1×768</text>');
-    expect(svg).toContain('>16.3× copy</text>');
+    expect(svg).toContain('GPU 244 ms · 16.3× copy</text>');
   });
 
-  test('op names appear under the groups only when several ops are charted', () => {
-    expect(svg).not.toContain('>layerNorm</text>');
-    const mixed = renderChart([record(), record({ op: 'rmsNorm' })], { title: 't', subtitle: 's' });
-    expect(mixed).toContain('>rmsNorm</text>');
+  test('one panel per op and dtype, titled', () => {
+    const mixed = renderChart([record(), record({ op: 'rmsNorm' }), record({ dtype: 'f16' })], { title: 't', subtitle: 's' });
+    for (const title of ['layerNorm · f32', 'rmsNorm · f32', 'layerNorm · f16']) expect(mixed).toContain(`>${title}</text>`);
+  });
+
+  test('1000 px wide whatever the number of cases; many shapes wrap into rows of at most six', () => {
+    const many = Array.from({ length: 25 }, (_, i) => record({ op: i < 15 ? 'layerNorm' : 'rmsNorm', rows: i + 1 }));
+    const big = renderChart(many, { title: 't', subtitle: 's' });
+    expect(big).toMatch(new RegExp(`^<svg[^>]* width="${CHART_WIDTH}"`));
+    expect(CHART_WIDTH).toBe(1000);
+    const panels = chartPanels(many);
+    expect(panels.map((p) => p.records.length)).toEqual([6, 6, 3, 6, 4]);
+    expect(panels[0]!.title).toBe('layerNorm · f32 (1/3)');
+    expect(panels.every((p) => p.records.length <= MAX_GROUPS_PER_ROW)).toBe(true);
+    checkWellFormed(big);
   });
 
   test('an empty run still renders', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { alignColumns, formatError, formatNumber } from '../../bench/report/format.js';
 import { buildJsonReport } from '../../bench/report/json-report.js';
-import { describeTimestamps, formatCaseLine, formatHeader, formatTable, formatTargetSummary } from '../../bench/report/text-report.js';
+import { describeTimestamps, formatCaseLine, formatHeader, formatTable, formatTargetSummary, TABLE_LEGEND, TARGETS, VARIANT_LEGEND, WIDE_LEGEND } from '../../bench/report/text-report.js';
 import { environment, record } from './fixtures.js';
 
 describe('formatNumber', () => {
@@ -54,11 +54,13 @@ describe('alignColumns', () => {
 
 describe('formatTable', () => {
   const records = [record(), record({ rows: 4096, cols: 1024, gpuMs: 250, copyMs: 15, cpuMs: 22, rooflineRatio: 16.7, cpuSpeedup: 0.088, withinTolerance: false, maxAbsError: 0.5 })];
-  const lines = formatTable(records);
+  const lines = formatTable(records, { wide: true });
 
   test('header, rule, one row per record, all the same width', () => {
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^op\s+shape\s+variant\s+gpu ms\s+GB\/s\s+copy ms\s+gpu\/copy\s+2read ms\s+gpu\/2read\s+cpu ms\s+cpu\/gpu\s+wall ms\s+encode µs\s+max\|err\|\s+ok$/);
+    expect(lines[0]).toMatch(
+      /^op\s+dtype\s+shape\s+variant\s+gpu ms\s+GB\/s\s+copy ms\s+×copy\s+2read ms\s+×2read\s+wall ms\s+floor ms\s+×floor\s+cpu ms\s+cpu\/gpu\s+encode µs\s+max\|err\|\s+ok$/,
+    );
     expect(lines[1]).toMatch(/^─+$/);
     // Numeric columns are right-aligned: 'gpu ms' ends where its values end.
     const end = lines[0]!.indexOf('gpu ms') + 'gpu ms'.length;
@@ -79,6 +81,33 @@ describe('formatTable', () => {
   });
 });
 
+describe('formatTable for a newcomer', () => {
+  const long = [
+    record({ op: 'layerNormBackward', rows: 4096, cols: 1024, variant: 'wg16/t1/vec4/none/reg0/x4/split8 and then some more words', gpuMs: 1234.5, wallMs: 23456 }),
+    record({ op: 'rmsNorm', dtype: 'f16', rows: 1, cols: 4096 }),
+  ];
+
+  test('the default table fits 120 columns, cutting a long variant label with …', () => {
+    const lines = formatTable(long);
+    for (const l of lines) expect([...l].length).toBeLessThanOrEqual(120);
+    expect(lines[2]).toContain('wg16/t1/vec4/none/reg0/x4/sp…');
+    expect(lines[0]).not.toContain('GB/s');
+    expect(lines[0]).toMatch(/^op\s+dtype\s+shape\s+variant\s+gpu ms\s+×copy\s+×2read\s+wall ms\s+×floor\s+cpu ms\s+ok$/);
+  });
+
+  test('--wide keeps every column and the whole label', () => {
+    const lines = formatTable(long, { wide: true });
+    expect(lines[2]).toContain('and then some more words');
+    expect(lines[0]).toContain('encode µs');
+  });
+
+  test('the legends fit 120 columns too, and say what a variant label and the targets are', () => {
+    for (const l of [...TABLE_LEGEND, ...WIDE_LEGEND, ...VARIANT_LEGEND, ...TARGETS]) expect([...l].length, l).toBeLessThanOrEqual(120);
+    expect(VARIANT_LEGEND.join(' ')).toMatch(/invocations per workgroup/);
+    expect(TARGETS.join(' ')).toMatch(/1\.15× the two-read floor/);
+  });
+});
+
 describe('header and case line', () => {
   test('header names the adapter and the timestamp verdict', () => {
     const text = formatHeader(environment, ['Chromium flags: --x']).join('\n');
@@ -95,9 +124,7 @@ describe('header and case line', () => {
   });
 
   test('case line', () => {
-    expect(formatCaseLine(2, 6, record(), 4.25)).toBe(
-      '[2/6] layerNorm 128×768  gpu 0.500 ms (2.00× copy, 1.25× 2-read, 1.58 GB/s) · cpu 2.00 ms · wall 3.50 ms · encode 7.25 µs · max|err| 4.8e-7 ✓  (4.3 s)',
-    );
+    expect(formatCaseLine(2, 6, record(), 4.25)).toBe('[2/6] layerNorm f32 128×768  gpu 0.500 ms = 2.00× copy, 1.25× 2-read · wall 3.50 ms = 1.17× floor · cpu 2.00 ms · ✓ 4.8e-7  (4.3 s)');
   });
 });
 
@@ -112,14 +139,20 @@ describe('formatTargetSummary', () => {
       rec('rmsNorm', 512, 4096, 1.5, 1.1),
     ]);
     expect(lines).toEqual([
-      'layerNorm  large shapes: 4.00× copy, 2.00× 2-read (geomean of 2) · worst shape 8.00× copy (4096×1024) · 1×4096: 1.90× copy',
-      'rmsNorm    large shapes: 1.50× copy, 1.10× 2-read (geomean of 1) · worst shape 1.50× copy (512×4096)',
+      'layerNorm  large shapes: 4.00× copy, 2.00× 2-read (geomean of 2) · worst shape 8.00× copy (4096×1024) · 1×4096: 1.90× copy · typed-array form 1.17× floor (geomean)',
+      'rmsNorm    large shapes: 1.50× copy, 1.10× 2-read (geomean of 1) · worst shape 1.50× copy (512×4096) · typed-array form 1.17× floor (geomean)',
     ]);
   });
 
   test('an op with only decode shapes', () => {
-    expect(formatTargetSummary([rec('layerNorm', 1, 768, 2.5, 1.5)])).toEqual(['layerNorm  worst shape 2.50× copy (1×768) · 1×768: 2.50× copy']);
+    expect(formatTargetSummary([rec('layerNorm', 1, 768, 2.5, 1.5)])).toEqual(['layerNorm  worst shape 2.50× copy (1×768) · 1×768: 2.50× copy · typed-array form 1.17× floor (geomean)']);
     expect(formatTargetSummary([])).toEqual([]);
+  });
+
+  test('one line per op and dtype, the dtype named when the run has several', () => {
+    const lines = formatTargetSummary([record(), record({ dtype: 'f16', rooflineRatio: 3 })]);
+    expect(lines.map((l) => l.split('  ')[0])).toEqual(['layerNorm f32', 'layerNorm f16']);
+    expect(lines[1]).toContain('3.00× copy');
   });
 });
 

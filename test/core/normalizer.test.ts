@@ -153,7 +153,7 @@ describe('destroy()', () => {
     const aOwned = a.stats().liveBuffers;
     b.destroy();
     expect(a.stats().liveBuffers).toBe(aOwned);
-    expect(fake.live()).toHaveLength(aOwned);
+    expect(fake.live()).toHaveLength(aOwned + a.stats().pooledBuffers);
     await expect(a.layerNorm(new Float32Array(8), { cols: 4 })).resolves.toBeDefined();
   });
 });
@@ -258,13 +258,34 @@ describe('convenience form (typed arrays)', () => {
     expect(fake.validationErrors).toEqual([]);
   });
 
-  test('frees every temporary (x, y, mean, rstd, gamma, beta, read-back) after each call', async () => {
+  test('keeps each call\'s buffers (x, y, mean, rstd, gamma, beta, read-back) for the next call, and destroy() frees them', async () => {
     const { fake, norm } = await normalizerOn();
-    await norm.layerNorm(new Float32Array(8), { cols: 4, gamma: new Float32Array(4), beta: new Float32Array(4) });
+    const call = () => norm.layerNorm(new Float32Array(8), { cols: 4, gamma: new Float32Array(4), beta: new Float32Array(4) });
+    await call();
     const temps = fake.buffers.filter((b) => TEMP_LABELS.includes(b.label));
     expect(labels(temps).sort()).toEqual([...TEMP_LABELS].sort());
+    expect(temps.every((b) => b.destroyed === 0)).toBe(true);
+    expect(norm.stats()).toMatchObject({ pooledBuffers: TEMP_LABELS.length });
+    const created = fake.buffers.length;
+    await call();
+    await call();
+    expect(fake.buffers.length).toBe(created); // reused: no new buffer, so nothing zero-filled again
+    expect(norm.stats()).toMatchObject({ pooledBuffers: TEMP_LABELS.length });
+    norm.destroy();
     expect(temps.every((b) => b.destroyed === 1)).toBe(true);
     expect(labels(fake.live()).filter((l) => TEMP_LABELS.includes(l))).toEqual([]);
+  });
+
+  test('calls in flight together never share a buffer', async () => {
+    const { fake, norm } = await normalizerOn();
+    const x = new Float32Array(8);
+    await Promise.all([norm.layerNorm(x, { cols: 4 }), norm.layerNorm(x, { cols: 4 })]);
+    // Two sets (x, y, mean, rstd, read-back), both kept afterwards.
+    expect(fake.buffers.filter((b) => TEMP_LABELS.includes(b.label))).toHaveLength(10);
+    expect(norm.stats()).toMatchObject({ pooledBuffers: 10 });
+    const created = fake.buffers.length;
+    await Promise.all([norm.layerNorm(x, { cols: 4 }), norm.layerNorm(x, { cols: 4 })]);
+    expect(fake.buffers.length).toBe(created);
   });
 
   test('repeated calls of one shape do not accumulate buffers or bind groups', async () => {

@@ -233,11 +233,11 @@ describe('bind groups', () => {
 describe('ownership: createBuffer, release, destroy, stats', () => {
   test('stats count live buffers and bytes', () => {
     const { res } = setup();
-    expect(res.stats()).toEqual({ liveBuffers: 0, liveBytes: 0, cachedUniforms: 0, cachedBindGroups: 0 });
+    expect(res.stats()).toEqual({ liveBuffers: 0, liveBytes: 0, cachedUniforms: 0, cachedBindGroups: 0, pooledBuffers: 0, pooledBytes: 0 });
     const t = res.createBuffer({ size: 1000, usage: Usage.STORAGE });
     res.uniform(SHADER, 'params', { rows: 1, cols: 1, epsilon: 0 });
     res.dummy('mean');
-    expect(res.stats()).toEqual({ liveBuffers: 3, liveBytes: 1000 + 16 + 16, cachedUniforms: 1, cachedBindGroups: 0 });
+    expect(res.stats()).toEqual({ liveBuffers: 3, liveBytes: 1000 + 16 + 16, cachedUniforms: 1, cachedBindGroups: 0, pooledBuffers: 0, pooledBytes: 0 });
     res.release(t);
     expect(res.stats()).toMatchObject({ liveBuffers: 2, liveBytes: 32 });
   });
@@ -292,7 +292,7 @@ describe('ownership: createBuffer, release, destroy, stats', () => {
     expect((released as unknown as FakeBuffer).destroyed).toBe(1);
     expect(x.destroyed).toBe(0);
     expect(y.destroyed).toBe(0);
-    expect(res.stats()).toEqual({ liveBuffers: 0, liveBytes: 0, cachedUniforms: 0, cachedBindGroups: 0 });
+    expect(res.stats()).toEqual({ liveBuffers: 0, liveBytes: 0, cachedUniforms: 0, cachedBindGroups: 0, pooledBuffers: 0, pooledBytes: 0 });
 
     res.destroy(); // idempotent: nothing destroyed twice
     expect(fake.buffers.every((b) => b.destroyed <= 1)).toBe(true);

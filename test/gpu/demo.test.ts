@@ -209,7 +209,7 @@ describe('demo page with WebGPU (SwiftShader)', () => {
     expect(recs[1]).toMatchObject({ op: 'rmsNorm', rows: 8, cols: 256, withinTolerance: true });
     for (const r of recs) for (const k of ['gpuMs', 'copyMs', 'rereadMs', 'cpuMs'] as const) expect(r[k], k).toBeGreaterThan(0);
     const bars = await page.$$eval('#bench-chart svg rect.bar', (es) => es.length);
-    expect(bars).toBe(10);
+    expect(bars).toBe(12); // 2 cases × the chart's 6 series
     expect(await page.$eval('#bench-download', (e) => (e as HTMLButtonElement).disabled)).toBe(false);
     // What the download button saves: the CLI's --json document.
     const report = await results<{ meta: { environment: { runtime: string; adapter: { vendor: string } } }; records: { runtime: string; adapter: string }[] }>(page, 'benchReport');

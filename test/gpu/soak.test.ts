@@ -52,13 +52,15 @@ test('10,000+ mixed calls: live buffers, bytes and JS heap stay flat', async () 
   );
   expect(soakCalls).toBeGreaterThanOrEqual(10_000);
   expect(last.uncaptured).toEqual([]);
-  // stats() covers every non-uniform buffer the library holds, plus exactly the cached uniforms:
-  // an evicted uniform is dropped to the GC and never destroyed (an encoder recorded with it may
-  // not be submitted yet), so the JS heap bound below is what shows dropped ones are reclaimed.
+  // stats() covers every non-uniform buffer the library holds (live, or idle in the typed-array
+  // forms' transfer pool), plus exactly the cached uniforms: an evicted uniform is dropped to the
+  // GC and never destroyed (an encoder recorded with it may not be submitted yet), so the JS heap
+  // bound below is what shows dropped ones are reclaimed.
   for (const m of [before, last]) {
-    expect(m.counted.buffers + m.stats.cachedUniforms).toBe(m.stats.liveBuffers);
-    expect(m.stats.liveBytes).toBeGreaterThan(m.counted.bytes);
+    expect(m.counted.buffers + m.stats.cachedUniforms).toBe(m.stats.liveBuffers + m.stats.pooledBuffers);
+    expect(m.stats.liveBytes + m.stats.pooledBytes).toBeGreaterThan(m.counted.bytes);
   }
+  expect(last.stats.pooledBuffers, 'the transfer pool stays bounded').toBe(before.stats.pooledBuffers);
   expect(last.uniforms.created, 'the uniform cache evicted').toBeGreaterThan(last.stats.cachedUniforms);
   expect(last.uniforms.destroyed, 'no uniform destroyed while the normalizer lives').toBe(0);
   expect(last.counted.bytes).toBe(before.counted.bytes);

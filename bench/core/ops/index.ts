@@ -10,6 +10,7 @@ import { normBackwardOp } from './norm-backward-op.js';
 import { rowNormOp } from './row-norm-op.js';
 import { encodeMethod, OPS } from '../../../src/ops/table.js';
 import type { RowNormVariant } from '../../../src/index.js';
+import { cpuOnDtype } from '../dtype.js';
 
 /**
  * LayerNorm and RMSNorm, from the op table: which parameters and statistics the op has follows
@@ -24,7 +25,7 @@ function rowNorm(op: 'layerNorm' | 'rmsNorm'): BenchOp {
     stats: centres ? ['mean', 'rstd'] : ['rstd'],
     encode: (lib, norm, target, options) => lib.describeVariant((norm[encodeMethod(op)] as Any).call(norm, target, options) as RowNormVariant),
     convenience: (norm, x, options) => (norm[op] as Any).call(norm, x, options) as Promise<unknown>,
-    cpu: (lib, x, options) => lib.cpu.fast[op](x, options),
+    cpu: (lib, x, options) => cpuOnDtype(lib, x, (v) => lib.cpu.fast[op](v, options)),
     reference: (lib, x, options) => lib.cpu[`${op}F64`](x, options),
   });
 }
@@ -33,8 +34,9 @@ const lpNorm = rowNormOp({
   name: 'lpNorm',
   params: [],
   stats: [],
-  encode: (_lib, norm, target, { x, y, rows, cols, epsilon }) => {
-    const v = norm.encodeLpNorm(target, { x, y, rows, cols, epsilon });
+  rowOutputs: 1, // the per-row norm
+  encode: (_lib, norm, target, { x, y, rows, cols, epsilon, dtype }) => {
+    const v = norm.encodeLpNorm(target, { x, y, rows, cols, epsilon, dtype });
     return `${v.rowPerWorkgroup ? 'row/wg' : 'row/inv'}/wg${v.workgroupSize}`;
   },
   convenience: (norm, x, { cols, epsilon }) => norm.lpNorm(x, { cols, epsilon }),

@@ -10,6 +10,7 @@ import { opBuffers } from '../op-buffers.js';
 import { normalArray } from '../random.js';
 import { compareOutputs, readAfter } from '../verify-output.js';
 import type { NormLibrary, Shape } from '../types.js';
+import { allowance, asDtype, type BenchDtype, type BenchTensor } from '../dtype.js';
 
 /** Per-feature parameters (`cols` f32 each). */
 export type FeatureParam = 'gamma' | 'beta';
@@ -35,6 +36,7 @@ export interface RowNormBuffers {
   readonly rows: number;
   readonly cols: number;
   readonly epsilon: number;
+  readonly dtype: BenchDtype;
 }
 
 /** The op-specific part of a row normalization benchmark. */
@@ -44,11 +46,13 @@ export interface RowNormSpec {
   readonly stats: readonly RowStat[];
   /** Records the op and returns the variant label (`describeVariant`). */
   encode(lib: NormLibrary, norm: Normalizer, target: GPUCommandEncoder | GPUComputePassEncoder, options: RowNormBuffers): string;
-  convenience(norm: Normalizer, x: Float32Array, options: RowNormArrays): Promise<unknown>;
-  cpu(lib: NormLibrary, x: Float32Array, options: RowNormArrays): unknown;
-  /** The float64 reference's main output. */
-  reference(lib: NormLibrary, x: Float32Array, options: RowNormArrays): { readonly y: ArrayLike<number> };
+  convenience(norm: Normalizer, x: BenchTensor, options: RowNormArrays): Promise<unknown>;
+  cpu(lib: NormLibrary, x: BenchTensor, options: RowNormArrays): unknown;
+  /** The float64 reference's main output (of the f16-decoded input for f16). */
+  reference(lib: NormLibrary, x: BenchTensor, options: RowNormArrays): { readonly y: ArrayLike<number> };
   readonly defaultShapes?: readonly Shape[];
+  /** f32 per-row outputs the typed-array form reads back; default: one per `stats` entry. */
+  readonly rowOutputs?: number;
 }
 
 /** PyTorch's default, the value real models use. */
@@ -69,10 +73,10 @@ export function rowNormOp(spec: RowNormSpec): BenchOp {
   return {
     name: spec.name,
     ...(spec.defaultShapes ? { defaultShapes: spec.defaultShapes } : {}),
-    create({ lib, norm, device }, { rows, cols }): OpInstance {
+    create({ lib, norm, device, dtype }, { rows, cols }): OpInstance {
       // Seeded by shape so Chromium and Node time (and verify) the same numbers.
       const seed = rows * 7919 + cols;
-      const x = normalArray(rows * cols, seed);
+      const x = asDtype(lib, normalArray(rows * cols, seed), dtype);
       const arrays: RowNormArrays = {
         cols,
         epsilon: EPSILON,
@@ -91,11 +95,16 @@ export function rowNormOp(spec: RowNormSpec): BenchOp {
         rows,
         cols,
         epsilon: EPSILON,
+        dtype,
       };
       const encode = (target: GPUCommandEncoder | GPUComputePassEncoder) => spec.encode(lib, norm, target, buffers);
       return {
-        bytes: 4 * (2 * rows * cols + spec.params.length * cols + spec.stats.length * rows),
-        copyElements: rows * cols,
+        bytes: 2 * x.byteLength + 4 * (spec.params.length * cols + spec.stats.length * rows),
+        copyElements: Math.ceil(x.byteLength / 4),
+        transfer: {
+          inputs: [x, ...spec.params.map((p) => arrays[p]!)],
+          outputBytes: [x.byteLength, ...Array.from({ length: spec.rowOutputs ?? spec.stats.length }, () => rows * 4)],
+        },
         encode,
         record: (pass) => void encode(pass),
         convenience: () => spec.convenience(norm, x, arrays).then(() => undefined),
@@ -103,8 +112,8 @@ export function rowNormOp(spec: RowNormSpec): BenchOp {
         verify: async () => {
           const ref = spec.reference(lib, x, arrays).y;
           const gamma = arrays.gamma;
-          const got = await readAfter(device, encode, buffers.y, x.byteLength);
-          return compareOutputs(got, ref, (i) => RTOL * Math.abs(ref[i]!) + ATOL * Math.max(1, gamma ? Math.abs(gamma[i % cols]!) : 1));
+          const got = await readAfter(device, encode, buffers.y, { lib, dtype, count: rows * cols });
+          return compareOutputs(got, ref, (i) => allowance(dtype, ref[i]!, RTOL * Math.abs(ref[i]!) + ATOL * Math.max(1, gamma ? Math.abs(gamma[i % cols]!) : 1)));
         },
         destroy: () => owned.destroy(),
       };

@@ -3,7 +3,7 @@
  * through the encode form, submit, read back dx/dgamma/dbeta, and free every temporary, whatever
  * happens.
  */
-import { Transfers, checkBindingSize, checkBufferSize, type ArrayRunContext } from '../../core/transfers.js';
+import { Transfers, checkBindingSize, checkBufferSize, tensorView, type ArrayRunContext } from '../../core/transfers.js';
 import { storageBytes, type TensorData } from '../../core/tensor.js';
 import { checkBackwardArrays, type BackwardOpName, type LayerNormBackwardOptions, type RmsNormBackwardOptions } from './options.js';
 import { encodeNormBackward, paramGradBlocks } from './encode.js';
@@ -61,7 +61,7 @@ export async function runNormBackward(
       ...(rms ? { gammaOffset } : { mean: io.upload(mean!, 'mean'), dbeta: out.dbeta }),
     });
     const [dxBytes, dgammaBytes, dbetaBytes] = await io.readBack(encoder, outputs.map(([name]) => out[name]!));
-    const dxOut = dtype === 'f16' ? new Uint16Array(dxBytes!.slice(0, rows * cols * 2)) : new Float32Array(dxBytes!.slice(0, rows * cols * 4));
+    const dxOut = tensorView(dxBytes!, dtype, rows * cols);
     return { dx: dxOut, dgamma: new Float32Array(dgammaBytes!), dbeta: dbetaBytes && new Float32Array(dbetaBytes) };
   } finally {
     io.release();

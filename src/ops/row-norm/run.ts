@@ -3,7 +3,7 @@
  * upload, record through the encode form, submit, read back, and free every temporary, whatever
  * happens.
  */
-import { Transfers, checkBindingSize, checkBufferSize, type ArrayRunContext } from '../../core/transfers.js';
+import { Transfers, checkBindingSize, checkBufferSize, tensorView, type ArrayRunContext } from '../../core/transfers.js';
 import { storageBytes, type TensorData } from '../../core/tensor.js';
 import { OPS, type RowNormOpName } from '../table.js';
 import { resolveRowNormArrays, type RowNormArrayOptions } from './options.js';
@@ -67,11 +67,8 @@ export async function runRowNorm(ctx: ArrayRunContext, op: RowNormOpName, x: Ten
     const result: Partial<Record<'y' | 'sum' | 'mean' | 'rstd', TensorData>> = {};
     outputs.forEach(([name], i) => {
       const isActivation = name === 'y' || name === 'sum';
-      const type = name === 'y' ? outputDtype : dtype;
-      result[name] =
-        isActivation && type === 'f16'
-          ? new Uint16Array(parts[i]!.slice(0, rows * cols * 2))
-          : new Float32Array(isActivation ? parts[i]!.slice(0, rows * cols * 4) : parts[i]!);
+      // Views of the bytes read back (copied out of the mapping once), no further copy.
+      result[name] = isActivation ? tensorView(parts[i]!, name === 'y' ? outputDtype : dtype, rows * cols) : new Float32Array(parts[i]!, 0, rows);
     });
     return result as { y: TensorData; sum?: TensorData; mean?: Float32Array; rstd?: Float32Array };
   } finally {
