@@ -32,7 +32,7 @@ export function mountBenchPanel(host: HTMLElement, gpu: GPU | null, unavailable:
   const progress = el('p', { class: 'muted', id: 'bench-progress' }, unavailable ?? 'Measures each case: verify against the float64 reference, tune the copy roofline, then timed rounds. SwiftShader takes ~10–30 s per shape.');
   const chart = el('div', { class: 'chart wide', id: 'bench-chart' });
   const table = el('table', { class: 'stats', id: 'bench-table' });
-  host.append(el('div', { class: 'controls' }, el('span', {}, 'ops: ', ...ops), el('label', {}, 'shapes (rows×cols) ', shapes), el('label', {}, 'rounds ', reps), run, download), progress, chart, table);
+  host.append(el('div', { class: 'controls' }, el('span', { class: 'ops' }, 'ops: ', ...ops), el('label', {}, 'shapes (rows×cols) ', shapes), el('label', {}, 'rounds ', reps), run, download), progress, chart, table);
   if (!gpu) {
     run.disabled = true;
     return;
@@ -48,6 +48,7 @@ export function mountBenchPanel(host: HTMLElement, gpu: GPU | null, unavailable:
         const chosen = ops.map((l) => l.querySelector('input')!).filter((i) => i.checked).map((i) => i.value);
         const shapeList = parseShapeList(shapes.value);
         const r = Math.max(3, Math.min(200, Math.round(Number(reps.value)) || 10));
+        // #region library-code
         session ??= openBenchSession({ lib, gpu, copyShader, runtime: 'chromium', userAgent: navigator.userAgent });
         const s = await session;
         const started = performance.now();
@@ -57,6 +58,7 @@ export function mountBenchPanel(host: HTMLElement, gpu: GPU | null, unavailable:
             records.push(await s.runCase({ op, shape, dtype: 'f32', reps: r, warmup: 2 }, (phase) => (progress.textContent = `${op} ${shape.rows}×${shape.cols}: ${phase}`)));
             chart.innerHTML = renderChart(records, { title: 'webgpu-norm, live in this tab', subtitle: describeAdapter(s.environment) });
           }
+        // #endregion
         table.replaceChildren(
           el('tr', {}, ...['op', 'shape', 'variant', 'GPU ms', 'copy ms', '× copy', '× 2-read', 'GB/s', 'CPU ms', 'CPU / GPU', 'max |err|'].map((h) => el('th', {}, h))),
           ...records.map((c) =>
@@ -74,7 +76,7 @@ export function mountBenchPanel(host: HTMLElement, gpu: GPU | null, unavailable:
         });
         results.bench = records;
         results.benchReport = report;
-        progress.textContent = `Done: ${records.length} case(s) in ${fmt((performance.now() - started) / 1000, 3)} s. Bars: ${CHART_SERIES.map((s) => s.label).join(', ')}.`;
+        progress.textContent = `Done: ${records.length} case(s) in ${fmt((performance.now() - started) / 1000, 3)} s. Bars, left to right: ${CHART_SERIES.map((c) => c.label).join('; ')}.`;
         download.disabled = false;
       } catch (e) {
         progress.textContent = `Benchmark failed: ${e instanceof Error ? e.message : String(e)}`;
