@@ -17,10 +17,10 @@ import { resolveRowNormOptions } from './options.js';
 import { addStatsCopyShader, rowNormShader, type Access } from './shaders.js';
 import { tuningKey } from './tuning.js';
 import { checkVariant, describeVariant, rowsPerWorkgroup, selectVariant, SPLIT_PARTIAL_BYTES, splitScratchBytes, splitSegments, variantFits, type RowNormVariant } from './variant.js';
+import { type Dtype, type EpsilonMode, storageBytes } from '../../core/tensor.js';
 
 /** Invocations per workgroup of the fused ops' statistics copy (one per row). */
 const STATS_COPY_WORKGROUP = 64;
-import { type Dtype, type EpsilonMode, storageBytes } from '../../core/tensor.js';
 
 interface EncodeCommon {
   /** Input activations, `rows * cols` elements of `dtype`. */
