@@ -11,8 +11,8 @@ const swiftshader: AdapterProfile = { name: 'google/swiftshader', cpu: true, sub
 const nvidia: AdapterProfile = { name: 'nvidia/ampere', cpu: false, subgroups: true, maxWorkgroupSize: 256, subgroupMinSize: 32 };
 const oldGpu: AdapterProfile = { name: 'intel/gen-9', cpu: false, subgroups: false, maxWorkgroupSize: 256, subgroupMinSize: 4 };
 
-function fakeDevice(features: string[], maxInvocations = 256): GPUDevice {
-  return { features: new Set(features), limits: { maxComputeInvocationsPerWorkgroup: maxInvocations, maxComputeWorkgroupSizeX: 256 } } as unknown as GPUDevice;
+function fakeDevice(features: string[], maxInvocations = 256, maxSizeX = 256): GPUDevice {
+  return { features: new Set(features), limits: { maxComputeInvocationsPerWorkgroup: maxInvocations, maxComputeWorkgroupSizeX: maxSizeX } } as unknown as GPUDevice;
 }
 
 describe('profileDevice', () => {
@@ -24,9 +24,18 @@ describe('profileDevice', () => {
     expect(profileDevice(fakeDevice([]), { vendor: 'x', isFallbackAdapter: true } as unknown as GPUAdapterInfo).cpu).toBe(true);
   });
 
+  test('1024-invocation devices (lavapipe, most GPUs): the rule stays within 256, a forced variant may use 1024', () => {
+    const p = profileDevice(fakeDevice(['subgroups'], 1024, 1024), { description: 'llvmpipe (LLVM 15.0.6, 256 bits)', subgroupMinSize: 8 } as unknown as GPUAdapterInfo);
+    expect(p).toMatchObject({ cpu: true, maxWorkgroupSize: 256, maxForcedWorkgroupSize: 1024, subgroupMinSize: 8 });
+    const v = { reduction: 'subgroup', vec4: true, workgroupSize: 1024, threadsPerRow: 1024, cachedChunks: 1 } as const;
+    expect(checkVariant(v, 4096, 'f32', p)).toEqual(v);
+    expect(() => checkVariant({ ...v, workgroupSize: 2048, threadsPerRow: 2048 }, 4096, 'f32', p)).toThrow(/power of two <= 1024/);
+    expect(() => checkVariant(v, 4096, 'f32', { ...p, maxForcedWorkgroupSize: undefined })).toThrow(/power of two <= 256/);
+  });
+
   test('subgroups need the device feature; sizes and limits are read', () => {
     const p = profileDevice(fakeDevice(['subgroups'], 192), { vendor: 'amd', architecture: 'rdna-3', subgroupMinSize: 32 } as unknown as GPUAdapterInfo);
-    expect(p).toEqual({ name: 'amd/rdna-3', cpu: false, subgroups: true, maxWorkgroupSize: 128, subgroupMinSize: 32 });
+    expect(p).toEqual({ name: 'amd/rdna-3', cpu: false, subgroups: true, maxWorkgroupSize: 128, maxForcedWorkgroupSize: 128, subgroupMinSize: 32 });
     expect(profileDevice(fakeDevice([]), {} as GPUAdapterInfo)).toMatchObject({ name: 'unknown/unknown', subgroups: false, subgroupMinSize: 4 });
   });
 });

@@ -51,7 +51,9 @@ async function adapterInfo() {
 
 /** `lib` is the built package itself, for tests that script the public API directly. */
 const harness = { runRowNormCase, expectNormError, adapterInfo, normalizer, lib };
-(window as unknown as { harness: typeof harness }).harness = harness;
+// The page's tests reach it as window.harness; in Node (test/gpu/page.ts, node projects) the
+// same object is globalThis.harness.
+(globalThis as unknown as { harness: typeof harness }).harness = harness;
 export type Harness = typeof harness;
 
 // ---------------------------------------------------------------------------------------------
