@@ -180,6 +180,16 @@ describe('tuning table', () => {
     expect(tuningKey(nvidia, 'addRmsNorm', 'f16', 1, 4096)).toBe('nvidia/ampere|addRmsNorm|f16|1x4096s');
   });
 
+  test("tune() candidates start with the rule's own choice (lavapipe's subgroup-of-8 team is none of the others), without duplicates", () => {
+    const lavapipe: AdapterProfile = { name: 'mesa/software', cpu: true, subgroups: true, maxWorkgroupSize: 256, maxForcedWorkgroupSize: 1024, subgroupMinSize: 8 };
+    for (const [p, rows, cols] of [[lavapipe, 1, 768], [lavapipe, 1, 65536], [swiftshader, 2048, 768], [nvidia, 64, 4096]] as const) {
+      const c = candidateVariants(p, { rows, cols, dtype: 'f32' });
+      expect(c[0]).toEqual(selectVariant(p, { rows, cols, dtype: 'f32' }));
+      expect(new Set(c.map(describeVariant)).size).toBe(c.length);
+    }
+    expect(candidateVariants(lavapipe, { rows: 1, cols: 768, dtype: 'f32' })[0]).toMatchObject({ reduction: 'subgroup', workgroupSize: 8, threadsPerRow: 8 });
+  });
+
   test('candidates are distinct, valid for the shape, and include both reductions with subgroups', () => {
     const c = candidateVariants(nvidia, { rows: 64, cols: 768, dtype: 'f32' });
     expect(new Set(c.map(describeVariant)).size).toBe(c.length);
