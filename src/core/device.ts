@@ -20,6 +20,13 @@ export const OPTIONAL_FEATURES: readonly GPUFeatureName[] = ['subgroups', 'times
  * would destroy its instance under devices still in use and abort Node.
  */
 let dawnGpu: GPU | undefined;
+/**
+ * `GPU` objects callers handed to {@link requestNormDevice}, kept for the same reason: with the
+ * `webgpu` package, a `GPU` from `create()` that is collected while its device lives makes Dawn
+ * tear down its instance under that device; the next calls then segfault (lavapipe) or hang
+ * (SwiftShader). Minimal reproduction and findings: docs/software-drivers.md.
+ */
+const callerGpus = new Set<GPU>();
 
 /** Returns `navigator.gpu`, or the Dawn-backed `GPU` of the `webgpu` package in Node, or throws `no-webgpu`. */
 export async function findGpu(): Promise<GPU> {
@@ -55,6 +62,7 @@ export async function findGpu(): Promise<GPU> {
  * ```
  */
 export async function requestNormDevice(options: RequestDeviceOptions = {}): Promise<{ adapter: GPUAdapter; device: GPUDevice }> {
+  if (options.gpu) callerGpus.add(options.gpu);
   const gpu = options.gpu ?? (await findGpu());
   const adapter = await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : undefined);
   if (!adapter) throw new NormError('no-webgpu', 'navigator.gpu.requestAdapter() returned null: no usable GPU adapter (is WebGPU enabled for this GPU or driver?)');

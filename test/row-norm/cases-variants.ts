@@ -312,6 +312,35 @@ const VARIANTS: readonly Row[] = [
 ];
 
 /**
+ * Workgroups of 512 and 1024 invocations, the sizes GPUs (and lavapipe) allow beyond the 256 the
+ * automatic rule uses: a 1024-team reduced in workgroup memory and by subgroups (32 partials at
+ * subgroup size 32, 128 at 8), teams several to a workgroup, rows per invocation, split rows; on
+ * rows narrower than the team, one chunk past it (4100 = 1025 chunks), mid-word f16 rows. A device
+ * whose limits stop below must refuse them with a NormError (row-norm.gpu.test.ts).
+ */
+const WIDE_WORKGROUPS: readonly Row[] = [
+  [1300, 'layerNorm', 'f32', 9, 4100, 'offset', 'both', 1e-5, 'encode', { variant: 'wg1024 t1024 vec4 subgroup reg1' }],
+  [1301, 'rmsNorm', 'f32', 9, 13, 'outlier-columns', 'gamma', 1e-5, 'encode', { variant: 'wg1024 t1024 scalar subgroup reg0' }],
+  [1302, 'addLayerNorm', 'f16', 9, 1030, 'nan-row', 'both', 1e-5, 'pass', { variant: 'wg1024 t1024 scalar subgroup reg1' }],
+  [1303, 'addRmsNorm', 'f32', 3, 8192, 'tiny-variance', 'gamma', 1e-12, 'encode', { bias: true, variant: 'wg1024 t1024 vec4 subgroup reg2' }],
+  [1304, 'layerNorm', 'f32', 9, 4100, 'mixed-scale', 'both', 1e-5, 'encode', { variant: 'wg1024 t1024 vec4 workgroup reg0' }],
+  [1305, 'rmsNorm', 'f16', 9, 7, 'normal', 'none', 1e-5, 'encode', { variant: 'wg1024 t1024 scalar workgroup reg1' }],
+  [1306, 'addLayerNorm', 'f32', 9, 1001, 'inf-row', 'both', 1e-5, 'encode', { variant: 'wg1024 t32 scalar workgroup reg8' }],
+  [1307, 'layerNorm', 'f32', 70, 768, 'constant', 'both', 1e-5, 'encode', { variant: 'wg1024 t8 vec4 workgroup reg32' }],
+  [1308, 'rmsNorm', 'f32', 1030, 13, 'offset', 'both', 1e-5, 'encode', { variant: 'wg1024 t1 scalar workgroup reg0' }],
+  [1309, 'layerNorm', 'f16', 4100, 12, 'outlier-columns', 'both', 1e-5, 'encode', { variant: 'wg1024 t1 scalar workgroup reg0 x4' }],
+  [1310, 'layerNorm', 'f32', 2, 65540, 'offset', 'both', 1e-5, 'encode', { variant: 'wg1024 t1024 vec4 subgroup reg0 split8' }],
+  [1311, 'addRmsNorm', 'f16', 2, 65539, 'nan-row', 'both', 1e-5, 'encode', { variant: 'wg1024 t1024 scalar workgroup reg0 split3' }],
+  [1312, 'layerNorm', 'f32', 9, 4100, 'offset', 'both', 1e-5, 'encode', { variant: 'wg512 t512 vec4 subgroup reg1' }],
+  [1313, 'addLayerNorm', 'f16', 9, 1030, 'mixed-scale', 'both', 1e-5, 'encode', { variant: 'wg512 t512 scalar workgroup reg1' }],
+];
+
+/** The 512- and 1024-invocation forced variants (see WIDE_WORKGROUPS). */
+export function wideWorkgroupCases(subgroups: boolean): RowNormCase[] {
+  return WIDE_WORKGROUPS.map(rowNormCase).filter((c) => subgroups || c.variant?.reduction !== 'subgroup');
+}
+
+/**
  * The forced-variant cases. Rows that force the subgroup reduction are left out where the device
  * lacks subgroups (the other rows keep their seeds and names).
  *

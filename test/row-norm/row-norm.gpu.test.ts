@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { formatWorst, type Comparison } from '../shared/compare.js';
 import { caseName, familyCases, layerNormCases, variantCases } from './cases.js';
 import { optionCases } from './cases-options.js';
+import { wideWorkgroupCases } from './cases-variants.js';
 import type { RowNormCase, RowNormCaseResult } from '../gpu/harness/harness.js';
 import { openHarness, type HarnessPage } from '../gpu/page.js';
 import { flushHashes, recordHash } from '../gpu/output-hashes.js';
@@ -108,6 +109,22 @@ describe('layerNormBackward fed from addLayerNorm\'s mean and rstd', () => {
         expect(r[what].failures, `${what}: ${r[what].failures}/${r[what].count}, ${r[what].maxErrorRatio.toFixed(3)}x the allowance`).toBe(0);
         expect(r[what].count, what).toBeGreaterThan(0);
       }
+    });
+  }
+});
+
+describe('512- and 1024-invocation workgroups, forced: run where the device allows them, refused where not', () => {
+  // lavapipe and most GPUs allow 1024 invocations (subgroups of 8 on lavapipe, 32 on most GPUs);
+  // SwiftShader allows 256, so there each case must be refused before anything reaches the GPU.
+  let allowed = 0;
+  beforeAll(async () => {
+    const info = await h.run((harness) => harness.adapterInfo());
+    allowed = info.profile.maxForcedWorkgroupSize ?? info.profile.maxWorkgroupSize;
+  });
+  for (const c of wideWorkgroupCases(true)) {
+    test(caseName(c), async () => {
+      if (c.variant!.workgroupSize <= allowed) return check(c, await run(c));
+      await expect(run(c)).rejects.toThrow(/variant\.workgroupSize: expected a power of two <= /);
     });
   }
 });

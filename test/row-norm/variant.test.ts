@@ -11,8 +11,8 @@ const swiftshader: AdapterProfile = { name: 'google/swiftshader', cpu: true, sub
 const nvidia: AdapterProfile = { name: 'nvidia/ampere', cpu: false, subgroups: true, maxWorkgroupSize: 256, subgroupMinSize: 32 };
 const oldGpu: AdapterProfile = { name: 'intel/gen-9', cpu: false, subgroups: false, maxWorkgroupSize: 256, subgroupMinSize: 4 };
 
-function fakeDevice(features: string[], maxInvocations = 256): GPUDevice {
-  return { features: new Set(features), limits: { maxComputeInvocationsPerWorkgroup: maxInvocations, maxComputeWorkgroupSizeX: 256 } } as unknown as GPUDevice;
+function fakeDevice(features: string[], maxInvocations = 256, maxSizeX = 256): GPUDevice {
+  return { features: new Set(features), limits: { maxComputeInvocationsPerWorkgroup: maxInvocations, maxComputeWorkgroupSizeX: maxSizeX } } as unknown as GPUDevice;
 }
 
 describe('profileDevice', () => {
@@ -24,9 +24,18 @@ describe('profileDevice', () => {
     expect(profileDevice(fakeDevice([]), { vendor: 'x', isFallbackAdapter: true } as unknown as GPUAdapterInfo).cpu).toBe(true);
   });
 
+  test('1024-invocation devices (lavapipe, most GPUs): the rule stays within 256, a forced variant may use 1024', () => {
+    const p = profileDevice(fakeDevice(['subgroups'], 1024, 1024), { description: 'llvmpipe (LLVM 15.0.6, 256 bits)', subgroupMinSize: 8 } as unknown as GPUAdapterInfo);
+    expect(p).toMatchObject({ cpu: true, maxWorkgroupSize: 256, maxForcedWorkgroupSize: 1024, subgroupMinSize: 8 });
+    const v = { reduction: 'subgroup', vec4: true, workgroupSize: 1024, threadsPerRow: 1024, cachedChunks: 1 } as const;
+    expect(checkVariant(v, 4096, 'f32', p)).toEqual(v);
+    expect(() => checkVariant({ ...v, workgroupSize: 2048, threadsPerRow: 2048 }, 4096, 'f32', p)).toThrow(/power of two <= 1024/);
+    expect(() => checkVariant(v, 4096, 'f32', { ...p, maxForcedWorkgroupSize: undefined })).toThrow(/power of two <= 256/);
+  });
+
   test('subgroups need the device feature; sizes and limits are read', () => {
     const p = profileDevice(fakeDevice(['subgroups'], 192), { vendor: 'amd', architecture: 'rdna-3', subgroupMinSize: 32 } as unknown as GPUAdapterInfo);
-    expect(p).toEqual({ name: 'amd/rdna-3', cpu: false, subgroups: true, maxWorkgroupSize: 128, subgroupMinSize: 32 });
+    expect(p).toEqual({ name: 'amd/rdna-3', cpu: false, subgroups: true, maxWorkgroupSize: 128, maxForcedWorkgroupSize: 128, subgroupMinSize: 32 });
     expect(profileDevice(fakeDevice([]), {} as GPUAdapterInfo)).toMatchObject({ name: 'unknown/unknown', subgroups: false, subgroupMinSize: 4 });
   });
 });
@@ -169,6 +178,16 @@ describe('tuning table', () => {
     expect(tuningKey(swiftshader, 'layerNorm', 'f32', 100, 768)).toBe('google/swiftshader|layerNorm|f32|128x1024v');
     expect(tuningKey(swiftshader, 'layerNorm', 'f32', 128, 1001)).toBe('google/swiftshader|layerNorm|f32|128x1024s');
     expect(tuningKey(nvidia, 'addRmsNorm', 'f16', 1, 4096)).toBe('nvidia/ampere|addRmsNorm|f16|1x4096s');
+  });
+
+  test("tune() candidates start with the rule's own choice (lavapipe's subgroup-of-8 team is none of the others), without duplicates", () => {
+    const lavapipe: AdapterProfile = { name: 'mesa/software', cpu: true, subgroups: true, maxWorkgroupSize: 256, maxForcedWorkgroupSize: 1024, subgroupMinSize: 8 };
+    for (const [p, rows, cols] of [[lavapipe, 1, 768], [lavapipe, 1, 65536], [swiftshader, 2048, 768], [nvidia, 64, 4096]] as const) {
+      const c = candidateVariants(p, { rows, cols, dtype: 'f32' });
+      expect(c[0]).toEqual(selectVariant(p, { rows, cols, dtype: 'f32' }));
+      expect(new Set(c.map(describeVariant)).size).toBe(c.length);
+    }
+    expect(candidateVariants(lavapipe, { rows: 1, cols: 768, dtype: 'f32' })[0]).toMatchObject({ reduction: 'subgroup', workgroupSize: 8, threadsPerRow: 8 });
   });
 
   test('candidates are distinct, valid for the shape, and include both reductions with subgroups', () => {

@@ -5,7 +5,7 @@
  */
 import { nextPowerOfTwo } from '../../core/dispatch.js';
 import type { ScratchLimits } from '../../core/scratch.js';
-import { MAX_CACHED_CHUNKS, variantFits, type AdapterProfile, type RowNormVariant } from './variant.js';
+import { describeVariant, MAX_CACHED_CHUNKS, selectVariant, variantFits, type AdapterProfile, type RowNormVariant } from './variant.js';
 import { type Dtype } from '../../core/tensor.js';
 import { type RowNormOpName } from '../table.js';
 
@@ -32,7 +32,9 @@ export function tuningKey(profile: AdapterProfile, op: RowNormOpName, dtype: Dty
 }
 
 /**
- * The variants worth timing for a shape: whole rows per invocation (one row at three workgroup
+ * The variants worth timing for a shape, the rule's own choice first (so tune() never lacks it: on
+ * lavapipe the rule's subgroup-of-8 team is none of the others; and, the ranking being a stable
+ * sort, a tie, as timestamps quantized coarser than the kernels produce, keeps the rule): whole rows per invocation (one row at three workgroup
  * sizes, with and without register caching; two and four rows at two sizes), teams of 4 to
  * the device maximum with each reduction, and for fewer than 64 rows of 4096 or more, rows split
  * into 2–32 segments (of at least 1024 elements) owned by teams of 4 and of the device maximum.
@@ -48,7 +50,7 @@ export function candidateVariants(profile: AdapterProfile, shape: { rows: number
   const nativeF16 = shape.dtype === 'f16' && profile.shaderF16 === true;
   const vec4 = (shape.dtype === 'f32' || nativeF16) && shape.cols % 4 === 0;
   const chunks = Math.ceil(shape.cols / 4);
-  const out: RowNormVariant[] = [];
+  const out: RowNormVariant[] = [selectVariant(profile, shape, limits)];
   for (const workgroupSize of [16, 64, 256]) {
     if (workgroupSize > profile.maxWorkgroupSize) continue;
     for (const cachedChunks of [0, Math.min(chunks, MAX_CACHED_CHUNKS)]) {
@@ -81,7 +83,15 @@ export function candidateVariants(profile: AdapterProfile, shape: { rows: number
       }
     }
   }
-  return out.filter((v) => variantFits(v, shape.rows, limits)).map((v) => (nativeF16 ? { ...v, nativeF16 } : v));
+  const seen = new Set<string>();
+  return out
+    .map((v) => (nativeF16 ? { ...v, nativeF16 } : v))
+    .filter((v) => {
+      const label = describeVariant(v);
+      if (seen.has(label)) return false;
+      seen.add(label);
+      return variantFits(v, shape.rows, limits);
+    });
 }
 
 /**

@@ -134,8 +134,14 @@ export interface AdapterProfile {
   readonly cpu: boolean;
   /** The device has `subgroups` and WGSL's `subgroup_id` builtin. */
   readonly subgroups: boolean;
-  /** Largest power-of-two workgroup size the limits allow (capped at 256). */
+  /** Largest power-of-two workgroup size the limits allow (capped at 256): the automatic rule's and tune()'s bound. */
   readonly maxWorkgroupSize: number;
+  /**
+   * Largest power-of-two workgroup size the limits allow, uncapped (1024 on most GPUs and on
+   * lavapipe): the bound for a forced variant, so that the kernels can be checked at the sizes a
+   * GPU allows. Absent: `maxWorkgroupSize`.
+   */
+  readonly maxForcedWorkgroupSize?: number | undefined;
   /** Smallest subgroup size (adapter info; 4 when unknown, WebGPU's minimum). */
   readonly subgroupMinSize: number;
   /** The device has `shader-f16` (absent: no). */
@@ -160,12 +166,14 @@ export function profileDevice(device: GPUDevice, info?: Partial<GPUAdapterInfo>)
   const wgsl = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu?.wgslLanguageFeatures;
   // subgroup_id is a newer builtin; where the language-feature set is unknown (Node/Dawn) assume it.
   const subgroupId = wgsl ? wgsl.has('subgroup_id') : true;
-  const max = Math.min(256, device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX);
+  const deviceMax = Math.min(device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX);
+  const max = Math.min(256, deviceMax);
   return {
     name: `${i.vendor || 'unknown'}/${i.architecture || 'unknown'}`,
     cpu: fallback || CPU_ADAPTERS.test(text),
     subgroups: device.features.has('subgroups') && subgroupId,
     maxWorkgroupSize: 2 ** Math.floor(Math.log2(max)),
+    maxForcedWorkgroupSize: 2 ** Math.floor(Math.log2(deviceMax)),
     subgroupMinSize: Math.max(4, (i as { subgroupMinSize?: number }).subgroupMinSize ?? 4),
     ...(device.features.has('shader-f16') ? { shaderF16: true } : {}),
   };
@@ -309,7 +317,10 @@ export function checkVariant(v: unknown, cols: number, dtype: Dtype, profile: Ad
   const { reduction, vec4, workgroupSize: wg, threadsPerRow: t, cachedChunks } = v as RowNormVariant;
   const pow2 = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
   if (reduction !== 'workgroup' && reduction !== 'subgroup') throw bad(`expected 'workgroup' or 'subgroup', got ${describe(reduction)}`, 'variant.reduction');
-  if (!pow2(wg) || wg > profile.maxWorkgroupSize) throw bad(`expected a power of two <= ${profile.maxWorkgroupSize}, got ${describe(wg)}`, 'variant.workgroupSize');
+  // Up to the device's own limit (1024 on most devices): the kernels' two workgroup arrays of
+  // vec2<f32> per invocation take 16 KiB at 1024, WebGPU's minimum maxComputeWorkgroupStorageSize.
+  const maxWg = Math.max(profile.maxWorkgroupSize, profile.maxForcedWorkgroupSize ?? 0);
+  if (!pow2(wg) || wg > maxWg) throw bad(`expected a power of two <= ${maxWg}, got ${describe(wg)}`, 'variant.workgroupSize');
   if (!pow2(t) || t > wg) throw bad(`expected a power of two <= workgroupSize (${wg}), got ${describe(t)}`, 'variant.threadsPerRow');
   if (typeof vec4 !== 'boolean') throw bad(`expected a boolean, got ${describe(vec4)}`, 'variant.vec4');
   const nativeF16 = (v as RowNormVariant).nativeF16 ?? false;

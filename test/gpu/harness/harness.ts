@@ -62,7 +62,9 @@ async function runLimitsFuzz(a: { seed: number; runs: number; timeLimitMs?: numb
 }
 
 const harness = { runRowNormCase, runAddLayerNormBackwardChain, expectNormError, adapterInfo, normalizer, lib, runLimitsFuzz };
-(window as unknown as { harness: typeof harness }).harness = harness;
+// The page's tests reach it as window.harness; in Node (test/gpu/page.ts, node projects) the
+// same object is globalThis.harness.
+(globalThis as unknown as { harness: typeof harness }).harness = harness;
 export type Harness = typeof harness;
 
 // ---------------------------------------------------------------------------------------------
