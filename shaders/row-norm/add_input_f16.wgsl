@@ -1,10 +1,15 @@
 // The input side of the fused residual add + LayerNorm / RMSNorm with packed f16 storage (see
 // add_input_vec4.wgsl and input_f16.wgsl). sum is rounded to f16 before it is normalized, so
 // y = norm(sum as stored): the next block reads exactly the residual stream this one normalized.
+// With ROUND_SUM = false (ONNX's Skip* nodes, whose sum is the exact f32 x + skip + bias) the
+// statistics and y use the unrounded f32 sum; the sum output is still rounded once, when stored.
 // #include "row_norm_core.wgsl"
 // #include "affine_scalar.wgsl"
 // #include "add_io.wgsl"
 // #include "../common/f16_chunk.wgsl"
+
+// Off only through the internal `exactSum` of encodeRowNorm (src/ops/row-norm/encode.ts).
+override ROUND_SUM: bool = true;
 
 @group(0) @binding(1) var<storage, read> x: array<u32>;
 @group(0) @binding(5) var<storage, read> residual: array<u32>;
@@ -21,13 +26,15 @@ fn sum_at(base: u32, rbase: u32, j: u32) -> f32 {
   let h = rbase + j;
   var v = f16_select(x[g >> 1u], g) + f16_select(residual[h >> 1u], h);
   if (HAS_BIAS) { v += bias[j]; }
+  if (!ROUND_SUM) { return v; }
   return f16_to_f32(f32_to_f16(v));
 }
 fn io_pivot(base: u32) -> f32 { return sum_at(base, residual_base(base, params.cols), 0u); }
 fn io_first(base: u32, c: u32) -> f32 { return sum_at(base, residual_base(base, params.cols), 4u * c); }
 
 // Recomputed (never read back from sum): sum's shared half-words may still be in flight from the
-// neighbouring invocation, and recomputing from x and residual gives the identical rounded value.
+// neighbouring invocation, and recomputing from x and residual gives the identical value (rounded
+// or, with ROUND_SUM off, exact, which sum as stored would not be).
 fn io_reload(base: u32, c: u32) -> vec4<f32> {
   var v = vec4<f32>(0.0);
   let rbase = residual_base(base, params.cols);

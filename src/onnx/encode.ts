@@ -16,7 +16,6 @@ import { encodeGroupNorm, encodeInstanceNorm } from '../ops/group-norm/encode.js
 import { encodeLpNorm } from '../ops/lp-norm/encode.js';
 import { encodeRowNorm } from '../ops/row-norm/encode.js';
 import { checkParamScratch, identityParam, paramOperand, recordConvert } from './convert.js';
-import { recordSkipSum } from './skip-sum.js';
 import { planNode, type NodePlan, type ParamPlan } from './plan.js';
 import type { OnnxTensorType } from './schemas.js';
 import { product, type OnnxEncodeNode, type OnnxGpuTensor } from './validate.js';
@@ -141,7 +140,6 @@ export function encodeOnnxNode(ctx: KernelContext, target: EncodeTarget, node: O
   checkAliasing([...ins, ...outRanges].filter((r): r is NamedRange => r !== undefined));
   const params = 'gamma' in plan ? [plan.gamma, plan.beta, 'bias' in plan ? plan.bias : undefined, 'mean' in plan ? plan.mean : undefined, 'var' in plan ? plan.var : undefined] : [];
   checkParamScratch(limits, params);
-  if (plan.kind === 'skip' && plan.xType === 'float16') checkScratch(limits, 'the exact float32 sum', plan.rows * plan.cols * 4, 'inputs[0]', 'split the rows into several nodes');
   const dtype = dtypeOf(plan.xType);
   const x = ins[0]!;
   const y = outRanges[0]!;
@@ -177,34 +175,20 @@ export function encodeOnnxNode(ctx: KernelContext, target: EncodeTarget, node: O
         x, residual: ins[plan.skipInput]!, residualRows: plan.residualRows, y, sum: outRanges[3], rows: plan.rows, cols: plan.cols, dtype, epsilon: plan.epsilon,
         gamma: param(plan.gamma, 'gamma'), bias: param(plan.bias, 'bias'),
       };
-      if (plan.xType === 'float16') {
-        // The fused kernels normalize the f16-rounded sum; ONNX normalizes the exact one: sum in
-        // f32 into scratch (and the f16 sum output, rounded once), then the row norm of it.
-        const exact = recordSkipSum(ctx, target, { rows: plan.rows, cols: plan.cols, residualRows: plan.residualRows, x, skip: ins[plan.skipInput]!, bias: common.bias, sum: outRanges[3] });
-        const row = { x: exact, y, rows: plan.rows, cols: plan.cols, dtype: 'f32' as const, outputDtype: 'f16' as const, epsilon: plan.epsilon, gamma: common.gamma };
-        if (plan.op === 'addLayerNorm') {
-          const stats = outRanges[1] || outRanges[2] ? { mean: stat(1, 'onnx-mean'), rstd: stat(2, 'onnx-rstd') } : {};
-          encodeRowNorm(ctx, target, 'layerNorm', { ...row, beta: param(plan.beta, 'beta'), ...stats });
-          return;
-        }
-        encodeRowNorm(ctx, target, 'rmsNorm', { ...row, rstd: outRanges[2] });
-        if (outRanges[1]) {
-          const yScratch = scratchRange(ctx.resources, 'onnx-skip-mean-y', storageBytes(plan.rows * plan.cols, 'f16'));
-          encodeRowNorm(ctx, target, 'layerNorm', { ...row, y: yScratch, gamma: undefined, mean: outRanges[1], rstd: stat(-1, 'onnx-rstd') });
-        }
-        return;
-      }
+      // ONNX normalizes the exact f32 input + skip + bias; the fused f16 kernels would otherwise
+      // normalize it rounded to f16 (input_skip_bias_sum is still stored rounded once).
+      const exactSum = { exactSum: true };
       if (plan.op === 'addLayerNorm') {
         const stats = outRanges[1] || outRanges[2] ? { mean: stat(1, 'onnx-mean'), rstd: stat(2, 'onnx-rstd') } : {};
-        encodeRowNorm(ctx, target, 'addLayerNorm', { ...common, beta: param(plan.beta, 'beta'), ...stats });
+        encodeRowNorm(ctx, target, 'addLayerNorm', { ...common, beta: param(plan.beta, 'beta'), ...stats }, exactSum);
         return;
       }
-      encodeRowNorm(ctx, target, 'addRmsNorm', { ...common, rstd: outRanges[2] });
+      encodeRowNorm(ctx, target, 'addRmsNorm', { ...common, rstd: outRanges[2] }, exactSum);
       if (outRanges[1]) {
         // SkipSimplifiedLayerNormalization's mean output (the mean of input + skip + bias), which
         // an RMS norm does not compute: one more fused-add pass, its y and 1/σ into scratch.
         const yScratch = scratchRange(ctx.resources, 'onnx-skip-mean-y', storageBytes(plan.rows * plan.cols, dtype));
-        encodeRowNorm(ctx, target, 'addLayerNorm', { ...common, y: yScratch, sum: undefined, gamma: undefined, bias: common.bias, mean: outRanges[1], rstd: stat(-1, 'onnx-rstd') });
+        encodeRowNorm(ctx, target, 'addLayerNorm', { ...common, y: yScratch, sum: undefined, gamma: undefined, bias: common.bias, mean: outRanges[1], rstd: stat(-1, 'onnx-rstd') }, exactSum);
       }
       return;
     }

@@ -7,6 +7,7 @@
  * criterion (1e-7 + 1e-3·|ref|) plus the float32 conditioning term of test/onnx/onnx-case.ts.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { RowNormVariant } from '../../dist/index.js';
 import type { OnnxHarness } from '../gpu/harness/harness.js';
 import { flushHashes, recordHash } from '../gpu/output-hashes.js';
 import { openHarness, type HarnessPage } from '../gpu/page.js';
@@ -101,6 +102,42 @@ describe('ONNX nodes match the float64 reference', () => {
         expect(o.failures, `output ${k}: ${o.failures}/${o.count} outside tolerance, ${o.maxRatio.toFixed(3)}x; worst ${o.worst}`).toBe(0);
       });
     });
+  });
+});
+
+// float16 Skip* nodes normalize the exact f32 sum in the fused kernel's own pass (its ROUND_SUM
+// override off): every layout of that kernel, forced, on data whose f16-rounded sum differs from
+// the exact one (test/onnx/onnx-exact-sum.ts), odd widths (rows start mid-word), every output.
+const wg = (workgroupSize: number, threadsPerRow: number, more: Partial<RowNormVariant> = {}): RowNormVariant => ({ reduction: 'workgroup', vec4: false, workgroupSize, threadsPerRow, cachedChunks: 0, ...more });
+// prettier-ignore
+const LAYOUTS: [string, RowNormVariant][] = [
+  ['one row per invocation', wg(64, 1)],
+  ['one row per invocation, registers', wg(16, 1, { cachedChunks: 16 })],
+  ['two rows per invocation', wg(4, 1, { rowsPerInvocation: 2 })],
+  ['four rows per invocation', wg(4, 1, { rowsPerInvocation: 4 })],
+  ['teams, workgroup reduction, registers', wg(16, 16, { cachedChunks: 1 })],
+  ['teams, subgroup reduction', wg(4, 4, { reduction: 'subgroup', cachedChunks: 2 })],
+  ['split rows, workgroup reduction', wg(16, 4, { splitRow: 3 })],
+  ['split rows, subgroup reduction', wg(4, 4, { reduction: 'subgroup', splitRow: 2 })],
+];
+
+describe('float16 Skip* nodes normalize the exact sum in every fused layout', () => {
+  LAYOUTS.forEach(([layout, variant], i) => {
+    for (const opType of ['SkipLayerNormalization', 'SkipSimplifiedLayerNormalization'] as const) {
+      const skip = i % 2 === 0 ? 'full' : 'seq';
+      test(`${opType}, ${layout}, ${skip === 'full' ? '(B,S,H)' : '(S,H)'} skip`, async () => {
+        const r = await h.run((harness, arg) => (harness as OnnxHarness).runOnnxExactSum(arg), { opType, variant, batch: 2, seq: 3, hidden: 61, skip, seed: 2000 + 2 * i + (opType === 'SkipLayerNormalization' ? 0 : 1) } as const);
+        expect(r.validationError, 'validation error scope').toBeNull();
+        expect(r.uncapturedErrors, 'uncaptured GPU errors').toEqual([]);
+        for (const used of r.used) expect(used, 'the forced layout ran').toEqual(variant);
+        // The premise: the rounded sum differs, and a kernel normalizing it would fail below.
+        expect(r.roundedDiffers, 'elements whose f16-rounded sum differs from the exact one').toBeGreaterThan(r.count / 4);
+        expect(r.roundedYFailures, 'y elements a rounded-sum kernel gets wrong').toBeGreaterThan(0);
+        expect(r.yFailures, `y: ${r.yFailures}/${r.count} outside tolerance; worst ${r.worst}`).toBe(0);
+        expect(r.statFailures, 'mean / inv_std_var').toBe(0);
+        expect(r.sumMismatches, 'input_skip_bias_sum: the exact sum rounded once').toBe(0);
+      });
+    }
   });
 });
 

@@ -138,8 +138,8 @@ test('the encode form refuses before recording anything, and checks the output t
   const mark = fake.dispatches.length;
   norm.encodeOnnxNode(enc(), { ...ln, inputs: [x16, scale16, null], outputs: [{ buffer: buf(32), dims: [2, 8], type: 'float16' }] });
   expect(fake.dispatches.slice(mark)[0]).toMatch(/convert/);
-  // A float16 SkipLayerNormalization sums exactly in its own pass first (the fused add kernel
-  // would normalize the f16-rounded sum); a float32 one runs the fused kernel alone.
+  // A SkipLayerNormalization runs the fused add kernel alone; float16 ones with its ROUND_SUM
+  // override off (ONNX normalizes the exact sum, not the f16-rounded one), float32 ones as is.
   const skipNode = (type: 'float16' | 'float32') => {
     const size = type === 'float16' ? 32 : 64;
     const e = { buffer: buf(size), dims: [2, 8], type };
@@ -148,11 +148,16 @@ test('the encode form refuses before recording anything, and checks the output t
   const skipMark = fake.dispatches.length;
   norm.encodeOnnxNode(enc(), skipNode('float32'));
   const fused = fake.dispatches.slice(skipMark);
-  expect(fused.some((l) => /skip_sum/.test(l)), fused.join(', ')).toBe(false);
+  expect(fused, fused.join(', ')).toHaveLength(1);
+  expect(fused[0]).toMatch(/^add_row_norm_/);
+  expect(fused[0]).not.toMatch(/ROUND_SUM/);
   const f16Mark = fake.dispatches.length;
   norm.encodeOnnxNode(enc(), { ...skipNode('float16'), inputs: [...skipNode('float16').inputs.slice(0, 2), { buffer: buf(16), dims: [8], type: 'float16' as const }] });
   const exact = fake.dispatches.slice(f16Mark);
-  expect(exact.some((l) => /skip_sum/.test(l)), exact.join(', ')).toBe(true);
+  // The float16 gamma's conversion, then the fused kernel (no sum pass).
+  expect(exact, exact.join(', ')).toHaveLength(2);
+  expect(exact[0]).toMatch(/convert/);
+  expect(exact[1]).toMatch(/^add_row_norm_f16\b.*ROUND_SUM=(0|false)/);
   expect(fake.validationErrors).toEqual([]);
 });
 

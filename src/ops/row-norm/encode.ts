@@ -159,17 +159,32 @@ export function resolveRowNormVariant(
 }
 
 /**
+ * Settings of the library's own callers, never of the public options (which users give and
+ * `resolveRowNormOptions` validates).
+ */
+export interface RowNormInternal {
+  /**
+   * The fused add forms with f16 storage normalize the exact f32 x + residual + bias instead of
+   * the sum rounded to f16 (the default, PyTorch's y = norm(sum as stored)); `sum` is still
+   * written rounded once. ONNX's Skip* nodes need it (src/onnx/encode.ts). No effect on f32.
+   */
+  readonly exactSum?: boolean | undefined;
+}
+
+/**
  * Records one member of the family into `target`; never submits. Returns the variant used.
  * The options are validated by {@link resolveRowNormOptions} (the same rules and messages as the
  * typed-array form); what is checked here is only what GPU operands add: sizes, usage, alignment
- * and aliasing. The public per-op wrappers live on the normalizer (`encodeLayerNorm`, ...).
+ * and aliasing. The public per-op wrappers live on the normalizer (`encodeLayerNorm`, ...);
+ * `internal` is for the library's own callers only (see {@link RowNormInternal}).
  *
  * @example
  * ```ts
  * encodeRowNorm(ctx, encoder, 'layerNorm', { x, y, rows: 128, cols: 768 });
+ * encodeRowNorm(ctx, encoder, 'addLayerNorm', { x, residual, y, rows, cols, dtype: 'f16' }, { exactSum: true });
  * ```
  */
-export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, op: RowNormOpName, options: AnyEncodeOptions): RowNormVariant {
+export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, op: RowNormOpName, options: AnyEncodeOptions, internal: RowNormInternal = {}): RowNormVariant {
   checkTarget(target);
   const { rows, cols, dtype, outputDtype, residualRows, epsilon, epsilonMode, unbiased, gammaOffset } = resolveRowNormOptions(op, options, 'encode');
   const { statistic, fusedAdd } = OPS[op];
@@ -239,6 +254,9 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, op: RowN
     // Only where they differ from the WGSL defaults, so the usual call keeps its pipeline key.
     if (sum === undefined) constants.WRITE_SUM = false;
     if (residualRows !== rows) constants.RESIDUAL_BROADCAST = true;
+    // Only the packed f16 input side rounds the sum (the f32 ones have nothing to round, and
+    // resolveRowNormVariant keeps the fused forms off the native-f16 modules).
+    if (internal.exactSum === true && access === 'f16') constants.ROUND_SUM = false;
   }
   if (reduction === 'subgroup') constants.SUBGROUP_MIN_SIZE = profile.subgroupMinSize;
   const { resources } = ctx;

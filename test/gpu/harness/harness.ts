@@ -183,6 +183,7 @@ export type ReliabilityHarness = BadInputHarness & typeof reliability & typeof f
 // ONNX nodes (test/onnx/onnx.gpu.test.ts).
 import { onnxCase, type OnnxCase } from '../../onnx/onnx-case.js';
 import { onnxEncodeInPass, onnxGraph } from '../../onnx/onnx-graph.js';
+import { onnxExactSum, type ExactSumCase } from '../../onnx/onnx-exact-sum.js';
 const onnxHarness = {
   runOnnxCase: async (c: OnnxCase) => {
     const norm = await normalizer();
@@ -192,6 +193,12 @@ const onnxHarness = {
   },
   runOnnxGraph: async (g: Parameters<typeof onnxGraph>[1]) => onnxGraph(await normalizer(), g),
   runOnnxEncodeInPass: async (seed: number) => onnxEncodeInPass(await normalizer(), seed),
+  runOnnxExactSum: async (c: ExactSumCase) => {
+    const norm = await normalizer();
+    uncaptured.length = 0;
+    const result = await onnxExactSum(norm, c);
+    return { ...result, uncapturedErrors: [...uncaptured] };
+  },
 };
 Object.assign(harness, onnxHarness);
 export type OnnxHarness = Harness & typeof onnxHarness;
