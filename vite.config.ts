@@ -43,7 +43,7 @@ function nodeProjects() {
       setupFiles: ['test/node/setup.ts'],
       pool: 'forks' as const,
       isolate: true,
-      env: { VK_ICD_FILENAMES: d.icd, [DRIVER_ENV]: d.name, FUZZ_RUNS: process.env.FUZZ_RUNS ?? '25' },
+      env: { VK_ICD_FILENAMES: d.icd, [DRIVER_ENV]: d.name, FUZZ_RUNS: process.env.FUZZ_RUNS ?? '25', NODE_CASE_SAMPLE: process.env.NODE_CASE_SAMPLE ?? '1' },
       // Two cores: files of one driver run one after another.
       fileParallelism: false,
       testTimeout: 180_000,
