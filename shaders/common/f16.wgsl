@@ -71,3 +71,34 @@ fn f16x4_to_f32(bits: vec4<u32>) -> vec4<f32> {
 fn f16_unpack4(a: u32, b: u32) -> vec4<f32> {
   return f16x4_to_f32(vec4<u32>(a & 0xffffu, a >> 16u, b & 0xffffu, b >> 16u));
 }
+
+// The four halves packed in two words, as f32: f16_unpack4's results bit for bit, branch-free and
+// cheaper. WGSL's unpack2x16float (a hardware conversion where there is one) is exact for normal
+// halves, zeros and infinities; subnormal halves, which an implementation may flush to zero, are
+// recomputed exactly (m * 2^-24) and selected in. No branch: on CPU implementations a divergent
+// branch costs both sides.
+fn f16_unpack4_fast(a: u32, b: u32) -> vec4<f32> {
+  let bits = vec4<u32>(a, a >> 16u, b, b >> 16u);
+  let m = bits & vec4<u32>(0x3ffu);
+  let sub = ((bits & vec4<u32>(0x7c00u)) == vec4<u32>(0u)) & (m != vec4<u32>(0u));
+  let mag = vec4<f32>(m) * 5.9604644775390625e-8;
+  let sub_f = select(mag, -mag, (bits & vec4<u32>(0x8000u)) != vec4<u32>(0u));
+  return select(vec4<f32>(unpack2x16float(a), unpack2x16float(b)), sub_f, sub);
+}
+
+// Four f32 values as two packed words, bit-identical to f32_to_f16 lane by lane (round to
+// nearest-even, +-Inf from 65520, quiet NaN, subnormals kept), branch-free. Normal results round
+// on the bits; subnormal ones (|v| < 2^-14) by adding 0.5, whose ulp is 2^-24, the f16
+// subnormal step, so the f32 addition (round to nearest-even) does the rounding.
+fn f16_pack4_fast(v: vec4<f32>) -> vec2<u32> {
+  let b = bitcast<vec4<u32>>(v);
+  let a = b & vec4<u32>(0x7fffffffu);
+  let r = a - vec4<u32>(0x38000000u);
+  let normal = (r + vec4<u32>(0xfffu) + ((r >> vec4<u32>(13u)) & vec4<u32>(1u))) >> vec4<u32>(13u);
+  let sub = bitcast<vec4<u32>>(bitcast<vec4<f32>>(a) + vec4<f32>(0.5)) - vec4<u32>(0x3f000000u);
+  var h = select(normal, sub, a < vec4<u32>(0x38800000u));
+  h = select(h, vec4<u32>(0x7c00u), a >= vec4<u32>(0x477ff000u));
+  h = select(h, vec4<u32>(0x7e00u), a > vec4<u32>(0x7f800000u));
+  h |= (b >> vec4<u32>(16u)) & vec4<u32>(0x8000u);
+  return vec2<u32>(h.x | (h.y << 16u), h.z | (h.w << 16u));
+}

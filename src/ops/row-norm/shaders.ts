@@ -10,6 +10,8 @@ import layerNormScalar from '../../../shaders/row-norm/row_norm_scalar.wgsl?shad
 import layerNormScalarSub from '../../../shaders/row-norm/row_norm_scalar.wgsl?shader&link=../common/reduce_subgroup.wgsl';
 import layerNormF16 from '../../../shaders/row-norm/row_norm_f16.wgsl?shader&link=../common/reduce_workgroup.wgsl';
 import layerNormF16Sub from '../../../shaders/row-norm/row_norm_f16.wgsl?shader&link=../common/reduce_subgroup.wgsl';
+import layerNormF16Vec from '../../../shaders/row-norm/row_norm_f16_vec.wgsl?shader&link=../common/reduce_workgroup.wgsl';
+import layerNormF16VecSub from '../../../shaders/row-norm/row_norm_f16_vec.wgsl?shader&link=../common/reduce_subgroup.wgsl';
 import layerNormF16x4 from '../../../shaders/row-norm/row_norm_f16x4.wgsl?shader&link=../common/reduce_workgroup.wgsl';
 import layerNormF16x4Sub from '../../../shaders/row-norm/row_norm_f16x4.wgsl?shader&link=../common/reduce_subgroup.wgsl';
 import layerNormF16Native from '../../../shaders/row-norm/row_norm_f16_native.wgsl?shader&link=../common/reduce_workgroup.wgsl';
@@ -44,9 +46,11 @@ import type { Dtype } from '../../core/tensor.js';
 
 /**
  * How a kernel touches memory: f32 as vec4 (cols % 4 == 0), f32 scalars, packed f16 (u32 pairs,
- * any device), or WGSL's own f16 (`shader-f16`) as vec4<f16> (cols % 4 == 0) or element by element.
+ * any device) element by element or, for f16 → f16 without a fused add where cols % 4 == 0, a
+ * chunk (vec2<u32>) at a time (`f16vec`, same bits), or WGSL's own f16 (`shader-f16`) as
+ * vec4<f16> (cols % 4 == 0) or element by element.
  */
-export type Access = PortableAccess | 'f16x4' | 'f16native';
+export type Access = PortableAccess | 'f16vec' | 'f16x4' | 'f16native';
 
 /** The accesses every device can run (the backward kernels have only these). */
 export type PortableAccess = 'vec4' | 'scalar' | 'f16';
@@ -56,6 +60,7 @@ const table: Record<'plain' | 'add', Record<Access, Record<'workgroup' | 'subgro
     vec4: { workgroup: layerNormVec4, subgroup: layerNormVec4Sub },
     scalar: { workgroup: layerNormScalar, subgroup: layerNormScalarSub },
     f16: { workgroup: layerNormF16, subgroup: layerNormF16Sub },
+    f16vec: { workgroup: layerNormF16Vec, subgroup: layerNormF16VecSub },
     f16x4: { workgroup: layerNormF16x4, subgroup: layerNormF16x4Sub },
     f16native: { workgroup: layerNormF16Native, subgroup: layerNormF16NativeSub },
   },
@@ -63,6 +68,8 @@ const table: Record<'plain' | 'add', Record<Access, Record<'workgroup' | 'subgro
     vec4: { workgroup: addNormVec4, subgroup: addNormVec4Sub },
     scalar: { workgroup: addNormScalar, subgroup: addNormScalarSub },
     f16: { workgroup: addNormF16, subgroup: addNormF16Sub },
+    // The fused kernels have no chunk-at-a-time packed form yet; encode never asks for one.
+    f16vec: { workgroup: addNormF16, subgroup: addNormF16Sub },
     f16x4: { workgroup: addNormF16x4, subgroup: addNormF16x4Sub },
     f16native: { workgroup: addNormF16Native, subgroup: addNormF16NativeSub },
   },
@@ -94,11 +101,11 @@ const converting: Record<'plain' | 'add', Record<PortableAccess, Record<'workgro
  * ```
  */
 export function rowNormShader(fusedAdd: boolean, access: Access, reduction: 'workgroup' | 'subgroup', outputDtype?: Dtype): ShaderInfo {
-  const f16In = access === 'f16' || access === 'f16x4' || access === 'f16native';
+  const f16In = access === 'f16' || access === 'f16vec' || access === 'f16x4' || access === 'f16native';
   const same = outputDtype === undefined || f16In === (outputDtype === 'f16');
   if (same) return table[fusedAdd ? 'add' : 'plain'][access][reduction];
   // The native-f16 modules write f16 only; the rule and checkVariant keep them to f16 → f16.
-  if (access === 'f16x4' || access === 'f16native') throw new Error(`internal: no ${access} module writes ${outputDtype}`);
+  if (access === 'f16x4' || access === 'f16native' || access === 'f16vec') throw new Error(`internal: no ${access} module writes ${outputDtype}`);
   return converting[fusedAdd ? 'add' : 'plain'][access][reduction];
 }
 
