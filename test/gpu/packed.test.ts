@@ -100,7 +100,7 @@ describe('the packed tarball in a fresh app', () => {
     const pkg = join(app, 'node_modules', 'webgpu-norm');
     expect(readdirSync(pkg).sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'package.json', 'types']);
     // The README states the packed size; package.test.ts bounds it too.
-    expect(tarballBytes).toBeLessThan(160_000);
+    expect(tarballBytes).toBeLessThan(205_000);
   });
 
   test('a Vite production build of the app runs in Chromium from 127.0.0.1', async () => {
@@ -122,7 +122,8 @@ describe('the packed tarball in a fresh app', () => {
       await browser.disconnect();
       await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
     }
-  });
+    // A Vite production build plus the page's first pipelines: ~100 s on two idle cores.
+  }, 420_000);
 
   test('a Node script runs it through the webgpu package (Dawn)', () => {
     const env = { ...process.env };
