@@ -22,8 +22,7 @@ const NODE_CASE_TABLES = [
   'test/lp-norm/lp-norm.gpu.test.ts',
   'test/gpu/bad-input-table.test.ts',
   'test/gpu/fuzz.test.ts',
-  // The ONNX entry point's case table (issue #9) belongs here too once it lands: its
-  // *.gpu.test.ts opens the harness with openHarness() like these, so adding its path is enough.
+  'test/onnx/onnx.gpu.test.ts',
 ];
 
 /**
