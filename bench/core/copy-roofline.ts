@@ -20,7 +20,9 @@ import { median } from './stats.js';
 export interface CopyConfig {
   readonly workgroupSize: number;
   readonly items: number;
-  readonly shape?: 'tile' | 'span';
+  readonly shape?: 'tile' | 'span' | 'lanes';
+  /** Invocations sharing one span in the `lanes` shape. */
+  readonly lanes?: number;
 }
 
 /** The configurations tried per size; small enough that tuning stays a fraction of a case. */
@@ -31,11 +33,15 @@ export const COPY_CONFIGS: readonly CopyConfig[] = [
   { workgroupSize: 256, items: 4 },
   { workgroupSize: 16, items: 64, shape: 'span' },
   { workgroupSize: 16, items: 256, shape: 'span' },
+  { workgroupSize: 64, items: 256, shape: 'span' },
+  { workgroupSize: 64, items: 256, shape: 'lanes', lanes: 4 },
+  { workgroupSize: 64, items: 256, shape: 'lanes', lanes: 8 },
 ];
 
-/** Label of a configuration, as stored in `copyVariant`: `wg256x4`, `wg16x256span`. */
+/** Label of a configuration, as stored in `copyVariant`: `wg256x4`, `wg16x256span`, `wg64x256lanes8`. */
 export function describeCopyConfig(c: CopyConfig): string {
-  return `wg${c.workgroupSize}x${c.items}${c.shape === 'span' ? 'span' : ''}`;
+  const shape = c.shape === 'span' ? 'span' : c.shape === 'lanes' ? `lanes${c.lanes ?? 8}` : '';
+  return `wg${c.workgroupSize}x${c.items}${shape}`;
 }
 
 /**
@@ -45,7 +51,7 @@ export function describeCopyConfig(c: CopyConfig): string {
 export type ReferenceKind = 'copy' | 'reread';
 
 function entryPoint(kind: ReferenceKind, c: CopyConfig): string {
-  return `${kind}_${c.shape === 'span' ? 'span' : 'vec4'}`;
+  return `${kind}_${c.shape === 'span' || c.shape === 'lanes' ? c.shape : 'vec4'}`;
 }
 
 /** Repetitions used only to choose the fastest configuration. */
@@ -79,7 +85,7 @@ export class CopyRoofline {
           device.createComputePipeline({
             label: `bench ${kind} ${describeCopyConfig(c)}`,
             layout: pipelineLayout,
-            compute: { module, entryPoint: entryPoint(kind, c), constants: { WORKGROUP_SIZE: c.workgroupSize, ITEMS: c.items } },
+            compute: { module, entryPoint: entryPoint(kind, c), constants: { WORKGROUP_SIZE: c.workgroupSize, ITEMS: c.items, LANES: c.lanes ?? 8 } },
           }),
         );
       }
