@@ -155,6 +155,7 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
   let prepared: PreparedCopy | undefined;
   let reread: PreparedCopy | undefined;
   let floor: PreparedTransfer | undefined;
+  let byHand: PreparedTransfer | undefined;
   try {
     progress('verify');
     const verification = await instance.verify();
@@ -172,18 +173,22 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
     const kernels = [instance.record, prepared.record, reread.record];
     await s.timer.untimed(kernels, Math.max(1, warmup));
     floor = prepareTransferFloor(s.device, instance.transfer);
+    byHand = prepareTransferFloor(s.device, instance.transfer, (encoder) => void instance.encode(encoder));
     const convenience = () => instance.convenience();
     const transfer = floor.run;
+    const hand = byHand.run;
     const cpu = () => instance.cpu();
     // At least one of each, so the library's pooled transfer buffers exist before any timing,
     // as they do for a caller's second call.
     for (let i = 0; i < Math.max(1, warmup); i++) {
       await convenience();
       await transfer();
+      await hand();
       cpu();
     }
     const wallBatch = await calibrate(convenience);
     const transferBatch = await calibrate(transfer);
+    const handBatch = await calibrate(hand);
     const cpuBatch = await calibrate(cpu);
 
     // Round-robin: each round samples every measurement once, so load from other processes
@@ -193,6 +198,7 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
     const rereadMs: number[] = [];
     const wallMs: number[] = [];
     const transferMs: number[] = [];
+    const handMs: number[] = [];
     const cpuMs: number[] = [];
     for (let r = 0; r < reps; r++) {
       progress(`round ${r + 1}/${reps}`);
@@ -202,6 +208,7 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
       rereadMs.push(rr!);
       wallMs.push((await timeTotal(convenience, wallBatch)) / wallBatch);
       transferMs.push((await timeTotal(transfer, transferBatch)) / transferBatch);
+      handMs.push((await timeTotal(hand, handBatch)) / handBatch);
       cpuMs.push((await timeTotal(cpu, cpuBatch)) / cpuBatch);
     }
 
@@ -215,6 +222,7 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
     const cpuMedian = median(cpuMs);
     const wall = median(wallMs);
     const moved = summarize(transferMs);
+    const manual = median(handMs);
     return {
       op: spec.op,
       rows,
@@ -238,9 +246,11 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
       transfer: moved,
       transferBytes: floor.bytes,
       wallRatio: wall / (moved.median + gpu.median),
+      handMs: manual,
+      handRatio: wall / manual,
       cpuMs: cpuMedian,
       encodeUs: encode.us,
-      batches: { wall: wallBatch, transfer: transferBatch, cpu: cpuBatch, encode: encode.calls },
+      batches: { wall: wallBatch, transfer: transferBatch, hand: handBatch, cpu: cpuBatch, encode: encode.calls },
       gbps: instance.bytes / (gpu.median * 1e6),
       copyGbps: prepared.bytes / (copy.median * 1e6),
       rooflineRatio: gpu.median / copy.median,
@@ -256,6 +266,7 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
     prepared?.destroy();
     reread?.destroy();
     floor?.destroy();
+    byHand?.destroy();
     instance.destroy();
   }
 }

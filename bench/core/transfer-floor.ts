@@ -3,6 +3,9 @@
  * no kernel at all. `writeBuffer` of each input, one copy of the outputs into a read-back buffer,
  * one `mapAsync`, each output copied out of the mapping, with the same bytes as the op and warm
  * buffers. The convenience form costs at least this plus its kernel; the benchmark reports both.
+ * With `kernel`, the same transfer also records the op's kernel by hand (the `encode…` form into
+ * the same encoder, before the copies): what a caller who manages the buffers pays, including the
+ * dispatch's start-up on the device, which GPU timestamps do not see.
  */
 import type { BenchTensor } from './dtype.js';
 
@@ -28,9 +31,10 @@ const align4 = (n: number) => Math.ceil(n / 4) * 4;
  * const floor = prepareTransferFloor(device, { inputs: [x, gamma, beta], outputBytes: [x.byteLength, rows * 4, rows * 4] });
  * await floor.run();
  * floor.destroy();
+ * const byHand = prepareTransferFloor(device, shape, (enc) => norm.encodeLayerNorm(enc, { x: xBuf, y: yBuf, rows, cols }));
  * ```
  */
-export function prepareTransferFloor(device: GPUDevice, shape: TransferShape): PreparedTransfer {
+export function prepareTransferFloor(device: GPUDevice, shape: TransferShape, kernel?: (encoder: GPUCommandEncoder) => void): PreparedTransfer {
   const owned: GPUBuffer[] = [];
   const make = (size: number, usage: number, label: string) => {
     const b = device.createBuffer({ label: `bench transfer ${label}`, size: align4(size), usage });
@@ -51,6 +55,7 @@ export function prepareTransferFloor(device: GPUDevice, shape: TransferShape): P
         device.queue.writeBuffer(buffer, 0, d.buffer, d.byteOffset, d.byteLength);
       });
       const encoder = device.createCommandEncoder({ label: 'bench transfer floor' });
+      kernel?.(encoder);
       let offset = 0;
       outputs.forEach((b, i) => {
         encoder.copyBufferToBuffer(b, 0, readback, offset, sizes[i]!);

@@ -95,12 +95,20 @@ export interface CaseRecord {
   readonly transferBytes: number;
   /** wallMs / (transferMs + gpuMs): 1 is the convenience form at its floor. */
   readonly wallRatio: number;
+  /**
+   * The transfer floor with the op's kernel recorded by hand into the same submission (median wall
+   * time): what the typed-array form does, without the library's own per-call work. Unlike
+   * transferMs + gpuMs, it includes the dispatch's start-up on the device.
+   */
+  readonly handMs?: number;
+  /** wallMs / handMs: the typed-array form's own overhead (1 = none). */
+  readonly handRatio?: number;
   /** `cpu.fast` in the same JS engine (median). */
   readonly cpuMs: number;
   /** JS cost of one encode call with warm caches, in µs (median of batches). */
   readonly encodeUs: number;
   /** Calls per JS-timed sample (each sample lasts ≥ 10 ms, so coarse timers do not matter). */
-  readonly batches: { readonly wall: number; readonly transfer: number; readonly cpu: number; readonly encode: number };
+  readonly batches: { readonly wall: number; readonly transfer: number; readonly hand?: number; readonly cpu: number; readonly encode: number };
   /** bytes / gpu time, in GB/s (1e9 bytes). */
   readonly gbps: number;
   readonly copyGbps: number;

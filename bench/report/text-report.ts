@@ -86,6 +86,8 @@ const COLUMNS: readonly Column[] = [
   { title: 'wall ms', align: 'right', cell: (r) => formatNumber(r.wallMs) },
   { title: 'floor ms', align: 'right', wide: true, cell: (r) => formatNumber(r.transferMs) },
   { title: '×floor', align: 'right', cell: (r) => `${formatNumber(r.wallRatio)}×` },
+  { title: 'hand ms', align: 'right', wide: true, cell: (r) => (r.handMs === undefined ? '–' : formatNumber(r.handMs)) },
+  { title: '×hand', align: 'right', wide: true, cell: (r) => (r.handRatio === undefined ? '–' : `${formatNumber(r.handRatio)}×`) },
   { title: 'cpu ms', align: 'right', cell: (r) => formatNumber(r.cpuMs) },
   { title: 'cpu/gpu', align: 'right', wide: true, cell: (r) => `${formatNumber(r.cpuSpeedup)}×` },
   { title: 'encode µs', align: 'right', wide: true, cell: (r) => formatNumber(r.encodeUs) },
@@ -140,6 +142,8 @@ export const TABLE_LEGEND: readonly string[] = [
 export const WIDE_LEGEND: readonly string[] = [
   'GB/s: least bytes read+written / gpu ms; copy ms, 2read ms: the two references; floor ms: the transfer floor',
   'cpu/gpu: cpu ms / gpu ms; encode µs: JS per encode… call, warm caches; max|err|: largest |GPU − reference|',
+  'hand ms: the transfer floor with the kernel encoded by hand into the same submission (its dispatch start-up',
+  '  included, which gpu ms does not see); ×hand: wall ms / hand ms, the typed-array form\'s own per-call cost',
 ];
 
 /** How to read a variant label, printed under the legend. */
@@ -197,7 +201,9 @@ export function summarizeOps(records: readonly CaseRecord[]): OpSummary[] {
     parts.push(`worst shape ${formatNumber(worst.rooflineRatio)}× copy (${formatShape(worst.rows, worst.cols)})`);
     for (const r of mine.filter((c) => c.rows === 1)) parts.push(`${formatShape(r.rows, r.cols)}: ${formatNumber(r.rooflineRatio)}× copy`);
     const ratios = mine.map((r) => r.wallRatio).filter((v) => v > 0 && Number.isFinite(v));
-    if (ratios.length > 0) parts.push(`typed-array form ${formatNumber(geomean(ratios))}× floor (geomean)`);
+    const hand = mine.map((r) => r.handRatio ?? NaN).filter((v) => v > 0 && Number.isFinite(v));
+    const byHand = hand.length === ratios.length && hand.length > 0 ? `, ${formatNumber(geomean(hand))}× by hand` : '';
+    if (ratios.length > 0) parts.push(`typed-array form ${formatNumber(geomean(ratios))}× floor${byHand} (geomean)`);
     return { op: named ? key : mine[0]!.op, parts };
   });
 }

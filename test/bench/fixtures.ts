@@ -31,6 +31,8 @@ export function record(overrides: Partial<CaseRecord> = {}): CaseRecord {
     transfer: summary(2.5),
     transferBytes: 4 * (2 * 128 * 768 + 2 * 768 + 2 * 128),
     wallRatio: 3.5 / (2.5 + gpuMs),
+    handMs: 2.8,
+    handRatio: 3.5 / 2.8,
     cpuMs,
     encodeUs: 7.25,
     batches: { wall: 3, transfer: 4, cpu: 20, encode: 2000 },

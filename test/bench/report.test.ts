@@ -59,7 +59,7 @@ describe('formatTable', () => {
   test('header, rule, one row per record, all the same width', () => {
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(
-      /^op\s+dtype\s+shape\s+variant\s+gpu ms\s+GB\/s\s+copy ms\s+×copy\s+2read ms\s+×2read\s+wall ms\s+floor ms\s+×floor\s+cpu ms\s+cpu\/gpu\s+encode µs\s+max\|err\|\s+ok$/,
+      /^op\s+dtype\s+shape\s+variant\s+gpu ms\s+GB\/s\s+copy ms\s+×copy\s+2read ms\s+×2read\s+wall ms\s+floor ms\s+×floor\s+hand ms\s+×hand\s+cpu ms\s+cpu\/gpu\s+encode µs\s+max\|err\|\s+ok$/,
     );
     expect(lines[1]).toMatch(/^─+$/);
     // Numeric columns are right-aligned: 'gpu ms' ends where its values end.
@@ -139,13 +139,13 @@ describe('formatTargetSummary', () => {
       rec('rmsNorm', 512, 4096, 1.5, 1.1),
     ]);
     expect(lines).toEqual([
-      'layerNorm  large shapes: 4.00× copy, 2.00× 2-read (geomean of 2) · worst shape 8.00× copy (4096×1024) · 1×4096: 1.90× copy · typed-array form 1.17× floor (geomean)',
-      'rmsNorm    large shapes: 1.50× copy, 1.10× 2-read (geomean of 1) · worst shape 1.50× copy (512×4096) · typed-array form 1.17× floor (geomean)',
+      'layerNorm  large shapes: 4.00× copy, 2.00× 2-read (geomean of 2) · worst shape 8.00× copy (4096×1024) · 1×4096: 1.90× copy · typed-array form 1.17× floor, 1.25× by hand (geomean)',
+      'rmsNorm    large shapes: 1.50× copy, 1.10× 2-read (geomean of 1) · worst shape 1.50× copy (512×4096) · typed-array form 1.17× floor, 1.25× by hand (geomean)',
     ]);
   });
 
   test('an op with only decode shapes', () => {
-    expect(formatTargetSummary([rec('layerNorm', 1, 768, 2.5, 1.5)])).toEqual(['layerNorm  worst shape 2.50× copy (1×768) · 1×768: 2.50× copy · typed-array form 1.17× floor (geomean)']);
+    expect(formatTargetSummary([rec('layerNorm', 1, 768, 2.5, 1.5)])).toEqual(['layerNorm  worst shape 2.50× copy (1×768) · 1×768: 2.50× copy · typed-array form 1.17× floor, 1.25× by hand (geomean)']);
     expect(formatTargetSummary([])).toEqual([]);
   });
 
