@@ -1,0 +1,83 @@
+/**
+ * Layout experiments for LayerNorm on CPU adapters (issue 15, item 1): which part of the row-norm
+ * kernel costs what, against the two-read floor, in one run. Each round times every kernel once,
+ * back to back in one submission after an untimed wake-up pass, in rotating order; medians of the
+ * rounds are printed with their ratio to the first kernel (the span-shaped two-read floor).
+ *
+ *   npm run build
+ *   VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.json node tools/cpu-layout-experiments/run.mjs [4096x1024] [31]
+ *   VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json node tools/cpu-layout-experiments/run.mjs
+ *
+ * The kernels (kernels.mjs) are stripped-down LayerNorms written for the experiment, not the
+ * library's shaders; the library's own x4 kernel runs beside them (`lib x4`) to show they cost
+ * the same. Results and what they mean: docs/cpu-adapter-experiments.md. Timings on this 2-core
+ * machine move by 10-30 % from run to run: compare ratios within one run, and repeat a run before
+ * believing a difference under 10 %.
+ */
+import { create, globals } from 'webgpu';
+import { defineKernels } from './kernels.mjs';
+
+Object.assign(globalThis, globals);
+// Kept in a global: the webgpu package tears Dawn down when this object is collected while its
+// devices live (docs/software-drivers.md).
+globalThis.__experimentGpu = create(['disable-dawn-features=timestamp_quantization']);
+const adapter = await globalThis.__experimentGpu.requestAdapter();
+const features = ['timestamp-query', 'subgroups'].filter((f) => adapter.features.has(f));
+const device = await adapter.requestDevice({ requiredFeatures: features });
+const [R, C] = (process.argv[2] ?? '4096x1024').split('x').map(Number);
+const ROUNDS = Number(process.argv[3] ?? 31);
+console.log(`${adapter.info.description || adapter.info.device} · subgroups of ${adapter.info.subgroupMinSize} · ${R}×${C} · ${ROUNDS} rounds`);
+
+const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
+const buffer = (size) => device.createBuffer({ size, usage: usage | GPUBufferUsage.COPY_SRC });
+const x = buffer(R * C * 4);
+const y = buffer(R * C * 4);
+const gamma = buffer(C * 8); // room for the interleaved (gamma, beta) experiment
+const beta = buffer(C * 4);
+device.queue.writeBuffer(x, 0, new Float32Array(R * C).map((_, i) => 1000 + Math.sin(i)));
+device.queue.writeBuffer(gamma, 0, new Float32Array(2 * C).fill(1.5));
+device.queue.writeBuffer(beta, 0, new Float32Array(C).fill(0.25));
+
+const lib = await import(new URL('../../dist/index.js', import.meta.url).href);
+const norm = await lib.createNormalizer({ device });
+const kernels = [];
+const bindings = { x, y, gamma, beta };
+/** A WGSL kernel; `uses` names the buffers it binds (binding i = uses[i]). */
+function add(name, code, constants, groups, uses) {
+  const module = device.createShaderModule({ code });
+  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main', constants } });
+  const entries = uses.map((u, i) => ({ binding: i, resource: { buffer: bindings[u] } }));
+  const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+  kernels.push({ name, record: (pass) => (pass.setPipeline(pipeline), pass.setBindGroup(0, bindGroup), pass.dispatchWorkgroups(groups)), t: [] });
+}
+/** The library's LayerNorm with a forced variant. */
+function addLib(name, variant) {
+  kernels.push({ name, record: (pass) => norm.encodeLayerNorm(pass, { x, y, gamma, beta, rows: R, cols: C, variant }), t: [] });
+}
+defineKernels(add, addLib, { rows: R, cols: C, subgroup: adapter.info.subgroupMinSize });
+
+const queries = device.createQuerySet({ type: 'timestamp', count: 2 * kernels.length });
+const resolved = device.createBuffer({ size: 16 * kernels.length, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+const readback = device.createBuffer({ size: 16 * kernels.length, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+for (let round = 0; round < ROUNDS + 2; round++) {
+  const encoder = device.createCommandEncoder();
+  encoder.beginComputePass().end(); // wake-up
+  const order = kernels.map((_, i) => (i + round) % kernels.length);
+  order.forEach((k, j) => {
+    const pass = encoder.beginComputePass({ timestampWrites: { querySet: queries, beginningOfPassWriteIndex: 2 * j, endOfPassWriteIndex: 2 * j + 1 } });
+    kernels[k].record(pass);
+    pass.end();
+  });
+  encoder.resolveQuerySet(queries, 0, 2 * kernels.length, resolved, 0);
+  encoder.copyBufferToBuffer(resolved, 0, readback, 0, 16 * kernels.length);
+  device.queue.submit([encoder.finish()]);
+  await readback.mapAsync(GPUMapMode.READ);
+  const stamps = new BigInt64Array(readback.getMappedRange().slice(0));
+  readback.unmap();
+  // The first two rounds warm caches and are not kept.
+  if (round >= 2) order.forEach((k, j) => kernels[k].t.push(Number(stamps[2 * j + 1] - stamps[2 * j]) / 1e6));
+}
+const median = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
+const base = median(kernels[0].t);
+for (const k of kernels) console.log(`${k.name.padEnd(44)} ${median(k.t).toFixed(3).padStart(9)} ms ${(median(k.t) / base).toFixed(2).padStart(6)}×`);
+device.destroy();
