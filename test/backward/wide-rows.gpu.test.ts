@@ -57,7 +57,7 @@ async function wideBackward(
   let s = 12345;
   const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
   // Stored values, and their f16 bits for f16 cases.
-  const store = (v: Float32Array): Uint16Array | Float32Array => {
+  const store = (v: Float32Array<ArrayBuffer>): Uint16Array<ArrayBuffer> | Float32Array<ArrayBuffer> => {
     if (!f16) return v;
     const bits = new Uint16Array(n);
     for (let i = 0; i < n; i++) {
@@ -104,9 +104,9 @@ async function wideBackward(
   const DST = 0x08;
   const bytes = Math.ceil((n * (f16 ? 2 : 4)) / 4) * 4;
   // writeBuffer takes whole words: an odd number of halves gets a zero half after it.
-  const upload = (data: Float32Array | Uint16Array) => {
+  const upload = (data: Float32Array<ArrayBuffer> | Uint16Array<ArrayBuffer>) => {
     const b = device.createBuffer({ size: bytes, usage: S | DST });
-    let view: ArrayBufferView = data;
+    let view: Uint8Array<ArrayBuffer> | Float32Array<ArrayBuffer> | Uint16Array<ArrayBuffer> = data;
     if (data.byteLength !== bytes) {
       const padded = new Uint8Array(bytes);
       padded.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
@@ -260,7 +260,7 @@ async function tallParamGrad(harness: import('../gpu/harness/harness.js').Harnes
   const S = 0x80;
   const SRC = 0x04;
   const DST = 0x08;
-  const make = (data: Float32Array | number) => {
+  const make = (data: Float32Array<ArrayBuffer> | number) => {
     const b = device.createBuffer({ size: typeof data === 'number' ? data : data.byteLength, usage: S | SRC | DST });
     if (typeof data !== 'number') device.queue.writeBuffer(b, 0, data);
     return b;
