@@ -3,10 +3,11 @@
 // written by the dx kernel (common/norm_backward.wgsl; block b's partial row is dgamma then
 // dbeta, 2 * items items from partial[b * 2 * items]), in block order (fixed, hence
 // deterministic), in runs of BLOCK blocks, BLOCK runs to a super-run, super-runs then added to the
-// total (three-level summation, as the per-row sums: a block's partial is itself a run of at most
-// 32 groups of rows, so a column's sum has four levels). A very tall input (2^21 rows of a few
-// columns on a CPU adapter make 16384 blocks) would otherwise add hundreds of runs to one running
-// total, each losing its low bits once a large term (an outlier row of dy) is in it. Up to BLOCK²
+// total (three-level summation, as the per-row sums; a block's partial is itself a run of its
+// groups of rows, at most 32 unless the scratch limit needs more). A very tall input (2^21 rows of
+// a few columns on a CPU adapter make 16384 blocks) would otherwise add hundreds of runs to one
+// running total, each losing its low bits once a large term (an outlier row of dy) is in it (test/
+// backward/wide-rows.gpu.test.ts: 2.6x the dgamma/dbeta tolerance with two levels). Up to BLOCK²
 // blocks this is bit-identical to two levels (0 + sum is exact). An invocation may take several
 // items (grid-stride loop) when the grid is smaller than the items.
 //
