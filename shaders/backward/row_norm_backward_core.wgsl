@@ -5,7 +5,7 @@
 // `main` calls row_norm(group, lid), so this file's entry function carries that name.
 //
 // Per row, with g = dy * (gamma + GAMMA_OFFSET) and xh = (x - mean) * rstd (RMS: xh = x * rstd):
-//   pass 1  S1 = sum(g), S2 = sum(g * xh)   (f32, blocked two-level sums, one row-wide reduction)
+//   pass 1  S1 = sum(g), S2 = sum(g * xh)   (f32, blocked three-level sums, one row-wide reduction)
 //   pass 2  dx = rstd * ((g - S1/n) - xh * (S2/n))   (RMS: S1 term omitted), plus dsum if given;
 //           and, in the same loop, dgamma += dy * xh, dbeta += dy for the team's partial row.
 // dy and x are re-read in pass 2 rather than cached: on CPU adapters private arrays are memory
@@ -56,7 +56,13 @@ override HAS_DSUM: bool = false;
 override DGAMMA: bool = false;
 override DBETA: bool = false;
 
-// Blocked per-invocation sums (see common/row_norm.wgsl): rounding grows ~(BLOCK + n / BLOCK).
+// Per-invocation sums run in blocks of BLOCK chunks, BLOCK blocks to a super-block, super-blocks
+// then added to the total (three-level summation, as in ../row-norm/row_norm_core.wgsl): an
+// invocation that owns a long row (each of a lone 2^25-wide row's team of 4 has 2^21 chunks) would
+// otherwise add thousands of blocks to one running total, and once a large term (an outlier of g
+// or g * xh) is in it, every small block added after it would lose its low bits; this keeps
+// rounding ~(2·BLOCK + n / BLOCK²). Up to BLOCK² chunks per invocation this is bit-identical to
+// two levels (0 + sum is exact).
 const BLOCK: u32 = 32u;
 
 // gamma (+ offset) for chunk c, loaded once per chunk for all rows of a group.
@@ -143,39 +149,54 @@ fn rows_group(team: u32, r0: u32, live: u32, fresh: bool, t: u32, lid: u32, seco
   var t3 = vec2<f32>(0.0);
   var c = t;
   while (c < chunks) {
-    let end = min(c + BLOCK * THREADS_PER_ROW, chunks);
-    var a0 = vec4<f32>(0.0);
-    var b0 = vec4<f32>(0.0);
-    var a1 = vec4<f32>(0.0);
-    var b1 = vec4<f32>(0.0);
-    var a2 = vec4<f32>(0.0);
-    var b2 = vec4<f32>(0.0);
-    var a3 = vec4<f32>(0.0);
-    var b3 = vec4<f32>(0.0);
-    for (; c < end; c += THREADS_PER_ROW) {
-      let sc = scale_of(c);
-      let g0 = scaled(io_dy(s0.base, c), sc);
-      a0 += g0;
-      b0 = fma(g0, centered(io_x(s0.base, c), s0.m), b0);
-      if (GROUP_ROWS > 1u) {
-        let g1 = scaled(io_dy(s1.base, c), sc);
-        a1 += g1;
-        b1 = fma(g1, centered(io_x(s1.base, c), s1.m), b1);
+    // A super-block: up to BLOCK blocks of BLOCK of this invocation's chunks, summed apart from
+    // the total (see BLOCK).
+    let super_end = min(c + BLOCK * BLOCK * THREADS_PER_ROW, chunks);
+    var u0 = vec2<f32>(0.0);
+    var u1 = vec2<f32>(0.0);
+    var u2 = vec2<f32>(0.0);
+    var u3 = vec2<f32>(0.0);
+    while (c < super_end) {
+      let end = min(c + BLOCK * THREADS_PER_ROW, super_end);
+      var a0 = vec4<f32>(0.0);
+      var b0 = vec4<f32>(0.0);
+      var a1 = vec4<f32>(0.0);
+      var b1 = vec4<f32>(0.0);
+      var a2 = vec4<f32>(0.0);
+      var b2 = vec4<f32>(0.0);
+      var a3 = vec4<f32>(0.0);
+      var b3 = vec4<f32>(0.0);
+      for (; c < end; c += THREADS_PER_ROW) {
+        let sc = scale_of(c);
+        let g0 = scaled(io_dy(s0.base, c), sc);
+        a0 += g0;
+        b0 = fma(g0, centered(io_x(s0.base, c), s0.m), b0);
+        if (GROUP_ROWS > 1u) {
+          let g1 = scaled(io_dy(s1.base, c), sc);
+          a1 += g1;
+          b1 = fma(g1, centered(io_x(s1.base, c), s1.m), b1);
+        }
+        if (GROUP_ROWS > 2u) {
+          let g2 = scaled(io_dy(s2.base, c), sc);
+          a2 += g2;
+          b2 = fma(g2, centered(io_x(s2.base, c), s2.m), b2);
+          let g3 = scaled(io_dy(s3.base, c), sc);
+          a3 += g3;
+          b3 = fma(g3, centered(io_x(s3.base, c), s3.m), b3);
+        }
       }
+      u0 += vec2<f32>(horizontal(a0), horizontal(b0));
+      if (GROUP_ROWS > 1u) { u1 += vec2<f32>(horizontal(a1), horizontal(b1)); }
       if (GROUP_ROWS > 2u) {
-        let g2 = scaled(io_dy(s2.base, c), sc);
-        a2 += g2;
-        b2 = fma(g2, centered(io_x(s2.base, c), s2.m), b2);
-        let g3 = scaled(io_dy(s3.base, c), sc);
-        a3 += g3;
-        b3 = fma(g3, centered(io_x(s3.base, c), s3.m), b3);
+        u2 += vec2<f32>(horizontal(a2), horizontal(b2));
+        u3 += vec2<f32>(horizontal(a3), horizontal(b3));
       }
     }
-    t0 += vec2<f32>(horizontal(a0), horizontal(b0));
-    if (GROUP_ROWS > 1u) { t1 += vec2<f32>(horizontal(a1), horizontal(b1)); }
+    t0 += u0;
+    if (GROUP_ROWS > 1u) { t1 += u1; }
     if (GROUP_ROWS > 2u) {
-      t2 += vec2<f32>(horizontal(a2), horizontal(b2));
-      t3 += vec2<f32>(horizontal(a3), horizontal(b3));
+      t2 += u2;
+      t3 += u3;
     }
   }
   // Several rows at once only without a team (GROUP_ROWS > 1 implies THREADS_PER_ROW = 1), where
