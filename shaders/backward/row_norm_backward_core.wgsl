@@ -65,6 +65,19 @@ override DBETA: bool = false;
 // two levels (0 + sum is exact).
 const BLOCK: u32 = 32u;
 
+// total + u with Kahan's compensation `e` (what the previous additions lost): the super-blocks of
+// one invocation of a very wide row all round the same way when the outliers' total dwarfs them
+// (2048 super-blocks each for the team of 4 of a lone 2^25-wide row), and three levels alone then
+// left LayerNorm's dx at 1.3x its tolerance (dy = x̂ + 0.01 noise); compensated, the top level adds
+// no error of its own. The first addition to a zero total is exact with e = 0, so up to BLOCK²
+// chunks per invocation this is bit-identical to a plain sum.
+fn add_compensated(total: vec2<f32>, u: vec2<f32>, e: ptr<function, vec2<f32>>) -> vec2<f32> {
+  let v = u - *e;
+  let sum = total + v;
+  *e = (sum - total) - v;
+  return sum;
+}
+
 // gamma (+ offset) for chunk c, loaded once per chunk for all rows of a group.
 // (`+ 0.0` is only added when the offset is not 0: the compiler may not drop it under IEEE rules.)
 fn scale_of(c: u32) -> vec4<f32> {
@@ -147,6 +160,11 @@ fn rows_group(team: u32, r0: u32, live: u32, fresh: bool, t: u32, lid: u32, seco
   var t1 = vec2<f32>(0.0);
   var t2 = vec2<f32>(0.0);
   var t3 = vec2<f32>(0.0);
+  // The totals' compensations (see add_compensated).
+  var e0 = vec2<f32>(0.0);
+  var e1 = vec2<f32>(0.0);
+  var e2 = vec2<f32>(0.0);
+  var e3 = vec2<f32>(0.0);
   var c = t;
   while (c < chunks) {
     // A super-block: up to BLOCK blocks of BLOCK of this invocation's chunks, summed apart from
@@ -192,11 +210,11 @@ fn rows_group(team: u32, r0: u32, live: u32, fresh: bool, t: u32, lid: u32, seco
         u3 += vec2<f32>(horizontal(a3), horizontal(b3));
       }
     }
-    t0 += u0;
-    if (GROUP_ROWS > 1u) { t1 += u1; }
+    t0 = add_compensated(t0, u0, &e0);
+    if (GROUP_ROWS > 1u) { t1 = add_compensated(t1, u1, &e1); }
     if (GROUP_ROWS > 2u) {
-      t2 += u2;
-      t3 += u3;
+      t2 = add_compensated(t2, u2, &e2);
+      t3 = add_compensated(t3, u3, &e3);
     }
   }
   // Several rows at once only without a team (GROUP_ROWS > 1 implies THREADS_PER_ROW = 1), where

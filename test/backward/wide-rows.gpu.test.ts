@@ -203,6 +203,7 @@ async function wideBackward(
 // sum stays below the running total's unit in the last place (as for the forward RMSNorm).
 const CASES = [
   { op: 'layerNorm', rows: 1, cols: 2 ** 25, dtype: 'f32', noise: 0.25 },
+  { op: 'layerNorm', rows: 1, cols: 2 ** 25, dtype: 'f32', noise: 0.01 },
   { op: 'rmsNorm', rows: 1, cols: 2 ** 25, dtype: 'f32', noise: 0.01 },
   { op: 'layerNorm', rows: 1, cols: 2 ** 25 - 1, dtype: 'f32', noise: 0.25 },
   { op: 'layerNorm', rows: 32, cols: 2 ** 20, dtype: 'f32', noise: 0.25 },
