@@ -6,7 +6,8 @@
 // beta are vec4<f32>. Every option of the element-wise kernel, with its arithmetic lane by lane
 // (x + residual, then + bias, in f32; rounded to f16 unless ROUND_SUM is off) and conversions
 // with the same results (the branch-free f16_unpack4_fast / f16_pack4_fast of common/f16.wgsl),
-// so y, sum, mean and rstd are the same bits. The statistics go through scratch (add_io.wgsl).
+// so y, sum, mean and rstd are the same bits (a NaN's sign aside on lavapipe, whose LLVM may
+// commute a NaN-meets-NaN operation, as between layouts). Statistics go through add_io.wgsl.
 // Measured on SwiftShader through Dawn (2048 x 768, f16 sum written): ~0.13x the element-wise
 // kernel's time, which pays per-element bounds tests and atomic merges of sum's shared words.
 // #include "row_norm_core.wgsl"
