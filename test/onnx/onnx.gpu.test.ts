@@ -107,7 +107,8 @@ describe('ONNX nodes match the float64 reference', () => {
 
 // float16 Skip* nodes normalize the exact f32 sum in the fused kernel's own pass (its ROUND_SUM
 // override off): every layout of that kernel, forced, on data whose f16-rounded sum differs from
-// the exact one (test/onnx/onnx-exact-sum.ts), odd widths (rows start mid-word), every output.
+// the exact one (test/onnx/onnx-exact-sum.ts), every output; odd widths (rows start mid-word: the
+// element-wise packed kernel) and a multiple of 4 (the chunk-at-a-time one, add_row_norm_f16_vec).
 const wg = (workgroupSize: number, threadsPerRow: number, more: Partial<RowNormVariant> = {}): RowNormVariant => ({ reduction: 'workgroup', vec4: false, workgroupSize, threadsPerRow, cachedChunks: 0, ...more });
 // prettier-ignore
 const LAYOUTS: [string, RowNormVariant][] = [
@@ -125,18 +126,20 @@ describe('float16 Skip* nodes normalize the exact sum in every fused layout', ()
   LAYOUTS.forEach(([layout, variant], i) => {
     for (const opType of ['SkipLayerNormalization', 'SkipSimplifiedLayerNormalization'] as const) {
       const skip = i % 2 === 0 ? 'full' : 'seq';
-      test(`${opType}, ${layout}, ${skip === 'full' ? '(B,S,H)' : '(S,H)'} skip`, async () => {
-        const r = await h.run((harness, arg) => (harness as OnnxHarness).runOnnxExactSum(arg), { opType, variant, batch: 2, seq: 3, hidden: 61, skip, seed: 2000 + 2 * i + (opType === 'SkipLayerNormalization' ? 0 : 1) } as const);
-        expect(r.validationError, 'validation error scope').toBeNull();
-        expect(r.uncapturedErrors, 'uncaptured GPU errors').toEqual([]);
-        for (const used of r.used) expect(used, 'the forced layout ran').toEqual(variant);
-        // The premise: the rounded sum differs, and a kernel normalizing it would fail below.
-        expect(r.roundedDiffers, 'elements whose f16-rounded sum differs from the exact one').toBeGreaterThan(r.count / 4);
-        expect(r.roundedYFailures, 'y elements a rounded-sum kernel gets wrong').toBeGreaterThan(0);
-        expect(r.yFailures, `y: ${r.yFailures}/${r.count} outside tolerance; worst ${r.worst}`).toBe(0);
-        expect(r.statFailures, 'mean / inv_std_var').toBe(0);
-        expect(r.sumMismatches, 'input_skip_bias_sum: the exact sum rounded once').toBe(0);
-      });
+      for (const hidden of [61, 64]) {
+        test(`${opType}, ${layout}, ${skip === 'full' ? '(B,S,H)' : '(S,H)'} skip${hidden === 61 ? '' : `, hidden ${hidden}`}`, async () => {
+          const r = await h.run((harness, arg) => (harness as OnnxHarness).runOnnxExactSum(arg), { opType, variant, batch: 2, seq: 3, hidden, skip, seed: 2000 + 2 * i + (opType === 'SkipLayerNormalization' ? 0 : 1) } as const);
+          expect(r.validationError, 'validation error scope').toBeNull();
+          expect(r.uncapturedErrors, 'uncaptured GPU errors').toEqual([]);
+          for (const used of r.used) expect(used, 'the forced layout ran').toEqual(variant);
+          // The premise: the rounded sum differs, and a kernel normalizing it would fail below.
+          expect(r.roundedDiffers, 'elements whose f16-rounded sum differs from the exact one').toBeGreaterThan(r.count / 4);
+          expect(r.roundedYFailures, 'y elements a rounded-sum kernel gets wrong').toBeGreaterThan(0);
+          expect(r.yFailures, `y: ${r.yFailures}/${r.count} outside tolerance; worst ${r.worst}`).toBe(0);
+          expect(r.statFailures, 'mean / inv_std_var').toBe(0);
+          expect(r.sumMismatches, 'input_skip_bias_sum: the exact sum rounded once').toBe(0);
+        });
+      }
     }
   });
 });

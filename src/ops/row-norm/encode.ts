@@ -235,8 +235,9 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, op: RowN
 
   // Packed f16 → f16 with cols % 4 == 0 reads and writes a chunk (two words) at a time: no word is
   // shared between chunks, so no per-element tests or atomics (measured ~5-8x faster on
-  // SwiftShader; same bits).
-  const packedVec = dtype === 'f16' && !fusedAdd && cols % 4 === 0 && (outputDtype ?? dtype) === 'f16';
+  // SwiftShader; same bits). The fused add forms too, with every option (bias, broadcast residual,
+  // optional sum, statistics, exactSum): add_row_norm_f16_vec.wgsl.
+  const packedVec = dtype === 'f16' && cols % 4 === 0 && (outputDtype ?? dtype) === 'f16';
   const access: Access = variant.nativeF16 ? (variant.vec4 ? 'f16x4' : 'f16native') : dtype === 'f16' ? (packedVec ? 'f16vec' : 'f16') : variant.vec4 ? 'vec4' : 'scalar';
   const reduction = variant.threadsPerRow > 1 ? variant.reduction : 'workgroup';
   const shader = rowNormShader(fusedAdd, access, reduction, outputDtype);
@@ -260,7 +261,7 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, op: RowN
     if (residualRows !== rows) constants.RESIDUAL_BROADCAST = true;
     // Only the packed f16 input side rounds the sum (the f32 ones have nothing to round, and
     // resolveRowNormVariant keeps the fused forms off the native-f16 modules).
-    if (internal.exactSum === true && access === 'f16') constants.ROUND_SUM = false;
+    if (internal.exactSum === true && (access === 'f16' || access === 'f16vec')) constants.ROUND_SUM = false;
   }
   if (reduction === 'subgroup') constants.SUBGROUP_MIN_SIZE = profile.subgroupMinSize;
   const { resources } = ctx;

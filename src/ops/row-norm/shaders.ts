@@ -22,6 +22,8 @@ import addNormScalar from '../../../shaders/row-norm/add_row_norm_scalar.wgsl?sh
 import addNormScalarSub from '../../../shaders/row-norm/add_row_norm_scalar.wgsl?shader&link=../common/reduce_subgroup.wgsl';
 import addNormF16 from '../../../shaders/row-norm/add_row_norm_f16.wgsl?shader&link=../common/reduce_workgroup.wgsl';
 import addNormF16Sub from '../../../shaders/row-norm/add_row_norm_f16.wgsl?shader&link=../common/reduce_subgroup.wgsl';
+import addNormF16Vec from '../../../shaders/row-norm/add_row_norm_f16_vec.wgsl?shader&link=../common/reduce_workgroup.wgsl';
+import addNormF16VecSub from '../../../shaders/row-norm/add_row_norm_f16_vec.wgsl?shader&link=../common/reduce_subgroup.wgsl';
 import addNormF16x4 from '../../../shaders/row-norm/add_row_norm_f16x4.wgsl?shader&link=../common/reduce_workgroup.wgsl';
 import addNormF16x4Sub from '../../../shaders/row-norm/add_row_norm_f16x4.wgsl?shader&link=../common/reduce_subgroup.wgsl';
 import addNormF16Native from '../../../shaders/row-norm/add_row_norm_f16_native.wgsl?shader&link=../common/reduce_workgroup.wgsl';
@@ -46,7 +48,7 @@ import type { Dtype } from '../../core/tensor.js';
 
 /**
  * How a kernel touches memory: f32 as vec4 (cols % 4 == 0), f32 scalars, packed f16 (u32 pairs,
- * any device) element by element or, for f16 → f16 without a fused add where cols % 4 == 0, a
+ * any device) element by element or, for f16 → f16 where cols % 4 == 0 (plain and fused add), a
  * chunk (vec2<u32>) at a time (`f16vec`, same bits), or WGSL's own f16 (`shader-f16`) as
  * vec4<f16> (cols % 4 == 0) or element by element.
  */
@@ -68,8 +70,7 @@ const table: Record<'plain' | 'add', Record<Access, Record<'workgroup' | 'subgro
     vec4: { workgroup: addNormVec4, subgroup: addNormVec4Sub },
     scalar: { workgroup: addNormScalar, subgroup: addNormScalarSub },
     f16: { workgroup: addNormF16, subgroup: addNormF16Sub },
-    // The fused kernels have no chunk-at-a-time packed form yet; encode never asks for one.
-    f16vec: { workgroup: addNormF16, subgroup: addNormF16Sub },
+    f16vec: { workgroup: addNormF16Vec, subgroup: addNormF16VecSub },
     f16x4: { workgroup: addNormF16x4, subgroup: addNormF16x4Sub },
     f16native: { workgroup: addNormF16Native, subgroup: addNormF16NativeSub },
   },
