@@ -22,8 +22,8 @@ export const DEFAULT_SHAPES: readonly Shape[] = [
 /**
  * The cases in run order: dtype by dtype (f32 first), op by op, each over `--shapes` or else its
  * own default shapes (the hook for ops like GroupNorm) or else {@link DEFAULT_SHAPES}. A dtype
- * entry may name the ops and shapes it applies to (the default run's f16 covers the row norms up
- * to 2048×768); `--shapes` overrides its shapes.
+ * entry may name the ops and shapes it applies to (the default run's f16 covers the row norms);
+ * `--shapes` overrides its shapes.
  *
  * @example
  * ```ts
