@@ -104,7 +104,7 @@ Options:
   --ops NAME,...      ops to run (default: layerNorm,rmsNorm,groupNorm,layerNormBackward,rmsNormBackward;
                       also lpNorm, groupNormNHWC, batchNormInference, batchNormInferenceNHWC)
   --dtype LIST        storage dtypes, f32 and/or f16, for every op and shape (default: f32 for
-                      every op, f16 for ${F16_DEFAULT_OPS.join(' and ')} up to 2048x768)
+                      every op, f16 for ${F16_DEFAULT_OPS.join(" and ")} on their default shapes)
   --reps N            timed repetitions per measurement, medians reported (default ${DEFAULT_REPS})
   --warmup N          untimed repetitions before each measurement (default ${DEFAULT_WARMUP})
   --runtime NAME      chromium (headless, default) or node (the webgpu package)
