@@ -32,13 +32,15 @@ describe('native f16 variants', () => {
     expect('shaderF16' in profileDevice(device([]), {} as GPUAdapterInfo)).toBe(false);
   });
 
-  test('the rule picks native f16 where the device has shader-f16, vec4<f16> when cols % 4 === 0, the same layout as packed', () => {
+  test('the rule picks native f16 where the device has shader-f16 (vec4<f16> when cols % 4 === 0, the same layout as packed), except packed on a CPU adapter when cols % 4 === 0', () => {
     for (const p of [lavapipe, gpuF16]) {
       for (const [rows, cols] of [[4096, 1024], [64, 768], [1, 4096], [64, 4099], [3, 13], [1, 1 << 20]] as const) {
-        const native = selectVariant(p, { rows, cols, dtype: 'f16' });
+        const chosen = selectVariant(p, { rows, cols, dtype: 'f16' });
         const packed = selectVariant({ ...p, shaderF16: false }, { rows, cols, dtype: 'f16' });
-        expect(native).toEqual({ ...packed, vec4: cols % 4 === 0, nativeF16: true });
-        expect(checkVariant(native, cols, 'f16', p)).toEqual(native);
+        // The packed chunk kernels beat vec4<f16> on lavapipe; odd widths stay native there.
+        const native = !(p.cpu && cols % 4 === 0);
+        expect(chosen).toEqual(native ? { ...packed, vec4: cols % 4 === 0, nativeF16: true } : packed);
+        expect(checkVariant(chosen, cols, 'f16', p)).toEqual(chosen);
       }
       expect(selectVariant(p, { rows: 64, cols: 768, dtype: 'f32' }).nativeF16).toBeUndefined();
     }
@@ -64,13 +66,18 @@ describe('native f16 variants', () => {
     expect(describeVariant({ reduction: 'subgroup', vec4: false, workgroupSize: 8, threadsPerRow: 8, cachedChunks: 0 })).toBe('wg8/t8/scalar/subgroup/reg0');
   });
 
-  test('the tuner tries native candidates with shader-f16 (packed without), and its key records vec4<f16> eligibility', () => {
-    const native = candidateVariants(lavapipe, { rows: 64, cols: 768, dtype: 'f16' });
-    expect(native.length).toBeGreaterThan(0);
-    for (const v of native) {
-      expect(v).toMatchObject({ nativeF16: true, vec4: true });
-      expect(checkVariant(v, 768, 'f16', lavapipe)).toEqual(v);
-    }
+  test("the tuner tries the rule's access for every layout and, with shader-f16, the rule's layout with the other access; its key records vec4<f16> eligibility", () => {
+    // A GPU with shader-f16: native everywhere, plus the rule's layout packed.
+    const gpu = candidateVariants(gpuF16, { rows: 64, cols: 768, dtype: 'f16' });
+    expect(gpu[0]).toMatchObject({ nativeF16: true, vec4: true });
+    expect(gpu.filter((v) => v.nativeF16 !== true)).toEqual([{ ...gpu[0], nativeF16: undefined, vec4: false }].map(({ nativeF16: _, ...v }) => v));
+    // lavapipe (a CPU adapter) at cols % 4 === 0: packed everywhere (the rule's choice), plus the rule's layout native.
+    const cpuAdapter = candidateVariants(lavapipe, { rows: 64, cols: 768, dtype: 'f16' });
+    expect(cpuAdapter[0]!.nativeF16).toBeUndefined();
+    expect(cpuAdapter.filter((v) => v.nativeF16 === true)).toEqual([{ ...cpuAdapter[0], vec4: true, nativeF16: true }]);
+    // Odd widths on lavapipe: native, as the rule picks.
+    for (const v of candidateVariants(lavapipe, { rows: 64, cols: 4099, dtype: 'f16' }).slice(2)) expect(v).toMatchObject({ nativeF16: true, vec4: false });
+    for (const v of [...gpu, ...cpuAdapter]) expect(checkVariant(v, 768, 'f16', lavapipe)).toEqual(v);
     for (const v of candidateVariants(swiftshader, { rows: 64, cols: 768, dtype: 'f16' })) {
       expect(v.vec4).toBe(false);
       expect(v.nativeF16).toBeUndefined();

@@ -46,11 +46,18 @@ export function tuningKey(profile: AdapterProfile, op: RowNormOpName, dtype: Dty
  * ```
  */
 export function candidateVariants(profile: AdapterProfile, shape: { rows: number; cols: number; dtype: Dtype }, limits?: ScratchLimits): RowNormVariant[] {
-  // f16 where the device has shader-f16: native access, as the rule picks (packed is not tried).
-  const nativeF16 = shape.dtype === 'f16' && profile.shaderF16 === true;
+  // f16: the rule's access (native or packed) for every layout, and on a device with shader-f16
+  // the rule's own layout with the other access too, so tune() also decides native against packed.
+  const ruled = selectVariant(profile, shape, limits);
+  const nativeF16 = ruled.nativeF16 === true;
   const vec4 = (shape.dtype === 'f32' || nativeF16) && shape.cols % 4 === 0;
   const chunks = Math.ceil(shape.cols / 4);
-  const out: RowNormVariant[] = [selectVariant(profile, shape, limits)];
+  const out: RowNormVariant[] = [ruled];
+  if (shape.dtype === 'f16' && profile.shaderF16 === true) {
+    const { nativeF16: _, ...layout } = ruled;
+    out.push(nativeF16 ? { ...layout, vec4: false } : { ...layout, vec4: shape.cols % 4 === 0, nativeF16: true });
+  }
+  const fixed = out.length;
   for (const workgroupSize of [16, 64, 256]) {
     if (workgroupSize > profile.maxWorkgroupSize) continue;
     for (const cachedChunks of [0, Math.min(chunks, MAX_CACHED_CHUNKS)]) {
@@ -85,7 +92,7 @@ export function candidateVariants(profile: AdapterProfile, shape: { rows: number
   }
   const seen = new Set<string>();
   return out
-    .map((v) => (nativeF16 ? { ...v, nativeF16 } : v))
+    .map((v, i) => (nativeF16 && i >= fixed ? { ...v, nativeF16 } : v))
     .filter((v) => {
       const label = describeVariant(v);
       if (seen.has(label)) return false;

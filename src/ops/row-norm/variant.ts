@@ -219,7 +219,8 @@ function gpuSplitSegments(rows: number, cols: number): number {
 
 /**
  * The automatic choice (documented in the README):
- * - f16 storage as WGSL's own f16 where the device has `shader-f16` (`nativeF16`), else packed.
+ * - f16 storage as WGSL's own f16 where the device has `shader-f16` (`nativeF16`), else packed;
+ *   on CPU adapters packed when `cols % 4 === 0` (the chunk-at-a-time packed kernels are faster there).
  * - vec4 access whenever the width allows (`cols % 4 === 0`; f32 or native f16).
  * - CPU adapters: whole rows per invocation (no barriers), no register cache: four rows per
  *   invocation (γ/β loaded once for all four) in workgroups of 4–16 invocations, sized so the grid
@@ -241,7 +242,10 @@ function gpuSplitSegments(rows: number, cols: number): number {
  * ```
  */
 export function selectVariant(profile: AdapterProfile, shape: { rows: number; cols: number; dtype: Dtype }, limits?: ScratchLimits): RowNormVariant {
-  const nativeF16 = shape.dtype === 'f16' && profile.shaderF16 === true;
+  // Native f16 wherever the device has it, except on a CPU adapter when cols % 4 === 0: there the
+  // packed chunk-at-a-time kernels (a vec2<u32> of four halves per load, same bits) measured
+  // 1.05-1.65x faster than vec4<f16> on lavapipe (docs/variants.md, "Native f16").
+  const nativeF16 = shape.dtype === 'f16' && profile.shaderF16 === true && !(profile.cpu && shape.cols % 4 === 0);
   const v = selectLayout(profile, shape, (shape.dtype === 'f32' || nativeF16) && shape.cols % 4 === 0, limits);
   return nativeF16 ? { ...v, nativeF16 } : v;
 }
