@@ -13,9 +13,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type * as Lib from '../../src/index.js';
+import { expectNearReference, random, U, ulps } from './f16-checks.js';
 
 const lib = (await import(new URL('../../dist/index.js', import.meta.url).href)) as typeof Lib;
-const { createNormalizer, cpu, toF16Array, fromF16Array, NormError, describeVariant } = lib;
+const { createNormalizer, cpu, toF16Array, NormError, describeVariant } = lib;
 
 let norm: Lib.Normalizer;
 let native = false;
@@ -36,12 +37,6 @@ type Op = 'layerNorm' | 'rmsNorm' | 'addLayerNorm' | 'addRmsNorm';
 // kernels only; a forced native variant there is refused (below).
 const OPS: readonly Op[] = ['layerNorm', 'rmsNorm'];
 
-/** Deterministic uniform numbers in [0, 1). */
-function random(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-}
-
 /**
  * f16 rows, cycling through: plain noise, a large common offset (1000 ± 8), values whose squares
  * overflow f16 (|x| up to 60000), zero variance, a NaN, an Inf.
@@ -60,16 +55,6 @@ function adversarial(rows: number, cols: number, seed: number): Uint16Array {
   }
   return toF16Array(out);
 }
-
-/** Distance in representable f16 values; NaN only matches NaN. */
-function ulps(a: number, b: number): number {
-  const nan = (h: number) => (h & 0x7c00) === 0x7c00 && (h & 0x3ff) !== 0;
-  if (nan(a) || nan(b)) return nan(a) && nan(b) ? 0 : Infinity;
-  const ord = (h: number) => (h & 0x8000 ? -(h & 0x7fff) : h);
-  return Math.abs(ord(a) - ord(b));
-}
-
-const U = { STORAGE: 0x80, COPY_SRC: 0x4, COPY_DST: 0x8, MAP_READ: 0x1 };
 
 interface Outputs {
   y: Uint16Array;
@@ -116,20 +101,6 @@ async function run(op: Op, rows: number, cols: number, xh: Uint16Array, rh: Uint
   }
   for (const b of owned) b.destroy();
   return out as unknown as Outputs;
-}
-
-/** The library's f16 tolerance: within 1 ULP of the float64 result rounded to f16, or the f32 bound near zero. */
-function expectNearReference(got: Uint16Array, ref: ArrayLike<number>, what: string) {
-  const refH = toF16Array(ref);
-  const g = fromF16Array(got);
-  let bad = 0;
-  let first = '';
-  for (let i = 0; i < got.length; i++) {
-    const r = ref[i]!;
-    const ok = Number.isNaN(r) ? Number.isNaN(g[i]!) : ulps(got[i]!, refH[i]!) <= 1 || Math.abs(g[i]! - r) <= 1e-5 * Math.max(1, Math.abs(r)) + 2 ** -24;
-    if (!ok && bad++ === 0) first = `[${i}] got ${g[i]} want ${r}`;
-  }
-  expect(bad, `${what}: ${bad}/${got.length} outside the f16 tolerance, first ${first}`).toBe(0);
 }
 
 /** Statistics of the two paths: the same f32 arithmetic on the same values. */

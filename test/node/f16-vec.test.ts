@@ -15,10 +15,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type * as Lib from '../../src/index.js';
+import { expectNearReference, random, U } from './f16-checks.js';
 import { DRIVER_ENV } from './drivers.js';
 
 const lib = (await import(new URL('../../dist/index.js', import.meta.url).href)) as typeof Lib;
-const { createNormalizer, cpu, toF16Array, fromF16Array, f32ToF16, describeVariant } = lib;
+const { createNormalizer, cpu, toF16Array, f32ToF16, describeVariant } = lib;
 
 let norm: Lib.Normalizer;
 const uncaptured: string[] = [];
@@ -33,12 +34,6 @@ afterAll(() => {
 });
 
 type Op = 'layerNorm' | 'rmsNorm' | 'addLayerNorm' | 'addRmsNorm';
-
-/** Deterministic uniform numbers in [0, 1). */
-function random(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-}
 
 /**
  * Rows of x (or, `residual`, of the residual) cycling through: noise, a large common offset,
@@ -60,8 +55,6 @@ function adversarial(rows: number, cols: number, seed: number, residual: boolean
   }
   return toF16Array(out);
 }
-
-const U = { STORAGE: 0x80, COPY_SRC: 0x4, COPY_DST: 0x8, MAP_READ: 0x1 };
 
 interface Outputs {
   /** The variant that ran. */
@@ -168,28 +161,6 @@ async function run(op: Op, inp: Inputs, set: OptionSet, outputDtype: 'f16' | 'f3
 function roundBits(bits: number): number {
   if ((bits & 0x7fffffff) > 0x7f800000) return ((bits >>> 16) & 0x8000) | 0x7e00;
   return f32ToF16(new Float32Array(new Uint32Array([bits]).buffer)[0]!);
-}
-
-/** Distance in representable f16 values; NaN only matches NaN. */
-function ulps(a: number, b: number): number {
-  const nan = (h: number) => (h & 0x7c00) === 0x7c00 && (h & 0x3ff) !== 0;
-  if (nan(a) || nan(b)) return nan(a) && nan(b) ? 0 : Infinity;
-  const ord = (h: number) => (h & 0x8000 ? -(h & 0x7fff) : h);
-  return Math.abs(ord(a) - ord(b));
-}
-
-/** The library's f16 tolerance: within 1 ULP of the float64 result rounded to f16, or the f32 bound near zero. */
-function expectNearReference(got: Uint16Array, ref: ArrayLike<number>, what: string) {
-  const refH = toF16Array(ref);
-  const g = fromF16Array(got);
-  let bad = 0;
-  let first = '';
-  for (let i = 0; i < got.length; i++) {
-    const r = ref[i]!;
-    const ok = Number.isNaN(r) ? Number.isNaN(g[i]!) : ulps(got[i]!, refH[i]!) <= 1 || Math.abs(g[i]! - r) <= 1e-5 * Math.max(1, Math.abs(r)) + 2 ** -24;
-    if (!ok && bad++ === 0) first = `[${i}] got ${g[i]} want ${r}`;
-  }
-  expect(bad, `${what}: ${bad}/${got.length} outside the f16 tolerance, first ${first}`).toBe(0);
 }
 
 /**
