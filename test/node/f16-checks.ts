@@ -1,7 +1,7 @@
 /**
  * What the f16 kernel tests in Node share (test/node/f16-native.test.ts, test/node/f16-vec.test.ts):
- * deterministic data, the distance between two f16 values in ULP, and the library's f16 tolerance
- * against the float64 reference.
+ * deterministic data, reading a kernel's outputs back, the distance between two f16 values in ULP,
+ * and the library's f16 tolerance against the float64 reference.
  */
 import { expect } from 'vitest';
 import { fromF16Array, toF16Array } from '../../src/core/f16.js';
@@ -58,3 +58,30 @@ export function expectNearReference(got: Uint16Array, ref: ArrayLike<number>, wh
 
 /** GPUBufferUsage bits (Node has no global GPUBufferUsage before the webgpu package is loaded). */
 export const U = { STORAGE: 0x80, COPY_SRC: 0x4, COPY_DST: 0x8, MAP_READ: 0x1 } as const;
+
+/**
+ * Copies each named output buffer into its own read-back buffer at the end of `encoder`, submits
+ * it and returns each output's bytes. The read-back buffers join `owned` (the caller destroys it).
+ *
+ * @example
+ * ```ts
+ * const bytes = await readOutputs(device, encoder, { y, rstd }, owned); // { y: ArrayBuffer, rstd: ArrayBuffer }
+ * ```
+ */
+export async function readOutputs(device: GPUDevice, encoder: GPUCommandEncoder, outputs: Record<string, GPUBuffer>, owned: GPUBuffer[]): Promise<Record<string, ArrayBuffer>> {
+  const names = Object.keys(outputs);
+  const staging = names.map((k) => {
+    const src = outputs[k]!;
+    const s = device.createBuffer({ size: src.size, usage: U.MAP_READ | U.COPY_DST });
+    encoder.copyBufferToBuffer(src, 0, s, 0, src.size);
+    owned.push(s);
+    return s;
+  });
+  device.queue.submit([encoder.finish()]);
+  const out: Record<string, ArrayBuffer> = {};
+  for (const [i, k] of names.entries()) {
+    await staging[i]!.mapAsync(U.MAP_READ);
+    out[k] = staging[i]!.getMappedRange().slice(0);
+  }
+  return out;
+}

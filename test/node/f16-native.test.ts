@@ -13,7 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type * as Lib from '../../src/index.js';
-import { expectNearReference, random, U, ulps } from './f16-checks.js';
+import { expectNearReference, random, readOutputs, U, ulps } from './f16-checks.js';
 
 const lib = (await import(new URL('../../dist/index.js', import.meta.url).href)) as typeof Lib;
 const { createNormalizer, cpu, toF16Array, NormError, describeVariant } = lib;
@@ -85,18 +85,10 @@ async function run(op: Op, rows: number, cols: number, xh: Uint16Array, rh: Uint
   const encode = (norm as unknown as Record<string, (e: GPUCommandEncoder, o: object) => Lib.RowNormVariant>)[`encode${op[0]!.toUpperCase()}${op.slice(1)}`]!;
   expect(encode.call(norm, encoder, o)).toEqual(variant);
   const reads = (['y', 'sum', 'mean', 'rstd'] as const).filter((k) => o[k] !== undefined);
-  const staging = reads.map((k) => {
-    const src = o[k] as GPUBuffer;
-    const s = device.createBuffer({ size: src.size, usage: U.MAP_READ | U.COPY_DST });
-    encoder.copyBufferToBuffer(src, 0, s, 0, src.size);
-    owned.push(s);
-    return s;
-  });
-  device.queue.submit([encoder.finish()]);
+  const read = await readOutputs(device, encoder, Object.fromEntries(reads.map((k) => [k, o[k] as GPUBuffer])), owned);
   const out: Record<string, unknown> = {};
-  for (const [i, k] of reads.entries()) {
-    await staging[i]!.mapAsync(1);
-    const bytes = staging[i]!.getMappedRange().slice(0);
+  for (const k of reads) {
+    const bytes = read[k]!;
     out[k] = k === 'y' || k === 'sum' ? new Uint16Array(bytes, 0, n) : new Float32Array(bytes, 0, rows);
   }
   for (const b of owned) b.destroy();

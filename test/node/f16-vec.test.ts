@@ -15,7 +15,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type * as Lib from '../../src/index.js';
-import { expectNearReference, random, U } from './f16-checks.js';
+import { expectNearReference, random, readOutputs, U } from './f16-checks.js';
 import { DRIVER_ENV } from './drivers.js';
 
 const lib = (await import(new URL('../../dist/index.js', import.meta.url).href)) as typeof Lib;
@@ -138,18 +138,10 @@ async function run(op: Op, inp: Inputs, set: OptionSet, outputDtype: 'f16' | 'f3
   const used = encode.call(norm, encoder, o);
   if (variant) expect(used).toEqual(variant);
   const reads = (['y', 'sum', 'mean', 'rstd'] as const).filter((k) => o[k] !== undefined);
-  const staging = reads.map((k) => {
-    const src = o[k] as GPUBuffer;
-    const s = device.createBuffer({ size: src.size, usage: U.MAP_READ | U.COPY_DST });
-    encoder.copyBufferToBuffer(src, 0, s, 0, src.size);
-    owned.push(s);
-    return s;
-  });
-  device.queue.submit([encoder.finish()]);
+  const read = await readOutputs(device, encoder, Object.fromEntries(reads.map((k) => [k, o[k] as GPUBuffer])), owned);
   const out: Record<string, unknown> = { variant: used };
-  for (const [i, k] of reads.entries()) {
-    await staging[i]!.mapAsync(1);
-    const bytes = staging[i]!.getMappedRange().slice(0);
+  for (const k of reads) {
+    const bytes = read[k]!;
     const half = k === 'sum' || (k === 'y' && outputDtype === 'f16');
     out[k] = half ? new Uint16Array(bytes, 0, n) : new Uint32Array(bytes, 0, k === 'y' ? n : rows);
   }
