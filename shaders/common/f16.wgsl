@@ -76,14 +76,17 @@ fn f16_unpack4(a: u32, b: u32) -> vec4<f32> {
 // cheaper. WGSL's unpack2x16float (a hardware conversion where there is one) is exact for normal
 // halves, zeros and infinities; subnormal halves, which an implementation may flush to zero, are
 // recomputed exactly (m * 2^-24) and selected in. No branch: on CPU implementations a divergent
-// branch costs both sides.
+// branch costs both sides. No shift either: each half is tested and scaled where it lies in its
+// word (the high half's mantissa times 2^-40), and the mantissa converts as i32. SwiftShader
+// (Subzero) emits a shift or a u32 -> f32 conversion of a 4-wide value lane by lane, so these
+// forms cost it much more than a mask, a compare or an i32 conversion.
 fn f16_unpack4_fast(a: u32, b: u32) -> vec4<f32> {
-  let bits = vec4<u32>(a, a >> 16u, b, b >> 16u);
-  let m = bits & vec4<u32>(0x3ffu);
-  let sub = ((bits & vec4<u32>(0x7c00u)) == vec4<u32>(0u)) & (m != vec4<u32>(0u));
-  let mag = vec4<f32>(m) * 5.9604644775390625e-8;
-  let sub_f = select(mag, -mag, (bits & vec4<u32>(0x8000u)) != vec4<u32>(0u));
-  return select(vec4<f32>(unpack2x16float(a), unpack2x16float(b)), sub_f, sub);
+  let w = vec4<u32>(a, a, b, b);
+  let m = w & vec4<u32>(0x3ffu, 0x3ff0000u, 0x3ffu, 0x3ff0000u);
+  let sub = ((w & vec4<u32>(0x7c00u, 0x7c000000u, 0x7c00u, 0x7c000000u)) == vec4<u32>(0u)) & (m != vec4<u32>(0u));
+  let mag = vec4<f32>(vec4<i32>(m)) * vec4<f32>(5.9604644775390625e-8, 9.094947017729282e-13, 5.9604644775390625e-8, 9.094947017729282e-13);
+  let neg = (w & vec4<u32>(0x8000u, 0x80000000u, 0x8000u, 0x80000000u)) != vec4<u32>(0u);
+  return select(vec4<f32>(unpack2x16float(a), unpack2x16float(b)), select(mag, -mag, neg), sub);
 }
 
 // Four f32 values as two packed words, bit-identical to f32_to_f16 lane by lane (round to
@@ -94,11 +97,13 @@ fn f16_pack4_fast(v: vec4<f32>) -> vec2<u32> {
   let b = bitcast<vec4<u32>>(v);
   let a = b & vec4<u32>(0x7fffffffu);
   let r = a - vec4<u32>(0x38000000u);
-  let normal = (r + vec4<u32>(0xfffu) + ((r >> vec4<u32>(13u)) & vec4<u32>(1u))) >> vec4<u32>(13u);
+  // + 0xfff, + 1 more when the kept mantissa is odd (bit 13): ties to even. A select, not a shift.
+  let normal = (r + select(vec4<u32>(0xfffu), vec4<u32>(0x1000u), (r & vec4<u32>(0x2000u)) != vec4<u32>(0u))) >> vec4<u32>(13u);
   let sub = bitcast<vec4<u32>>(bitcast<vec4<f32>>(a) + vec4<f32>(0.5)) - vec4<u32>(0x3f000000u);
   var h = select(normal, sub, a < vec4<u32>(0x38800000u));
   h = select(h, vec4<u32>(0x7c00u), a >= vec4<u32>(0x477ff000u));
   h = select(h, vec4<u32>(0x7e00u), a > vec4<u32>(0x7f800000u));
-  h |= (b >> vec4<u32>(16u)) & vec4<u32>(0x8000u);
-  return vec2<u32>(h.x | (h.y << 16u), h.z | (h.w << 16u));
+  h |= select(vec4<u32>(0u), vec4<u32>(0x8000u), a != b);
+  // The high halves move up by a multiplication: one shift per element in all (see f16_unpack4_fast).
+  return vec2<u32>(h.x | (h.y * 65536u), h.z | (h.w * 65536u));
 }

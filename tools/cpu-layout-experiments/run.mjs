@@ -7,6 +7,7 @@
  *   npm run build
  *   VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.json node tools/cpu-layout-experiments/run.mjs [4096x1024] [31]
  *   VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json node tools/cpu-layout-experiments/run.mjs
+ *   node tools/cpu-layout-experiments/run.mjs 4096x1024 31 f16    (the packed-f16 conversions, f16-kernels.mjs)
  *
  * The kernels (kernels.mjs) are stripped-down LayerNorms written for the experiment, not the
  * library's shaders; the library's own x4 kernel runs beside them (`lib x4`) to show they cost
@@ -16,6 +17,7 @@
  */
 import { create, globals } from 'webgpu';
 import { defineKernels } from './kernels.mjs';
+import { defineF16Kernels } from './f16-kernels.mjs';
 
 Object.assign(globalThis, globals);
 // Kept in a global: the webgpu package tears Dawn down when this object is collected while its
@@ -26,6 +28,7 @@ const features = ['timestamp-query', 'subgroups'].filter((f) => adapter.features
 const device = await adapter.requestDevice({ requiredFeatures: features });
 const [R, C] = (process.argv[2] ?? '4096x1024').split('x').map(Number);
 const ROUNDS = Number(process.argv[3] ?? 31);
+const SET = process.argv[4] ?? 'layout';
 console.log(`${adapter.info.description || adapter.info.device} · subgroups of ${adapter.info.subgroupMinSize} · ${R}×${C} · ${ROUNDS} rounds`);
 
 const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
@@ -37,11 +40,15 @@ const beta = buffer(C * 4);
 device.queue.writeBuffer(x, 0, new Float32Array(R * C).map((_, i) => 1000 + Math.sin(i)));
 device.queue.writeBuffer(gamma, 0, new Float32Array(2 * C).fill(1.5));
 device.queue.writeBuffer(beta, 0, new Float32Array(C).fill(0.25));
-
+// Packed halves for the f16 set: the same rows as x, rounded to f16.
 const lib = await import(new URL('../../dist/index.js', import.meta.url).href);
+const xh = buffer(R * C * 2);
+const yh = buffer(R * C * 2);
+device.queue.writeBuffer(xh, 0, lib.toF16Array(new Float32Array(R * C).map((_, i) => 1000 + Math.sin(i))));
+
 const norm = await lib.createNormalizer({ device });
 const kernels = [];
-const bindings = { x, y, gamma, beta };
+const bindings = { x, y, gamma, beta, xh, yh };
 /** A WGSL kernel; `uses` names the buffers it binds (binding i = uses[i]). */
 function add(name, code, constants, groups, uses) {
   const module = device.createShaderModule({ code });
@@ -52,9 +59,10 @@ function add(name, code, constants, groups, uses) {
 }
 /** The library's LayerNorm with a forced variant. */
 function addLib(name, variant) {
-  kernels.push({ name, record: (pass) => norm.encodeLayerNorm(pass, { x, y, gamma, beta, rows: R, cols: C, variant }), t: [] });
+  const io = SET === 'f16' ? { x: xh, y: yh, dtype: 'f16' } : { x, y };
+  kernels.push({ name, record: (pass) => norm.encodeLayerNorm(pass, { ...io, gamma, beta, rows: R, cols: C, variant }), t: [] });
 }
-defineKernels(add, addLib, { rows: R, cols: C, subgroup: adapter.info.subgroupMinSize });
+(SET === 'f16' ? defineF16Kernels : defineKernels)(add, addLib, { rows: R, cols: C, subgroup: adapter.info.subgroupMinSize });
 
 const queries = device.createQuerySet({ type: 'timestamp', count: 2 * kernels.length });
 const resolved = device.createBuffer({ size: 16 * kernels.length, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
