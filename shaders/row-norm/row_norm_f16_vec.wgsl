@@ -7,6 +7,7 @@
 // SwiftShader (2048 x 768): the element-wise packed kernel took ~11x the f32 vec4 kernel's time,
 // this one ~2.4x; of that, the exact subnormal select on load ~0.65x and the exact rounding on
 // store ~0.4x over WGSL's built-ins, which are not exact enough to use bare (common/f16.wgsl).
+// The shift-free conversions since took ~10 % off on SwiftShader (docs/cpu-adapter-experiments.md).
 // #include "row_norm_core.wgsl"
 // #include "affine_vec4.wgsl"
 // #include "../common/f16.wgsl"
