@@ -55,7 +55,7 @@ const lines = (k, f) => Array.from({ length: k }, (_, i) => f(i)).join('\n  ');
  * gamma/beta pairs), 'workgroup' (staged in workgroup memory behind one barrier). `pass1`/`pass2`
  * drop a pass; `sweep` rows share pass 1's loop (K > sweep: several sweeps, one output loop).
  */
-export function rowsPerInvocation(K, { affine = 'gb', pass1 = true, pass2 = true, sweep = 4, outSweep = K, fma = true, clamp = false } = {}) {
+export function rowsPerInvocation(K, { affine = 'gb', pass1 = true, pass2 = true, sweep = 4, outSweep = K, fma = true, clamp = false, stats = 'registers' } = {}) {
   const F = fma ? (a, b, c) => `fma(${a}, ${b}, ${c})` : (a, b, c) => `(${a}) * (${b}) + (${c})`;
   const binds = ['x', 'y'];
   const decl = [
@@ -98,12 +98,13 @@ export function rowsPerInvocation(K, { affine = 'gb', pass1 = true, pass2 = true
   for (var co = 0u; co < C4; co++) {
     ${subgroupLoad}
     ${load}
-    ${ids.map((i) => `y[b${i} + co] = ${F(`((x[b${i} + co] - p${i}) - m${i}) * r${i}`, 'gg', 'bb')};`).join('\n    ')}
+    ${ids.map((i) => `y[b${i} + co] = ${F(stats === 'registers' ? `((x[b${i} + co] - p${i}) - m${i}) * r${i}` : `((x[b${i} + co] - st[0][${i}]) - st[1][${i}]) * st[2][${i}]`, 'gg', 'bb')};`).join('\n    ')}
   }`);
   }
   const code = `${head}
 ${decl.join('\n')}
 ${staged ? 'var<workgroup> gs: array<vec4<f32>, C4>;\nvar<workgroup> bs: array<vec4<f32>, C4>;' : ''}
+${stats === 'private' ? 'var<private> st: array<vec4<f32>, 3>;' : ''}
 override SG: u32 = 4u;
 @compute @workgroup_size(WG) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_index) lid: u32, @builtin(subgroup_invocation_id) sg_lane: u32) {
   ${staged ? 'for (var i = lid; i < C4; i += WG) { gs[i] = gamma[i]; bs[i] = beta[i]; }\n  workgroupBarrier();' : ''}
@@ -112,6 +113,7 @@ override SG: u32 = 4u;
   ${pass1 ? sweeps.join('\n  ') : ''}
   let n = f32(C4 * 4u);
   ${lines(K, (i) => `let m${i} = s${i}.x / n; let r${i} = rstd_of(s${i}.y - n * m${i} * m${i}, n);`)}
+  ${stats === 'registers' ? '' : `${stats === 'function' ? 'var' : ''} st = array<vec4<f32>, 3>(vec4<f32>(${lines(K, (i) => `p${i}`).split('\n  ').join(', ')}), vec4<f32>(${lines(K, (i) => `m${i}`).split('\n  ').join(', ')}), vec4<f32>(${lines(K, (i) => `r${i}`).split('\n  ').join(', ')}));`.replace(/^ st =/, 'st =')}
   ${pass2 ? outputs.join('\n  ') : lines(K, (i) => `y[b${i}] = vec4<f32>(m${i}, r${i}, 0.0, 0.0);`)}
 }`;
   return { code, binds };
@@ -175,6 +177,8 @@ export function defineKernels(add, addLib, { rows, cols, subgroup }) {
   k('x4, a * b + c instead of fma', 4, { fma: false });
   k('x4, row index clamped, no early return', 4, { clamp: true });
   k('x4, output in two sweeps of two rows', 4, { outSweep: 2 });
+  k('x4, statistics in a function-scope array', 4, { stats: 'function' });
+  k('x4, statistics in a private array', 4, { stats: 'private' });
   k('x2', 2, {});
   k('x8 (pass 1 in two sweeps of 4)', 8, {});
   for (const K of [1, 2, 4]) {
