@@ -55,7 +55,7 @@ const lines = (k, f) => Array.from({ length: k }, (_, i) => f(i)).join('\n  ');
  * gamma/beta pairs), 'workgroup' (staged in workgroup memory behind one barrier). `pass1`/`pass2`
  * drop a pass; `sweep` rows share pass 1's loop (K > sweep: several sweeps, one output loop).
  */
-export function rowsPerInvocation(K, { affine = 'gb', pass1 = true, pass2 = true, sweep = 4, outSweep = K, fma = true, clamp = false, stats = 'registers' } = {}) {
+export function rowsPerInvocation(K, { affine = 'gb', pass1 = true, pass2 = true, sweep = 4, outSweep = K, fma = true, clamp = false, stats = 'registers', uniformChunks = 0 } = {}) {
   const F = fma ? (a, b, c) => `fma(${a}, ${b}, ${c})` : (a, b, c) => `(${a}) * (${b}) + (${c})`;
   const binds = ['x', 'y'];
   const decl = [
@@ -63,8 +63,9 @@ export function rowsPerInvocation(K, { affine = 'gb', pass1 = true, pass2 = true
     '@group(0) @binding(1) var<storage, read_write> y: array<vec4<f32>>;',
   ];
   const needsGamma = pass2 && affine !== 'none' && affine !== 'b';
-  const needsBeta = pass2 && (affine === 'gb' || affine === 'b' || affine === 'hoisted' || affine === 'workgroup' || affine === 'subgroup');
-  if (needsGamma) decl.push(`@group(0) @binding(${binds.push('gamma') - 1}) var<storage, read> gamma: array<vec4<f32>>;`);
+  const needsBeta = pass2 && affine !== 'uniform' && (affine === 'gb' || affine === 'b' || affine === 'hoisted' || affine === 'workgroup' || affine === 'subgroup');
+  if (affine === 'uniform') decl.push(`@group(0) @binding(${binds.push('gamma') - 1}) var<uniform> gbu: array<vec4<f32>, ${2 * uniformChunks}>;`);
+  else if (needsGamma) decl.push(`@group(0) @binding(${binds.push('gamma') - 1}) var<storage, read> gamma: array<vec4<f32>>;`);
   if (needsBeta) decl.push(`@group(0) @binding(${binds.push('beta') - 1}) var<storage, read> beta: array<vec4<f32>>;`);
   const load = {
     gb: 'let gg = gamma[co]; let bb = beta[co];',
@@ -73,6 +74,7 @@ export function rowsPerInvocation(K, { affine = 'gb', pass1 = true, pass2 = true
     none: 'let gg = vec4<f32>(1.0); let bb = vec4<f32>(0.0);',
     hoisted: 'let gg = gamma[0]; let bb = beta[0];',
     interleaved: 'let gg = gamma[2u * co]; let bb = gamma[2u * co + 1u];',
+    uniform: 'let gg = gbu[2u * co]; let bb = gbu[2u * co + 1u];',
     workgroup: 'let gg = gs[co]; let bb = bs[co];',
     subgroup: 'let gg = subgroupShuffle(gl, co % SG); let bb = subgroupShuffle(bl, co % SG);',
   }[affine];
@@ -177,6 +179,7 @@ export function defineKernels(add, addLib, { rows, cols, subgroup }) {
   k('x4, a * b + c instead of fma', 4, { fma: false });
   k('x4, row index clamped, no early return', 4, { clamp: true });
   k('x4, output in two sweeps of two rows', 4, { outSweep: 2 });
+  if (cols * 8 <= 65536) k('x4, gamma/beta interleaved in a uniform buffer', 4, { affine: 'uniform', uniformChunks: C4 });
   k('x4, statistics in a function-scope array', 4, { stats: 'function' });
   k('x4, statistics in a private array', 4, { stats: 'private' });
   k('x2', 2, {});

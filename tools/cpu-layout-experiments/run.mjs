@@ -31,7 +31,7 @@ const ROUNDS = Number(process.argv[3] ?? 31);
 const SET = process.argv[4] ?? 'layout';
 console.log(`${adapter.info.description || adapter.info.device} · subgroups of ${adapter.info.subgroupMinSize} · ${R}×${C} · ${ROUNDS} rounds`);
 
-const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
+const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.UNIFORM;
 const buffer = (size) => device.createBuffer({ size, usage: usage | GPUBufferUsage.COPY_SRC });
 const x = buffer(R * C * 4);
 const y = buffer(R * C * 4);
