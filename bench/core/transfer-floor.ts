@@ -5,7 +5,8 @@
  * buffers. The convenience form costs at least this plus its kernel; the benchmark reports both.
  * With `kernel`, the same transfer also records the op's kernel by hand (the `encode…` form into
  * the same encoder, before the copies): what a caller who manages the buffers pays, including the
- * dispatch's start-up on the device, which GPU timestamps do not see.
+ * wait for finished work that a dispatch adds (in Chromium on SwiftShader about 2 ms: see
+ * docs/software-drivers.md), which GPU timestamps do not see.
  */
 import type { BenchTensor } from './dtype.js';
 

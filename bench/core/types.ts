@@ -98,7 +98,7 @@ export interface CaseRecord {
   /**
    * The transfer floor with the op's kernel recorded by hand into the same submission (median wall
    * time): what the typed-array form does, without the library's own per-call work. Unlike
-   * transferMs + gpuMs, it includes the dispatch's start-up on the device.
+   * transferMs + gpuMs, it includes the wait for finished work that a dispatch adds.
    */
   readonly handMs?: number;
   /** wallMs / handMs: the typed-array form's own overhead (1 = none). */
