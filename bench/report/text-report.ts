@@ -143,7 +143,8 @@ export const WIDE_LEGEND: readonly string[] = [
   'GB/s: least bytes read+written / gpu ms; copy ms, 2read ms: the two references; floor ms: the transfer floor',
   'cpu/gpu: cpu ms / gpu ms; encode µs: JS per encode… call, warm caches; max|err|: largest |GPU − reference|',
   'hand ms: the transfer floor with the kernel encoded by hand into the same submission (the wait for finished',
-  '  work that a dispatch adds included, which gpu ms does not see); ×hand: wall ms / hand ms, the typed-array form\'s own per-call cost',
+  '  work that a dispatch adds included, which gpu ms does not see)',
+  '×hand: wall ms / hand ms, the typed-array form\'s own per-call cost',
 ];
 
 /** How to read a variant label, printed under the legend. */
