@@ -115,7 +115,7 @@ override SG: u32 = 4u;
   ${pass1 ? sweeps.join('\n  ') : ''}
   let n = f32(C4 * 4u);
   ${lines(K, (i) => `let m${i} = s${i}.x / n; let r${i} = rstd_of(s${i}.y - n * m${i} * m${i}, n);`)}
-  ${stats === 'registers' ? '' : `${stats === 'function' ? 'var' : ''} st = array<vec4<f32>, 3>(vec4<f32>(${lines(K, (i) => `p${i}`).split('\n  ').join(', ')}), vec4<f32>(${lines(K, (i) => `m${i}`).split('\n  ').join(', ')}), vec4<f32>(${lines(K, (i) => `r${i}`).split('\n  ').join(', ')}));`.replace(/^ st =/, 'st =')}
+  ${stats === 'registers' ? '' : `${stats === 'function' ? 'var ' : ''}st = array<vec4<f32>, 3>(${['p', 'm', 'r'].map((v) => `vec4<f32>(${Array.from({ length: K }, (_, i) => `${v}${i}`).join(', ')})`).join(', ')});`}
   ${pass2 ? outputs.join('\n  ') : lines(K, (i) => `y[b${i}] = vec4<f32>(m${i}, r${i}, 0.0, 0.0);`)}
 }`;
   return { code, binds };

@@ -37,14 +37,15 @@ const x = buffer(R * C * 4);
 const y = buffer(R * C * 4);
 const gamma = buffer(C * 8); // room for the interleaved (gamma, beta) experiment
 const beta = buffer(C * 4);
-device.queue.writeBuffer(x, 0, new Float32Array(R * C).map((_, i) => 1000 + Math.sin(i)));
+const rowsData = new Float32Array(R * C).map((_, i) => 1000 + Math.sin(i));
+device.queue.writeBuffer(x, 0, rowsData);
 device.queue.writeBuffer(gamma, 0, new Float32Array(2 * C).fill(1.5));
 device.queue.writeBuffer(beta, 0, new Float32Array(C).fill(0.25));
-// Packed halves for the f16 set: the same rows as x, rounded to f16.
 const lib = await import(new URL('../../dist/index.js', import.meta.url).href);
-const xh = buffer(R * C * 2);
-const yh = buffer(R * C * 2);
-device.queue.writeBuffer(xh, 0, lib.toF16Array(new Float32Array(R * C).map((_, i) => 1000 + Math.sin(i))));
+// Packed halves, for the f16 set only: the same rows as x, rounded to f16.
+const xh = SET === 'f16' ? buffer(R * C * 2) : undefined;
+const yh = SET === 'f16' ? buffer(R * C * 2) : undefined;
+if (xh) device.queue.writeBuffer(xh, 0, lib.toF16Array(rowsData));
 
 const norm = await lib.createNormalizer({ device });
 const kernels = [];
