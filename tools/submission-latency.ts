@@ -3,12 +3,16 @@
  * form writes 3 KiB, optionally records a compute pass, copies into a read-back buffer, submits
  * and maps it; medians of interleaved rounds. `empty pass` has no dispatch; `dispatch ×k` runs a
  * kernel that loops k times per invocation over 64 workgroups, so its GPU time grows with k and
- * shows whether the wall time grows with it or in steps. Findings: docs/performance.md.
- *   npx tsx tools/submission-latency.ts
+ * shows whether the wall time grows with it or in steps. With `--nudge`, each form also runs
+ * while the page, as it waits for the map, yields through a MessageChannel and queues a zero-byte
+ * `writeBuffer` on every turn: whether more traffic to the GPU process makes it notice finished
+ * work sooner. Findings: docs/software-drivers.md.
+ *   npx tsx tools/submission-latency.ts [--nudge]
  */
 import { createServer } from 'node:http';
 import { launchChromium } from './chromium.js';
 
+const NUDGE = process.argv.includes('--nudge');
 const PAGE = `<!doctype html><meta charset="utf-8"><script type="module">
 const adapter = await navigator.gpu.requestAdapter();
 const device = await adapter.requestDevice({ requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [] });
@@ -33,7 +37,9 @@ const pipeline = (k) => {
   return pipelines.get(k);
 };
 const data = new Float32Array(768).fill(1);
-async function form(kind, k) {
+// Yields one event-loop turn (a MessageChannel task: timers are clamped to about 4 ms here).
+const turn = () => new Promise((r) => { const c = new MessageChannel(); c.port1.onmessage = r; c.port2.postMessage(0); });
+async function form(kind, k, nudge) {
   device.queue.writeBuffer(src, 0, data);
   const e = device.createCommandEncoder();
   if (kind !== 'copy') {
@@ -48,13 +54,20 @@ async function form(kind, k) {
   }
   e.copyBufferToBuffer(src, 0, rd, 0, 3072);
   device.queue.submit([e.finish()]);
-  await rd.mapAsync(GPUMapMode.READ);
+  let mapped = false;
+  const map = rd.mapAsync(GPUMapMode.READ).then(() => { mapped = true; });
+  while (nudge && !mapped) {
+    await turn();
+    if (!mapped) device.queue.writeBuffer(src, 0, data, 0, 0);
+  }
+  await map;
   rd.unmap();
 }
-const forms = [['copy only', 'copy', 0], ['empty pass', 'pass', 0], ...[1, 64, 256, 1024, 2048, 4096, 8192].map((k) => ['dispatch ×' + k, 'dispatch', k])];
-for (const [, kind, k] of forms) for (let i = 0; i < 5; i++) await form(kind, k);
+const plain = [['copy only', 'copy', 0], ['empty pass', 'pass', 0], ...[1, 64, 256, 1024, 2048, 4096, 8192].map((k) => ['dispatch ×' + k, 'dispatch', k])];
+const forms = ${NUDGE} ? plain.flatMap(([n, kind, k]) => [[n, kind, k, false], [n + ', nudged', kind, k, true]]) : plain;
+for (const [, kind, k, nudge] of forms) for (let i = 0; i < 5; i++) await form(kind, k, nudge);
 const t = forms.map(() => []);
-for (let r = 0; r < 40; r++) for (let i = 0; i < forms.length; i++) { const t0 = performance.now(); await form(forms[i][1], forms[i][2]); t[i].push(performance.now() - t0); }
+for (let r = 0; r < 40; r++) for (let i = 0; i < forms.length; i++) { const t0 = performance.now(); await form(forms[i][1], forms[i][2], forms[i][3]); t[i].push(performance.now() - t0); }
 const med = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
 window.result = forms.map(([name], i) => name + ': ' + med(t[i]).toFixed(2) + ' ms (min ' + Math.min(...t[i]).toFixed(2) + ') · ' + [...t[i]].sort((p, q) => p - q).map((v) => v.toFixed(1)).join(' '));
 </script>`;
