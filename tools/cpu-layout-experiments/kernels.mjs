@@ -93,6 +93,15 @@ export function rowsPerInvocation(K, { affine = 'gb', pass1 = true, pass2 = true
     ${ids.map((i) => `s${i} += vec2<f32>(hsum(a${i}), hsum(q${i}));`).join(' ')}
   }`);
   }
+  // The normalized chunk of row i: three statistics per row (pivot, mean correction, rstd), as the
+  // library does; 'center': two, x - (pivot + m) rounded once; 'fused': two, fma(x, r, -(p + m) r).
+  const normalized = (i) => ({
+    registers: `((x[b${i} + co] - p${i}) - m${i}) * r${i}`,
+    function: `((x[b${i} + co] - st[0][${i}]) - st[1][${i}]) * st[2][${i}]`,
+    private: `((x[b${i} + co] - st[0][${i}]) - st[1][${i}]) * st[2][${i}]`,
+    center: `(x[b${i} + co] - c${i}) * r${i}`,
+    fused: F(`x[b${i} + co]`, `vec4<f32>(r${i})`, `vec4<f32>(k${i})`),
+  })[stats];
   const outputs = [];
   for (let s0 = 0; s0 < K; s0 += outSweep) {
     const ids = Array.from({ length: Math.min(outSweep, K - s0) }, (_, j) => s0 + j);
@@ -100,7 +109,7 @@ export function rowsPerInvocation(K, { affine = 'gb', pass1 = true, pass2 = true
   for (var co = 0u; co < C4; co++) {
     ${subgroupLoad}
     ${load}
-    ${ids.map((i) => `y[b${i} + co] = ${F(stats === 'registers' ? `((x[b${i} + co] - p${i}) - m${i}) * r${i}` : `((x[b${i} + co] - st[0][${i}]) - st[1][${i}]) * st[2][${i}]`, 'gg', 'bb')};`).join('\n    ')}
+    ${ids.map((i) => `y[b${i} + co] = ${F(normalized(i), 'gg', 'bb')};`).join('\n    ')}
   }`);
   }
   const code = `${head}
@@ -115,7 +124,9 @@ override SG: u32 = 4u;
   ${pass1 ? sweeps.join('\n  ') : ''}
   let n = f32(C4 * 4u);
   ${lines(K, (i) => `let m${i} = s${i}.x / n; let r${i} = rstd_of(s${i}.y - n * m${i} * m${i}, n);`)}
-  ${stats === 'registers' ? '' : `${stats === 'function' ? 'var ' : ''}st = array<vec4<f32>, 3>(${['p', 'm', 'r'].map((v) => `vec4<f32>(${Array.from({ length: K }, (_, i) => `${v}${i}`).join(', ')})`).join(', ')});`}
+  ${stats === 'center' ? lines(K, (i) => `let c${i} = p${i} + m${i};`) : ''}
+  ${stats === 'fused' ? lines(K, (i) => `let k${i} = -(p${i} + m${i}) * r${i};`) : ''}
+  ${stats !== 'function' && stats !== 'private' ? '' : `${stats === 'function' ? 'var ' : ''}st = array<vec4<f32>, 3>(${['p', 'm', 'r'].map((v) => `vec4<f32>(${Array.from({ length: K }, (_, i) => `${v}${i}`).join(', ')})`).join(', ')});`}
   ${pass2 ? outputs.join('\n  ') : lines(K, (i) => `y[b${i}] = vec4<f32>(m${i}, r${i}, 0.0, 0.0);`)}
 }`;
   return { code, binds };
@@ -182,6 +193,8 @@ export function defineKernels(add, addLib, { rows, cols, subgroup }) {
   if (cols * 8 <= 65536) k('x4, gamma/beta interleaved in a uniform buffer', 4, { affine: 'uniform', uniformChunks: C4 });
   k('x4, statistics in a function-scope array', 4, { stats: 'function' });
   k('x4, statistics in a private array', 4, { stats: 'private' });
+  k('x4, two statistics per row: x - center', 4, { stats: 'center' });
+  k('x4, two statistics per row: fma(x, r, k)', 4, { stats: 'fused' });
   k('x2', 2, {});
   k('x8 (pass 1 in two sweeps of 4)', 8, {});
   for (const K of [1, 2, 4]) {
