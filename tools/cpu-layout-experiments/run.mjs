@@ -26,6 +26,11 @@ globalThis.__experimentGpu = create(['disable-dawn-features=timestamp_quantizati
 const adapter = await globalThis.__experimentGpu.requestAdapter();
 const features = ['timestamp-query', 'subgroups'].filter((f) => adapter.features.has(f));
 const device = await adapter.requestDevice({ requiredFeatures: features });
+// A kernel that fails validation would otherwise be timed as an empty pass: stop at once.
+device.addEventListener('uncapturederror', (e) => {
+  console.error(e.error.message);
+  process.exit(1);
+});
 const [R, C] = (process.argv[2] ?? '4096x1024').split('x').map(Number);
 const ROUNDS = Number(process.argv[3] ?? 31);
 const SET = process.argv[4] ?? 'layout';
