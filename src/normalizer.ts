@@ -7,7 +7,7 @@
  */
 import { requestNormDevice } from './core/device.js';
 import { NormError, describe } from './core/errors.js';
-import type { EncodeTarget, KernelContext } from './core/context.js';
+import { snapshotLimits, type EncodeTarget, type KernelContext } from './core/context.js';
 import { DebugMode } from './core/debug.js';
 import { DeviceLifecycle } from './core/lifecycle.js';
 import { OwnedResources, type ResourceStats } from './core/resources.js';
@@ -129,7 +129,7 @@ class GpuNormalizer implements Normalizer {
     const t = options.tuning ?? 'localStorage';
     const tuning: TuningTable = t === 'localStorage' ? loadTuning() : t === false ? { version: 1, entries: {} } : { version: 1, entries: { ...t.entries } };
     this.persistTuning = options.persistTuning ?? true;
-    this.ctx = { device, limits: device.limits, resources: new OwnedResources(device), profile: profileDevice(device, adapterInfo), tuning, debug: options.debug === true };
+    this.ctx = { device, limits: snapshotLimits(device.limits), resources: new OwnedResources(device), profile: profileDevice(device, adapterInfo), tuning, debug: options.debug === true };
     this.life = new DeviceLifecycle(device);
     this.debug = new DebugMode(device, options.debug === true);
     // A failed read-back is explained by check() where it can be (destroyed, lost, a debug finding).

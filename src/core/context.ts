@@ -22,6 +22,24 @@ export interface KernelContext {
  * it) or the caller's open compute pass (we set our pipeline and bind group in it). */
 export type EncodeTarget = GPUCommandEncoder | GPUComputePassEncoder;
 
+/**
+ * A plain copy of a device's limits. They never change for a device, and reading a property of the
+ * platform's `GPUSupportedLimits` is a call into the implementation: the encode path reads several
+ * per call, so it reads them from this copy.
+ *
+ * @example
+ * ```ts
+ * const limits = snapshotLimits(device.limits);
+ * limits.maxStorageBufferBindingSize; // 134217728 with WebGPU's default limits
+ * ```
+ */
+export function snapshotLimits(limits: GPUSupportedLimits): GPUSupportedLimits {
+  const copy: Record<string, number> = {};
+  // for...in: the limits are attributes of the prototype, not own properties.
+  for (const key in limits) copy[key] = (limits as unknown as Record<string, number>)[key]!;
+  return Object.freeze(copy) as unknown as GPUSupportedLimits;
+}
+
 export function isComputePass(target: unknown): target is GPUComputePassEncoder {
   return typeof (target as GPUComputePassEncoder)?.dispatchWorkgroups === 'function';
 }

@@ -53,6 +53,19 @@ export function isGpuBuffer(value: unknown): value is GPUBuffer {
   return typeof b.getMappedRange === 'function' && typeof b.size === 'number' && typeof b.usage === 'number' && typeof b.mapState === 'string';
 }
 
+/**
+ * A buffer's `usage` and `size`, read from the platform object once: they never change, and each
+ * read is a call into the implementation, on every operand of every encode call. (`mapState` does
+ * change, and is read each time.)
+ */
+const fixedFacts = new WeakMap<GPUBuffer, { readonly usage: number; readonly size: number }>();
+
+function factsOf(buffer: GPUBuffer): { readonly usage: number; readonly size: number } {
+  let f = fixedFacts.get(buffer);
+  if (!f) fixedFacts.set(buffer, (f = { usage: buffer.usage, size: buffer.size }));
+  return f;
+}
+
 /** `describe`, plus what is inside a binding-shaped object (`{ buffer: Object }`). */
 function describeOperand(operand: unknown): string {
   const inner = typeof operand === 'object' && operand !== null && 'buffer' in operand ? (operand as { buffer: unknown }).buffer : undefined;
@@ -99,18 +112,19 @@ export function resolveOperand(
       argument,
     );
   }
-  if ((buffer.usage & Usage.STORAGE) === 0) {
+  const { usage, size: bufferSize } = factsOf(buffer);
+  if ((usage & Usage.STORAGE) === 0) {
     throw new NormError('buffer-usage', `${describeBuffer(buffer)} lacks GPUBufferUsage.STORAGE`, argument);
   }
   if (buffer.mapState !== 'unmapped') {
     throw new NormError('invalid-argument', `${describeBuffer(buffer)} is ${buffer.mapState}; unmap it before use`, argument);
   }
-  const available = size ?? buffer.size - offset;
+  const available = size ?? bufferSize - offset;
   if (size !== undefined && (!Number.isInteger(size) || size < 0)) {
     throw new NormError('invalid-argument', `size must be a non-negative integer, got ${describe(size)}`, argument);
   }
-  if (size !== undefined && offset + size > buffer.size) {
-    throw new NormError('buffer-too-small', `range offset ${offset} + size ${size} exceeds the buffer's ${buffer.size} bytes`, argument);
+  if (size !== undefined && offset + size > bufferSize) {
+    throw new NormError('buffer-too-small', `range offset ${offset} + size ${size} exceeds the buffer's ${bufferSize} bytes`, argument);
   }
   if (available < bytes) {
     throw new NormError(

@@ -11,8 +11,10 @@ import type { ShaderInfo } from './shader-info.js';
 export interface CachedPipeline {
   readonly pipeline: GPUComputePipeline;
   readonly layout: GPUBindGroupLayout;
-  /** Stable key of (shader, entry point, constants); used in bind group cache keys. */
+  /** Stable key of (shader, entry point, constants); the pipeline's label. */
   readonly key: string;
+  /** A number unique to this pipeline in its device's cache: bind group cache keys use it, short to hash. */
+  readonly id: number;
 }
 
 /** A compiled module and the exact WGSL it was compiled from (for mapping compiler messages). */
@@ -116,7 +118,7 @@ export function getPipeline(device: GPUDevice, shader: ShaderInfo, entryPoint: s
   let p = cache.pipelines.get(key);
   if (!p) {
     const d = cache.descriptor(shader, entryPoint, c, key);
-    p = { pipeline: device.createComputePipeline(d), layout: cache.layout(shader, entryPoint), key };
+    p = { pipeline: device.createComputePipeline(d), layout: cache.layout(shader, entryPoint), key, id: cache.pipelines.size + 1 };
     cache.pipelines.set(key, p);
   }
   cache.fast.set(fastKey, p);

@@ -7,7 +7,8 @@
  * check that nothing accumulates.
  */
 import type { BufferRange } from './bindings.js';
-import { bindGroupEntries, packUniform } from './bindings.js';
+import { BindGroupCache, knownBufferIds } from './bind-group-cache.js';
+import { bindGroupEntries, entryPointInfo, packUniform } from './bindings.js';
 import type { CachedPipeline } from './pipeline-cache.js';
 import { Usage } from './operands.js';
 import type { ShaderInfo } from './shader-info.js';
@@ -34,10 +35,6 @@ class Lru<V> {
       this.onEvict?.(evicted);
     }
   }
-  /** Drops (without onEvict) every entry whose key matches. */
-  deleteWhere(match: (key: string) => boolean): void {
-    for (const key of [...this.map.keys()]) if (match(key)) this.map.delete(key);
-  }
   clear(): void {
     this.map.clear();
   }
@@ -48,19 +45,6 @@ class Lru<V> {
 
 /** Distinct uniform contents (shape, epsilon) kept per normalizer before the least recent is dropped. */
 export const UNIFORM_CACHE_SIZE = 512;
-
-let nextBufferId = 1;
-const bufferIds = new WeakMap<GPUBuffer, number>();
-
-/** A process-wide identity for a buffer, for cache keys. */
-function bufferId(buffer: GPUBuffer): number {
-  let id = bufferIds.get(buffer);
-  if (id === undefined) {
-    id = nextBufferId++;
-    bufferIds.set(buffer, id);
-  }
-  return id;
-}
 
 /** Counts of what a normalizer currently holds on the GPU. */
 export interface ResourceStats extends PoolStats {
@@ -75,7 +59,7 @@ export interface ResourceStats extends PoolStats {
 export class OwnedResources {
   private readonly live = new Set<GPUBuffer>();
   private readonly uniforms: Lru<GPUBuffer>;
-  private readonly bindGroups = new Lru<GPUBindGroup>(1024);
+  private readonly bindGroups = new BindGroupCache(1024);
   private readonly dummies = new Map<string, GPUBuffer>();
   /** The typed-array forms' upload, output and read-back buffers, reused from call to call. */
   readonly transfers: TransferPool;
@@ -99,6 +83,11 @@ export class OwnedResources {
   private drop(buffer: GPUBuffer): void {
     if (!this.live.delete(buffer)) return;
     this.forgetBindGroups([buffer]);
+  }
+
+  /** Whether `buffer` is one this normalizer created and still holds (not released, dropped or destroyed). */
+  owns(buffer: GPUBuffer): boolean {
+    return this.live.has(buffer);
   }
 
   /** Creates a buffer this normalizer owns and tracks. */
@@ -125,13 +114,7 @@ export class OwnedResources {
 
   /** Drops the cached bind groups over `buffers`: they can never be hit again. */
   private forgetBindGroups(buffers: readonly GPUBuffer[]): void {
-    const tags: string[] = [];
-    for (const buffer of buffers) {
-      const id = bufferIds.get(buffer);
-      if (id !== undefined) tags.push(`:${id}@`);
-    }
-    if (tags.length === 1) this.bindGroups.deleteWhere((key) => key.includes(tags[0]!));
-    else if (tags.length > 1) this.bindGroups.deleteWhere((key) => tags.some((t) => key.includes(t)));
+    this.bindGroups.forget(knownBufferIds(buffers));
   }
 
   /** A uniform buffer holding `values` packed as the shader's struct `variable`; same contents, same buffer. */
@@ -161,7 +144,8 @@ export class OwnedResources {
    * writable bindings in one dispatch must not alias each other, and the range must fit the buffer.
    */
   dummy(name: string, size = 16): BufferRange {
-    const key = `${name}:${size}`;
+    // The usual 16 bytes keyed by name alone: no key to build on the hot path.
+    const key = size === 16 ? name : `${name}:${size}`;
     let buffer = this.dummies.get(key);
     if (!buffer) {
       buffer = this.createBuffer({ label: `webgpu-norm dummy ${name}`, size, usage: Usage.STORAGE });
@@ -172,21 +156,11 @@ export class OwnedResources {
 
   /** A bind group for `pipeline` with `resources` bound by WGSL name, cached by buffer identity and range. */
   bindGroup(shader: ShaderInfo, entryPoint: string, pipeline: CachedPipeline, resources: Readonly<Record<string, BufferRange>>): GPUBindGroup {
-    let key = pipeline.key;
-    for (const name in resources) {
-      const r = resources[name]!;
-      key += `|${name}:${bufferId(r.buffer)}@${r.offset}+${r.size}`;
-    }
-    let group = this.bindGroups.get(key);
-    if (!group) {
-      group = this.device.createBindGroup({
-        label: pipeline.key,
-        layout: pipeline.layout,
-        entries: bindGroupEntries(shader, entryPoint, resources),
-      });
-      this.bindGroups.set(key, group);
-    }
-    return group;
+    const entry = entryPointInfo(shader, entryPoint);
+    // A missing or unknown name is reported by bindGroupEntries, on the miss such a call always is.
+    return this.bindGroups.get(pipeline.id, entry.bindings, resources, () =>
+      this.device.createBindGroup({ label: pipeline.key, layout: pipeline.layout, entries: bindGroupEntries(shader, entryPoint, resources) }),
+    );
   }
 
   stats(): ResourceStats {

@@ -21,11 +21,17 @@ const SHADER = reflectWgsl(
 );
 const OTHER = { ...SHADER, name: 'other' };
 
-const pipeline = (key = 'toy.main()'): CachedPipeline => ({
-  pipeline: { label: key } as unknown as GPUComputePipeline,
-  layout: { label: `layout ${key}` } as unknown as GPUBindGroupLayout,
-  key,
-});
+/** One id per key, as the pipeline cache gives one per pipeline. */
+const pipelineIds = new Map<string, number>();
+const pipeline = (key = 'toy.main()'): CachedPipeline => {
+  if (!pipelineIds.has(key)) pipelineIds.set(key, pipelineIds.size + 1);
+  return {
+    pipeline: { label: key } as unknown as GPUComputePipeline,
+    layout: { label: `layout ${key}` } as unknown as GPUBindGroupLayout,
+    key,
+    id: pipelineIds.get(key)!,
+  };
+};
 
 function setup() {
   const fake = fakeDevice();

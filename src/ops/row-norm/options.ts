@@ -264,8 +264,11 @@ export function gammaOffsetWithoutGamma(): NormError {
   );
 }
 
-/** The key lists and messages per (op, form), built once: encode runs on every call. */
-const KEYS = new Map<string, { readonly known: readonly string[]; readonly misplaced: Record<string, string>; readonly name: string }>();
+/**
+ * The key lists and messages per (op, form), built once and looked up without building a key:
+ * encode runs on every call.
+ */
+const KEYS: Record<RowNormForm, Map<RowNormOpName, { readonly known: readonly string[]; readonly misplaced: Record<string, string>; readonly name: string }>> = { typed: new Map(), encode: new Map() };
 
 /**
  * The one validation of the family's non-operand options, for every form: the options object,
@@ -291,8 +294,8 @@ export function resolveRowNormOptions(op: RowNormOpName, options: unknown, form:
   }
   const o = options as AnyRowNormOptions;
   const typedDtype = form === 'typed' ? dataDtype(x, o.dtype, 'x') : undefined;
-  let keys = KEYS.get(`${op}|${form}`);
-  if (!keys) KEYS.set(`${op}|${form}`, (keys = { known: rowNormOptionKeys(op, form), misplaced: misplacedRowNormKeys(op, form), name: form === 'typed' ? op : encodeMethod(op) }));
+  let keys = KEYS[form].get(op);
+  if (!keys) KEYS[form].set(op, (keys = { known: rowNormOptionKeys(op, form), misplaced: misplacedRowNormKeys(op, form), name: form === 'typed' ? op : encodeMethod(op) }));
   checkOptionKeys(o, keys.known, keys.name, keys.misplaced);
   const givenRows = form === 'encode' ? checkInteger(o.rows, 'rows') : undefined;
   const cols = checkInteger(o.cols, 'cols');

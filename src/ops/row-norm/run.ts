@@ -7,7 +7,8 @@ import { Transfers, checkBindingSize, checkBufferSize, tensorView, type ArrayRun
 import { storageBytes, type TensorData } from '../../core/tensor.js';
 import { OPS, type RowNormOpName } from '../table.js';
 import { resolveRowNormArrays, type RowNormArrayOptions } from './options.js';
-import { encodeRowNorm, resolveRowNormVariant } from './encode.js';
+import { encodeRowNorm } from './encode.js';
+import { resolveRowNormVariant } from './plan.js';
 
 /** Everything a row-norm op can return; which fields are set depends on the op. */
 export interface RowNormOutputs {

@@ -273,8 +273,11 @@ function selectLayout(profile: AdapterProfile, shape: { rows: number; cols: numb
       // in two halves, so that two cores work on it.
       const t = Math.min(profile.subgroupMinSize, max);
       const team: RowNormVariant = { reduction: 'subgroup', vec4, workgroupSize: t, threadsPerRow: t, cachedChunks: 0 };
-      const split: RowNormVariant = { ...team, splitRow: 2 };
-      return rows === 1 && cols >= CPU_SPLIT_MIN_COLS && variantFits(split, rows, limits) ? split : team;
+      if (rows === 1 && cols >= CPU_SPLIT_MIN_COLS) {
+        const split: RowNormVariant = { ...team, splitRow: 2 };
+        if (variantFits(split, rows, limits)) return split;
+      }
+      return team;
     }
     const threadsPerRow = Math.min(16, max);
     return { reduction: 'workgroup', vec4, workgroupSize: threadsPerRow, threadsPerRow, cachedChunks: Math.min(MAX_CACHED_CHUNKS, Math.ceil(chunks / threadsPerRow)) };
