@@ -1,6 +1,7 @@
 /**
  * The encode-overhead measurement (measure.mjs) in a Chromium page: what recording one op costs
- * the caller's thread, against three native calls by hand. Findings: docs/performance.md.
+ * the caller's thread, against three native calls by hand. Findings: docs/design.md, "What an
+ * encode call costs".
  *   npm run build
  *   npx tsx tools/encode-overhead/run.ts [rows] [other-dist ...] [--profile out.cpuprofile]
  * Each other-dist (a copy of dist/ built from other code) is measured beside this checkout's,

@@ -4,7 +4,7 @@
  * from the op, the shape and options, and which optional operands are given, so it is derived once
  * per distinct call and reused. A decode loop records the same LayerNorm once per layer and token,
  * and deriving it anew (variant rule, tuning lookup, constants, their pipeline key) took most of an
- * encode call's own time (docs/performance.md, "Recording cost").
+ * encode call's own time (docs/design.md, "What an encode call costs").
  */
 import type { BufferRange } from '../../core/bindings.js';
 import type { KernelContext } from '../../core/context.js';
