@@ -31,6 +31,21 @@ export async function measure(device, libs, { rows = 1, cols = 4096, rounds = 60
     forms.push([`${name}: encodeLayerNorm`, (pass, l) => norm.encodeLayerNorm(pass, { x, y, gamma: gammas[l], beta: betas[l], rows, cols })]);
     forms.push([`${name}: encodeRmsNorm`, (pass, l) => norm.encodeRmsNorm(pass, { x, y, gamma: gammas[l], rows, cols })]);
     forms.push([`${name}: encodeAddRmsNorm`, (pass, l) => norm.encodeAddRmsNorm(pass, { x, residual, y, sum, gamma: gammas[l], rows, cols })]);
+    // A runtime's node loop: the same LayerNorm as an ONNX node.
+    const tensor = (buffer, dims) => ({ buffer, dims, type: 'float32' });
+    forms.push([
+      `${name}: encodeOnnxNode (LayerNorm)`,
+      (pass, l) =>
+        norm.encodeOnnxNode(pass, {
+          opType: 'LayerNormalization',
+          domain: '',
+          opset: 17,
+          attributes: { axis: -1 },
+          inputs: [tensor(x, [rows, cols]), tensor(gammas[l], [cols]), tensor(betas[l], [cols])],
+          outputCount: 1,
+          outputs: [tensor(y, [rows, cols])],
+        }),
+    ]);
   }
   const module = device.createShaderModule({
     code: `@group(0) @binding(0) var<uniform> shape: vec4<u32>;
@@ -85,5 +100,5 @@ export async function measure(device, libs, { rows = 1, cols = 4096, rounds = 60
 
 /** The result as text lines. */
 export function format(results, what) {
-  return [`${what} · µs of JavaScript per recorded call (median), and × by hand`, ...results.map((r) => `${r.name.padEnd(34)} ${r.us.toFixed(1).padStart(7)} µs ${r.ratio.toFixed(2).padStart(6)}×`)];
+  return [`${what} · µs of JavaScript per recorded call (median), and × by hand`, ...results.map((r) => `${r.name.padEnd(38)} ${r.us.toFixed(1).padStart(7)} µs ${r.ratio.toFixed(2).padStart(6)}×`)];
 }
