@@ -244,23 +244,8 @@ function chooseVariant(ctx: KernelContext, op: RowNormOpName, shape: { rows: num
 /**
  * The variant one call of `op` runs with: the forced one (`options.variant`), checked, and
  * refused with `limit-exceeded` when its split-row scratch would not fit the device; else the
- * tuned or rule's choice ({@link chooseVariant}). Creates nothing, so the typed-array form calls
- * it before its uploads.
- *
- * @example
- * ```ts
- * const variant = resolveRowNormVariant(ctx, 'layerNorm', { rows: 1, cols: 65536, dtype: 'f32' }, undefined);
- * ```
+ * tuned or rule's choice ({@link chooseVariant}). Creates nothing.
  */
-export function resolveRowNormVariant(
-  ctx: KernelContext,
-  op: RowNormOpName,
-  shape: { rows: number; cols: number; dtype: Dtype; outputDtype?: Dtype | undefined },
-  forced: unknown,
-): RowNormVariant {
-  return resolveVariant(ctx, op, shape, forced).variant;
-}
-
 function resolveVariant(
   ctx: KernelContext,
   op: RowNormOpName,

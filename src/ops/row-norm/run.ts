@@ -8,7 +8,7 @@ import { storageBytes, type TensorData } from '../../core/tensor.js';
 import { OPS, type RowNormOpName } from '../table.js';
 import { resolveRowNormArrays, type RowNormArrayOptions } from './options.js';
 import { encodeRowNorm } from './encode.js';
-import { resolveRowNormVariant } from './plan.js';
+import { rowNormPlan } from './plan.js';
 
 /** Everything a row-norm op can return; which fields are set depends on the op. */
 export interface RowNormOutputs {
@@ -28,7 +28,8 @@ export interface RowNormOutputs {
  * ```
  */
 export async function runRowNorm(ctx: ArrayRunContext, op: RowNormOpName, x: TensorData, options: RowNormArrayOptions, residual?: TensorData): Promise<RowNormOutputs> {
-  const { rows, cols, dtype, outputDtype } = resolveRowNormArrays(op, x, options, residual);
+  const config = resolveRowNormArrays(op, x, options, residual);
+  const { rows, cols, dtype, outputDtype } = config;
   const bytes = storageBytes(rows * cols, dtype);
   const yBytes = storageBytes(rows * cols, outputDtype);
   const outputs: [name: 'y' | 'sum' | 'mean' | 'rstd', size: number][] = [['y', yBytes]];
@@ -40,8 +41,10 @@ export async function runRowNorm(ctx: ArrayRunContext, op: RowNormOpName, x: Ten
   checkBufferSize(ctx.limits, Math.max(bytes, yBytes), 'x');
   checkBufferSize(ctx.limits, total, 'x', ` (the outputs ${outputs.map(([n]) => n).join(', ')} are read back in one buffer)`);
   checkBindingSize(ctx.limits, Math.max(bytes, yBytes), 'x');
-  // Chosen (and its scratch checked) before the uploads; the encode below runs with it.
-  const variant = resolveRowNormVariant(ctx, op, { rows, cols, dtype, outputDtype }, undefined);
+  // Planned (the variant chosen, its scratch checked) before the uploads; the encode below finds
+  // the same plan in the cache, since it is given the same options and operands.
+  const { fusedAdd, statistic } = OPS[op];
+  rowNormPlan(ctx, op, config, { gamma: options.gamma !== undefined, beta: options.beta !== undefined, bias: options.bias !== undefined, sum: fusedAdd, mean: statistic === 'mean-var', rstd: true }, undefined, false);
   const io = new Transfers(ctx, { uploads: [bytes, cols * 4], outputs: outputs.map(([, size]) => size), outputNames: outputs.map(([n]) => n) });
   try {
     const out: Record<string, GPUBuffer> = {};
@@ -53,7 +56,6 @@ export async function runRowNorm(ctx: ArrayRunContext, op: RowNormOpName, x: Ten
       ...options,
       rows,
       dtype,
-      variant,
       x: io.upload(x, 'x'),
       residual: residual && io.upload(residual, 'residual'),
       gamma: options.gamma && io.upload(options.gamma, 'gamma'),

@@ -92,7 +92,7 @@ export async function tuneRowNorm(ctx: ArrayRunContext, op: RowNormOpName, shape
     // Validates the shape once, with the rule's variant, before any candidate runs.
     encodeRowNorm(ctx, device.createCommandEncoder(), op, operands);
     const candidates: { variant: RowNormVariant; label: string; ms: number }[] = [];
-    // The fused add forms run the packed f16 modules (see resolveRowNormVariant): no native candidates.
+    // The fused add forms run the packed f16 modules (see resolveVariant in plan.ts): no native candidates.
     const profile = OPS[op].fusedAdd && ctx.profile.shaderF16 === true ? { ...ctx.profile, shaderF16: false } : ctx.profile;
     for (const variant of candidateVariants(profile, { rows, cols, dtype }, ctx.limits)) {
       try {
