@@ -3,8 +3,10 @@
 // wrapping queue.submit and GPUBuffer.mapAsync. `by hand + stats` does what the typed form does
 // structurally (mean and rstd too, three copies into one read-back), so the gap between it and
 // the typed form is the library's own JavaScript. Findings: docs/software-drivers.md.
+// A third argument idles that many ms (a timer) before every call: the same JavaScript then runs
+// slower, as it does in an application that calls between other work.
 //   npm run build
-//   VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.json node tools/typed-form-split.mjs 1x768 600
+//   VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.json node tools/typed-form-split.mjs 1x768 600 [gap-ms]
 import { create, globals } from 'webgpu';
 
 Object.assign(globalThis, globals);
@@ -15,6 +17,7 @@ const lib = await import(new URL('../dist/index.js', import.meta.url).href);
 const norm = await lib.createNormalizer({ device });
 const [R, C] = (process.argv[2] ?? '1x768').split('x').map(Number);
 const N = Number(process.argv[3] ?? 600);
+const GAP = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
 const x = new Float32Array(R * C).map(() => Math.random());
 const gamma = new Float32Array(C).fill(1.1);
 const beta = new Float32Array(C).fill(0.1);
@@ -64,6 +67,7 @@ const parts = Object.fromEntries(Object.keys(forms).map((k) => [k, [[], [], [], 
 for (let i = 0; i < 20; i++) for (const f of Object.values(forms)) await f();
 for (let i = 0; i < N; i++) {
   for (const [name, f] of Object.entries(forms)) {
+    if (GAP !== undefined) await new Promise((r) => setTimeout(r, GAP));
     const t0 = performance.now();
     await f();
     const t1 = performance.now();
@@ -71,7 +75,7 @@ for (let i = 0; i < N; i++) {
   }
 }
 const med = (a) => [...a].sort((p, q) => p - q)[a.length >> 1] * 1000;
-console.log(`${adapter.info.description || adapter.info.device} · ${R}×${C} · medians of ${N} interleaved calls, µs`);
+console.log(`${adapter.info.description || adapter.info.device} · ${R}×${C} · medians of ${N} interleaved calls${GAP === undefined ? '' : `, each after ${GAP} ms idle`}, µs`);
 for (const [name, p] of Object.entries(parts)) {
   const m = p.map(med);
   console.log(`${name.padEnd(16)} total ${m.reduce((s, v) => s + v, 0).toFixed(0).padStart(4)} · to submit ${m[0].toFixed(0)} · submit→mapAsync ${m[1].toFixed(0)} · map ${m[2].toFixed(0)} · after map ${m[3].toFixed(0)}`);
