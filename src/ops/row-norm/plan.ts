@@ -98,7 +98,8 @@ export function rowNormPlan(ctx: KernelContext, op: RowNormOpName, config: RowNo
   // A model records the same call once per layer: compared field by field, the last call of the op
   // finds its plan without building a key.
   const last = cache.last[op];
-  let plan = last && last.given === given && last.exactSum === exactSum && sameConfig(last.config, config) ? last.plan : undefined;
+  const again = last !== undefined && last.given === given && last.exactSum === exactSum && sameConfig(last.config, config);
+  let plan = again ? last.plan : undefined;
   if (!plan) {
     const { rows, cols, dtype, outputDtype, residualRows, epsilon, epsilonMode, unbiased, gammaOffset } = config;
     const key = `${op}|${rows}|${cols}|${dtype}|${outputDtype}|${residualRows}|${numberKey(epsilon)}|${epsilonMode}|${unbiased}|${numberKey(gammaOffset)}|${given}|${exactSum}`;
@@ -114,7 +115,7 @@ export function rowNormPlan(ctx: KernelContext, op: RowNormOpName, config: RowNo
     cacheByOwner.delete(ctx.resources);
     return rowNormPlan(ctx, op, config, present, forced, exactSum);
   }
-  cache.last[op] = { config, given, exactSum, plan };
+  if (!again) cache.last[op] = { config, given, exactSum, plan };
   return plan;
 }
 
