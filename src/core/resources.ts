@@ -157,7 +157,9 @@ export class OwnedResources {
   /** A bind group for `pipeline` with `resources` bound by WGSL name, cached by buffer identity and range. */
   bindGroup(shader: ShaderInfo, entryPoint: string, pipeline: CachedPipeline, resources: Readonly<Record<string, BufferRange>>): GPUBindGroup {
     const entry = entryPointInfo(shader, entryPoint);
-    // A missing or unknown name is reported by bindGroupEntries, on the miss such a call always is.
+    // bindGroupEntries reports a missing name (such a call is always a miss) and a name the shader
+    // lacks; the latter on the call that makes the group, so a code path that binds a stray name
+    // fails the first time it runs.
     return this.bindGroups.get(pipeline.id, entry.bindings, resources, () =>
       this.device.createBindGroup({ label: pipeline.key, layout: pipeline.layout, entries: bindGroupEntries(shader, entryPoint, resources) }),
     );
