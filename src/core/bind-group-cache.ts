@@ -33,7 +33,14 @@ export function bufferId(buffer: GPUBuffer): number {
   return id;
 }
 
-/** The ids of buffers that have one (a buffer never cached under has none). */
+/**
+ * The ids of those of `buffers` that have one (a buffer no cache key ever named has none).
+ *
+ * @example
+ * ```ts
+ * cache.forget(knownBufferIds(releasedBuffers));
+ * ```
+ */
 export function knownBufferIds(buffers: readonly GPUBuffer[]): Set<number> {
   const ids = new Set<number>();
   for (const b of buffers) {

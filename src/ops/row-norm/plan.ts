@@ -27,7 +27,14 @@ export const STATS_COPY_WORKGROUP = 64;
 /** Plans kept per normalizer; past this many distinct calls the cache starts over. */
 const PLAN_CACHE_SIZE = 256;
 
-/** Which optional operands a call gives (each changes the kernel's constants or bindings). */
+/**
+ * Which optional operands a call gives (each changes the kernel's constants or bindings).
+ *
+ * @example
+ * ```ts
+ * const present: RowNormPresence = { gamma: true, beta: true, bias: false, sum: false, mean: false, rstd: false };
+ * ```
+ */
 export interface RowNormPresence {
   readonly gamma: boolean;
   readonly beta: boolean;
@@ -37,13 +44,28 @@ export interface RowNormPresence {
   readonly rstd: boolean;
 }
 
-/** One dispatch of the row-norm module: its label and override constants. */
+/**
+ * One dispatch of the row-norm module: its label and override constants.
+ *
+ * @example
+ * ```ts
+ * const pipelines = plan.phases.map((p) => getPipeline(device, plan.shader, 'main', p.constants));
+ * ```
+ */
 export interface RowNormPhase {
   readonly label: string;
   readonly constants: Readonly<Record<string, number | boolean>>;
 }
 
-/** Everything a row-norm call records except its buffers; see the file comment. */
+/**
+ * Everything a row-norm call records except its buffers; see the file comment.
+ *
+ * @example
+ * ```ts
+ * const plan = rowNormPlan(ctx, 'rmsNorm', config, present, undefined, false);
+ * plan.grid; // e.g. [32, 1]: workgroups to dispatch
+ * ```
+ */
 export interface RowNormPlan {
   readonly variant: RowNormVariant;
   readonly shader: ShaderInfo;
