@@ -13,7 +13,7 @@ import { checkTarget, recordDispatches, type RecordedDispatch } from '../../core
 import { scratchRange } from '../../core/scratch.js';
 import { OPS, type RowNormOpName } from '../table.js';
 import { resolveRowNormOptions } from './options.js';
-import { rowNormPlan, STATS_COPY_WORKGROUP, type RowNormPresence } from './plan.js';
+import { presenceOf, rowNormPlan, STATS_COPY_WORKGROUP } from './plan.js';
 import { addStatsCopyShader } from './shaders.js';
 import type { RowNormVariant } from './variant.js';
 import { type Dtype, type EpsilonMode, storageBytes } from '../../core/tensor.js';
@@ -136,15 +136,7 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, op: RowN
   }
   // The option keys were checked above: an operand the op does not take is already refused, so
   // what is given is what the plan's constants and bindings must serve.
-  const present: RowNormPresence = {
-    gamma: options.gamma !== undefined,
-    beta: options.beta !== undefined,
-    bias: options.bias !== undefined,
-    sum: options.sum !== undefined,
-    mean: options.mean !== undefined,
-    rstd: options.rstd !== undefined,
-  };
-  const plan = rowNormPlan(ctx, op, config, present, options.variant, internal.exactSum === true);
+  const plan = rowNormPlan(ctx, op, config, presenceOf(options), options.variant, internal.exactSum === true);
 
   const { ranges, take: operand } = operandResolver(options, limits, op);
   const x = operand('x', bytes, false, true)!;

@@ -45,6 +45,26 @@ export interface RowNormPresence {
 }
 
 /**
+ * Which of the optional operands `given` holds (defined, whatever their values): for the encode
+ * form its options, for the typed-array form its options plus the outputs it will read back.
+ *
+ * @example
+ * ```ts
+ * presenceOf({ x, y, gamma, rows: 8, cols: 768 }); // { gamma: true, beta: false, ... }
+ * ```
+ */
+export function presenceOf(given: { readonly [K in keyof RowNormPresence]?: unknown }): RowNormPresence {
+  return {
+    gamma: given.gamma !== undefined,
+    beta: given.beta !== undefined,
+    bias: given.bias !== undefined,
+    sum: given.sum !== undefined,
+    mean: given.mean !== undefined,
+    rstd: given.rstd !== undefined,
+  };
+}
+
+/**
  * One dispatch of the row-norm module: its label and override constants.
  *
  * @example
@@ -123,8 +143,8 @@ export function rowNormPlan(ctx: KernelContext, op: RowNormOpName, config: RowNo
   const again = last !== undefined && last.given === given && last.exactSum === exactSum && sameConfig(last.config, config);
   let plan = again ? last.plan : undefined;
   if (!plan) {
-    const { rows, cols, dtype, outputDtype, residualRows, epsilon, epsilonMode, unbiased, gammaOffset } = config;
-    const key = `${op}|${rows}|${cols}|${dtype}|${outputDtype}|${residualRows}|${numberKey(epsilon)}|${epsilonMode}|${unbiased}|${numberKey(gammaOffset)}|${given}|${exactSum}`;
+    let key = `${op}|${given}|${exactSum}`;
+    for (const field in config) key += `|${valueKey(config[field as keyof RowNormConfig])}`;
     plan = cache.plans.get(key);
     if (!plan) {
       plan = makePlan(ctx, op, config, present, undefined, exactSum);
@@ -141,23 +161,17 @@ export function rowNormPlan(ctx: KernelContext, op: RowNormOpName, config: RowNo
   return plan;
 }
 
-/** Whether two calls' resolved options are the same, with -0 apart from 0 (see numberKey). */
+/**
+ * Whether two calls' resolved options are the same, field by field (every field of the config,
+ * so a field added to it cannot be forgotten here), with -0 apart from 0 (see valueKey).
+ */
 function sameConfig(a: RowNormConfig, b: RowNormConfig): boolean {
-  return (
-    a.rows === b.rows &&
-    a.cols === b.cols &&
-    a.dtype === b.dtype &&
-    a.outputDtype === b.outputDtype &&
-    a.residualRows === b.residualRows &&
-    Object.is(a.epsilon, b.epsilon) &&
-    a.epsilonMode === b.epsilonMode &&
-    a.unbiased === b.unbiased &&
-    Object.is(a.gammaOffset, b.gammaOffset)
-  );
+  for (const field in a) if (!Object.is(a[field as keyof RowNormConfig], b[field as keyof RowNormConfig])) return false;
+  return true;
 }
 
 /** -0 keyed apart from 0, as pipeline constants are (`x + -0` and `x + 0` differ for x = -0). */
-function numberKey(v: number): string {
+function valueKey(v: unknown): string {
   return Object.is(v, -0) ? '-0' : String(v);
 }
 

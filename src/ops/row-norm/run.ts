@@ -8,7 +8,7 @@ import { storageBytes, type TensorData } from '../../core/tensor.js';
 import { OPS, type RowNormOpName } from '../table.js';
 import { resolveRowNormArrays, type RowNormArrayOptions } from './options.js';
 import { encodeRowNorm } from './encode.js';
-import { rowNormPlan } from './plan.js';
+import { presenceOf, rowNormPlan } from './plan.js';
 
 /** Everything a row-norm op can return; which fields are set depends on the op. */
 export interface RowNormOutputs {
@@ -42,9 +42,8 @@ export async function runRowNorm(ctx: ArrayRunContext, op: RowNormOpName, x: Ten
   checkBufferSize(ctx.limits, total, 'x', ` (the outputs ${outputs.map(([n]) => n).join(', ')} are read back in one buffer)`);
   checkBindingSize(ctx.limits, Math.max(bytes, yBytes), 'x');
   // Planned (the variant chosen, its scratch checked) before the uploads; the encode below finds
-  // the same plan in the cache, since it is given the same options and operands.
-  const { fusedAdd, statistic } = OPS[op];
-  rowNormPlan(ctx, op, config, { gamma: options.gamma !== undefined, beta: options.beta !== undefined, bias: options.bias !== undefined, sum: fusedAdd, mean: statistic === 'mean-var', rstd: true }, undefined, false);
+  // the same plan in the cache, since it is given these options and these outputs.
+  rowNormPlan(ctx, op, config, presenceOf({ ...options, ...Object.fromEntries(outputs) }), undefined, false);
   const io = new Transfers(ctx, { uploads: [bytes, cols * 4], outputs: outputs.map(([, size]) => size), outputNames: outputs.map(([n]) => n) });
   try {
     const out: Record<string, GPUBuffer> = {};
