@@ -6,7 +6,7 @@
  * hand for the same reason, shaders/row-norm/row_norm_multi.wgsl).
  */
 
-const floor = /* wgsl */ `
+export const floorKernel = /* wgsl */ `
 override WG: u32 = 64u;
 override ITEMS: u32 = 256u;
 override LANES: u32 = 8u;
@@ -166,11 +166,11 @@ export function defineKernels(add, addLib, { rows, cols, subgroup }) {
   const C4 = cols / 4;
   const v = (rows * cols) / 4;
   const floorGroups = Math.ceil(v / 256 / 64);
-  add('floor: span (2 reads, 1 write)', floor, { MODE: 0 }, floorGroups, ['x', 'y']);
-  add(`floor: lanes of ${subgroup}`, floor, { MODE: 10, LANES: subgroup }, floorGroups, ['x', 'y']);
-  add('floor: span, pass 1 only (1 read)', floor, { MODE: 1 }, floorGroups, ['x', 'y']);
-  add('floor: span, pass 2 only (1 read, 1 write)', floor, { MODE: 2 }, floorGroups, ['x', 'y']);
-  add('floor: pass 2 only in the x4 layout', floor, { MODE: 3, WG: 16, ROWLEN: C4 }, Math.ceil(rows / 4 / 16), ['x', 'y']);
+  add('floor: span (2 reads, 1 write)', floorKernel, { MODE: 0 }, floorGroups, ['x', 'y']);
+  add(`floor: lanes of ${subgroup}`, floorKernel, { MODE: 10, LANES: subgroup }, floorGroups, ['x', 'y']);
+  add('floor: span, pass 1 only (1 read)', floorKernel, { MODE: 1 }, floorGroups, ['x', 'y']);
+  add('floor: span, pass 2 only (1 read, 1 write)', floorKernel, { MODE: 2 }, floorGroups, ['x', 'y']);
+  add('floor: pass 2 only in the x4 layout', floorKernel, { MODE: 3, WG: 16, ROWLEN: C4 }, Math.ceil(rows / 4 / 16), ['x', 'y']);
   addLib('lib x4 (wg16/t1/vec4/none/reg0/x4)', { workgroupSize: 16, threadsPerRow: 1, reduction: 'workgroup', vec4: true, cachedChunks: 0, rowsPerInvocation: 4 });
   const k = (name, K, opts, wg = 16) => {
     const { code, binds } = rowsPerInvocation(K, opts);

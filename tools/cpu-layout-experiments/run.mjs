@@ -8,6 +8,7 @@
  *   VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.json node tools/cpu-layout-experiments/run.mjs [4096x1024] [31]
  *   VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json node tools/cpu-layout-experiments/run.mjs
  *   node tools/cpu-layout-experiments/run.mjs 4096x1024 31 f16    (the packed-f16 conversions, f16-kernels.mjs)
+ *   node tools/cpu-layout-experiments/run.mjs 2048x768 15 atomic  (atomic loads and stores, atomic-kernels.mjs)
  *
  * The kernels (kernels.mjs) are stripped-down LayerNorms written for the experiment, not the
  * library's shaders; the library's own x4 kernel runs beside them (`lib x4`) to show they cost
@@ -16,8 +17,9 @@
  * believing a difference under 10 %.
  */
 import { create, globals } from 'webgpu';
-import { defineKernels } from './kernels.mjs';
+import { defineKernels, floorKernel } from './kernels.mjs';
 import { defineF16Kernels } from './f16-kernels.mjs';
+import { defineAtomicKernels } from './atomic-kernels.mjs';
 
 Object.assign(globalThis, globals);
 // Kept in a global: the webgpu package tears Dawn down when this object is collected while its
@@ -54,7 +56,8 @@ if (xh) device.queue.writeBuffer(xh, 0, lib.toF16Array(rowsData));
 
 const norm = await lib.createNormalizer({ device });
 const kernels = [];
-const bindings = { x, y, gamma, beta, xh, yh };
+const scratch = SET === 'atomic' ? buffer(R * C * 4 + 16) : undefined;
+const bindings = { x, y, gamma, beta, xh, yh, scratch };
 /** A WGSL kernel; `uses` names the buffers it binds (binding i = uses[i]). */
 function add(name, code, constants, groups, uses) {
   const module = device.createShaderModule({ code });
@@ -68,7 +71,9 @@ function addLib(name, variant) {
   const io = SET === 'f16' ? { x: xh, y: yh, dtype: 'f16' } : { x, y };
   kernels.push({ name, record: (pass) => norm.encodeLayerNorm(pass, { ...io, gamma, beta, rows: R, cols: C, variant }), t: [] });
 }
-(SET === 'f16' ? defineF16Kernels : defineKernels)(add, addLib, { rows: R, cols: C, subgroup: adapter.info.subgroupMinSize });
+const shape = { rows: R, cols: C, subgroup: adapter.info.subgroupMinSize };
+if (SET === 'atomic') defineAtomicKernels(add, addLib, shape, floorKernel);
+else (SET === 'f16' ? defineF16Kernels : defineKernels)(add, addLib, shape);
 
 const queries = device.createQuerySet({ type: 'timestamp', count: 2 * kernels.length });
 const resolved = device.createBuffer({ size: 16 * kernels.length, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
