@@ -12,6 +12,7 @@ export type Operand = GPUBuffer | GPUBufferBinding;
 /** WebGPU usage bits, as literals so the library runs where no `GPUBufferUsage` global exists. */
 export const Usage = {
   MAP_READ: 0x0001,
+  MAP_WRITE: 0x0002,
   COPY_SRC: 0x0004,
   COPY_DST: 0x0008,
   UNIFORM: 0x0040,
@@ -54,15 +55,24 @@ export function isGpuBuffer(value: unknown): value is GPUBuffer {
 }
 
 /**
- * A buffer's `usage` and `size`, read from the platform object once: they never change, and each
- * read is a call into the implementation, on every operand of every encode call. (`mapState` does
- * change, and is read each time.)
+ * What is read of a buffer once and kept: its `usage` and `size`, which never change, and whether
+ * it is known to stay unmapped. Each read is a call into the implementation, on every operand of
+ * every encode call, and `mapState` was the dearest of them. A buffer without MAP_READ or
+ * MAP_WRITE (every STORAGE buffer: WebGPU allows MAP_READ only beside COPY_DST, MAP_WRITE only
+ * beside COPY_SRC) can be mapped only at creation, so once it is seen unmapped it stays so.
+ * A mappable buffer has its `mapState` read on every call.
  */
-const fixedFacts = new WeakMap<GPUBuffer, { readonly usage: number; readonly size: number }>();
+interface BufferFacts {
+  readonly usage: number;
+  readonly size: number;
+  unmappedForGood: boolean;
+}
 
-function factsOf(buffer: GPUBuffer): { readonly usage: number; readonly size: number } {
-  let f = fixedFacts.get(buffer);
-  if (!f) fixedFacts.set(buffer, (f = { usage: buffer.usage, size: buffer.size }));
+const facts = new WeakMap<GPUBuffer, BufferFacts>();
+
+function factsOf(buffer: GPUBuffer): BufferFacts {
+  let f = facts.get(buffer);
+  if (!f) facts.set(buffer, (f = { usage: buffer.usage, size: buffer.size, unmappedForGood: false }));
   return f;
 }
 
@@ -112,12 +122,15 @@ export function resolveOperand(
       argument,
     );
   }
-  const { usage, size: bufferSize } = factsOf(buffer);
+  const f = factsOf(buffer);
+  const { usage, size: bufferSize } = f;
   if ((usage & Usage.STORAGE) === 0) {
     throw new NormError('buffer-usage', `${describeBuffer(buffer)} lacks GPUBufferUsage.STORAGE`, argument);
   }
-  if (buffer.mapState !== 'unmapped') {
-    throw new NormError('invalid-argument', `${describeBuffer(buffer)} is ${buffer.mapState}; unmap it before use`, argument);
+  if (!f.unmappedForGood) {
+    const state = buffer.mapState;
+    if (state !== 'unmapped') throw new NormError('invalid-argument', `${describeBuffer(buffer)} is ${state}; unmap it before use`, argument);
+    f.unmappedForGood = (usage & (Usage.MAP_READ | Usage.MAP_WRITE)) === 0;
   }
   const available = size ?? bufferSize - offset;
   if (size !== undefined && (!Number.isInteger(size) || size < 0)) {

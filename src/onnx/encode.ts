@@ -146,21 +146,23 @@ export function encodeOnnxNode(ctx: KernelContext, target: EncodeTarget, node: O
   const param = (p: ParamPlan | undefined, role: string): BufferRange | undefined => (p ? paramOperand(ctx, target, p, ins[p.input]!, `onnx-${role}`) : undefined);
   switch (plan.kind) {
     case 'row': {
-      const base = { x, y, rows: plan.rows, cols: plan.cols, dtype, outputDtype: dtypeOf(plan.yType), epsilon: plan.epsilon, gamma: param(plan.gamma, 'gamma') };
+      // One object literal per call, not a spread of a shared base: in V8 a spread into a fresh
+      // literal cost more than recording the dispatch itself (profiled in Node).
+      const { rows, cols, epsilon } = plan;
+      const outputDtype = dtypeOf(plan.yType);
+      const gamma = param(plan.gamma, 'gamma');
       const rstd = plan.rstdOutput !== undefined ? outRanges[plan.rstdOutput] : undefined;
-      if (plan.op === 'layerNorm') {
-        let mean: BufferRange | undefined = plan.meanOutput !== undefined ? outRanges[plan.meanOutput] : undefined;
-        // The kernel writes both statistics or neither: the one not requested goes to scratch.
-        const scratchStat = (role: string) => {
-          checkScratch(limits, 'the unrequested row statistic', plan.rows * 4, 'outputCount', 'request both Mean and InvStdDev');
-          return scratchRange(ctx.resources, role, plan.rows * 4);
-        };
-        if (mean && !rstd) return void encodeRowNorm(ctx, target, 'layerNorm', { ...base, beta: param(plan.beta, 'beta'), mean, rstd: scratchStat('onnx-rstd') });
-        if (rstd && !mean) mean = scratchStat('onnx-mean');
-        encodeRowNorm(ctx, target, 'layerNorm', { ...base, beta: param(plan.beta, 'beta'), mean, rstd });
-      } else {
-        encodeRowNorm(ctx, target, 'rmsNorm', { ...base, rstd });
-      }
+      if (plan.op === 'rmsNorm') return void encodeRowNorm(ctx, target, 'rmsNorm', { x, y, rows, cols, dtype, outputDtype, epsilon, gamma, rstd });
+      const beta = param(plan.beta, 'beta');
+      let mean: BufferRange | undefined = plan.meanOutput !== undefined ? outRanges[plan.meanOutput] : undefined;
+      // The kernel writes both statistics or neither: the one not requested goes to scratch.
+      const scratchStat = (role: string) => {
+        checkScratch(limits, 'the unrequested row statistic', rows * 4, 'outputCount', 'request both Mean and InvStdDev');
+        return scratchRange(ctx.resources, role, rows * 4);
+      };
+      if (mean && !rstd) return void encodeRowNorm(ctx, target, 'layerNorm', { x, y, rows, cols, dtype, outputDtype, epsilon, gamma, beta, mean, rstd: scratchStat('onnx-rstd') });
+      if (rstd && !mean) mean = scratchStat('onnx-mean');
+      encodeRowNorm(ctx, target, 'layerNorm', { x, y, rows, cols, dtype, outputDtype, epsilon, gamma, beta, mean, rstd });
       return;
     }
     case 'skip': {
@@ -171,24 +173,29 @@ export function encodeOnnxNode(ctx: KernelContext, target: EncodeTarget, node: O
         checkScratch(limits, 'the unrequested row statistic', plan.rows * 4, 'outputCount', 'request both mean and inv_std_var');
         return scratchRange(ctx.resources, role, plan.rows * 4);
       };
-      const common = {
-        x, residual: ins[plan.skipInput]!, residualRows: plan.residualRows, y, sum: outRanges[3], rows: plan.rows, cols: plan.cols, dtype, epsilon: plan.epsilon,
-        gamma: param(plan.gamma, 'gamma'), bias: param(plan.bias, 'bias'),
-      };
+      const { rows, cols, epsilon, residualRows } = plan;
+      const residual = ins[plan.skipInput]!;
+      const sum = outRanges[3];
+      const gamma = param(plan.gamma, 'gamma');
+      const bias = param(plan.bias, 'bias');
       // ONNX normalizes the exact f32 input + skip + bias; the fused f16 kernels would otherwise
       // normalize it rounded to f16 (input_skip_bias_sum is still stored rounded once).
       const exactSum = { exactSum: true };
       if (plan.op === 'addLayerNorm') {
-        const stats = outRanges[1] || outRanges[2] ? { mean: stat(1, 'onnx-mean'), rstd: stat(2, 'onnx-rstd') } : {};
-        encodeRowNorm(ctx, target, 'addLayerNorm', { ...common, beta: param(plan.beta, 'beta'), ...stats }, exactSum);
+        // Literals, not spreads of a shared base (see the row case).
+        const beta = param(plan.beta, 'beta');
+        const stats = outRanges[1] !== undefined || outRanges[2] !== undefined;
+        const mean = stats ? stat(1, 'onnx-mean') : undefined;
+        const rstd = stats ? stat(2, 'onnx-rstd') : undefined;
+        encodeRowNorm(ctx, target, 'addLayerNorm', { x, residual, residualRows, y, sum, rows, cols, dtype, epsilon, gamma, bias, beta, mean, rstd }, exactSum);
         return;
       }
-      encodeRowNorm(ctx, target, 'addRmsNorm', { ...common, rstd: outRanges[2] }, exactSum);
+      encodeRowNorm(ctx, target, 'addRmsNorm', { x, residual, residualRows, y, sum, rows, cols, dtype, epsilon, gamma, bias, rstd: outRanges[2] }, exactSum);
       if (outRanges[1]) {
         // SkipSimplifiedLayerNormalization's mean output (the mean of input + skip + bias), which
         // an RMS norm does not compute: one more fused-add pass, its y and 1/σ into scratch.
-        const yScratch = scratchRange(ctx.resources, 'onnx-skip-mean-y', storageBytes(plan.rows * plan.cols, dtype));
-        encodeRowNorm(ctx, target, 'addLayerNorm', { ...common, y: yScratch, sum: undefined, gamma: undefined, bias: common.bias, mean: outRanges[1], rstd: stat(-1, 'onnx-rstd') }, exactSum);
+        const yScratch = scratchRange(ctx.resources, 'onnx-skip-mean-y', storageBytes(rows * cols, dtype));
+        encodeRowNorm(ctx, target, 'addLayerNorm', { x, residual, residualRows, y: yScratch, rows, cols, dtype, epsilon, bias, mean: outRanges[1], rstd: stat(-1, 'onnx-rstd') }, exactSum);
       }
       return;
     }

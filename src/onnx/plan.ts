@@ -7,6 +7,7 @@
  */
 import { NormError, checkEpsilon, checkF32Option } from '../core/errors.js';
 import type { EpsilonMode } from '../core/tensor.js';
+import { PlanMemo } from './plan-memo.js';
 import type { OnnxTensorType } from './schemas.js';
 import { checkDims, checkNode, normalizeAxis, product, type CheckedNode, type OnnxOutputInfo, type TensorInfo } from './validate.js';
 
@@ -341,17 +342,7 @@ function lpPlan(node: CheckedNode): LpPlan {
   return { kind: 'lp', rows: product(x.dims) / cols, cols, inner, p, epsilon: 2 ** -126, xType: x.type, outputs: [{ dims: [...x.dims], type: x.type }] };
 }
 
-/**
- * Validates `node` completely (validate.ts, then the operator's shapes and attribute ranges) and
- * returns its plan. Every entry point starts here.
- *
- * @example
- * ```ts
- * planNode({ opType: 'LayerNormalization', domain: '', opset: 17, attributes: { axis: 1 }, inputs: [{ dims: [2, 3, 4], type: 'float32' }, { dims: [4], type: 'float32' }], outputCount: 2 });
- * // { kind: 'row', op: 'layerNorm', rows: 2, cols: 12, outputs: [{ dims: [2, 3, 4], … }, { dims: [2, 1, 1], type: 'float32' }], … }
- * ```
- */
-export function planNode(input: unknown): NodePlan {
+function planNodeFully(input: unknown): NodePlan {
   const node = checkNode(input);
   const op = node.schema.opType;
   const plan =
@@ -361,7 +352,35 @@ export function planNode(input: unknown): NodePlan {
     : op === 'BatchNormalization' ? batchPlan(node)
     : op === 'MeanVarianceNormalization' ? mvnPlan(node)
     : lpPlan(node);
-  return { ...plan, node };
+  // Shared by every later node of the same structure (plan-memo.ts): frozen, so no caller can
+  // change what the next one gets.
+  return deepFreeze({ ...plan, node });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+// Made on first use: a module-level `new` would keep the ONNX planning in bundles that never call it.
+let memo: PlanMemo<NodePlan> | undefined;
+
+/**
+ * Validates `node` completely (validate.ts, then the operator's shapes and attribute ranges) and
+ * returns its plan. Every entry point starts here. A node of the same structure as one validated
+ * before (plan-memo.ts) gets that one's plan without validating again.
+ *
+ * @example
+ * ```ts
+ * planNode({ opType: 'LayerNormalization', domain: '', opset: 17, attributes: { axis: 1 }, inputs: [{ dims: [2, 3, 4], type: 'float32' }, { dims: [4], type: 'float32' }], outputCount: 2 });
+ * // { kind: 'row', op: 'layerNorm', rows: 2, cols: 12, outputs: [{ dims: [2, 3, 4], … }, { dims: [2, 1, 1], type: 'float32' }], … }
+ * ```
+ */
+export function planNode(input: unknown): NodePlan {
+  return (memo ??= new PlanMemo(planNodeFully)).plan(input);
 }
 
 /** The shapes and types of a plan's outputs: what `onnxOutputInfo` returns. */

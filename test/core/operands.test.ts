@@ -55,3 +55,48 @@ describe('where the platform defines GPUBuffer: only its instances pass', () => 
 
   parityTests([...notBuffer('a buffer-shaped plain object', bufferShaped()), ...notBuffer('a binding of a buffer-shaped plain object', { buffer: bufferShaped() })]);
 });
+
+describe('mapState is read until a buffer that cannot be mapped again is seen unmapped', () => {
+  const limits = { minStorageBufferOffsetAlignment: 256, maxStorageBufferBindingSize: 1 << 20 };
+  // With the platform's interface defined, telling a buffer needs no mapState read of its own.
+  class GPUBuffer {}
+  beforeAll(() => void vi.stubGlobal('GPUBuffer', GPUBuffer));
+  afterAll(() => void vi.unstubAllGlobals());
+  /** A buffer double whose mapState reads are counted and whose state the test sets. */
+  function counted(usage: number, state: GPUBufferMapState) {
+    const b = Object.setPrototypeOf({ ...bufferShaped(), usage, reads: 0, state }, GPUBuffer.prototype) as ReturnType<typeof bufferShaped> & { usage: number; reads: number; state: GPUBufferMapState };
+    Object.defineProperty(b, 'mapState', { get: () => (b.reads++, b.state) });
+    return b as typeof b & globalThis.GPUBuffer;
+  }
+  const refusedAs = (b: globalThis.GPUBuffer) => {
+    try {
+      resolveOperand(b, 'x', 16, limits, false);
+    } catch (e) {
+      return (e as NormError).message;
+    }
+    return undefined;
+  };
+
+  test('mapped at creation: refused while mapped; after unmap, accepted and not read again', () => {
+    const b = counted(Usage.STORAGE | Usage.COPY_DST, 'mapped');
+    expect(refusedAs(b)).toMatch(/is mapped; unmap it before use/);
+    expect(refusedAs(b)).toMatch(/is mapped/);
+    b.state = 'unmapped';
+    const before = b.reads;
+    expect(refusedAs(b)).toBeUndefined();
+    expect(b.reads).toBe(before + 1);
+    for (let i = 0; i < 3; i++) expect(resolveOperand(b, 'x', 16, limits, false).size).toBe(16);
+    expect(b.reads).toBe(before + 1);
+  });
+
+  test('a buffer with MAP_READ or MAP_WRITE has mapState read on every call, and is refused once mapped', () => {
+    for (const map of [Usage.MAP_READ, Usage.MAP_WRITE]) {
+      const b = counted(Usage.STORAGE | map, 'unmapped');
+      expect(refusedAs(b)).toBeUndefined();
+      expect(refusedAs(b)).toBeUndefined();
+      expect(b.reads).toBe(2);
+      b.state = 'pending';
+      expect(refusedAs(b)).toMatch(/is pending; unmap it before use/);
+    }
+  });
+});

@@ -46,6 +46,20 @@ export async function measure(device, libs, { rows = 1, cols = 4096, rounds = 60
           outputs: [tensor(y, [rows, cols])],
         }),
     ]);
+    // onnxruntime's fused residual + LayerNorm, with its input_skip_bias_sum output.
+    forms.push([
+      `${name}: encodeOnnxNode (SkipLayerNorm)`,
+      (pass, l) =>
+        norm.encodeOnnxNode(pass, {
+          opType: 'SkipLayerNormalization',
+          domain: 'com.microsoft',
+          opset: 1,
+          attributes: { epsilon: 1e-5 },
+          inputs: [tensor(x, [1, rows, cols]), tensor(residual, [1, rows, cols]), tensor(gammas[l], [cols]), tensor(betas[l], [cols])],
+          outputCount: 4,
+          outputs: [tensor(y, [1, rows, cols]), null, null, tensor(sum, [1, rows, cols])],
+        }),
+    ]);
   }
   const module = device.createShaderModule({
     code: `@group(0) @binding(0) var<uniform> shape: vec4<u32>;
