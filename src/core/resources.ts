@@ -58,7 +58,8 @@ export interface ResourceStats extends PoolStats {
 
 export class OwnedResources {
   private readonly live = new Set<GPUBuffer>();
-  private readonly uniforms: Lru<GPUBuffer>;
+  /** Kept as the range a binding takes, so a hit asks the platform nothing (`buffer.size` is a native call). */
+  private readonly uniforms: Lru<BufferRange>;
   private readonly bindGroups = new BindGroupCache(1024);
   private readonly dummies = new Map<string, GPUBuffer>();
   /** The typed-array forms' upload, output and read-back buffers, reused from call to call. */
@@ -69,7 +70,7 @@ export class OwnedResources {
     // Uniform buffers are never rewritten (that would race with work already encoded but not
     // yet submitted), so a new shape gets a new buffer. An evicted one is dropped, never
     // destroyed; see drop().
-    this.uniforms = new Lru<GPUBuffer>(UNIFORM_CACHE_SIZE, (b) => this.drop(b));
+    this.uniforms = new Lru<BufferRange>(UNIFORM_CACHE_SIZE, (r) => this.drop(r.buffer));
   }
 
   /**
@@ -128,14 +129,15 @@ export class OwnedResources {
       const v = values[name]!;
       key += `|${info.members[name]!.type === 'f32' ? Math.fround(v) : v}`;
     }
-    let buffer = this.uniforms.get(key);
-    if (buffer) return { buffer, offset: 0, size: buffer.size };
+    const hit = this.uniforms.get(key);
+    if (hit) return hit;
     const bytes = packUniform(info, values);
-    buffer = this.createBuffer({ label: `webgpu-norm ${key}`, size: bytes.byteLength, usage: Usage.UNIFORM, mappedAtCreation: true });
+    const buffer = this.createBuffer({ label: `webgpu-norm ${key}`, size: bytes.byteLength, usage: Usage.UNIFORM, mappedAtCreation: true });
     new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(bytes));
     buffer.unmap();
-    this.uniforms.set(key, buffer);
-    return { buffer, offset: 0, size: bytes.byteLength };
+    const range: BufferRange = Object.freeze({ buffer, offset: 0, size: bytes.byteLength });
+    this.uniforms.set(key, range);
+    return range;
   }
 
   /**

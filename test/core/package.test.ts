@@ -90,7 +90,7 @@ describe('dist/', () => {
 
 describe('npm pack', () => {
   /** The README states the packed size; this bound is what a regression would cross. */
-  const MAX_PACKED_BYTES = 205_000; // raised with the ONNX entry point (src/onnx), batchNormTraining and the native-f16 kernels
+  const MAX_PACKED_BYTES = 215_000; // raised with the ONNX entry point (src/onnx), batchNormTraining, the native-f16 kernels, then the encode plans and a longer CHANGELOG
 
   test('ships LICENSE, README, the bundle and its declarations; no shaders, source map or tests; under the bound', () => {
     // --ignore-scripts: the suite runs after a build; prepack would build again.

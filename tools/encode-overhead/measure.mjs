@@ -31,6 +31,11 @@ export async function measure(device, libs, { rows = 1, cols = 4096, rounds = 60
     forms.push([`${name}: encodeLayerNorm`, (pass, l) => norm.encodeLayerNorm(pass, { x, y, gamma: gammas[l], beta: betas[l], rows, cols })]);
     forms.push([`${name}: encodeRmsNorm`, (pass, l) => norm.encodeRmsNorm(pass, { x, y, gamma: gammas[l], rows, cols })]);
     forms.push([`${name}: encodeAddRmsNorm`, (pass, l) => norm.encodeAddRmsNorm(pass, { x, residual, y, sum, gamma: gammas[l], rows, cols })]);
+    // The image-like families (a UNet's GroupNorm, a CNN's BatchNorm) over the same bytes: 64 channels.
+    // Literals, not spreads of a shared shape: a spread would be timed as the library's cost.
+    const spatial = (rows * cols) / 64;
+    forms.push([`${name}: encodeGroupNorm`, (pass, l) => norm.encodeGroupNorm(pass, { batch: 1, channels: 64, spatial, layout: 'NCHW', groups: 32, x, y, gamma: gammas[l], beta: betas[l] })]);
+    forms.push([`${name}: encodeBatchNormInference`, (pass, l) => norm.encodeBatchNormInference(pass, { batch: 1, channels: 64, spatial, layout: 'NCHW', x, y, runningMean: gammas[l], runningVar: betas[l] })]);
     // A runtime's node loop: the same LayerNorm as an ONNX node.
     const tensor = (buffer, dims) => ({ buffer, dims, type: 'float32' });
     forms.push([

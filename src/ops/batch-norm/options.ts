@@ -270,7 +270,10 @@ type BatchNormKeysMatch = [
  */
 export function checkBatchNormInferenceOptions(options: unknown, form: CallForm): BatchNormInferenceShape {
   const shape = checkChannelCall('batchNormInference', options, form, BATCH_NORM_KEYS.batchNormInference);
-  return { ...shape, ...checkChannelEpsilon('batchNormInference', options as BatchNormInferenceOptions) };
+  const { epsilon, epsilonMode } = checkChannelEpsilon('batchNormInference', options as BatchNormInferenceOptions);
+  // Spelled out, not spread: V8 took about a microsecond per call over spreads into this literal.
+  const { batch, channels, spatial, layout, dtype, elements } = shape;
+  return { batch, channels, spatial, layout, dtype, elements, epsilon, epsilonMode };
 }
 
 /**
@@ -284,7 +287,9 @@ export function checkBatchNormInferenceOptions(options: unknown, form: CallForm)
  */
 export function checkBatchNormStatsOptions(options: unknown, form: CallForm): BatchNormStatsShape {
   const shape = checkChannelCall('batchNormStats', options, form, BATCH_NORM_KEYS.batchNormStats);
-  return { ...shape, unbiased: checkUnbiased((options as BatchNormStatsOptions).unbiased, shape.batch * shape.spatial) };
+  const unbiased = checkUnbiased((options as BatchNormStatsOptions).unbiased, shape.batch * shape.spatial);
+  const { batch, channels, spatial, layout, dtype, elements } = shape;
+  return { batch, channels, spatial, layout, dtype, elements, unbiased };
 }
 
 /**
@@ -345,7 +350,9 @@ export function checkBatchNormTrainingOptions(options: unknown, form: CallForm):
       'runningVarUnbiased',
     );
   }
-  return { ...shape, ...checkChannelEpsilon('batchNormTraining', o), momentum, runningVarUnbiased: unbiased };
+  const { epsilon, epsilonMode } = checkChannelEpsilon('batchNormTraining', o);
+  const { batch, channels, spatial, layout, dtype, elements } = shape;
+  return { batch, channels, spatial, layout, dtype, elements, epsilon, epsilonMode, momentum, runningVarUnbiased: unbiased };
 }
 
 /**

@@ -140,6 +140,39 @@ export type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) 
  */
 export type Assert<T extends true> = T;
 
+/** What {@link checkChannelCall} admits and refuses with a reason, per op and form: built once. */
+interface Admitted {
+  readonly known: readonly string[];
+  readonly method: string;
+  readonly misplaced: Readonly<Record<string, string>>;
+}
+
+const admittedCache = new Map<ChannelOpName, Partial<Record<CallForm, Admitted>>>();
+
+/** `keys` is `op`'s own constant key table, so (op, form) names the result. */
+function admitted(op: ChannelOpName, form: CallForm, keys: ChannelOpKeys): Admitted {
+  let perOp = admittedCache.get(op);
+  if (!perOp) admittedCache.set(op, (perOp = {}));
+  const hit = perOp[form];
+  if (hit) return hit;
+  const own = form === 'arrays' ? keys.arrays : keys.operands;
+  const method = form === 'arrays' ? op : encodeMethod(op);
+  const misplaced: Record<string, string> = {};
+  for (const key of ['rows', 'cols']) {
+    misplaced[key] = `${op} takes batch, channels, spatial and layout; rows and cols are the shape of the row norms (${opsOf('row-norm').join(', ')})`;
+  }
+  // The encode form's tensors among typed-array options: x is an argument, outputs are returned.
+  if (form === 'arrays') {
+    for (const key of keys.operands) {
+      if (keys.arrays.includes(key)) continue;
+      misplaced[key] = key === 'x' ? `${op}(x, options) takes x as its first argument` : `${op}(x, options) returns ${key}; output buffers are options of ${encodeMethod(op)}`;
+    }
+  }
+  const made: Admitted = { known: [...SHAPE_KEYS, ...keys.params, ...own], method, misplaced: { ...misplaced, ...keys.misplaced } };
+  perOp[form] = made;
+  return made;
+}
+
 /**
  * Opens every call of an image-like op, in every form: `options` must be an object holding only
  * keys `op` takes in `form` (a typo or a sibling op's key is refused, naming it); returns the
@@ -156,20 +189,8 @@ export function checkChannelCall(op: ChannelOpName, options: unknown, form: Call
   if (typeof options !== 'object' || options === null) {
     throw new NormError('invalid-argument', `expected an options object with batch, channels, spatial and layout, got ${describe(options)}`, 'options');
   }
-  const own = form === 'arrays' ? keys.arrays : keys.operands;
-  const method = form === 'arrays' ? op : encodeMethod(op);
-  const misplaced: Record<string, string> = {};
-  for (const key of ['rows', 'cols']) {
-    misplaced[key] = `${op} takes batch, channels, spatial and layout; rows and cols are the shape of the row norms (${opsOf('row-norm').join(', ')})`;
-  }
-  // The encode form's tensors among typed-array options: x is an argument, outputs are returned.
-  if (form === 'arrays') {
-    for (const key of keys.operands) {
-      if (keys.arrays.includes(key)) continue;
-      misplaced[key] = key === 'x' ? `${op}(x, options) takes x as its first argument` : `${op}(x, options) returns ${key}; output buffers are options of ${encodeMethod(op)}`;
-    }
-  }
-  checkOptionKeys(options, [...SHAPE_KEYS, ...keys.params, ...own], method, { ...misplaced, ...keys.misplaced });
+  const { known, method, misplaced } = admitted(op, form, keys);
+  checkOptionKeys(options, known, method, misplaced);
   return checkTensorShape(options as TensorShapeOptions);
 }
 
