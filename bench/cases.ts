@@ -1,7 +1,7 @@
 /**
  * Which op × shape cases a run measures. Pure, unit-tested.
  */
-import type { BenchArgs } from './args.js';
+import { UsageError, type BenchArgs } from './args.js';
 import type { BenchOp } from './core/bench-op.js';
 import type { CaseSpec, Shape } from './core/types.js';
 
@@ -30,8 +30,8 @@ export const DEFAULT_SHAPES: readonly Shape[] = [
  * planCases({ ...args, ops: ['layerNorm'], shapes: [{ rows: 1, cols: 768 }] }, BENCH_OPS);
  * ```
  */
-export function planCases(args: Pick<BenchArgs, 'ops' | 'shapes' | 'reps' | 'warmup' | 'dtypes'>, ops: ReadonlyMap<string, Pick<BenchOp, 'defaultShapes'>>): CaseSpec[] {
-  return args.dtypes.flatMap(({ dtype, ops: only, shapes: own }) =>
+export function planCases(args: Pick<BenchArgs, 'ops' | 'shapes' | 'reps' | 'warmup' | 'dtypes'>, ops: ReadonlyMap<string, Pick<BenchOp, 'defaultShapes' | 'shapeError'>>): CaseSpec[] {
+  const cases = args.dtypes.flatMap(({ dtype, ops: only, shapes: own }) =>
     args.ops
       .filter((name) => only === null || only.includes(name))
       .flatMap((name) => {
@@ -41,4 +41,12 @@ export function planCases(args: Pick<BenchArgs, 'ops' | 'shapes' | 'reps' | 'war
         return shapes.map((shape) => ({ op: name, dtype, shape, reps: args.reps, warmup: args.warmup }));
       }),
   );
+  // Every case is checked before any runs: on a lent GPU a case failing mid-run wastes its time.
+  const bad = new Set<string>();
+  for (const c of cases) {
+    const why = ops.get(c.op)!.shapeError?.(c.shape);
+    if (why) bad.add(`${c.op} ${c.shape.rows}x${c.shape.cols}: ${why}`);
+  }
+  if (bad.size > 0) throw new UsageError(`--shapes does not fit every op (leave it out, or run such ops with --ops and their own --shapes):\n  ${[...bad].join('\n  ')}`);
+  return cases;
 }

@@ -12,7 +12,7 @@ import { asPartial, parseBenchArgs, UsageError, USAGE, type BenchArgs, type Outp
 import { planCases } from './cases.js';
 import { BENCH_OPS } from './core/ops/index.js';
 import { combineGranularities } from '../src/core/timestamp-resolution.js';
-import type { CaseRecord } from './core/types.js';
+import type { CaseRecord, CaseSpec } from './core/types.js';
 import { buildJsonReport } from './report/json-report.js';
 import { formatShape } from './report/format.js';
 import { renderMarkdownReport } from './report/markdown-report.js';
@@ -70,7 +70,14 @@ async function main(): Promise<number> {
     console.error('bench: dist/index.js is missing; the benchmark runs the built package: use `npm run bench` (it builds first) or run `npm run build`');
     return 1;
   }
-  const cases = planCases(args, BENCH_OPS);
+  let cases: CaseSpec[];
+  try {
+    cases = planCases(args, BENCH_OPS);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`bench: ${e.message}`);
+    return 2;
+  }
   const started = Date.now();
   const loadStart = loadavg()[0]!;
   for (const w of args.warnings) console.warn(`bench: warning: ${w}`);

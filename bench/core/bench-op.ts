@@ -55,5 +55,10 @@ export interface BenchOp {
    * The hook for ops whose natural shapes differ (GroupNorm on UNet activations).
    */
   readonly defaultShapes?: readonly Shape[];
+  /**
+   * Why `shape` cannot be benchmarked for this op, or undefined when it can: checked for every
+   * planned case before the run starts, so a bad `--shapes` costs no device time.
+   */
+  readonly shapeError?: (shape: Shape) => string | undefined;
   create(ctx: OpContext, shape: Shape): OpInstance;
 }

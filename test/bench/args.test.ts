@@ -207,6 +207,25 @@ describe('planCases', () => {
     expect(cases.map((c) => `${c.dtype} ${c.op}`)).toEqual(['f32 layerNorm', 'f32 groupNorm', 'f16 layerNorm']);
   });
 
+  test('a shape an op cannot take is refused before anything runs, naming each op and shape', () => {
+    const checked = new Map<string, { defaultShapes?: { rows: number; cols: number }[]; shapeError?: (s: { rows: number; cols: number }) => string | undefined }>([
+      ['layerNorm', {}],
+      ['groupNorm', { defaultShapes: [{ rows: 32, cols: 4096 }], shapeError: (s) => (s.rows % 32 === 0 ? undefined : 'channels a multiple of 32') }],
+    ]);
+    const plan = (shapes: { rows: number; cols: number }[] | null) => planCases({ ops: ['layerNorm', 'groupNorm'], shapes, reps: 5, warmup: 0, dtypes: [{ dtype: 'f32', ops: null }, { dtype: 'f16', ops: null }] }, checked);
+    expect(plan(null).map((c) => `${c.dtype} ${c.op}`)).toHaveLength(DEFAULT_SHAPES.length * 2 + 2);
+    expect(plan([{ rows: 64, cols: 8 }])).toHaveLength(4);
+    let err: unknown;
+    try {
+      plan([{ rows: 64, cols: 8 }, { rows: 1, cols: 4096 }, { rows: 3, cols: 8 }]);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UsageError);
+    // Each bad (op, shape) once, though two dtypes plan it; layerNorm takes every shape.
+    expect((err as Error).message.split('\n').slice(1)).toEqual(['  groupNorm 1x4096: channels a multiple of 32', '  groupNorm 3x8: channels a multiple of 32']);
+  });
+
   test('a dtype\'s own shapes apply unless --shapes is given', () => {
     const dtypes = [{ dtype: 'f16' as const, ops: null, shapes: [{ rows: 2, cols: 8 }] }];
     const own = planCases({ ops: ['layerNorm'], shapes: null, reps: 20, warmup: 0, dtypes }, ops);

@@ -33,6 +33,7 @@ function channelNormOp(name: string, layout: 'NCHW' | 'NHWC', inference: boolean
   return {
     name,
     defaultShapes: [{ rows: 320, cols: 4096 }],
+    shapeError: ({ rows: channels }) => (channels % GROUPS === 0 ? undefined : `shapes are channels x spatial, channels a multiple of ${GROUPS}; got ${channels}`),
     create({ lib, norm, device, dtype }, { rows: channels, cols: spatial }): OpInstance {
       if (channels % GROUPS !== 0) throw new Error(`groupNorm bench shapes are channels x spatial with channels a multiple of ${GROUPS}; got ${channels}`);
       const seed = channels * 7919 + spatial;
