@@ -29,6 +29,43 @@ export function checkOptionKeys(options: object, known: readonly string[], op: s
 }
 
 /**
+ * What {@link checkOptionKeys} takes for one op in one call form: the known keys, the name its
+ * messages use, and the sibling ops' keys with the reason each is refused.
+ *
+ * @example
+ * ```ts
+ * const t: OptionKeyTable = { known: ['cols', 'epsilon'], method: 'layerNorm', misplaced: { groups: 'layerNorm has no groups' } };
+ * ```
+ */
+export interface OptionKeyTable {
+  readonly known: readonly string[];
+  readonly method: string;
+  readonly misplaced: Readonly<Record<string, string>>;
+}
+
+/**
+ * `make` memoized per (op, form): a family's key tables are built on the first call of each op
+ * and form and then looked up without building a key, since every call checks its keys. `extra`
+ * (e.g. the op's own key lists) goes to `make` on that first call and is not part of the key.
+ *
+ * @example
+ * ```ts
+ * const keysOf = optionKeysPerOpAndForm((op: 'layerNorm', form: 'encode') => ({ known: ['x', 'y'], method: 'encodeLayerNorm', misplaced: {} }));
+ * checkOptionKeys(options, keysOf('layerNorm', 'encode').known, 'encodeLayerNorm');
+ * ```
+ */
+export function optionKeysPerOpAndForm<Op extends string, Form extends string, E = undefined>(make: (op: Op, form: Form, extra: E) => OptionKeyTable): (op: Op, form: Form, extra: E) => OptionKeyTable {
+  const made = new Map<Form, Map<Op, OptionKeyTable>>();
+  return (op, form, extra) => {
+    let perOp = made.get(form);
+    if (!perOp) made.set(form, (perOp = new Map()));
+    let table = perOp.get(op);
+    if (!table) perOp.set(op, (table = make(op, form, extra)));
+    return table;
+  };
+}
+
+/**
  * The known key closest to `key` (case-insensitive edit distance with transpositions), if it is
  * close enough to be a plausible typo: at most a third of the longer name, at least 2 edits
  * allowed, or a case-only difference, or a prefix/abbreviation (`eps` → `epsilon`).

@@ -26,7 +26,7 @@ import { backwardDxShader, paramGradFinalShader, type ParamGradSink } from './sh
 import { checkTarget, recordDispatches, type RecordedDispatch } from '../../core/record.js';
 import { maxScratchBytes, scratchRange } from '../../core/scratch.js';
 import type { PortableAccess as Access } from '../row-norm/shaders.js';
-import { checkVariant, selectVariant, type AdapterProfile, type RowNormVariant } from '../row-norm/variant.js';
+import { checkVariant, profileWithoutF16, selectVariant, type RowNormVariant } from '../row-norm/variant.js';
 import { type Dtype, storageBytes } from '../../core/tensor.js';
 import { checkBackwardOptions, type BackwardOpName } from './options.js';
 
@@ -137,19 +137,6 @@ export function paramGradBlocks(rows: number, cols: number, maxBindingBytes: num
 }
 
 /**
- * The adapter profile the backward passes select with: their kernels read f16 packed, so as if
- * the device had no `shader-f16`. Made once per profile, not spread on every call.
- */
-const profilesWithoutF16 = new WeakMap<AdapterProfile, AdapterProfile>();
-
-function withoutF16(profile: AdapterProfile): AdapterProfile {
-  if (!profile.shaderF16) return profile;
-  let p = profilesWithoutF16.get(profile);
-  if (!p) profilesWithoutF16.set(profile, (p = { ...profile, shaderF16: false }));
-  return p;
-}
-
-/**
  * Records the backward pass of `op` (`layerNormBackward` or `rmsNormBackward`; the op table says
  * which forward op it differentiates) into `target`; never submits. Returns the dx kernel's
  * variant. The options are checked by {@link checkBackwardOptions} like every other form's; this
@@ -177,7 +164,7 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, op:
   if (forced?.nativeF16) throw new NormError('invalid-argument', 'nativeF16 is a forward-kernel access: the backward kernels read and write f16 packed', 'variant.nativeF16');
   // The forward kernel's rowsPerInvocation and splitRow do not apply: the dx kernel picks its own
   // rows at once and keeps whole rows. Its f16 access is always packed, whatever the device has.
-  const { rowsPerInvocation: _forwardOnly, splitRow: _forwardSplit, ...chosen } = forced ?? selectVariant(withoutF16(profile), { rows, cols, dtype });
+  const { rowsPerInvocation: _forwardOnly, splitRow: _forwardSplit, ...chosen } = forced ?? selectVariant(profileWithoutF16(profile), { rows, cols, dtype });
   const variant: RowNormVariant = { ...chosen, cachedChunks: 0 };
   const { ranges, take: operand } = operandResolver(options, limits, op);
   const dy = operand('dy', bytes, false, true)!;

@@ -6,7 +6,7 @@
  * options; each form then checks only its own data (arrays here, GPU operands in its encode.ts).
  */
 import { NormError, checkEpsilon, checkInteger, describe } from '../../core/errors.js';
-import { checkOptionKeys } from '../../core/option-keys.js';
+import { checkOptionKeys, optionKeysPerOpAndForm } from '../../core/option-keys.js';
 import { checkDtype, checkEpsilonMode, dataDtype, type Dtype, type EpsilonMode, type TensorData } from '../../core/tensor.js';
 import { OPS, encodeMethod, opsOf, type OpsOf } from '../table.js';
 
@@ -140,21 +140,11 @@ export type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) 
  */
 export type Assert<T extends true> = T;
 
-/** What {@link checkChannelCall} admits and refuses with a reason, per op and form: built once. */
-interface Admitted {
-  readonly known: readonly string[];
-  readonly method: string;
-  readonly misplaced: Readonly<Record<string, string>>;
-}
-
-const admittedCache = new Map<ChannelOpName, Partial<Record<CallForm, Admitted>>>();
-
-/** `keys` is `op`'s own constant key table, so (op, form) names the result. */
-function admitted(op: ChannelOpName, form: CallForm, keys: ChannelOpKeys): Admitted {
-  let perOp = admittedCache.get(op);
-  if (!perOp) admittedCache.set(op, (perOp = {}));
-  const hit = perOp[form];
-  if (hit) return hit;
+/**
+ * What {@link checkChannelCall} admits and refuses with a reason, per op and form: built once.
+ * `keys` is `op`'s own constant key table, so (op, form) names the result.
+ */
+const admitted = /* @__PURE__ */ optionKeysPerOpAndForm((op: ChannelOpName, form: CallForm, keys: ChannelOpKeys) => {
   const own = form === 'arrays' ? keys.arrays : keys.operands;
   const method = form === 'arrays' ? op : encodeMethod(op);
   const misplaced: Record<string, string> = {};
@@ -168,10 +158,8 @@ function admitted(op: ChannelOpName, form: CallForm, keys: ChannelOpKeys): Admit
       misplaced[key] = key === 'x' ? `${op}(x, options) takes x as its first argument` : `${op}(x, options) returns ${key}; output buffers are options of ${encodeMethod(op)}`;
     }
   }
-  const made: Admitted = { known: [...SHAPE_KEYS, ...keys.params, ...own], method, misplaced: { ...misplaced, ...keys.misplaced } };
-  perOp[form] = made;
-  return made;
-}
+  return { known: [...SHAPE_KEYS, ...keys.params, ...own], method, misplaced: { ...misplaced, ...keys.misplaced } };
+});
 
 /**
  * Opens every call of an image-like op, in every form: `options` must be an object holding only

@@ -6,7 +6,7 @@
  * specific to their operands (array lengths and types here, buffer ranges in encode.ts).
  */
 import { NormError, checkEpsilon, checkF32Option, checkInteger, describe } from '../../core/errors.js';
-import { checkOptionKeys } from '../../core/option-keys.js';
+import { checkOptionKeys, optionKeysPerOpAndForm } from '../../core/option-keys.js';
 import { checkDtype, checkEpsilonMode, dataDtype, type Dtype, type EpsilonMode, type SameData, type TensorData } from '../../core/tensor.js';
 import { OPS, encodeMethod, type RowNormOpName } from '../table.js';
 
@@ -264,11 +264,12 @@ export function gammaOffsetWithoutGamma(): NormError {
   );
 }
 
-/**
- * The key lists and messages per (op, form), built once and looked up without building a key:
- * encode runs on every call.
- */
-const KEYS: Record<RowNormForm, Map<RowNormOpName, { readonly known: readonly string[]; readonly misplaced: Record<string, string>; readonly name: string }>> = { typed: new Map(), encode: new Map() };
+/** The key lists and messages per (op, form), built once: encode runs on every call. */
+const keysOf = /* @__PURE__ */ optionKeysPerOpAndForm((op: RowNormOpName, form: RowNormForm) => ({
+  known: rowNormOptionKeys(op, form),
+  misplaced: misplacedRowNormKeys(op, form),
+  method: form === 'typed' ? op : encodeMethod(op),
+}));
 
 /**
  * The one validation of the family's non-operand options, for every form: the options object,
@@ -294,9 +295,8 @@ export function resolveRowNormOptions(op: RowNormOpName, options: unknown, form:
   }
   const o = options as AnyRowNormOptions;
   const typedDtype = form === 'typed' ? dataDtype(x, o.dtype, 'x') : undefined;
-  let keys = KEYS[form].get(op);
-  if (!keys) KEYS[form].set(op, (keys = { known: rowNormOptionKeys(op, form), misplaced: misplacedRowNormKeys(op, form), name: form === 'typed' ? op : encodeMethod(op) }));
-  checkOptionKeys(o, keys.known, keys.name, keys.misplaced);
+  const keys = keysOf(op, form, undefined);
+  checkOptionKeys(o, keys.known, keys.method, keys.misplaced);
   const givenRows = form === 'encode' ? checkInteger(o.rows, 'rows') : undefined;
   const cols = checkInteger(o.cols, 'cols');
   const dtype = typedDtype ?? (o.dtype === undefined ? 'f32' : checkDtype(o.dtype));

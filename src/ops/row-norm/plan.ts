@@ -19,7 +19,7 @@ import { OPS, type RowNormOpName } from '../table.js';
 import type { RowNormConfig } from './options.js';
 import { rowNormShader, type Access } from './shaders.js';
 import { tuningKey } from './tuning.js';
-import { checkVariant, describeVariant, rowsPerWorkgroup, selectVariant, SPLIT_PARTIAL_BYTES, splitScratchBytes, splitSegments, variantFits, type RowNormVariant } from './variant.js';
+import { checkVariant, describeVariant, profileWithoutF16, rowsPerWorkgroup, selectVariant, SPLIT_PARTIAL_BYTES, splitScratchBytes, splitSegments, variantFits, type RowNormVariant } from './variant.js';
 
 /** Invocations per workgroup of the fused ops' statistics copy (one per row). */
 export const STATS_COPY_WORKGROUP = 64;
@@ -296,7 +296,7 @@ function resolveVariant(
   if (!native && (forced as RowNormVariant | undefined)?.nativeF16 === true) {
     throw new NormError('invalid-argument', `nativeF16 serves layerNorm and rmsNorm with an f16 y; ${op}${OPS[op].fusedAdd ? '' : ' with outputDtype f32'} runs the packed f16 kernels`, 'variant.nativeF16');
   }
-  const c = native || ctx.profile.shaderF16 !== true ? ctx : { ...ctx, profile: { ...ctx.profile, shaderF16: false } };
+  const c = native ? ctx : { ...ctx, profile: profileWithoutF16(ctx.profile) };
   if (forced === undefined) return chooseVariant(c, op, shape);
   const variant = checkVariant(forced, shape.cols, shape.dtype, c.profile);
   checkScratch(

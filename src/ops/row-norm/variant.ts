@@ -148,6 +148,24 @@ export interface AdapterProfile {
   readonly shaderF16?: boolean | undefined;
 }
 
+const profilesWithoutF16 = new WeakMap<AdapterProfile, AdapterProfile>();
+
+/**
+ * `profile` as if the device had no `shader-f16`: what kernels that read f16 packed select with
+ * (the fused add forms, an f32 y from f16 x, the backward passes). Made once per profile.
+ *
+ * @example
+ * ```ts
+ * selectVariant(profileWithoutF16(ctx.profile), { rows, cols, dtype: 'f16' }).nativeF16; // never true
+ * ```
+ */
+export function profileWithoutF16(profile: AdapterProfile): AdapterProfile {
+  if (profile.shaderF16 !== true) return profile;
+  let p = profilesWithoutF16.get(profile);
+  if (!p) profilesWithoutF16.set(profile, (p = { ...profile, shaderF16: false }));
+  return p;
+}
+
 const CPU_ADAPTERS = /swiftshader|llvmpipe|lavapipe|softpipe|warp|microsoft basic render/i;
 
 /**
