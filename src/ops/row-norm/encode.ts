@@ -13,7 +13,7 @@ import { checkTarget, recordDispatches, type RecordedDispatch } from '../../core
 import { scratchRange } from '../../core/scratch.js';
 import { OPS, type RowNormOpName } from '../table.js';
 import { resolveRowNormOptions } from './options.js';
-import { presenceOf, rowNormPlan, STATS_COPY_WORKGROUP } from './plan.js';
+import { presenceOf, rowNormPlan, STATS_COPY_WORKGROUP, type RowNormPlan } from './plan.js';
 import { addStatsCopyShader } from './shaders.js';
 import type { RowNormVariant } from './variant.js';
 import { type Dtype, type EpsilonMode, storageBytes } from '../../core/tensor.js';
@@ -156,13 +156,52 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, op: RowN
     throw new NormError('invalid-argument', 'give both mean and rstd, or neither', mean ? 'rstd' : 'mean');
   }
   checkAliasing(ranges);
-
   // From here on the call is valid: the plan's GPU objects may be created.
+  recordRowNorm(ctx, target, op, plan, rows, { x, y, gamma, beta, residual, bias, sum, mean, rstd });
+  return plan.variant;
+}
+
+/**
+ * A valid call's buffers: every operand resolved to its range, sized, and checked for usage and
+ * aliasing. Absent optional operands are `undefined`.
+ *
+ * @example
+ * ```ts
+ * const operands: RowNormOperands = { x: { buffer: xBuf, offset: 0, size: rows * cols * 4 }, y: { buffer: yBuf, offset: 0, size: rows * cols * 4 } };
+ * ```
+ */
+export interface RowNormOperands {
+  readonly x: BufferRange;
+  readonly y: BufferRange;
+  readonly gamma?: BufferRange | undefined;
+  readonly beta?: BufferRange | undefined;
+  readonly residual?: BufferRange | undefined;
+  readonly bias?: BufferRange | undefined;
+  readonly sum?: BufferRange | undefined;
+  readonly mean?: BufferRange | undefined;
+  readonly rstd?: BufferRange | undefined;
+}
+
+/**
+ * Records a call that has passed every check: `plan` from {@link rowNormPlan} for the resolved
+ * options, `operands` checked as {@link encodeRowNorm} checks them. The encode form calls it
+ * after its checks; the typed-array form (run.ts) calls it with the buffers it created itself, so
+ * that one call is validated once, not once per form it passes through. Never submits.
+ *
+ * @example
+ * ```ts
+ * recordRowNorm(ctx, encoder, 'layerNorm', plan, rows, { x, y, gamma, beta });
+ * ```
+ */
+export function recordRowNorm(ctx: KernelContext, target: EncodeTarget, op: RowNormOpName, plan: RowNormPlan, rows: number, operands: RowNormOperands): void {
+  const { resources } = ctx;
+  const { x, y, gamma, beta, residual, bias, sum, mean, rstd } = operands;
+  const { fusedAdd } = OPS[op];
   const { shader } = plan;
   const pipelines = (plan.pipelines ??= plan.phases.map((p) => getPipeline(ctx.device, shader, 'main', p.constants)));
   // A uniform buffer the normalizer has let go (its cache is bounded) is fetched again.
   const params = plan.params && resources.owns(plan.params.buffer) ? plan.params : (plan.params = resources.uniform(shader, 'params', plan.uniform));
-  const bound: Record<string, NamedRange | BufferRange> = {
+  const bound: Record<string, BufferRange> = {
     params,
     x,
     y,
@@ -194,5 +233,4 @@ export function encodeRowNorm(ctx: KernelContext, target: EncodeTarget, op: RowN
     dispatches.push({ label: `${op} statistics`, pipeline: p.pipeline, bindGroup: resources.bindGroup(addStatsCopyShader, 'main', p, copied), grid: plan.statsGrid });
   }
   recordDispatches(target, `webgpu-norm ${op}`, dispatches);
-  return plan.variant;
 }

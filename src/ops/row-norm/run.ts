@@ -3,12 +3,13 @@
  * upload, record through the encode form, submit, read back, and free every temporary, whatever
  * happens.
  */
-import { Transfers, checkBindingSize, checkBufferSize, tensorView, type ArrayRunContext } from '../../core/transfers.js';
+import { Transfers, tensorView, type ArrayRunContext } from '../../core/transfers.js';
+import type { BufferRange } from '../../core/bindings.js';
 import { storageBytes, type TensorData } from '../../core/tensor.js';
 import { OPS, type RowNormOpName } from '../table.js';
 import { resolveRowNormArrays, type RowNormArrayOptions } from './options.js';
-import { encodeRowNorm } from './encode.js';
-import { presenceOf, rowNormPlan } from './plan.js';
+import { recordRowNorm } from './encode.js';
+import { rowNormPlan } from './plan.js';
 
 /** Everything a row-norm op can return; which fields are set depends on the op. */
 export interface RowNormOutputs {
@@ -36,36 +37,33 @@ export async function runRowNorm(ctx: ArrayRunContext, op: RowNormOpName, x: Ten
   if (OPS[op].fusedAdd) outputs.push(['sum', bytes]);
   if (OPS[op].statistic === 'mean-var') outputs.push(['mean', rows * 4]);
   outputs.push(['rstd', rows * 4]);
-  const total = outputs.reduce((sum, [, size]) => sum + size, 0);
-  // Every limit is checked before anything is allocated.
-  checkBufferSize(ctx.limits, Math.max(bytes, yBytes), 'x');
-  checkBufferSize(ctx.limits, total, 'x', ` (the outputs ${outputs.map(([n]) => n).join(', ')} are read back in one buffer)`);
-  checkBindingSize(ctx.limits, Math.max(bytes, yBytes), 'x');
-  // Planned (the variant chosen, its scratch checked) before the uploads; the encode below finds
-  // the same plan in the cache, since it is given these options and these outputs.
-  rowNormPlan(ctx, op, config, presenceOf({ ...options, ...Object.fromEntries(outputs) }), undefined, false);
-  const io = new Transfers(ctx, { uploads: [bytes, cols * 4], outputs: outputs.map(([, size]) => size), outputNames: outputs.map(([n]) => n) });
+  // Every limit is checked before anything is allocated (the Transfers constructor), then the
+  // call is planned (the variant chosen, its scratch checked) before the uploads.
+  const names = outputs.map(([n]) => n);
+  const io = new Transfers(ctx, { uploads: [bytes, cols * 4], outputs: outputs.map(([, size]) => size), outputNames: names });
+  const o = options as RowNormArrayOptions;
+  const present = { gamma: o.gamma !== undefined, beta: o.beta !== undefined, bias: o.bias !== undefined, sum: names.includes('sum'), mean: names.includes('mean'), rstd: true };
+  const plan = rowNormPlan(ctx, op, config, present, undefined, false);
   try {
-    const out: Record<string, GPUBuffer> = {};
-    for (const [name, size] of outputs) out[name] = io.output(size, name);
+    const out: Partial<Record<'y' | 'sum' | 'mean' | 'rstd', BufferRange>> = {};
+    for (const [name, size] of outputs) out[name] = { buffer: io.output(size, name), offset: 0, size };
+    const upload = (data: TensorData | undefined, name: string, size: number): BufferRange | undefined => (data === undefined ? undefined : { buffer: io.upload(data, name), offset: 0, size });
     const encoder = ctx.device.createCommandEncoder({ label: 'webgpu-norm convenience' });
-    // The caller's options (already valid for op, and every typed-array key is an encode key)
-    // with the arrays replaced by their uploads; rows and dtype as derived from x.
-    encodeRowNorm(ctx, encoder, op, {
-      ...options,
-      rows,
-      dtype,
-      x: io.upload(x, 'x'),
-      residual: residual && io.upload(residual, 'residual'),
-      gamma: options.gamma && io.upload(options.gamma, 'gamma'),
-      beta: options.beta && io.upload(options.beta, 'beta'),
-      bias: options.bias && io.upload(options.bias, 'bias'),
+    // These buffers are the call's own (sized here, never shared, never mapped) and the options
+    // were checked above, so the call is recorded without passing through the encode form's checks
+    // a second time.
+    recordRowNorm(ctx, encoder, op, plan, rows, {
+      x: upload(x, 'x', bytes)!,
+      residual: upload(residual, 'residual', storageBytes(config.residualRows * cols, dtype)),
+      gamma: upload(o.gamma, 'gamma', cols * 4),
+      beta: upload(o.beta, 'beta', cols * 4),
+      bias: upload(o.bias, 'bias', cols * 4),
       y: out.y!,
       sum: out.sum,
       mean: out.mean,
       rstd: out.rstd,
     });
-    const parts = await io.readBack(encoder, outputs.map(([name]) => out[name]!));
+    const parts = await io.readBack(encoder, outputs.map(([name]) => out[name]!.buffer));
     const result: Partial<Record<'y' | 'sum' | 'mean' | 'rstd', TensorData>> = {};
     outputs.forEach(([name], i) => {
       const isActivation = name === 'y' || name === 'sum';
