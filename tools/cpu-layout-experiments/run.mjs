@@ -9,6 +9,7 @@
  *   VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json node tools/cpu-layout-experiments/run.mjs
  *   node tools/cpu-layout-experiments/run.mjs 4096x1024 31 f16    (the packed-f16 conversions, f16-kernels.mjs)
  *   node tools/cpu-layout-experiments/run.mjs 2048x768 15 atomic  (atomic loads and stores, atomic-kernels.mjs)
+ *   node tools/cpu-layout-experiments/run.mjs 2048x768 21 split   (statistics, then a column-layout output: split-kernels.mjs)
  *
  * The kernels (kernels.mjs) are stripped-down LayerNorms written for the experiment, not the
  * library's shaders; the library's own x4 kernel runs beside them (`lib x4`) to show they cost
@@ -20,6 +21,7 @@ import { create, globals } from 'webgpu';
 import { defineKernels, floorKernel } from './kernels.mjs';
 import { defineF16Kernels } from './f16-kernels.mjs';
 import { defineAtomicKernels } from './atomic-kernels.mjs';
+import { defineSplitKernels } from './split-kernels.mjs';
 
 Object.assign(globalThis, globals);
 // Kept in a global: the webgpu package tears Dawn down when this object is collected while its
@@ -57,22 +59,33 @@ if (xh) device.queue.writeBuffer(xh, 0, lib.toF16Array(rowsData));
 const norm = await lib.createNormalizer({ device });
 const kernels = [];
 const scratch = SET === 'atomic' ? buffer(R * C * 4 + 16) : undefined;
-const bindings = { x, y, gamma, beta, xh, yh, scratch };
+const st = SET === 'split' ? buffer(R * 16) : undefined;
+const bindings = { x, y, gamma, beta, xh, yh, scratch, st };
 /** A WGSL kernel; `uses` names the buffers it binds (binding i = uses[i]). */
 function add(name, code, constants, groups, uses) {
-  const module = device.createShaderModule({ code });
-  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main', constants } });
-  const entries = uses.map((u, i) => ({ binding: i, resource: { buffer: bindings[u] } }));
-  const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-  kernels.push({ name, record: (pass) => (pass.setPipeline(pipeline), pass.setBindGroup(0, bindGroup), pass.dispatchWorkgroups(groups)), t: [] });
+  addStages(name, [{ code, constants, groups, uses }]);
+}
+/** Several dispatches timed as one kernel, in one pass; `groups` a count or [x, y]. */
+function addStages(name, stages) {
+  const recs = stages.map(({ code, constants, groups, uses }) => {
+    const module = device.createShaderModule({ code });
+    const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main', constants } });
+    const entries = uses.map((u, i) => ({ binding: i, resource: { buffer: bindings[u] } }));
+    const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    const g = [groups].flat();
+    return (pass) => (pass.setPipeline(pipeline), pass.setBindGroup(0, bindGroup), pass.dispatchWorkgroups(...g));
+  });
+  kernels.push({ name, record: (pass) => recs.forEach((r) => r(pass)), t: [] });
 }
 /** The library's LayerNorm with a forced variant. */
-function addLib(name, variant) {
+function addLib(name, variant, op = 'layer') {
   const io = SET === 'f16' ? { x: xh, y: yh, dtype: 'f16' } : { x, y };
-  kernels.push({ name, record: (pass) => norm.encodeLayerNorm(pass, { ...io, gamma, beta, rows: R, cols: C, variant }), t: [] });
+  const record = op === 'rms' ? (pass) => norm.encodeRmsNorm(pass, { ...io, gamma, rows: R, cols: C, variant }) : (pass) => norm.encodeLayerNorm(pass, { ...io, gamma, beta, rows: R, cols: C, variant });
+  kernels.push({ name, record, t: [] });
 }
 const shape = { rows: R, cols: C, subgroup: adapter.info.subgroupMinSize };
 if (SET === 'atomic') defineAtomicKernels(add, addLib, shape, floorKernel);
+else if (SET === 'split') defineSplitKernels(add, addLib, addStages, shape, floorKernel);
 else (SET === 'f16' ? defineF16Kernels : defineKernels)(add, addLib, shape);
 
 const queries = device.createQuerySet({ type: 'timestamp', count: 2 * kernels.length });
