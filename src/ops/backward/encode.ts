@@ -16,7 +16,7 @@
  * No float atomics anywhere, and every sum has a fixed order, so results are bit-identical from
  * run to run. Stage 2 (and the partials) are skipped when neither dgamma nor dbeta is requested.
  */
-import { elementStride } from '../../core/bindings.js';
+import { elementStride, type BufferRange } from '../../core/bindings.js';
 import { foldWorkgroups } from '../../core/dispatch.js';
 import { NormError } from '../../core/errors.js';
 import { checkAliasing, operandResolver, type NamedRange, type Operand } from '../../core/operands.js';
@@ -28,7 +28,7 @@ import { maxScratchBytes, scratchRange } from '../../core/scratch.js';
 import type { PortableAccess as Access } from '../row-norm/shaders.js';
 import { checkVariant, profileWithoutF16, selectVariant, type RowNormVariant } from '../row-norm/variant.js';
 import { type Dtype, storageBytes } from '../../core/tensor.js';
-import { checkBackwardOptions, type BackwardOpName } from './options.js';
+import { checkBackwardOptions, type BackwardConfig, type BackwardOpName } from './options.js';
 
 interface EncodeBackwardCommon {
   /** Upstream gradient dL/dy, `rows * cols` elements of `dtype`. */
@@ -150,8 +150,9 @@ export function paramGradBlocks(rows: number, cols: number, maxBindingBytes: num
  */
 export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, op: BackwardOpName, options: AnyBackwardOptions): RowNormVariant {
   checkTarget(target);
-  const { rows, cols, dtype, gammaOffset, rms } = checkBackwardOptions(op, 'encode', options);
-  const { limits, profile, resources, device } = ctx;
+  const config = checkBackwardOptions(op, 'encode', options);
+  const { rows, cols, dtype, rms } = config;
+  const { limits, profile } = ctx;
   const bytes = storageBytes(rows * cols, dtype);
   if (bytes > limits.maxStorageBufferBindingSize) {
     throw new NormError(
@@ -162,10 +163,6 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, op:
   }
   const forced = options.variant !== undefined ? checkVariant(options.variant, cols, dtype, profile) : undefined;
   if (forced?.nativeF16) throw new NormError('invalid-argument', 'nativeF16 is a forward-kernel access: the backward kernels read and write f16 packed', 'variant.nativeF16');
-  // The forward kernel's rowsPerInvocation and splitRow do not apply: the dx kernel picks its own
-  // rows at once and keeps whole rows. Its f16 access is always packed, whatever the device has.
-  const { rowsPerInvocation: _forwardOnly, splitRow: _forwardSplit, ...chosen } = forced ?? selectVariant(profileWithoutF16(profile), { rows, cols, dtype });
-  const variant: RowNormVariant = { ...chosen, cachedChunks: 0 };
   const { ranges, take: operand } = operandResolver(options, limits, op);
   const dy = operand('dy', bytes, false, true)!;
   const x = operand('x', bytes, false, true)!;
@@ -180,13 +177,73 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, op:
   const mean: NamedRange | undefined = rms ? undefined : operand('mean', storageBytes(rows, 'f32'), false, true);
   const dbeta: NamedRange | undefined = rms ? undefined : operand('dbeta', paramBytes, true, false);
   checkAliasing(ranges);
+  // Everything is validated; from here on only recording happens.
+  return recordNormBackward(ctx, target, op, config, forced, { dy, x, dx, gamma, rstd, dsum, dgamma, mean, dbeta });
+}
+
+/**
+ * A valid backward call's buffers, each resolved to its range, sized and checked for usage and
+ * aliasing. Absent optional operands are `undefined`; `mean` and `dbeta` are LayerNorm's.
+ *
+ * @example
+ * ```ts
+ * const range = (buffer: GPUBuffer, size: number) => ({ buffer, offset: 0, size });
+ * const operands: BackwardOperands = { dy: range(dyBuf, bytes), x: range(xBuf, bytes), dx: range(dxBuf, bytes), rstd: range(rstdBuf, rows * 4) };
+ * ```
+ */
+export interface BackwardOperands {
+  readonly dy: BufferRange;
+  readonly x: BufferRange;
+  readonly dx: BufferRange;
+  readonly rstd: BufferRange;
+  readonly gamma?: BufferRange | undefined;
+  readonly dsum?: BufferRange | undefined;
+  readonly dgamma?: BufferRange | undefined;
+  readonly mean?: BufferRange | undefined;
+  readonly dbeta?: BufferRange | undefined;
+}
+
+/**
+ * The dx kernel's variant: the forced one or the rule's, without what only the forward kernels
+ * use. The forward kernel's rowsPerInvocation and splitRow do not apply (the dx kernel picks its
+ * own rows at once and keeps whole rows), and its f16 access is always packed, whatever the
+ * device has. Spelled out field by field: an object spread costs microseconds per call in V8.
+ */
+function dxVariant(chosen: RowNormVariant): RowNormVariant {
+  const { reduction, vec4, workgroupSize, threadsPerRow, nativeF16 } = chosen;
+  return nativeF16 === undefined ? { reduction, vec4, workgroupSize, threadsPerRow, cachedChunks: 0 } : { reduction, vec4, workgroupSize, threadsPerRow, cachedChunks: 0, nativeF16 };
+}
+
+/**
+ * Records a backward call that has passed every check: `config` from {@link checkBackwardOptions}
+ * (or the typed-array form's `checkBackwardArrays`), `forced` the checked variant if one was given,
+ * `operands` checked as {@link encodeNormBackward} checks them. The encode form calls it after its
+ * checks; the typed-array form (run.ts) with the buffers it created itself, so that one call is
+ * validated once. Never submits; returns the dx kernel's variant.
+ *
+ * @example
+ * ```ts
+ * recordNormBackward(ctx, encoder, 'rmsNormBackward', config, undefined, { dy, x, dx, rstd, dgamma });
+ * ```
+ */
+export function recordNormBackward(
+  ctx: KernelContext,
+  target: EncodeTarget,
+  op: BackwardOpName,
+  config: BackwardConfig,
+  forced: RowNormVariant | undefined,
+  operands: BackwardOperands,
+): RowNormVariant {
+  const { rows, cols, dtype, gammaOffset, rms } = config;
+  const { limits, profile, resources, device } = ctx;
+  const { dy, x, dx, gamma, rstd, dsum, dgamma, mean, dbeta } = operands;
+  const variant = dxVariant(forced ?? selectVariant(profileWithoutF16(profile), { rows, cols, dtype }));
   const paramGrad = dgamma !== undefined || dbeta !== undefined;
   // Several rows per invocation only where a team is one invocation, and only on CPU adapters
   // (GPUs want every row's invocations busy; one row per invocation is not their layout anyway).
   const rowsAtOnce = variant.threadsPerRow === 1 && profile.cpu ? CPU_ROWS_AT_ONCE : 1;
   const { rowsPerBlock, blocks } = paramGrad ? paramGradBlocks(rows, cols, maxScratchBytes(limits), rowsAtOnce, profile.cpu ? CPU_TARGET_BLOCKS : GPU_TARGET_BLOCKS) : { rowsPerBlock: rowsAtOnce, blocks: Math.ceil(rows / rowsAtOnce) };
 
-  // Everything is validated; from here on only recording happens.
   const dispatches: RecordedDispatch[] = [];
 
   const teamsPerGroup = variant.workgroupSize / variant.threadsPerRow;

@@ -1,12 +1,13 @@
 /**
  * The typed-array forms of the LayerNorm and RMSNorm backward passes: validate, upload, record
- * through the encode form, submit, read back dx/dgamma/dbeta, and free every temporary, whatever
- * happens.
+ * (the encode form's recording, without its operand checks: the buffers are the call's own),
+ * submit, read back dx/dgamma/dbeta, and free every temporary, whatever happens.
  */
 import { Transfers, checkBindingSize, checkBufferSize, tensorView, type ArrayRunContext } from '../../core/transfers.js';
 import { storageBytes, type TensorData } from '../../core/tensor.js';
 import { checkBackwardArrays, type BackwardOpName, type LayerNormBackwardOptions, type RmsNormBackwardOptions } from './options.js';
-import { encodeNormBackward, paramGradBlocks } from './encode.js';
+import { paramGradBlocks, recordNormBackward } from './encode.js';
+import type { BufferRange } from '../../core/bindings.js';
 import { maxScratchBytes } from '../../core/scratch.js';
 
 /** What a backward pass returns: `dbeta` for LayerNorm only. */
@@ -31,7 +32,8 @@ export async function runNormBackward(
   x: TensorData,
   options: LayerNormBackwardOptions | RmsNormBackwardOptions,
 ): Promise<NormBackwardOutputs> {
-  const { rows, cols, dtype, gammaOffset, rms } = checkBackwardArrays(op, dy, x, options);
+  const config = checkBackwardArrays(op, dy, x, options);
+  const { rows, cols, dtype, rms } = config;
   const bytes = storageBytes(rows * cols, dtype);
   const outputs: [name: 'dx' | 'dgamma' | 'dbeta', size: number][] = [['dx', bytes], ['dgamma', cols * 4]];
   if (!rms) outputs.push(['dbeta', cols * 4]);
@@ -43,24 +45,24 @@ export async function runNormBackward(
   paramGradBlocks(rows, cols, maxScratchBytes(ctx.limits));
   const io = new Transfers(ctx, { uploads: [bytes, cols * 4, rows * 4], outputs: outputs.map(([, size]) => size), outputNames: outputs.map(([n]) => n) });
   try {
-    const out: Record<string, GPUBuffer> = {};
-    for (const [name, size] of outputs) out[name] = io.output(size, name);
+    const out: Partial<Record<'dx' | 'dgamma' | 'dbeta', BufferRange>> = {};
+    for (const [name, size] of outputs) out[name] = { buffer: io.output(size, name), offset: 0, size };
+    const upload = (data: TensorData | undefined, name: string, size: number): BufferRange | undefined => (data === undefined ? undefined : { buffer: io.upload(data, name), offset: 0, size });
     const encoder = ctx.device.createCommandEncoder({ label: 'webgpu-norm backward convenience' });
-    const mean = rms ? undefined : (options as LayerNormBackwardOptions).mean;
-    encodeNormBackward(ctx, encoder, op, {
-      rows,
-      cols,
-      dtype,
-      dy: io.upload(dy, 'dy'),
-      x: io.upload(x, 'x'),
+    // These buffers are the call's own (sized here, never shared, never mapped) and the options
+    // were checked above, so the call is recorded without the encode form's checks a second time.
+    recordNormBackward(ctx, encoder, op, config, undefined, {
+      dy: upload(dy, 'dy', bytes)!,
+      x: upload(x, 'x', bytes)!,
       dx: out.dx!,
-      gamma: options.gamma && io.upload(options.gamma, 'gamma'),
-      rstd: io.upload(options.rstd, 'rstd'),
-      dsum: options.dsum && io.upload(options.dsum, 'dsum'),
+      gamma: upload(options.gamma, 'gamma', cols * 4),
+      rstd: upload(options.rstd, 'rstd', rows * 4)!,
+      dsum: upload(options.dsum, 'dsum', bytes),
       dgamma: out.dgamma,
-      ...(rms ? { gammaOffset } : { mean: io.upload(mean!, 'mean'), dbeta: out.dbeta }),
+      mean: rms ? undefined : upload((options as LayerNormBackwardOptions).mean, 'mean', rows * 4),
+      dbeta: out.dbeta,
     });
-    const [dxBytes, dgammaBytes, dbetaBytes] = await io.readBack(encoder, outputs.map(([name]) => out[name]!));
+    const [dxBytes, dgammaBytes, dbetaBytes] = await io.readBack(encoder, outputs.map(([name]) => out[name]!.buffer));
     const dxOut = tensorView(dxBytes!, dtype, rows * cols);
     return { dx: dxOut, dgamma: new Float32Array(dgammaBytes!), dbeta: dbetaBytes && new Float32Array(dbetaBytes) };
   } finally {

@@ -1,7 +1,7 @@
 /**
  * The typed-array forms of LayerNorm, RMSNorm and their fused residual-add forms: validate,
- * upload, record through the encode form, submit, read back, and free every temporary, whatever
- * happens.
+ * upload, record (the encode form's recording, without its operand checks: the buffers are the
+ * call's own), submit, read back, and free every temporary, whatever happens.
  */
 import { Transfers, tensorView, type ArrayRunContext } from '../../core/transfers.js';
 import type { BufferRange } from '../../core/bindings.js';
