@@ -53,24 +53,31 @@ export function sizeClass(bytes: number, max: number): number {
  * ```
  */
 export class TransferPool {
-  /** Least recently used first. */
-  private idle: GPUBuffer[] = [];
-  private readonly busy = new Set<GPUBuffer>();
+  /**
+   * Least recently used first. Size and usage are kept beside each buffer: reading them from a
+   * GPUBuffer is a call into the implementation (a native getter in Node's Dawn), several per call.
+   */
+  private idle: PooledBuffer[] = [];
+  private readonly busy = new Map<GPUBuffer, PooledBuffer>();
   private closed = false;
+  /** A device's limits never change; read once, not per call (`device.limits` is a native getter too). */
+  private readonly maxBufferSize: number;
 
   constructor(
     private readonly device: GPUDevice,
     /** Called with buffers about to be destroyed (the owner drops its bind groups over them). */
     private readonly onDestroy: (buffers: readonly GPUBuffer[]) => void = () => {},
-  ) {}
+  ) {
+    this.maxBufferSize = device.limits.maxBufferSize;
+  }
 
   /** A buffer of at least `bytes` with exactly `usage`, idle or new; it is the caller's until recycled. */
   acquire(bytes: number, usage: number, label: string): GPUBuffer {
-    const size = sizeClass(bytes, this.device.limits.maxBufferSize);
-    const i = this.idle.findIndex((b) => b.size === size && b.usage === usage);
-    const buffer = i >= 0 ? this.idle.splice(i, 1)[0]! : this.device.createBuffer({ label: `webgpu-norm ${label}`, size, usage });
-    this.busy.add(buffer);
-    return buffer;
+    const size = sizeClass(bytes, this.maxBufferSize);
+    const i = this.idle.findIndex((p) => p.size === size && p.usage === usage);
+    const pooled = i >= 0 ? this.idle.splice(i, 1)[0]! : { buffer: this.device.createBuffer({ label: `webgpu-norm ${label}`, size, usage }), size, usage };
+    this.busy.set(pooled.buffer, pooled);
+    return pooled.buffer;
   }
 
   /**
@@ -78,7 +85,7 @@ export class TransferPool {
    * a failure call {@link discard} instead: the GPU may still be using them.
    */
   recycle(buffers: readonly GPUBuffer[]): void {
-    const mine = buffers.filter((b) => this.busy.delete(b));
+    const mine = this.takeBack(buffers);
     if (this.closed) {
       this.destroyAll(mine);
       return;
@@ -86,15 +93,15 @@ export class TransferPool {
     this.idle.push(...mine);
     // Keep the buffers just returned whatever their size, plus the most recent others up to the
     // extra allowance.
-    let budget = mine.reduce((s, b) => s + b.size, 0) + POOL_EXTRA_BYTES;
-    const keep: GPUBuffer[] = [];
-    const drop: GPUBuffer[] = [];
+    let budget = mine.reduce((s, p) => s + p.size, 0) + POOL_EXTRA_BYTES;
+    const keep: PooledBuffer[] = [];
+    const drop: PooledBuffer[] = [];
     for (let j = this.idle.length - 1; j >= 0; j--) {
-      const b = this.idle[j]!;
-      if (b.size <= budget) {
-        budget -= b.size;
-        keep.unshift(b);
-      } else drop.push(b);
+      const p = this.idle[j]!;
+      if (p.size <= budget) {
+        budget -= p.size;
+        keep.unshift(p);
+      } else drop.push(p);
     }
     this.idle = keep;
     this.destroyAll(drop);
@@ -102,24 +109,42 @@ export class TransferPool {
 
   /** Destroys a call's buffers instead of keeping them (the call failed). */
   discard(buffers: readonly GPUBuffer[]): void {
-    this.destroyAll(buffers.filter((b) => this.busy.delete(b)));
+    this.destroyAll(this.takeBack(buffers));
   }
 
   stats(): PoolStats {
-    return { pooledBuffers: this.idle.length, pooledBytes: this.idle.reduce((s, b) => s + b.size, 0) };
+    return { pooledBuffers: this.idle.length, pooledBytes: this.idle.reduce((s, p) => s + p.size, 0) };
   }
 
   /** Destroys every buffer, idle or in a call (whose read-back then rejects); later recycles destroy. */
   destroy(): void {
     this.closed = true;
-    this.destroyAll([...this.idle, ...this.busy]);
+    this.destroyAll([...this.idle, ...this.busy.values()]);
     this.idle = [];
     this.busy.clear();
   }
 
-  private destroyAll(buffers: readonly GPUBuffer[]): void {
-    if (buffers.length === 0) return;
+  /** The entries of `buffers` that this pool lent out, no longer busy. */
+  private takeBack(buffers: readonly GPUBuffer[]): PooledBuffer[] {
+    const mine: PooledBuffer[] = [];
+    for (const b of buffers) {
+      const p = this.busy.get(b);
+      if (p !== undefined && this.busy.delete(b)) mine.push(p);
+    }
+    return mine;
+  }
+
+  private destroyAll(pooled: readonly PooledBuffer[]): void {
+    if (pooled.length === 0) return;
+    const buffers = pooled.map((p) => p.buffer);
     this.onDestroy(buffers);
     for (const b of buffers) b.destroy();
   }
+}
+
+/** A pooled buffer with the size and usage it was created with. */
+interface PooledBuffer {
+  readonly buffer: GPUBuffer;
+  readonly size: number;
+  readonly usage: number;
 }

@@ -76,6 +76,37 @@ describe('TransferPool', () => {
     expect(old.map((b) => (b as unknown as FakeBuffer).destroyed).sort()).toEqual([0, 1]);
   });
 
+  test('reads no buffer size or usage, nor the device limits, on a call: each is a native call in Dawn', () => {
+    const fake = fakeDevice();
+    const reads = { size: 0, usage: 0, limits: 0 };
+    // Every created buffer and the device count reads of what the pool could ask them for.
+    const counted = (b: FakeBuffer): FakeBuffer => {
+      const { size, usage } = b;
+      Object.defineProperty(b, 'size', { get: () => (reads.size++, size) });
+      Object.defineProperty(b, 'usage', { get: () => (reads.usage++, usage) });
+      return b;
+    };
+    const device = new Proxy(fake.device, {
+      get(target, key) {
+        if (key === 'limits') reads.limits++;
+        if (key === 'createBuffer') return (d: GPUBufferDescriptor) => counted(target.createBuffer(d) as unknown as FakeBuffer);
+        const v = Reflect.get(target, key) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const pool = new TransferPool(device);
+    const call = () => [pool.acquire(3072, STORAGE, 'x'), pool.acquire(3072, STORAGE | 0x4, 'y'), pool.acquire(6144, READ, 'readback')];
+    pool.recycle(call());
+    const before = { ...reads };
+    for (let i = 0; i < 5; i++) {
+      const taken = call();
+      expect(new Set(taken).size).toBe(3);
+      pool.recycle(taken);
+    }
+    expect(pool.stats()).toEqual({ pooledBuffers: 3, pooledBytes: 3072 + 3072 + 6144 });
+    expect(reads).toEqual(before);
+  });
+
   test('destroy() frees idle and busy buffers; a call that ends afterwards destroys its own', () => {
     const fake = fakeDevice();
     const pool = new TransferPool(fake.device);
