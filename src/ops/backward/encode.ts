@@ -177,7 +177,6 @@ export function encodeNormBackward(ctx: KernelContext, target: EncodeTarget, op:
   const mean: NamedRange | undefined = rms ? undefined : operand('mean', storageBytes(rows, 'f32'), false, true);
   const dbeta: NamedRange | undefined = rms ? undefined : operand('dbeta', paramBytes, true, false);
   checkAliasing(ranges);
-  // Everything is validated; from here on only recording happens.
   return recordNormBackward(ctx, target, op, config, forced, { dy, x, dx, gamma, rstd, dsum, dgamma, mean, dbeta });
 }
 
@@ -215,7 +214,8 @@ function dxVariant(chosen: RowNormVariant): RowNormVariant {
 }
 
 /**
- * Records a backward call that has passed every check: `config` from {@link checkBackwardOptions}
+ * Records a backward call that has passed its option and operand checks (only the scratch limit of
+ * the dgamma/dbeta partials is checked here): `config` from {@link checkBackwardOptions}
  * (or the typed-array form's `checkBackwardArrays`), `forced` the checked variant if one was given,
  * `operands` checked as {@link encodeNormBackward} checks them. The encode form calls it after its
  * checks; the typed-array form (run.ts) with the buffers it created itself, so that one call is
@@ -242,8 +242,10 @@ export function recordNormBackward(
   // Several rows per invocation only where a team is one invocation, and only on CPU adapters
   // (GPUs want every row's invocations busy; one row per invocation is not their layout anyway).
   const rowsAtOnce = variant.threadsPerRow === 1 && profile.cpu ? CPU_ROWS_AT_ONCE : 1;
+  // The last check (the partials' scratch must fit), before anything is created.
   const { rowsPerBlock, blocks } = paramGrad ? paramGradBlocks(rows, cols, maxScratchBytes(limits), rowsAtOnce, profile.cpu ? CPU_TARGET_BLOCKS : GPU_TARGET_BLOCKS) : { rowsPerBlock: rowsAtOnce, blocks: Math.ceil(rows / rowsAtOnce) };
 
+  // Everything is validated; from here on only recording happens.
   const dispatches: RecordedDispatch[] = [];
 
   const teamsPerGroup = variant.workgroupSize / variant.threadsPerRow;
