@@ -24,6 +24,10 @@ export async function measure(device, libs, { rows = 1, cols = 4096, rounds = 60
   const y = buffer(rows * cols * 4);
   const sum = buffer(rows * cols * 4);
   const gammas = Array.from({ length: LAYERS }, () => buffer(cols * 4));
+  const mean = buffer(rows * 4);
+  const rstd = buffer(rows * 4);
+  const dgamma = buffer(cols * 4);
+  const dbeta = buffer(cols * 4);
   const betas = Array.from({ length: LAYERS }, () => buffer(cols * 4));
   const forms = [];
   for (const [name, lib] of Object.entries(libs)) {
@@ -31,6 +35,8 @@ export async function measure(device, libs, { rows = 1, cols = 4096, rounds = 60
     forms.push([`${name}: encodeLayerNorm`, (pass, l) => norm.encodeLayerNorm(pass, { x, y, gamma: gammas[l], beta: betas[l], rows, cols })]);
     forms.push([`${name}: encodeRmsNorm`, (pass, l) => norm.encodeRmsNorm(pass, { x, y, gamma: gammas[l], rows, cols })]);
     forms.push([`${name}: encodeAddRmsNorm`, (pass, l) => norm.encodeAddRmsNorm(pass, { x, residual, y, sum, gamma: gammas[l], rows, cols })]);
+    // A training step's backward pass, per layer: dx, dgamma and dbeta.
+    forms.push([`${name}: encodeLayerNormBackward`, (pass, l) => norm.encodeLayerNormBackward(pass, { dy: residual, x, dx: y, gamma: gammas[l], mean, rstd, dgamma, dbeta, rows, cols })]);
     // The image-like families (a UNet's GroupNorm, a CNN's BatchNorm) over the same bytes: 64 channels.
     // Literals, not spreads of a shared shape: a spread would be timed as the library's cost.
     const spatial = (rows * cols) / 64;
