@@ -5,6 +5,7 @@
  * names, and with them their encoders, runners and shader modules).
  */
 import { NormError } from './core/errors.js';
+import { probeF16Unpack, type DeviceFacts } from './core/f16-probe.js';
 import { encodeRowNorm } from './ops/row-norm/encode.js';
 import { runRowNorm } from './ops/row-norm/run.js';
 import { tuneRowNorm } from './ops/row-norm/tune.js';
@@ -50,7 +51,7 @@ export interface NormKernels {
  * const { y } = await norm.layerNorm(x, { cols: 768 });
  * ```
  */
-export const rowNormKernels: NormKernels = { family: 'row-norm', encode: encodeRowNorm, run: runRowNorm, tune: tuneRowNorm } as RowNorm;
+export const rowNormKernels: NormKernels = { family: 'row-norm', encode: encodeRowNorm, run: runRowNorm, tune: tuneRowNorm, probe: probeF16Unpack } as RowNorm;
 
 /**
  * Lp normalization (`lpNorm`, `encodeLpNorm`).
@@ -116,13 +117,21 @@ export const batchNormKernels: NormKernels = {
  * norm.encodeOnnxNode(encoder, node);
  * ```
  */
-export const onnxKernels: NormKernels = { family: 'onnx', encode: encodeOnnxNode, run: runOnnxNode, outputInfo: onnxOutputInfo } as Onnx;
+export const onnxKernels: NormKernels = { family: 'onnx', encode: encodeOnnxNode, run: runOnnxNode, outputInfo: onnxOutputInfo, probe: probeF16Unpack } as Onnx;
 
 /*
  * What each family's object holds (the normalizer calls these; the public type stays opaque, so
  * the functions' internal types are no part of the API).
  */
-interface RowNorm extends NormKernels {
+/**
+ * What a family's kernels need to know about a device that only running a kernel tells: run once
+ * per device when a normalizer is created (src/core/f16-probe.ts). The row-norm f16vec kernels
+ * (which the ONNX row and skip nodes use too) need it.
+ */
+interface Probed {
+  readonly probe: typeof probeF16Unpack;
+}
+interface RowNorm extends NormKernels, Probed {
   readonly encode: typeof encodeRowNorm;
   readonly run: typeof runRowNorm;
   readonly tune: typeof tuneRowNorm;
@@ -149,7 +158,7 @@ interface BatchNorm extends NormKernels {
   readonly encodeTraining: typeof encodeBatchNormTraining;
   readonly runTraining: typeof runBatchNormTraining;
 }
-interface Onnx extends NormKernels {
+interface Onnx extends NormKernels, Probed {
   readonly encode: typeof encodeOnnxNode;
   readonly run: typeof runOnnxNode;
   readonly outputInfo: typeof onnxOutputInfo;
@@ -190,6 +199,13 @@ export class LoadedKernels {
       }
       this.byFamily.set(family, k as NormKernels);
     });
+  }
+
+  /** What the loaded families' probes find about `device` (each probe once; none: nothing). */
+  async probe(device: GPUDevice): Promise<DeviceFacts> {
+    const probes = new Set([...this.byFamily.values()].map((k) => (k as Partial<Probed>).probe).filter((p) => p !== undefined));
+    const found = await Promise.all([...probes].map((p) => p(device)));
+    return Object.assign({}, ...found) as DeviceFacts;
   }
 
   /** The families loaded, in table order. */

@@ -41,6 +41,13 @@ export interface NormalizerOptions {
    * `await` {@link Normalizer.checkErrors}. Costs a few error scopes per call: for development.
    */
   readonly debug?: boolean | undefined;
+  /**
+   * Probe the device once, when the first normalizer on it is created (default true): whether WGSL's
+   * `unpack2x16float` is exact there, so the packed-f16 kernels can skip their own conversion of
+   * subnormal halves (src/core/f16-probe.ts; the same bits either way). One small dispatch; with
+   * `false` the kernels assume nothing, and f16 runs slower where the probe would have passed.
+   */
+  readonly probeDevice?: boolean | undefined;
 }
 
 /**

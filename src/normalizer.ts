@@ -28,7 +28,8 @@ import type { EncodeAddLayerNormOptions, EncodeAddRmsNormOptions, EncodeLayerNor
 import type { TuneResult } from './ops/row-norm/tune.js';
 import { loadTuning, type TuningTable } from './ops/row-norm/tuning.js';
 import type { RowNormOpName } from './ops/table.js';
-import { profileDevice, type AdapterProfile, type RowNormVariant } from './ops/row-norm/variant.js';
+import { profileDevice, withFacts, type AdapterProfile, type RowNormVariant } from './ops/row-norm/variant.js';
+import type { DeviceFacts } from './core/f16-probe.js';
 import type { LayerNormBackwardOptions, LayerNormBackwardResult, RmsNormBackwardOptions, RmsNormBackwardResult } from './ops/backward/options.js';
 import type { EncodeLayerNormBackwardOptions, EncodeRmsNormBackwardOptions } from './ops/backward/encode.js';
 import type { GroupNormOptions, GroupNormResult, InstanceNormOptions } from './ops/group-norm/options.js';
@@ -100,14 +101,18 @@ async function openNormalizer(options: NormalizerOptions, kernels: unknown): Pro
     throw new NormError('invalid-argument', `expected an options object, got ${describe(options)}`, 'options');
   }
   const loaded = new LoadedKernels(kernels);
+  if (options.probeDevice !== undefined && typeof options.probeDevice !== 'boolean') {
+    throw new NormError('invalid-argument', `expected true or false, got ${describe(options.probeDevice)}`, 'probeDevice');
+  }
+  const probe = (device: GPUDevice): Promise<DeviceFacts> => (options.probeDevice === false ? Promise.resolve({}) : loaded.probe(device));
   if (options.device !== undefined) {
     if (typeof (options.device as GPUDevice)?.createBuffer !== 'function') {
       throw new NormError('invalid-argument', `expected a GPUDevice, got ${describe(options.device)}`, 'device');
     }
-    return new GpuNormalizer(options.device, false, options, loaded, options.adapterInfo);
+    return new GpuNormalizer(options.device, false, options, loaded, await probe(options.device), options.adapterInfo);
   }
   const { device, adapter } = await requestNormDevice({ powerPreference: options.powerPreference });
-  return new GpuNormalizer(device, true, options, loaded, options.adapterInfo ?? adapter.info);
+  return new GpuNormalizer(device, true, options, loaded, await probe(device), options.adapterInfo ?? adapter.info);
 }
 
 class GpuNormalizer implements Normalizer {
@@ -124,12 +129,14 @@ class GpuNormalizer implements Normalizer {
     options: NormalizerOptions,
     /** The kernel families this normalizer was given; each op looks its family up here. */
     private readonly kernels: LoadedKernels,
+    /** What the families' probes found about the device (src/core/f16-probe.ts). */
+    facts: DeviceFacts,
     adapterInfo?: GPUAdapterInfo,
   ) {
     const t = options.tuning ?? 'localStorage';
     const tuning: TuningTable = t === 'localStorage' ? loadTuning() : t === false ? { version: 1, entries: {} } : { version: 1, entries: { ...t.entries } };
     this.persistTuning = options.persistTuning ?? true;
-    this.ctx = { device, limits: snapshotLimits(device.limits), resources: new OwnedResources(device), profile: profileDevice(device, adapterInfo), tuning, debug: options.debug === true };
+    this.ctx = { device, limits: snapshotLimits(device.limits), resources: new OwnedResources(device), profile: withFacts(profileDevice(device, adapterInfo), facts), tuning, debug: options.debug === true };
     this.life = new DeviceLifecycle(device);
     this.debug = new DebugMode(device, options.debug === true);
     // A failed read-back is explained by check() where it can be (destroyed, lost, a debug finding).

@@ -7,6 +7,12 @@
 // either neighbour when rounding. Here f32 -> f16 rounds to nearest-even, overflows to +-Inf
 // (|v| >= 65520), keeps NaN and produces subnormals: bit-identical to src/f16.ts.
 
+// True where WGSL's unpack2x16float gives every half exactly on this device, subnormals included
+// (probed once per device by src/core/f16-probe.ts: all 65536 halves against f16_to_f32). Then
+// f16_unpack4_fast skips recomputing subnormal halves. Set by the row-norm plan (src/ops/row-norm/
+// plan.ts) for the f16vec kernels; false, the default, is exact everywhere.
+override F16_UNPACK_EXACT: bool = false;
+
 // binary16 bits (low 16 bits of `bits`) -> f32, exact for every value including subnormals.
 fn f16_to_f32(bits: u32) -> f32 {
   let sign = (bits & 0x8000u) << 16u;
@@ -82,6 +88,8 @@ fn f16_unpack4(a: u32, b: u32) -> vec4<f32> {
 // shifts and a u32 conversion, and the same on llvmpipe (docs/cpu-adapter-experiments.md). Our
 // reading, not checked in its code: SwiftShader's JIT does 4-wide shifts and u32 -> f32 lane by lane.
 fn f16_unpack4_fast(a: u32, b: u32) -> vec4<f32> {
+  // A pipeline constant: the branch is resolved when the pipeline is made.
+  if (F16_UNPACK_EXACT) { return vec4<f32>(unpack2x16float(a), unpack2x16float(b)); }
   let w = vec4<u32>(a, a, b, b);
   let m = w & vec4<u32>(0x3ffu, 0x3ff0000u, 0x3ffu, 0x3ff0000u);
   let sub = ((w & vec4<u32>(0x7c00u, 0x7c000000u, 0x7c00u, 0x7c000000u)) == vec4<u32>(0u)) & (m != vec4<u32>(0u));

@@ -4,6 +4,7 @@
  * createBuffer is recorded as a validation error, as a real device would report it). It runs no
  * shaders: read-backs return zeros.
  */
+import { rememberDeviceFacts } from '../../src/core/f16-probe.js';
 
 export interface FakeBuffer {
   readonly id: number;
@@ -160,6 +161,9 @@ export function fakeDevice(limits: Partial<FakeLimits> = {}): FakeDevice {
     },
   };
 
+  // A fake runs no kernel: the normalizer's device probes (src/core/f16-probe.ts) would prove
+  // nothing and show up among the calls the tests count. It is known as a device that proved nothing.
+  rememberDeviceFacts(device as unknown as GPUDevice, {});
   const fake: FakeDevice = {
     device: device as unknown as GPUDevice,
     buffers,

@@ -9,6 +9,7 @@
  * `workgroupBarrier()` costs a fibre switch per invocation, so one row per invocation with no
  * barriers wins by a wide margin. Measured figures are in the README.
  */
+import type { DeviceFacts } from '../../core/f16-probe.js';
 import { nextPowerOfTwo } from '../../core/dispatch.js';
 import { NormError, describe } from '../../core/errors.js';
 import { scratchFits, type ScratchLimits } from '../../core/scratch.js';
@@ -146,6 +147,24 @@ export interface AdapterProfile {
   readonly subgroupMinSize: number;
   /** The device has `shader-f16` (absent: no). */
   readonly shaderF16?: boolean | undefined;
+  /**
+   * WGSL's `unpack2x16float` was found exact for every half on this device (absent: not proven),
+   * so the packed-f16 kernels use it bare (src/core/f16-probe.ts).
+   */
+  readonly f16UnpackExact?: boolean | undefined;
+}
+
+/**
+ * `profile` with what the probes found about the device (src/core/f16-probe.ts): the profile
+ * itself when they found nothing.
+ *
+ * @example
+ * ```ts
+ * const profile = withFacts(profileDevice(device), await probeF16Unpack(device));
+ * ```
+ */
+export function withFacts(profile: AdapterProfile, facts: DeviceFacts): AdapterProfile {
+  return facts.f16UnpackExact === true ? { ...profile, f16UnpackExact: true } : profile;
 }
 
 const profilesWithoutF16 = new WeakMap<AdapterProfile, AdapterProfile>();

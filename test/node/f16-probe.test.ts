@@ -1,0 +1,81 @@
+/**
+ * The device probe (src/core/f16-probe.ts) on each Dawn driver, through the BUILT dist/ in Node.
+ * It finds WGSL's unpack2x16float exact on SwiftShader and llvmpipe, so there the chunk kernels
+ * (f16vec: f16 in and out, cols % 4 == 0) skip their recomputation of subnormal halves. With the
+ * probe off (`probeDevice: false`) they keep it. Both must give the same bits: here over every one
+ * of the 65536 binary16 bit patterns as input (zeros, subnormals, normals, both infinities and
+ * every NaN), in rows of 256 consecutive patterns, through the four row-norm ops; NaN for NaN
+ * (a NaN's sign and payload are not promised). (The chunk
+ * kernels against the element-wise ones, bit for bit, are in f16-vec.test.ts.)
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type * as Lib from '../../src/index.js';
+
+const lib = (await import(new URL('../../dist/index.js', import.meta.url).href)) as typeof Lib;
+
+let probed: Lib.Normalizer;
+let unprobed: Lib.Normalizer;
+
+beforeAll(async () => {
+  probed = await lib.createNormalizer();
+  unprobed = await lib.createNormalizer({ device: probed.device, probeDevice: false });
+});
+afterAll(() => {
+  unprobed?.destroy();
+  probed?.destroy();
+});
+
+const ROWS = 256;
+const COLS = 256;
+/** Every binary16 bit pattern once: row k holds patterns 256k … 256k + 255. */
+const EVERY_HALF = new Uint16Array(ROWS * COLS).map((_, i) => i);
+const REVERSED = EVERY_HALF.slice().reverse();
+
+/** Each element's bits, and whether it is a NaN (f16 y and sum, f32 mean and rstd). */
+function bitsOf(a: Uint16Array | Float32Array): { bits: number[]; nan: boolean[] } {
+  const bits = a instanceof Uint16Array ? [...a] : [...new Uint32Array(a.buffer, a.byteOffset, a.length)];
+  const nan = a instanceof Uint16Array ? bits.map((h) => (h & 0x7c00) === 0x7c00 && (h & 0x3ff) !== 0) : [...a].map(Number.isNaN);
+  return { bits, nan };
+}
+
+describe('the f16 probe', () => {
+  test('finds unpack2x16float exact on this driver; probeDevice: false assumes nothing', () => {
+    expect(probed.profile.f16UnpackExact).toBe(true);
+    expect(unprobed.profile.f16UnpackExact).toBeUndefined();
+  });
+
+  test.each(['layerNorm', 'rmsNorm', 'addLayerNorm', 'addRmsNorm'] as const)('%s f16: the same bits with and without it, for every half as input', async (op) => {
+    const gamma = new Float32Array(COLS).map((_, i) => 0.5 + i / COLS);
+    const beta = new Float32Array(COLS).map((_, i) => i / COLS - 0.5);
+    const run = (n: Lib.Normalizer) => {
+      const o = { cols: COLS, gamma };
+      switch (op) {
+        case 'layerNorm':
+          return n.layerNorm(EVERY_HALF, { ...o, beta });
+        case 'rmsNorm':
+          return n.rmsNorm(EVERY_HALF, o);
+        case 'addLayerNorm':
+          return n.addLayerNorm(EVERY_HALF, REVERSED, { ...o, beta });
+        case 'addRmsNorm':
+          return n.addRmsNorm(EVERY_HALF, REVERSED, o);
+      }
+    };
+    const [a, b] = [await run(probed), await run(unprobed)];
+    const fields = Object.keys(a).sort();
+    expect(fields).toEqual(Object.keys(b).sort());
+    expect(fields).toContain('y');
+    for (const k of fields) {
+      const ka = bitsOf((a as unknown as Record<string, Uint16Array | Float32Array>)[k]!);
+      const kb = bitsOf((b as unknown as Record<string, Uint16Array | Float32Array>)[k]!);
+      // NaN where the other is NaN, and every other element the same bits. A NaN's sign and
+      // payload are not promised: they follow whichever NaN an implementation's arithmetic keeps
+      // (on llvmpipe the built-in quiets a signalling NaN's payload; SwiftShader keeps it).
+      expect(kb.nan, `${op} ${k}: NaN positions`).toEqual(ka.nan);
+      const differing = ka.bits.filter((v, i) => !ka.nan[i] && v !== kb.bits[i]).length;
+      expect(differing, `${op} ${k}: elements differing`).toBe(0);
+    }
+    // Not vacuous: the rows of finite halves normalize to finite, non-constant values.
+    const y = (a as { y: Uint16Array }).y;
+    expect(new Set(y.subarray(10 * COLS, 11 * COLS)).size).toBeGreaterThan(100);
+  });
+});
