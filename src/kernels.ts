@@ -61,7 +61,7 @@ export const rowNormKernels: NormKernels = { family: 'row-norm', encode: encodeR
  * const norm = await createLeanNormalizer({ device, kernels: [lpNormKernels] });
  * ```
  */
-export const lpNormKernels: NormKernels = { family: 'lp-norm', encode: encodeLpNorm, run: runLpNorm } as LpNorm;
+export const lpNormKernels: NormKernels = { family: 'lp-norm', encode: encodeLpNorm, run: runLpNorm, probe: probeF16Unpack } as LpNorm;
 
 /**
  * LayerNorm and RMSNorm backward (`layerNormBackward`, `rmsNormBackward` and their `encode…` forms).
@@ -71,7 +71,7 @@ export const lpNormKernels: NormKernels = { family: 'lp-norm', encode: encodeLpN
  * const norm = await createLeanNormalizer({ device, kernels: [rowNormKernels, backwardKernels] });
  * ```
  */
-export const backwardKernels: NormKernels = { family: 'backward', encode: encodeNormBackward, run: runNormBackward } as Backward;
+export const backwardKernels: NormKernels = { family: 'backward', encode: encodeNormBackward, run: runNormBackward, probe: probeF16Unpack } as Backward;
 
 /**
  * GroupNorm and InstanceNorm (`groupNorm`, `instanceNorm` and their `encode…` forms).
@@ -87,6 +87,7 @@ export const groupNormKernels: NormKernels = {
   encodeInstanceNorm,
   runGroupNorm,
   runInstanceNorm,
+  probe: probeF16Unpack,
 } as GroupNorm;
 
 /**
@@ -105,6 +106,7 @@ export const batchNormKernels: NormKernels = {
   runStats: runBatchNormStats,
   encodeTraining: encodeBatchNormTraining,
   runTraining: runBatchNormTraining,
+  probe: probeF16Unpack,
 } as BatchNorm;
 
 /**
@@ -125,8 +127,7 @@ export const onnxKernels: NormKernels = { family: 'onnx', encode: encodeOnnxNode
  */
 /**
  * What a family's kernels need to know about a device that only running a kernel tells: run once
- * per device when a normalizer is created (src/core/f16-probe.ts). The row-norm f16vec kernels
- * (which the ONNX row and skip nodes use too) need it.
+ * per device when a normalizer is created (src/core/f16-probe.ts). Every family reads packed f16.
  */
 interface Probed {
   readonly probe: typeof probeF16Unpack;
@@ -136,21 +137,21 @@ interface RowNorm extends NormKernels, Probed {
   readonly run: typeof runRowNorm;
   readonly tune: typeof tuneRowNorm;
 }
-interface LpNorm extends NormKernels {
+interface LpNorm extends NormKernels, Probed {
   readonly encode: typeof encodeLpNorm;
   readonly run: typeof runLpNorm;
 }
-interface Backward extends NormKernels {
+interface Backward extends NormKernels, Probed {
   readonly encode: typeof encodeNormBackward;
   readonly run: typeof runNormBackward;
 }
-interface GroupNorm extends NormKernels {
+interface GroupNorm extends NormKernels, Probed {
   readonly encodeGroupNorm: typeof encodeGroupNorm;
   readonly encodeInstanceNorm: typeof encodeInstanceNorm;
   readonly runGroupNorm: typeof runGroupNorm;
   readonly runInstanceNorm: typeof runInstanceNorm;
 }
-interface BatchNorm extends NormKernels {
+interface BatchNorm extends NormKernels, Probed {
   readonly encodeInference: typeof encodeBatchNormInference;
   readonly encodeStats: typeof encodeBatchNormStats;
   readonly runInference: typeof runBatchNormInference;

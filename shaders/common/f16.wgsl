@@ -8,13 +8,15 @@
 // (|v| >= 65520), keeps NaN and produces subnormals: bit-identical to src/f16.ts.
 
 // True where WGSL's unpack2x16float gives every half exactly on this device, subnormals included
-// (probed once per device by src/core/f16-probe.ts: all 65536 halves against f16_to_f32). Then
-// f16_unpack4_fast skips recomputing subnormal halves. Set by the row-norm plan (src/ops/row-norm/
-// plan.ts) for the f16vec kernels; false, the default, is exact everywhere.
+// (probed once per device by src/core/f16-probe.ts: all 65536 halves against f16_to_f32 with
+// this left false). Then every conversion from f16 below is the built-in, bare. Each family sets
+// it for the pipelines that read f16 where the probe passed; false, the default, is exact
+// everywhere. A pipeline constant: the branches on it are resolved when the pipeline is made.
 override F16_UNPACK_EXACT: bool = false;
 
 // binary16 bits (low 16 bits of `bits`) -> f32, exact for every value including subnormals.
 fn f16_to_f32(bits: u32) -> f32 {
+  if (F16_UNPACK_EXACT) { return unpack2x16float(bits).x; }
   let sign = (bits & 0x8000u) << 16u;
   let e = (bits >> 10u) & 0x1fu;
   let m = bits & 0x3ffu;
@@ -63,6 +65,9 @@ fn f16_pack(lo: f32, hi: f32) -> u32 {
 
 // Four binary16 values (low 16 bits of each lane) -> f32, branch-free; same results as f16_to_f32.
 fn f16x4_to_f32(bits: vec4<u32>) -> vec4<f32> {
+  if (F16_UNPACK_EXACT) {
+    return vec4<f32>(unpack2x16float(bits.x).x, unpack2x16float(bits.y).x, unpack2x16float(bits.z).x, unpack2x16float(bits.w).x);
+  }
   let sign = (bits & vec4<u32>(0x8000u)) << vec4<u32>(16u);
   let e = (bits >> vec4<u32>(10u)) & vec4<u32>(0x1fu);
   let m = bits & vec4<u32>(0x3ffu);
@@ -88,7 +93,6 @@ fn f16_unpack4(a: u32, b: u32) -> vec4<f32> {
 // shifts and a u32 conversion, and the same on llvmpipe (docs/cpu-adapter-experiments.md). Our
 // reading, not checked in its code: SwiftShader's JIT does 4-wide shifts and u32 -> f32 lane by lane.
 fn f16_unpack4_fast(a: u32, b: u32) -> vec4<f32> {
-  // A pipeline constant: the branch is resolved when the pipeline is made.
   if (F16_UNPACK_EXACT) { return vec4<f32>(unpack2x16float(a), unpack2x16float(b)); }
   let w = vec4<u32>(a, a, b, b);
   let m = w & vec4<u32>(0x3ffu, 0x3ff0000u, 0x3ffu, 0x3ff0000u);

@@ -4,7 +4,8 @@
 // of the 65536 halves, and compares each with f16_to_f32 (exact on the bits). `counts[0]` counts
 // the halves checked, `counts[1]` those that differ. A NaN matches a NaN of the same sign: payloads
 // are not promised (f16_pack4_fast writes every NaN as the quiet NaN of its sign).
-// Dispatched by src/core/f16-probe.ts as 512 workgroups of 64.
+// Dispatched by src/core/f16-probe.ts as 512 workgroups of 64, with F16_UNPACK_EXACT left false, so
+// f16_to_f32 is the conversion on the bits.
 // #include "f16.wgsl"
 
 @group(0) @binding(0) var<storage, read_write> counts: array<atomic<u32>, 2>;

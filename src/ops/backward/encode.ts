@@ -274,6 +274,8 @@ export function recordNormBackward(
     DBETA: dbeta !== undefined,
   };
   if (reduction === 'subgroup') dxConstants.SUBGROUP_MIN_SIZE = profile.subgroupMinSize;
+  // f16 read with the built-in conversion where the device was probed exact (src/core/f16-probe.ts).
+  if (access === 'f16' && profile.f16UnpackExact === true) dxConstants.F16_UNPACK_EXACT = true;
   const dxPipeline = getPipeline(device, dxShader, 'main', dxConstants);
   const dxGroup = resources.bindGroup(dxShader, 'main', dxPipeline, {
     params: resources.uniform(dxShader, 'params', { rows, cols, rows_per_team: rowsPerBlock }),

@@ -170,7 +170,7 @@ export function applyDispatch(ctx: KernelContext, shape: TensorShape, x: BufferR
   const workgroupSize = plan.span > 1 ? Math.min(SPAN_WORKGROUP_SIZE, workgroupCap(limits)) : workgroupCap(limits);
   const running = 'runningMean' in source ? source : undefined;
   const merged = 'coefficients' in source ? source : undefined;
-  const constants = {
+  const constants: Record<string, number | boolean> = {
     WORKGROUP_SIZE: workgroupSize,
     NHWC: shape.layout === 'NHWC',
     RUNNING_STATS: running !== undefined,
@@ -180,6 +180,8 @@ export function applyDispatch(ctx: KernelContext, shape: TensorShape, x: BufferR
     CHANNEL_COEFFICIENTS: merged?.perChannel ?? false,
     SILU: merged?.silu ?? false,
   };
+  // f16 read with the built-in conversion where the device was probed exact (src/core/f16-probe.ts).
+  if (shape.dtype === 'f16' && ctx.profile.f16UnpackExact === true) constants.F16_UNPACK_EXACT = true;
   const pipeline = getPipeline(device, shader, entryPoint, constants);
   const bindGroup = resources.bindGroup(shader, entryPoint, pipeline, {
     params: resources.uniform(shader, 'params', {

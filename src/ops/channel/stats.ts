@@ -355,7 +355,11 @@ export function statsDispatches(ctx: KernelContext, plan: StatsPlan, x: BufferRa
   checkStatsScratch(limits, plan, 0);
   const partials = scratchRange(resources, 'partials', partialsBytes(plan));
 
-  const p1 = getPipeline(device, partialsShader, plan.entryPoint, { WORKGROUP_SIZE: plan.partialWorkgroupSize, CHANNEL_LANES: plan.channelLanes, F16: f16, ALIGNED: plan.aligned });
+  // f16 read with the built-in conversion where the device was probed exact (src/core/f16-probe.ts).
+  const exact = f16 && ctx.profile.f16UnpackExact === true;
+  const p1Constants: Record<string, number | boolean> = { WORKGROUP_SIZE: plan.partialWorkgroupSize, CHANNEL_LANES: plan.channelLanes, F16: f16, ALIGNED: plan.aligned };
+  if (exact) p1Constants.F16_UNPACK_EXACT = true;
+  const p1 = getPipeline(device, partialsShader, plan.entryPoint, p1Constants);
   const p1Group = resources.bindGroup(partialsShader, plan.entryPoint, p1, {
     pass1: resources.uniform(partialsShader, 'pass1', plan.partialParams),
     x,
@@ -363,7 +367,7 @@ export function statsDispatches(ctx: KernelContext, plan: StatsPlan, x: BufferRa
     partials,
   });
 
-  const mergeConstants = {
+  const mergeConstants: Record<string, number | boolean> = {
     WORKGROUP_SIZE: plan.mergeWorkgroupSize,
     CHANNEL_LANES: 1,
     F16: f16,
@@ -375,6 +379,7 @@ export function statsDispatches(ctx: KernelContext, plan: StatsPlan, x: BufferRa
     HAS_BETA: out.beta !== undefined,
     ADD_TO_STD: out.addToStd,
   };
+  if (exact) mergeConstants.F16_UNPACK_EXACT = true;
   const p2 = getPipeline(device, mergeShader, plan.mergeEntryPoint, mergeConstants);
   const p2Group = resources.bindGroup(mergeShader, plan.mergeEntryPoint, p2, {
     pass2: resources.uniform(mergeShader, 'pass2', { ...plan.mergeParams, divisor: out.divisor, epsilon: out.epsilon }),

@@ -73,7 +73,7 @@ export function fusedGroupNormDispatch(ctx: KernelContext, p: FusedGroupNormProb
   const vec4 = !f16 && p.spatial % 4 === 0;
   const wg = Math.min(FUSED_WORKGROUP_SIZE, workgroupCap(limits));
   const entryPoint = f16 ? 'group_norm_fused_f16' : vec4 ? 'group_norm_fused_vec4' : 'group_norm_fused_scalar';
-  const constants = {
+  const constants: Record<string, number | boolean> = {
     WORKGROUP_SIZE: wg,
     F16: f16,
     WRITE_MEAN: out.mean !== undefined,
@@ -83,6 +83,8 @@ export function fusedGroupNormDispatch(ctx: KernelContext, p: FusedGroupNormProb
     ADD_TO_STD: out.addToStd,
     SILU: silu,
   };
+  // f16 read with the built-in conversion where the device was probed exact (src/core/f16-probe.ts).
+  if (f16 && ctx.profile.f16UnpackExact === true) constants.F16_UNPACK_EXACT = true;
   const pipeline = getPipeline(device, shader, entryPoint, constants);
   const stats = p.batch * p.groups;
   const bindGroup = resources.bindGroup(shader, entryPoint, pipeline, {

@@ -114,7 +114,9 @@ export function encodeLpNorm(ctx: KernelContext, target: EncodeTarget, options: 
   const normsEntry = variant.rowPerWorkgroup ? 'row_norms_team' : 'row_norms';
   checkLpNormScratch(limits, rows, twoPass, normsBytes);
 
-  const constants = { WORKGROUP_SIZE: variant.workgroupSize, P: p, F16: dtype === 'f16', WRITE_NORM: norm !== undefined };
+  const constants: Record<string, number | boolean> = { WORKGROUP_SIZE: variant.workgroupSize, P: p, F16: dtype === 'f16', WRITE_NORM: norm !== undefined };
+  // f16 read with the built-in conversion where the device was probed exact (src/core/f16-probe.ts).
+  if (dtype === 'f16' && ctx.profile.f16UnpackExact === true) constants.F16_UNPACK_EXACT = true;
   const params = resources.uniform(shader, 'params', { rows, cols, epsilon, inner });
   const norm_out = norm ?? resources.dummy('norm_out');
   const { maxComputeWorkgroupsPerDimension: maxGrid } = limits;

@@ -224,9 +224,9 @@ function makePlan(ctx: KernelContext, op: RowNormOpName, config: RowNormConfig, 
     if (exactSum && (access === 'f16' || access === 'f16vec')) constants.ROUND_SUM = false;
   }
   if (reduction === 'subgroup') constants.SUBGROUP_MIN_SIZE = profile.subgroupMinSize;
-  // The chunk kernels' unpacking without the subnormal fix-up, where the device was probed exact
+  // The packed-f16 inputs read with the built-in conversion, where the device was probed exact
   // (src/core/f16-probe.ts; the same bits). Set only there, so other calls keep their pipeline key.
-  if (access === 'f16vec' && profile.f16UnpackExact === true) constants.F16_UNPACK_EXACT = true;
+  if ((access === 'f16vec' || access === 'f16') && profile.f16UnpackExact === true) constants.F16_UNPACK_EXACT = true;
   // Split rows: two dispatches of one module, partial statistics per segment, then merge +
   // normalize. Whole rows: one dispatch.
   const phases: RowNormPhase[] =
