@@ -61,7 +61,7 @@ export const rowNormKernels: NormKernels = { family: 'row-norm', encode: encodeR
  * const norm = await createLeanNormalizer({ device, kernels: [lpNormKernels] });
  * ```
  */
-export const lpNormKernels: NormKernels = { family: 'lp-norm', encode: encodeLpNorm, run: runLpNorm, probe: probeF16Unpack } as LpNorm;
+export const lpNormKernels: NormKernels = { family: 'lp-norm', encode: encodeLpNorm, run: runLpNorm } as LpNorm;
 
 /**
  * LayerNorm and RMSNorm backward (`layerNormBackward`, `rmsNormBackward` and their `encode…` forms).
@@ -127,7 +127,8 @@ export const onnxKernels: NormKernels = { family: 'onnx', encode: encodeOnnxNode
  */
 /**
  * What a family's kernels need to know about a device that only running a kernel tells: run once
- * per device when a normalizer is created (src/core/f16-probe.ts). Every family reads packed f16.
+ * per device when a normalizer is created (src/core/f16-probe.ts): the families whose packed-f16
+ * kernels use it (row norms, and so ONNX; GroupNorm, BatchNorm, the backward passes).
  */
 interface Probed {
   readonly probe: typeof probeF16Unpack;
@@ -137,7 +138,7 @@ interface RowNorm extends NormKernels, Probed {
   readonly run: typeof runRowNorm;
   readonly tune: typeof tuneRowNorm;
 }
-interface LpNorm extends NormKernels, Probed {
+interface LpNorm extends NormKernels {
   readonly encode: typeof encodeLpNorm;
   readonly run: typeof runLpNorm;
 }

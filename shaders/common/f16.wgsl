@@ -9,9 +9,11 @@
 
 // True where WGSL's unpack2x16float gives every half exactly on this device, subnormals included
 // (probed once per device by src/core/f16-probe.ts: all 65536 halves against f16_to_f32 with
-// this left false). Then every conversion from f16 below is the built-in, bare. Each family sets
-// it for the pipelines that read f16 where the probe passed; false, the default, is exact
-// everywhere. A pipeline constant: the branches on it are resolved when the pipeline is made.
+// this left false). Then every conversion from f16 below is the built-in, bare. The row norms,
+// GroupNorm/BatchNorm and the backward passes set it where the probe passed; lpNorm does not: its
+// element-wise reads measured 1.5-1.6x slower with it on llvmpipe (docs/cpu-adapter-experiments.md).
+// False, the default, is exact everywhere. A pipeline constant: the branches on it are resolved
+// when the pipeline is made.
 override F16_UNPACK_EXACT: bool = false;
 
 // binary16 bits (low 16 bits of `bits`) -> f32, exact for every value including subnormals.

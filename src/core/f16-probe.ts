@@ -1,11 +1,12 @@
 /**
  * One fact about a device that only running a kernel can tell: whether WGSL's `unpack2x16float`
  * is exact there. WGSL lets an implementation flush subnormal halves to zero, so the packed-f16
- * kernels recompute subnormal halves themselves (`f16_unpack4_fast` in shaders/common/f16.wgsl).
- * Where the built-in is exact for every half, that recomputation is pure cost: f16 LayerNorm and
- * RMSNorm took 0.64–0.90× the time without it on SwiftShader and llvmpipe
- * (docs/cpu-adapter-experiments.md). The probe checks all 65536 halves once per device, when a
- * normalizer is created on it; the kernels then skip it only where it was proven unnecessary.
+ * kernels convert halves on the bits, or recompute subnormal halves after the built-in
+ * (shaders/common/f16.wgsl). Where the built-in is exact for every half, that work is pure cost:
+ * f16 LayerNorm/RMSNorm, GroupNorm and the backward passes took 0.64–1.0× the time without it on
+ * SwiftShader and llvmpipe (docs/cpu-adapter-experiments.md). The probe checks all 65536 halves
+ * once per device, when a normalizer is created on it; the kernels use the built-in bare only
+ * where it was proven exact.
  */
 import probeShader from '../../shaders/common/f16_unpack_probe.wgsl?shader';
 import { MapMode } from './gpu-flags.js';

@@ -58,9 +58,7 @@ export function checkParamScratch(limits: KernelContext['limits'], params: reado
  * ```
  */
 export function recordConvert(ctx: KernelContext, target: EncodeTarget, p: ParamPlan, source: BufferRange, dest: BufferRange, toF16 = false): void {
-  const constants: Record<string, number | boolean> = { WORKGROUP_SIZE, SRC_F16: p.type === 'float16', DST_F16: toF16 };
-  // f16 read with the built-in conversion where the device was probed exact (src/core/f16-probe.ts).
-  if (p.type === 'float16' && ctx.profile.f16UnpackExact === true) constants.F16_UNPACK_EXACT = true;
+  const constants = { WORKGROUP_SIZE, SRC_F16: p.type === 'float16', DST_F16: toF16 };
   const pipeline = getPipeline(ctx.device, shader, 'convert', constants);
   const [, d1, d2, d3] = p.dims;
   const [s0, s1, s2, s3] = p.strides;

@@ -114,9 +114,9 @@ export function encodeLpNorm(ctx: KernelContext, target: EncodeTarget, options: 
   const normsEntry = variant.rowPerWorkgroup ? 'row_norms_team' : 'row_norms';
   checkLpNormScratch(limits, rows, twoPass, normsBytes);
 
-  const constants: Record<string, number | boolean> = { WORKGROUP_SIZE: variant.workgroupSize, P: p, F16: dtype === 'f16', WRITE_NORM: norm !== undefined };
-  // f16 read with the built-in conversion where the device was probed exact (src/core/f16-probe.ts).
-  if (dtype === 'f16' && ctx.profile.f16UnpackExact === true) constants.F16_UNPACK_EXACT = true;
+  // F16_UNPACK_EXACT (shaders/common/f16.wgsl) is not set: with it, these element-wise reads took
+  // 1.5-1.6x the time on llvmpipe (docs/cpu-adapter-experiments.md).
+  const constants = { WORKGROUP_SIZE: variant.workgroupSize, P: p, F16: dtype === 'f16', WRITE_NORM: norm !== undefined };
   const params = resources.uniform(shader, 'params', { rows, cols, epsilon, inner });
   const norm_out = norm ?? resources.dummy('norm_out');
   const { maxComputeWorkgroupsPerDimension: maxGrid } = limits;
