@@ -1,6 +1,9 @@
 /**
- * The options of {@link createNormalizer}: whose device, which tuning table, debug mode.
+ * The options of {@link createNormalizer}: whose device, which tuning table, debug mode, the
+ * device probe; and their one check.
  */
+import { NormError, describe } from './core/errors.js';
+import { checkOptionKeys } from './core/option-keys.js';
 import type { NormKernels } from './kernels.js';
 import type { TuningTable } from './ops/row-norm/tuning.js';
 
@@ -62,4 +65,59 @@ export interface NormalizerOptions {
 export interface LeanNormalizerOptions extends NormalizerOptions {
   /** The families to load: any of `rowNormKernels`, `lpNormKernels`, `backwardKernels`, `groupNormKernels`, `batchNormKernels`. */
   readonly kernels: readonly NormKernels[];
+}
+
+const NORMALIZER_KEYS = ['device', 'powerPreference', 'adapterInfo', 'tuning', 'persistTuning', 'debug', 'probeDevice'];
+const BOOLEAN_KEYS = ['persistTuning', 'debug', 'probeDevice'] as const;
+
+/**
+ * Refuses, with `invalid-argument` naming the option, options that {@link createNormalizer} (or,
+ * with `lean`, {@link createLeanNormalizer}) would otherwise ignore or misread: an unknown key
+ * (with the nearest known one suggested: `{ debgu: true }`), a flag that is not a boolean, an
+ * unknown `powerPreference`, a `tuning` that is neither `'localStorage'`, `false` nor a table, an
+ * `adapterInfo` that is not an object, a `device` that is not a GPUDevice. `kernels` is checked by
+ * the loader; on createNormalizer it is refused with its own explanation.
+ *
+ * @example
+ * ```ts
+ * checkNormalizerOptions({ device, debgu: true }, false); // NormError invalid-argument 'debgu': did you mean 'debug'?
+ * ```
+ */
+export function checkNormalizerOptions(options: unknown, lean: boolean): asserts options is NormalizerOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new NormError('invalid-argument', `expected an options object, got ${describe(options)}`, 'options');
+  }
+  const o = options as Record<string, unknown>;
+  checkOptionKeys(o, lean ? [...NORMALIZER_KEYS, 'kernels'] : NORMALIZER_KEYS, lean ? 'createLeanNormalizer' : 'createNormalizer', {
+    kernels: 'createNormalizer loads every kernel family; to choose them, call createLeanNormalizer({ kernels: [...] })',
+  });
+  for (const key of BOOLEAN_KEYS) {
+    if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new NormError('invalid-argument', `expected true or false, got ${describe(o[key])}`, key);
+  }
+  if (o.device !== undefined && typeof (o.device as GPUDevice | null)?.createBuffer !== 'function') {
+    throw new NormError('invalid-argument', `expected a GPUDevice, got ${describe(o.device)}`, 'device');
+  }
+  if (o.powerPreference !== undefined && o.powerPreference !== 'low-power' && o.powerPreference !== 'high-performance') {
+    throw new NormError('invalid-argument', `expected 'low-power' or 'high-performance', got ${describe(o.powerPreference)}`, 'powerPreference');
+  }
+  if (o.adapterInfo !== undefined && (typeof o.adapterInfo !== 'object' || o.adapterInfo === null)) {
+    throw new NormError('invalid-argument', `expected the adapter's info (adapter.info), got ${describe(o.adapterInfo)}`, 'adapterInfo');
+  }
+  if (o.tuning !== undefined && o.tuning !== 'localStorage' && o.tuning !== false) checkTuningTable(o.tuning, 'tuning');
+}
+
+/**
+ * Refuses anything but a tuning table `{ version: 1, entries }` (what `exportTuning()` returns),
+ * naming `argument`: `createNormalizer`'s `tuning` and `importTuning`'s table.
+ *
+ * @example
+ * ```ts
+ * checkTuningTable(JSON.parse(saved), 'table');
+ * ```
+ */
+export function checkTuningTable(table: unknown, argument: string): asserts table is TuningTable {
+  const t = table as Partial<TuningTable> | null;
+  if (typeof t !== 'object' || t === null || t.version !== 1 || typeof t.entries !== 'object' || t.entries === null) {
+    throw new NormError('invalid-argument', `expected a tuning table { version: 1, entries }, got ${describe(table)}`, argument);
+  }
 }

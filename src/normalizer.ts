@@ -50,7 +50,7 @@ import type { OnnxEncodeNode, OnnxNode, OnnxOutputInfo, OnnxTensor, TensorInfo }
 export type { TuneResult } from './ops/row-norm/tune.js';
 import type { Normalizer } from './normalizer-api.js';
 export type { Normalizer };
-import type { LeanNormalizerOptions, NormalizerOptions } from './normalizer-options.js';
+import { checkNormalizerOptions, checkTuningTable, type LeanNormalizerOptions, type NormalizerOptions } from './normalizer-options.js';
 export type { LeanNormalizerOptions, NormalizerOptions };
 
 /**
@@ -66,9 +66,7 @@ export type { LeanNormalizerOptions, NormalizerOptions };
  * ```
  */
 export async function createNormalizer(options: NormalizerOptions = {}): Promise<Normalizer> {
-  if (typeof options === 'object' && options !== null && 'kernels' in options) {
-    throw new NormError('invalid-argument', 'createNormalizer loads every kernel family; to choose them, call createLeanNormalizer({ kernels: [...] })', 'kernels');
-  }
+  checkNormalizerOptions(options, false);
   return openNormalizer(options, ALL_KERNELS);
 }
 
@@ -92,23 +90,15 @@ export async function createLeanNormalizer(options: LeanNormalizerOptions): Prom
   if (typeof options !== 'object' || options === null) {
     throw new NormError('invalid-argument', `expected an options object { kernels: [...] }, got ${describe(options)}`, 'options');
   }
+  checkNormalizerOptions(options, true);
   return openNormalizer(options, options.kernels);
 }
 
-/** Checks the options and the kernel families, then creates the normalizer on the given or a new device. */
+/** Checks the kernel families (the options are checked), then creates the normalizer on the given or a new device. */
 async function openNormalizer(options: NormalizerOptions, kernels: unknown): Promise<Normalizer> {
-  if (typeof options !== 'object' || options === null) {
-    throw new NormError('invalid-argument', `expected an options object, got ${describe(options)}`, 'options');
-  }
   const loaded = new LoadedKernels(kernels);
-  if (options.probeDevice !== undefined && typeof options.probeDevice !== 'boolean') {
-    throw new NormError('invalid-argument', `expected true or false, got ${describe(options.probeDevice)}`, 'probeDevice');
-  }
   const probe = (device: GPUDevice): Promise<DeviceFacts> => (options.probeDevice === false ? Promise.resolve({}) : loaded.probe(device));
   if (options.device !== undefined) {
-    if (typeof (options.device as GPUDevice)?.createBuffer !== 'function') {
-      throw new NormError('invalid-argument', `expected a GPUDevice, got ${describe(options.device)}`, 'device');
-    }
     return new GpuNormalizer(options.device, false, options, loaded, await probe(options.device), options.adapterInfo);
   }
   const { device, adapter } = await requestNormDevice({ powerPreference: options.powerPreference });
@@ -240,9 +230,7 @@ class GpuNormalizer implements Normalizer {
   }
 
   importTuning(table: TuningTable): void {
-    if (typeof table !== 'object' || table === null || table.version !== 1 || typeof table.entries !== 'object') {
-      throw new NormError('invalid-argument', `expected a tuning table { version: 1, entries }, got ${describe(table)}`, 'table');
-    }
+    checkTuningTable(table, 'table');
     Object.assign(this.ctx.tuning.entries, table.entries);
   }
 

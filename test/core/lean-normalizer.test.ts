@@ -74,6 +74,8 @@ describe('createLeanNormalizer', () => {
     ['a string in kernels', { kernels: [rowNormKernels, 'row-norm'] }, 'kernels[1]'],
     ['a look-alike object', { kernels: [{ family: 'layer-norm' }] }, 'kernels[0]'],
     ['null options', null, 'options'],
+    ['a misspelt option', { kernels: [rowNormKernels], kernel: [lpNormKernels] }, 'kernel'],
+    ['debug that is not a boolean', { kernels: [rowNormKernels], debug: 1 }, 'debug'],
   ])('refuses %s as invalid-argument', async (_name, options, argument) => {
     const fake = fakeDevice();
     const opts = options === null ? null : { device: fake.device, ...(options as object) };

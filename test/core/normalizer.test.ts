@@ -61,6 +61,18 @@ describe('createNormalizer', () => {
     ['a number', 42, 'options'],
     ['a device that is not one', { device: {} }, 'device'],
     ['a null device', { device: null }, 'device'],
+    // Nothing is silently ignored: a misspelt or mistyped option is refused, not dropped.
+    ['a misspelt option', { debgu: true }, 'debgu'],
+    ['an unknown option', { cache: false }, 'cache'],
+    ['a flag that is not a boolean', { debug: 'yes' }, 'debug'],
+    ['persistTuning as a number', { persistTuning: 0 }, 'persistTuning'],
+    ['probeDevice as a string', { probeDevice: 'no' }, 'probeDevice'],
+    ['an unknown powerPreference', { powerPreference: 'fast' }, 'powerPreference'],
+    ['a tuning that is no table', { tuning: 'yes' }, 'tuning'],
+    ['a tuning table of another version', { tuning: { version: 2, entries: {} } }, 'tuning'],
+    ['tuning: true', { tuning: true }, 'tuning'],
+    ['adapterInfo as a string', { adapterInfo: 'swiftshader' }, 'adapterInfo'],
+    ['kernels (createLeanNormalizer only)', { kernels: [] }, 'kernels'],
   ])('rejects %s', async (_, options, argument) => {
     expectCode(await rejection(createNormalizer(options as never)), 'invalid-argument', argument);
   });
