@@ -9,7 +9,7 @@
  * where it was proven exact.
  */
 import probeShader from '../../shaders/common/f16_unpack_probe.wgsl?shader';
-import { MapMode } from './gpu-flags.js';
+import { DeviceLifecycle } from './lifecycle.js';
 import { Usage } from './operands.js';
 import { getPipeline } from './pipeline-cache.js';
 
@@ -86,10 +86,8 @@ export async function runF16UnpackProbe(device: GPUDevice): Promise<boolean> {
     device.queue.submit([encoder.finish()]);
     const failed = await device.popErrorScope();
     if (failed) return false;
-    // An implementation may never settle mapAsync on a lost device.
-    const lost = device.lost.then(() => Promise.reject(new Error('device lost')));
-    lost.catch(() => {});
-    await Promise.race([readback.mapAsync(MapMode.READ), lost]);
+    // Rejects as soon as the device is lost: an implementation may never settle mapAsync then.
+    await new DeviceLifecycle(device).mapRead(readback);
     const [checked, differing] = new Uint32Array(readback.getMappedRange(0, 8));
     readback.unmap();
     // A device that ran nothing (a test double) reads back zeros: not proven.

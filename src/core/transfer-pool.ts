@@ -129,7 +129,9 @@ export class TransferPool {
     const mine: PooledBuffer[] = [];
     for (const b of buffers) {
       const p = this.busy.get(b);
-      if (p !== undefined && this.busy.delete(b)) mine.push(p);
+      if (p === undefined) continue;
+      this.busy.delete(b);
+      mine.push(p);
     }
     return mine;
   }

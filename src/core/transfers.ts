@@ -2,6 +2,7 @@
  * The temporaries of a typed-array (convenience) call: uploads, outputs and one read-back buffer,
  * all released whatever happens. Every op family's `run.ts` goes through {@link Transfers}.
  */
+import type { BufferRange } from './bindings.js';
 import { NormError } from './errors.js';
 import { Usage } from './operands.js';
 import type { KernelContext } from './context.js';
@@ -120,6 +121,19 @@ export class Transfers {
       queue.writeBuffer(b, whole, tail);
     }
     return b;
+  }
+
+  /**
+   * {@link upload} as the range a family's `record…` function binds (`size` bytes from 0);
+   * absent data stays absent.
+   */
+  uploadRange(data: TensorData | undefined, label: string, size: number): BufferRange | undefined {
+    return data === undefined ? undefined : { buffer: this.upload(data, label), offset: 0, size };
+  }
+
+  /** {@link output} as the range a family's `record…` function binds. */
+  outputRange(bytes: number, label: string): BufferRange {
+    return { buffer: this.output(bytes, label), offset: 0, size: bytes };
   }
 
   output(bytes: number, label: string): GPUBuffer {

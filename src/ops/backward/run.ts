@@ -46,20 +46,19 @@ export async function runNormBackward(
   const io = new Transfers(ctx, { uploads: [bytes, cols * 4, rows * 4], outputs: outputs.map(([, size]) => size), outputNames: outputs.map(([n]) => n) });
   try {
     const out: Partial<Record<'dx' | 'dgamma' | 'dbeta', BufferRange>> = {};
-    for (const [name, size] of outputs) out[name] = { buffer: io.output(size, name), offset: 0, size };
-    const upload = (data: TensorData | undefined, name: string, size: number): BufferRange | undefined => (data === undefined ? undefined : { buffer: io.upload(data, name), offset: 0, size });
+    for (const [name, size] of outputs) out[name] = io.outputRange(size, name);
     const encoder = ctx.device.createCommandEncoder({ label: 'webgpu-norm backward convenience' });
     // These buffers are the call's own (sized here, never shared, never mapped) and the options
     // were checked above, so the call is recorded without the encode form's checks a second time.
     recordNormBackward(ctx, encoder, op, config, undefined, {
-      dy: upload(dy, 'dy', bytes)!,
-      x: upload(x, 'x', bytes)!,
+      dy: io.uploadRange(dy, 'dy', bytes)!,
+      x: io.uploadRange(x, 'x', bytes)!,
       dx: out.dx!,
-      gamma: upload(options.gamma, 'gamma', cols * 4),
-      rstd: upload(options.rstd, 'rstd', rows * 4)!,
-      dsum: upload(options.dsum, 'dsum', bytes),
+      gamma: io.uploadRange(options.gamma, 'gamma', cols * 4),
+      rstd: io.uploadRange(options.rstd, 'rstd', rows * 4)!,
+      dsum: io.uploadRange(options.dsum, 'dsum', bytes),
       dgamma: out.dgamma,
-      mean: rms ? undefined : upload((options as LayerNormBackwardOptions).mean, 'mean', rows * 4),
+      mean: rms ? undefined : io.uploadRange((options as LayerNormBackwardOptions).mean, 'mean', rows * 4),
       dbeta: out.dbeta,
     });
     const [dxBytes, dgammaBytes, dbetaBytes] = await io.readBack(encoder, outputs.map(([name]) => out[name]!.buffer));

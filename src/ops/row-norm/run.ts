@@ -46,18 +46,17 @@ export async function runRowNorm(ctx: ArrayRunContext, op: RowNormOpName, x: Ten
   const plan = rowNormPlan(ctx, op, config, present, undefined, false);
   try {
     const out: Partial<Record<'y' | 'sum' | 'mean' | 'rstd', BufferRange>> = {};
-    for (const [name, size] of outputs) out[name] = { buffer: io.output(size, name), offset: 0, size };
-    const upload = (data: TensorData | undefined, name: string, size: number): BufferRange | undefined => (data === undefined ? undefined : { buffer: io.upload(data, name), offset: 0, size });
+    for (const [name, size] of outputs) out[name] = io.outputRange(size, name);
     const encoder = ctx.device.createCommandEncoder({ label: 'webgpu-norm convenience' });
     // These buffers are the call's own (sized here, never shared, never mapped) and the options
     // were checked above, so the call is recorded without passing through the encode form's checks
     // a second time.
     recordRowNorm(ctx, encoder, op, plan, rows, {
-      x: upload(x, 'x', bytes)!,
-      residual: upload(residual, 'residual', storageBytes(config.residualRows * cols, dtype)),
-      gamma: upload(o.gamma, 'gamma', cols * 4),
-      beta: upload(o.beta, 'beta', cols * 4),
-      bias: upload(o.bias, 'bias', cols * 4),
+      x: io.uploadRange(x, 'x', bytes)!,
+      residual: io.uploadRange(residual, 'residual', storageBytes(config.residualRows * cols, dtype)),
+      gamma: io.uploadRange(o.gamma, 'gamma', cols * 4),
+      beta: io.uploadRange(o.beta, 'beta', cols * 4),
+      bias: io.uploadRange(o.bias, 'bias', cols * 4),
       y: out.y!,
       sum: out.sum,
       mean: out.mean,
