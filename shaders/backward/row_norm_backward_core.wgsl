@@ -55,6 +55,11 @@ override HAS_DSUM: bool = false;
 // Accumulate the dgamma (sum dy * xh) / dbeta (sum dy) partial rows.
 override DGAMMA: bool = false;
 override DBETA: bool = false;
+// One-row-per-invocation teams: chunks by which each team's walk along its rows is rotated, per
+// team (0: none), so that rows that start on few offsets modulo 4 KiB do not compete for few L1
+// sets (chunkRotation in src/ops/row-norm/variant.ts). Chunk order only: the per-column
+// dgamma/dbeta partials add the same terms in the same row order.
+override ROTATE_CHUNKS: u32 = 0u;
 
 // Per-invocation sums run in blocks of BLOCK chunks, BLOCK blocks to a super-block, super-blocks
 // then added to the total (three-level summation, as in ../row-norm/row_norm_core.wgsl): an
@@ -154,6 +159,8 @@ fn rows_group(team: u32, r0: u32, live: u32, fresh: bool, t: u32, lid: u32, seco
     }
   }
 
+  let rot = select(0u, (team * ROTATE_CHUNKS) % max(chunks, 1u), THREADS_PER_ROW == 1u && chunks > 0u);
+
   // Pass 1: per row, sum(g) and sum(g * (x - mean)) (rstd applied to the total). Lanes past the
   // row's end have dy = 0, so both vanish there without a mask.
   var t0 = vec2<f32>(0.0);
@@ -185,22 +192,23 @@ fn rows_group(team: u32, r0: u32, live: u32, fresh: bool, t: u32, lid: u32, seco
       var a3 = vec4<f32>(0.0);
       var b3 = vec4<f32>(0.0);
       for (; c < end; c += THREADS_PER_ROW) {
-        let sc = scale_of(c);
-        let g0 = scaled(io_dy(s0.base, c), sc);
+        let k = rotated(c, rot, chunks);
+        let sc = scale_of(k);
+        let g0 = scaled(io_dy(s0.base, k), sc);
         a0 += g0;
-        b0 = fma(g0, centered(io_x(s0.base, c), s0.m), b0);
+        b0 = fma(g0, centered(io_x(s0.base, k), s0.m), b0);
         if (GROUP_ROWS > 1u) {
-          let g1 = scaled(io_dy(s1.base, c), sc);
+          let g1 = scaled(io_dy(s1.base, k), sc);
           a1 += g1;
-          b1 = fma(g1, centered(io_x(s1.base, c), s1.m), b1);
+          b1 = fma(g1, centered(io_x(s1.base, k), s1.m), b1);
         }
         if (GROUP_ROWS > 2u) {
-          let g2 = scaled(io_dy(s2.base, c), sc);
+          let g2 = scaled(io_dy(s2.base, k), sc);
           a2 += g2;
-          b2 = fma(g2, centered(io_x(s2.base, c), s2.m), b2);
-          let g3 = scaled(io_dy(s3.base, c), sc);
+          b2 = fma(g2, centered(io_x(s2.base, k), s2.m), b2);
+          let g3 = scaled(io_dy(s3.base, k), sc);
           a3 += g3;
-          b3 = fma(g3, centered(io_x(s3.base, c), s3.m), b3);
+          b3 = fma(g3, centered(io_x(s3.base, k), s3.m), b3);
         }
       }
       u0 += vec2<f32>(horizontal(a0), horizontal(b0));
@@ -227,7 +235,8 @@ fn rows_group(team: u32, r0: u32, live: u32, fresh: bool, t: u32, lid: u32, seco
 
   // Pass 2: dx, and the group's contribution to the partial rows (padding rows weigh 0).
   let slot = 2u * team;
-  for (var c = t; c < chunks; c += THREADS_PER_ROW) {
+  for (var ci = t; ci < chunks; ci += THREADS_PER_ROW) {
+    let c = rotated(ci, rot, chunks);
     let sc = scale_of(c);
     let dy0 = io_dy(s0.base, c);
     let xh0 = centered(io_x(s0.base, c), s0.m) * s0.r;
@@ -265,6 +274,14 @@ fn rows_group(team: u32, r0: u32, live: u32, fresh: bool, t: u32, lid: u32, seco
       io_partial_set(slot + 1u, c, pb);
     }
   }
+}
+
+// Chunk c of n in this team's rotated order (c < n, rot < n).
+fn rotated(c: u32, rot: u32, n: u32) -> u32 {
+  // A constant test once the pipeline is made: no rotation, no added work in the loops.
+  if (ROTATE_CHUNKS == 0u) { return c; }
+  let k = c + rot;
+  return select(k, k - n, k >= n);
 }
 
 // `group` is the linear workgroup index (grids beyond maxComputeWorkgroupsPerDimension fold

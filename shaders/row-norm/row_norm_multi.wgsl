@@ -18,6 +18,21 @@
 // loops stay free of per-slot tests and nothing is written that slot 0 does not write too.
 
 override ROWS_PER_INVOCATION: u32 = 1u;
+// Chunks by which each invocation's walk along its rows is rotated, per invocation (0: none).
+// Where rows are 2, 3 or 4 KiB long (or any multiple of 1 KiB), the rows that one SIMD step
+// touches (lanes x rows) start on few offsets modulo 4 KiB and so compete for few L1 sets;
+// starting each invocation one cache line after its neighbour spreads them (chunkRotation in
+// src/ops/row-norm/variant.ts says where). It changes the order of the chunks only: each row
+// still sums in blocks of BLOCK chunks, with the same error bound.
+override ROTATE_CHUNKS: u32 = 0u;
+
+// Chunk c of n in this invocation's rotated order (c < n, rot < n).
+fn rotated(c: u32, rot: u32, n: u32) -> u32 {
+  // A constant test once the pipeline is made: no rotation, no added work in the loops.
+  if (ROTATE_CHUNKS == 0u) { return c; }
+  let k = c + rot;
+  return select(k, k - n, k >= n);
+}
 
 // One row's (center, corr, rstd) from its pass-1 sums, as row_norm_team computes them with
 // THREADS_PER_ROW = 1 (including the exact second pass when the guard asks for it).
@@ -47,6 +62,9 @@ fn row_norm_multi(group: u32, lid: u32) {
   let tail = (params.cols % 4u) != 0u;
   let chunks = select(full, full + 1u, tail);
   let four = ROWS_PER_INVOCATION > 2u;
+  let turn = (group * WORKGROUP_SIZE + lid) * ROTATE_CHUNKS;
+  let rot = select(0u, turn % max(full, 1u), full > 0u);
+  let rot_out = select(0u, turn % chunks, chunks > 0u);
 
   var p = vec4<f32>(0.0);
   if (!RMS) {
@@ -82,17 +100,18 @@ fn row_norm_multi(group: u32, lid: u32) {
       var a3 = vec4<f32>(0.0);
       var q3 = vec4<f32>(0.0);
       for (; c < end; c += 1u) {
-        let d0 = io_load(b0, c) - vec4<f32>(p.x);
+        let k = rotated(c, rot, full);
+        let d0 = io_load(b0, k) - vec4<f32>(p.x);
         a0 += d0;
         q0 = fma(d0, d0, q0);
-        let d1 = io_load(b1, c) - vec4<f32>(p.y);
+        let d1 = io_load(b1, k) - vec4<f32>(p.y);
         a1 += d1;
         q1 = fma(d1, d1, q1);
         if (four) {
-          let d2 = io_load(b2, c) - vec4<f32>(p.z);
+          let d2 = io_load(b2, k) - vec4<f32>(p.z);
           a2 += d2;
           q2 = fma(d2, d2, q2);
-          let d3 = io_load(b3, c) - vec4<f32>(p.w);
+          let d3 = io_load(b3, k) - vec4<f32>(p.w);
           a3 += d3;
           q3 = fma(d3, d3, q3);
         }
@@ -139,7 +158,8 @@ fn row_norm_multi(group: u32, lid: u32) {
   }
 
   // Output: gamma/beta once per chunk for all rows.
-  for (var co = 0u; co < chunks; co += 1u) {
+  for (var ci = 0u; ci < chunks; ci += 1u) {
+    let co = rotated(ci, rot_out, chunks);
     let a = affine_at(co);
     io_store(b0, co, finish_with(io_reload(b0, co), st0, a));
     io_store(b1, co, finish_with(io_reload(b1, co), st1, a));

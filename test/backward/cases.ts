@@ -80,6 +80,14 @@ const CASES: readonly Row[] = [
   [51, 'rmsNorm', 'f32', 17, 48, 'normal', true, 'encode', { gammaOffset: 1 }],
   [52, 'layerNorm', 'f32', 4, 768, 'constant', true, 'convenience'],
   [53, 'layerNorm', 'f32', 50, 31, 'tiny-variance', true, 'convenience'],
+  // Rows of 2, 4 and 8 KiB, which alias in L1: on CPU adapters the dx kernel's four-rows-at-once
+  // teams walk them from a rotated chunk (chunkRotation; all of these, on llvmpipe and on
+  // SwiftShader). Several blocks, a short last group.
+  [54, 'layerNorm', 'f32', 130, 1024, 'offset', true, 'encode'],
+  [55, 'rmsNorm', 'f32', 67, 1024, 'outlier-columns', true, 'convenience', { dsum: true }],
+  [56, 'layerNorm', 'f16', 131, 2048, 'mixed-scale', true, 'pass'],
+  [57, 'rmsNorm', 'f16', 129, 1024, 'normal', true, 'encode', { gammaOffset: 1 }],
+  [58, 'layerNorm', 'f32', 130, 512, 'offset', true, 'encode', { dsum: true }],
 ];
 
 /** Every dx kernel variant, forced, on 37 rows of 1028. */

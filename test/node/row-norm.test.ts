@@ -40,6 +40,11 @@ const SHAPES = [
   { rows: 3, cols: 13 },
   { rows: 17, cols: 768 },
   { rows: 2, cols: 4099 },
+  // The rule's four rows per invocation on rows of 2 and 4 KiB, which alias in L1: each invocation
+  // walks its rows from a rotated chunk (chunkRotation; f32 and f16 on llvmpipe, all but the 1 KiB
+  // f16 rows on SwiftShader). Row counts that leave the last invocation spare slots.
+  { rows: 130, cols: 1024 },
+  { rows: 129, cols: 512 },
 ];
 
 /** The library's stated f32 tolerance for y: 1e-5·max(1,|γ|) + 1e-5·|ref|. */

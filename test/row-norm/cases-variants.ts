@@ -309,6 +309,21 @@ const VARIANTS: readonly Row[] = [
   [1281, 'rmsNorm', 'f32', 2, 262160, 'normal', 'both', 1e-5, 'encode', { variant: 'wg4 t4 vec4 subgroup reg0 split7' }],
   [1282, 'addLayerNorm', 'f16', 2, 262150, 'outlier-columns', 'both', 1e-5, 'encode', { variant: 'wg4 t4 scalar subgroup reg0 split7' }],
   [1283, 'layerNorm', 'f32', 2, 262160, 'nan-row', 'both', 1e-5, 'encode', { variant: 'wg4 t4 vec4 subgroup reg0 split7' }],
+  // Several rows per invocation on rows that alias in L1 (2, 4 and 8 KiB): on CPU adapters each
+  // invocation walks its rows from its own rotated chunk (chunkRotation: every one of these on
+  // llvmpipe and on SwiftShader). Row counts that leave the last invocation spare slots, enough
+  // invocations for the rotation to come round, each op and access path, and the adversarial
+  // patterns; the last two are the rule's own choice.
+  [1284, 'layerNorm', 'f32', 130, 1024, 'offset', 'both', 1e-5, 'encode', { variant: 'wg16 t1 vec4 workgroup reg0 x4' }],
+  [1285, 'rmsNorm', 'f32', 131, 1024, 'nan-row', 'gamma', 1e-5, 'encode', { variant: 'wg4 t1 vec4 workgroup reg0 x4' }],
+  [1286, 'addLayerNorm', 'f32', 129, 512, 'inf-row', 'both', 1e-5, 'encode', { variant: 'wg16 t1 vec4 workgroup reg0 x4' }],
+  [1287, 'addRmsNorm', 'f32', 130, 2048, 'constant', 'gamma', 1e-5, 'pass', { bias: true, variant: 'wg4 t1 vec4 workgroup reg0 x4' }],
+  [1288, 'layerNorm', 'f16', 130, 2048, 'tiny-variance', 'both', 1e-12, 'encode', { variant: 'wg16 t1 scalar workgroup reg0 x4' }],
+  [1289, 'rmsNorm', 'f16', 131, 1024, 'mixed-scale', 'gamma', 1e-5, 'encode', { variant: 'wg16 t1 scalar workgroup reg0 x4' }],
+  [1290, 'addLayerNorm', 'f16', 129, 2048, 'nan-row', 'both', 1e-5, 'encode', { variant: 'wg4 t1 scalar workgroup reg0 x4' }],
+  [1291, 'layerNorm', 'f32', 67, 1024, 'outlier-columns', 'both', 1e-5, 'encode', { variant: 'wg16 t1 vec4 workgroup reg0 x2' }],
+  [1292, 'layerNorm', 'f32', 200, 1024, 'offset', 'both', 1e-5, 'convenience'],
+  [1293, 'rmsNorm', 'f16', 200, 2048, 'f16-extreme', 'gamma', 1e-5, 'convenience'],
 ];
 
 /**

@@ -103,4 +103,26 @@ describe('encodeRowNorm with a cached plan', () => {
     const bound = fake.bindGroups.at(-1)!.entries as GPUBindGroupEntry[];
     expect(bound.map((e) => (e.resource as GPUBufferBinding).buffer)).toContain(again);
   });
+  test('the several-rows layout rotates its chunk order where rows alias in L1 (CPU adapters), and only there', () => {
+    const fake = fakeDevice();
+    const ctx: KernelContext = {
+      device: fake.device,
+      limits: snapshotLimits(fake.device.limits),
+      resources: new OwnedResources(fake.device),
+      profile: { name: 'mesa/software', cpu: true, subgroups: true, maxWorkgroupSize: 256, subgroupMinSize: 8 },
+      tuning: { version: 1, entries: {} },
+    };
+    const rotation = (cols: number, dtype: 'f32' | 'f16' = 'f32', rows = 256) => plan(ctx, config({ rows, cols, dtype })).phases[0]!.constants.ROTATE_CHUNKS;
+    expect(plan(ctx, config({ rows: 256, cols: 1024 })).variant.rowsPerInvocation).toBe(4);
+    expect(rotation(1024)).toBe(4);
+    expect(rotation(1024, 'f16')).toBe(8);
+    // Absent, not 0, where it does not apply: those calls keep their pipeline key.
+    expect(rotation(768)).toBe(4);
+    expect(rotation(1000)).toBeUndefined();
+    expect(rotation(768, 'f16')).toBeUndefined();
+    expect(rotation(1024, 'f32', 16)).toBeUndefined(); // one row per invocation below 128 rows
+    expect(rotation(1024, 'f32', 256)).toBe(4);
+    const gpu = setup().ctx;
+    expect(plan(gpu, config({ rows: 256, cols: 1024 })).phases[0]!.constants.ROTATE_CHUNKS).toBeUndefined();
+  });
 });

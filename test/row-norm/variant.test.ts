@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { NormError } from '../../src/core/errors.js';
 import { candidateVariants, loadTuning, saveTuning, STORAGE_KEY, tuningKey } from '../../src/ops/row-norm/tuning.js';
-import { checkVariant, describeVariant, MAX_CACHED_CHUNKS, MAX_SPLIT_ROW, profileDevice, selectVariant, type AdapterProfile, type RowNormVariant } from '../../src/ops/row-norm/variant.js';
+import { checkVariant, chunkRotation, describeVariant, MAX_CACHED_CHUNKS, MAX_SPLIT_ROW, profileDevice, selectVariant, type AdapterProfile, type RowNormVariant } from '../../src/ops/row-norm/variant.js';
 
 const swiftshader: AdapterProfile = { name: 'google/swiftshader', cpu: true, subgroups: true, maxWorkgroupSize: 256, subgroupMinSize: 4 };
 const nvidia: AdapterProfile = { name: 'nvidia/ampere', cpu: false, subgroups: true, maxWorkgroupSize: 256, subgroupMinSize: 32 };
@@ -105,6 +105,39 @@ describe('selectVariant', () => {
         }
       }
     }
+  });
+});
+
+describe('chunkRotation (several rows per invocation: rows that alias in L1)', () => {
+  const llvmpipe: AdapterProfile = { name: 'mesa/software', cpu: true, subgroups: true, maxWorkgroupSize: 256, subgroupMinSize: 8 };
+
+  test('rotates by one 64-byte line where at least as many rows as L1 ways share an offset modulo 4 KiB', () => {
+    // 8 lanes x 4 rows: rows of 4 and 16 KiB all start on one offset, 2 KiB rows on two (16
+    // each), 3 KiB rows on four (8 each).
+    expect(chunkRotation(llvmpipe, 4, 1024 * 4, 16)).toBe(4);
+    expect(chunkRotation(llvmpipe, 4, 4096 * 4, 16)).toBe(4);
+    expect(chunkRotation(llvmpipe, 4, 512 * 4, 16)).toBe(4);
+    expect(chunkRotation(llvmpipe, 4, 768 * 4, 16)).toBe(4);
+    // f16 chunks are 8 bytes: 8 of them to a line.
+    expect(chunkRotation(llvmpipe, 4, 1024 * 2, 8)).toBe(8);
+    // 4 lanes x 4 rows: 16 rows on one offset at 4 KiB, 8 at 2 KiB.
+    expect(chunkRotation(swiftshader, 4, 1024 * 4, 16)).toBe(4);
+    expect(chunkRotation(swiftshader, 4, 512 * 4, 16)).toBe(4);
+    // Two rows per invocation: 16 rows per step on llvmpipe, 8 on SwiftShader.
+    expect(chunkRotation(llvmpipe, 2, 1024 * 4, 16)).toBe(4);
+    expect(chunkRotation(swiftshader, 2, 1024 * 4, 16)).toBe(4);
+  });
+
+  test('no rotation where rows spread over the sets, for one row per invocation, or on a GPU', () => {
+    // Fewer than 8 rows per offset: 3 KiB rows on SwiftShader (4), 1.5 KiB f16 rows on llvmpipe
+    // (4), two rows per invocation on 3 KiB rows on SwiftShader (2); odd widths fall on many.
+    expect(chunkRotation(swiftshader, 4, 768 * 4, 16)).toBe(0);
+    expect(chunkRotation(llvmpipe, 4, 768 * 2, 8)).toBe(0);
+    expect(chunkRotation(swiftshader, 2, 768 * 4, 16)).toBe(0);
+    expect(chunkRotation(llvmpipe, 4, 1025 * 4, 16)).toBe(0);
+    expect(chunkRotation(llvmpipe, 4, 1000 * 4, 16)).toBe(0);
+    expect(chunkRotation(llvmpipe, 1, 1024 * 4, 16)).toBe(0);
+    expect(chunkRotation(nvidia, 4, 1024 * 4, 16)).toBe(0);
   });
 });
 

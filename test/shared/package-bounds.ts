@@ -2,6 +2,7 @@
  * The packed tarball's size bound, shared by the unit test (`npm pack --dry-run`) and the GPU test
  * that installs the tarball in a fresh app. The README states the packed size; this bound is what a
  * regression would cross. Raised with the ONNX entry point (src/onnx), batchNormTraining, the
- * native-f16 kernels, then the encode plans and a longer CHANGELOG.
+ * native-f16 kernels, then the encode plans and a longer CHANGELOG, then the chunk rotation of the
+ * several-rows kernels (216.0 kB measured).
  */
-export const MAX_PACKED_BYTES = 215_000;
+export const MAX_PACKED_BYTES = 220_000;

@@ -10,6 +10,7 @@
  *   node tools/cpu-layout-experiments/run.mjs 4096x1024 31 f16    (the packed-f16 conversions, f16-kernels.mjs)
  *   node tools/cpu-layout-experiments/run.mjs 2048x768 15 atomic  (atomic loads and stores, atomic-kernels.mjs)
  *   node tools/cpu-layout-experiments/run.mjs 2048x768 21 split   (statistics, then a column-layout output: split-kernels.mjs)
+ *   node tools/cpu-layout-experiments/run.mjs 4096x1024 31 skew   (rows that alias in L1, rotated: skew-kernels.mjs)
  *
  * The kernels (kernels.mjs) are stripped-down LayerNorms written for the experiment, not the
  * library's shaders; the library's own x4 kernel runs beside them (`lib x4`) to show they cost
@@ -22,6 +23,7 @@ import { defineKernels, floorKernel } from './kernels.mjs';
 import { defineF16Kernels } from './f16-kernels.mjs';
 import { defineAtomicKernels } from './atomic-kernels.mjs';
 import { defineSplitKernels } from './split-kernels.mjs';
+import { defineSkewKernels } from './skew-kernels.mjs';
 
 Object.assign(globalThis, globals);
 // Kept in a global: the webgpu package tears Dawn down when this object is collected while its
@@ -85,6 +87,7 @@ function addLib(name, variant, op = 'layer') {
 }
 const shape = { rows: R, cols: C, subgroup: adapter.info.subgroupMinSize };
 if (SET === 'atomic') defineAtomicKernels(add, addLib, shape, floorKernel);
+else if (SET === 'skew') defineSkewKernels(add, addLib, shape, floorKernel);
 else if (SET === 'split') defineSplitKernels(add, addLib, addStages, shape, floorKernel);
 else (SET === 'f16' ? defineF16Kernels : defineKernels)(add, addLib, shape);
 

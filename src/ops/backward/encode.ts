@@ -26,7 +26,7 @@ import { backwardDxShader, paramGradFinalShader, type ParamGradSink } from './sh
 import { checkTarget, recordDispatches, type RecordedDispatch } from '../../core/record.js';
 import { maxScratchBytes, scratchRange } from '../../core/scratch.js';
 import type { PortableAccess as Access } from '../row-norm/shaders.js';
-import { checkVariant, profileWithoutF16, selectVariant, type RowNormVariant } from '../row-norm/variant.js';
+import { checkVariant, chunkRotation, profileWithoutF16, selectVariant, type RowNormVariant } from '../row-norm/variant.js';
 import { type Dtype, storageBytes } from '../../core/tensor.js';
 import { checkBackwardOptions, type BackwardConfig, type BackwardOpName } from './options.js';
 
@@ -274,6 +274,10 @@ export function recordNormBackward(
     DBETA: dbeta !== undefined,
   };
   if (reduction === 'subgroup') dxConstants.SUBGROUP_MIN_SIZE = profile.subgroupMinSize;
+  // Rows that alias in L1 walked from a rotated chunk (chunkRotation); absent elsewhere, so other
+  // calls keep their pipeline key.
+  const rotate = chunkRotation(profile, rowsAtOnce, storageBytes(cols, dtype), dtype === 'f16' ? 8 : 16);
+  if (rotate > 0) dxConstants.ROTATE_CHUNKS = rotate;
   // f16 read with the built-in conversion where the device was probed exact (src/core/f16-probe.ts).
   if (access === 'f16' && profile.f16UnpackExact === true) dxConstants.F16_UNPACK_EXACT = true;
   const dxPipeline = getPipeline(device, dxShader, 'main', dxConstants);

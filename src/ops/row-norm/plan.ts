@@ -14,12 +14,12 @@ import type { CachedPipeline } from '../../core/pipeline-cache.js';
 import type { OwnedResources } from '../../core/resources.js';
 import { checkScratch } from '../../core/scratch.js';
 import type { ShaderInfo } from '../../core/shader-info.js';
-import type { Dtype } from '../../core/tensor.js';
+import { storageBytes, type Dtype } from '../../core/tensor.js';
 import { OPS, type RowNormOpName } from '../table.js';
 import type { RowNormConfig } from './options.js';
 import { rowNormShader, type Access } from './shaders.js';
 import { tuningKey } from './tuning.js';
-import { checkVariant, describeVariant, profileWithoutF16, rowsPerWorkgroup, selectVariant, SPLIT_PARTIAL_BYTES, splitScratchBytes, splitSegments, variantFits, type RowNormVariant } from './variant.js';
+import { checkVariant, chunkRotation, describeVariant, profileWithoutF16, rowsPerWorkgroup, selectVariant, SPLIT_PARTIAL_BYTES, splitScratchBytes, splitSegments, variantFits, type RowNormVariant } from './variant.js';
 
 /** Invocations per workgroup of the fused ops' statistics copy (one per row). */
 export const STATS_COPY_WORKGROUP = 64;
@@ -224,6 +224,9 @@ function makePlan(ctx: KernelContext, op: RowNormOpName, config: RowNormConfig, 
     if (exactSum && (access === 'f16' || access === 'f16vec')) constants.ROUND_SUM = false;
   }
   if (reduction === 'subgroup') constants.SUBGROUP_MIN_SIZE = profile.subgroupMinSize;
+  // Only where rows alias in L1 (chunkRotation), so other calls keep their pipeline key.
+  const rotate = chunkRotation(profile, variant.rowsPerInvocation ?? 1, storageBytes(cols, dtype), dtype === 'f16' ? 8 : 16);
+  if (rotate > 0) constants.ROTATE_CHUNKS = rotate;
   // The packed-f16 inputs read with the built-in conversion, where the device was probed exact
   // (src/core/f16-probe.ts; the same bits). Set only there, so other calls keep their pipeline key.
   if ((access === 'f16vec' || access === 'f16') && profile.f16UnpackExact === true) constants.F16_UNPACK_EXACT = true;

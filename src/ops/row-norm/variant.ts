@@ -124,6 +124,47 @@ export function rowsPerWorkgroup(v: RowNormVariant): number {
   return (v.workgroupSize / v.threadsPerRow) * (v.rowsPerInvocation ?? 1);
 }
 
+/**
+ * Bytes of address that a CPU's L1 data cache maps onto its sets (64 sets of 64-byte lines, in the
+ * common 32 KiB 8-way and 48 KiB 12-way caches alike), and the fewest ways of those: rows that
+ * start at the same offset modulo this span share a set.
+ */
+const L1_SET_SPAN = 4096;
+const L1_WAYS = 8;
+const CACHE_LINE = 64;
+
+/**
+ * By how many chunks each invocation that works on `rowsPerInvocation` > 1 rows together rotates
+ * its walk along its rows (`ROTATE_CHUNKS` in row-norm/row_norm_multi.wgsl and in the backward
+ * dx kernel), 0 for none. One SIMD step touches `subgroupMinSize × rowsPerInvocation` rows at the
+ * same chunk. Rows whose length shares a large power of two with 4 KiB start on few offsets modulo
+ * 4 KiB, so those rows (and their outputs) compete for few L1 sets. Where at least 8 rows share
+ * an offset, each invocation starts one cache line after its neighbour and wraps round, which
+ * spreads them over the sets. CPU adapters only: it is their layout, and their cache.
+ *
+ * Measured (interleaved A/B of the library kernel, docs/cpu-adapter-experiments.md): on llvmpipe
+ * (8 lanes) LayerNorm and RMSNorm took 0.51–0.94× the time in f32 at rows of 3, 4, 8 and 16 KiB,
+ * 0.65–0.89× in f16, the backward passes 0.81–0.96×. Where fewer rows share an offset
+ * (1.5 KiB f16 rows: 4) or none do (1000 or 1028 wide), rotating cost 0–5 %, so it stays off
+ * there. On SwiftShader (4 lanes) it was within the noise at every shape.
+ *
+ * @example
+ * ```ts
+ * chunkRotation(llvmpipe, 4, 1024 * 4, 16); // 4: one 64-byte line of vec4<f32> chunks
+ * chunkRotation(llvmpipe, 4, 768 * 2, 8); // 0: 1.5 KiB rows fall on eight offsets, 4 rows each
+ * ```
+ */
+export function chunkRotation(profile: AdapterProfile, rowsPerInvocation: number, rowBytes: number, chunkBytes: number): number {
+  const rows = rowsPerInvocation;
+  if (!profile.cpu || rows === 1) return 0;
+  const offsets = L1_SET_SPAN / gcd(rowBytes, L1_SET_SPAN);
+  return (profile.subgroupMinSize * rows) / offsets >= L1_WAYS ? CACHE_LINE / chunkBytes : 0;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
 /** The register array's fixed size in the shader (`MAX_CACHED` in row-norm/row_norm_core.wgsl). */
 export const MAX_CACHED_CHUNKS = 32;
 
