@@ -144,7 +144,7 @@ const CACHE_LINE = 64;
  *
  * Measured (interleaved A/B of the library kernel, docs/cpu-adapter-experiments.md): on llvmpipe
  * (8 lanes) LayerNorm and RMSNorm took 0.51–0.94× the time in f32 at rows of 3, 4, 8 and 16 KiB,
- * 0.65–0.89× in f16, the backward passes 0.81–0.96×. Where fewer rows share an offset
+ * 0.65–0.89× in f16, the backward passes 0.81–0.91×. Where fewer rows share an offset
  * (1.5 KiB f16 rows: 4) or none do (1000 or 1028 wide), rotating cost 0–5 %, so it stays off
  * there. On SwiftShader (4 lanes) it was within the noise at every shape.
  *
