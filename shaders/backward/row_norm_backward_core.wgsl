@@ -55,11 +55,6 @@ override HAS_DSUM: bool = false;
 // Accumulate the dgamma (sum dy * xh) / dbeta (sum dy) partial rows.
 override DGAMMA: bool = false;
 override DBETA: bool = false;
-// One-row-per-invocation teams: chunks by which each team's walk along its rows is rotated, per
-// team (0: none), so that rows that start on few offsets modulo 4 KiB do not compete for few L1
-// sets (chunkRotation in src/ops/row-norm/variant.ts). Chunk order only: the per-column
-// dgamma/dbeta partials add the same terms in the same row order.
-override ROTATE_CHUNKS: u32 = 0u;
 
 // Per-invocation sums run in blocks of BLOCK chunks, BLOCK blocks to a super-block, super-blocks
 // then added to the total (three-level summation, as in ../row-norm/row_norm_core.wgsl): an
@@ -159,7 +154,10 @@ fn rows_group(team: u32, r0: u32, live: u32, fresh: bool, t: u32, lid: u32, seco
     }
   }
 
-  let rot = select(0u, (team * ROTATE_CHUNKS) % max(chunks, 1u), THREADS_PER_ROW == 1u && chunks > 0u);
+  // Where a one-invocation team starts along its rows (common/chunk_rotation.wgsl); a team of
+  // several invocations walks from chunk t in steps of THREADS_PER_ROW and is never rotated. The
+  // per-column dgamma/dbeta partials add the same terms in the same row order either way.
+  let rot = select(0u, rotation_start(team, chunks), THREADS_PER_ROW == 1u);
 
   // Pass 1: per row, sum(g) and sum(g * (x - mean)) (rstd applied to the total). Lanes past the
   // row's end have dy = 0, so both vanish there without a mask.
@@ -276,14 +274,6 @@ fn rows_group(team: u32, r0: u32, live: u32, fresh: bool, t: u32, lid: u32, seco
   }
 }
 
-// Chunk c of n in this team's rotated order (c < n, rot < n).
-fn rotated(c: u32, rot: u32, n: u32) -> u32 {
-  // A constant test once the pipeline is made: no rotation, no added work in the loops.
-  if (ROTATE_CHUNKS == 0u) { return c; }
-  let k = c + rot;
-  return select(k, k - n, k >= n);
-}
-
 // `group` is the linear workgroup index (grids beyond maxComputeWorkgroupsPerDimension fold
 // into 2D); `lid` the local invocation index.
 fn row_norm(group: u32, lid: u32) {
@@ -304,3 +294,4 @@ fn row_norm(group: u32, lid: u32) {
 }
 
 // #include "../common/horizontal.wgsl"
+// #include "../common/chunk_rotation.wgsl"

@@ -16,23 +16,11 @@
 // The last invocation may get fewer than ROWS_PER_INVOCATION rows: its spare slots repeat its first
 // row. They then load, compute and store exactly what slot 0 does, from the same invocation, so
 // loops stay free of per-slot tests and nothing is written that slot 0 does not write too.
+//
+// On rows that alias in L1, each invocation starts its four rows at its own chunk and wraps round
+// (common/chunk_rotation.wgsl).
 
 override ROWS_PER_INVOCATION: u32 = 1u;
-// Chunks by which each invocation's walk along its rows is rotated, per invocation (0: none).
-// Where rows are 2, 3 or 4 KiB long (or any multiple of 1 KiB), the rows that one SIMD step
-// touches (lanes x rows) start on few offsets modulo 4 KiB and so compete for few L1 sets;
-// starting each invocation one cache line after its neighbour spreads them (chunkRotation in
-// src/ops/row-norm/variant.ts says where). It changes the order of the chunks only: each row
-// still sums in blocks of BLOCK chunks, with the same error bound.
-override ROTATE_CHUNKS: u32 = 0u;
-
-// Chunk c of n in this invocation's rotated order (c < n, rot < n).
-fn rotated(c: u32, rot: u32, n: u32) -> u32 {
-  // A constant test once the pipeline is made: no rotation, no added work in the loops.
-  if (ROTATE_CHUNKS == 0u) { return c; }
-  let k = c + rot;
-  return select(k, k - n, k >= n);
-}
 
 // One row's (center, corr, rstd) from its pass-1 sums, as row_norm_team computes them with
 // THREADS_PER_ROW = 1 (including the exact second pass when the guard asks for it).
@@ -62,9 +50,11 @@ fn row_norm_multi(group: u32, lid: u32) {
   let tail = (params.cols % 4u) != 0u;
   let chunks = select(full, full + 1u, tail);
   let four = ROWS_PER_INVOCATION > 2u;
-  let turn = (group * WORKGROUP_SIZE + lid) * ROTATE_CHUNKS;
-  let rot = select(0u, turn % max(full, 1u), full > 0u);
-  let rot_out = select(0u, turn % chunks, chunks > 0u);
+  // Where this invocation starts along its rows (common/chunk_rotation.wgsl): pass 1 walks the
+  // full chunks, the output every chunk.
+  let invocation = group * WORKGROUP_SIZE + lid;
+  let rot = rotation_start(invocation, full);
+  let rot_out = rotation_start(invocation, chunks);
 
   var p = vec4<f32>(0.0);
   if (!RMS) {
@@ -169,3 +159,5 @@ fn row_norm_multi(group: u32, lid: u32) {
     }
   }
 }
+
+// #include "../common/chunk_rotation.wgsl"
