@@ -114,30 +114,33 @@ describe('chunkRotation (several rows per invocation: rows that alias in L1)', (
   test('rotates by one 64-byte line where at least as many rows as L1 ways share an offset modulo 4 KiB', () => {
     // 8 lanes x 4 rows: rows of 4 and 16 KiB all start on one offset, 2 KiB rows on two (16
     // each), 3 KiB rows on four (8 each).
-    expect(chunkRotation(llvmpipe, 4, 1024 * 4, 16)).toBe(4);
-    expect(chunkRotation(llvmpipe, 4, 4096 * 4, 16)).toBe(4);
-    expect(chunkRotation(llvmpipe, 4, 512 * 4, 16)).toBe(4);
-    expect(chunkRotation(llvmpipe, 4, 768 * 4, 16)).toBe(4);
+    expect(chunkRotation(llvmpipe, 4, 1024, 'f32')).toBe(4);
+    expect(chunkRotation(llvmpipe, 4, 4096, 'f32')).toBe(4);
+    expect(chunkRotation(llvmpipe, 4, 512, 'f32')).toBe(4);
+    expect(chunkRotation(llvmpipe, 4, 768, 'f32')).toBe(4);
     // f16 chunks are 8 bytes: 8 of them to a line.
-    expect(chunkRotation(llvmpipe, 4, 1024 * 2, 8)).toBe(8);
+    expect(chunkRotation(llvmpipe, 4, 1024, 'f16')).toBe(8);
     // 4 lanes x 4 rows: 16 rows on one offset at 4 KiB, 8 at 2 KiB.
-    expect(chunkRotation(swiftshader, 4, 1024 * 4, 16)).toBe(4);
-    expect(chunkRotation(swiftshader, 4, 512 * 4, 16)).toBe(4);
+    expect(chunkRotation(swiftshader, 4, 1024, 'f32')).toBe(4);
+    expect(chunkRotation(swiftshader, 4, 512, 'f32')).toBe(4);
     // Two rows per invocation: 16 rows per step on llvmpipe, 8 on SwiftShader.
-    expect(chunkRotation(llvmpipe, 2, 1024 * 4, 16)).toBe(4);
-    expect(chunkRotation(swiftshader, 2, 1024 * 4, 16)).toBe(4);
+    expect(chunkRotation(llvmpipe, 2, 1024, 'f32')).toBe(4);
+    expect(chunkRotation(swiftshader, 2, 1024, 'f32')).toBe(4);
   });
 
   test('no rotation where rows spread over the sets, for one row per invocation, or on a GPU', () => {
     // Fewer than 8 rows per offset: 3 KiB rows on SwiftShader (4), 1.5 KiB f16 rows on llvmpipe
     // (4), two rows per invocation on 3 KiB rows on SwiftShader (2); odd widths fall on many.
-    expect(chunkRotation(swiftshader, 4, 768 * 4, 16)).toBe(0);
-    expect(chunkRotation(llvmpipe, 4, 768 * 2, 8)).toBe(0);
-    expect(chunkRotation(swiftshader, 2, 768 * 4, 16)).toBe(0);
-    expect(chunkRotation(llvmpipe, 4, 1025 * 4, 16)).toBe(0);
-    expect(chunkRotation(llvmpipe, 4, 1000 * 4, 16)).toBe(0);
-    expect(chunkRotation(llvmpipe, 1, 1024 * 4, 16)).toBe(0);
-    expect(chunkRotation(nvidia, 4, 1024 * 4, 16)).toBe(0);
+    expect(chunkRotation(swiftshader, 4, 768, 'f32')).toBe(0);
+    expect(chunkRotation(llvmpipe, 4, 768, 'f16')).toBe(0);
+    expect(chunkRotation(swiftshader, 2, 768, 'f32')).toBe(0);
+    expect(chunkRotation(llvmpipe, 4, 1025, 'f32')).toBe(0);
+    expect(chunkRotation(llvmpipe, 4, 1000, 'f32')).toBe(0);
+    // Packed f16 rows of odd width follow one another mid-word: 2047 halves are 4094 bytes, not 4 KiB.
+    expect(chunkRotation(llvmpipe, 4, 2047, 'f16')).toBe(0);
+    expect(chunkRotation(llvmpipe, 4, 2048, 'f16')).toBe(8);
+    expect(chunkRotation(llvmpipe, 1, 1024, 'f32')).toBe(0);
+    expect(chunkRotation(nvidia, 4, 1024, 'f32')).toBe(0);
   });
 });
 

@@ -276,7 +276,7 @@ export function recordNormBackward(
   if (reduction === 'subgroup') dxConstants.SUBGROUP_MIN_SIZE = profile.subgroupMinSize;
   // Rows that alias in L1 walked from a rotated chunk (chunkRotation); absent elsewhere, so other
   // calls keep their pipeline key.
-  const rotate = chunkRotation(profile, rowsAtOnce, storageBytes(cols, dtype), dtype === 'f16' ? 8 : 16);
+  const rotate = chunkRotation(profile, rowsAtOnce, cols, dtype);
   if (rotate > 0) dxConstants.ROTATE_CHUNKS = rotate;
   // f16 read with the built-in conversion where the device was probed exact (src/core/f16-probe.ts).
   if (access === 'f16' && profile.f16UnpackExact === true) dxConstants.F16_UNPACK_EXACT = true;

@@ -14,7 +14,7 @@ import type { CachedPipeline } from '../../core/pipeline-cache.js';
 import type { OwnedResources } from '../../core/resources.js';
 import { checkScratch } from '../../core/scratch.js';
 import type { ShaderInfo } from '../../core/shader-info.js';
-import { storageBytes, type Dtype } from '../../core/tensor.js';
+import type { Dtype } from '../../core/tensor.js';
 import { OPS, type RowNormOpName } from '../table.js';
 import type { RowNormConfig } from './options.js';
 import { rowNormShader, type Access } from './shaders.js';
@@ -225,7 +225,7 @@ function makePlan(ctx: KernelContext, op: RowNormOpName, config: RowNormConfig, 
   }
   if (reduction === 'subgroup') constants.SUBGROUP_MIN_SIZE = profile.subgroupMinSize;
   // Only where rows alias in L1 (chunkRotation), so other calls keep their pipeline key.
-  const rotate = chunkRotation(profile, variant.rowsPerInvocation ?? 1, storageBytes(cols, dtype), dtype === 'f16' ? 8 : 16);
+  const rotate = chunkRotation(profile, variant.rowsPerInvocation ?? 1, cols, dtype);
   if (rotate > 0) constants.ROTATE_CHUNKS = rotate;
   // The packed-f16 inputs read with the built-in conversion, where the device was probed exact
   // (src/core/f16-probe.ts; the same bits). Set only there, so other calls keep their pipeline key.

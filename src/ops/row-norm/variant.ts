@@ -150,15 +150,17 @@ const CACHE_LINE = 64;
  *
  * @example
  * ```ts
- * chunkRotation(llvmpipe, 4, 1024 * 4, 16); // 4: one 64-byte line of vec4<f32> chunks
- * chunkRotation(llvmpipe, 4, 768 * 2, 8); // 0: 1.5 KiB rows fall on eight offsets, 4 rows each
+ * chunkRotation(llvmpipe, 4, 1024, 'f32'); // 4: one 64-byte line of vec4<f32> chunks
+ * chunkRotation(llvmpipe, 4, 768, 'f16'); // 0: 1.5 KiB rows fall on eight offsets, 4 rows each
  * ```
  */
-export function chunkRotation(profile: AdapterProfile, rowsPerInvocation: number, rowBytes: number, chunkBytes: number): number {
-  const rows = rowsPerInvocation;
-  if (!profile.cpu || rows === 1) return 0;
-  const offsets = L1_SET_SPAN / gcd(rowBytes, L1_SET_SPAN);
-  return (profile.subgroupMinSize * rows) / offsets >= L1_WAYS ? CACHE_LINE / chunkBytes : 0;
+export function chunkRotation(profile: AdapterProfile, rowsPerInvocation: number, cols: number, dtype: Dtype): number {
+  if (!profile.cpu || rowsPerInvocation === 1) return 0;
+  // Rows follow one another with no padding (packed f16 rows of odd width start mid-word); a chunk
+  // is four elements in every access path.
+  const elementBytes = dtype === 'f16' ? 2 : 4;
+  const offsets = L1_SET_SPAN / gcd(cols * elementBytes, L1_SET_SPAN);
+  return (profile.subgroupMinSize * rowsPerInvocation) / offsets >= L1_WAYS ? CACHE_LINE / (4 * elementBytes) : 0;
 }
 
 function gcd(a: number, b: number): number {
