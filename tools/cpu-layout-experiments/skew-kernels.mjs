@@ -49,7 +49,7 @@ fn w(c: u32) -> u32 { return select(c, c - C4, c >= C4); }
   return code;
 }
 
-/** The floors, the library's x4 kernel, and the stripped kernel unrotated, per row and per invocation. */
+/** The floors, the library's x4 kernel, and the stripped x4 and one-row kernels unrotated, per row and per invocation. */
 export function defineSkewKernels(add, addLib, { rows, cols }, floorKernel) {
   const C4 = cols / 4;
   const v = (rows * cols) / 4;
@@ -65,4 +65,7 @@ export function defineSkewKernels(add, addLib, { rows, cols }, floorKernel) {
   add(`x4, rotate 4 chunks per row (${wrap})`, skewed(4, wrap), { C4, ROWS: rows, ROT: 4 }, groups, binds);
   add(`x4, rotate 4 chunks per invocation (${wrap})`, skewed(4, wrap, false, true), { C4, ROWS: rows, ROT: 4 }, groups, binds);
   add(`x4, rotate 16 chunks per invocation (${wrap})`, skewed(4, wrap, false, true), { C4, ROWS: rows, ROT: 16 }, groups, binds);
+  const groups1 = Math.ceil(rows / 16);
+  add(`x1, rotate 0 (${wrap})`, skewed(1, wrap), { C4, ROWS: rows, ROT: 0 }, groups1, binds);
+  add(`x1, rotate 4 chunks per invocation (${wrap})`, skewed(1, wrap, false, true), { C4, ROWS: rows, ROT: 4 }, groups1, binds);
 }
