@@ -37,7 +37,8 @@ override ROWLEN: u32 = 256u;
   for (var k = 0u; k < ITEMS; k++) { let i = start + k * step(); dst[i] = src[i] - s; }
 }`;
 
-const head = /* wgsl */ `
+/** The stripped-down kernels' common header: their overrides and the two helpers. */
+export const head = /* wgsl */ `
 enable subgroups;
 override WG: u32 = 16u;
 override C4: u32 = 256u;
@@ -47,7 +48,8 @@ fn hsum(v: vec4<f32>) -> f32 { return (v.x + v.y) + (v.z + v.w); }
 fn rstd_of(ss: f32, n: f32) -> f32 { return inverseSqrt(max(ss / n, 0.0) + 1e-5); }
 `;
 
-const lines = (k, f) => Array.from({ length: k }, (_, i) => f(i)).join('\n  ');
+/** `f(0) … f(k - 1)`, one per line of generated WGSL. */
+export const lines = (k, f) => Array.from({ length: k }, (_, i) => f(i)).join('\n  ');
 
 /**
  * K rows per invocation (the library's x4 shape). `affine`: 'gb' (gamma, beta per chunk),

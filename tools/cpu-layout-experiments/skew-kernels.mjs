@@ -9,19 +9,15 @@
  * Results: docs/cpu-adapter-experiments.md, "Cache sets". The library kernel does it per
  * invocation (ROTATE_CHUNKS in shaders/row-norm/row_norm_multi.wgsl).
  */
-const head = /* wgsl */ `
-override WG: u32 = 16u;
-override C4: u32 = 256u;
-override ROWS: u32 = 4096u;
+import { head as common, lines } from './kernels.mjs';
+
+const head = /* wgsl */ `${common}
 override ROT: u32 = 4u;
-fn hsum(v: vec4<f32>) -> f32 { return (v.x + v.y) + (v.z + v.w); }
-fn rstd_of(ss: f32, n: f32) -> f32 { return inverseSqrt(max(ss / n, 0.0) + 1e-5); }
 @group(0) @binding(0) var<storage, read> x: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read_write> y: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> gamma: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> beta: array<vec4<f32>>;
 `;
-const lines = (k, f) => Array.from({ length: k }, (_, i) => f(i)).join('\n  ');
 
 /** K rows per invocation; `wrap`: 'select' (c + r, minus C4 past the end) or 'mask' (C4 a power of two). */
 function skewed(K, wrap, rms = false, perInvocation = false) {
