@@ -134,8 +134,12 @@ override SG: u32 = 4u;
   return { code, binds };
 }
 
-/** LANES neighbouring invocations per group of K rows, chunks c = lane + k * LANES, reduced by subgroupShuffleXor. */
-export function lanes(K) {
+/**
+ * LANES neighbouring invocations per group of K rows, chunks c = lane + k * LANES, reduced by
+ * subgroupShuffleXor. `copy`: the same layout's two reads and one write with no arithmetic (pass 1
+ * only sums x; the output is x minus that sum), the floor of this layout.
+ */
+export function lanes(K, copy = false) {
   const code = `${head}
 @group(0) @binding(0) var<storage, read> x: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read_write> y: array<vec4<f32>>;
@@ -151,16 +155,16 @@ fn reduce(v: vec2<f32>) -> vec2<f32> {
   let t = gid.x % LANES;
   ${lines(K, (i) => `let b${i} = (row + ${i}u) * C4; let p${i} = x[b${i}].x; var a${i} = vec4<f32>(0.0); var q${i} = vec4<f32>(0.0);`)}
   for (var c = t; c < C4; c += LANES) {
-    ${lines(K, (i) => `let d${i} = x[b${i} + c] - p${i}; a${i} += d${i}; q${i} = fma(d${i}, d${i}, q${i});`)}
+    ${lines(K, (i) => (copy ? `a${i} += x[b${i} + c];` : `let d${i} = x[b${i} + c] - p${i}; a${i} += d${i}; q${i} = fma(d${i}, d${i}, q${i});`))}
   }
   let n = f32(C4 * 4u);
   ${lines(K, (i) => `let s${i} = reduce(vec2<f32>(hsum(a${i}), hsum(q${i}))); let m${i} = s${i}.x / n; let r${i} = rstd_of(s${i}.y - n * m${i} * m${i}, n);`)}
   for (var c = t; c < C4; c += LANES) {
-    let gg = gamma[c]; let bb = beta[c];
-    ${lines(K, (i) => `y[b${i} + c] = fma(((x[b${i} + c] - p${i}) - m${i}) * r${i}, gg, bb);`)}
+    ${copy ? lines(K, (i) => `y[b${i} + c] = x[b${i} + c] - vec4<f32>(m${i});`) : `let gg = gamma[c]; let bb = beta[c];
+    ${lines(K, (i) => `y[b${i} + c] = fma(((x[b${i} + c] - p${i}) - m${i}) * r${i}, gg, bb);`)}`}
   }
 }`;
-  return { code, binds: ['x', 'y', 'gamma', 'beta'] };
+  return { code, binds: copy ? ['x', 'y'] : ['x', 'y', 'gamma', 'beta'] };
 }
 
 /** The experiment's kernel list: the floors first (the span floor is the 1× of the table). */

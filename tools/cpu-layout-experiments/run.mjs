@@ -12,6 +12,14 @@
  *   node tools/cpu-layout-experiments/run.mjs 2048x768 21 split   (statistics, then a column-layout output: split-kernels.mjs)
  *   node tools/cpu-layout-experiments/run.mjs 4096x1024 31 skew   (rows that alias in L1, rotated: skew-kernels.mjs)
  *
+ *
+ * ONLY='lib x4|lanes of 4, 4' keeps the first kernel and those whose names contain one of the
+ * strings. DAWN_EXTRA=enable-dawn-features=disable_robustness turns off Dawn's robustness checks,
+ * which make SwiftShader through Node about twice as slow as in Chromium on the floors (see
+ * docs/cpu-adapter-experiments.md, "SwiftShader through Dawn in Node"). Each kernel prints the
+ * ratio of its median to the first kernel's and the median of its per-round ratios; the second
+ * drifts less when the machine's speed changes during a run.
+ *
  * The kernels (kernels.mjs) are stripped-down LayerNorms written for the experiment, not the
  * library's shaders; the library's own x4 kernel runs beside them (`lib x4`) to show they cost
  * the same. Results and what they mean: docs/cpu-adapter-experiments.md. Timings on this 2-core
@@ -28,7 +36,7 @@ import { defineSkewKernels } from './skew-kernels.mjs';
 Object.assign(globalThis, globals);
 // Kept in a global: the webgpu package tears Dawn down when this object is collected while its
 // devices live (docs/software-drivers.md).
-globalThis.__experimentGpu = create(['disable-dawn-features=timestamp_quantization']);
+globalThis.__experimentGpu = create(['disable-dawn-features=timestamp_quantization', ...(process.env.DAWN_EXTRA ? [process.env.DAWN_EXTRA] : [])]);
 const adapter = await globalThis.__experimentGpu.requestAdapter();
 const features = ['timestamp-query', 'subgroups'].filter((f) => adapter.features.has(f));
 const device = await adapter.requestDevice({ requiredFeatures: features });
@@ -91,6 +99,12 @@ else if (SET === 'skew') defineSkewKernels(add, addLib, shape, floorKernel);
 else if (SET === 'split') defineSplitKernels(add, addLib, addStages, shape, floorKernel);
 else (SET === 'f16' ? defineF16Kernels : defineKernels)(add, addLib, shape);
 
+// ONLY='a|b' keeps the first kernel (the 1x) and those whose names contain a or b: more rounds in
+// the same time for the kernels being compared.
+if (process.env.ONLY) {
+  const keep = process.env.ONLY.split('|');
+  kernels.splice(1, kernels.length, ...kernels.slice(1).filter((k) => keep.some((s) => k.name.includes(s))));
+}
 const queries = device.createQuerySet({ type: 'timestamp', count: 2 * kernels.length });
 const resolved = device.createBuffer({ size: 16 * kernels.length, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
 const readback = device.createBuffer({ size: 16 * kernels.length, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
@@ -114,5 +128,11 @@ for (let round = 0; round < ROUNDS + 2; round++) {
 }
 const median = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
 const base = median(kernels[0].t);
-for (const k of kernels) console.log(`${k.name.padEnd(44)} ${median(k.t).toFixed(3).padStart(9)} ms ${(median(k.t) / base).toFixed(2).padStart(6)}×`);
+// Two ratios to the first kernel: of the medians, and the median of the per-round ratios, which
+// drifts less when the machine's speed changes during the run (every round times every kernel).
+console.log(`${''.padEnd(44)} ${'median'.padStart(12)} ${'ratio'.padStart(7)} ${'per round'.padStart(10)}`);
+for (const k of kernels) {
+  const perRound = median(k.t.map((t, i) => t / kernels[0].t[i]));
+  console.log(`${k.name.padEnd(44)} ${median(k.t).toFixed(3).padStart(9)} ms ${(median(k.t) / base).toFixed(2).padStart(6)}× ${perRound.toFixed(2).padStart(9)}×`);
+}
 device.destroy();
