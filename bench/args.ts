@@ -28,6 +28,12 @@ export interface BenchArgs {
   readonly dtypes: readonly DtypePlan[];
   /** `--wide`: the table with every column (wider than 120 characters). */
   readonly wide: boolean;
+  /**
+   * `--tune`: for the ops `norm.tune()` serves, also time every candidate variant at each case and
+   * report the selection rule's choice against the fastest (the real-GPU kit runs with it). Adds
+   * the candidates' time to the run; the other figures do not change.
+   */
+  readonly tune: boolean;
   readonly reps: number;
   readonly warmup: number;
   readonly runtime: 'chromium' | 'node';
@@ -113,6 +119,8 @@ Options:
   --markdown FILE     write the markdown report (default: see below)
   --no-json, --no-chart, --no-markdown   skip that output
   --wide              print every column (the default table fits 120 characters)
+  --tune              also time every norm.tune() candidate of the tunable ops (layerNorm, rmsNorm)
+                      at each case, and report the selection rule's choice against the fastest
   -h, --help          show this help
 
 A full run (default ops, shapes and dtypes, --reps >= ${MIN_RECOMMENDED_REPS}) in Chromium publishes ${PUBLISHED_MARKDOWN}
@@ -176,6 +184,7 @@ export function parseBenchArgs(argv: readonly string[], knownOps: readonly strin
         ops: { type: 'string' },
         dtype: { type: 'string' },
         wide: { type: 'boolean' },
+        tune: { type: 'boolean' },
         reps: { type: 'string' },
         warmup: { type: 'string' },
         runtime: { type: 'string' },
@@ -242,6 +251,7 @@ export function parseBenchArgs(argv: readonly string[], knownOps: readonly strin
     ops,
     dtypes,
     wide: values.wide ?? false,
+    tune: values.tune ?? false,
     reps,
     warmup,
     runtime,

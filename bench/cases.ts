@@ -30,7 +30,7 @@ export const DEFAULT_SHAPES: readonly Shape[] = [
  * planCases({ ...args, ops: ['layerNorm'], shapes: [{ rows: 1, cols: 768 }] }, BENCH_OPS);
  * ```
  */
-export function planCases(args: Pick<BenchArgs, 'ops' | 'shapes' | 'reps' | 'warmup' | 'dtypes'>, ops: ReadonlyMap<string, Pick<BenchOp, 'defaultShapes' | 'shapeError'>>): CaseSpec[] {
+export function planCases(args: Pick<BenchArgs, 'ops' | 'shapes' | 'reps' | 'warmup' | 'dtypes'> & Partial<Pick<BenchArgs, 'tune'>>, ops: ReadonlyMap<string, Pick<BenchOp, 'defaultShapes' | 'shapeError'>>): CaseSpec[] {
   const cases = args.dtypes.flatMap(({ dtype, ops: only, shapes: own }) =>
     args.ops
       .filter((name) => only === null || only.includes(name))
@@ -38,7 +38,7 @@ export function planCases(args: Pick<BenchArgs, 'ops' | 'shapes' | 'reps' | 'war
         const op = ops.get(name);
         if (!op) throw new Error(`unknown op ${name}`);
         const shapes = args.shapes ?? own ?? op.defaultShapes ?? DEFAULT_SHAPES;
-        return shapes.map((shape) => ({ op: name, dtype, shape, reps: args.reps, warmup: args.warmup }));
+        return shapes.map((shape) => ({ op: name, dtype, shape, reps: args.reps, warmup: args.warmup, ...(args.tune ? { tune: true } : {}) }));
       }),
   );
   // Every case is checked before any runs: on a lent GPU a case failing mid-run wastes its time.

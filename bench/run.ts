@@ -19,6 +19,7 @@ import { renderMarkdownReport } from './report/markdown-report.js';
 import { ProgressLine } from './report/progress.js';
 import { renderChart } from './report/svg-chart.js';
 import { describeAdapter, describeTimestamps, formatCaseLine, formatHeader, formatTable, formatTargetSummary, TABLE_LEGEND, TARGETS, VARIANT_LEGEND, WIDE_LEGEND } from './report/text-report.js';
+import { tuneLines } from './report/tune-report.js';
 import { estimateRemaining, formatDuration, type CaseCost } from './report/eta.js';
 import { elementBytes } from './core/dtype.js';
 import { openChromiumRuntime } from './runtimes/chromium-runtime.js';
@@ -151,6 +152,11 @@ async function main(): Promise<number> {
     console.log('targets:');
     for (const l of TARGETS) console.log(`  ${l}`);
     console.log('');
+    const tuneOut = tuneLines(records);
+    if (tuneOut.length > 0) {
+      for (const l of tuneOut) console.log(l);
+      console.log('');
+    }
     const granularity = combineGranularities([env.timestampGranularityNs, ...records.map((r) => r.timestampGranularityNs)]);
     console.log(`timestamps: ${describeTimestamps(env.gpuTiming, granularity)}`);
     const zeros = records.reduce((n, r) => n + r.zeroSamples, 0);

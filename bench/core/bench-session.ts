@@ -12,6 +12,8 @@
  *    writes, one submission), the convenience form (upload, run, readback; wall time), its
  *    transfer floor (the same uploads and read-back with no kernel; wall time) and the CPU path.
  *    Medians over the rounds are reported.
+ * 5. with `--tune`, for the ops `norm.tune()` serves: every candidate variant timed by tune() on a
+ *    normalizer of its own, against the rule's choice (tune-comparison.ts).
  */
 import type { Normalizer } from '../../src/index.js';
 import { BENCH_OPS } from './ops/index.js';
@@ -21,6 +23,7 @@ import { foldWorkgroups } from '../../src/core/dispatch.js';
 import { GpuTimer } from '../../src/core/gpu-timer.js';
 import { median, summarize } from './stats.js';
 import { combineGranularities, isQuantized } from '../../src/core/timestamp-resolution.js';
+import { TuneRunner } from './tune-comparison.js';
 import type { CaseRecord, CaseSpec, EnvironmentInfo, NormLibrary, ProgressFn } from './types.js';
 
 /** What a runtime hands the core. */
@@ -84,6 +87,7 @@ export async function openBenchSession(options: SessionOptions): Promise<BenchSe
   const norm = await lib.createNormalizer({ device });
   const timer = new GpuTimer(device);
   const copy = new CopyRoofline(device, options.copyShader, foldWorkgroups);
+  const tuner = new TuneRunner(lib, device);
 
   // Probe: copies of a few sizes, so the header can say whether timestamps are quantized before
   // any case runs. Sizes differ so the passes' durations do too.
@@ -120,9 +124,10 @@ export async function openBenchSession(options: SessionOptions): Promise<BenchSe
 
   return {
     environment,
-    runCase: (spec, progress = () => {}) => runCase(spec, progress, { gpu, adapter, lib, norm, device, timer, copy, uncaptured }),
+    runCase: (spec, progress = () => {}) => runCase(spec, progress, { gpu, adapter, lib, norm, device, timer, copy, tuner, uncaptured }),
     close() {
       timer.destroy();
+      tuner.destroy();
       norm.destroy();
       device.destroy();
     },
@@ -141,6 +146,7 @@ interface SessionState {
   readonly device: GPUDevice;
   readonly timer: GpuTimer;
   readonly copy: CopyRoofline;
+  readonly tuner: TuneRunner;
   readonly uncaptured: string[];
 }
 
@@ -215,6 +221,14 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
     await s.device.queue.onSubmittedWorkDone();
     if (s.uncaptured.length > 0) throw new Error(`uncaptured WebGPU error: ${s.uncaptured.join('; ')}`);
 
+    // After every timed measurement, so the tuning runs share no round with them.
+    let tune: CaseRecord['tune'];
+    if (s.tuner.applies(spec)) {
+      progress('tune() candidates');
+      tune = await s.tuner.compare(spec, variant);
+      if (s.uncaptured.length > 0) throw new Error(`uncaptured WebGPU error during tune(): ${s.uncaptured.join('; ')}`);
+    }
+
     const stamps = s.timer.takeReport();
     const gpu = summarize(gpuMs);
     const copy = summarize(copyMs);
@@ -261,6 +275,7 @@ async function runCase(spec: CaseSpec, progress: ProgressFn, s: SessionState): P
       timestampGranularityNs: stamps.granularityNs,
       timestampsQuantized: isQuantized(stamps.granularityNs),
       zeroSamples: stamps.zeroSamples,
+      ...(tune ? { tune } : {}),
     };
   } finally {
     prepared?.destroy();

@@ -24,6 +24,35 @@ export interface CaseSpec {
   readonly reps: number;
   /** Untimed repetitions before each measurement (pipeline creation, caches, clocks). */
   readonly warmup: number;
+  /**
+   * `--tune`: for an op `norm.tune()` serves, also time every candidate variant at this shape and
+   * compare the selection rule's choice with the fastest ({@link TuneComparison}).
+   */
+  readonly tune?: boolean;
+}
+
+/**
+ * The selection rule's variant against `norm.tune()` at one op × dtype × shape: every candidate
+ * timed by tune() on a normalizer of its own (so the winner never changes the variant the other
+ * measurements use), with `reps` samples each.
+ */
+export interface TuneComparison {
+  /** The fastest candidate (`describeVariant`) and its median GPU time. */
+  readonly best: string;
+  readonly bestMs: number;
+  /** The rule's variant (the record's `variant`) as tune() timed it; null if it is not a candidate. */
+  readonly ruleMs: number | null;
+  /** ruleMs / bestMs: 1 when the rule picked the fastest; null with ruleMs. */
+  readonly ruleRatio: number | null;
+  /** The rule's place among the candidates, fastest first (1 = fastest); null with ruleMs. */
+  readonly ruleRank: number | null;
+  /** How many variants tune() timed. */
+  readonly candidates: number;
+  /** The slowest candidate and its median, for scale. */
+  readonly worst: string;
+  readonly worstMs: number;
+  /** How tune() timed them: GPU timestamps, or wall time around each submission. */
+  readonly timer: 'timestamp-query' | 'wall';
 }
 
 /** What the device and runtime are; printed at the top of a run and stored in the JSON. */
@@ -127,6 +156,8 @@ export interface CaseRecord {
   readonly timestampsQuantized: boolean;
   /** Timed passes that read as 0 ns (shorter than the timestamp step). */
   readonly zeroSamples: number;
+  /** With `--tune`, for the ops `norm.tune()` serves: the rule's variant against tune()'s fastest. */
+  readonly tune?: TuneComparison;
 }
 
 /** Called as a case moves through its phases, for the terminal's progress line. */

@@ -9,6 +9,7 @@ import { MIN_RECOMMENDED_REPS, type RunScope } from '../args.js';
 import type { JsonRecord, JsonReport } from './json-report.js';
 import { formatError, formatNumber, formatShape } from './format.js';
 import { describeAdapter, describeTimestamps, summarizeOps, TABLE_LEGEND, TARGETS, VARIANT_LEGEND, WIDE_LEGEND } from './text-report.js';
+import { tuneMarkdown } from './tune-report.js';
 
 /** How the report links to its neighbours. */
 export interface MarkdownOptions {
@@ -140,6 +141,7 @@ export function renderMarkdownReport(report: JsonReport, options: MarkdownOption
   out.push('', 'Targets:', '');
   for (const l of TARGETS) out.push(`- ${l}`);
   out.push('');
+  out.push(...tuneMarkdown(records));
 
   out.push('## Columns', '');
   for (const l of [...TABLE_LEGEND, ...WIDE_LEGEND]) out.push(`- ${l}`);
@@ -162,7 +164,7 @@ export function renderMarkdownReport(report: JsonReport, options: MarkdownOption
     './run.sh /usr/share/vulkan/icd.d/nvidia_icd.json quick --ops layerNorm --shapes 128x768 --reps 5   # a smoke test',
     '```',
     '',
-    'Send back the whole output folder: `bench.json` (every figure), `bench.md` (this report for that GPU), `bench.svg`, `console.txt` and `environment.txt` (kit version, ICD, loader, machine, `nvidia-smi` where present). Against it, read the GPU targets above (LayerNorm/RMSNorm ≤ 1.25× the copy on the large shapes, none over 2×), and compare each row\'s variant with what `norm.tune()` picks on that GPU. The kit was dry-run here from an empty folder with no `node_modules`, against SwiftShader\'s ICD and lavapipe\'s, with the kit\'s own loader forced (`KIT_USE_BUNDLED_LOADER=1`).',
+    'Send back the whole output folder: `bench.json` (every figure), `bench.md` (this report for that GPU), `bench.svg`, `console.txt` and `environment.txt` (kit version, ICD, loader, machine, `nvidia-smi` where present). Against it, read the GPU targets above (LayerNorm/RMSNorm ≤ 1.25× the copy on the large shapes, none over 2×), and the section on the selection rule against `norm.tune()` (the kit runs with `--tune`: every candidate variant of LayerNorm and RMSNorm timed at each shape). The kit was dry-run here from an empty folder with no `node_modules`, against SwiftShader\'s ICD and lavapipe\'s, with the kit\'s own loader forced (`KIT_USE_BUNDLED_LOADER=1`).',
     '',
   );
   return out.join('\n');

@@ -30,6 +30,7 @@ describe('parseBenchArgs', () => {
         { dtype: 'f16', ops: ['layerNorm', 'rmsNorm'], shapes: F16_DEFAULT_SHAPES },
       ],
       wide: false,
+      tune: false,
       reps: 30,
       warmup: 3,
       runtime: 'chromium',
@@ -53,6 +54,14 @@ describe('parseBenchArgs', () => {
     expect(a.runtime).toBe('node');
     expect(a.json).toEqual({ path: 'out.json', explicit: true });
     expect(a.chart).toEqual({ path: 'out.svg', explicit: true });
+  });
+
+  test('--tune adds the rule-against-tune() comparison and leaves the run full (it changes no other figure)', () => {
+    const a = parse('--tune');
+    expect(a.tune).toBe(true);
+    expect(a.scope).toBe('full');
+    expect(parse('--tune', '--ops', 'layerNorm').scope).toBe('partial');
+    expect(() => parse('--tune=yes')).toThrow(UsageError);
   });
 
   test('--opt=value form, default outputs follow the runtime', () => {
@@ -196,6 +205,13 @@ describe('planCases', () => {
   test('--shapes applies to every op', () => {
     const cases = planCases({ ops: ['layerNorm', 'groupNorm'], shapes: [{ rows: 1, cols: 8 }], reps: 20, warmup: 0, dtypes: [{ dtype: 'f32', ops: null }] }, ops);
     expect(cases.map((c) => c.op)).toEqual(['layerNorm', 'groupNorm']);
+  });
+
+  test('--tune marks every case (the session compares only the ops tune() serves); without it no case carries the key', () => {
+    const base = { ops: ['layerNorm', 'groupNorm'], shapes: [{ rows: 1, cols: 8 }], reps: 20, warmup: 0, dtypes: [{ dtype: 'f32' as const, ops: null }] };
+    expect(planCases({ ...base, tune: true }, ops).map((c) => c.tune)).toEqual([true, true]);
+    expect(planCases(base, ops).every((c) => !('tune' in c))).toBe(true);
+    expect(planCases({ ...base, tune: false }, ops).every((c) => !('tune' in c))).toBe(true);
   });
 
   test('dtype by dtype, f32 first; a dtype limited to some ops runs only those', () => {

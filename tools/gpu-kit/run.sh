@@ -9,10 +9,12 @@
 #
 # Writes <out-dir>/bench.json (every figure), bench.md (the report with its table), bench.svg
 # (the chart), console.txt (what the terminal showed) and environment.txt (machine, driver, kit).
+# Runs with --tune: every norm.tune() candidate of LayerNorm and RMSNorm timed at each shape, against
+# the selection rule's choice (KIT_TUNE=0 leaves it out).
 set -euo pipefail
 
 if [ $# -lt 2 ]; then
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 icd=$1
@@ -63,8 +65,12 @@ cat "$out/environment.txt"
 echo
 
 cd "$work"
+# The selection rule against norm.tune() (the benchmark's --tune) unless KIT_TUNE=0: on a GPU the
+# rule's branch is reasoned, not measured, and this is where it gets measured.
+tune=(--tune)
+[ "${KIT_TUNE:-1}" = 0 ] && tune=()
 status=0
-"$work/node" "$work/app/bench.mjs" --runtime node --json "$out/bench.json" --markdown "$out/bench.md" --chart "$out/bench.svg" "$@" 2>&1 | tee "$out/console.txt" || status=$?
+"$work/node" "$work/app/bench.mjs" --runtime node ${tune[@]+"${tune[@]}"} --json "$out/bench.json" --markdown "$out/bench.md" --chart "$out/bench.svg" "$@" 2>&1 | tee "$out/console.txt" || status=$?
 echo
 echo "run.sh: results in $out (send the whole folder back)"
 exit "$status"
