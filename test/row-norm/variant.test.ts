@@ -51,6 +51,19 @@ describe('selectVariant', () => {
     expect(pick({ ...swiftshader, maxWorkgroupSize: 8 }, 4096, 1024)).toMatchObject({ workgroupSize: 8, rowsPerInvocation: 4 });
   });
 
+  test('CPU adapters: the four-rows workgroups never shrink below the subgroup size (the lanes of a SIMD step)', () => {
+    const llvmpipe: AdapterProfile = { name: 'mesa/software', cpu: true, subgroups: true, maxWorkgroupSize: 256, subgroupMinSize: 8 };
+    expect(pick(llvmpipe, 128, 768)).toMatchObject({ workgroupSize: 8, rowsPerInvocation: 4 });
+    expect(pick(llvmpipe, 255, 1024, 'f16')).toMatchObject({ workgroupSize: 8, rowsPerInvocation: 4 });
+    expect(pick(llvmpipe, 256, 768)).toMatchObject({ workgroupSize: 8, rowsPerInvocation: 4 });
+    expect(pick(llvmpipe, 512, 768)).toMatchObject({ workgroupSize: 16, rowsPerInvocation: 4 });
+    // A CPU adapter with 16-wide SIMD keeps 16 even at 128 rows; one whose limits allow less gets its limit.
+    expect(pick({ ...llvmpipe, subgroupMinSize: 16 }, 128, 768)).toMatchObject({ workgroupSize: 16 });
+    expect(pick({ ...llvmpipe, maxWorkgroupSize: 4 }, 4096, 768)).toMatchObject({ workgroupSize: 4 });
+    // SwiftShader's 4 lanes: unchanged, down to 4.
+    expect(pick(swiftshader, 128, 768)).toMatchObject({ workgroupSize: 4 });
+  });
+
   test('CPU adapters: one row per invocation, 16 per workgroup, for 32-127 rows and for very narrow rows', () => {
     expect(pick(swiftshader, 100, 768)).toEqual({ reduction: 'workgroup', vec4: true, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0 });
     expect(pick(swiftshader, 5, 13)).toEqual({ reduction: 'workgroup', vec4: false, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0 });

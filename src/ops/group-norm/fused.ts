@@ -17,7 +17,11 @@ import type { GroupNormShape } from './options.js';
 /** Statistics (batch × groups) the fused layout needs at least: two cores × SIMD width 4. */
 const FUSED_MIN_STATS = 8;
 
-/** Invocations per workgroup of the fused layout: SwiftShader's SIMD width, so 32 groups make 8 workgroups. */
+/**
+ * Invocations per workgroup of the fused layout, at least: SwiftShader's SIMD width, so 32 groups
+ * make 8 workgroups. A wider SIMD (the subgroup size: 8 on llvmpipe) sets it, so that no SIMD step
+ * runs part empty.
+ */
 const FUSED_WORKGROUP_SIZE = 4;
 
 /**
@@ -71,7 +75,7 @@ export function fusedGroupNormDispatch(ctx: KernelContext, p: FusedGroupNormProb
   const { device, resources, limits } = ctx;
   const f16 = p.dtype === 'f16';
   const vec4 = !f16 && p.spatial % 4 === 0;
-  const wg = Math.min(FUSED_WORKGROUP_SIZE, workgroupCap(limits));
+  const wg = Math.min(Math.max(FUSED_WORKGROUP_SIZE, ctx.profile.subgroupMinSize), workgroupCap(limits));
   const entryPoint = f16 ? 'group_norm_fused_f16' : vec4 ? 'group_norm_fused_vec4' : 'group_norm_fused_scalar';
   const constants: Record<string, number | boolean> = {
     WORKGROUP_SIZE: wg,
