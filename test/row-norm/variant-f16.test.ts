@@ -44,7 +44,7 @@ describe('native f16 variants', () => {
       }
       expect(selectVariant(p, { rows: 64, cols: 768, dtype: 'f32' }).nativeF16).toBeUndefined();
     }
-    expect(selectVariant(swiftshader, { rows: 64, cols: 768, dtype: 'f16' })).toEqual({ reduction: 'workgroup', vec4: false, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0 });
+    expect(selectVariant(swiftshader, { rows: 64, cols: 768, dtype: 'f16' })).toEqual({ reduction: 'workgroup', vec4: false, workgroupSize: 4, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 4 });
   });
 
   test('checkVariant: nativeF16 needs f16 storage and the feature; vec4 with f16 needs nativeF16; false is not echoed', () => {

@@ -43,7 +43,7 @@ describe('profileDevice', () => {
 describe('selectVariant', () => {
   const pick = (p: AdapterProfile, rows: number, cols: number, dtype: 'f32' | 'f16' = 'f32') => selectVariant(p, { rows, cols, dtype });
 
-  test('CPU adapters: four rows per invocation from 128 rows, workgroups shrinking to keep >= 8 of them', () => {
+  test('CPU adapters: four rows per invocation from 32 rows, workgroups shrinking to keep >= 8 of them', () => {
     expect(pick(swiftshader, 4096, 1024)).toEqual({ reduction: 'workgroup', vec4: true, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 4 });
     expect(pick(swiftshader, 512, 768)).toMatchObject({ workgroupSize: 16, rowsPerInvocation: 4 });
     expect(pick(swiftshader, 256, 768)).toMatchObject({ workgroupSize: 8, rowsPerInvocation: 4 });
@@ -64,9 +64,14 @@ describe('selectVariant', () => {
     expect(pick(swiftshader, 128, 768)).toMatchObject({ workgroupSize: 4 });
   });
 
-  test('CPU adapters: one row per invocation, 16 per workgroup, for 32-127 rows and for very narrow rows', () => {
-    expect(pick(swiftshader, 100, 768)).toEqual({ reduction: 'workgroup', vec4: true, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0 });
+  test('CPU adapters: four rows per invocation down to 32 rows (in workgroups of 4, or the subgroup size); one row per invocation for fewer rows of at most 16 elements', () => {
+    expect(pick(swiftshader, 100, 768)).toEqual({ reduction: 'workgroup', vec4: true, workgroupSize: 4, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 4 });
+    expect(pick(swiftshader, 32, 4096)).toMatchObject({ workgroupSize: 4, rowsPerInvocation: 4 });
+    expect(pick(swiftshader, 33, 13)).toMatchObject({ vec4: false, workgroupSize: 4, rowsPerInvocation: 4 });
+    expect(pick({ ...swiftshader, subgroupMinSize: 8 }, 64, 768)).toMatchObject({ workgroupSize: 8, rowsPerInvocation: 4 });
     expect(pick(swiftshader, 5, 13)).toEqual({ reduction: 'workgroup', vec4: false, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0 });
+    expect(pick(swiftshader, 31, 16)).toEqual({ reduction: 'workgroup', vec4: true, workgroupSize: 16, threadsPerRow: 1, cachedChunks: 0 });
+    expect(pick(swiftshader, 31, 17)).toMatchObject({ reduction: 'subgroup', threadsPerRow: 4 });
   });
 
   test('CPU adapters, decode: one subgroup per row (no barrier), or a tree team without subgroups', () => {

@@ -303,11 +303,12 @@ function gpuSplitSegments(rows: number, cols: number): number {
  *   on CPU adapters packed when `cols % 4 === 0` (the chunk-at-a-time packed kernels are faster there).
  * - vec4 access whenever the width allows (`cols % 4 === 0`; f32 or native f16).
  * - CPU adapters: whole rows per invocation (no barriers), no register cache: four rows per
- *   invocation (γ/β loaded once for all four) in workgroups of 4–16 invocations, sized so the grid
- *   has at least 8 workgroups, when there are 128 rows or more; else one row per invocation, 16
- *   per workgroup. With fewer than 32 rows (decode) each row gets one subgroup-sized workgroup
- *   reduced by subgroupAdd alone (or a team of 16 with a workgroup tree without subgroups); a
- *   single row of 65536 or more is split in two such teams ({@link CPU_SPLIT_MIN_COLS}).
+ *   invocation (γ/β loaded once for all four) when there are 32 rows or more, in workgroups of
+ *   4–16 invocations sized so the grid has at least 8 workgroups, but never fewer than the
+ *   subgroup size; fewer than 32 rows of at most 16 elements get one row per invocation, 16 per
+ *   workgroup. Other rows below 32 (decode) each get one subgroup-sized workgroup reduced by
+ *   subgroupAdd alone (or a team of 16 with a workgroup tree without subgroups); a single row of
+ *   65536 or more is split in two such teams ({@link CPU_SPLIT_MIN_COLS}).
  * - GPUs: rows of up to 128 chunks (512 elements) get one subgroup each (a workgroup of the
  *   smallest subgroup size, reduced by subgroupAdd alone) or, without subgroups, 32-invocation
  *   teams several to a workgroup; wider rows get one workgroup of `chunks / 4` invocations
@@ -339,16 +340,19 @@ function selectLayout(profile: AdapterProfile, shape: { rows: number; cols: numb
     // Measured on SwiftShader (README): one row per invocation in workgroups of 16, re-reading x
     // rather than caching it (private arrays live in memory there too), beats every team layout
     // by 2-30x once there are rows for every core; a lone wide row (decode) needs a team.
-    if (rows >= 128) {
-      // Four rows per invocation; workgroups shrink before the grid drops below 8 workgroups, so
-      // every core of a many-core CPU still gets work, but not below 4 or the subgroup size: a
-      // workgroup's invocations are the lanes of its SIMD steps, and a workgroup of 4 on
-      // llvmpipe's 8 lanes runs half empty (0.85-0.92x the time at 128 rows with 8 or 16).
+    if (rows >= 32) {
+      // Four rows per invocation, from 32 rows: at 32-127 rows it took 0.72-0.97x the time of one
+      // row per invocation (LayerNorm, RMSNorm, f16; SwiftShader and llvmpipe), in workgroups of
+      // 4 giving as many workgroups as one row per invocation in 16 did. Workgroups shrink before
+      // the grid drops below 8 workgroups, so every core of a many-core CPU still gets work, but
+      // not below 4 or the subgroup size: a workgroup's invocations are the lanes of its SIMD
+      // steps, and a workgroup of 4 on llvmpipe's 8 lanes runs half empty (0.85-0.92x the time at
+      // 128 rows with 8 or 16).
       const least = Math.min(16, max, Math.max(4, profile.subgroupMinSize));
       const workgroupSize = Math.max(least, Math.min(16, max, 2 ** Math.floor(Math.log2(rows / 32))));
       return { reduction: 'workgroup', vec4, workgroupSize, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 4 };
     }
-    if (rows >= 32 || chunks <= 4) {
+    if (chunks <= 4) {
       return { reduction: 'workgroup', vec4, workgroupSize: Math.min(16, max), threadsPerRow: 1, cachedChunks: 0 };
     }
     if (profile.subgroups) {
