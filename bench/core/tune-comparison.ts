@@ -41,6 +41,13 @@ export function compareWithTune(rule: string, result: Pick<TuneResult, 'candidat
  * The normalizer `--tune` runs tune() on, made once per session on the bench's device: its own
  * tuning table (none to start with, nothing persisted), so a winner never changes the variant the
  * bench's normalizer picks for the timed measurements.
+ *
+ * @example
+ * ```ts
+ * const tuner = new TuneRunner(lib, device);
+ * if (tuner.applies(spec)) record = { ...record, tune: await tuner.compare(spec, record.variant) };
+ * tuner.destroy();
+ * ```
  */
 export class TuneRunner {
   readonly #lib: NormLibrary;

@@ -343,11 +343,11 @@ function selectLayout(profile: AdapterProfile, shape: { rows: number; cols: numb
     if (rows >= 32) {
       // Four rows per invocation, from 32 rows: at 32-127 rows it took 0.72-0.97x the time of one
       // row per invocation (LayerNorm, RMSNorm, f16; SwiftShader and llvmpipe), in workgroups of
-      // 4 giving as many workgroups as one row per invocation in 16 did. Workgroups shrink before
-      // the grid drops below 8 workgroups, so every core of a many-core CPU still gets work, but
-      // not below 4 or the subgroup size: a workgroup's invocations are the lanes of its SIMD
+      // 4 giving as many workgroups as one row per invocation in 16 did. Workgroups shrink as the
+      // rows do, so that the grid keeps 8 workgroups for the cores of a many-core CPU where it can,
+      // but not below 4 or the subgroup size: a workgroup's invocations are the lanes of its SIMD
       // steps, and a workgroup of 4 on llvmpipe's 8 lanes runs half empty (0.85-0.92x the time at
-      // 128 rows with 8 or 16).
+      // 128 rows with 8 or 16). Below 128 rows the grid has fewer than 8 workgroups.
       const least = Math.min(16, max, Math.max(4, profile.subgroupMinSize));
       const workgroupSize = Math.max(least, Math.min(16, max, 2 ** Math.floor(Math.log2(rows / 32))));
       return { reduction: 'workgroup', vec4, workgroupSize, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 4 };
