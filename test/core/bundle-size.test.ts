@@ -73,8 +73,9 @@ describe('bundle size', () => {
     // 48 kB before the ONNX entry point (src/onnx, ~8 kB with its two small shaders), which
     // createNormalizer loads too; 62 kB before the typed-array row norms recorded their validated
     // call directly (recordRowNorm), 63 kB before the f16 probe (src/core/f16-probe.ts: its
-    // module carries its own copy of shaders/common/f16.wgsl).
-    expect(gzip).toBeLessThanOrEqual(64 * 1024);
+    // module carries its own copy of shaders/common/f16.wgsl), 64 kB before tune() shuffled its
+    // candidates' order each round (64.03 kB).
+    expect(gzip).toBeLessThanOrEqual(65 * 1024);
   });
 
   test('createLeanNormalizer with no family is the core: no WGSL, under 8 kB gzip', async () => {
@@ -90,7 +91,7 @@ describe('bundle size', () => {
   test.each<[string, string, (keyof typeof WGSL_OF)[], number]>([
     // With the native-f16 and outputDtype modules. Row norms, backward, GroupNorm and BatchNorm
     // also carry the f16 probe's module (src/core/f16-probe.ts), about 1 kB.
-    ['rowNormKernels', 'n.layerNorm(x, { cols: 4 })', ['rowNorm'], 31],
+    ['rowNormKernels', 'n.layerNorm(x, { cols: 4 })', ['rowNorm'], 32], // 31 before tune() shuffled its candidates' order each round (31.04 kB)
     ['lpNormKernels', 'n.lpNorm(x, { cols: 4 })', ['lpNorm'], 17], // 16 before createNormalizer checked its own options
     ['backwardKernels', 'n.rmsNormBackward(x, x, { cols: 4, rstd: x })', ['backward'], 23], // 22 before the dx kernel's chunk rotation (22.05 kB)
     ['groupNormKernels', "n.groupNorm(x, { batch: 1, channels: 2, spatial: 2, layout: 'NCHW', groups: 1 })", ['groupNorm', 'channel'], 26],

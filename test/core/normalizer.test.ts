@@ -10,6 +10,7 @@ import { NormError, type NormErrorCode } from '../../src/core/errors.js';
 import { createNormalizer, type Normalizer } from '../../src/normalizer.js';
 import { Usage } from '../../src/core/operands.js';
 import { fakeDevice, type FakeBuffer, type FakeDevice, type FakeLimits } from './fake-device.js';
+import { shuffledOrder } from '../../src/ops/row-norm/tune.js';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -413,6 +414,32 @@ describe('tune()', () => {
     // Cached uniforms and dummies stay; the tune operands (x, y, gamma) do not.
     expect(labels(fake.buffers).filter((l) => l === 'webgpu-norm tune')).toHaveLength(3);
     expect(labels(fake.live()).filter((l) => l === 'webgpu-norm tune')).toEqual([]);
+  });
+
+  test('each round times every candidate once, in a shuffled order that differs from round to round', async () => {
+    const fake = fakeDevice();
+    const norm = await createNormalizer({ device: fake.device, tuning: false, persistTuning: false });
+    const r = await norm.tune('layerNorm', { rows: 48, cols: 256 }, { repetitions: 4 });
+    const n = r.candidates.length;
+    // The last passes: one warm-up of every candidate in candidate order, then four timed rounds.
+    const tail = fake.dispatches.slice(-5 * n);
+    const warm = tail.slice(0, n);
+    expect(new Set(warm).size).toBe(n);
+    const rounds = [1, 2, 3, 4].map((i) => tail.slice(i * n, (i + 1) * n));
+    for (const [i, round] of rounds.entries()) {
+      expect([...round].sort()).toEqual([...warm].sort());
+      expect(round).toEqual(shuffledOrder(n, i).map((k) => warm[k]));
+    }
+    expect(new Set(rounds.map((round) => round.join())).size).toBeGreaterThan(1);
+  });
+
+  test('shuffledOrder: a permutation, the same for the same seed, another for another seed', () => {
+    for (const n of [0, 1, 2, 7, 23]) {
+      expect([...shuffledOrder(n, 3)].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+      expect(shuffledOrder(n, 3)).toEqual(shuffledOrder(n, 3));
+    }
+    expect(shuffledOrder(23, 0)).not.toEqual(shuffledOrder(23, 1));
+    expect(shuffledOrder(23, 1)).not.toEqual(Array.from({ length: 23 }, (_, i) => i));
   });
 
   // Each shape fits every check but one; tune() must refuse before it creates any buffer (a buffer

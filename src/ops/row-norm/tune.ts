@@ -44,9 +44,10 @@ export interface TuneShape {
 }
 
 /**
- * Times every candidate variant for `op` at `shape` (an untimed run to compile and warm up, then
- * the median of `repetitions` samples, at least 3) and stores the winner in `ctx.tuning`, and in
- * `localStorage` when `persist`.
+ * Times every candidate variant for `op` at `shape` (an untimed run of each to compile and warm
+ * up, then `repetitions` rounds, at least 3, each timing every candidate once in a shuffled order;
+ * a candidate's median ranks it) and stores the winner in `ctx.tuning`, and in `localStorage` when
+ * `persist`.
  *
  * @example
  * ```ts
@@ -91,22 +92,32 @@ export async function tuneRowNorm(ctx: ArrayRunContext, op: RowNormOpName, shape
     };
     // Validates the shape once, with the rule's variant, before any candidate runs.
     encodeRowNorm(ctx, device.createCommandEncoder(), op, operands);
-    const candidates: { variant: RowNormVariant; label: string; ms: number }[] = [];
     // The fused add forms run the packed f16 modules (see resolveVariant in plan.ts): no native candidates.
     const profile = OPS[op].fusedAdd && ctx.profile.shaderF16 === true ? { ...ctx.profile, shaderF16: false } : ctx.profile;
+    const runnable: { variant: RowNormVariant; record: PassRecorder }[] = [];
     for (const variant of candidateVariants(profile, { rows, cols, dtype }, ctx.limits)) {
       try {
         encodeRowNorm(ctx, device.createCommandEncoder(), op, { ...operands, variant });
       } catch {
         continue; // not valid for this shape or device (e.g. vec4 with an odd width)
       }
-      const record: PassRecorder = (pass) => void encodeRowNorm(ctx, pass, op, { ...operands, variant });
-      await timer.untimed([record], 1); // compile and warm up
-      const times: number[] = [];
-      for (let i = 0; i < reps; i++) times.push((await timer.sample([record]))[0]!);
-      times.sort((a, b) => a - b);
-      candidates.push({ variant, label: describeVariant(variant), ms: times[Math.floor(times.length / 2)]! });
+      runnable.push({ variant, record: (pass) => void encodeRowNorm(ctx, pass, op, { ...operands, variant }) });
     }
+    const records = runnable.map((c) => c.record);
+    await timer.untimed(records, 1); // compile and warm up
+    // Each round times every candidate once, in one submission, in a shuffled order: a change of
+    // machine load during the run then reaches every candidate alike, instead of whichever ran at
+    // the time, and no candidate always follows the same one (whose reads may leave x in cache).
+    const times = runnable.map((): number[] => []);
+    for (let i = 0; i < reps; i++) {
+      const order = shuffledOrder(records.length, i);
+      (await timer.sample(order.map((k) => records[k]!))).forEach((ms, j) => times[order[j]!]!.push(ms));
+    }
+    const candidates = runnable.map(({ variant }, k) => {
+      const sorted = times[k]!.sort((a, b) => a - b);
+      return { variant, label: describeVariant(variant), ms: sorted[Math.floor(sorted.length / 2)]! };
+    });
+    // Stable: a tie keeps the earlier candidate, and the rule's own choice comes first.
     candidates.sort((a, b) => a.ms - b.ms);
     const best = candidates[0]!;
     ctx.tuning.entries[tuningKey(profile, op, dtype, rows, cols)] = { ...best.variant, ms: best.ms };
@@ -116,4 +127,24 @@ export async function tuneRowNorm(ctx: ArrayRunContext, op: RowNormOpName, shape
     timer.destroy();
     for (const b of temps) resources.release(b);
   }
+}
+
+/**
+ * 0 … n − 1 in an order shuffled by `seed` (Fisher–Yates over a small LCG): the same seed, the same
+ * order, so a tuning run can be repeated.
+ *
+ * @example
+ * ```ts
+ * shuffledOrder(4, 1); // a permutation of [0, 1, 2, 3]
+ * ```
+ */
+export function shuffledOrder(n: number, seed: number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  let state = (seed * 2654435761 + 1) >>> 0;
+  for (let i = n - 1; i > 0; i--) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    const j = state % (i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
 }
