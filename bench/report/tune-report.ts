@@ -39,7 +39,20 @@ function label(r: CaseRecord): string {
   return `${r.op} ${r.dtype ?? 'f32'} ${formatShape(r.rows, r.cols)}`;
 }
 
-const HEADER = ['op', 'dtype', 'shape', "rule's variant", 'rule ms', 'rank', "tune()'s fastest", 'fastest ms', 'rule / fastest', 'candidates', 'slowest ms'];
+/** The markdown table's columns: title, and whether it is a number (right-aligned). */
+const COLUMNS: readonly (readonly [string, boolean])[] = [
+  ['op', false],
+  ['dtype', false],
+  ['shape', false],
+  ["rule's variant", false],
+  ['rule ms', true],
+  ['rank', true],
+  ["tune()'s fastest", false],
+  ['fastest ms', true],
+  ['rule / fastest', true],
+  ['candidates', true],
+  ['slowest ms', true],
+];
 
 function cells(r: Tuned): string[] {
   const t = r.tune;
@@ -77,8 +90,8 @@ export function tuneMarkdown(records: readonly CaseRecord[]): string[] {
     '',
     ...tuneSummary(records),
     '',
-    `| ${HEADER.join(' | ')} |`,
-    `| ${HEADER.map((_, i) => (i >= 4 && i !== 6 ? '---:' : '---')).join(' | ')} |`,
+    `| ${COLUMNS.map(([title]) => title).join(' | ')} |`,
+    `| ${COLUMNS.map(([, right]) => (right ? '---:' : '---')).join(' | ')} |`,
     ...all.map((r) => `| ${cells(r).map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`),
     '',
   ];

@@ -167,6 +167,22 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
+/**
+ * How many invocations a CPU adapter runs in one SIMD step: its subgroup size, and at least 4
+ * (WebGPU's least). Its invocations are the lanes of those steps, so a workgroup narrower than
+ * this leaves lanes of every step idle (on llvmpipe's 8 lanes a workgroup of 4 runs half empty):
+ * the CPU layouts (the four-rows row norms, GroupNorm's fused layout) never go below it.
+ *
+ * @example
+ * ```ts
+ * simdLanes({ subgroupMinSize: 8 }); // 8 (llvmpipe)
+ * simdLanes({ subgroupMinSize: 4 }); // 4 (SwiftShader)
+ * ```
+ */
+export function simdLanes(profile: Pick<AdapterProfile, 'subgroupMinSize'>): number {
+  return Math.max(4, profile.subgroupMinSize);
+}
+
 /** The register array's fixed size in the shader (`MAX_CACHED` in row-norm/row_norm_core.wgsl). */
 export const MAX_CACHED_CHUNKS = 32;
 
@@ -345,10 +361,10 @@ function selectLayout(profile: AdapterProfile, shape: { rows: number; cols: numb
       // row per invocation (LayerNorm, RMSNorm, f16; SwiftShader and llvmpipe), in workgroups of
       // 4 giving as many workgroups as one row per invocation in 16 did. Workgroups shrink as the
       // rows do, so that the grid keeps 8 workgroups for the cores of a many-core CPU where it can,
-      // but not below 4 or the subgroup size: a workgroup's invocations are the lanes of its SIMD
-      // steps, and a workgroup of 4 on llvmpipe's 8 lanes runs half empty (0.85-0.92x the time at
-      // 128 rows with 8 or 16). Below 128 rows the grid has fewer than 8 workgroups.
-      const least = Math.min(16, max, Math.max(4, profile.subgroupMinSize));
+      // but not below the SIMD width ({@link simdLanes}: a workgroup of 4 on llvmpipe's 8 lanes
+      // took 1.1-1.2x the time of 8 or 16 at 128 rows). Below 128 rows the grid has fewer than 8
+      // workgroups.
+      const least = Math.min(16, max, simdLanes(profile));
       const workgroupSize = Math.max(least, Math.min(16, max, 2 ** Math.floor(Math.log2(rows / 32))));
       return { reduction: 'workgroup', vec4, workgroupSize, threadsPerRow: 1, cachedChunks: 0, rowsPerInvocation: 4 };
     }
