@@ -127,7 +127,8 @@ A full run (default ops, shapes and dtypes, --reps >= ${MIN_RECOMMENDED_REPS}) i
 and ${PUBLISHED_CHART} (its JSON: ${RESULTS_DIR}/chromium.json); in Node it writes ${RESULTS_DIR}/node.*.
 Any other run is partial: unless told otherwise it writes ${RESULTS_DIR}/<runtime>-partial-<UTC time>.*,
 named by its start, so it never overwrites another run's outputs. A full run that fails part-way
-counts as partial too.`;
+counts as partial too, and so does one stopped by Ctrl-C or SIGTERM (a time limit): it reports and
+writes the cases measured so far (a second Ctrl-C exits at once).`;
 
 /**
  * Parses `"128x768"` (also `128×768`, `128*768`) into a shape.

@@ -25,6 +25,7 @@ import { elementBytes } from './core/dtype.js';
 import { openChromiumRuntime } from './runtimes/chromium-runtime.js';
 import { openNodeRuntime } from './runtimes/node-runtime.js';
 import type { BenchRuntime } from './runtimes/runtime.js';
+import { StopRequested, stopStatus, watchStopSignals } from './stop.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** When the run started: names a partial run's outputs. */
@@ -101,6 +102,8 @@ async function main(): Promise<number> {
   progress.line('');
 
   const records: CaseRecord[] = [];
+  // Ctrl-C or a time limit's SIGTERM ends the run with what it has measured (a partial report).
+  const stop = watchStopSignals();
   // The overall estimate: cases done so far, sized by their main tensor's bytes.
   const costs: CaseCost[] = cases.map((c) => ({ bytes: c.shape.rows * c.shape.cols * elementBytes(c.dtype) }));
   const done: CaseCost[] = [];
@@ -115,13 +118,17 @@ async function main(): Promise<number> {
         const eta = left === null ? 'ETA after the first case' : `about ${formatDuration(Math.max(0, left - (Date.now() - t0) / 1000))} left in all`;
         progress.status(`${name} · ${phase} · ${((Date.now() - t0) / 1000).toFixed(1)} s · ${eta}`);
       };
+      stop.check();
       const ticker = setInterval(show, 250);
       show();
       try {
-        const record = await runtime.runCase(spec, (p) => {
-          phase = p;
-          show();
-        });
+        const record = await Promise.race([
+          runtime.runCase(spec, (p) => {
+            phase = p;
+            show();
+          }),
+          stop.stopped,
+        ]);
         records.push(record);
         done.push({ ...costs[i]!, seconds: (Date.now() - t0) / 1000 });
         progress.line(formatCaseLine(i + 1, cases.length, record, (Date.now() - t0) / 1000));
@@ -133,8 +140,11 @@ async function main(): Promise<number> {
     failure = e;
   } finally {
     progress.clear();
-    await runtime.close();
+    // After a stop the case in flight may still hold the worker or browser: do not wait on it long.
+    await (stop.signal === null ? runtime.close() : Promise.race([runtime.close(), new Promise((r) => setTimeout(r, 10_000).unref())]));
   }
+  // A worker or browser that died of the same signal fails its case first: the stop is the cause.
+  if (failure !== undefined && stop.signal !== null) failure = new StopRequested(stop.signal);
 
   // A full run that stopped part-way must not overwrite the published report with a fragment.
   if (failure !== undefined && args.scope === 'full') args = asPartial(args, startedAt);
@@ -192,6 +202,10 @@ async function main(): Promise<number> {
       });
       console.log(`wrote ${write(args.markdown, markdown)}`);
     }
+  }
+  if (failure instanceof StopRequested) {
+    console.error(`bench: ${failure.message} after ${records.length} of ${cases.length} case(s)${records.length > 0 ? '; the report above and the files written hold those' : ''}`);
+    return stopStatus(failure.signal);
   }
   if (failure !== undefined) {
     console.error(`bench: failed after ${records.length} of ${cases.length} case(s): ${failure instanceof Error ? failure.message : String(failure)}`);

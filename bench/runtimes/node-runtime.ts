@@ -61,7 +61,11 @@ export async function openNodeRuntime(): Promise<BenchRuntime> {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     child.disconnect();
+    // A worker still inside a case (the run was stopped) ends when that case does; do not leave
+    // it running behind the CLI.
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
+    clearTimeout(kill);
   };
   try {
     const environment = await call<EnvironmentInfo>({ method: 'environment' });

@@ -3,7 +3,7 @@
  * that runs the Node benchmark on any Linux x64 machine with a Vulkan driver, with no npm and no
  * network: the node binary running this script, the `webgpu` package's Dawn addon, the benchmark
  * and the built library bundled into plain JavaScript, Debian's Vulkan loader package, and
- * `run.sh <icd.json> <out-dir>`. The two large binaries are gzipped (gzip is on every Linux) and
+ * `run.sh <icd.json|auto> <out-dir>`. The two large binaries are gzipped (gzip is on every Linux) and
  * unpacked by run.sh into a temporary folder. See docs/performance.md, "Measuring on a real GPU".
  *
  * Usage: npm run kit [-- --out DIR] [-- --deb FILE]   (default DIR: bench-results/gpu-kit)
@@ -97,6 +97,7 @@ function finish(): void {
   copyFileSync(join(here, 'run.sh'), join(out, 'run.sh'));
   chmodSync(join(out, 'run.sh'), 0o755);
   copyFileSync(join(here, 'unpack-deb.mjs'), join(out, 'app/unpack-deb.mjs'));
+  copyFileSync(join(here, 'find-icd.mjs'), join(out, 'app/find-icd.mjs'));
   copyFileSync(join(here, 'README.txt'), join(out, 'README.txt'));
   const commit = git(['rev-parse', '--short', 'HEAD']);
   writeFileSync(join(out, 'VERSION'), `webgpu-norm ${commit}${git(['status', '--porcelain']) ? ' (with uncommitted changes)' : ''}, built ${new Date().toISOString()}, node ${process.version}, Vulkan loader ${loaderVersion}\n`);

@@ -3,26 +3,29 @@
 # and writes the results into an output folder. Needs only bash, gzip and tar (plus xz where the
 # machine has no Vulkan loader of its own); no npm, no network.
 #
-#   ./run.sh <icd.json> <out-dir> [bench options]
+#   ./run.sh <icd.json|auto> <out-dir> [bench options]
+#   ./run.sh auto results                       # finds the GPU's driver (software ones passed over)
 #   ./run.sh /usr/share/vulkan/icd.d/nvidia_icd.json results
-#   ./run.sh /usr/share/vulkan/icd.d/nvidia_icd.json results --ops layerNorm --reps 10   # a quick check
+#   ./run.sh auto results --ops layerNorm --shapes 128x768 --reps 5   # a quick check
 #
 # Writes <out-dir>/bench.json (every figure), bench.md (the report with its table), bench.svg
 # (the chart), console.txt (what the terminal showed) and environment.txt (machine, driver, kit).
-# Runs with --tune: every norm.tune() candidate of LayerNorm and RMSNorm timed at each shape, against
-# the selection rule's choice (KIT_TUNE=0 leaves it out).
+# Runs with --tune (KIT_TUNE=0 leaves it out). Ctrl-C or SIGTERM (a time limit) stops the run and
+# keeps the cases measured so far.
 set -euo pipefail
 
 if [ $# -lt 2 ]; then
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 icd=$1
 out=$2
 shift 2
 kit=$(cd "$(dirname "$0")" && pwd)
-[ -f "$icd" ] || { echo "run.sh: no ICD file $icd (look in /usr/share/vulkan/icd.d/ or /etc/vulkan/icd.d/)" >&2; exit 2; }
-icd=$(cd "$(dirname "$icd")" && pwd)/$(basename "$icd")
+if [ "$icd" != auto ]; then
+  [ -f "$icd" ] || { echo "run.sh: no ICD file $icd (look in /usr/share/vulkan/icd.d/ or /etc/vulkan/icd.d/, or pass auto)" >&2; exit 2; }
+  icd=$(cd "$(dirname "$icd")" && pwd)/$(basename "$icd")
+fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
@@ -50,12 +53,25 @@ if ! has_loader; then
   export LD_LIBRARY_PATH="$work/vulkan/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   loader="libvulkan1 from the kit ($(cat "$kit/VERSION" | sed -n 's/.*Vulkan loader //p'))"
 fi
-export VK_ICD_FILENAMES="$icd"
+
+# auto: the GPU's driver, found where the Vulkan loader looks and tried with Dawn (after the
+# loader is in place; app/find-icd.mjs says how).
+icd_found=""
+if [ "$icd" = auto ]; then
+  if ! icd=$("$work/node" "$work/app/find-icd.mjs" "$work" 2> "$work/find-icd.txt"); then
+    cat "$work/find-icd.txt" >&2
+    exit 2
+  fi
+  icd_found=" (auto; what it looked at:"$'\n'"$(cat "$work/find-icd.txt"))"
+fi
+
+# Both names: newer loaders read VK_DRIVER_FILES first, and a machine may have it set already.
+export VK_ICD_FILENAMES="$icd" VK_DRIVER_FILES="$icd"
 
 {
   echo "date       $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "kit        $(cat "$kit/VERSION")"
-  echo "icd        $icd"
+  echo "icd        $icd$icd_found"
   echo "loader     $loader"
   echo "machine    $(uname -srm); $(nproc 2> /dev/null || echo '?') CPUs; load $(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null || echo '?')"
   if command -v nvidia-smi > /dev/null 2>&1; then echo "nvidia-smi $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2> /dev/null | head -1)"; fi
@@ -70,6 +86,9 @@ cd "$work"
 tune=(--tune)
 [ "${KIT_TUNE:-1}" = 0 ] && tune=()
 status=0
+# Ctrl-C, or the SIGTERM of a time limit, reaches every process of the group: only the benchmark
+# acts on it (it stops and writes what it measured); tee and this script carry on to the end.
+trap '' INT TERM
 "$work/node" "$work/app/bench.mjs" --runtime node ${tune[@]+"${tune[@]}"} --json "$out/bench.json" --markdown "$out/bench.md" --chart "$out/bench.svg" "$@" 2>&1 | tee "$out/console.txt" || status=$?
 echo
 echo "run.sh: results in $out (send the whole folder back)"
