@@ -164,6 +164,17 @@ describe('find-icd.mjs (run.sh auto)', () => {
     expect(JSON.parse(readFileSync(join(out, 'nvidia_icd.json'), 'utf8')).ICD.library_path).toBe(join(m.root, 'usr/local/nvidia/lib64/libGLX_nvidia.so.0'));
   });
 
+  test('an NVIDIA ICD file whose bare library name the linker cannot find: the full-path one written here is tried next', () => {
+    const m = machine({ 'usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json': icd('libGLX_nvidia.so.0'), 'usr/local/nvidia/lib64/libGLX_nvidia.so.0': '' });
+    const out = mkdtempSync(join(dir, 'write-'));
+    const written = join(out, 'nvidia_icd.json');
+    const { probe, asked } = probeOf((f) => f === written);
+    const r = findGpuIcd({ env: {}, dirs: m.dirs, lookup: m.lookup, probe, writeDir: out });
+    expect(asked).toEqual([join(m.dirs[0]!, 'nvidia_icd.json'), written]);
+    expect(r.icd).toBe(written);
+    expect(r.considered.find((c) => c.file === written && c.verdict.startsWith('written here'))?.verdict).toContain('tried if the NVIDIA ICD file above finds no adapter');
+  });
+
   test('files named by VK_DRIVER_FILES / VK_ICD_FILENAMES are looked at too; a bare name found by ldconfig counts', () => {
     const m = machine({ 'opt/gpu/my_icd.json': icd('libvulkan_mine.so') });
     const { probe } = probeOf(() => true);

@@ -11,8 +11,9 @@
 // process with only that driver, must find an adapter. That matters: Mesa installs ICD files and
 // libraries for every GPU family it drives, present or not. Discrete vendors are tried first.
 // Software drivers (lavapipe, SwiftShader) are passed over unless KIT_ALLOW_SOFTWARE=1: a kit run
-// on them measures a CPU. Where the NVIDIA driver library is installed but no ICD file names it
-// (a container given the driver without its Vulkan manifest), one is written into <dir>.
+// on them measures a CPU. Where the NVIDIA driver library is installed, an ICD file naming it by
+// its full path is written into <dir> and tried after any NVIDIA file found: a container may have
+// the driver without its Vulkan manifest, or a manifest naming a library the linker cannot find.
 //
 // KIT_ICD_DIRS and KIT_LIB_DIRS (colon-separated) replace the folders searched; with
 // KIT_LIB_DIRS set, `ldconfig -p` is not asked (the tests use both).
@@ -151,15 +152,18 @@ export function findGpuIcd({ env = process.env, dirs = icdDirs(env), lookup = li
     }
     candidates.push({ file, order: software ? VENDORS.length + 1 : rank(text) });
   }
-  const hasNvidiaIcd = candidates.some((c) => c.order === 0);
-  const nvidia = hasNvidiaIcd ? null : resolveLibrary(NVIDIA_LIBRARY, '/', lookup);
+  // NVIDIA's library by its full path, tried after any NVIDIA ICD file: where no file names it (a
+  // container given the driver without its manifest), and where a file names it bare but the
+  // dynamic linker cannot find it (/usr/local/nvidia/lib64 outside its search path).
+  const nvidia = resolveLibrary(NVIDIA_LIBRARY, '/', lookup);
   if (nvidia !== null && writeDir) {
     const icd = join(writeDir, 'nvidia_icd.json');
     writeFileSync(icd, `${JSON.stringify({ file_format_version: '1.0.1', ICD: { library_path: nvidia, api_version: '1.3.0' } }, null, 2)}\n`);
-    considered.push({ file: icd, verdict: `written here: the NVIDIA driver library ${nvidia} is installed, but no ICD file names it` });
+    const named = candidates.some((c) => c.order === 0);
+    considered.push({ file: icd, verdict: `written here, naming ${nvidia} by its full path${named ? ' (tried if the NVIDIA ICD file above finds no adapter)' : ': the NVIDIA driver library is installed, but no ICD file names it'}` });
     candidates.push({ file: icd, order: 0 });
   }
-  // Stable: the loader's folder order within a vendor.
+  // Stable: the loader's folder order within a vendor, the written file last among NVIDIA's.
   candidates.sort((a, b) => a.order - b.order);
   for (const { file } of candidates) {
     const p = probe(file, { allowSoftware });
