@@ -159,8 +159,11 @@ export interface Normalizer {
 
   /**
    * Times every candidate variant for `op` on this adapter at this shape (GPU timestamps where
-   * the device has `timestamp-query`) and uses the winner from now on for all shapes of the same
-   * bucket (rows and cols rounded up to powers of two). Persisted in `localStorage` by default.
+   * the device has `timestamp-query`, every candidate once per round, in shuffled order) and uses
+   * the winner from now on for all shapes of the same bucket (rows and cols rounded up to powers
+   * of two): the candidate faster than the selection rule's variant by more than `TUNE_MARGIN`
+   * (3 %) as the median of their per-round ratios, else the rule's variant. Persisted in
+   * `localStorage` by default.
    *
    * @example
    * ```ts

@@ -14,14 +14,17 @@ import type { CaseSpec, NormLibrary, TuneComparison } from './types.js';
  * @example
  * ```ts
  * compareWithTune('wg16/t1/vec4/none/reg0/x4', await tuneNorm.tune('layerNorm', { rows: 4096, cols: 1024 }));
- * // { best: 'wg16/t1/vec4/none/reg0/x4', bestMs: 6.3, ruleMs: 6.3, ruleRatio: 1, ruleRank: 1, … }
+ * // { best: 'wg16/t1/vec4/none/reg0/x4', bestMs: 6.3, ruleMs: 6.3, ruleRatio: 1, ruleRank: 1, picked: '…/x4', pickedVsRule: 1, … }
  * ```
  */
-export function compareWithTune(rule: string, result: Pick<TuneResult, 'candidates' | 'timer'>): TuneComparison {
+export function compareWithTune(rule: string, result: Pick<TuneResult, 'candidates' | 'timer' | 'variant'>): TuneComparison {
   const sorted = [...result.candidates].sort((a, b) => a.ms - b.ms);
   const best = sorted[0];
   const worst = sorted.at(-1);
   if (!best || !worst) throw new Error('tune() returned no candidates');
+  // tune() returns one of its candidates' variant objects as its choice.
+  const picked = result.candidates.find((c) => c.variant === result.variant);
+  if (!picked) throw new Error("tune()'s choice is not among its candidates");
   const at = sorted.findIndex((c) => c.label === rule);
   const ruleMs = at < 0 ? null : sorted[at]!.ms;
   return {
@@ -31,6 +34,8 @@ export function compareWithTune(rule: string, result: Pick<TuneResult, 'candidat
     ruleRatio: ruleMs === null ? null : ruleMs / best.ms,
     ruleRank: at < 0 ? null : at + 1,
     candidates: sorted.length,
+    picked: picked.label,
+    pickedVsRule: picked.vsRule,
     worst: worst.label,
     worstMs: worst.ms,
     timer: result.timer,

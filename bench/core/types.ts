@@ -48,6 +48,13 @@ export interface TuneComparison {
   readonly ruleRank: number | null;
   /** How many variants tune() timed. */
   readonly candidates: number;
+  /**
+   * The variant tune() keeps for the shape's bucket: the rule's unless a candidate beat it round for
+   * round by more than TUNE_MARGIN (3 %).
+   */
+  readonly picked: string;
+  /** The picked variant's median per-round time over the rule's (1 when tune() kept the rule). */
+  readonly pickedVsRule: number;
   /** The slowest candidate and its median, for scale. */
   readonly worst: string;
   readonly worstMs: number;

@@ -4,6 +4,7 @@
  */
 import type { CaseRecord, TuneComparison } from '../core/types.js';
 import { formatNumber, formatShape } from './format.js';
+import { TUNE_MARGIN } from '../../src/ops/row-norm/tune.js';
 
 /** A record that `--tune` compared. */
 type Tuned = CaseRecord & { readonly tune: TuneComparison };
@@ -12,6 +13,14 @@ const tuned = (records: readonly CaseRecord[]): Tuned[] => records.filter((r): r
 
 /** A rule within this factor of the fastest candidate counts as a match: tune()'s own medians move by about that much between runs on a busy machine. */
 export const RULE_MATCH_WITHIN = 1.1;
+
+/** tune()'s margin (src/ops/row-norm/tune.ts, TUNE_MARGIN) as the reports print it. */
+const TUNE_MARGIN_PERCENT = Math.round(TUNE_MARGIN * 100);
+
+/** What tune() keeps: the rule's variant, or the candidate with its per-round ratio to the rule. */
+function pickedText(r: Tuned): string {
+  return r.tune.picked === r.variant ? "the rule's" : `\`${r.tune.picked}\` (${r.tune.pickedVsRule.toFixed(2)}×)`;
+}
 
 /**
  * One sentence on how the rule fared, or none when no record was compared.
@@ -32,6 +41,8 @@ export function tuneSummary(records: readonly CaseRecord[]): string[] {
   const parts = [`The rule picked the fastest candidate in ${first} of ${all.length} cases, and was within ${RULE_MATCH_WITHIN.toFixed(2)}× of it in ${close}`];
   if (worst !== undefined && worst.tune.ruleRatio! > 1) parts.push(`its worst: ${label(worst)} at ${worst.tune.ruleRatio!.toFixed(2)}× (\`${worst.variant}\` against \`${worst.tune.best}\`)`);
   if (missing > 0) parts.push(`in ${missing} the rule's variant was not among tune()'s candidates`);
+  const kept = all.filter((r) => r.tune.picked === r.variant).length;
+  parts.push(`tune() would keep the rule's variant in ${kept} of ${all.length} (it replaces it only with a candidate faster by more than ${TUNE_MARGIN_PERCENT} % round for round)`);
   return [`${parts.join('; ')}.`];
 }
 
@@ -52,6 +63,7 @@ const COLUMNS: readonly (readonly [string, boolean])[] = [
   ['rule / fastest', true],
   ['candidates', true],
   ['slowest ms', true],
+  ['tune() keeps', false],
 ];
 
 function cells(r: Tuned): string[] {
@@ -68,6 +80,7 @@ function cells(r: Tuned): string[] {
     t.ruleRatio === null ? '–' : `${t.ruleRatio.toFixed(2)}×`,
     String(t.candidates),
     formatNumber(t.worstMs),
+    pickedText(r),
   ];
 }
 
@@ -86,7 +99,7 @@ export function tuneMarkdown(records: readonly CaseRecord[]): string[] {
   return [
     '## The selection rule against `tune()`',
     '',
-    `With \`--tune\`, \`norm.tune()\` timed every candidate variant at each case of the ops it serves, on a normalizer of its own (so its winners did not change the variants above), with as many samples per candidate as the run's repetitions (GPU time: ${timers === 'timestamp-query' ? 'timestamp queries' : timers}). **rule / fastest** is the time of the variant the selection rule picked over the fastest candidate's, both from tune()'s run: 1.00× means the rule picked the fastest. tune() times its candidates one after another, as it does for a user, so on a busy or CPU-only machine its ranking moves from run to run by 10 % or more; on a GPU it is the measurement the rule's GPU branch lacks.`,
+    `With \`--tune\`, \`norm.tune()\` timed every candidate variant at each case of the ops it serves, on a normalizer of its own (so its winners did not change the variants above), with as many samples per candidate as the run's repetitions (GPU time: ${timers === 'timestamp-query' ? 'timestamp queries' : timers}). **rule / fastest** is the time of the variant the selection rule picked over the fastest candidate's, both medians from tune()'s run: 1.00× means the rule picked the fastest. **tune() keeps** is what tune() itself would use for the shape's bucket: the rule's variant, unless a candidate was faster by more than ${TUNE_MARGIN_PERCENT} % as the median of its per-round time ratios to the rule's (shown). tune() times every candidate once per round, in a shuffled order, so load that drifts reaches all alike; even so, on a busy or CPU-only machine near-equal candidates trade places from run to run by a few per cent. On a GPU this is the measurement the rule's GPU branch lacks.`,
     '',
     ...tuneSummary(records),
     '',
@@ -114,7 +127,8 @@ export function tuneLines(records: readonly CaseRecord[]): string[] {
     ...all.map((r) => {
       const t = r.tune;
       const rule = t.ruleRatio === null ? 'not a candidate' : `${t.ruleRatio.toFixed(2)}× the fastest (rank ${t.ruleRank} of ${t.candidates})`;
-      return `  ${label(r)}: rule ${r.variant} ${rule}; fastest ${t.best} ${formatNumber(t.bestMs)} ms`;
+      const keeps = t.picked === r.variant ? "tune() keeps the rule's" : `tune() picks ${t.picked} (${t.pickedVsRule.toFixed(2)}× the rule round for round)`;
+      return `  ${label(r)}: rule ${r.variant} ${rule}; fastest ${t.best} ${formatNumber(t.bestMs)} ms; ${keeps}`;
     }),
   ];
 }

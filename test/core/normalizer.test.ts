@@ -10,7 +10,8 @@ import { NormError, type NormErrorCode } from '../../src/core/errors.js';
 import { createNormalizer, type Normalizer } from '../../src/normalizer.js';
 import { Usage } from '../../src/core/operands.js';
 import { fakeDevice, type FakeBuffer, type FakeDevice, type FakeLimits } from './fake-device.js';
-import { shuffledOrder } from '../../src/ops/row-norm/tune.js';
+import { pickTuned, shuffledOrder, TUNE_MARGIN } from '../../src/ops/row-norm/tune.js';
+import { describeVariant } from '../../src/ops/row-norm/variant.js';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -407,7 +408,12 @@ describe('tune()', () => {
     expect(r.timer).toBe('wall');
     expect(r.candidates.length).toBeGreaterThan(1);
     expect(r.candidates.map((c) => c.ms)).toEqual([...r.candidates.map((c) => c.ms)].sort((a, b) => a - b));
-    expect(r.variant).toEqual(r.candidates[0]!.variant);
+    // The winner is a candidate: the one that beats the rule round for round by the margin, or the rule.
+    const chosen = r.candidates.find((c) => describeVariant(c.variant) === describeVariant(r.variant))!;
+    expect(chosen.ms).toBe(r.ms);
+    const challenger = r.candidates.reduce((a, c) => (c.vsRule < a.vsRule ? c : a));
+    if (challenger.vsRule < 1 - TUNE_MARGIN) expect(chosen.vsRule).toBe(challenger.vsRule);
+    else expect(chosen.vsRule).toBe(1);
     expect(Object.keys(norm.exportTuning().entries)).toEqual([expect.stringMatching(/\|rmsNorm\|f32\|64x256v$/)]);
     // Every candidate pass ran: each one warm-up and three timed samples, each its own submission.
     expect(fake.dispatches.length).toBeGreaterThanOrEqual(4 * r.candidates.length);
@@ -431,6 +437,32 @@ describe('tune()', () => {
       expect(round).toEqual(shuffledOrder(n, i).map((k) => warm[k]));
     }
     expect(new Set(rounds.map((round) => round.join())).size).toBeGreaterThan(1);
+  });
+
+  test('pickTuned: the rule (candidate 0) stays unless a candidate beats it round for round by more than TUNE_MARGIN', () => {
+    const rule = [1.0, 1.2, 0.9, 1.1, 1.0];
+    const scaled = (f: number) => rule.map((t) => t * f);
+    // 5 % faster in every round: replaces the rule; 2 % faster: within the margin, the rule stays.
+    expect(pickTuned([rule, scaled(1.1), scaled(0.95)]).index).toBe(2);
+    expect(pickTuned([rule, scaled(0.98)]).index).toBe(0);
+    expect(pickTuned([rule, scaled(0.98)], 0.01).index).toBe(1);
+    // The lowest per-round ratio wins, not the lowest median time.
+    const r = pickTuned([rule, scaled(0.9), scaled(0.8)]);
+    expect(r.index).toBe(2);
+    expect(r.vsRule.map((v) => +v.toFixed(12))).toEqual([1, 0.9, 0.8]);
+    expect(r.ms).toEqual([1.0, 0.9, 0.8]);
+    // Load that hits the rule in three rounds and the candidate in two: their medians say the
+    // candidate is 5× faster, the rounds say it is 5 % slower in four of five. The rule stays.
+    const loadedRule = [5, 5, 5, 1, 1];
+    const candidate = [5.25, 5.25, 1.05, 1.05, 1.05];
+    const spiky = pickTuned([loadedRule, candidate]);
+    expect(spiky.ms[1]! < spiky.ms[0]!).toBe(true);
+    expect(spiky.vsRule[1]).toBeCloseTo(1.05, 12);
+    expect(spiky.index).toBe(0);
+    // Rounds shorter than the timestamp step (0 ns): a zero rule time gives no ratio against it.
+    expect(pickTuned([[0, 1, 1], [0, 0.5, 0.5]]).vsRule).toEqual([1, 0.5]);
+    expect(pickTuned([[0, 0, 1], [1, 1, 1]]).vsRule[1]).toBe(Infinity);
+    expect(() => pickTuned([])).toThrow(/no rounds/);
   });
 
   test('shuffledOrder: a permutation, the same for the same seed, another for another seed', () => {

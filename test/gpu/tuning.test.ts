@@ -1,7 +1,8 @@
 /**
- * Autotuning in the browser: candidates are timed with timestamp queries, the winner is used for
- * the shape's bucket afterwards, the table exports and a fresh normalizer uses every imported entry
- * instead of its rule, and tuned kernels stay exact.
+ * Autotuning in the browser: candidates are timed with timestamp queries, the winner (the rule's
+ * variant unless a candidate beats it round for round by TUNE_MARGIN) is used for the shape's
+ * bucket afterwards, the table exports and a fresh normalizer uses every imported entry instead of
+ * its rule, and tuned kernels stay exact.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { RowNormVariant } from '../../dist/index.js';
@@ -16,10 +17,10 @@ afterAll(async () => {
   await h.close();
 });
 
-test('tune() times every candidate, picks the fastest, and encode uses it for the bucket', async () => {
+test('tune() times every candidate, keeps the rule unless one beats it round for round, and encode uses the winner for the bucket', async () => {
   const r = await h.run(async (harness) => {
     const base = await harness.normalizer();
-    const { createNormalizer, cpu, describeVariant } = harness.lib;
+    const { createNormalizer, cpu, describeVariant, TUNE_MARGIN } = harness.lib;
     const norm = await createNormalizer({ device: base.device, tuning: false, persistTuning: false });
     const tuned = await norm.tune('layerNorm', { rows: 48, cols: 256 }, { repetitions: 3 });
     const d = norm.device;
@@ -69,6 +70,9 @@ test('tune() times every candidate, picks the fastest, and encode uses it for th
       times: tuned.candidates.map((c: { ms: number }) => c.ms),
       labels: tuned.candidates.map((c: { label: string }) => c.label),
       best: describeVariant(tuned.variant),
+      bestVsRule: tuned.candidates.find((c: { variant: RowNormVariant }) => describeVariant(c.variant) === describeVariant(tuned.variant))!.vsRule,
+      lowestVsRule: Math.min(...tuned.candidates.map((c: { vsRule: number }) => c.vsRule)),
+      margin: TUNE_MARGIN,
       used: describeVariant(used),
       keys: Object.keys(exported.entries),
       maxErr,
@@ -85,6 +89,11 @@ test('tune() times every candidate, picks the fastest, and encode uses it for th
   expect([...r.times].sort((a, b) => a - b)).toEqual(r.times);
   expect(r.times.every((t: number) => t > 0)).toBe(true);
   expect(r.used).toBe(r.best);
+  // The winner: the candidate with the lowest per-round ratio to the rule's time if it is below
+  // 1 − TUNE_MARGIN, else the rule's variant (its own ratio is 1).
+  expect(r.margin).toBe(0.03);
+  if (r.lowestVsRule < 1 - r.margin) expect(r.bestVsRule).toBe(r.lowestVsRule);
+  else expect(r.bestVsRule).toBe(1);
   expect(r.keys).toEqual([expect.stringMatching(/\|layerNorm\|f32\|64x256v$/)]);
   expect(r.maxErr).toBeLessThan(1e-4);
   expect(r.exportedEntry).toBe(r.best);

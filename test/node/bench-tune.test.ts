@@ -43,6 +43,9 @@ test.each([
   expect(t.timer).toBe(session.environment.gpuTiming);
   if (t.ruleRank === 1) expect(t.best).toBe(r.variant);
   else expect(t.best).not.toBe(r.variant);
+  // What tune() keeps: the rule's variant (ratio 1), or a candidate beating it by the margin.
+  if (t.picked === r.variant) expect(t.pickedVsRule).toBe(1);
+  else expect(t.pickedVsRule).toBeLessThan(1 - lib.TUNE_MARGIN);
 });
 
 test('the winner of tune() does not change the variant the timed measurements use', async () => {

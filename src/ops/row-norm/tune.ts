@@ -2,7 +2,8 @@
  * `norm.tune()`: times every candidate variant of a row-norm op at one shape on the user's own
  * adapter, with the same GPU timer as the benchmark (src/core/gpu-timer.ts: timestamp queries
  * where the device has them, each submission opened by an untimed wake-up dispatch; otherwise
- * wall time from submit to done), and records the median-fastest for the shape's bucket.
+ * wall time from submit to done), and records for the shape's bucket the candidate that beats the
+ * selection rule's variant round for round by more than TUNE_MARGIN, or else the rule's variant.
  */
 import { NormError, checkInteger, describe } from '../../core/errors.js';
 import { GpuTimer, type PassRecorder } from '../../core/gpu-timer.js';
@@ -26,15 +27,37 @@ import { describeVariant, type RowNormVariant } from './variant.js';
  * ```
  */
 export interface TuneResult {
-  /** The fastest variant, now used for every shape in the same bucket. */
+  /**
+   * The variant now used for every shape in the same bucket: the candidate that beat the selection
+   * rule's variant by more than {@link TUNE_MARGIN} round for round (the lowest `vsRule`), else the
+   * rule's variant.
+   */
   readonly variant: RowNormVariant;
   /** Its median GPU time in milliseconds. */
   readonly ms: number;
-  /** Every candidate with its median time, fastest first. */
-  readonly candidates: readonly { readonly variant: RowNormVariant; readonly label: string; readonly ms: number }[];
+  /**
+   * Every candidate, fastest median first: `ms` its median time, `vsRule` the median over rounds of
+   * its time over the rule's variant's in the same round (the rule's own is 1; below 1 is faster).
+   */
+  readonly candidates: readonly { readonly variant: RowNormVariant; readonly label: string; readonly ms: number; readonly vsRule: number }[];
   /** How the time was measured: GPU timestamps, or wall time around each submission. */
   readonly timer: 'timestamp-query' | 'wall';
 }
+
+/**
+ * How much faster than the selection rule's variant a candidate must be, as the median of its
+ * per-round time ratios, for `tune()` to replace the rule: 3 %. Each round times every candidate in
+ * one submission, so a ratio within a round is spared the load drift that moves whole rounds; the
+ * margin keeps a tie decided by noise from replacing a variant chosen by reasoning (on a 2-core
+ * CPU adapter, neighbouring candidates' medians move by a few per cent from run to run).
+ *
+ * @example
+ * ```ts
+ * const { variant, candidates } = await norm.tune('layerNorm', { rows: 512, cols: 4096 });
+ * const best = Math.min(...candidates.map((c) => c.vsRule)); // variant is the rule's unless best < 1 - TUNE_MARGIN
+ * ```
+ */
+export const TUNE_MARGIN = 0.03;
 
 /** The shape `norm.tune()` times. */
 export interface TuneShape {
@@ -45,9 +68,10 @@ export interface TuneShape {
 
 /**
  * Times every candidate variant for `op` at `shape` (an untimed run of each to compile and warm
- * up, then `repetitions` rounds, at least 3, each timing every candidate once in a shuffled order;
- * a candidate's median ranks it) and stores the winner in `ctx.tuning`, and in `localStorage` when
- * `persist`.
+ * up, then `repetitions` rounds, at least 3, each timing every candidate once in a shuffled order)
+ * and stores the winner in `ctx.tuning`, and in `localStorage` when `persist`: the candidate whose
+ * median per-round time over the rule's variant is lowest, if below 1 − {@link TUNE_MARGIN}; else
+ * the rule's variant. Candidates come back ranked by their median times.
  *
  * @example
  * ```ts
@@ -113,20 +137,50 @@ export async function tuneRowNorm(ctx: ArrayRunContext, op: RowNormOpName, shape
       const order = shuffledOrder(records.length, i);
       (await timer.sample(order.map((k) => records[k]!))).forEach((ms, j) => times[order[j]!]!.push(ms));
     }
-    const candidates = runnable.map(({ variant }, k) => {
-      const sorted = times[k]!.sort((a, b) => a - b);
-      return { variant, label: describeVariant(variant), ms: sorted[Math.floor(sorted.length / 2)]! };
-    });
+    // The rule's variant is the first candidate (candidateVariants) and always runnable: the call
+    // above validated it.
+    const picked = pickTuned(times);
+    const candidates = runnable.map(({ variant }, k) => ({ variant, label: describeVariant(variant), ms: picked.ms[k]!, vsRule: picked.vsRule[k]! }));
+    const chosen = candidates[picked.index]!;
     // Stable: a tie keeps the earlier candidate, and the rule's own choice comes first.
     candidates.sort((a, b) => a.ms - b.ms);
-    const best = candidates[0]!;
-    ctx.tuning.entries[tuningKey(profile, op, dtype, rows, cols)] = { ...best.variant, ms: best.ms };
+    ctx.tuning.entries[tuningKey(profile, op, dtype, rows, cols)] = { ...chosen.variant, ms: chosen.ms };
     if (persist) saveTuning(ctx.tuning);
-    return { variant: best.variant, ms: best.ms, candidates, timer: timer.mode === 'timestamp-query' ? 'timestamp-query' : 'wall' };
+    return { variant: chosen.variant, ms: chosen.ms, candidates, timer: timer.mode === 'timestamp-query' ? 'timestamp-query' : 'wall' };
   } finally {
     timer.destroy();
     for (const b of temps) resources.release(b);
   }
+}
+
+/**
+ * tune()'s decision from its timings: `times[k][i]` is candidate k's time in round i, candidate 0
+ * the selection rule's variant. Returns each candidate's median time (`ms`), the median of its
+ * per-round ratios to the rule's time (`vsRule`; the rule's is 1), and the index of the winner: the
+ * lowest `vsRule` if below 1 − `margin`, else 0. Pure.
+ *
+ * @example
+ * ```ts
+ * pickTuned([[1.0, 1.1, 0.9], [0.95, 1.0, 0.85]]).index; // 1: 5–9 % faster round for round
+ * pickTuned([[1.0, 1.1, 0.9], [0.99, 1.08, 0.89]]).index; // 0: 1–2 % is within the margin
+ * ```
+ */
+export function pickTuned(times: readonly (readonly number[])[], margin = TUNE_MARGIN): { index: number; ms: number[]; vsRule: number[] } {
+  const rule = times[0];
+  if (!rule || rule.length === 0) throw new Error('pickTuned: no rounds for the rule');
+  // A round whose rule time is 0 (shorter than the timestamp step) says nothing about a ratio.
+  const ratio = (t: number, r: number) => (r > 0 ? t / r : t > 0 ? Infinity : 1);
+  const ms = times.map((t) => median(t));
+  const vsRule = times.map((t) => median(t.map((v, i) => ratio(v, rule[i]!))));
+  let index = 0;
+  for (let k = 1; k < vsRule.length; k++) if (vsRule[k]! < vsRule[index]!) index = k;
+  return { index: vsRule[index]! < 1 - margin ? index : 0, ms, vsRule };
+}
+
+/** The median of `values` (the upper one of the middle two for an even count), leaving them in order. */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /**
