@@ -5,6 +5,7 @@
  */
 import type { Normalizer, TuneResult } from '../../src/index.js';
 import { tunableOps } from '../../src/ops/table.js';
+import { MAX_TUNE_REPETITIONS } from '../../src/ops/row-norm/tune.js';
 import type { CaseSpec, NormLibrary, TuneComparison } from './types.js';
 
 /**
@@ -69,12 +70,13 @@ export class TuneRunner {
     return spec.tune === true && (tunableOps() as string[]).includes(spec.op);
   }
 
-  /** Times every candidate at the case's shape and dtype (`reps` samples each) and compares. */
+  /** Times every candidate at the case's shape and dtype (`reps` rounds, within tune()'s 3–1000) and compares. */
   async compare(spec: CaseSpec, rule: string): Promise<TuneComparison> {
     // Cases run one at a time, so this is made once.
     this.#norm ??= await this.#lib.createNormalizer({ device: this.#device, tuning: false, persistTuning: false });
     const op = spec.op as Parameters<Normalizer['tune']>[0];
-    const result = await this.#norm.tune(op, { ...spec.shape, dtype: spec.dtype }, { repetitions: Math.max(3, spec.reps) });
+    const repetitions = Math.min(MAX_TUNE_REPETITIONS, Math.max(3, spec.reps));
+    const result = await this.#norm.tune(op, { ...spec.shape, dtype: spec.dtype }, { repetitions });
     return compareWithTune(rule, result);
   }
 

@@ -495,4 +495,34 @@ describe('tune()', () => {
     expectCode(await rejection(norm.tune('groupNorm' as 'layerNorm', { rows: 4, cols: 4 })), 'invalid-argument', 'op');
     expect(fake.dispatches).toEqual([]);
   });
+
+  // Infinity rounds would time forever and NaN none at all; a misspelled key would tune f32 or
+  // 7 rounds without a word. Each is refused before any buffer exists.
+  test.each([
+    ['repetitions Infinity', { rows: 4, cols: 4 }, { repetitions: Infinity }, 'repetitions', /integer in \[3, 1000\], got Infinity/],
+    ['repetitions NaN', { rows: 4, cols: 4 }, { repetitions: NaN }, 'repetitions', /integer in \[3, 1000\]/],
+    ['repetitions 2 (below 3)', { rows: 4, cols: 4 }, { repetitions: 2 }, 'repetitions', /got 2/],
+    ['repetitions 1001', { rows: 4, cols: 4 }, { repetitions: 1001 }, 'repetitions', /got 1001/],
+    ["repetitions '9'", { rows: 4, cols: 4 }, { repetitions: '9' }, 'repetitions', /integer/],
+    ['repetitions 7.5', { rows: 4, cols: 4 }, { repetitions: 7.5 }, 'repetitions', /integer/],
+    ['a misspelled shape key', { rows: 4, cols: 4, dtpye: 'f16' }, {}, 'dtpye', /unknown option of tune; did you mean 'dtype'\?/],
+    ['a misspelled option', { rows: 4, cols: 4 }, { reps: 20 }, 'reps', /unknown option of tune; .*known options: repetitions/],
+    ['options null', { rows: 4, cols: 4 }, null, 'options', /expected \{ repetitions\? \}, got null/],
+  ])('tune() refuses %s before anything runs', async (_, shape, options, argument, says) => {
+    const { fake, norm } = await normalizerOn();
+    const before = fake.buffers.length;
+    const e = await rejection(norm.tune('layerNorm', shape as { rows: number; cols: number }, options as { repetitions?: number }));
+    expectCode(e, 'invalid-argument', argument);
+    expect((e as Error).message).toMatch(says);
+    expect(fake.buffers.length).toBe(before);
+    expect(fake.dispatches).toEqual([]);
+  });
+
+  test('tune() accepts repetitions from 3 to 1000, and an explicit undefined as absent', async () => {
+    const { norm } = await normalizerOn();
+    for (const options of [{ repetitions: 3 }, { repetitions: undefined }, {}]) {
+      const r = await norm.tune('rmsNorm', { rows: 4, cols: 4, dtype: undefined }, options);
+      expect(r.candidates.length).toBeGreaterThan(1);
+    }
+  });
 });

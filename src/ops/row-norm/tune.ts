@@ -6,6 +6,7 @@
  * selection rule's variant round for round by more than TUNE_MARGIN, or else the rule's variant.
  */
 import { NormError, checkInteger, describe } from '../../core/errors.js';
+import { checkOptionKeys } from '../../core/option-keys.js';
 import { GpuTimer, type PassRecorder } from '../../core/gpu-timer.js';
 import { Usage } from '../../core/operands.js';
 import { storageBytes } from '../../core/tensor.js';
@@ -59,6 +60,9 @@ export interface TuneResult {
  */
 export const TUNE_MARGIN = 0.03;
 
+/** The most rounds `norm.tune()` takes (`repetitions`): each times every candidate once. */
+export const MAX_TUNE_REPETITIONS = 1000;
+
 /** The shape `norm.tune()` times. */
 export interface TuneShape {
   rows: number;
@@ -68,7 +72,8 @@ export interface TuneShape {
 
 /**
  * Times every candidate variant for `op` at `shape` (an untimed run of each to compile and warm
- * up, then `repetitions` rounds, at least 3, each timing every candidate once in a shuffled order)
+ * up, then `repetitions` rounds, 3 to {@link MAX_TUNE_REPETITIONS}, default 7, each timing every
+ * candidate once in a shuffled order)
  * and stores the winner in `ctx.tuning`, and in `localStorage` when `persist`: the candidate whose
  * median per-round time over the rule's variant is lowest, if below 1 − {@link TUNE_MARGIN}; else
  * the rule's variant. Candidates come back ranked by their median times.
@@ -82,10 +87,15 @@ export async function tuneRowNorm(ctx: ArrayRunContext, op: RowNormOpName, shape
   const ops = tunableOps();
   if (!ops.includes(op)) throw new NormError('invalid-argument', `expected one of ${ops.join(', ')}, got ${describe(op)}`, 'op');
   if (typeof shape !== 'object' || shape === null) throw new NormError('invalid-argument', `expected { rows, cols, dtype? }, got ${describe(shape)}`, 'shape');
+  if (typeof options !== 'object' || options === null) throw new NormError('invalid-argument', `expected { repetitions? }, got ${describe(options)}`, 'options');
+  // A misspelled key (`dtpye`, `reps`) would otherwise tune f32, or 7 rounds, without a word.
+  checkOptionKeys(shape, ['rows', 'cols', 'dtype'], 'tune');
+  checkOptionKeys(options, ['repetitions'], 'tune');
   const rows = checkInteger(shape.rows, 'rows');
   const cols = checkInteger(shape.cols, 'cols');
   const dtype = shape.dtype === undefined ? 'f32' : checkDtype(shape.dtype);
-  const reps = Math.max(3, Math.floor(options.repetitions ?? 7));
+  // Bounded: Infinity would time forever, NaN not at all.
+  const reps = options.repetitions === undefined ? 7 : checkInteger(options.repetitions, 'repetitions', 3, MAX_TUNE_REPETITIONS);
   const { device, resources, limits } = ctx;
   // Every operand is checked against the device before the first buffer exists: a buffer past
   // maxBufferSize is a device validation error (and a size past 2^53 a TypeError), not a NormError.

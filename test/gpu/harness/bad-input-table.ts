@@ -124,6 +124,8 @@ export const badInputs: readonly BadInput[] = [
   { id: 'tune an op that does not exist', op: 'tune', form: 'tune', code: 'invalid-argument', argument: 'op', says: /layerNorm, rmsNorm/, run: (n) => (n.tune as (op: unknown, s: unknown) => unknown)('groupNorm', { rows: 4, cols: 4 }) },
   { id: 'tune rows 0', op: 'tune', form: 'tune', code: 'invalid-argument', argument: 'rows', run: (n) => n.tune('rmsNorm', { rows: 0, cols: 4 }) },
   { id: "tune dtype 'f8'", op: 'tune', form: 'tune', code: 'invalid-argument', argument: 'dtype', run: (n) => n.tune('layerNorm', { rows: 4, cols: 4, dtype: 'f8' as 'f16' }) },
+  { id: 'tune repetitions Infinity', op: 'tune', form: 'tune', code: 'invalid-argument', argument: 'repetitions', says: /\[3, 1000\]/, run: (n) => n.tune('layerNorm', { rows: 4, cols: 4 }, { repetitions: Infinity }) },
+  { id: "tune shape key 'dtpye'", op: 'tune', form: 'tune', code: 'invalid-argument', argument: 'dtpye', says: /did you mean 'dtype'/, run: (n) => n.tune('rmsNorm', { rows: 4, cols: 4, dtpye: 'f16' } as { rows: number; cols: number }) },
   // ---- use after destroy(), every op and form
   { id: 'rmsNorm after destroy()', op: 'rmsNorm', form: 'lifecycle', code: 'destroyed', argument: null, says: /destroyed/, run: async (n, _d, k) => conv(await destroyedNorm(n, k), 'rmsNorm', f32(8), { cols: 4 }) },
   { id: 'addLayerNorm after destroy()', op: 'addLayerNorm', form: 'lifecycle', code: 'destroyed', argument: null, run: async (n, _d, k) => convAdd(await destroyedNorm(n, k), 'addLayerNorm', f32(8), f32(8), { cols: 4 }) },
