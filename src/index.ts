@@ -52,7 +52,8 @@ export type {
 export { describeVariant, type AdapterProfile, type RowNormVariant } from './ops/row-norm/variant.js';
 export type { TuningTable } from './ops/row-norm/tuning.js';
 export type { RowNormOpName } from './ops/table.js';
-export { TUNE_MARGIN, type TuneResult } from './ops/row-norm/tune.js';
+export type { TuneResult } from './ops/row-norm/tune.js';
+export { TUNE_MARGIN } from './ops/row-norm/tune-policy.js';
 export type {
   LayerNormBackwardOptions,
   LayerNormBackwardResult,

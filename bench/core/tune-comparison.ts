@@ -5,7 +5,7 @@
  */
 import type { Normalizer, TuneResult } from '../../src/index.js';
 import { tunableOps } from '../../src/ops/table.js';
-import { MAX_TUNE_REPETITIONS } from '../../src/ops/row-norm/tune.js';
+import { MAX_TUNE_REPETITIONS } from '../../src/ops/row-norm/tune-policy.js';
 import type { CaseSpec, NormLibrary, TuneComparison } from './types.js';
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { CaseRecord, TuneComparison } from '../core/types.js';
 import { formatNumber, formatShape } from './format.js';
-import { TUNE_MARGIN } from '../../src/ops/row-norm/tune.js';
+import { TUNE_MARGIN } from '../../src/ops/row-norm/tune-policy.js';
 
 /** A record that `--tune` compared. */
 type Tuned = CaseRecord & { readonly tune: TuneComparison };

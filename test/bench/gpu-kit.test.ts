@@ -7,6 +7,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { build } from 'esbuild';
+import { kitBundleOptions } from '../../tools/gpu-kit/bundle.js';
 
 const kit = join(import.meta.dirname, '../../tools/gpu-kit');
 const dir = mkdtempSync(join(tmpdir(), 'gpu-kit-test-'));
@@ -44,6 +46,21 @@ describe('unpack-deb.mjs', () => {
     expect(r.stderr).toContain('is not a .deb');
   });
 });
+
+test('the benchmark bundles as the kit bundles it: plain JavaScript importing only Node and webgpu', async () => {
+  const root = join(import.meta.dirname, '../..');
+  const r = await build({ ...kitBundleOptions(root, join(dir, 'app')), write: false, metafile: true, logLevel: 'silent' });
+  expect(r.errors).toEqual([]);
+  const outputs = Object.entries(r.metafile!.outputs);
+  expect(outputs.map(([path]) => path.split('/').pop()).sort()).toEqual(['bench.mjs', 'node-worker.mjs']);
+  // What a bundle still imports must be on the GPU machine: Node's built-ins, and the webgpu
+  // package the kit ships beside the bundles.
+  for (const [, o] of outputs) {
+    const external = o.imports.filter((i) => i.external).map((i) => i.path);
+    expect(external.length).toBeGreaterThan(0);
+    expect(external.filter((m) => !m.startsWith('node:') && m !== 'webgpu')).toEqual([]);
+  }
+}, 60_000);
 
 test('run.sh without arguments prints its usage and exits 2', () => {
   const r = spawnSync('bash', [join(kit, 'run.sh')], { encoding: 'utf8' });

@@ -10,7 +10,8 @@ import { NormError, type NormErrorCode } from '../../src/core/errors.js';
 import { createNormalizer, type Normalizer } from '../../src/normalizer.js';
 import { Usage } from '../../src/core/operands.js';
 import { fakeDevice, type FakeBuffer, type FakeDevice, type FakeLimits } from './fake-device.js';
-import { pickTuned, shuffledOrder, TUNE_MARGIN } from '../../src/ops/row-norm/tune.js';
+import { shuffledOrder } from '../../src/ops/row-norm/tune.js';
+import { pickTuned, TUNE_MARGIN } from '../../src/ops/row-norm/tune-policy.js';
 import { describeVariant } from '../../src/ops/row-norm/variant.js';
 
 afterEach(() => {

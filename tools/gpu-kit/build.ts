@@ -14,7 +14,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
+import { kitBundleOptions } from './bundle.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const here = dirname(fileURLToPath(import.meta.url));
@@ -24,22 +25,6 @@ const MAX_BYTES = 60 * 1024 * 1024;
 const { values } = parseArgs({ options: { out: { type: 'string' }, deb: { type: 'string' } } });
 const out = resolve(process.env.INIT_CWD ?? process.cwd(), values.out ?? join(root, 'bench-results/gpu-kit'));
 
-/**
- * The kit runs the Node runtime only: Chromium (puppeteer) and the Vite server it needs are
- * replaced by modules that say so if anything calls them.
- */
-const nodeOnly: Plugin = {
-  name: 'node-only',
-  setup(b) {
-    b.onResolve({ filter: /^(puppeteer-core|vite)$/ }, (args) => ({ path: args.path, namespace: 'kit-stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'kit-stub' }, () => ({
-      contents: `const fail = () => { throw new Error('the GPU kit runs the Node runtime only (--runtime node)'); };
-export default { launch: fail }; export const createServer = fail;`,
-      loader: 'js',
-    }));
-  },
-};
-
 function main(): void {
   if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`the kit is Linux x64; this is ${process.platform}-${process.arch}`);
   if (!existsSync(join(root, 'dist/index.js'))) throw new Error('dist/index.js is missing: run `npm run kit` (it builds first)');
@@ -48,18 +33,7 @@ function main(): void {
 
   // 1. The benchmark (CLI and Node worker) and the built library, bundled into plain JavaScript.
   // `webgpu` stays a package next to the bundles: its addon is loaded by path.
-  const bundled = build({
-    entryPoints: { bench: join(root, 'bench/run.ts'), 'node-worker': join(root, 'bench/runtimes/node-worker.ts') },
-    outdir: join(out, 'app'),
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['webgpu'],
-    plugins: [nodeOnly],
-    logLevel: 'warning',
-  });
+  const bundled = build(kitBundleOptions(root, join(out, 'app')));
   return void bundled.then(() => finish(), (e: unknown) => {
     console.error(e);
     process.exit(1);

@@ -17,6 +17,7 @@ import { candidateVariants, saveTuning, tuningKey } from './tuning.js';
 import { OPS, type RowNormOpName } from '../table.js';
 import { checkDtype } from '../../core/tensor.js';
 import { describeVariant, type RowNormVariant } from './variant.js';
+import { MAX_TUNE_REPETITIONS, pickTuned } from './tune-policy.js';
 
 /**
  * What {@link tuneRowNorm} (`norm.tune()`) measured.
@@ -30,7 +31,7 @@ import { describeVariant, type RowNormVariant } from './variant.js';
 export interface TuneResult {
   /**
    * The variant now used for every shape in the same bucket: the candidate that beat the selection
-   * rule's variant by more than {@link TUNE_MARGIN} round for round (the lowest `vsRule`), else the
+   * rule's variant round for round by more than `TUNE_MARGIN` (the lowest `vsRule`), else the
    * rule's variant.
    */
   readonly variant: RowNormVariant;
@@ -45,24 +46,6 @@ export interface TuneResult {
   readonly timer: 'timestamp-query' | 'wall';
 }
 
-/**
- * How much faster than the selection rule's variant a candidate must be, as the median of its
- * per-round time ratios, for `tune()` to replace the rule: 3 %. Each round times every candidate in
- * one submission, so a ratio within a round is spared the load drift that moves whole rounds; the
- * margin keeps a tie decided by noise from replacing a variant chosen by reasoning (on a 2-core
- * CPU adapter, neighbouring candidates' medians move by a few per cent from run to run).
- *
- * @example
- * ```ts
- * const { variant, candidates } = await norm.tune('layerNorm', { rows: 512, cols: 4096 });
- * const best = Math.min(...candidates.map((c) => c.vsRule)); // variant is the rule's unless best < 1 - TUNE_MARGIN
- * ```
- */
-export const TUNE_MARGIN = 0.03;
-
-/** The most rounds `norm.tune()` takes (`repetitions`): each times every candidate once. */
-export const MAX_TUNE_REPETITIONS = 1000;
-
 /** The shape `norm.tune()` times. */
 export interface TuneShape {
   rows: number;
@@ -72,11 +55,11 @@ export interface TuneShape {
 
 /**
  * Times every candidate variant for `op` at `shape` (an untimed run of each to compile and warm
- * up, then `repetitions` rounds, 3 to {@link MAX_TUNE_REPETITIONS}, default 7, each timing every
- * candidate once in a shuffled order)
- * and stores the winner in `ctx.tuning`, and in `localStorage` when `persist`: the candidate whose
- * median per-round time over the rule's variant is lowest, if below 1 − {@link TUNE_MARGIN}; else
- * the rule's variant. Candidates come back ranked by their median times.
+ * up, then `repetitions` rounds, 3 to `MAX_TUNE_REPETITIONS`, default 7, each timing every
+ * candidate once in a shuffled order) and stores the winner in `ctx.tuning`, and in
+ * `localStorage` when `persist`: the candidate whose median per-round time over the rule's
+ * variant is lowest, if below 1 − `TUNE_MARGIN` (both in tune-policy.ts); else the rule's variant.
+ * Candidates come back ranked by their median times.
  *
  * @example
  * ```ts
@@ -161,36 +144,6 @@ export async function tuneRowNorm(ctx: ArrayRunContext, op: RowNormOpName, shape
     timer.destroy();
     for (const b of temps) resources.release(b);
   }
-}
-
-/**
- * tune()'s decision from its timings: `times[k][i]` is candidate k's time in round i, candidate 0
- * the selection rule's variant. Returns each candidate's median time (`ms`), the median of its
- * per-round ratios to the rule's time (`vsRule`; the rule's is 1), and the index of the winner: the
- * lowest `vsRule` if below 1 − `margin`, else 0. Pure.
- *
- * @example
- * ```ts
- * pickTuned([[1.0, 1.1, 0.9], [0.95, 1.0, 0.85]]).index; // 1: 5–9 % faster round for round
- * pickTuned([[1.0, 1.1, 0.9], [0.99, 1.08, 0.89]]).index; // 0: 1–2 % is within the margin
- * ```
- */
-export function pickTuned(times: readonly (readonly number[])[], margin = TUNE_MARGIN): { index: number; ms: number[]; vsRule: number[] } {
-  const rule = times[0];
-  if (!rule || rule.length === 0) throw new Error('pickTuned: no rounds for the rule');
-  // A round whose rule time is 0 (shorter than the timestamp step) says nothing about a ratio.
-  const ratio = (t: number, r: number) => (r > 0 ? t / r : t > 0 ? Infinity : 1);
-  const ms = times.map((t) => median(t));
-  const vsRule = times.map((t) => median(t.map((v, i) => ratio(v, rule[i]!))));
-  let index = 0;
-  for (let k = 1; k < vsRule.length; k++) if (vsRule[k]! < vsRule[index]!) index = k;
-  return { index: vsRule[index]! < 1 - margin ? index : 0, ms, vsRule };
-}
-
-/** The median of `values` (the upper one of the middle two for an even count), leaving them in order. */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /**
