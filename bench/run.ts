@@ -84,6 +84,9 @@ async function main(): Promise<number> {
   const loadStart = loadavg()[0]!;
   for (const w of args.warnings) console.warn(`bench: warning: ${w}`);
 
+  // Ctrl-C or a time limit's SIGTERM ends the run with what it has measured (a partial report).
+  // Listening from before the runtime starts: the browser is closed by the run's own ending.
+  const stop = watchStopSignals();
   const progress = new ProgressLine();
   progress.status(`starting ${args.runtime === 'chromium' ? 'headless Chromium' : 'the Node worker'} and WebGPU…`);
   let runtime: BenchRuntime;
@@ -102,8 +105,6 @@ async function main(): Promise<number> {
   progress.line('');
 
   const records: CaseRecord[] = [];
-  // Ctrl-C or a time limit's SIGTERM ends the run with what it has measured (a partial report).
-  const stop = watchStopSignals();
   // The overall estimate: cases done so far, sized by their main tensor's bytes.
   const costs: CaseCost[] = cases.map((c) => ({ bytes: c.shape.rows * c.shape.cols * elementBytes(c.dtype) }));
   const done: CaseCost[] = [];

@@ -41,7 +41,16 @@ export async function openChromiumRuntime(): Promise<BenchRuntime> {
   const served = await serveRepo();
   isolate(served.server);
   const browser = await puppeteer
-    .launch({ executablePath: chromiumPath(), headless: true, args: [...chromiumArgs(), ...BENCH_CHROMIUM_FLAGS], protocolTimeout: 600_000 })
+    .launch({
+      executablePath: chromiumPath(),
+      headless: true,
+      args: [...chromiumArgs(), ...BENCH_CHROMIUM_FLAGS],
+      protocolTimeout: 600_000,
+      // The CLI stops on Ctrl-C or SIGTERM itself (bench/stop.ts) and closes the browser after
+      // writing what it measured; puppeteer's own handlers would kill it and exit at once.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+    })
     .catch(async (e: unknown) => {
       await served.server.close();
       throw e;

@@ -2,49 +2,23 @@
  * The benchmark CLI stopped part-way (`npm run bench`, and the GPU kit under a time limit): SIGTERM
  * after the first case ends the run, and the cases measured so far are still reported and written
  * as a partial run, with the shell's status for SIGTERM. Runs the real CLI (tsx, the Node runtime
- * and its worker) on this project's driver.
+ * and its worker) on this project's driver; test/gpu/bench-stop.test.ts does the same in Chromium
+ * with Ctrl-C's SIGINT.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, expect, test } from 'vitest';
-
-const root = join(import.meta.dirname, '../..');
-const dir = mkdtempSync(join(tmpdir(), 'bench-stop-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+import { expect, test } from 'vitest';
+import { runAndStop, STOP_SHAPES } from '../shared/bench-stop.js';
 
 test('SIGTERM after the first case: the cases done are written as a partial run, status 143', async () => {
-  const json = join(dir, 'stopped.json');
-  const shapes = ['16x64', '32x64', '48x64', '64x64', '80x64', '96x64', '112x64', '128x64'];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--runtime', 'node', '--ops', 'layerNorm', '--dtype', 'f32', '--shapes', shapes.join(','), '--reps', '3', '--warmup', '1', '--json', json, '--no-chart', '--no-markdown'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  let sent = false;
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-    if (!sent && stdout.includes(`[1/${shapes.length}] layerNorm`)) {
-      sent = true;
-      child.kill('SIGTERM');
-    }
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  expect(sent, stdout + stderr).toBe(true);
-  expect(status, stderr).toBe(143);
-  const report = JSON.parse(readFileSync(json, 'utf8')) as { meta: { scope: string }; records: { op: string; rows: number; withinTolerance: boolean }[] };
-  const done = report.records.length;
+  const r = await runAndStop('node', 'SIGTERM');
+  expect(r.sent, r.stdout + r.stderr).toBe(true);
+  expect(r.status, r.stderr).toBe(143);
+  const done = r.report!.records.length;
   expect(done).toBeGreaterThanOrEqual(1);
-  expect(done).toBeLessThan(shapes.length);
-  expect(report.meta.scope).toBe('partial');
-  expect(report.records.map((r) => r.rows)).toEqual(shapes.slice(0, done).map((s) => Number(s.split('x')[0])));
-  expect(report.records.every((r) => r.op === 'layerNorm' && r.withinTolerance)).toBe(true);
-  expect(stderr).toContain(`bench: stopped by SIGTERM after ${done} of ${shapes.length} case(s)`);
+  expect(done).toBeLessThan(STOP_SHAPES.length);
+  expect(r.report!.meta.scope).toBe('partial');
+  expect(r.report!.records.map((c) => c.rows)).toEqual(STOP_SHAPES.slice(0, done).map((s) => Number(s.split('x')[0])));
+  expect(r.report!.records.every((c) => c.op === 'layerNorm' && c.withinTolerance)).toBe(true);
+  expect(r.stderr).toContain(`bench: stopped by SIGTERM after ${done} of ${STOP_SHAPES.length} case(s)`);
   // The table of what was measured is still printed.
-  expect(stdout).toContain('per op, against the targets:');
+  expect(r.stdout).toContain('per op, against the targets:');
 }, 120_000);
