@@ -112,7 +112,8 @@ export async function tuneRowNorm(ctx: ArrayRunContext, op: RowNormOpName, shape
     // The fused add forms run the packed f16 modules (see resolveVariant in plan.ts): no native candidates.
     const profile = OPS[op].fusedAdd && ctx.profile.shaderF16 === true ? { ...ctx.profile, shaderF16: false } : ctx.profile;
     const runnable: { variant: RowNormVariant; record: PassRecorder }[] = [];
-    for (const variant of candidateVariants(profile, { rows, cols, dtype }, ctx.limits)) {
+    const listed = candidateVariants(profile, { rows, cols, dtype }, ctx.limits);
+    for (const variant of listed) {
       try {
         encodeRowNorm(ctx, device.createCommandEncoder(), op, { ...operands, variant });
       } catch {
@@ -120,6 +121,9 @@ export async function tuneRowNorm(ctx: ArrayRunContext, op: RowNormOpName, shape
       }
       runnable.push({ variant, record: (pass) => void encodeRowNorm(ctx, pass, op, { ...operands, variant }) });
     }
+    // Every candidate is judged against the rule's variant, the first listed: the rule only picks
+    // variants the shape and device can run, so it is never skipped; if it were, say so.
+    if (runnable[0]?.variant !== listed[0]) throw new Error(`tune(): the selection rule's variant ${describeVariant(listed[0]!)} cannot run at ${rows}x${cols} ${dtype}`);
     const records = runnable.map((c) => c.record);
     await timer.untimed(records, 1); // compile and warm up
     // Each round times every candidate once, in one submission, in a shuffled order: a change of
@@ -130,8 +134,6 @@ export async function tuneRowNorm(ctx: ArrayRunContext, op: RowNormOpName, shape
       const order = shuffledOrder(records.length, i);
       (await timer.sample(order.map((k) => records[k]!))).forEach((ms, j) => times[order[j]!]!.push(ms));
     }
-    // The rule's variant is the first candidate (candidateVariants) and always runnable: the call
-    // above validated it.
     const picked = pickTuned(times);
     const candidates = runnable.map(({ variant }, k) => ({ variant, label: describeVariant(variant), ms: picked.ms[k]!, vsRule: picked.vsRule[k]! }));
     const chosen = candidates[picked.index]!;
