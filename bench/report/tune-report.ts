@@ -14,12 +14,15 @@ const tuned = (records: readonly CaseRecord[]): Tuned[] => records.filter((r): r
 /** A rule within this factor of the fastest candidate counts as a match: tune()'s own medians move by about that much between runs on a busy machine. */
 export const RULE_MATCH_WITHIN = 1.1;
 
-/** tune()'s margin (src/ops/row-norm/tune.ts, TUNE_MARGIN) as the reports print it. */
+/** tune()'s margin (TUNE_MARGIN, src/ops/row-norm/tune-policy.ts) as the reports print it. */
 const TUNE_MARGIN_PERCENT = Math.round(TUNE_MARGIN * 100);
+
+/** Whether tune() would keep the rule's variant (the record's `variant`). */
+const keepsRule = (r: Tuned): boolean => r.tune.picked === r.variant;
 
 /** What tune() keeps: the rule's variant, or the candidate with its per-round ratio to the rule. */
 function pickedText(r: Tuned): string {
-  return r.tune.picked === r.variant ? "the rule's" : `\`${r.tune.picked}\` (${r.tune.pickedVsRule.toFixed(2)}×)`;
+  return keepsRule(r) ? "the rule's" : `\`${r.tune.picked}\` (${r.tune.pickedVsRule.toFixed(2)}×)`;
 }
 
 /**
@@ -41,7 +44,7 @@ export function tuneSummary(records: readonly CaseRecord[]): string[] {
   const parts = [`The rule picked the fastest candidate in ${first} of ${all.length} cases, and was within ${RULE_MATCH_WITHIN.toFixed(2)}× of it in ${close}`];
   if (worst !== undefined && worst.tune.ruleRatio! > 1) parts.push(`its worst: ${label(worst)} at ${worst.tune.ruleRatio!.toFixed(2)}× (\`${worst.variant}\` against \`${worst.tune.best}\`)`);
   if (missing > 0) parts.push(`in ${missing} the rule's variant was not among tune()'s candidates`);
-  const kept = all.filter((r) => r.tune.picked === r.variant).length;
+  const kept = all.filter(keepsRule).length;
   parts.push(`tune() would keep the rule's variant in ${kept} of ${all.length} (it replaces it only with a candidate faster by more than ${TUNE_MARGIN_PERCENT} % round for round)`);
   return [`${parts.join('; ')}.`];
 }
@@ -127,7 +130,7 @@ export function tuneLines(records: readonly CaseRecord[]): string[] {
     ...all.map((r) => {
       const t = r.tune;
       const rule = t.ruleRatio === null ? 'not a candidate' : `${t.ruleRatio.toFixed(2)}× the fastest (rank ${t.ruleRank} of ${t.candidates})`;
-      const keeps = t.picked === r.variant ? "tune() keeps the rule's" : `tune() picks ${t.picked} (${t.pickedVsRule.toFixed(2)}× the rule round for round)`;
+      const keeps = keepsRule(r) ? "tune() keeps the rule's" : `tune() picks ${t.picked} (${t.pickedVsRule.toFixed(2)}× the rule round for round)`;
       return `  ${label(r)}: rule ${r.variant} ${rule}; fastest ${t.best} ${formatNumber(t.bestMs)} ms; ${keeps}`;
     }),
   ];
